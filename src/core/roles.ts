@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** The roles of a node's users (DESIGN.md, security model). */
+export const ROLES = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** What a role allows. Services check permissions, not roles. */
+export const PERMISSIONS = {
+  'users.manage': ['admin'],
+  'audit.read': ['admin'],
+  'node.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  'events.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((role) => allowed.includes(role));
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const IdParams = z.object({ id: z.string().min(1).max(64) });
+export type IdParams = z.infer<typeof IdParams>;
+
+/** Node ids are short lowercase slugs, e.g. `us-doj`, `cn-mps`. */
+export const NodeId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
+    'a lowercase slug of 3 to 32 letters, digits and dashes',
+  );
+
+/** ISO 3166-1 alpha-2 country code. */
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as US');

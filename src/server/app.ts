@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import { registerAccountsRoutes } from './features/accounts/accounts.routes.js';
+import { registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerMetrics } from './http/metrics.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerEventStream } from './http/sse.js';
+import { registerWeb } from './http/static-web.js';
+import { registerSystemRoutes } from './http/system.routes.js';
+import type { Node } from './node.js';
+import { VERSION } from './version.js';
+
+/** The node's HTTP API and web app. Never listens: node.ts does, tests use inject(). */
+export async function buildApp(node: Node): Promise<FastifyInstance> {
+  const { config } = node;
+  const app = Fastify({
+    loggerInstance: node.log,
+    genReqId: () => `req-${randomBytes(6).toString('hex')}`,
+    requestIdLogLabel: 'requestId',
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: false,
+    ...(node.https ? { https: node.https } : {}),
+  }) as unknown as FastifyInstance;
+  // JSON only: anything else is 415 unsupported_media_type.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
+    },
+    strictTransportSecurity: node.secureCookies ? { maxAge: 31_536_000 } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  registerMetrics(app, node.metrics);
+  registerAuth(app, node.accounts, {
+    secureCookies: node.secureCookies,
+    publicOrigin: node.publicUrl,
+  });
+  await registerOpenApi(app, VERSION);
+
+  registerSystemRoutes(app, node.store, node.info);
+  registerAccountsRoutes(app, node.accounts, { secureCookies: node.secureCookies });
+  registerAuditRoutes(app, node.store);
+  registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
+  await registerWeb(app, node.webRoot);
+  return app;
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../core/roles.js';
+import type { UserView } from '../core/schemas/accounts.js';
+
+/**
+ * The in-process event bus that feeds the live stream (/api/events). Features publish
+ * typed events after their transaction commits; each event says who may see it.
+ * A bounded log of recent events lets a client that reconnects with Last-Event-ID catch
+ * up on what it missed.
+ */
+export interface EventMap {
+  'user.changed': { user: UserView };
+  'session.revoked': { reason: string };
+}
+export type EventType = keyof EventMap;
+
+/** Who may receive an event. */
+export interface Audience {
+  roles?: readonly Role[];
+  userIds?: readonly string[];
+}
+
+export interface BusEvent<K extends EventType = EventType> {
+  /** `<boot>-<seq>`: unique per process lifetime, ordered within it. */
+  id: string;
+  seq: number;
+  type: K;
+  data: EventMap[K];
+  audience: Audience;
+  at: number;
+}
+
+export interface Viewer {
+  userId: string;
+  roles: readonly Role[];
+}
+
+export function visibleTo(event: BusEvent, viewer: Viewer): boolean {
+  const { roles, userIds } = event.audience;
+  if (userIds?.includes(viewer.userId)) return true;
+  if (roles?.some((role) => viewer.roles.includes(role))) return true;
+  return false;
+}
+
+type Listener = (event: BusEvent) => void;
+
+export class EventBus {
+  /** Distinguishes this process's ids from a previous run's. */
+  readonly boot = randomBytes(4).toString('hex');
+  private seq = 0;
+  private readonly recent: BusEvent[] = [];
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly now: () => number,
+  ) {}
+
+  publish<K extends EventType>(type: K, data: EventMap[K], audience: Audience): BusEvent<K> {
+    this.seq += 1;
+    const event: BusEvent<K> = {
+      id: `${this.boot}-${this.seq}`,
+      seq: this.seq,
+      type,
+      data,
+      audience,
+      at: this.now(),
+    };
+    this.recent.push(event);
+    if (this.recent.length > this.capacity)
+      this.recent.splice(0, this.recent.length - this.capacity);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The events after `lastEventId`, or 'gap' when they can no longer be replayed (another
+   * process lifetime, or older than the recent log holds).
+   */
+  since(lastEventId: string): BusEvent[] | 'gap' {
+    const match = /^([0-9a-f]{8})-(\d+)$/.exec(lastEventId);
+    if (!match || match[1] !== this.boot) return 'gap';
+    const seq = Number(match[2]);
+    if (seq > this.seq) return 'gap';
+    const oldest = this.recent[0]?.seq ?? this.seq + 1;
+    if (seq < oldest - 1) return 'gap';
+    return this.recent.filter((event) => event.seq > seq);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+}

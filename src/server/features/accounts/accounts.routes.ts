@@ -1,0 +1,219 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ChangePasswordBody,
+  CreatedTokenView,
+  CreatedUserView,
+  CreateTokenBody,
+  CreateUserBody,
+  LoginBody,
+  OneTimePassword,
+  SessionView,
+  TokenList,
+  UpdateMeBody,
+  UpdateUserBody,
+  UserList,
+  UserView,
+} from '../../../core/schemas/accounts.js';
+import { ErrorBody, IdParams } from '../../../core/schemas/common.js';
+import { clearSessionCookie, requireActor, setSessionCookie } from '../../http/auth.js';
+import type { AccountsService } from './accounts.service.js';
+
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  429: ErrorBody,
+};
+
+export function registerAccountsRoutes(
+  parent: FastifyInstance,
+  accounts: AccountsService,
+  options: { secureCookies: boolean },
+): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['accounts'];
+
+  app.post(
+    '/api/session',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: 'Log in',
+        body: LoginBody,
+        response: { 200: SessionView, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const result = await accounts.login(request.body.username, request.body.password, request.ip);
+      setSessionCookie(reply, result.sessionSecret, result.expiresAt, options.secureCookies);
+      return { user: result.user, csrfToken: result.csrfToken };
+    },
+  );
+
+  app.get(
+    '/api/session',
+    {
+      config: { duringPasswordChange: true },
+      schema: { tags, summary: 'The current session', response: { 200: SessionView, ...errors } },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      return { user: await accounts.me(actor), csrfToken: await accounts.sessionCsrf(actor) };
+    },
+  );
+
+  app.delete(
+    '/api/session',
+    {
+      config: { duringPasswordChange: true },
+      schema: { tags, summary: 'Log out', response: { 204: z.null(), ...errors } },
+    },
+    async (request, reply) => {
+      await accounts.logout(requireActor(request));
+      clearSessionCookie(reply, options.secureCookies);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me',
+    {
+      config: { duringPasswordChange: true },
+      schema: { tags, summary: 'My account', response: { 200: UserView, ...errors } },
+    },
+    (request) => accounts.me(requireActor(request)),
+  );
+
+  app.patch(
+    '/api/me',
+    {
+      schema: {
+        tags,
+        summary: 'Change my display name, time zone or language',
+        body: UpdateMeBody,
+        response: { 200: UserView, ...errors },
+      },
+    },
+    (request) => accounts.updateMe(requireActor(request), request.body),
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      config: { duringPasswordChange: true },
+      schema: {
+        tags,
+        summary: 'Change my password',
+        body: ChangePasswordBody,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await accounts.changePassword(requireActor(request), request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/users',
+    { schema: { tags, summary: 'List users (admin)', response: { 200: UserList, ...errors } } },
+    async (request) => ({ users: await accounts.listUsers(requireActor(request)) }),
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user (admin)',
+        description: 'Without a password, a one-time password is generated and returned once.',
+        body: CreateUserBody,
+        response: { 201: CreatedUserView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await accounts.createUser(requireActor(request), request.body)),
+  );
+
+  app.get(
+    '/api/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One user (admin)',
+        params: IdParams,
+        response: { 200: UserView, ...errors },
+      },
+    },
+    (request) => accounts.getUser(requireActor(request), request.params.id),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change, disable or enable a user (admin)',
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: UserView, ...errors },
+      },
+    },
+    (request) => accounts.updateUser(requireActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/users/:id/password-reset',
+    {
+      schema: {
+        tags,
+        summary: "Reset a user's password to a one-time password (admin)",
+        params: IdParams,
+        response: { 200: OneTimePassword, ...errors },
+      },
+    },
+    (request) => accounts.resetPassword(requireActor(request), request.params.id),
+  );
+
+  app.get(
+    '/api/tokens',
+    { schema: { tags, summary: 'My API tokens', response: { 200: TokenList, ...errors } } },
+    async (request) => ({ tokens: await accounts.listTokens(requireActor(request)) }),
+  );
+
+  app.post(
+    '/api/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API token for my account',
+        description: 'The secret is returned once; only its hash is kept.',
+        body: CreateTokenBody,
+        response: { 201: CreatedTokenView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await accounts.createToken(requireActor(request), request.body)),
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API token',
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await accounts.revokeToken(requireActor(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,58 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/** Times are epoch milliseconds (bigint); flags are 0/1 integers, the same on both dialects. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  /** JSON array of roles. */
+  roles: string;
+  disabled: number;
+  must_change_password: number;
+  time_zone: string | null;
+  language: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's secret: a stolen database does not give live sessions. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+export type SessionRow = Selectable<SessionsTable>;
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the token's secret. */
+  secret_hash: string;
+  roles: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+export interface LoginFailuresTable {
+  /** `account:<username>` or `address:<ip>`. */
+  key: string;
+  at: number;
+}
+
+export interface AccountsTables {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+}

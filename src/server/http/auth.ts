@@ -1,0 +1,130 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../actor.js';
+import { AppError } from '../errors.js';
+import type { AccountsService } from '../features/accounts/accounts.service.js';
+
+/**
+ * Who is calling: a session cookie (browsers) or `Authorization: Bearer` (machines).
+ * Routes under /api need an actor unless their config says `auth: 'public'`.
+ * Cookie-authenticated writes must carry X-CSRF-Token (the session's token) and, when the
+ * browser sends an Origin, come from this node's own origin.
+ */
+export const SESSION_COOKIE = 'liaison_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | undefined;
+    csrfToken: string | undefined;
+  }
+  interface FastifyContextConfig {
+    /** 'public': no actor needed. Default: an actor is needed for /api routes. */
+    auth?: 'public';
+    /** Reachable while the user still has to change a one-time password. */
+    duringPasswordChange?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor)
+    throw new AppError('not_authenticated', 401, 'Log in first, or send an API token.');
+  return request.actor;
+}
+
+function checkOrigin(request: FastifyRequest, allowedOrigins: readonly string[]): void {
+  const origin = request.headers.origin;
+  if (origin === undefined || SAFE_METHODS.has(request.method)) return;
+  const host = request.headers.host;
+  const own = host ? [`http://${host}`, `https://${host}`] : [];
+  if (![...own, ...allowedOrigins].includes(origin)) {
+    throw new AppError(
+      'cross_origin',
+      403,
+      `Requests from ${origin} are not accepted by this node.`,
+    );
+  }
+}
+
+export function registerAuth(
+  app: FastifyInstance,
+  accounts: AccountsService,
+  options: { secureCookies: boolean; publicOrigin: string },
+): void {
+  app.decorateRequest('actor', undefined);
+  app.decorateRequest('csrfToken', undefined);
+
+  app.addHook('preValidation', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    const url = request.routeOptions.url;
+    // Unknown routes get their 404 from the not-found handler, whoever asks.
+    if (url === undefined) return;
+    const isApi = url.startsWith('/api/') && !url.startsWith('/api/docs');
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      const actor = match ? await accounts.authenticateToken(match[1] as string) : undefined;
+      if (!actor) {
+        throw new AppError('invalid_token', 401, 'The API token is unknown, revoked or expired.');
+      }
+      request.actor = actor;
+    } else {
+      const secret = request.cookies[SESSION_COOKIE];
+      if (secret) {
+        const session = await accounts.authenticateSession(secret);
+        if (session) {
+          request.actor = session.actor;
+          request.csrfToken = session.csrfToken;
+        }
+      }
+    }
+
+    checkOrigin(request, [options.publicOrigin]);
+    if (!isApi || config.auth === 'public') return;
+    const actor = requireActor(request);
+    if (actor.kind === 'user' && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !request.csrfToken || !sameText(sent, request.csrfToken)) {
+        throw new AppError(
+          'csrf_token_invalid',
+          403,
+          'This write needs the X-CSRF-Token header given at login (GET /api/session).',
+        );
+      }
+    }
+    if (actor.kind === 'user' && actor.mustChangePassword && !config.duringPasswordChange) {
+      throw new AppError(
+        'password_change_required',
+        403,
+        'Choose a new password first (POST /api/me/password).',
+      );
+    }
+  });
+}
+
+export function setSessionCookie(
+  reply: FastifyReply,
+  secret: string,
+  expiresAt: number,
+  secure: boolean,
+): void {
+  void reply.setCookie(SESSION_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+}

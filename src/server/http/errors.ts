@@ -1,0 +1,116 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
+import { AppError } from '../errors.js';
+import { isUniqueViolation } from '../store/errors.js';
+
+/**
+ * The one error handler: every failure leaves as
+ * {"error": {"code", "message", "requestId"}} with a stable code. Bad input is a 4xx that
+ * says what is wrong; only real bugs become a 500, logged with the request id.
+ */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_VALIDATION: 'invalid_request',
+};
+
+export function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send({
+      error: { code, message, requestId: request.id },
+    });
+}
+
+function describeValidation(
+  context: string | undefined,
+  issues: readonly { instancePath: string; message?: string }[],
+): string {
+  const where = context ?? 'request';
+  return issues
+    .slice(0, 10)
+    .map((issue) => {
+      const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return `${where}${field ? `.${field}` : ''}: ${issue.message ?? 'is not valid'}`;
+    })
+    .join('; ');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status >= 500) request.log.error({ err: error }, error.message);
+      return sendError(reply, request, error.status, error.code, error.message, error.headers);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return sendError(
+        reply,
+        request,
+        400,
+        'invalid_request',
+        describeValidation(
+          error.validationContext,
+          error.validation as { instancePath: string; message?: string }[],
+        ),
+      );
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error(
+        { err: error, issues: error.cause.issues },
+        'response does not match its schema',
+      );
+      return sendError(
+        reply,
+        request,
+        500,
+        'internal_error',
+        `Internal error; quote request id ${request.id}.`,
+      );
+    }
+    if (isUniqueViolation(error)) {
+      return sendError(
+        reply,
+        request,
+        409,
+        'conflict',
+        'This conflicts with something that already exists.',
+      );
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code =
+        FASTIFY_CODES[error.code] ??
+        (status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'bad_request');
+      const message =
+        code === 'invalid_json'
+          ? `The body is not valid JSON: ${error.message}`
+          : code === 'unsupported_media_type'
+            ? `${error.message}. Send JSON with Content-Type: application/json.`
+            : error.message;
+      return sendError(reply, request, status, code, message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(
+      reply,
+      request,
+      500,
+      'internal_error',
+      `Internal error; quote request id ${request.id}.`,
+    );
+  });
+}

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../actor.js';
+import { authorize } from '../actor.js';
+import { visibleTo, type BusEvent, type EventBus, type Viewer } from '../events.js';
+import { requireActor } from './auth.js';
+
+/**
+ * GET /api/events: Server-Sent Events for the logged-in user. Each event carries its id;
+ * a client that reconnects with Last-Event-ID gets what it missed from the bus's recent
+ * log, or one `resync` event when that is no longer possible.
+ */
+export function registerEventStream(
+  app: FastifyInstance,
+  bus: EventBus,
+  options: { heartbeatMs: number },
+): void {
+  const open = new Set<() => void>();
+  app.addHook('onClose', (_instance, done) => {
+    for (const close of open) close();
+    done();
+  });
+
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        summary: 'Live events (Server-Sent Events)',
+        description:
+          'A text/event-stream of the events this user may see. Send Last-Event-ID to resume.',
+        tags: ['events'],
+      },
+    },
+    (request, reply) => {
+      const actor: Actor = requireActor(request);
+      authorize(actor, 'events.read');
+      if (actor.kind !== 'user' && actor.kind !== 'token') return;
+      const viewer: Viewer = { userId: actor.userId, roles: actor.roles };
+      const lastEventId = request.headers['last-event-id'];
+
+      reply.hijack();
+      const raw = reply.raw;
+      const headers: Record<string, string | number | string[]> = {};
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) headers[name] = value;
+      }
+      raw.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 2000\n\n');
+
+      const send = (event: BusEvent): void => {
+        raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      };
+      let closed = false;
+      let unsubscribe = (): void => undefined;
+      let heartbeat: NodeJS.Timeout | undefined = undefined;
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        open.delete(close);
+        raw.end();
+      };
+      const deliver = (event: BusEvent): void => {
+        if (closed || !visibleTo(event, viewer)) return;
+        send(event);
+        if (event.type === 'session.revoked' && event.audience.userIds?.includes(viewer.userId))
+          close();
+      };
+
+      // Replay and subscribe in one synchronous step: no event can fall in between.
+      if (typeof lastEventId === 'string' && lastEventId.length > 0) {
+        const missed = bus.since(lastEventId);
+        if (missed === 'gap') raw.write('event: resync\ndata: {}\n\n');
+        else for (const event of missed) deliver(event);
+      }
+      if (closed) return;
+      unsubscribe = bus.subscribe(deliver);
+      raw.write(': connected\n\n');
+
+      heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs);
+      open.add(close);
+      request.raw.on('close', close);
+    },
+  );
+}

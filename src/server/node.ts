@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { NodeView } from '../core/schemas/node.js';
+import { buildApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { publicUrlOf, usesTls, type Config } from './config.js';
+import { EventBus } from './events.js';
+import { AccountsService } from './features/accounts/accounts.service.js';
+import { createMetrics } from './http/metrics.js';
+import { loadNodeKeys, type NodeKeys } from './identity/keys.js';
+import { createLogger } from './log.js';
+import { openStore, type Store } from './store/database.js';
+import { TimerWorker } from './timers/timers.js';
+import { VERSION } from './version.js';
+
+/**
+ * The composition root: config → store → keys → features → workers → HTTP.
+ * One Node is one authority's installation; tests may run several in one process.
+ */
+export interface Node {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly keys: NodeKeys;
+  readonly bus: EventBus;
+  readonly timers: TimerWorker;
+  readonly accounts: AccountsService;
+  readonly metrics: Registry;
+  readonly info: NodeView;
+  readonly secureCookies: boolean;
+  readonly publicUrl: string;
+  readonly webRoot: string | undefined;
+  readonly https: { cert: Buffer; key: Buffer } | undefined;
+  app: FastifyInstance | undefined;
+  /** Migrates the store, starts the workers and builds the HTTP app (not listening). */
+  start(): Promise<FastifyInstance>;
+  /** start(), then listens on the configured host and port; returns the URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface NodeOptions {
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+  keys?: NodeKeys;
+  /** Where the built web app is; defaults to dist/web. */
+  webRoot?: string;
+  /** Timer worker's longest sleep; tests shorten it. */
+  timerPollMs?: number;
+}
+
+export async function createNode(options: NodeOptions): Promise<Node> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger({ level: config.log.level, name: config.node.id });
+  const keys = options.keys ?? (await loadNodeKeys(config.dataDir));
+  const store = openStore(
+    config.store.driver === 'sqlite'
+      ? { driver: 'sqlite', file: config.store.file }
+      : { driver: 'postgres', url: config.store.url, poolSize: config.store.poolSize },
+    log,
+  );
+  const bus = new EventBus(config.events.recentLogSize, () => clock.now());
+  const timers = new TimerWorker(store, clock, log.child({ component: 'timers' }), {
+    ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
+  });
+  const accounts = new AccountsService({
+    store,
+    clock,
+    bus,
+    log: log.child({ component: 'accounts' }),
+    sessionIdleMs: config.auth.sessionIdleMinutes * 60_000,
+    sessionMaxMs: config.auth.sessionMaxHours * 3_600_000,
+  });
+  const tls = config.http.tls;
+  const https = tls
+    ? {
+        cert: readFileSync(path.resolve(config.dataDir, tls.certFile)),
+        key: readFileSync(path.resolve(config.dataDir, tls.keyFile)),
+      }
+    : undefined;
+
+  let started: Promise<FastifyInstance> | undefined;
+  const node: Node = {
+    config,
+    log,
+    clock,
+    store,
+    keys,
+    bus,
+    timers,
+    accounts,
+    metrics: createMetrics(),
+    info: {
+      nodeId: config.node.id,
+      name: config.node.name,
+      country: config.node.country,
+      timeZone: config.node.timeZone,
+      fingerprint: keys.fingerprint,
+      version: VERSION,
+    },
+    secureCookies: usesTls(config),
+    publicUrl: publicUrlOf(config),
+    webRoot: options.webRoot,
+    https,
+    app: undefined,
+    start() {
+      started ??= (async () => {
+        await store.migrate();
+        const app = await buildApp(node);
+        await app.ready();
+        node.app = app;
+        timers.start();
+        return app;
+      })();
+      return started;
+    },
+    async listen() {
+      const app = await node.start();
+      await app.listen({ host: config.http.host, port: config.http.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.http.port;
+      const scheme = https ? 'https' : 'http';
+      const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+      return `${scheme}://${host}:${port}`;
+    },
+    async close() {
+      await timers.stop();
+      if (node.app) await node.app.close();
+      await store.close();
+    },
+  };
+  return node;
+}

@@ -1,0 +1,110 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { AccountsTables } from '../features/accounts/accounts.table.js';
+import type { AuditTables } from '../audit/audit.table.js';
+import type { TimersTables } from '../timers/timers.table.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** Every table of the node. A feature adds its tables' interface here. */
+export interface Database extends AccountsTables, AuditTables, TimersTables {}
+
+/** The database or a transaction: repositories take either. */
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+export type Dialect = 'sqlite' | 'postgres';
+
+export type StoreConfig =
+  { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; poolSize?: number };
+
+// PostgreSQL's bigint (int8) and count(*) come back as strings by default; our times are
+// epoch milliseconds, well inside Number's safe range.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+export interface Store {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  /** Runs fn in one transaction; callbacks given to afterCommit run once it committed. */
+  transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  migrate(): Promise<void>;
+  migrated(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface TxHooks {
+  afterCommit(callback: () => void): void;
+}
+
+export function openStore(config: StoreConfig, log?: Logger): Store {
+  let db: Db;
+  let dialect: Dialect;
+  if (config.driver === 'sqlite') {
+    mkdirSync(path.dirname(config.file), { recursive: true });
+    // The file holds password hashes: readable by the node's user only (SQLite gives its
+    // -wal and -shm files the same mode).
+    closeSync(openSync(config.file, 'a', 0o600));
+    const sqlite = new SQLite(config.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // FULL: an acknowledged write survives a power cut, not only a process crash.
+    sqlite.pragma('synchronous = FULL');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    dialect = 'sqlite';
+  } else {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    pool.on('error', (error) => log?.error({ err: error }, 'idle PostgreSQL connection failed'));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    dialect = 'postgres';
+  }
+
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+  });
+
+  return {
+    db,
+    dialect,
+    async transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T> {
+      const callbacks: (() => void)[] = [];
+      const hooks: TxHooks = { afterCommit: (callback) => callbacks.push(callback) };
+      const result = await db.transaction().execute((trx) => fn(trx, hooks));
+      for (const callback of callbacks) {
+        try {
+          callback();
+        } catch (error) {
+          log?.error({ err: error }, 'after-commit callback failed');
+        }
+      }
+      return result;
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async migrate() {
+      const { error, results } = await migrator.migrateToLatest();
+      for (const result of results ?? []) {
+        if (result.status === 'Success')
+          log?.info({ migration: result.migrationName }, 'migration applied');
+        if (result.status === 'Error')
+          log?.error({ migration: result.migrationName }, 'migration failed');
+      }
+      if (error)
+        throw error instanceof Error
+          ? error
+          : new Error(`migration failed: ${JSON.stringify(error)}`);
+    },
+    async migrated() {
+      const migrations = await migrator.getMigrations();
+      return migrations.every((m) => m.executedAt !== undefined);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026_11_24_0900_foundation.js';
+
+/**
+ * Every migration, in order. Append-only: never edit or reorder a migration that has
+ * shipped; add a new file named YYYY_MM_DD_HHMM_what.ts and list it here.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_24_0900_foundation': foundation,
+};

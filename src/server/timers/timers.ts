@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Db, Store, Trx, TxHooks } from '../store/database.js';
+import type { TimerRow } from './timers.table.js';
+
+/**
+ * Durable timers: deadlines, escalations, pings and exercise injects are rows with a due
+ * time. The worker fires each due timer exactly once: the handler runs in the same
+ * transaction that marks the timer fired, so its changes and the "fired" mark commit
+ * together or not at all. Several processes on one PostgreSQL database claim timers with
+ * FOR UPDATE SKIP LOCKED; the conditional update is the guard on both dialects.
+ */
+export type TimerHandler = (
+  trx: Trx,
+  payload: unknown,
+  timer: TimerRow,
+  hooks: TxHooks,
+) => Promise<void>;
+
+export interface ScheduleTimer {
+  kind: string;
+  dueAt: number;
+  payload?: unknown;
+  id?: string;
+}
+
+export async function scheduleTimer(db: Db, clock: Clock, timer: ScheduleTimer): Promise<string> {
+  const id = timer.id ?? randomUUID();
+  await db
+    .insertInto('timers')
+    .values({
+      id,
+      kind: timer.kind,
+      payload: JSON.stringify(timer.payload ?? null),
+      due_at: timer.dueAt,
+      created_at: clock.now(),
+      fired_at: null,
+      attempts: 0,
+      last_error: null,
+    })
+    .execute();
+  return id;
+}
+
+/** Cancels a timer that has not fired yet; true when there was one. */
+export async function cancelTimer(db: Db, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('timers')
+    .where('id', '=', id)
+    .where('fired_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function findTimer(db: Db, id: string): Promise<TimerRow | undefined> {
+  return db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface TimerWorkerOptions {
+  /** How long the worker sleeps at most before looking again (other processes add timers too). */
+  pollMs?: number;
+  /** Backoff cap after a handler failed. */
+  maxRetryDelayMs?: number;
+}
+
+export class TimerWorker {
+  private readonly handlers = new Map<string, TimerHandler>();
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private unsubscribeClock: (() => void) | undefined;
+  private readonly pollMs: number;
+  private readonly maxRetryDelayMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    options: TimerWorkerOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 500;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
+  }
+
+  register(kind: string, handler: TimerHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`timer kind ${kind} is already registered`);
+    this.handlers.set(kind, handler);
+  }
+
+  /** Schedules a timer inside the caller's transaction and wakes the worker after commit. */
+  async schedule(trx: Db, hooks: TxHooks | undefined, timer: ScheduleTimer): Promise<string> {
+    const id = await scheduleTimer(trx, this.clock, timer);
+    if (hooks) hooks.afterCommit(() => this.nudge());
+    else this.nudge();
+    return id;
+  }
+
+  nudge(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribeClock = this.clock.onJump(() => this.nudge());
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribeClock?.();
+    this.nudge();
+    await this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let delay = this.pollMs;
+      try {
+        const fired = await this.runDue();
+        if (fired > 0) continue;
+        const next = await this.store.db
+          .selectFrom('timers')
+          .select((eb) => eb.fn.min('due_at').as('next'))
+          .where('fired_at', 'is', null)
+          .executeTakeFirst();
+        if (next?.next !== null && next?.next !== undefined) {
+          delay = Math.max(0, Math.min(this.pollMs, Number(next.next) - this.clock.now()));
+        }
+      } catch (error) {
+        if (!this.running) break;
+        this.log.error({ err: error }, 'timer worker: a pass failed; retrying');
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const handle = setTimeout(() => {
+          this.wake = undefined;
+          resolve();
+        }, delay);
+        this.wake = () => {
+          clearTimeout(handle);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Fires every timer due now; returns how many fired. */
+  async runDue(limit = 1000): Promise<number> {
+    let fired = 0;
+    while (fired < limit) {
+      const outcome = await this.fireOne();
+      if (outcome === 'none') break;
+      if (outcome === 'fired') fired++;
+    }
+    return fired;
+  }
+
+  private async fireOne(): Promise<'fired' | 'failed' | 'none'> {
+    const now = this.clock.now();
+    let claimed: TimerRow | undefined;
+    try {
+      return await this.store.transaction(async (trx, hooks) => {
+        let query = trx
+          .selectFrom('timers')
+          .selectAll()
+          .where('fired_at', 'is', null)
+          .where('due_at', '<=', now)
+          .orderBy('due_at')
+          .orderBy('id')
+          .limit(1);
+        if (this.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
+        const row = await query.executeTakeFirst();
+        if (!row) return 'none';
+        const claim = await trx
+          .updateTable('timers')
+          .set({ fired_at: now, attempts: row.attempts + 1, last_error: null })
+          .where('id', '=', row.id)
+          .where('fired_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(claim.numUpdatedRows) !== 1) return 'failed';
+        claimed = row;
+        const handler = this.handlers.get(row.kind);
+        if (!handler) throw new Error(`no handler is registered for timer kind ${row.kind}`);
+        await handler(trx, JSON.parse(row.payload) as unknown, row, hooks);
+        this.log.debug(
+          { timer: row.id, kind: row.kind, late_ms: now - Number(row.due_at) },
+          'timer fired',
+        );
+        return 'fired';
+      });
+    } catch (error) {
+      if (!claimed) throw error;
+      // The handler failed: its transaction rolled back. Record why and try again later.
+      const attempts = claimed.attempts + 1;
+      const delay = Math.min(this.maxRetryDelayMs, 1000 * 2 ** Math.min(attempts, 20));
+      this.log.error(
+        { err: error, timer: claimed.id, kind: claimed.kind, attempts },
+        'timer handler failed',
+      );
+      await this.store.db
+        .updateTable('timers')
+        .set({
+          attempts,
+          last_error: error instanceof Error ? error.message : String(error),
+          due_at: now + delay,
+        })
+        .where('id', '=', claimed.id)
+        .where('fired_at', 'is', null)
+        .execute();
+      return 'failed';
+    }
+  }
+}

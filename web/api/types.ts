@@ -1,0 +1,75 @@
+/** Shapes of the node's HTTP API (docs/api.md), as the web app sees them. */
+
+export const ROLES = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+  mustChangePassword: boolean;
+  /** IANA time zone name, or null for the browser's zone. */
+  timeZone: string | null;
+  /** Preferred language, or null for the browser's. */
+  language: Language | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionView {
+  user: User;
+  csrfToken: string;
+}
+
+export interface NodeInfo {
+  nodeId: string;
+  name: string;
+  country: string;
+  timeZone: string;
+  fingerprint: string;
+  version: string;
+}
+
+export interface MePatch {
+  displayName?: string;
+  timeZone?: string | null;
+  language?: Language | null;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  roles: Role[];
+}
+
+export interface CreatedUser {
+  user: User;
+  /** The one-time password, when the node generated one. */
+  password: string | null;
+}
+
+export interface UserPatch {
+  displayName?: string;
+  roles?: Role[];
+  disabled?: boolean;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  entityType: string | null;
+  entityId: string | null;
+  details: unknown;
+  hash: string;
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}

@@ -1,0 +1,136 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { ConnectionIndicator } from './connection-indicator';
+import { FEATURES } from './features';
+import { LanguageSwitch } from './language-switch';
+import { useSession, useUser } from './session';
+import { UserMenu } from './user-menu';
+
+function SkipLink() {
+  const { t } = useTranslation();
+  return (
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(event) => {
+        event.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+    >
+      {t('app.skipToContent')}
+    </a>
+  );
+}
+
+function Brand() {
+  const { t } = useTranslation();
+  const { node } = useSession();
+  const info = node.node;
+  return (
+    <div className="brand">
+      <Link to="/" className="brand-name">
+        {t('app.name')}
+      </Link>
+      {info ? (
+        <span className="brand-node">
+          <span className="brand-node-name">{info.name}</span>
+          <span className="brand-node-id">{t('header.node', { nodeId: info.nodeId })}</span>
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** For pages shown outside the app's navigation: login, first password change. */
+export function BareLayout({ children, tools }: { children: ReactNode; tools?: ReactNode }) {
+  return (
+    <div className="bare">
+      <SkipLink />
+      <header className="app-header">
+        <Brand />
+        <div className="header-tools">
+          <LanguageSwitch />
+          {tools}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="bare-main">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function MainNav() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const isAdmin = user.roles.includes('admin');
+  return (
+    <nav className="app-nav" aria-label={t('nav.label')}>
+      <ul>
+        <li>
+          <NavLink to="/" end>
+            {t('nav.home')}
+          </NavLink>
+        </li>
+        {FEATURES.map((feature) => (
+          <li key={feature}>
+            <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>
+          </li>
+        ))}
+      </ul>
+      {isAdmin ? (
+        <>
+          <p className="nav-section" id="nav-admin">
+            {t('nav.admin')}
+          </p>
+          <ul aria-labelledby="nav-admin">
+            <li>
+              <NavLink to="/users">{t('nav.users')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/audit">{t('nav.audit')}</NavLink>
+            </li>
+          </ul>
+        </>
+      ) : null}
+    </nav>
+  );
+}
+
+/** Header (node, live status, language, user menu), navigation and the page. */
+export function AppLayout() {
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  // After a navigation, move focus to the new page so keyboard and screen reader users
+  // start reading it from the top, as after a full page load.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: false });
+  }, [location.pathname]);
+
+  return (
+    <div className="app">
+      <SkipLink />
+      <header className="app-header">
+        <Brand />
+        <div className="header-tools">
+          <ConnectionIndicator />
+          <LanguageSwitch />
+          <UserMenu />
+        </div>
+      </header>
+      <div className="app-body">
+        <MainNav />
+        <main id="main" ref={main} tabIndex={-1} className="app-main">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
