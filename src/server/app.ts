@@ -21,10 +21,8 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: node.log,
     genReqId: () => `req-${randomBytes(6).toString('hex')}`,
-    requestIdLogLabel: 'requestId',
     trustProxy: config.http.trustProxy,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
     ...(node.https ? { https: node.https } : {}),
   }) as unknown as FastifyInstance;
   // JSON only: anything else is 415 unsupported_media_type.
