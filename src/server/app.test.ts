@@ -119,7 +119,7 @@ describe('HTTP API', () => {
         { requiredKeys: [] },
       ),
     );
-    const route = fc.constantFrom(
+    const route = fc.constantFrom<['GET' | 'POST' | 'PATCH', string]>(
       ['POST', '/api/session'],
       ['POST', '/api/users'],
       ['PATCH', '/api/users/'],
@@ -143,7 +143,7 @@ describe('HTTP API', () => {
           headers['x-csrf-token'] = admin.csrf;
         }
         const r = await h.app.inject({
-          method: method as 'GET' | 'POST' | 'PATCH',
+          method,
           url,
           headers,
           ...(method === 'GET' ? {} : { payload: body.body }),

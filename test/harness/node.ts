@@ -145,7 +145,7 @@ export async function login(app: FastifyInstance, username: string, password: st
   const setCookie = response.headers['set-cookie'];
   const cookieLine = Array.isArray(setCookie) ? setCookie[0] : setCookie;
   const cookie = (cookieLine ?? '').split(';')[0] ?? '';
-  return { cookie, csrf: (response.json() as { csrfToken: string }).csrfToken };
+  return { cookie, csrf: response.json<{ csrfToken: string }>().csrfToken };
 }
 
 /** Sends a request as a session (with its CSRF token) or as a bearer token. */

@@ -17,7 +17,8 @@ async function openStream(url: string, cookie: string, lastEventId?: string) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
   let ended = false;
-  const reader = response.body!.getReader();
+  if (!response.body) throw new Error('no body');
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   const pump = (async () => {
