@@ -39,6 +39,7 @@ export default tseslint.config(
   },
   {
     files: ['bin/*.js', 'test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
 );

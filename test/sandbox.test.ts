@@ -23,10 +23,14 @@ async function twoFreePorts(): Promise<number> {
 
 /** Runs `liaison up` until it prints its banner; returns the banner and a stop function. */
 async function up(dir: string, basePort: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'up', '--dir', dir, '--base-port', String(basePort)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI_MAIN, 'up', '--dir', dir, '--base-port', String(basePort)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -53,7 +57,12 @@ function nodesOf(banner: string) {
   const nodes: { url: string; username: string; password: string; created: boolean }[] = [];
   const re = /\((us-doj|cn-mps)\)( — created now)?\n\s+URL:\s+(\S+)\n\s+Login:\s+(\S+) \/ (\S+)/g;
   for (const m of banner.matchAll(re)) {
-    nodes.push({ url: m[3] as string, username: m[4] as string, password: m[5] as string, created: Boolean(m[2]) });
+    nodes.push({
+      url: m[3] as string,
+      username: m[4] as string,
+      password: m[5] as string,
+      created: Boolean(m[2]),
+    });
   }
   return nodes;
 }
@@ -64,7 +73,10 @@ describe('npm start sandbox (liaison up)', () => {
     const basePort = await twoFreePorts();
     const first = await up(dir, basePort);
     const nodes = nodesOf(first.stdout);
-    expect(nodes.map((n) => n.url)).toEqual([`http://127.0.0.1:${basePort}`, `http://127.0.0.1:${basePort + 1}`]);
+    expect(nodes.map((n) => n.url)).toEqual([
+      `http://127.0.0.1:${basePort}`,
+      `http://127.0.0.1:${basePort + 1}`,
+    ]);
     expect(nodes.every((n) => n.created)).toBe(true);
     const identities = [];
     for (const node of nodes) {

@@ -30,18 +30,34 @@ describe('liaison CLI', () => {
     for (const key of ['signing.jwk.json', 'encryption.jwk.json']) {
       const file = path.join(dataDir, 'keys', key);
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      const jwk = JSON.parse(readFileSync(file, 'utf8')) as { kty: string; crv: string; d?: string };
+      const jwk = JSON.parse(readFileSync(file, 'utf8')) as {
+        kty: string;
+        crv: string;
+        d?: string;
+      };
       expect(jwk.kty).toBe('OKP');
       expect(jwk.d).toBeTruthy();
     }
     expect(statSync(path.join(dataDir, 'liaison.db')).mode & 0o077).toBe(0);
-    const again = await runCli(['init', '--node-id', 'us-doj', '--name', 'x', '--country', 'US', '--data', dataDir]);
+    const again = await runCli([
+      'init',
+      '--node-id',
+      'us-doj',
+      '--name',
+      'x',
+      '--country',
+      'US',
+      '--data',
+      dataDir,
+    ]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already holds a node/);
     // The password is printed once and stored nowhere in clear.
     const list = await runCli(['user', 'list', '--json', '--data', dataDir]);
     expect(list.stdout).not.toContain(password);
-    expect(JSON.parse(list.stdout)).toMatchObject({ users: [{ username: 'admin', mustChangePassword: true }] });
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      users: [{ username: 'admin', mustChangePassword: true }],
+    });
   });
 
   it('prints the fingerprint in groups of digits, and as JSON', async () => {
@@ -49,7 +65,10 @@ describe('liaison CLI', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^\s+\d{5} \d{5} \d{5} \d{5}$/m);
     const json = await runCli(['fingerprint', '--json', '--data', dataDir]);
-    const parsed = JSON.parse(json.stdout) as { fingerprint: string; signingKey: { crv: string; d?: string } };
+    const parsed = JSON.parse(json.stdout) as {
+      fingerprint: string;
+      signingKey: { crv: string; d?: string };
+    };
     expect(parsed.fingerprint.split(' ')).toHaveLength(12);
     expect(text.stdout.replace(/\s+/g, ' ')).toContain(parsed.fingerprint);
     expect(parsed.signingKey.crv).toBe('Ed25519');
@@ -57,10 +76,33 @@ describe('liaison CLI', () => {
   });
 
   it('adds, lists, disables and resets users', async () => {
-    const add = await runCli(['user', 'add', 'li.na', '--name', 'Li Na', '--roles', 'officer,analyst', '--json', '--data', dataDir]);
+    const add = await runCli([
+      'user',
+      'add',
+      'li.na',
+      '--name',
+      'Li Na',
+      '--roles',
+      'officer,analyst',
+      '--json',
+      '--data',
+      dataDir,
+    ]);
     expect(add.code, add.stderr).toBe(0);
-    expect(JSON.parse(add.stdout)).toMatchObject({ user: { username: 'li.na', roles: ['officer', 'analyst'] } });
-    const bad = await runCli(['user', 'add', 'x', '--name', 'X', '--roles', 'emperor', '--data', dataDir]);
+    expect(JSON.parse(add.stdout)).toMatchObject({
+      user: { username: 'li.na', roles: ['officer', 'analyst'] },
+    });
+    const bad = await runCli([
+      'user',
+      'add',
+      'x',
+      '--name',
+      'X',
+      '--roles',
+      'emperor',
+      '--data',
+      dataDir,
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/roles/);
     const disable = await runCli(['user', 'disable', 'li.na', '--data', dataDir]);

@@ -12,11 +12,18 @@ describe('core', () => {
     expect(fingerprintOf('sig-thumbprint', 'other-enc')).not.toBe(a);
     expect(formatFingerprintLines(a)).toHaveLength(3);
     expect(sameFingerprint(a, formatFingerprintLines(a).join('\n'))).toBe(true);
-    expect(sameFingerprint(a, a.replace(/^\d/, (d) => String((Number(d) + 1) % 10)))).toBe(false);
+    expect(
+      sameFingerprint(
+        a,
+        a.replace(/^\d/, (d) => String((Number(d) + 1) % 10)),
+      ),
+    ).toBe(false);
   });
 
   it('writes canonical JSON with sorted keys', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, { d: 'x', c: undefined }] })).toBe('{"a":[true,null,{"d":"x"}],"b":1}');
+    expect(canonicalJson({ b: 1, a: [true, null, { d: 'x', c: undefined }] })).toBe(
+      '{"a":[true,null,{"d":"x"}],"b":1}',
+    );
   });
 
   it('knows IANA time zones', () => {

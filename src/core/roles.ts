@@ -1,9 +1,6 @@
-import { z } from 'zod';
-
-/** The roles of a node's users (DESIGN.md, security model). */
+/** The roles of a node's users (DESIGN.md, security model). No dependencies: the web app imports it. */
 export const ROLES = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
+export type Role = (typeof ROLES)[number];
 
 /** What a role allows. Services check permissions, not roles. */
 export const PERMISSIONS = {

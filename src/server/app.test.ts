@@ -22,12 +22,20 @@ describe('HTTP API', () => {
     expect(body.error.code).toBe('not_found');
     expect(body.error.message).toMatch(/no-such-thing/);
     expect(body.error.requestId).toMatch(/^req-/);
-    const other = await h.app.inject({ method: 'DELETE', url: '/nowhere', headers: { accept: 'application/json' } });
+    const other = await h.app.inject({
+      method: 'DELETE',
+      url: '/nowhere',
+      headers: { accept: 'application/json' },
+    });
     expect(other.statusCode).toBe(404);
   });
 
   it('answers an invalid body with 400, a code and a message naming the field', async () => {
-    const r = await call(h.app, admin, 'POST', '/api/users', { username: 'Bad Name!', displayName: '', roles: ['king'] });
+    const r = await call(h.app, admin, 'POST', '/api/users', {
+      username: 'Bad Name!',
+      displayName: '',
+      roles: ['king'],
+    });
     expect(r.statusCode).toBe(400);
     const { error } = r.json<{ error: { code: string; message: string } }>();
     expect(error.code).toBe('invalid_request');
@@ -62,7 +70,9 @@ describe('HTTP API', () => {
     const metrics = await h.app.inject('/metrics');
     expect(metrics.statusCode).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/text\/plain/);
-    expect(metrics.body).toMatch(/liaison_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(metrics.body).toMatch(
+      /liaison_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
     expect(metrics.body).toMatch(/liaison_http_request_duration_seconds_bucket/);
     expect(metrics.body).toMatch(/liaison_process_resident_memory_bytes/);
   });
@@ -84,7 +94,14 @@ describe('HTTP API', () => {
     const doc = r.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/session', '/api/users', '/api/users/{id}', '/api/tokens', '/api/events', '/api/audit']),
+      expect.arrayContaining([
+        '/api/session',
+        '/api/users',
+        '/api/users/{id}',
+        '/api/tokens',
+        '/api/events',
+        '/api/audit',
+      ]),
     );
     const validator = new Validator();
     const result = await validator.validate(doc);
@@ -109,9 +126,16 @@ describe('HTTP API', () => {
       fc.record(
         {
           username: fc.oneof(fc.string(), fc.constant('admin'), fc.integer(), fc.constant(null)),
-          password: fc.oneof(fc.string({ maxLength: 2000 }), fc.constant(h.admin.password), fc.boolean()),
+          password: fc.oneof(
+            fc.string({ maxLength: 2000 }),
+            fc.constant(h.admin.password),
+            fc.boolean(),
+          ),
           displayName: fc.oneof(fc.string(), fc.integer()),
-          roles: fc.oneof(fc.array(fc.constantFrom('admin', 'officer', 'observer', 'x')), fc.string()),
+          roles: fc.oneof(
+            fc.array(fc.constantFrom('admin', 'officer', 'observer', 'x')),
+            fc.string(),
+          ),
           disabled: fc.oneof(fc.boolean(), fc.string()),
           timeZone: fc.oneof(fc.constantFrom('Asia/Shanghai', 'Nowhere/City', ''), fc.string()),
           language: fc.oneof(fc.constantFrom('en', 'zh-CN', 'fr'), fc.constant(null)),
@@ -135,23 +159,31 @@ describe('HTTP API', () => {
       fc.string().map((s) => ({ body: s, type: 'application/x-www-form-urlencoded' })),
     );
     await fc.assert(
-      fc.asyncProperty(route, rawBody, fc.string({ maxLength: 40 }), fc.boolean(), async ([method, path], body, id, authed) => {
-        const url = path.replace(':id', encodeURIComponent(id)).replace(/\/$/, `/${encodeURIComponent(id)}`);
-        const headers: Record<string, string> = { 'content-type': body.type };
-        if (authed) {
-          headers['cookie'] = admin.cookie;
-          headers['x-csrf-token'] = admin.csrf;
-        }
-        const r = await h.app.inject({
-          method,
-          url,
-          headers,
-          ...(method === 'GET' ? {} : { payload: body.body }),
-          remoteAddress: `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
-        });
-        expect(r.statusCode, `${method} ${url} ${body.body} → ${r.body}`).toBeLessThan(500);
-        if (r.statusCode >= 400) expect(r.json()).toHaveProperty('error.code');
-      }),
+      fc.asyncProperty(
+        route,
+        rawBody,
+        fc.string({ maxLength: 40 }),
+        fc.boolean(),
+        async ([method, path], body, id, authed) => {
+          const url = path
+            .replace(':id', encodeURIComponent(id))
+            .replace(/\/$/, `/${encodeURIComponent(id)}`);
+          const headers: Record<string, string> = { 'content-type': body.type };
+          if (authed) {
+            headers['cookie'] = admin.cookie;
+            headers['x-csrf-token'] = admin.csrf;
+          }
+          const r = await h.app.inject({
+            method,
+            url,
+            headers,
+            ...(method === 'GET' ? {} : { payload: body.body }),
+            remoteAddress: `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+          });
+          expect(r.statusCode, `${method} ${url} ${body.body} → ${r.body}`).toBeLessThan(500);
+          if (r.statusCode >= 400) expect(r.json()).toHaveProperty('error.code');
+        },
+      ),
       { numRuns: 150 },
     );
   });

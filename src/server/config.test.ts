@@ -34,7 +34,10 @@ describe('config', () => {
 
   it('names missing keys, unknown keys and bad values', () => {
     const problems = problemsOf(() =>
-      parseConfig({ node: { id: 'US DOJ', country: 'USA', timeZone: 'Nowhere' }, colour: 'blue' }, '/d'),
+      parseConfig(
+        { node: { id: 'US DOJ', country: 'USA', timeZone: 'Nowhere' }, colour: 'blue' },
+        '/d',
+      ),
     );
     expect(problems.join('\n')).toMatch(/node\.id: a lowercase slug/);
     expect(problems.join('\n')).toMatch(/node\.name: .*got nothing/);
@@ -49,7 +52,10 @@ describe('config', () => {
       LIAISON_DATABASE_URL: 'postgres://liaison@db.internal/liaison',
     });
     expect(config.http.port).toBe(9090);
-    expect(config.store).toMatchObject({ driver: 'postgres', url: 'postgres://liaison@db.internal/liaison' });
+    expect(config.store).toMatchObject({
+      driver: 'postgres',
+      url: 'postgres://liaison@db.internal/liaison',
+    });
     const problems = problemsOf(() => parseConfig(VALID, '/d', { LIAISON_HTTP_PORT: 'abc' }));
     expect(problems[0]).toMatch(/LIAISON_HTTP_PORT \(http\.port\): expected an integer/);
   });

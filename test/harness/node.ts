@@ -74,7 +74,12 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
   if (!options.noAdmin) {
     await node.accounts.createUser(
       CLI,
-      { username: admin.username, displayName: 'Ada Admin', roles: ['admin'], password: admin.password },
+      {
+        username: admin.username,
+        displayName: 'Ada Admin',
+        roles: ['admin'],
+        password: admin.password,
+      },
       { mustChangePassword: false },
     );
   }
@@ -112,11 +117,17 @@ export interface TestNode {
   url: string;
   admin: { username: string; password: string };
   handle: NodeHandle;
-  createUser(username: string, roles: string[], opts?: { disabled?: boolean }): Promise<{ username: string; password: string }>;
+  createUser(
+    username: string,
+    roles: string[],
+    opts?: { disabled?: boolean },
+  ): Promise<{ username: string; password: string }>;
   stop(): Promise<void>;
 }
 
-export async function startTestNode(options: { nodeId?: string; dialect?: Dialect } = {}): Promise<TestNode> {
+export async function startTestNode(
+  options: { nodeId?: string; dialect?: Dialect } = {},
+): Promise<TestNode> {
   const handle = await makeNode({ ...options });
   const url = await handle.node.listen();
   return {
@@ -134,14 +145,20 @@ export interface Session {
   csrf: string;
 }
 
-export async function login(app: FastifyInstance, username: string, password: string, remoteAddress?: string): Promise<Session> {
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+  remoteAddress?: string,
+): Promise<Session> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/session',
     payload: { username, password },
     ...(remoteAddress ? { remoteAddress } : {}),
   });
-  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 200)
+    throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const setCookie = response.headers['set-cookie'];
   const cookieLine = Array.isArray(setCookie) ? setCookie[0] : setCookie;
   const cookie = (cookieLine ?? '').split(';')[0] ?? '';

@@ -69,9 +69,9 @@ export async function resetPassword(id: string): Promise<string> {
   return password;
 }
 
-export async function listAudit(opts: { limit?: number; before?: number } = {}): Promise<
-  AuditEntry[]
-> {
+export async function listAudit(
+  opts: { limit?: number; before?: number } = {},
+): Promise<AuditEntry[]> {
   const query = new URLSearchParams();
   query.set('limit', String(opts.limit ?? 50));
   if (opts.before !== undefined) query.set('before', String(opts.before));

@@ -1,7 +1,8 @@
 /** Shapes of the node's HTTP API (docs/api.md), as the web app sees them. */
 
-export const ROLES = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
-export type Role = (typeof ROLES)[number];
+// Roles are defined once, in the code the server, the CLI and the web share.
+import type { Role } from '../../src/core/roles';
+export { ROLES, type Role } from '../../src/core/roles';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -62,7 +63,8 @@ export interface UserPatch {
 export interface AuditEntry {
   seq: number;
   at: string;
-  actor: string | null;
+  /** Who did it: a user id or name, or null for the node itself. */
+  actor: unknown;
   action: string;
   entityType: string | null;
   entityId: string | null;

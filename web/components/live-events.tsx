@@ -111,7 +111,8 @@ function emit(handlers: Map<EventName, Set<EventHandler>>, name: EventName, data
     try {
       handler(data);
     } catch (error) {
-      console.error(`live event handler for ${name} failed`, error);
+      // One failing page must not stop the others from hearing the event.
+      reportError(error);
     }
   }
 }

@@ -23,7 +23,10 @@ export function PasswordForm({ onChanged }: { onChanged: () => void | Promise<vo
     confirm: useRef<HTMLInputElement>(null),
   };
 
-  const fail = (field: 'current' | 'next' | 'confirm', issue: { message?: string; error?: unknown }) => {
+  const fail = (
+    field: 'current' | 'next' | 'confirm',
+    issue: { message?: string; error?: unknown },
+  ) => {
     setProblem(issue);
     setInvalid(field);
     fields[field].current?.focus();

@@ -66,7 +66,8 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-function applyLanguage(language: Language | null): void {
+/** Shows the app in `language` (null: the browser's) and remembers it in this browser. */
+export function applyLanguage(language: Language | null): void {
   storeLanguage(language);
   void i18n.changeLanguage(language ?? browserLanguage());
 }

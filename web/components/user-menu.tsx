@@ -37,7 +37,7 @@ export function UserMenu() {
       className="user-menu"
       ref={root}
       onBlur={(event) => {
-        if (open && !event.currentTarget.contains(event.relatedTarget as Node | null)) {
+        if (open && !event.currentTarget.contains(event.relatedTarget)) {
           setOpen(false);
         }
       }}

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { Role } from '../roles.js';
+import { ROLES } from '../roles.js';
 import { isTimeZone } from '../time-zone.js';
+
+export const Role = z.enum(ROLES);
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export const Language = z.enum(LANGUAGES);

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, makeNode, type NodeHandle, type Session } from '../../../test/harness/node.js';
+import {
+  call,
+  login,
+  makeNode,
+  type NodeHandle,
+  type Session,
+} from '../../../test/harness/node.js';
 
 interface SseEvent {
   id?: string;
@@ -11,7 +17,11 @@ interface SseEvent {
 async function openStream(url: string, cookie: string, lastEventId?: string) {
   const controller = new AbortController();
   const response = await fetch(url, {
-    headers: { cookie, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    headers: {
+      cookie,
+      accept: 'text/event-stream',
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    },
     signal: controller.signal,
   });
   const events: SseEvent[] = [];
@@ -83,7 +93,11 @@ describe('live events (Server-Sent Events)', () => {
   });
 
   const createUser = (username: string) =>
-    call(h.app, admin, 'POST', '/api/users', { username, displayName: username, roles: ['observer'] });
+    call(h.app, admin, 'POST', '/api/users', {
+      username,
+      displayName: username,
+      roles: ['observer'],
+    });
 
   it('refuses anonymous clients', async () => {
     const r = await fetch(`${url}/api/events`);
@@ -115,7 +129,9 @@ describe('live events (Server-Sent Events)', () => {
     const resumed = await openStream(`${url}/api/events`, admin.cookie, lastId);
     await createUser('after.cut');
     await until(() => resumed.events.length === 3);
-    const names = resumed.events.map((e) => (JSON.parse(e.data ?? '{}') as { user: { username: string } }).user.username);
+    const names = resumed.events.map(
+      (e) => (JSON.parse(e.data ?? '{}') as { user: { username: string } }).user.username,
+    );
     expect(names).toEqual(['during.cut.1', 'during.cut.2', 'after.cut']);
     await resumed.close();
 

@@ -37,7 +37,11 @@ for (const dialect of DIALECTS) {
         ['b', 120_000],
         ['c', 3_600_000],
       ] as const) {
-        await first.node.timers.schedule(db, undefined, { id, kind: 'test.deadline', dueAt: T0 + offset });
+        await first.node.timers.schedule(db, undefined, {
+          id,
+          kind: 'test.deadline',
+          dueAt: T0 + offset,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(fired).toEqual([]);
@@ -50,7 +54,13 @@ for (const dialect of DIALECTS) {
       await first.stop();
       handles.pop();
       clock.advance(2 * 3_600_000);
-      const second = await makeNode({ dialect, clock, database: first.database, noAdmin: true, timerPollMs: 50 });
+      const second = await makeNode({
+        dialect,
+        clock,
+        database: first.database,
+        noAdmin: true,
+        timerPollMs: 50,
+      });
       handles.push(second);
       second.node.timers.register('test.deadline', async (_trx, _payload, timer) => {
         fired.push({ id: timer.id, at: clock.now() });
@@ -59,7 +69,11 @@ for (const dialect of DIALECTS) {
       await until(() => fired.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(fired.map((f) => f.id).sort()).toEqual(['a', 'b', 'c']);
-      const rows = await second.node.store.db.selectFrom('timers').selectAll().orderBy('id').execute();
+      const rows = await second.node.store.db
+        .selectFrom('timers')
+        .selectAll()
+        .orderBy('id')
+        .execute();
       expect(rows.every((row: TimerRow) => row.fired_at !== null && row.attempts === 1)).toBe(true);
       await second.stop();
       await first.database.drop();
@@ -89,19 +103,33 @@ for (const dialect of DIALECTS) {
       h.node.timers.register('test.flaky', async (trx) => {
         calls++;
         // A write the failure must undo.
-        await trx.insertInto('login_failures').values({ key: `flaky:${calls}`, at: 1 }).execute();
+        await trx
+          .insertInto('login_failures')
+          .values({ key: `flaky:${calls}`, at: 1 })
+          .execute();
         if (calls === 1) throw new Error('peer unreachable');
       });
-      const id = await h.node.timers.schedule(h.node.store.db, undefined, { kind: 'test.flaky', dueAt: T0 });
+      const id = await h.node.timers.schedule(h.node.store.db, undefined, {
+        kind: 'test.flaky',
+        dueAt: T0,
+      });
       await until(async () => {
-        const row = await h.node.store.db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
+        const row = await h.node.store.db
+          .selectFrom('timers')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
         return row?.last_error === 'peer unreachable';
       });
       const leftovers = await h.node.store.db.selectFrom('login_failures').selectAll().execute();
       expect(leftovers).toEqual([]);
       clock.advance(5_000);
       await until(() => calls === 2);
-      const row = await h.node.store.db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await h.node.store.db
+        .selectFrom('timers')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       expect(row.fired_at).not.toBeNull();
       expect(row.attempts).toBe(2);
       await h.destroy();
@@ -109,39 +137,46 @@ for (const dialect of DIALECTS) {
     });
 
     // Two nodes with their own connection pools compete as two processes would.
-    it.skipIf(dialect !== 'postgres')('fires exactly once with two workers on one database', async () => {
-      const a = await makeNode({ dialect, timerPollMs: 20 });
-      const b = await makeNode({ dialect, database: a.database, noAdmin: true, timerPollMs: 20 });
-      handles.push(a, b);
-      const counts = new Map<string, number>();
-      const firedBy = { a: 0, b: 0 };
-      for (const [name, h] of [
-        ['a', a],
-        ['b', b],
-      ] as const) {
-        h.node.timers.register('test.once', async (trx, _payload, timer) => {
-          // Hold the claim a little so the other worker really competes for the same rows.
-          await trx.selectFrom('timers').select('id').where('id', '=', timer.id).execute();
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          counts.set(timer.id, (counts.get(timer.id) ?? 0) + 1);
-          firedBy[name]++;
-        });
-      }
-      const due = Date.now() + 100;
-      await a.node.store.transaction(async (trx) => {
-        for (let i = 0; i < 200; i++) {
-          await a.node.timers.schedule(trx, undefined, { id: `t${i}`, kind: 'test.once', dueAt: due });
+    it.skipIf(dialect !== 'postgres')(
+      'fires exactly once with two workers on one database',
+      async () => {
+        const a = await makeNode({ dialect, timerPollMs: 20 });
+        const b = await makeNode({ dialect, database: a.database, noAdmin: true, timerPollMs: 20 });
+        handles.push(a, b);
+        const counts = new Map<string, number>();
+        const firedBy = { a: 0, b: 0 };
+        for (const [name, h] of [
+          ['a', a],
+          ['b', b],
+        ] as const) {
+          h.node.timers.register('test.once', async (trx, _payload, timer) => {
+            // Hold the claim a little so the other worker really competes for the same rows.
+            await trx.selectFrom('timers').select('id').where('id', '=', timer.id).execute();
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            counts.set(timer.id, (counts.get(timer.id) ?? 0) + 1);
+            firedBy[name]++;
+          });
         }
-      });
-      await until(() => counts.size === 200, 15_000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect([...counts.values()].every((n) => n === 1)).toBe(true);
-      expect(firedBy.a + firedBy.b).toBe(200);
-      expect(firedBy.a).toBeGreaterThan(0);
-      expect(firedBy.b).toBeGreaterThan(0);
-      await b.stop();
-      await a.destroy();
-      handles.splice(0);
-    });
+        const due = Date.now() + 100;
+        await a.node.store.transaction(async (trx) => {
+          for (let i = 0; i < 200; i++) {
+            await a.node.timers.schedule(trx, undefined, {
+              id: `t${i}`,
+              kind: 'test.once',
+              dueAt: due,
+            });
+          }
+        });
+        await until(() => counts.size === 200, 15_000);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect([...counts.values()].every((n) => n === 1)).toBe(true);
+        expect(firedBy.a + firedBy.b).toBe(200);
+        expect(firedBy.a).toBeGreaterThan(0);
+        expect(firedBy.b).toBeGreaterThan(0);
+        await b.stop();
+        await a.destroy();
+        handles.splice(0);
+      },
+    );
   });
 }

@@ -40,7 +40,10 @@ for (const dialect of DIALECTS) {
       const session = await login(h.app, 'admin', h.admin.password);
       const me = await call(h.app, session, 'GET', '/api/session');
       expect(me.statusCode).toBe(200);
-      expect(me.json()).toMatchObject({ user: { username: 'admin', roles: ['admin'] }, csrfToken: session.csrf });
+      expect(me.json()).toMatchObject({
+        user: { username: 'admin', roles: ['admin'] },
+        csrfToken: session.csrf,
+      });
       expect((await call(h.app, session, 'DELETE', '/api/session')).statusCode).toBe(204);
       expect((await call(h.app, session, 'GET', '/api/me')).statusCode).toBe(401);
     });
@@ -93,7 +96,9 @@ for (const dialect of DIALECTS) {
       const bob = await h.createUser('bob', ['officer']);
       const bobSession = await login(h.app, 'bob', bob.password);
       const admin = await login(h.app, 'admin', h.admin.password);
-      const disabled = await call(h.app, admin, 'PATCH', `/api/users/${bob.id}`, { disabled: true });
+      const disabled = await call(h.app, admin, 'PATCH', `/api/users/${bob.id}`, {
+        disabled: true,
+      });
       expect(disabled.statusCode).toBe(200);
       expect(disabled.json()).toMatchObject({ disabled: true });
       expect((await call(h.app, bobSession, 'GET', '/api/me')).statusCode).toBe(401);
@@ -129,7 +134,10 @@ for (const dialect of DIALECTS) {
         roles: ['officer', 'analyst'],
       });
       expect(created.statusCode).toBe(201);
-      const { user, password } = created.json<{ user: { id: string; mustChangePassword: boolean }; password: string }>();
+      const { user, password } = created.json<{
+        user: { id: string; mustChangePassword: boolean };
+        password: string;
+      }>();
       expect(user.mustChangePassword).toBe(true);
       expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
       const duplicate = await call(h.app, admin, 'POST', '/api/users', {
@@ -144,16 +152,26 @@ for (const dialect of DIALECTS) {
       const blocked = await call(h.app, wang, 'PATCH', '/api/me', { timeZone: 'Asia/Shanghai' });
       expect(blocked.statusCode).toBe(403);
       expect(blocked.json()).toMatchObject({ error: { code: 'password_change_required' } });
-      const weak = await call(h.app, wang, 'POST', '/api/me/password', { currentPassword: password, newPassword: 'short' });
+      const weak = await call(h.app, wang, 'POST', '/api/me/password', {
+        currentPassword: password,
+        newPassword: 'short',
+      });
       expect(weak.statusCode).toBe(400);
       const changed = await call(h.app, wang, 'POST', '/api/me/password', {
         currentPassword: password,
         newPassword: 'a much longer passphrase',
       });
       expect(changed.statusCode).toBe(204);
-      const updated = await call(h.app, wang, 'PATCH', '/api/me', { timeZone: 'Asia/Shanghai', language: 'zh-CN' });
+      const updated = await call(h.app, wang, 'PATCH', '/api/me', {
+        timeZone: 'Asia/Shanghai',
+        language: 'zh-CN',
+      });
       expect(updated.statusCode).toBe(200);
-      expect(updated.json()).toMatchObject({ timeZone: 'Asia/Shanghai', language: 'zh-CN', mustChangePassword: false });
+      expect(updated.json()).toMatchObject({
+        timeZone: 'Asia/Shanghai',
+        language: 'zh-CN',
+        mustChangePassword: false,
+      });
       const badZone = await call(h.app, wang, 'PATCH', '/api/me', { timeZone: 'Mars/Olympus' });
       expect(badZone.statusCode).toBe(400);
       expect(badZone.json()).toMatchObject({ error: { code: 'invalid_request' } });
@@ -173,7 +191,11 @@ for (const dialect of DIALECTS) {
       const foreign = await h.app.inject({
         method: 'PATCH',
         url: '/api/me',
-        headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, origin: 'https://evil.example' },
+        headers: {
+          cookie: admin.cookie,
+          'x-csrf-token': admin.csrf,
+          origin: 'https://evil.example',
+        },
         payload: { displayName: 'X' },
       });
       expect(foreign.statusCode).toBe(403);
@@ -185,24 +207,43 @@ for (const dialect of DIALECTS) {
     it('issues API tokens scoped to roles, usable without cookies, revocable', async () => {
       const ana = await h.createUser('ana', ['analyst', 'officer']);
       const session = await login(h.app, 'ana', ana.password);
-      const tooMuch = await call(h.app, session, 'POST', '/api/tokens', { name: 'x', roles: ['admin'] });
+      const tooMuch = await call(h.app, session, 'POST', '/api/tokens', {
+        name: 'x',
+        roles: ['admin'],
+      });
       expect(tooMuch.statusCode).toBe(403);
-      const created = await call(h.app, session, 'POST', '/api/tokens', { name: 'SOC importer', roles: ['analyst'] });
+      const created = await call(h.app, session, 'POST', '/api/tokens', {
+        name: 'SOC importer',
+        roles: ['analyst'],
+      });
       expect(created.statusCode).toBe(201);
-      const { token, secret } = created.json<{ token: { id: string; roles: string[] }; secret: string }>();
+      const { token, secret } = created.json<{
+        token: { id: string; roles: string[] };
+        secret: string;
+      }>();
       expect(token.roles).toEqual(['analyst']);
-      const me = await call(h.app, { token: secret }, 'PATCH', '/api/me', { displayName: 'Ana (token)' });
+      const me = await call(h.app, { token: secret }, 'PATCH', '/api/me', {
+        displayName: 'Ana (token)',
+      });
       expect(me.statusCode).toBe(200);
       const list = await call(h.app, session, 'GET', '/api/tokens');
       expect(list.json<{ tokens: { id: string }[] }>().tokens.map((t) => t.id)).toEqual([token.id]);
       expect((await call(h.app, { token: 'lsn_nonsense' }, 'GET', '/api/me')).statusCode).toBe(401);
-      expect((await call(h.app, session, 'DELETE', `/api/tokens/${token.id}`)).statusCode).toBe(204);
+      expect((await call(h.app, session, 'DELETE', `/api/tokens/${token.id}`)).statusCode).toBe(
+        204,
+      );
       const revoked = await call(h.app, { token: secret }, 'GET', '/api/me');
       expect(revoked.statusCode).toBe(401);
       expect(revoked.json()).toMatchObject({ error: { code: 'invalid_token' } });
       // No password, token secret or session cookie ever reaches the logs.
       expect(logs).toContain('login');
-      for (const secretText of [ana.password, secret, secret.split('.')[1] ?? '', session.cookie.split('=')[1] ?? '', h.admin.password]) {
+      for (const secretText of [
+        ana.password,
+        secret,
+        secret.split('.')[1] ?? '',
+        session.cookie.split('=')[1] ?? '',
+        h.admin.password,
+      ]) {
         expect(logs).not.toContain(secretText);
       }
     });
@@ -210,7 +251,9 @@ for (const dialect of DIALECTS) {
     it('keeps at least one active administrator', async () => {
       const admin = await login(h.app, 'admin', h.admin.password);
       const users = await call(h.app, admin, 'GET', '/api/users');
-      const adminId = users.json<{ users: { id: string; username: string }[] }>().users.find((u) => u.username === 'admin')?.id;
+      const adminId = users
+        .json<{ users: { id: string; username: string }[] }>()
+        .users.find((u) => u.username === 'admin')?.id;
       const r = await call(h.app, admin, 'PATCH', `/api/users/${adminId}`, { roles: ['observer'] });
       expect(r.statusCode).toBe(409);
       expect(r.json()).toMatchObject({ error: { code: 'last_admin' } });
@@ -225,8 +268,12 @@ for (const dialect of DIALECTS) {
       const { password } = reset.json<{ password: string }>();
       expect((await call(h.app, bobSession, 'GET', '/api/me')).statusCode).toBe(401);
       const again = await login(h.app, 'bob', password);
-      expect((await call(h.app, again, 'GET', '/api/me')).json()).toMatchObject({ mustChangePassword: true });
-      expect((await call(h.app, admin, 'POST', '/api/users/nope/password-reset')).statusCode).toBe(404);
+      expect((await call(h.app, again, 'GET', '/api/me')).json()).toMatchObject({
+        mustChangePassword: true,
+      });
+      expect((await call(h.app, admin, 'POST', '/api/users/nope/password-reset')).statusCode).toBe(
+        404,
+      );
     });
 
     it('expires idle sessions', async () => {

@@ -1,0 +1,146 @@
+import { useCallback, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import type { User } from './api/types';
+import { describeError } from './components/errors';
+import { FEATURES } from './components/features';
+import { AppLayout, BareLayout } from './components/layout';
+import { LiveEventsProvider, useLiveEvent } from './components/live-events';
+import { SessionProvider, useSession, useUser } from './components/session';
+import { AuditPage } from './pages/audit';
+import { MustChangePasswordPage } from './pages/change-password';
+import { FeaturePage } from './pages/feature';
+import { HomePage } from './pages/home';
+import { LoginPage } from './pages/login';
+import { ForbiddenPage, NotFoundPage } from './pages/not-found';
+import { SettingsPage } from './pages/settings';
+import { UsersPage } from './pages/users';
+
+interface FromState {
+  from?: string;
+}
+
+function RedirectToLogin() {
+  const location = useLocation();
+  const from = `${location.pathname}${location.search}`;
+  return <Navigate to="/login" replace state={from === '/' ? undefined : { from }} />;
+}
+
+function LeaveLogin() {
+  const location = useLocation();
+  const from = (location.state as FromState | null)?.from;
+  return <Navigate to={from && from.startsWith('/') ? from : '/'} replace />;
+}
+
+function AdminOnly({ children }: { children: ReactNode }) {
+  const user = useUser();
+  return user.roles.includes('admin') ? children : <ForbiddenPage />;
+}
+
+/** Keeps the session in step with the node's live events. */
+function SessionEvents() {
+  const { expire, refresh, setUser } = useSession();
+  const me = useUser();
+  useLiveEvent('session.revoked', expire);
+  useLiveEvent('resync', () => void refresh());
+  useLiveEvent('user.changed', (data) => {
+    const user = (data as { user?: User } | null)?.user;
+    if (user && user.id === me.id) setUser(user);
+  });
+  return null;
+}
+
+function LoadingScreen() {
+  const { t } = useTranslation();
+  return (
+    <BareLayout>
+      <p role="status" className="loading">
+        {t('app.loading')}
+      </p>
+    </BareLayout>
+  );
+}
+
+function UnreachableScreen({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  const { refresh } = useSession();
+  return (
+    <BareLayout>
+      <div className="narrow">
+        <h1>{t('app.unreachableTitle')}</h1>
+        <p className="lead">{t('app.unreachableBody')}</p>
+        <p className="muted small">{describeError(t, error)}</p>
+        <button type="button" className="button-primary" onClick={() => void refresh()}>
+          {t('app.retry')}
+        </button>
+      </div>
+    </BareLayout>
+  );
+}
+
+function AuthenticatedApp() {
+  const { refresh } = useSession();
+  // The node refused the event stream: perhaps the session ended. Ask, quietly.
+  const onStreamRefused = useCallback(() => void refresh(), [refresh]);
+  return (
+    <LiveEventsProvider onStreamRefused={onStreamRefused}>
+      <SessionEvents />
+      <Routes>
+        <Route path="/login" element={<LeaveLogin />} />
+        <Route element={<AppLayout />}>
+          <Route index element={<HomePage />} />
+          {FEATURES.map((feature) => (
+            <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
+          ))}
+          <Route path="settings" element={<SettingsPage />} />
+          <Route
+            path="users"
+            element={
+              <AdminOnly>
+                <UsersPage />
+              </AdminOnly>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <AdminOnly>
+                <AuditPage />
+              </AdminOnly>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </LiveEventsProvider>
+  );
+}
+
+function Shell() {
+  const { state } = useSession();
+  switch (state.status) {
+    case 'loading':
+      return <LoadingScreen />;
+    case 'unreachable':
+      return <UnreachableScreen error={state.error} />;
+    case 'anonymous':
+      return (
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="*" element={<RedirectToLogin />} />
+        </Routes>
+      );
+    case 'authenticated':
+      return state.user.mustChangePassword ? <MustChangePasswordPage /> : <AuthenticatedApp />;
+  }
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
