@@ -129,22 +129,22 @@ export async function verifyAudit(db: Db, pageSize = 2000): Promise<AuditVerific
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
-      const bad = (reason: string): AuditVerification => ({
+      const bad = (
+        reason: string,
+        at = seq,
+        action: string | undefined = row.action,
+      ): AuditVerification => ({
         ok: false,
         checked,
         head: headView,
-        firstBad: { seq, action: row.action, reason },
+        firstBad: { seq: at, ...(action === undefined ? {} : { action }), reason },
       });
       if (seq !== expectedSeq) {
-        return {
-          ok: false,
-          checked,
-          head: headView,
-          firstBad: {
-            seq: expectedSeq,
-            reason: `entry ${expectedSeq} is missing (next present is ${seq})`,
-          },
-        };
+        return bad(
+          `entry ${expectedSeq} is missing (next present is ${seq})`,
+          expectedSeq,
+          undefined,
+        );
       }
       if (row.prev_hash !== prevHash) {
         return bad(
@@ -163,15 +163,8 @@ export async function verifyAudit(db: Db, pageSize = 2000): Promise<AuditVerific
     }
   }
   if (headView.seq !== expectedSeq - 1 || headView.hash !== prevHash) {
-    return {
-      ok: false,
-      checked,
-      head: headView,
-      firstBad: {
-        seq: expectedSeq,
-        reason: `the chain ends at entry ${expectedSeq - 1} but its head says ${headView.seq}: entries were removed`,
-      },
-    };
+    const reason = `the chain ends at entry ${expectedSeq - 1} but its head says ${headView.seq}: entries were removed`;
+    return { ok: false, checked, head: headView, firstBad: { seq: expectedSeq, reason } };
   }
   return { ok: true, checked, head: headView };
 }

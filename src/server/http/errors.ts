@@ -37,6 +37,17 @@ export function sendError(
     });
 }
 
+/** A real bug: the client gets the request id to quote, the log gets the details. */
+function sendInternalError(reply: FastifyReply, request: FastifyRequest): FastifyReply {
+  return sendError(
+    reply,
+    request,
+    500,
+    'internal_error',
+    `Internal error; quote request id ${request.id}.`,
+  );
+}
+
 function describeValidation(
   context: string | undefined,
   issues: readonly { instancePath: string; message?: string }[],
@@ -74,13 +85,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         { err: error, issues: error.cause.issues },
         'response does not match its schema',
       );
-      return sendError(
-        reply,
-        request,
-        500,
-        'internal_error',
-        `Internal error; quote request id ${request.id}.`,
-      );
+      return sendInternalError(reply, request);
     }
     if (isUniqueViolation(error)) {
       return sendError(
@@ -105,12 +110,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(reply, request, status, code, message);
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendError(
-      reply,
-      request,
-      500,
-      'internal_error',
-      `Internal error; quote request id ${request.id}.`,
-    );
+    return sendInternalError(reply, request);
   });
 }
