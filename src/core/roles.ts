@@ -8,6 +8,10 @@ export const PERMISSIONS = {
   'audit.read': ['admin'],
   'node.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
   'events.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  'peers.manage': ['admin'],
+  'peers.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  'notes.send': ['admin', 'officer', 'analyst', 'controller'],
+  'notes.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

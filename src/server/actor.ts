@@ -13,7 +13,8 @@ export type Actor =
     }
   | { kind: 'token'; userId: string; username: string; roles: readonly Role[]; tokenId: string }
   | { kind: 'cli'; osUser: string }
-  | { kind: 'system'; reason: string };
+  | { kind: 'system'; reason: string }
+  | { kind: 'peer'; nodeId: string };
 
 /** How an actor is written in the audit log. */
 export function actorRef(actor: Actor): string {
@@ -26,12 +27,15 @@ export function actorRef(actor: Actor): string {
       return `cli:${actor.osUser}`;
     case 'system':
       return `system:${actor.reason}`;
+    case 'peer':
+      return `peer:${actor.nodeId}`;
   }
 }
 
 /** The machine's operator (CLI) and the node itself may do anything. */
 export function can(actor: Actor, permission: Permission): boolean {
   if (actor.kind === 'cli' || actor.kind === 'system') return true;
+  if (actor.kind === 'peer') return false;
   return rolesAllow(actor.roles, permission);
 }
 

@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes.js';
+import { registerNotesRoutes } from './features/notes/notes.routes.js';
+import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
@@ -61,6 +63,8 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerSystemRoutes(app, node.store, node.info);
   registerAccountsRoutes(app, node.accounts, { secureCookies: node.secureCookies });
   registerAuditRoutes(app, node.store);
+  registerFederationRoutes(app, node.federation);
+  registerNotesRoutes(app, node.notes);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

@@ -75,6 +75,17 @@ export const ConfigSchema = z
       .object({ level: LogLevel.default('info') })
       .strict()
       .default({ level: 'info' }),
+    federation: z
+      .object({
+        /** How often the audit chain's head is sent to peers. */
+        checkpointMinutes: z
+          .number()
+          .min(0.01)
+          .max(24 * 60)
+          .default(5),
+      })
+      .strict()
+      .default({ checkpointMinutes: 5 }),
     events: z
       .object({
         heartbeatSeconds: z.number().min(0.05).max(300).default(15),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../core/roles.js';
 import type { UserView } from '../core/schemas/accounts.js';
+import type { LedgerView } from '../core/schemas/federation.js';
+import type { NoteView } from '../core/schemas/notes.js';
 
 /**
  * The in-process event bus that feeds the live stream (/api/events). Features publish
@@ -11,6 +13,9 @@ import type { UserView } from '../core/schemas/accounts.js';
 export interface EventMap {
   'user.changed': { user: UserView };
   'session.revoked': { reason: string };
+  'federation.ledger': { peer: string; ledger: LedgerView };
+  'federation.peers': { peer: string };
+  'note.created': { note: NoteView };
 }
 export type EventType = keyof EventMap;
 

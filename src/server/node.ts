@@ -14,6 +14,10 @@ import { loadNodeKeys, type NodeKeys } from './identity/keys.js';
 import { createLogger } from './log.js';
 import { openStore, type Store } from './store/database.js';
 import { TimerWorker } from './timers/timers.js';
+import { Federation } from './federation/federation.js';
+import { ensureCheckpointTimer } from './federation/checkpoints.js';
+import { registerNoteMessages } from './features/notes/notes.messages.js';
+import { NotesService } from './features/notes/notes.service.js';
 import { VERSION } from './version.js';
 
 /**
@@ -29,6 +33,8 @@ export interface Node {
   readonly bus: EventBus;
   readonly timers: TimerWorker;
   readonly accounts: AccountsService;
+  readonly federation: Federation;
+  readonly notes: NotesService;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -52,6 +58,8 @@ export interface NodeOptions {
   webRoot?: string;
   /** Timer worker's longest sleep; tests shorten it. */
   timerPollMs?: number;
+  /** Start the federation dispatchers (false for one-off CLI commands). */
+  dispatch?: boolean;
 }
 
 export async function createNode(options: NodeOptions): Promise<Node> {
@@ -77,6 +85,24 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     sessionIdleMs: config.auth.sessionIdleMinutes * 60_000,
     sessionMaxMs: config.auth.sessionMaxHours * 3_600_000,
   });
+  const metrics = createMetrics();
+  const federation = new Federation({
+    nodeId: config.node.id,
+    name: config.node.name,
+    country: config.node.country,
+    timeZone: config.node.timeZone,
+    publicUrl: publicUrlOf(config),
+    store,
+    clock,
+    log: log.child({ component: 'federation' }),
+    keys,
+    bus,
+    timers,
+    metrics,
+    checkpointMinutes: config.federation.checkpointMinutes,
+  });
+  registerNoteMessages(federation, clock, bus);
+  const notes = new NotesService({ store, clock, bus, federation, nodeId: config.node.id });
   const tls = config.http.tls;
   const https = tls
     ? {
@@ -95,7 +121,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     bus,
     timers,
     accounts,
-    metrics: createMetrics(),
+    federation,
+    notes,
+    metrics,
     info: {
       nodeId: config.node.id,
       name: config.node.name,
@@ -115,7 +143,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
         const app = await buildApp(node);
         await app.ready();
         node.app = app;
+        await ensureCheckpointTimer(federation, timers, config.federation.checkpointMinutes);
         timers.start();
+        if (options.dispatch !== false) await federation.start();
         return app;
       })();
       return started;
@@ -130,6 +160,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       return `${scheme}://${host}:${port}`;
     },
     async close() {
+      await federation.stop();
       await timers.stop();
       if (node.app) await node.app.close();
       await store.close();

@@ -42,6 +42,8 @@ export interface MakeNodeOptions {
   keys?: NodeKeys;
   /** Skip creating the admin (restart). */
   noAdmin?: boolean;
+  /** Runs before the node starts its workers: register timer kinds and message kinds here. */
+  beforeStart?: (node: Node) => void;
 }
 
 export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandle> {
@@ -69,6 +71,7 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timerPollMs ? { timerPollMs: options.timerPollMs } : {}),
   });
+  options.beforeStart?.(node);
   const app = await node.start();
   const admin = { username: 'admin', password: ADMIN_PASSWORD };
   if (!options.noAdmin) {

@@ -103,6 +103,8 @@ export interface AuditVerification {
   ok: boolean;
   checked: number;
   head: { seq: number; hash: string };
+  /** How many checkpoints sent to peers were checked. */
+  checkpoints?: number;
   /** The first entry that does not match, and why. */
   firstBad?: { seq: number; action?: string; reason: string };
 }
@@ -166,7 +168,34 @@ export async function verifyAudit(db: Db, pageSize = 2000): Promise<AuditVerific
     const reason = `the chain ends at entry ${expectedSeq - 1} but its head says ${headView.seq}: entries were removed`;
     return { ok: false, checked, head: headView, firstBad: { seq: expectedSeq, reason } };
   }
-  return { ok: true, checked, head: headView };
+  // The chain may have been rewritten whole; the heads already sent to peers cannot be.
+  const checkpoints = await db
+    .selectFrom('audit_checkpoints_sent')
+    .selectAll()
+    .orderBy('seq')
+    .execute();
+  for (const checkpoint of checkpoints) {
+    const seq = Number(checkpoint.seq);
+    const row = await db
+      .selectFrom('audit_log')
+      .select(['hash', 'action'])
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    if (row?.hash !== checkpoint.hash) {
+      const when = new Date(Number(checkpoint.at)).toISOString();
+      return {
+        ok: false,
+        checked,
+        head: headView,
+        firstBad: {
+          seq,
+          ...(row ? { action: row.action } : {}),
+          reason: `it differs from the checkpoint sent to peers at ${when} (sent ${checkpoint.hash}, now ${row?.hash ?? 'missing'}): history was rewritten`,
+        },
+      };
+    }
+  }
+  return { ok: true, checked, head: headView, checkpoints: checkpoints.length };
 }
 
 export async function listAudit(db: Db, limit: number, before?: number): Promise<AuditRow[]> {

@@ -27,14 +27,13 @@ export function sendError(
   code: string,
   message: string,
   headers: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
 ): FastifyReply {
   for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
   return reply
     .status(status)
     .type('application/json; charset=utf-8')
-    .send({
-      error: { code, message, requestId: request.id },
-    });
+    .send({ error: { ...extra, code, message, requestId: request.id } });
 }
 
 /** A real bug: the client gets the request id to quote, the log gets the details. */
@@ -66,7 +65,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
-      return sendError(reply, request, error.status, error.code, error.message, error.headers);
+      return sendError(
+        reply,
+        request,
+        error.status,
+        error.code,
+        error.message,
+        error.headers,
+        error.extra,
+      );
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       return sendError(

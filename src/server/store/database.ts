@@ -1,16 +1,31 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  sql,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AccountsTables } from '../features/accounts/accounts.table.js';
 import type { AuditTables } from '../audit/audit.table.js';
 import type { TimersTables } from '../timers/timers.table.js';
+import type { FederationTables } from '../federation/federation.table.js';
+import type { NotesTables } from '../features/notes/notes.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every table of the node. A feature adds its tables' interface here. */
-export interface Database extends AccountsTables, AuditTables, TimersTables {}
+export interface Database
+  extends AccountsTables, AuditTables, TimersTables, FederationTables, NotesTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;
@@ -23,6 +38,26 @@ export type StoreConfig =
 // PostgreSQL's bigint (int8) and count(*) come back as strings by default; our times are
 // epoch milliseconds, well inside Number's safe range.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: a writer takes the write lock up front and
+ * waits (busy_timeout) for another process's writer instead of failing half-way through when
+ * its read snapshot turns stale. Several processes may share a node's file (CLI, serve).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
 
 export interface Store {
   readonly db: Db;
@@ -53,7 +88,7 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     sqlite.pragma('busy_timeout = 5000');
     // FULL: an acknowledged write survives a power cut, not only a process crash.
     sqlite.pragma('synchronous = FULL');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     dialect = 'sqlite';
   } else {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../../../test/harness/databases.js';
 import { makeNode, type NodeHandle } from '../../../test/harness/node.js';
 import { ManualClock } from '../clock.js';
+import type { Node } from '../node.js';
 import type { TimerRow } from './timers.table.js';
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -25,12 +26,13 @@ for (const dialect of DIALECTS) {
     it('fires each due timer exactly once, when the clock moves and across a restart', async () => {
       const clock = new ManualClock(T0);
       const fired: { id: string; at: number }[] = [];
-      const first = await makeNode({ dialect, clock, timerPollMs: 50 });
+      const record = (node: Node) =>
+        node.timers.register('test.deadline', async (_trx, _payload, timer) => {
+          fired.push({ id: timer.id, at: clock.now() });
+          return Promise.resolve();
+        });
+      const first = await makeNode({ dialect, clock, timerPollMs: 50, beforeStart: record });
       handles.push(first);
-      first.node.timers.register('test.deadline', async (_trx, _payload, timer) => {
-        fired.push({ id: timer.id, at: clock.now() });
-        return Promise.resolve();
-      });
       const db = first.node.store.db;
       for (const [id, offset] of [
         ['a', 60_000],
@@ -60,20 +62,19 @@ for (const dialect of DIALECTS) {
         database: first.database,
         noAdmin: true,
         timerPollMs: 50,
+        beforeStart: record,
       });
       handles.push(second);
-      second.node.timers.register('test.deadline', async (_trx, _payload, timer) => {
-        fired.push({ id: timer.id, at: clock.now() });
-        return Promise.resolve();
-      });
       await until(() => fired.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(fired.map((f) => f.id).sort()).toEqual(['a', 'b', 'c']);
       const rows = await second.node.store.db
         .selectFrom('timers')
         .selectAll()
+        .where('kind', '=', 'test.deadline')
         .orderBy('id')
         .execute();
+      expect(rows).toHaveLength(3);
       expect(rows.every((row: TimerRow) => row.fired_at !== null && row.attempts === 1)).toBe(true);
       await second.stop();
       await first.database.drop();

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026_11_24_0900_foundation.js';
+import * as federation from './2026_11_24_1200_federation.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder a migration that has
@@ -7,4 +8,5 @@ import * as foundation from './2026_11_24_0900_foundation.js';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0900_foundation': foundation,
+  '2026_11_24_1200_federation': federation,
 };

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorBody } from '../../../core/schemas/common.js';
+import { NoteList, NoteQuery, NoteView, SendNoteBody } from '../../../core/schemas/notes.js';
+import { requireActor } from '../../http/auth.js';
+import type { NotesService } from './notes.service.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+export function registerNotesRoutes(parent: FastifyInstance, notes: NotesService): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['notes'];
+  app.get(
+    '/api/notes',
+    {
+      schema: {
+        tags,
+        summary: 'Notes sent and received, newest first',
+        querystring: NoteQuery,
+        response: { 200: NoteList, ...errors },
+      },
+    },
+    async (request) => ({ notes: await notes.list(requireActor(request), request.query) }),
+  );
+  app.post(
+    '/api/notes',
+    {
+      schema: {
+        tags,
+        summary: 'Send a note to a peer (liaison.note)',
+        body: SendNoteBody,
+        response: { 201: NoteView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await notes.send(requireActor(request), request.body)),
+  );
+}

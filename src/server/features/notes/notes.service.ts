@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { NOTE_KIND, type NoteView, type SendNoteBody } from '../../../core/schemas/notes.js';
+import { authorize, type Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import { iso, type Clock } from '../../clock.js';
+import type { EventBus } from '../../events.js';
+import type { Federation } from '../../federation/federation.js';
+import type { Store } from '../../store/database.js';
+import { findUser } from '../accounts/accounts.repository.js';
+import { insertNote, listNotes } from './notes.repository.js';
+import type { NoteRow } from './notes.table.js';
+
+export function presentNote(row: NoteRow): NoteView {
+  return {
+    id: row.id,
+    direction: row.direction,
+    peer: row.peer_id,
+    seq: row.seq === null ? null : Number(row.seq),
+    text: row.text,
+    author: row.author,
+    sentAt: iso(Number(row.sent_at)),
+    createdAt: iso(Number(row.created_at)),
+  };
+}
+
+/** Notes: the simplest use of the stream — a short text to a peer. */
+export class NotesService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      bus: EventBus;
+      federation: Federation;
+      nodeId: string;
+    },
+  ) {}
+
+  async send(actor: Actor, body: SendNoteBody): Promise<NoteView> {
+    authorize(actor, 'notes.send');
+    const now = this.deps.clock.now();
+    const row = await this.deps.store.transaction(async (trx, hooks) => {
+      let author = `${this.deps.nodeId} operator`;
+      if (actor.kind === 'user' || actor.kind === 'token') {
+        const user = await findUser(trx, actor.userId);
+        author = user?.display_name ?? actor.username;
+      }
+      const id = randomUUID();
+      const { seq } = await this.deps.federation.send(trx, hooks, body.peer, NOTE_KIND, {
+        noteId: id,
+        text: body.text,
+        author,
+      });
+      const note: NoteRow = {
+        id,
+        direction: 'out',
+        peer_id: body.peer,
+        seq,
+        text: body.text,
+        author,
+        sent_at: now,
+        created_at: now,
+      };
+      await insertNote(trx, note);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'note.send',
+        entityType: 'note',
+        entityId: id,
+        after: note,
+        details: { peer: body.peer, seq },
+      });
+      hooks.afterCommit(() =>
+        this.deps.bus.publish(
+          'note.created',
+          { note: presentNote(note) },
+          { roles: ['admin', 'officer', 'analyst', 'controller', 'observer'] },
+        ),
+      );
+      return note;
+    });
+    return presentNote(row);
+  }
+
+  async list(actor: Actor, options: { peer?: string; limit: number }): Promise<NoteView[]> {
+    authorize(actor, 'notes.read');
+    return (await listNotes(this.deps.store.db, options)).map(presentNote);
+  }
+}

@@ -1,0 +1,192 @@
+import {
+  CompactEncrypt,
+  CompactSign,
+  compactDecrypt,
+  compactVerify,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+} from 'jose';
+import { AppError } from '../errors.js';
+
+/**
+ * The envelope of a federation message (docs/federation.md, "Envelope"): the message is
+ * signed (compact JWS, EdDSA with the sender's Ed25519 key), then encrypted to the
+ * recipient (compact JWE, ECDH-ES+A256KW with A256GCM, to its X25519 key). The JWE's
+ * protected header repeats sender, recipient, sequence, kind and message id, so a receiver
+ * can route and refuse before decrypting; after decrypting it checks they match the signed
+ * message. No other algorithm is accepted.
+ */
+export const PROTOCOL_VERSION = 1;
+export const JWS_ALG = 'EdDSA';
+export const JWE_ALG = 'ECDH-ES+A256KW';
+export const JWE_ENC = 'A256GCM';
+export const JWS_TYP = 'liaison-message+jws';
+
+/** What the sender signs. */
+export interface SignedMessage {
+  v: number;
+  from: string;
+  to: string;
+  seq: number;
+  kind: string;
+  id: string;
+  /** ISO 8601 time of the commit that produced the message. */
+  at: string;
+  body: unknown;
+}
+
+export interface EnvelopeHeader {
+  from: string;
+  to: string;
+  seq: number;
+  kind: string;
+  mid: string;
+}
+
+export type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
+export class EnvelopeError extends AppError {}
+
+function refuse(code: string, message: string, status = 400): EnvelopeError {
+  return new EnvelopeError(code, status, message);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export async function importSigningKey(jwk: JWK): Promise<SigningKey> {
+  return importJWK(jwk, JWS_ALG);
+}
+
+export async function importEncryptionKey(jwk: JWK): Promise<SigningKey> {
+  return importJWK(jwk, JWE_ALG);
+}
+
+export async function sealEnvelope(
+  message: SignedMessage,
+  sender: { key: SigningKey; kid: string },
+  recipient: { key: SigningKey; kid: string },
+): Promise<string> {
+  const jws = await new CompactSign(encoder.encode(JSON.stringify(message)))
+    .setProtectedHeader({ alg: JWS_ALG, kid: sender.kid, typ: JWS_TYP })
+    .sign(sender.key);
+  return new CompactEncrypt(encoder.encode(jws))
+    .setProtectedHeader({
+      alg: JWE_ALG,
+      enc: JWE_ENC,
+      kid: recipient.kid,
+      cty: JWS_TYP,
+      from: message.from,
+      to: message.to,
+      seq: message.seq,
+      kind: message.kind,
+      mid: message.id,
+    })
+    .encrypt(recipient.key);
+}
+
+/** Reads the JWE's protected header without decrypting, and checks its shape and algorithms. */
+export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
+  if (typeof envelope !== 'string' || envelope.split('.').length !== 5) {
+    throw refuse('invalid_envelope', 'An envelope must be a compact JWE (five base64url parts).');
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(envelope) as Record<string, unknown>;
+  } catch {
+    throw refuse('invalid_envelope', 'The envelope header is not base64url-encoded JSON.');
+  }
+  if (header['alg'] !== JWE_ALG || header['enc'] !== JWE_ENC) {
+    throw refuse(
+      'bad_algorithm',
+      `Envelopes must use alg ${JWE_ALG} with enc ${JWE_ENC}; got alg ${String(header['alg'])}, enc ${String(header['enc'])}.`,
+    );
+  }
+  const { from, to, seq, kind, mid } = header;
+  if (
+    typeof from !== 'string' ||
+    typeof to !== 'string' ||
+    typeof kind !== 'string' ||
+    typeof mid !== 'string' ||
+    typeof seq !== 'number' ||
+    !Number.isSafeInteger(seq) ||
+    seq < 1
+  ) {
+    throw refuse(
+      'invalid_envelope',
+      'The envelope header must carry from, to, seq (a positive integer), kind and mid.',
+    );
+  }
+  return { from, to, seq, kind, mid };
+}
+
+/**
+ * Decrypts with this node's key and verifies the signature with the sender's pinned key.
+ * Throws EnvelopeError with a specific code for every way an envelope can be wrong.
+ */
+export async function openEnvelope(
+  envelope: string,
+  header: EnvelopeHeader,
+  ownDecryptionKey: SigningKey,
+  senderVerifyKey: SigningKey,
+): Promise<SignedMessage> {
+  let inner: string;
+  try {
+    const { plaintext } = await compactDecrypt(envelope, ownDecryptionKey, {
+      keyManagementAlgorithms: [JWE_ALG],
+      contentEncryptionAlgorithms: [JWE_ENC],
+    });
+    inner = decoder.decode(plaintext);
+  } catch (error) {
+    throw refuse(
+      'decryption_failed',
+      `The envelope cannot be decrypted by this node: ${(error as Error).message}.`,
+    );
+  }
+  let innerHeader: Record<string, unknown>;
+  try {
+    innerHeader = decodeProtectedHeader(inner) as Record<string, unknown>;
+  } catch {
+    throw refuse('invalid_envelope', 'The decrypted content is not a compact JWS.');
+  }
+  if (innerHeader['alg'] !== JWS_ALG) {
+    throw refuse(
+      'bad_algorithm',
+      `Messages must be signed with ${JWS_ALG}; got ${String(innerHeader['alg'])}.`,
+    );
+  }
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(inner, senderVerifyKey, { algorithms: [JWS_ALG] }));
+  } catch {
+    throw refuse(
+      'bad_signature',
+      `The signature does not verify with the pinned key of ${header.from}.`,
+      401,
+    );
+  }
+  let message: SignedMessage;
+  try {
+    message = JSON.parse(decoder.decode(payload)) as SignedMessage;
+  } catch {
+    throw refuse('invalid_envelope', 'The signed message is not JSON.');
+  }
+  if (
+    message === null ||
+    typeof message !== 'object' ||
+    message.v !== PROTOCOL_VERSION ||
+    message.from !== header.from ||
+    message.to !== header.to ||
+    message.seq !== header.seq ||
+    message.kind !== header.kind ||
+    message.id !== header.mid ||
+    typeof message.at !== 'string'
+  ) {
+    throw refuse(
+      'header_mismatch',
+      'The signed message does not match the envelope header (from, to, seq, kind, id) or has another version.',
+    );
+  }
+  return message;
+}

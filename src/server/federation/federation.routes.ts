@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBody } from '../../core/schemas/common.js';
+import {
+  AddPeerBody,
+  BatchBody,
+  BatchResult,
+  MAX_BATCH_BYTES,
+  PeerList,
+  PeerParams,
+  PeerView,
+  RejectionList,
+  SignedDescriptor,
+} from '../../core/schemas/federation.js';
+import { authorize } from '../actor.js';
+import { iso } from '../clock.js';
+import { requireActor } from '../http/auth.js';
+import { BATCH_PATH, DESCRIPTOR_PATH } from './descriptor.js';
+import type { Federation } from './federation.js';
+import { receiveBatch } from './inbox.js';
+
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  422: ErrorBody,
+  502: ErrorBody,
+};
+
+export function registerFederationRoutes(parent: FastifyInstance, federation: Federation): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    DESCRIPTOR_PATH,
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['federation'],
+        summary: "This node's descriptor, signed with its key",
+        response: { 200: SignedDescriptor },
+      },
+    },
+    () => federation.signedDescriptor(),
+  );
+
+  app.post(
+    BATCH_PATH,
+    {
+      config: { auth: 'public' },
+      bodyLimit: MAX_BATCH_BYTES,
+      schema: {
+        tags: ['federation'],
+        summary: 'Receive a batch of envelopes from a peer (docs/federation.md)',
+        body: BatchBody,
+        response: { 200: BatchResult, ...errors },
+      },
+    },
+    (request) => receiveBatch(federation.ctx, request.body.envelopes),
+  );
+
+  const tags = ['peers'];
+  app.get(
+    '/api/federation/peers',
+    {
+      schema: {
+        tags,
+        summary: 'Peers and their delivery ledger',
+        response: { 200: PeerList, ...errors },
+      },
+    },
+    async (request) => ({ peers: await federation.peers.list(requireActor(request)) }),
+  );
+  app.post(
+    '/api/federation/peers',
+    {
+      schema: {
+        tags,
+        summary:
+          'Peer with a node: fetch its descriptor, compare the fingerprint, pin its keys (admin)',
+        body: AddPeerBody,
+        response: { 201: PeerView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await federation.peers.add(requireActor(request), request.body)),
+  );
+  app.get(
+    '/api/federation/peers/:nodeId',
+    {
+      schema: {
+        tags,
+        summary: 'One peer and its ledger',
+        params: PeerParams,
+        response: { 200: PeerView, ...errors },
+      },
+    },
+    (request) => federation.peers.get(requireActor(request), request.params.nodeId),
+  );
+  for (const [verb, status] of [
+    ['suspend', 'suspended'],
+    ['resume', 'active'],
+  ] as const) {
+    app.post(
+      `/api/federation/peers/:nodeId/${verb}`,
+      {
+        schema: {
+          tags,
+          summary: `${verb === 'suspend' ? 'Suspend' : 'Resume'} a peer (admin)`,
+          params: PeerParams,
+          response: { 200: PeerView, ...errors },
+        },
+      },
+      async (request) =>
+        (await federation.peers.setStatus(
+          requireActor(request),
+          request.params.nodeId,
+          status,
+        )) as PeerView,
+    );
+  }
+  app.delete(
+    '/api/federation/peers/:nodeId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a peer: its envelopes are refused from now on (admin)',
+        params: PeerParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await federation.peers.setStatus(requireActor(request), request.params.nodeId, 'removed');
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/api/federation/rejections',
+    {
+      schema: {
+        tags,
+        summary: 'Messages refused by a handler, here (in) or at the peer (out)',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: RejectionList, ...errors },
+      },
+    },
+    async (request) => {
+      authorize(requireActor(request), 'peers.read');
+      const rows = await federation.ctx.store.db
+        .selectFrom('message_rejections')
+        .selectAll()
+        .orderBy('at', 'desc')
+        .limit(request.query.limit)
+        .execute();
+      return {
+        rejections: rows.map((row) => ({
+          direction: row.direction,
+          peer: row.peer_id,
+          seq: Number(row.seq),
+          id: row.message_id,
+          kind: row.kind,
+          code: row.code,
+          reason: row.reason,
+          at: iso(Number(row.at)),
+        })),
+      };
+    },
+  );
+}

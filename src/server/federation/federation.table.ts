@@ -1,0 +1,97 @@
+import type { Selectable } from 'kysely';
+
+export type PeerStatus = 'active' | 'suspended' | 'removed';
+
+export interface PeersTable {
+  node_id: string;
+  url: string;
+  name: string;
+  country: string;
+  time_zone: string;
+  /** Pinned public keys (JWK JSON). */
+  signing_jwk: string;
+  encryption_jwk: string;
+  fingerprint: string;
+  /** JSON array of the message kinds the peer accepts (from its descriptor). */
+  message_kinds: string;
+  status: PeerStatus;
+  created_at: number;
+  updated_at: number;
+}
+export type PeerRow = Selectable<PeersTable>;
+
+/** The sending side of the stream to one peer. */
+export interface StreamOutTable {
+  peer_id: string;
+  /** The last sequence number given to a message. */
+  last_seq: number;
+  /** The last sequence number the peer confirmed applied. */
+  acked_seq: number;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  failures: number;
+  peer_up: number;
+  /** Which process dispatches this stream (several may share PostgreSQL). */
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+export type StreamOutRow = Selectable<StreamOutTable>;
+
+export interface OutboxTable {
+  peer_id: string;
+  seq: number;
+  message_id: string;
+  kind: string;
+  /** The sealed envelope (compact JWE), made in the transaction of the change. */
+  envelope: string;
+  created_at: number;
+}
+export type OutboxRow = Selectable<OutboxTable>;
+
+/** The receiving side: the watermark. */
+export interface StreamInTable {
+  peer_id: string;
+  applied_seq: number;
+  last_received_at: number | null;
+}
+
+/** Messages a handler refused: 'in' recorded by the receiver, 'out' as reported back to the sender. */
+export interface MessageRejectionsTable {
+  id: string;
+  direction: 'in' | 'out';
+  peer_id: string;
+  seq: number;
+  message_id: string;
+  kind: string;
+  code: string;
+  reason: string;
+  at: number;
+}
+export type MessageRejectionRow = Selectable<MessageRejectionsTable>;
+
+export interface AuditCheckpointsSentTable {
+  seq: number;
+  hash: string;
+  at: number;
+}
+
+export interface AuditCheckpointsReceivedTable {
+  peer_id: string;
+  seq: number;
+  hash: string;
+  signed_at: string;
+  received_at: number;
+}
+
+export interface FederationTables {
+  peers: PeersTable;
+  stream_out: StreamOutTable;
+  outbox: OutboxTable;
+  stream_in: StreamInTable;
+  message_rejections: MessageRejectionsTable;
+  audit_checkpoints_sent: AuditCheckpointsSentTable;
+  audit_checkpoints_received: AuditCheckpointsReceivedTable;
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import { z } from 'zod';
+import type { SignedDescriptor } from '../../core/schemas/federation.js';
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../events.js';
+import type { NodeKeys } from '../identity/keys.js';
+import type { Db, Store, TxHooks } from '../store/database.js';
+import type { TimerWorker } from '../timers/timers.js';
+import { registerAuditCheckpoints } from './checkpoints.js';
+import { signDescriptor } from './descriptor.js';
+import { importEncryptionKey, importSigningKey, type SigningKey } from './envelope.js';
+import { KindRegistry, type MessageKind } from './kinds.js';
+import { enqueue, StreamDispatcher } from './outbox.js';
+import { ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
+
+/** What the federation parts share (peers, outbox, inbox, checkpoints). */
+export interface FederationContext {
+  nodeId: string;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  keys: NodeKeys;
+  signingKey: Promise<SigningKey>;
+  decryptionKey: Promise<SigningKey>;
+  peerKeys: PeerKeyCache;
+  kinds: KindRegistry;
+  idlePollMs: number;
+  nudge(peerId: string): void;
+  onPeersChanged(peerId: string): void;
+  onLedgerChanged(peerId: string): void;
+  onPeerRefusedKind(peerId: string): void;
+}
+
+export interface FederationOptions {
+  nodeId: string;
+  name: string;
+  country: string;
+  timeZone: string;
+  publicUrl: string;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  keys: NodeKeys;
+  bus: EventBus;
+  timers: TimerWorker;
+  metrics: Registry;
+  /** How often an idle dispatcher looks for messages other processes committed. */
+  idlePollMs?: number;
+  checkpointMinutes?: number;
+}
+
+/** A liaison.note-free, always-present kind: the signed head of a node's audit chain. */
+export const AUDIT_CHECKPOINT_KIND = 'liaison.audit_checkpoint';
+export const AuditCheckpointMessage = z
+  .object({
+    seq: z.number().int().min(1),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    at: z.string(),
+  })
+  .strict();
+
+/**
+ * Federation: peers, the per-peer outgoing streams and their dispatchers, the inbox's kind
+ * registry, the node descriptor, the delivery ledger's metrics and audit checkpoints.
+ */
+export class Federation {
+  readonly ctx: FederationContext;
+  readonly peers: PeersService;
+  private readonly dispatchers = new Map<string, StreamDispatcher>();
+  private readonly owner = randomBytes(6).toString('hex');
+  private running = false;
+  private refresh: NodeJS.Timeout | undefined;
+  private readonly ledgerTimers = new Map<string, NodeJS.Timeout>();
+  private descriptor: Promise<SignedDescriptor> | undefined;
+
+  constructor(private readonly options: FederationOptions) {
+    this.ctx = {
+      nodeId: options.nodeId,
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      keys: options.keys,
+      signingKey: importSigningKey(options.keys.signing.privateJwk),
+      decryptionKey: importEncryptionKey(options.keys.encryption.privateJwk),
+      peerKeys: new PeerKeyCache(),
+      kinds: new KindRegistry(),
+      idlePollMs: options.idlePollMs ?? 250,
+      nudge: (peerId) => this.dispatchers.get(peerId)?.nudge(),
+      onPeersChanged: () => void this.syncDispatchers(),
+      onLedgerChanged: (peerId) => this.publishLedger(peerId),
+      onPeerRefusedKind: (peerId) =>
+        options.log.warn({ peer: peerId }, 'peer refused a message kind'),
+    };
+    this.peers = new PeersService(this.ctx);
+    registerAuditCheckpoints(this, options.timers, options.checkpointMinutes ?? 5);
+    this.registerMetrics(options.metrics);
+  }
+
+  get kinds(): KindRegistry {
+    return this.ctx.kinds;
+  }
+
+  registerKind<S extends z.ZodType>(kind: MessageKind<S>): void {
+    this.ctx.kinds.register(kind);
+    this.descriptor = undefined;
+  }
+
+  /**
+   * The one function a service calls for a message that concerns a peer: inside the
+   * service's transaction, so the change and the message commit together.
+   */
+  send(trx: Db, hooks: TxHooks | undefined, peerId: string, kind: string, body: unknown) {
+    return enqueue(this.ctx, trx, hooks, peerId, kind, body);
+  }
+
+  /** This node's signed descriptor (cached; re-signed when kinds change). */
+  signedDescriptor(): Promise<SignedDescriptor> {
+    this.descriptor ??= (async () =>
+      signDescriptor(
+        {
+          nodeId: this.options.nodeId,
+          name: this.options.name,
+          country: this.options.country,
+          timeZone: this.options.timeZone,
+          url: this.options.publicUrl,
+          keys: this.options.keys,
+          messageKinds: this.ctx.kinds.names(),
+          issuedAt: new Date(this.options.clock.now()).toISOString(),
+        },
+        await this.ctx.signingKey,
+      ))();
+    return this.descriptor;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.syncDispatchers();
+    // Peers added or resumed by another process (CLI, a second API process) are picked up.
+    this.refresh = setInterval(() => void this.syncDispatchers(), 2_000);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.refresh) clearInterval(this.refresh);
+    for (const timer of this.ledgerTimers.values()) clearTimeout(timer);
+    const all = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(all.map((d) => d.stop()));
+    await Promise.all(all.map((d) => d.releaseLease().catch(() => undefined)));
+  }
+
+  private async syncDispatchers(): Promise<void> {
+    if (!this.running) return;
+    let rows;
+    try {
+      rows = await listPeerRows(this.ctx.store.db);
+    } catch (error) {
+      this.ctx.log.warn({ err: error }, 'cannot list peers');
+      return;
+    }
+    if (!this.running) return;
+    const active = new Set(rows.filter((r) => r.status === 'active').map((r) => r.node_id));
+    for (const [peerId, dispatcher] of this.dispatchers) {
+      if (!active.has(peerId)) {
+        this.dispatchers.delete(peerId);
+        void dispatcher.stop().then(() => dispatcher.releaseLease().catch(() => undefined));
+      }
+    }
+    for (const peerId of active) {
+      if (!this.dispatchers.has(peerId)) {
+        const dispatcher = new StreamDispatcher(this.ctx, peerId, this.owner);
+        this.dispatchers.set(peerId, dispatcher);
+        dispatcher.start();
+      }
+    }
+  }
+
+  /** Tells admins' browsers the ledger moved (at most every 250 ms per peer). */
+  private publishLedger(peerId: string): void {
+    if (this.ledgerTimers.has(peerId) || !this.running) return;
+    this.ledgerTimers.set(
+      peerId,
+      setTimeout(() => {
+        this.ledgerTimers.delete(peerId);
+        ledgerOf(this.ctx.store.db, peerId, this.ctx.clock.now())
+          .then((ledger) =>
+            this.options.bus.publish(
+              'federation.ledger',
+              { peer: peerId, ledger },
+              { roles: ['admin'] },
+            ),
+          )
+          .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'ledger event failed'));
+      }, 250),
+    );
+  }
+
+  private registerMetrics(registry: Registry): void {
+    const store = this.ctx.store;
+    const clock = this.ctx.clock;
+    const labelNames = ['peer'] as const;
+    const backlog: Gauge = new Gauge({
+      name: 'liaison_federation_backlog',
+      help: 'Messages not yet acknowledged by the peer.',
+      labelNames,
+      registers: [registry],
+      // Collected first: fills every federation gauge from the ledger in one pass.
+      async collect() {
+        const rows = await listPeerRows(store.db).catch(() => []);
+        for (const gauge of [backlog, lastSent, lastAcked, oldest, up, applied]) gauge.reset();
+        for (const row of rows) {
+          const ledger = await ledgerOf(store.db, row.node_id, clock.now());
+          const peer = row.node_id;
+          backlog.set({ peer }, ledger.backlog);
+          lastSent.set({ peer }, ledger.lastSent);
+          lastAcked.set({ peer }, ledger.lastAcknowledged);
+          oldest.set({ peer }, (ledger.oldestUndeliveredAgeMs ?? 0) / 1000);
+          up.set({ peer }, ledger.peerUp ? 1 : 0);
+          applied.set({ peer }, ledger.lastApplied);
+        }
+      },
+    });
+    const gauge = (name: string, help: string) =>
+      new Gauge({ name, help, labelNames, registers: [registry] });
+    const lastSent = gauge(
+      'liaison_federation_last_sent_seq',
+      'Last sequence number given to a message for the peer.',
+    );
+    const lastAcked = gauge(
+      'liaison_federation_last_acked_seq',
+      'Last sequence number the peer acknowledged.',
+    );
+    const oldest = gauge(
+      'liaison_federation_oldest_undelivered_seconds',
+      'Age of the oldest message not yet delivered.',
+    );
+    const up = gauge('liaison_federation_peer_up', '1 when the peer answered the last attempt.');
+    const applied = gauge(
+      'liaison_federation_last_applied_seq',
+      'Last sequence number applied from the peer.',
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { BatchResult, Rejection } from '../../core/schemas/federation.js';
+import { AppError } from '../errors.js';
+import { EnvelopeError, openEnvelope, readEnvelopeHeader, type SignedMessage } from './envelope.js';
+import type { FederationContext } from './federation.js';
+import { findPeer } from './peers.js';
+
+/**
+ * The receiving side: verifies every envelope of a batch (algorithms, recipient, sender's
+ * pinned signature, consecutive sequence, known kind, payload schema) before anything is
+ * written; then, in one transaction, checks the batch continues the stream exactly where
+ * the watermark is, applies each message (each in a savepoint, so a handler that refuses
+ * a message undoes only its own writes) and advances the watermark.
+ */
+function refuse(
+  code: string,
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): AppError {
+  return new AppError(code, status, message, {}, extra);
+}
+
+export async function receiveBatch(
+  ctx: FederationContext,
+  envelopes: string[],
+): Promise<BatchResult> {
+  const headers = envelopes.map((envelope) => readEnvelopeHeader(envelope));
+  const first = headers[0];
+  if (!first) throw refuse('invalid_request', 400, 'A batch holds at least one envelope.');
+  for (const header of headers) {
+    if (header.to !== ctx.nodeId) {
+      throw refuse(
+        'wrong_recipient',
+        403,
+        `This is ${ctx.nodeId}; the envelope is addressed to ${header.to}.`,
+      );
+    }
+    if (header.from !== first.from) {
+      throw refuse('mixed_senders', 400, 'All envelopes of a batch must come from one sender.');
+    }
+  }
+  headers.forEach((header, i) => {
+    if (header.seq !== first.seq + i) {
+      throw refuse(
+        'sequence_not_consecutive',
+        400,
+        `Envelope ${i} has sequence ${header.seq}; expected ${first.seq + i}.`,
+      );
+    }
+  });
+  const peer = await findPeer(ctx.store.db, first.from);
+  if (!peer) throw refuse('unknown_peer', 403, `${first.from} is not a peer of ${ctx.nodeId}.`);
+  if (peer.status === 'removed')
+    throw refuse('peer_removed', 403, `${first.from} was removed as a peer of ${ctx.nodeId}.`);
+  if (peer.status === 'suspended') {
+    throw refuse(
+      'peer_suspended',
+      403,
+      `${ctx.nodeId} has suspended its peering with ${first.from}.`,
+    );
+  }
+
+  const ownKey = await ctx.decryptionKey;
+  const senderKey = await ctx.peerKeys.signing(peer);
+  const messages: SignedMessage[] = await Promise.all(
+    envelopes.map((envelope, i) =>
+      openEnvelope(envelope, headers[i] as (typeof headers)[number], ownKey, senderKey),
+    ),
+  );
+  const bodies = messages.map((message) => {
+    const definition = ctx.kinds.get(message.kind);
+    if (!definition) {
+      throw refuse(
+        'unknown_kind',
+        422,
+        `Message ${message.seq} has kind ${message.kind}, which this node does not know.`,
+      );
+    }
+    const parsed = definition.schema.safeParse(message.body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ');
+      throw refuse(
+        'invalid_payload',
+        422,
+        `Message ${message.seq} (${message.kind}) is not valid: ${issues}.`,
+      );
+    }
+    return parsed.data as unknown;
+  });
+
+  const now = ctx.clock.now();
+  const last = first.seq + messages.length - 1;
+  const rejected: Rejection[] = [];
+  await ctx.store.transaction(async (trx, hooks) => {
+    let watermarkQuery = trx
+      .selectFrom('stream_in')
+      .select('applied_seq')
+      .where('peer_id', '=', peer.node_id);
+    if (ctx.store.dialect === 'postgres') watermarkQuery = watermarkQuery.forUpdate();
+    const watermark = Number((await watermarkQuery.executeTakeFirst())?.applied_seq ?? 0);
+    if (first.seq <= watermark) {
+      throw refuse(
+        'replayed_sequence',
+        409,
+        `Sequence ${first.seq} from ${peer.node_id} was already applied (up to ${watermark}).`,
+        { applied: watermark },
+      );
+    }
+    if (first.seq > watermark + 1) {
+      throw refuse(
+        'sequence_gap',
+        409,
+        `Expected sequence ${watermark + 1} from ${peer.node_id}, got ${first.seq}.`,
+        { applied: watermark },
+      );
+    }
+    for (const [i, message] of messages.entries()) {
+      const definition = ctx.kinds.get(message.kind);
+      if (!definition) continue;
+      await sql`savepoint liaison_message`.execute(trx);
+      try {
+        await definition.handle(trx, bodies[i], { peer, message, hooks });
+        await sql`release savepoint liaison_message`.execute(trx);
+      } catch (error) {
+        await sql`rollback to savepoint liaison_message`.execute(trx);
+        await sql`release savepoint liaison_message`.execute(trx);
+        const code = error instanceof AppError ? error.code : 'handler_failed';
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof AppError))
+          ctx.log.error(
+            { err: error, peer: peer.node_id, seq: message.seq },
+            'message handler failed',
+          );
+        rejected.push({ seq: message.seq, id: message.id, kind: message.kind, code, reason });
+        await trx
+          .insertInto('message_rejections')
+          .values({
+            id: randomUUID(),
+            direction: 'in',
+            peer_id: peer.node_id,
+            seq: message.seq,
+            message_id: message.id,
+            kind: message.kind,
+            code,
+            reason,
+            at: now,
+          })
+          .execute();
+      }
+    }
+    await trx
+      .updateTable('stream_in')
+      .set({ applied_seq: last, last_received_at: now })
+      .where('peer_id', '=', peer.node_id)
+      .execute();
+    hooks.afterCommit(() => ctx.onLedgerChanged(peer.node_id));
+  });
+  ctx.log.debug(
+    { peer: peer.node_id, from: first.seq, to: last, rejected: rejected.length },
+    'batch applied',
+  );
+  return { applied: last, rejected };
+}
+
+export { EnvelopeError };

@@ -1,0 +1,390 @@
+import { randomUUID } from 'node:crypto';
+import { BatchResult, MAX_BATCH_MESSAGES } from '../../core/schemas/federation.js';
+import { iso } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { Db, TxHooks } from '../store/database.js';
+import { BATCH_PATH } from './descriptor.js';
+import { PROTOCOL_VERSION, sealEnvelope } from './envelope.js';
+import type { OutboxRow } from './federation.table.js';
+import type { FederationContext } from './federation.js';
+import { findPeer } from './peers.js';
+
+/**
+ * The sending side of the per-peer streams.
+ *
+ * `enqueue` is the one function services call: inside the transaction of their change it
+ * gives the message the stream's next sequence number, seals its envelope and stores it in
+ * the outbox, so the change and its message commit together or not at all.
+ *
+ * A `StreamDispatcher` per active peer pushes batches in sequence order and deletes what the
+ * peer confirms applied. Retries back off exponentially with jitter, capped at a few
+ * seconds while the peer answers and at a minute while it is down; while it is down a cheap
+ * probe of its /healthz every two seconds ends the wait as soon as it is back.
+ */
+export const MAX_BATCH_BYTES_SENT = 4 * 1024 * 1024;
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_CAP_UP_MS = 3_000;
+const BACKOFF_CAP_DOWN_MS = 60_000;
+const PROBE_INTERVAL_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const LEASE_MS = 15_000;
+
+export async function enqueue(
+  ctx: FederationContext,
+  trx: Db,
+  hooks: TxHooks | undefined,
+  peerId: string,
+  kind: string,
+  body: unknown,
+): Promise<{ seq: number; id: string }> {
+  const peer = await findPeer(trx, peerId);
+  if (!peer || peer.status === 'removed')
+    throw new AppError('peer_not_found', 404, `No peer has the node id ${peerId}.`);
+  if (peer.status !== 'active') {
+    throw new AppError('peer_suspended', 409, `${peerId} is suspended; resume it before sending.`);
+  }
+  const accepted = JSON.parse(peer.message_kinds) as string[];
+  if (!accepted.includes(kind)) {
+    throw new AppError(
+      'kind_not_supported',
+      409,
+      `${peerId} does not accept messages of kind ${kind}.`,
+    );
+  }
+  const definition = ctx.kinds.get(kind);
+  if (!definition) throw new Error(`message kind ${kind} is not registered on this node`);
+  const checked = definition.schema.safeParse(body);
+  if (!checked.success)
+    throw new Error(`outgoing ${kind} message does not match its schema: ${checked.error.message}`);
+
+  const stream = await trx
+    .updateTable('stream_out')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('peer_id', '=', peerId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  const seq = Number(stream.last_seq);
+  const id = randomUUID();
+  const now = ctx.clock.now();
+  const envelope = await sealEnvelope(
+    {
+      v: PROTOCOL_VERSION,
+      from: ctx.nodeId,
+      to: peerId,
+      seq,
+      kind,
+      id,
+      at: iso(now),
+      body: checked.data,
+    },
+    { key: await ctx.signingKey, kid: ctx.keys.signing.kid },
+    await ctx.peerKeys.encryption(peer),
+  );
+  await trx
+    .insertInto('outbox')
+    .values({ peer_id: peerId, seq, message_id: id, kind, envelope, created_at: now })
+    .execute();
+  if (hooks) hooks.afterCommit(() => ctx.nudge(peerId));
+  else ctx.nudge(peerId);
+  return { seq, id };
+}
+
+function sleep(ms: number, wake: { resolve?: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      wake.resolve = undefined;
+      resolve();
+    }, ms);
+    wake.resolve = () => {
+      clearTimeout(timer);
+      wake.resolve = undefined;
+      resolve();
+    };
+  });
+}
+
+export class StreamDispatcher {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly wake: { resolve?: () => void } = {};
+  private pending = false;
+
+  constructor(
+    private readonly ctx: FederationContext,
+    readonly peerId: string,
+    private readonly owner: string,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake.resolve?.();
+    await this.loop;
+  }
+
+  /** New messages were committed: send them now. */
+  nudge(): void {
+    this.pending = true;
+    this.wake.resolve?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      this.pending = false;
+      let delay = this.ctx.idlePollMs;
+      try {
+        const outcome = await this.sendOnce();
+        if (outcome.kind === 'sent') {
+          failures = 0;
+          continue;
+        }
+        if (outcome.kind === 'idle') {
+          failures = 0;
+        } else if (outcome.kind === 'not_leaseholder') {
+          delay = LEASE_MS / 3;
+        } else {
+          failures++;
+          const cap = outcome.kind === 'down' ? BACKOFF_CAP_DOWN_MS : BACKOFF_CAP_UP_MS;
+          const exp = Math.min(cap, BACKOFF_BASE_MS * 2 ** Math.min(failures, 20));
+          delay = Math.round(exp / 2 + Math.random() * (exp / 2));
+          if (outcome.kind === 'down') {
+            await this.waitUntilUp(delay);
+            continue;
+          }
+        }
+      } catch (error) {
+        this.ctx.log.error({ err: error, peer: this.peerId }, 'dispatcher pass failed');
+        failures++;
+        delay = Math.min(BACKOFF_CAP_UP_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 20));
+      }
+      if (!this.running) break;
+      if (this.pending && delay === this.ctx.idlePollMs) continue;
+      await sleep(delay, this.wake);
+    }
+  }
+
+  /** While the peer is down: wait up to `maxMs`, probing its /healthz so its return ends the wait. */
+  private async waitUntilUp(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.running && Date.now() < until) {
+      await sleep(Math.min(PROBE_INTERVAL_MS, until - Date.now()), this.wake);
+      if (!this.running) return;
+      const peer = await findPeer(this.ctx.store.db, this.peerId);
+      if (!peer || peer.status !== 'active') return;
+      try {
+        const response = await fetch(`${peer.url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+        if (response.ok) return;
+      } catch {
+        // still down
+      }
+    }
+  }
+
+  private async takeLease(db: Db, now: number): Promise<boolean> {
+    const result = await db
+      .updateTable('stream_out')
+      .set({ lease_owner: this.owner, lease_until: now + LEASE_MS })
+      .where('peer_id', '=', this.peerId)
+      .where((eb) =>
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', this.owner),
+          eb('lease_until', '<', now),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseLease(): Promise<void> {
+    await this.ctx.store.db
+      .updateTable('stream_out')
+      .set({ lease_owner: null, lease_until: null })
+      .where('peer_id', '=', this.peerId)
+      .where('lease_owner', '=', this.owner)
+      .execute();
+  }
+
+  private async sendOnce(): Promise<{
+    kind: 'sent' | 'idle' | 'down' | 'refused' | 'not_leaseholder';
+  }> {
+    const db = this.ctx.store.db;
+    const peer = await findPeer(db, this.peerId);
+    if (!peer || peer.status !== 'active') return { kind: 'idle' };
+    const stream = await db
+      .selectFrom('stream_out')
+      .selectAll()
+      .where('peer_id', '=', this.peerId)
+      .executeTakeFirst();
+    if (!stream) return { kind: 'idle' };
+    const acked = Number(stream.acked_seq);
+    if (Number(stream.last_seq) <= acked) return { kind: 'idle' };
+    const wallNow = Date.now();
+    if (!(await this.takeLease(db, wallNow))) return { kind: 'not_leaseholder' };
+
+    const rows = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('peer_id', '=', this.peerId)
+      .where('seq', '>', acked)
+      .orderBy('seq')
+      .limit(MAX_BATCH_MESSAGES)
+      .execute();
+    const batch: OutboxRow[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      if (
+        batch.length > 0 &&
+        (bytes + row.envelope.length > MAX_BATCH_BYTES_SENT ||
+          Number(row.seq) !== Number(batch[batch.length - 1]?.seq) + 1)
+      )
+        break;
+      if (batch.length === 0 && Number(row.seq) !== acked + 1) break;
+      batch.push(row);
+      bytes += row.envelope.length;
+    }
+    if (batch.length === 0) {
+      // Rows are committed in sequence order per peer; a gap means a commit is in flight.
+      return { kind: 'idle' };
+    }
+
+    const now = this.ctx.clock.now();
+    let response: Response;
+    try {
+      response = await fetch(`${peer.url}${BATCH_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"envelopes":[${batch.map((row) => JSON.stringify(row.envelope)).join(',')}]}`,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      await this.recordFailure(
+        'peer_unreachable',
+        `${peer.url} cannot be reached (${cause ?? (error as Error).message}).`,
+        false,
+        now,
+      );
+      return { kind: 'down' };
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) {
+      const result = BatchResult.safeParse(body);
+      if (!result.success) {
+        await this.recordFailure(
+          'bad_answer',
+          `${peer.url} answered 200 with a body that is not a batch result.`,
+          true,
+          now,
+        );
+        return { kind: 'refused' };
+      }
+      await this.acknowledge(result.data.applied, result.data.rejected, now);
+      return { kind: 'sent' };
+    }
+    const error = (
+      body as { error?: { code?: unknown; message?: unknown; applied?: unknown } } | undefined
+    )?.error;
+    const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
+    const message =
+      typeof error?.message === 'string'
+        ? error.message
+        : `${peer.url} answered ${response.status}.`;
+    if (
+      (code === 'replayed_sequence' || code === 'sequence_gap') &&
+      typeof error?.applied === 'number'
+    ) {
+      // The peer already has some of these (a lost answer): take its watermark as the ack.
+      if (error.applied >= acked && error.applied <= Number(stream.last_seq)) {
+        await this.acknowledge(error.applied, [], now);
+        if (code === 'replayed_sequence') return { kind: 'sent' };
+      }
+    }
+    if (code === 'kind_not_supported' || code === 'unknown_kind')
+      this.ctx.onPeerRefusedKind(this.peerId);
+    await this.recordFailure(code, message, response.status < 500, now);
+    return { kind: response.status >= 500 ? 'down' : 'refused' };
+  }
+
+  private async acknowledge(
+    applied: number,
+    rejected: BatchResult['rejected'],
+    now: number,
+  ): Promise<void> {
+    await this.ctx.store.transaction(async (trx, hooks) => {
+      await trx
+        .updateTable('stream_out')
+        .set({
+          acked_seq: applied,
+          last_attempt_at: now,
+          last_success_at: now,
+          failures: 0,
+          peer_up: 1,
+          last_error_code: null,
+          last_error: null,
+          last_error_at: null,
+        })
+        .where('peer_id', '=', this.peerId)
+        .where('acked_seq', '<=', applied)
+        .execute();
+      await trx
+        .deleteFrom('outbox')
+        .where('peer_id', '=', this.peerId)
+        .where('seq', '<=', applied)
+        .execute();
+      for (const rejection of rejected) {
+        await trx
+          .insertInto('message_rejections')
+          .values({
+            id: randomUUID(),
+            direction: 'out',
+            peer_id: this.peerId,
+            seq: rejection.seq,
+            message_id: rejection.id,
+            kind: rejection.kind,
+            code: rejection.code,
+            reason: rejection.reason,
+            at: now,
+          })
+          .execute();
+      }
+      hooks.afterCommit(() => this.ctx.onLedgerChanged(this.peerId));
+    });
+    if (rejected.length > 0) {
+      this.ctx.log.warn({ peer: this.peerId, rejected }, 'peer refused messages');
+    }
+  }
+
+  private async recordFailure(
+    code: string,
+    message: string,
+    peerUp: boolean,
+    now: number,
+  ): Promise<void> {
+    await this.ctx.store.db
+      .updateTable('stream_out')
+      .set((eb) => ({
+        last_attempt_at: now,
+        last_error_code: code,
+        last_error: message,
+        last_error_at: now,
+        failures: eb('failures', '+', 1),
+        peer_up: peerUp ? 1 : 0,
+      }))
+      .where('peer_id', '=', this.peerId)
+      .execute();
+    this.ctx.log.warn({ peer: this.peerId, code, message }, 'batch not delivered');
+    this.ctx.onLedgerChanged(this.peerId);
+  }
+}

@@ -1,0 +1,256 @@
+import type { JWK } from 'jose';
+import type { AddPeerBody, LedgerView, PeerView } from '../../core/schemas/federation.js';
+import { authorize, type Actor } from '../actor.js';
+import { appendAudit } from '../audit/audit.js';
+import { iso, isoOrNull } from '../clock.js';
+import { AppError, notFound } from '../errors.js';
+import type { Db } from '../store/database.js';
+import { fetchVerifiedDescriptor } from './descriptor.js';
+import { importEncryptionKey, importSigningKey, type SigningKey } from './envelope.js';
+import type { PeerRow, PeerStatus } from './federation.table.js';
+import type { FederationContext } from './federation.js';
+
+// ---- repository -------------------------------------------------------------------------
+
+export function findPeer(db: Db, nodeId: string): Promise<PeerRow | undefined> {
+  return db.selectFrom('peers').selectAll().where('node_id', '=', nodeId).executeTakeFirst();
+}
+
+export function listPeerRows(
+  db: Db,
+  options: { includeRemoved?: boolean } = {},
+): Promise<PeerRow[]> {
+  let query = db.selectFrom('peers').selectAll().orderBy('node_id');
+  if (!options.includeRemoved) query = query.where('status', '!=', 'removed');
+  return query.execute();
+}
+
+export async function setPeerStatus(
+  db: Db,
+  nodeId: string,
+  status: PeerStatus,
+  at: number,
+): Promise<void> {
+  await db
+    .updateTable('peers')
+    .set({ status, updated_at: at })
+    .where('node_id', '=', nodeId)
+    .execute();
+}
+
+// ---- pinned keys ----------------------------------------------------------------------------
+
+/** Imported keys, cached by (peer, key id): a pinned key never changes under its kid. */
+export class PeerKeyCache {
+  private readonly cache = new Map<string, Promise<SigningKey>>();
+
+  signing(peer: PeerRow): Promise<SigningKey> {
+    return this.get(peer.node_id, 'sig', peer.signing_jwk, importSigningKey);
+  }
+
+  encryption(peer: PeerRow): Promise<{ key: SigningKey; kid: string }> {
+    const jwk = JSON.parse(peer.encryption_jwk) as JWK;
+    return this.get(peer.node_id, 'enc', peer.encryption_jwk, importEncryptionKey).then((key) => ({
+      key,
+      kid: jwk.kid ?? '',
+    }));
+  }
+
+  private get(
+    nodeId: string,
+    use: string,
+    jwkText: string,
+    importer: (jwk: JWK) => Promise<SigningKey>,
+  ): Promise<SigningKey> {
+    const cacheKey = `${nodeId}\n${use}\n${jwkText}`;
+    let key = this.cache.get(cacheKey);
+    if (!key) {
+      key = importer(JSON.parse(jwkText) as JWK);
+      this.cache.set(cacheKey, key);
+    }
+    return key;
+  }
+}
+
+// ---- ledger ---------------------------------------------------------------------------------
+
+export async function ledgerOf(db: Db, nodeId: string, now: number): Promise<LedgerView> {
+  const out = await db
+    .selectFrom('stream_out')
+    .selectAll()
+    .where('peer_id', '=', nodeId)
+    .executeTakeFirst();
+  const inbound = await db
+    .selectFrom('stream_in')
+    .selectAll()
+    .where('peer_id', '=', nodeId)
+    .executeTakeFirst();
+  const oldest = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('created_at').as('oldest'))
+    .where('peer_id', '=', nodeId)
+    .executeTakeFirst();
+  const rejections = await db
+    .selectFrom('message_rejections')
+    .select((eb) => ['direction', eb.fn.countAll<number>().as('count')])
+    .where('peer_id', '=', nodeId)
+    .groupBy('direction')
+    .execute();
+  const lastSeq = Number(out?.last_seq ?? 0);
+  const acked = Number(out?.acked_seq ?? 0);
+  const oldestAt =
+    oldest?.oldest === null || oldest?.oldest === undefined ? null : Number(oldest.oldest);
+  return {
+    lastSent: lastSeq,
+    lastAcknowledged: acked,
+    backlog: lastSeq - acked,
+    oldestUndeliveredAgeMs: oldestAt === null ? null : Math.max(0, now - oldestAt),
+    peerUp: (out?.peer_up ?? 1) === 1,
+    lastAttemptAt: isoOrNull(out?.last_attempt_at == null ? null : Number(out.last_attempt_at)),
+    lastSuccessAt: isoOrNull(out?.last_success_at == null ? null : Number(out.last_success_at)),
+    lastError:
+      out?.last_error_code && out.last_error && out.last_error_at != null
+        ? { code: out.last_error_code, message: out.last_error, at: iso(Number(out.last_error_at)) }
+        : null,
+    lastApplied: Number(inbound?.applied_seq ?? 0),
+    lastReceivedAt: isoOrNull(
+      inbound?.last_received_at == null ? null : Number(inbound.last_received_at),
+    ),
+    rejectedBySender: Number(rejections.find((r) => r.direction === 'out')?.count ?? 0),
+    rejectedHere: Number(rejections.find((r) => r.direction === 'in')?.count ?? 0),
+  };
+}
+
+export function presentPeer(row: PeerRow, ledger: LedgerView): PeerView {
+  return {
+    nodeId: row.node_id,
+    name: row.name,
+    url: row.url,
+    country: row.country,
+    timeZone: row.time_zone,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    messageKinds: JSON.parse(row.message_kinds) as string[],
+    createdAt: iso(Number(row.created_at)),
+    ledger,
+  };
+}
+
+// ---- service -------------------------------------------------------------------------------
+
+/** Peering: add (verify the descriptor against the fingerprint, pin keys), suspend, resume, remove. */
+export class PeersService {
+  constructor(private readonly ctx: FederationContext) {}
+
+  async list(actor: Actor): Promise<PeerView[]> {
+    authorize(actor, 'peers.read');
+    const rows = await listPeerRows(this.ctx.store.db);
+    const now = this.ctx.clock.now();
+    return Promise.all(
+      rows.map(async (row) =>
+        presentPeer(row, await ledgerOf(this.ctx.store.db, row.node_id, now)),
+      ),
+    );
+  }
+
+  async get(actor: Actor, nodeId: string): Promise<PeerView> {
+    authorize(actor, 'peers.read');
+    const row = await findPeer(this.ctx.store.db, nodeId);
+    if (!row || row.status === 'removed')
+      throw notFound('peer_not_found', `No peer has the node id ${nodeId}.`);
+    return presentPeer(row, await ledgerOf(this.ctx.store.db, nodeId, this.ctx.clock.now()));
+  }
+
+  async add(actor: Actor, body: AddPeerBody): Promise<PeerView> {
+    authorize(actor, 'peers.manage');
+    const descriptor = await fetchVerifiedDescriptor(body.url, body.fingerprint);
+    if (descriptor.nodeId === this.ctx.nodeId) {
+      throw new AppError('cannot_peer_self', 400, 'That URL is this node itself.');
+    }
+    const now = this.ctx.clock.now();
+    await this.ctx.store.transaction(async (trx, hooks) => {
+      const existing = await findPeer(trx, descriptor.nodeId);
+      if (existing && existing.status !== 'removed') {
+        throw new AppError(
+          'peer_exists',
+          409,
+          `${descriptor.nodeId} is already a peer (${existing.status}); remove it first to pin new keys.`,
+        );
+      }
+      const row = {
+        url: body.url.replace(/\/+$/, ''),
+        name: descriptor.name,
+        country: descriptor.country,
+        time_zone: descriptor.timeZone,
+        signing_jwk: JSON.stringify(descriptor.keys.signing),
+        encryption_jwk: JSON.stringify(descriptor.keys.encryption),
+        fingerprint: descriptor.fingerprint,
+        message_kinds: JSON.stringify(descriptor.messageKinds),
+        status: 'active' as const,
+        updated_at: now,
+      };
+      if (existing) {
+        await trx.updateTable('peers').set(row).where('node_id', '=', descriptor.nodeId).execute();
+      } else {
+        await trx
+          .insertInto('peers')
+          .values({ ...row, node_id: descriptor.nodeId, created_at: now })
+          .execute();
+        await trx
+          .insertInto('stream_out')
+          .values({
+            peer_id: descriptor.nodeId,
+            last_seq: 0,
+            acked_seq: 0,
+            failures: 0,
+            peer_up: 1,
+          })
+          .execute();
+        await trx
+          .insertInto('stream_in')
+          .values({ peer_id: descriptor.nodeId, applied_seq: 0 })
+          .execute();
+      }
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: existing ? 'peer.readd' : 'peer.add',
+        entityType: 'peer',
+        entityId: descriptor.nodeId,
+        after: row,
+        details: { url: row.url, fingerprint: descriptor.fingerprint, name: descriptor.name },
+      });
+      hooks.afterCommit(() => this.ctx.onPeersChanged(descriptor.nodeId));
+    });
+    return this.get(actor, descriptor.nodeId);
+  }
+
+  async setStatus(actor: Actor, nodeId: string, status: PeerStatus): Promise<PeerView | undefined> {
+    authorize(actor, 'peers.manage');
+    const now = this.ctx.clock.now();
+    await this.ctx.store.transaction(async (trx, hooks) => {
+      const row = await findPeer(trx, nodeId);
+      if (!row || row.status === 'removed')
+        throw notFound('peer_not_found', `No peer has the node id ${nodeId}.`);
+      if (row.status === status) return;
+      await setPeerStatus(trx, nodeId, status, now);
+      const action =
+        status === 'active'
+          ? 'peer.resume'
+          : status === 'suspended'
+            ? 'peer.suspend'
+            : 'peer.remove';
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action,
+        entityType: 'peer',
+        entityId: nodeId,
+        before: { status: row.status },
+        after: { status },
+      });
+      hooks.afterCommit(() => this.ctx.onPeersChanged(nodeId));
+    });
+    return status === 'removed' ? undefined : this.get(actor, nodeId);
+  }
+}
