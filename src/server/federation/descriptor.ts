@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, CompactSign, compactVerify, importJWK } from 'jose';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { fingerprintOf, normalizeFingerprint } from '../../core/fingerprint.js';
-import { NodeDescriptor, SignedDescriptor } from '../../core/schemas/federation.js';
+import { type NodeDescriptor, SignedDescriptor } from '../../core/schemas/federation.js';
 import { AppError } from '../errors.js';
 import type { NodeKeys } from '../identity/keys.js';
 import { JWS_ALG, PROTOCOL_VERSION, type SigningKey } from './envelope.js';

@@ -93,7 +93,7 @@ export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
   }
   let header: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(envelope) as Record<string, unknown>;
+    header = decodeProtectedHeader(envelope);
   } catch {
     throw refuse('invalid_envelope', 'The envelope header is not base64url-encoded JSON.');
   }
@@ -146,7 +146,7 @@ export async function openEnvelope(
   }
   let innerHeader: Record<string, unknown>;
   try {
-    innerHeader = decodeProtectedHeader(inner) as Record<string, unknown>;
+    innerHeader = decodeProtectedHeader(inner);
   } catch {
     throw refuse('invalid_envelope', 'The decrypted content is not a compact JWS.');
   }

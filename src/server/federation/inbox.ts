@@ -89,7 +89,7 @@ export async function receiveBatch(
         `Message ${message.seq} (${message.kind}) is not valid: ${issues}.`,
       );
     }
-    return parsed.data as unknown;
+    return parsed.data;
   });
 
   const now = ctx.clock.now();

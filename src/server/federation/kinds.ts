@@ -26,7 +26,7 @@ export class KindRegistry {
   register<S extends z.ZodType>(kind: MessageKind<S>): void {
     if (this.kinds.has(kind.kind))
       throw new Error(`message kind ${kind.kind} is already registered`);
-    this.kinds.set(kind.kind, kind as unknown as MessageKind);
+    this.kinds.set(kind.kind, kind);
   }
 
   get(kind: string): MessageKind | undefined {
