@@ -7,6 +7,7 @@ import { VERSION } from '../server/version.js';
 import { registerAudit } from './audit.js';
 import { registerFingerprint } from './fingerprint.js';
 import { registerInit } from './init.js';
+import { registerPeer } from './peer.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 import { registerUp } from './up.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerUp(program);
   registerUser(program);
   registerToken(program);
+  registerPeer(program);
   registerAudit(program);
   registerFingerprint(program);
   const override = (command: Command): void => {

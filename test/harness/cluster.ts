@@ -1,0 +1,221 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { NOTE_KIND } from '../../src/core/schemas/notes.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createLogger } from '../../src/server/log.js';
+import { createNode, type Node } from '../../src/server/node.js';
+import { initializeNode } from '../../src/server/setup.js';
+import { CLI_MAIN, ROOT } from './cli.js';
+
+/**
+ * Real node processes on loopback, each with its own data directory and SQLite file:
+ * the federation tests and benchmarks start, kill (SIGKILL) and restart them.
+ */
+export const ADMIN_PASSWORD = 'federation test password';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface NodeProcess {
+  nodeId: string;
+  dataDir: string;
+  url: string;
+  fingerprint: string;
+  child: ChildProcess | undefined;
+  log: string;
+  start(): Promise<void>;
+  /** SIGKILL: no chance to clean up, as in a crash. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+  /** Logged-in admin session (cookie + CSRF) for API calls. */
+  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+async function waitReady(url: string, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`node at ${url} exited during start:\n${log()}`);
+    }
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`node at ${url} not ready:\n${log()}`);
+}
+
+export async function createNodeProcess(
+  root: string,
+  nodeId: string,
+  options: { country?: string; timeZone?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<NodeProcess> {
+  const port = await freePort();
+  const dataDir = path.join(root, nodeId);
+  const init = await initializeNode({
+    dataDir,
+    nodeId,
+    name: `Node ${nodeId}`,
+    country: options.country ?? 'US',
+    timeZone: options.timeZone ?? 'UTC',
+    port,
+    adminPassword: ADMIN_PASSWORD,
+    osUser: 'test',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let session: { cookie: string; csrf: string } | undefined;
+  const handle: NodeProcess = {
+    nodeId,
+    dataDir,
+    url,
+    fingerprint: init.fingerprint,
+    child: undefined,
+    log: '',
+    async start() {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'serve', '--data', dataDir], {
+        cwd: ROOT,
+        env: { ...process.env, LIAISON_LOG_LEVEL: 'warn', ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)));
+      child.stderr.on('data', (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)));
+      handle.child = child;
+      await waitReady(url, child, () => handle.log);
+    },
+    async kill() {
+      const child = handle.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      handle.child = undefined;
+    },
+    async stop() {
+      const child = handle.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      handle.child = undefined;
+    },
+    async api(method, path, body) {
+      if (!session) {
+        const login = await fetch(`${url}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+        });
+        if (login.status !== 200) throw new Error(`login to ${nodeId} failed: ${login.status}`);
+        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+        session = { cookie, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+      }
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          cookie: session.cookie,
+          'x-csrf-token': session.csrf,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    },
+  };
+  return handle;
+}
+
+export function clusterRoot(): string {
+  return mkdtempSync(path.join(tmpdir(), 'liaison-cluster-'));
+}
+
+/** Peers a with b, each adding the other through its admin API (the fingerprints are known here). */
+export async function peer(a: NodeProcess, b: NodeProcess): Promise<void> {
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const r = await from.api('POST', '/api/federation/peers', { url: to.url, fingerprint: to.fingerprint });
+    if (r.status !== 201) throw new Error(`peering ${from.nodeId} → ${to.nodeId} failed: ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** Opens a node's store from this (test) process, as a second process of the node would. */
+export async function openLocal(dataDir: string): Promise<Node> {
+  const config = loadConfig(dataDir, {});
+  return createNode({ config, log: createLogger({ level: 'warn' }), dispatch: false });
+}
+
+/**
+ * Commits notes for `peerId` into the sender's stream from this process, `chunk` per
+ * transaction, through the same function services use. Returns the texts in stream order.
+ */
+export async function enqueueNotes(dataDir: string, peerId: string, count: number, label: string, chunk = 500): Promise<string[]> {
+  const node = await openLocal(dataDir);
+  const texts: string[] = [];
+  try {
+    for (let start = 0; start < count; start += chunk) {
+      const batch = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => `${label} ${start + i + 1}`);
+      await node.store.transaction(async (trx) => {
+        for (const text of batch) {
+          await node.federation.send(trx, undefined, peerId, NOTE_KIND, { noteId: text, text, author: 'test' });
+        }
+      });
+      texts.push(...batch);
+    }
+  } finally {
+    await node.close();
+  }
+  return texts;
+}
+
+/** The notes a node applied from a peer, in stream order. */
+export async function appliedNotes(dataDir: string, peerId: string): Promise<{ seq: number; text: string }[]> {
+  const node = await openLocal(dataDir);
+  try {
+    const rows = await node.store.db
+      .selectFrom('notes')
+      .select(['seq', 'text'])
+      .where('direction', '=', 'in')
+      .where('peer_id', '=', peerId)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), text: r.text }));
+  } finally {
+    await node.close();
+  }
+}
+
+export async function watermark(dataDir: string, peerId: string): Promise<number> {
+  const node = await openLocal(dataDir);
+  try {
+    const row = await node.store.db.selectFrom('stream_in').select('applied_seq').where('peer_id', '=', peerId).executeTakeFirst();
+    return Number(row?.applied_seq ?? 0);
+  } finally {
+    await node.close();
+  }
+}
+
+export async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
