@@ -67,7 +67,7 @@ describe('federation between node processes', () => {
     const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
     expect(ledger).toMatchObject({ lastSent: 10_000, lastAcknowledged: 10_000, backlog: 0, lastApplied: 10_000, peerUp: true });
     await Promise.all([a.kill(), b.kill()]);
-  });
+  }, 300_000);
 
   it('loses and duplicates nothing while sender and receiver are SIGKILLed 20 times', async () => {
     const root = clusterRoot();
@@ -84,12 +84,17 @@ describe('federation between node processes', () => {
       await victim.start();
     }
     expect(new Set(kills).size).toBe(2);
-    await until(async () => (await watermark(b.dataDir, 'us-doj')) === 20_000, 180_000, 'the stream to drain');
+    await until(async () => (await watermark(b.dataDir, 'us-doj')) === 20_000, 180_000, 'the stream to drain').catch(
+      async (error: unknown) => {
+        const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
+        throw new Error(`${String(error)}\nledger: ${JSON.stringify(ledger)}\nA: ${a.log.slice(-3000)}\nB: ${b.log.slice(-3000)}`);
+      },
+    );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), sent);
     const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
     expect(ledger).toMatchObject({ lastAcknowledged: 20_000, backlog: 0 });
     await Promise.all([a.kill(), b.kill()]);
-  });
+  }, 400_000);
 
   it('piles up 50,000 messages while the receiver is down, shows it, and drains them when it returns', async () => {
     const root = clusterRoot();
@@ -125,7 +130,7 @@ describe('federation between node processes', () => {
     const after = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
     expect(after).toMatchObject({ peerUp: true, lastError: null, backlog: 0 });
     await Promise.all([a.kill(), b.kill()]);
-  });
+  }, 400_000);
 
   it('keeps streams independent: C down does not hold up A→B', async () => {
     const root = clusterRoot();
@@ -149,5 +154,5 @@ describe('federation between node processes', () => {
     await until(async () => (await watermark(c.dataDir, 'us-doj')) === 2_000, 60_000, 'A→C to drain after C returns');
     expectExactlyOnceInOrder(await appliedNotes(c.dataDir, 'us-doj'), toC);
     await Promise.all([a.kill(), b.kill(), c.kill()]);
-  });
+  }, 200_000);
 });

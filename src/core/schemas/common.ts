@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+/** Every error answer. Some errors add fields (e.g. `applied`, the receiver's watermark). */
 export const ErrorBody = z.object({
-  error: z.object({
+  error: z.looseObject({
     code: z.string(),
     message: z.string(),
     requestId: z.string(),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
-import type { SignedDescriptor } from '../../core/schemas/federation.js';
+import type { LedgerView, SignedDescriptor } from '../../core/schemas/federation.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { NodeKeys } from '../identity/keys.js';
@@ -201,45 +201,43 @@ export class Federation {
     const store = this.ctx.store;
     const clock = this.ctx.clock;
     const labelNames = ['peer'] as const;
-    const backlog: Gauge = new Gauge({
-      name: 'liaison_federation_backlog',
-      help: 'Messages not yet acknowledged by the peer.',
-      labelNames,
-      registers: [registry],
-      // Collected first: fills every federation gauge from the ledger in one pass.
-      async collect() {
-        const rows = await listPeerRows(store.db).catch(() => []);
-        for (const gauge of [backlog, lastSent, lastAcked, oldest, up, applied]) gauge.reset();
-        for (const row of rows) {
-          const ledger = await ledgerOf(store.db, row.node_id, clock.now());
-          const peer = row.node_id;
-          backlog.set({ peer }, ledger.backlog);
-          lastSent.set({ peer }, ledger.lastSent);
-          lastAcked.set({ peer }, ledger.lastAcknowledged);
-          oldest.set({ peer }, (ledger.oldestUndeliveredAgeMs ?? 0) / 1000);
-          up.set({ peer }, ledger.peerUp ? 1 : 0);
-          applied.set({ peer }, ledger.lastApplied);
-        }
-      },
-    });
-    const gauge = (name: string, help: string) =>
-      new Gauge({ name, help, labelNames, registers: [registry] });
-    const lastSent = gauge(
-      'liaison_federation_last_sent_seq',
-      'Last sequence number given to a message for the peer.',
-    );
-    const lastAcked = gauge(
-      'liaison_federation_last_acked_seq',
-      'Last sequence number the peer acknowledged.',
-    );
-    const oldest = gauge(
+    // One read of the ledgers per scrape, shared by every gauge (prom-client collects them
+    // concurrently).
+    let snapshot: { at: number; ledgers: Promise<{ peer: string; ledger: LedgerView }[]> } | undefined;
+    const ledgers = () => {
+      const now = Date.now();
+      if (!snapshot || now - snapshot.at > 200) {
+        snapshot = {
+          at: now,
+          ledgers: listPeerRows(store.db)
+            .then((rows) =>
+              Promise.all(rows.map(async (row) => ({ peer: row.node_id, ledger: await ledgerOf(store.db, row.node_id, clock.now()) }))),
+            )
+            .catch(() => []),
+        };
+      }
+      return snapshot.ledgers;
+    };
+    const gauge = (name: string, help: string, value: (ledger: LedgerView) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const { peer, ledger } of await ledgers()) this.set({ peer }, value(ledger));
+        },
+      });
+    gauge('liaison_federation_backlog', 'Messages not yet acknowledged by the peer.', (l) => l.backlog);
+    gauge('liaison_federation_last_sent_seq', 'Last sequence number given to a message for the peer.', (l) => l.lastSent);
+    gauge('liaison_federation_last_acked_seq', 'Last sequence number the peer acknowledged.', (l) => l.lastAcknowledged);
+    gauge(
       'liaison_federation_oldest_undelivered_seconds',
       'Age of the oldest message not yet delivered.',
+      (l) => (l.oldestUndeliveredAgeMs ?? 0) / 1000,
     );
-    const up = gauge('liaison_federation_peer_up', '1 when the peer answered the last attempt.');
-    const applied = gauge(
-      'liaison_federation_last_applied_seq',
-      'Last sequence number applied from the peer.',
-    );
+    gauge('liaison_federation_peer_up', '1 when the peer answered the last attempt.', (l) => (l.peerUp ? 1 : 0));
+    gauge('liaison_federation_last_applied_seq', 'Last sequence number applied from the peer.', (l) => l.lastApplied);
   }
 }
