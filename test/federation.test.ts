@@ -58,14 +58,22 @@ describe('federation between node processes', () => {
       enqueueNotes(b.dataDir, 'us-doj', 10_000, 'b→a'),
     ]);
     await until(
-      async () => (await watermark(b.dataDir, 'us-doj')) === 10_000 && (await watermark(a.dataDir, 'cn-mps')) === 10_000,
+      async () =>
+        (await watermark(b.dataDir, 'us-doj')) === 10_000 &&
+        (await watermark(a.dataDir, 'cn-mps')) === 10_000,
       180_000,
       'both streams to drain',
     );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), toB);
     expectExactlyOnceInOrder(await appliedNotes(a.dataDir, 'cn-mps'), toA);
     const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
-    expect(ledger).toMatchObject({ lastSent: 10_000, lastAcknowledged: 10_000, backlog: 0, lastApplied: 10_000, peerUp: true });
+    expect(ledger).toMatchObject({
+      lastSent: 10_000,
+      lastAcknowledged: 10_000,
+      backlog: 0,
+      lastApplied: 10_000,
+      peerUp: true,
+    });
     await Promise.all([a.kill(), b.kill()]);
   }, 300_000);
 
@@ -84,12 +92,16 @@ describe('federation between node processes', () => {
       await victim.start();
     }
     expect(new Set(kills).size).toBe(2);
-    await until(async () => (await watermark(b.dataDir, 'us-doj')) === 20_000, 180_000, 'the stream to drain').catch(
-      async (error: unknown) => {
-        const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
-        throw new Error(`${String(error)}\nledger: ${JSON.stringify(ledger)}\nA: ${a.log.slice(-3000)}\nB: ${b.log.slice(-3000)}`);
-      },
-    );
+    await until(
+      async () => (await watermark(b.dataDir, 'us-doj')) === 20_000,
+      180_000,
+      'the stream to drain',
+    ).catch(async (error: unknown) => {
+      const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
+      throw new Error(
+        `${String(error)}\nledger: ${JSON.stringify(ledger)}\nA: ${a.log.slice(-3000)}\nB: ${b.log.slice(-3000)}`,
+      );
+    });
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), sent);
     const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
     expect(ledger).toMatchObject({ lastAcknowledged: 20_000, backlog: 0 });
@@ -120,7 +132,11 @@ describe('federation between node processes', () => {
     expect(metrics).toMatch(/liaison_federation_peer_up\{peer="cn-mps"\} 0/);
 
     await b.start();
-    await until(async () => (await watermark(b.dataDir, 'us-doj')) === 50_000, 240_000, 'the backlog to drain');
+    await until(
+      async () => (await watermark(b.dataDir, 'us-doj')) === 50_000,
+      240_000,
+      'the backlog to drain',
+    );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), sent);
     await until(
       async () => (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger.backlog === 0,
@@ -142,16 +158,31 @@ describe('federation between node processes', () => {
     await c.stop();
     const toC = await enqueueNotes(a.dataDir, 'gb-nca', 2_000, 'to c');
     const toB = await enqueueNotes(a.dataDir, 'cn-mps', 2_000, 'to b');
-    await until(async () => (await watermark(b.dataDir, 'us-doj')) === 2_000, 60_000, 'A→B to drain');
+    await until(
+      async () => (await watermark(b.dataDir, 'us-doj')) === 2_000,
+      60_000,
+      'A→B to drain',
+    );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), toB);
     const ledgerC = (await a.api('GET', '/api/federation/peers/gb-nca')).body.ledger;
     expect(ledgerC.backlog).toBe(2_000);
     // A single note to B still arrives at once while C's backlog waits.
-    const note = await a.api('POST', '/api/notes', { peer: 'cn-mps', text: 'urgent while C is down' });
+    const note = await a.api('POST', '/api/notes', {
+      peer: 'cn-mps',
+      text: 'urgent while C is down',
+    });
     expect(note.status).toBe(201);
-    await until(async () => (await watermark(b.dataDir, 'us-doj')) === 2_001, 10_000, 'the urgent note');
+    await until(
+      async () => (await watermark(b.dataDir, 'us-doj')) === 2_001,
+      10_000,
+      'the urgent note',
+    );
     await c.start();
-    await until(async () => (await watermark(c.dataDir, 'us-doj')) === 2_000, 60_000, 'A→C to drain after C returns');
+    await until(
+      async () => (await watermark(c.dataDir, 'us-doj')) === 2_000,
+      60_000,
+      'A→C to drain after C returns',
+    );
     expectExactlyOnceInOrder(await appliedNotes(c.dataDir, 'us-doj'), toC);
     await Promise.all([a.kill(), b.kill(), c.kill()]);
   }, 200_000);

@@ -25,14 +25,23 @@ export function registerPeer(program: Command): void {
 
   peer
     .command('add <url>')
-    .description("peer with a node: fetch its descriptor, compare the fingerprint read to you, pin its keys")
-    .requiredOption('--fingerprint <fp>', 'the twelve groups of five digits the other side read to you')
+    .description(
+      'peer with a node: fetch its descriptor, compare the fingerprint read to you, pin its keys',
+    )
+    .requiredOption(
+      '--fingerprint <fp>',
+      'the twelve groups of five digits the other side read to you',
+    )
     .option('--json', 'print as JSON')
     .action(async (url: string, opts: { fingerprint: string }, command: Command) => {
       const body = AddPeerBody.parse({ url, fingerprint: opts.fingerprint });
-      const added = await withLocalNode(command, (node) => node.federation.peers.add(cliActor(), body));
+      const added = await withLocalNode(command, (node) =>
+        node.federation.peers.add(cliActor(), body),
+      );
       if (wantsJson(command)) return printJson(added);
-      process.stdout.write(`Peered with ${added.name} (${added.nodeId}) at ${added.url}; keys pinned.\n`);
+      process.stdout.write(
+        `Peered with ${added.name} (${added.nodeId}) at ${added.url}; keys pinned.\n`,
+      );
       process.stdout.write('Messages flow once the other side has added this node too.\n');
     });
 
@@ -55,7 +64,9 @@ export function registerPeer(program: Command): void {
       .command(`${verb} <nodeId>`)
       .description(help)
       .action(async (nodeId: string, _opts: unknown, command: Command) => {
-        await withLocalNode(command, (node) => node.federation.peers.setStatus(cliActor(), nodeId, status));
+        await withLocalNode(command, (node) =>
+          node.federation.peers.setStatus(cliActor(), nodeId, status),
+        );
         process.stdout.write(`Peer ${nodeId} ${status === 'active' ? 'resumed' : status}.\n`);
       });
   }

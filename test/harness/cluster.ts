@@ -44,7 +44,12 @@ export interface NodeProcess {
   api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
-async function waitReady(url: string, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  log: () => string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -88,13 +93,23 @@ export async function createNodeProcess(
     child: undefined,
     log: '',
     async start() {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'serve', '--data', dataDir], {
-        cwd: ROOT,
-        env: { ...process.env, LIAISON_LOG_LEVEL: 'warn', ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.on('data', (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)));
-      child.stderr.on('data', (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)));
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', CLI_MAIN, 'serve', '--data', dataDir],
+        {
+          cwd: ROOT,
+          env: { ...process.env, LIAISON_LOG_LEVEL: 'warn', ...options.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout.on(
+        'data',
+        (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)),
+      );
+      child.stderr.on(
+        'data',
+        (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)),
+      );
       handle.child = child;
       await waitReady(url, child, () => handle.log);
     },
@@ -151,8 +166,12 @@ export async function peer(a: NodeProcess, b: NodeProcess): Promise<void> {
     [a, b],
     [b, a],
   ] as const) {
-    const r = await from.api('POST', '/api/federation/peers', { url: to.url, fingerprint: to.fingerprint });
-    if (r.status !== 201) throw new Error(`peering ${from.nodeId} → ${to.nodeId} failed: ${JSON.stringify(r.body)}`);
+    const r = await from.api('POST', '/api/federation/peers', {
+      url: to.url,
+      fingerprint: to.fingerprint,
+    });
+    if (r.status !== 201)
+      throw new Error(`peering ${from.nodeId} → ${to.nodeId} failed: ${JSON.stringify(r.body)}`);
   }
 }
 
@@ -166,15 +185,28 @@ export async function openLocal(dataDir: string): Promise<Node> {
  * Commits notes for `peerId` into the sender's stream from this process, `chunk` per
  * transaction, through the same function services use. Returns the texts in stream order.
  */
-export async function enqueueNotes(dataDir: string, peerId: string, count: number, label: string, chunk = 500): Promise<string[]> {
+export async function enqueueNotes(
+  dataDir: string,
+  peerId: string,
+  count: number,
+  label: string,
+  chunk = 500,
+): Promise<string[]> {
   const node = await openLocal(dataDir);
   const texts: string[] = [];
   try {
     for (let start = 0; start < count; start += chunk) {
-      const batch = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => `${label} ${start + i + 1}`);
+      const batch = Array.from(
+        { length: Math.min(chunk, count - start) },
+        (_, i) => `${label} ${start + i + 1}`,
+      );
       await node.store.transaction(async (trx) => {
         for (const text of batch) {
-          await node.federation.send(trx, undefined, peerId, NOTE_KIND, { noteId: text, text, author: 'test' });
+          await node.federation.send(trx, undefined, peerId, NOTE_KIND, {
+            noteId: text,
+            text,
+            author: 'test',
+          });
         }
       });
       texts.push(...batch);
@@ -186,7 +218,10 @@ export async function enqueueNotes(dataDir: string, peerId: string, count: numbe
 }
 
 /** The notes a node applied from a peer, in stream order. */
-export async function appliedNotes(dataDir: string, peerId: string): Promise<{ seq: number; text: string }[]> {
+export async function appliedNotes(
+  dataDir: string,
+  peerId: string,
+): Promise<{ seq: number; text: string }[]> {
   const node = await openLocal(dataDir);
   try {
     const rows = await node.store.db
@@ -205,14 +240,22 @@ export async function appliedNotes(dataDir: string, peerId: string): Promise<{ s
 export async function watermark(dataDir: string, peerId: string): Promise<number> {
   const node = await openLocal(dataDir);
   try {
-    const row = await node.store.db.selectFrom('stream_in').select('applied_seq').where('peer_id', '=', peerId).executeTakeFirst();
+    const row = await node.store.db
+      .selectFrom('stream_in')
+      .select('applied_seq')
+      .where('peer_id', '=', peerId)
+      .executeTakeFirst();
     return Number(row?.applied_seq ?? 0);
   } finally {
     await node.close();
   }
 }
 
-export async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -203,7 +203,8 @@ export class Federation {
     const labelNames = ['peer'] as const;
     // One read of the ledgers per scrape, shared by every gauge (prom-client collects them
     // concurrently).
-    let snapshot: { at: number; ledgers: Promise<{ peer: string; ledger: LedgerView }[]> } | undefined;
+    let snapshot:
+      { at: number; ledgers: Promise<{ peer: string; ledger: LedgerView }[]> } | undefined;
     const ledgers = () => {
       const now = Date.now();
       if (!snapshot || now - snapshot.at > 200) {
@@ -211,7 +212,12 @@ export class Federation {
           at: now,
           ledgers: listPeerRows(store.db)
             .then((rows) =>
-              Promise.all(rows.map(async (row) => ({ peer: row.node_id, ledger: await ledgerOf(store.db, row.node_id, clock.now()) }))),
+              Promise.all(
+                rows.map(async (row) => ({
+                  peer: row.node_id,
+                  ledger: await ledgerOf(store.db, row.node_id, clock.now()),
+                })),
+              ),
             )
             .catch(() => []),
         };
@@ -229,15 +235,33 @@ export class Federation {
           for (const { peer, ledger } of await ledgers()) this.set({ peer }, value(ledger));
         },
       });
-    gauge('liaison_federation_backlog', 'Messages not yet acknowledged by the peer.', (l) => l.backlog);
-    gauge('liaison_federation_last_sent_seq', 'Last sequence number given to a message for the peer.', (l) => l.lastSent);
-    gauge('liaison_federation_last_acked_seq', 'Last sequence number the peer acknowledged.', (l) => l.lastAcknowledged);
+    gauge(
+      'liaison_federation_backlog',
+      'Messages not yet acknowledged by the peer.',
+      (l) => l.backlog,
+    );
+    gauge(
+      'liaison_federation_last_sent_seq',
+      'Last sequence number given to a message for the peer.',
+      (l) => l.lastSent,
+    );
+    gauge(
+      'liaison_federation_last_acked_seq',
+      'Last sequence number the peer acknowledged.',
+      (l) => l.lastAcknowledged,
+    );
     gauge(
       'liaison_federation_oldest_undelivered_seconds',
       'Age of the oldest message not yet delivered.',
       (l) => (l.oldestUndeliveredAgeMs ?? 0) / 1000,
     );
-    gauge('liaison_federation_peer_up', '1 when the peer answered the last attempt.', (l) => (l.peerUp ? 1 : 0));
-    gauge('liaison_federation_last_applied_seq', 'Last sequence number applied from the peer.', (l) => l.lastApplied);
+    gauge('liaison_federation_peer_up', '1 when the peer answered the last attempt.', (l) =>
+      l.peerUp ? 1 : 0,
+    );
+    gauge(
+      'liaison_federation_last_applied_seq',
+      'Last sequence number applied from the peer.',
+      (l) => l.lastApplied,
+    );
   }
 }
