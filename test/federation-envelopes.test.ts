@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompactEncrypt, CompactSign, generateKeyPair, importJWK, type JWK } from 'jose';
+import { CompactEncrypt, CompactSign, generateKeyPair, type importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   importEncryptionKey,
