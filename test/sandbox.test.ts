@@ -78,7 +78,9 @@ describe('npm start sandbox (liaison up)', () => {
       `http://127.0.0.1:${basePort + 1}`,
     ]);
     expect(nodes.every((n) => n.created)).toBe(true);
+    expect(first.stdout).toMatch(/Peered now: us-doj → cn-mps, cn-mps → us-doj/);
     const identities = [];
+    const sessions: { cookie: string; csrf: string }[] = [];
     for (const node of nodes) {
       const login = await fetch(`${node.url}/api/session`, {
         method: 'POST',
@@ -87,9 +89,31 @@ describe('npm start sandbox (liaison up)', () => {
       });
       expect(login.status).toBe(200);
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      sessions.push({ cookie, csrf: ((await login.json()) as { csrfToken: string }).csrfToken });
       const info = await fetch(`${node.url}/api/node`, { headers: { cookie } });
       identities.push(await info.json());
     }
+    // The sandbox nodes are peered: a note from us-doj reaches cn-mps.
+    const [us, cn] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const sent = await fetch(`${us.url}/api/notes`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: sessions[0]!.cookie,
+        'x-csrf-token': sessions[0]!.csrf,
+      },
+      body: JSON.stringify({ peer: 'cn-mps', text: 'hello from the sandbox' }),
+    });
+    expect(sent.status).toBe(201);
+    let received: { text: string }[] = [];
+    for (let i = 0; i < 50 && received.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const list = await fetch(`${cn.url}/api/notes`, { headers: { cookie: sessions[1]!.cookie } });
+      received = (
+        (await list.json()) as { notes: { text: string; direction: string }[] }
+      ).notes.filter((n) => n.direction === 'in');
+    }
+    expect(received.map((n) => n.text)).toEqual(['hello from the sandbox']);
     expect(identities).toMatchObject([
       { nodeId: 'us-doj', timeZone: 'America/New_York', country: 'US' },
       { nodeId: 'cn-mps', timeZone: 'Asia/Shanghai', country: 'CN' },
@@ -99,6 +123,7 @@ describe('npm start sandbox (liaison up)', () => {
     const second = await up(dir, basePort);
     const again = nodesOf(second.stdout);
     expect(again.some((n) => n.created)).toBe(false);
+    expect(second.stdout).toMatch(/The nodes are peered with each other/);
     expect(again.map((n) => n.password)).toEqual(nodes.map((n) => n.password));
     const info = await fetch(`${again[0]?.url}/api/session`, {
       method: 'POST',

@@ -3,9 +3,13 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE, loadConfig, publicUrlOf } from '../server/config.js';
+import { findPeer } from '../server/federation/peers.js';
+import { loadNodeKeys } from '../server/identity/keys.js';
+import { createLogger } from '../server/log.js';
+import { createNode } from '../server/node.js';
 import { generateOneTimePassword } from '../server/features/accounts/passwords.js';
 import { initializeNode } from '../server/setup.js';
-import { osUserName } from './common.js';
+import { cliActor, osUserName } from './common.js';
 
 /** The two nodes of the local sandbox (`npm start`). */
 export const SANDBOX_NODES = [
@@ -85,6 +89,32 @@ async function prepare(root: string, basePort: number): Promise<SandboxNode[]> {
     });
   }
   return nodes;
+}
+
+/** Peers every sandbox node with every other one (first run, or after a peer was removed). */
+async function peerSandbox(nodes: SandboxNode[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const node of nodes) {
+    const config = loadConfig(node.dataDir);
+    const local = await createNode({
+      config,
+      log: createLogger({ level: 'warn' }),
+      dispatch: false,
+    });
+    try {
+      for (const other of nodes) {
+        if (other === node) continue;
+        const existing = await findPeer(local.store.db, other.nodeId);
+        if (existing && existing.status !== 'removed') continue;
+        const { fingerprint } = await loadNodeKeys(other.dataDir);
+        await local.federation.peers.add(cliActor(), { url: other.url, fingerprint });
+        done.push(`${node.nodeId} → ${other.nodeId}`);
+      }
+    } finally {
+      await local.close();
+    }
+  }
+  return done;
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -169,8 +199,25 @@ export function registerUp(program: Command): void {
         return;
       }
 
+      let peered: string[];
+      try {
+        peered = await peerSandbox(nodes);
+      } catch (error) {
+        process.stderr.write(
+          `The sandbox nodes could not be peered: ${(error as Error).message}\n`,
+        );
+        stopAll('SIGTERM');
+        process.exitCode = 1;
+        return;
+      }
+
       const out = process.stdout;
-      out.write('\nLiaison sandbox is running (Ctrl-C stops it).\n\n');
+      out.write('\nLiaison sandbox is running (Ctrl-C stops it).\n');
+      out.write(
+        peered.length > 0
+          ? `Peered now: ${peered.join(', ')} (fingerprints compared from the nodes' own keys).\n\n`
+          : 'The nodes are peered with each other.\n\n',
+      );
       for (const node of nodes) {
         out.write(`  ${node.name} (${node.nodeId})${node.created ? ' — created now' : ''}\n`);
         out.write(`    URL:      ${node.url}\n`);
