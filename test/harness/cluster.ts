@@ -69,7 +69,12 @@ async function waitReady(
 export async function createNodeProcess(
   root: string,
   nodeId: string,
-  options: { country?: string; timeZone?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    country?: string;
+    timeZone?: string;
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+  } = {},
 ): Promise<NodeProcess> {
   const port = await freePort();
   const dataDir = path.join(root, nodeId);

@@ -62,6 +62,18 @@ export const AuditCheckpointMessage = z
   .strict();
 
 /**
+ * `liaison.diagnostic`: a payload the receiver verifies and applies without storing, to test
+ * a link end to end (and to measure it: bench/federation).
+ */
+export const DIAGNOSTIC_KIND = 'liaison.diagnostic';
+export const DiagnosticMessage = z
+  .object({
+    label: z.string().max(200),
+    objects: z.array(z.record(z.string(), z.unknown())).max(5000),
+  })
+  .strict();
+
+/**
  * Federation: peers, the per-peer outgoing streams and their dispatchers, the inbox's kind
  * registry, the node descriptor, the delivery ledger's metrics and audit checkpoints.
  */
@@ -95,6 +107,11 @@ export class Federation {
     };
     this.peers = new PeersService(this.ctx);
     registerAuditCheckpoints(this, options.timers, options.checkpointMinutes ?? 5);
+    this.registerKind({
+      kind: DIAGNOSTIC_KIND,
+      schema: DiagnosticMessage,
+      handle: () => Promise.resolve(),
+    });
     this.registerMetrics(options.metrics);
   }
 

@@ -13,6 +13,13 @@ import { findPeer } from './peers.js';
  * the watermark is, applies each message (each in a savepoint, so a handler that refuses
  * a message undoes only its own writes) and advances the watermark.
  */
+/** A handler refused a message on the fast path: apply the batch again, isolating each message. */
+class RetryIsolated extends Error {
+  constructor(readonly reason: unknown) {
+    super('a handler refused a message');
+  }
+}
+
 function refuse(
   code: string,
   status: number,
@@ -62,6 +69,7 @@ export async function receiveBatch(
     );
   }
 
+  const tStart = performance.now();
   const ownKey = await ctx.decryptionKey;
   const senderKey = await ctx.peerKeys.signing(peer);
   const messages: SignedMessage[] = await Promise.all(
@@ -92,73 +100,98 @@ export async function receiveBatch(
     return parsed.data;
   });
 
+  const tVerified = performance.now();
   const now = ctx.clock.now();
   const last = first.seq + messages.length - 1;
-  const rejected: Rejection[] = [];
-  await ctx.store.transaction(async (trx, hooks) => {
-    let watermarkQuery = trx
-      .selectFrom('stream_in')
-      .select('applied_seq')
-      .where('peer_id', '=', peer.node_id);
-    if (ctx.store.dialect === 'postgres') watermarkQuery = watermarkQuery.forUpdate();
-    const watermark = Number((await watermarkQuery.executeTakeFirst())?.applied_seq ?? 0);
-    if (first.seq <= watermark) {
-      throw refuse(
-        'replayed_sequence',
-        409,
-        `Sequence ${first.seq} from ${peer.node_id} was already applied (up to ${watermark}).`,
-        { applied: watermark },
-      );
-    }
-    if (first.seq > watermark + 1) {
-      throw refuse(
-        'sequence_gap',
-        409,
-        `Expected sequence ${watermark + 1} from ${peer.node_id}, got ${first.seq}.`,
-        { applied: watermark },
-      );
-    }
-    for (const [i, message] of messages.entries()) {
-      const definition = ctx.kinds.get(message.kind);
-      if (!definition) continue;
-      await sql`savepoint liaison_message`.execute(trx);
-      try {
-        await definition.handle(trx, bodies[i], { peer, message, hooks });
-        await sql`release savepoint liaison_message`.execute(trx);
-      } catch (error) {
-        await sql`rollback to savepoint liaison_message`.execute(trx);
-        await sql`release savepoint liaison_message`.execute(trx);
-        const code = error instanceof AppError ? error.code : 'handler_failed';
-        const reason = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof AppError))
-          ctx.log.error(
-            { err: error, peer: peer.node_id, seq: message.seq },
-            'message handler failed',
-          );
-        rejected.push({ seq: message.seq, id: message.id, kind: message.kind, code, reason });
-        await trx
-          .insertInto('message_rejections')
-          .values({
-            id: randomUUID(),
-            direction: 'in',
-            peer_id: peer.node_id,
-            seq: message.seq,
-            message_id: message.id,
-            kind: message.kind,
-            code,
-            reason,
-            at: now,
-          })
-          .execute();
+  let rejected: Rejection[] = [];
+  // Fast path: the whole batch in one transaction. Only if a handler refuses a message is
+  // the batch applied again with a savepoint per message, so the refusal undoes its own
+  // writes and nothing else.
+  const apply = (isolate: boolean) =>
+    ctx.store.transaction(async (trx, hooks) => {
+      rejected = [];
+      let watermarkQuery = trx
+        .selectFrom('stream_in')
+        .select('applied_seq')
+        .where('peer_id', '=', peer.node_id);
+      if (ctx.store.dialect === 'postgres') watermarkQuery = watermarkQuery.forUpdate();
+      const watermark = Number((await watermarkQuery.executeTakeFirst())?.applied_seq ?? 0);
+      if (first.seq <= watermark) {
+        throw refuse(
+          'replayed_sequence',
+          409,
+          `Sequence ${first.seq} from ${peer.node_id} was already applied (up to ${watermark}).`,
+          { applied: watermark },
+        );
       }
-    }
-    await trx
-      .updateTable('stream_in')
-      .set({ applied_seq: last, last_received_at: now })
-      .where('peer_id', '=', peer.node_id)
-      .execute();
-    hooks.afterCommit(() => ctx.onLedgerChanged(peer.node_id));
-  });
+      if (first.seq > watermark + 1) {
+        throw refuse(
+          'sequence_gap',
+          409,
+          `Expected sequence ${watermark + 1} from ${peer.node_id}, got ${first.seq}.`,
+          { applied: watermark },
+        );
+      }
+      for (const [i, message] of messages.entries()) {
+        const definition = ctx.kinds.get(message.kind);
+        if (!definition) continue;
+        if (!isolate) {
+          try {
+            await definition.handle(trx, bodies[i], { peer, message, hooks });
+          } catch (error) {
+            throw new RetryIsolated(error);
+          }
+          continue;
+        }
+        await sql`savepoint liaison_message`.execute(trx);
+        try {
+          await definition.handle(trx, bodies[i], { peer, message, hooks });
+          await sql`release savepoint liaison_message`.execute(trx);
+        } catch (error) {
+          await sql`rollback to savepoint liaison_message`.execute(trx);
+          await sql`release savepoint liaison_message`.execute(trx);
+          const code = error instanceof AppError ? error.code : 'handler_failed';
+          const reason = error instanceof Error ? error.message : String(error);
+          if (!(error instanceof AppError))
+            ctx.log.error(
+              { err: error, peer: peer.node_id, seq: message.seq },
+              'message handler failed',
+            );
+          rejected.push({ seq: message.seq, id: message.id, kind: message.kind, code, reason });
+          await trx
+            .insertInto('message_rejections')
+            .values({
+              id: randomUUID(),
+              direction: 'in',
+              peer_id: peer.node_id,
+              seq: message.seq,
+              message_id: message.id,
+              kind: message.kind,
+              code,
+              reason,
+              at: now,
+            })
+            .execute();
+        }
+      }
+      await trx
+        .updateTable('stream_in')
+        .set({ applied_seq: last, last_received_at: now })
+        .where('peer_id', '=', peer.node_id)
+        .execute();
+      hooks.afterCommit(() => ctx.onLedgerChanged(peer.node_id));
+    });
+  try {
+    await apply(false);
+  } catch (error) {
+    if (!(error instanceof RetryIsolated)) throw error;
+    await apply(true);
+  }
+
+  ctx.log.warn(
+    { n: messages.length, verify: tVerified - tStart, apply: performance.now() - tVerified },
+    'PROFILE',
+  );
   ctx.log.debug(
     { peer: peer.node_id, from: first.seq, to: last, rejected: rejected.length },
     'batch applied',

@@ -108,6 +108,7 @@ export class StreamDispatcher {
   private loop: Promise<void> | undefined;
   private readonly wake: { resolve?: () => void } = {};
   private pending = false;
+  private leaseUntil = 0;
 
   constructor(
     private readonly ctx: FederationContext,
@@ -187,6 +188,8 @@ export class StreamDispatcher {
   }
 
   private async takeLease(db: Db, now: number): Promise<boolean> {
+    // Renewed when half spent, not on every batch.
+    if (this.leaseUntil - now > LEASE_MS / 2) return true;
     const result = await db
       .updateTable('stream_out')
       .set({ lease_owner: this.owner, lease_until: now + LEASE_MS })
@@ -199,10 +202,13 @@ export class StreamDispatcher {
         ]),
       )
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const held = Number(result.numUpdatedRows) === 1;
+    this.leaseUntil = held ? now + LEASE_MS : 0;
+    return held;
   }
 
   async releaseLease(): Promise<void> {
+    this.leaseUntil = 0;
     await this.ctx.store.db
       .updateTable('stream_out')
       .set({ lease_owner: null, lease_until: null })
