@@ -69,7 +69,6 @@ export async function receiveBatch(
     );
   }
 
-  const tStart = performance.now();
   const ownKey = await ctx.decryptionKey;
   const senderKey = await ctx.peerKeys.signing(peer);
   const messages: SignedMessage[] = await Promise.all(
@@ -100,7 +99,6 @@ export async function receiveBatch(
     return parsed.data;
   });
 
-  const tVerified = performance.now();
   const now = ctx.clock.now();
   const last = first.seq + messages.length - 1;
   let rejected: Rejection[] = [];
@@ -188,10 +186,6 @@ export async function receiveBatch(
     await apply(true);
   }
 
-  ctx.log.warn(
-    { n: messages.length, verify: tVerified - tStart, apply: performance.now() - tVerified },
-    'PROFILE',
-  );
   ctx.log.debug(
     { peer: peer.node_id, from: first.seq, to: last, rejected: rejected.length },
     'batch applied',
