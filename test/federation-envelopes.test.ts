@@ -250,4 +250,41 @@ describe('the batch endpoint refuses bad envelopes and stores nothing', () => {
       'note 1',
     ]);
   });
+
+  it('records a message its handler refuses, reports it back, and keeps the stream moving', async () => {
+    const checkpoint = (seq: number, hash: string) =>
+      seal(
+        message(seq, {
+          kind: 'liaison.audit_checkpoint',
+          body: { seq: 1, hash, at: new Date().toISOString() },
+        }),
+      );
+    const result = await batch(
+      await checkpoint(4, 'a'.repeat(64)),
+      await checkpoint(5, 'b'.repeat(64)),
+      await seal(message(6)),
+    );
+    expect(result.status).toBe(200);
+    expect(result.json.applied).toBe(6);
+    expect(result.json.rejected).toEqual([
+      expect.objectContaining({
+        seq: 5,
+        kind: 'liaison.audit_checkpoint',
+        code: 'checkpoint_conflict',
+      }),
+    ]);
+    const rejections = await b.api('GET', '/api/federation/rejections');
+    expect(rejections.body.rejections).toEqual([
+      expect.objectContaining({
+        direction: 'in',
+        peer: 'us-doj',
+        seq: 5,
+        code: 'checkpoint_conflict',
+      }),
+    ]);
+    const ledger = (await b.api('GET', '/api/federation/peers/us-doj')).body.ledger;
+    expect(ledger).toMatchObject({ lastApplied: 6, rejectedHere: 1 });
+    const notes = await b.api('GET', '/api/notes?peer=us-doj');
+    expect(notes.body.notes[0].text).toBe('note 6');
+  });
 });
