@@ -188,7 +188,9 @@ export class StreamDispatcher {
   }
 
   private async takeLease(db: Db, now: number): Promise<boolean> {
-    // Renewed when half spent, not on every batch.
+    // One process per SQLite file: nothing to share. On PostgreSQL several processes may
+    // serve the node; the lease is renewed when half spent, not on every batch.
+    if (this.ctx.store.dialect === 'sqlite') return true;
     if (this.leaseUntil - now > LEASE_MS / 2) return true;
     const result = await db
       .updateTable('stream_out')
