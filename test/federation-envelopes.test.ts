@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompactEncrypt, CompactSign, generateKeyPair, type importJWK, type JWK } from 'jose';
@@ -41,6 +42,35 @@ function message(seq: number, overrides: Partial<SignedMessage> = {}): SignedMes
 }
 
 const seal = (m: SignedMessage, signer = aSigning) => sealEnvelope(m, signer, bEncryption);
+
+/** Posts with node:http, reading the answer even if the server stops reading the body early (413). */
+function postRaw(body: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${b.url}/federation/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    let answered = false;
+    request.on('response', (response) => {
+      answered = true;
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, json: JSON.parse(text) }),
+      );
+    });
+    request.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    // Send the head and a first part, then give the server time to answer from the
+    // Content-Length alone, as a node refusing an over-size body does.
+    request.write(body.slice(0, 65_536));
+    setTimeout(() => {
+      if (answered) request.destroy();
+      else request.end(body.slice(65_536));
+    }, 300);
+  });
+}
 
 async function post(body: string): Promise<{ status: number; json: any }> {
   const response = await fetch(`${b.url}/federation/v1/batch`, {
@@ -206,7 +236,7 @@ describe('the batch endpoint refuses bad envelopes and stores nothing', () => {
     ['malformed JSON', () => post('{"envelopes": ["abc"'), 400, 'invalid_json'],
     [
       'an over-size body',
-      () => post(JSON.stringify({ envelopes: ['x'.repeat(17 * 1024 * 1024)] })),
+      () => postRaw(JSON.stringify({ envelopes: ['x'.repeat(17 * 1024 * 1024)] })),
       413,
       'payload_too_large',
     ],
@@ -238,6 +268,18 @@ describe('the batch endpoint refuses bad envelopes and stores nothing', () => {
       expect(health.status).toBe(200);
     });
   }
+
+  it('refuses a suspended peer, and accepts it again once resumed', async () => {
+    expect((await b.api('POST', '/api/federation/peers/us-doj/suspend')).body.status).toBe(
+      'suspended',
+    );
+    const before = rowCounts();
+    const refused = await batch(await seal(message(2)));
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('peer_suspended');
+    expect(rowCounts()).toEqual(before);
+    expect((await b.api('POST', '/api/federation/peers/us-doj/resume')).body.status).toBe('active');
+  });
 
   it('still applies the next good message afterwards', async () => {
     const result = await batch(await seal(message(2)), await seal(message(3)));
