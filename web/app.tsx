@@ -13,6 +13,8 @@ import { FeaturePage } from './pages/feature';
 import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found';
+import { NotesPage } from './pages/notes';
+import { PeersPage } from './pages/peers';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
 
@@ -89,10 +91,13 @@ function AuthenticatedApp() {
         <Route path="/login" element={<LeaveLogin />} />
         <Route element={<AppLayout />}>
           <Route index element={<HomePage />} />
+          <Route path="notes" element={<NotesPage />} />
           {FEATURES.map((feature) => (
             <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
           ))}
           <Route path="settings" element={<SettingsPage />} />
+          {/* Every role may read the peers' state; only admins see the management controls. */}
+          <Route path="peers" element={<PeersPage />} />
           <Route
             path="users"
             element={

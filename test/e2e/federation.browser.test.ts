@@ -132,7 +132,7 @@ describe('federation in Chromium', () => {
           await b.page.getByText('No notes yet.', { exact: false }).waitFor();
           await b.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
           await b.page.evaluate(() => {
-            (window as unknown as { notReloaded: boolean }).notReloaded = true;
+            (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
           });
 
           await openFromNav(a.page, 'Notes', 'Notes');
@@ -156,7 +156,7 @@ describe('federation in Chromium', () => {
           await received.getByText('by Ada Admin').waitFor();
           expect(
             await b.page.evaluate(
-              () => (window as unknown as { notReloaded?: boolean }).notReloaded,
+              () => (globalThis as unknown as { notReloaded?: boolean }).notReloaded,
             ),
           ).toBe(true);
           await expect.poll(() => b.page.getByText('No notes yet.').count()).toBe(0);

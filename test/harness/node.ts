@@ -46,16 +46,32 @@ export interface MakeNodeOptions {
   beforeStart?: (node: Node) => void;
 }
 
+/** The sandbox's two authorities by their ids; any other id gets a neutral identity. */
+function identityOf(id: string): { id: string; name: string; country: string; timeZone: string } {
+  if (id === 'us-doj') {
+    return {
+      id,
+      name: 'United States — Department of Justice',
+      country: 'US',
+      timeZone: 'America/New_York',
+    };
+  }
+  if (id === 'cn-mps') {
+    return {
+      id,
+      name: 'China — Ministry of Public Security',
+      country: 'CN',
+      timeZone: 'Asia/Shanghai',
+    };
+  }
+  return { id, name: `Test node ${id}`, country: 'GB', timeZone: 'Europe/London' };
+}
+
 export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandle> {
   const database = options.database ?? (await createTestDatabase(options.dialect ?? 'sqlite'));
   const config = parseConfig(
     {
-      node: {
-        id: options.nodeId ?? 'us-doj',
-        name: 'United States — Department of Justice',
-        country: 'US',
-        timeZone: 'America/New_York',
-      },
+      node: identityOf(options.nodeId ?? 'us-doj'),
       http: { host: '127.0.0.1', port: options.port ?? 0 },
       store: database.store,
       log: { level: options.logLevel ?? (options.log ? 'info' : 'silent') },

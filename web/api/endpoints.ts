@@ -1,10 +1,14 @@
 import { request, setCsrfToken } from './client';
 import type {
+  AddPeer,
   AuditEntry,
   CreatedUser,
   MePatch,
   NewUser,
   NodeInfo,
+  NoteView,
+  PeerView,
+  RejectionView,
   SessionView,
   User,
   UserPatch,
@@ -77,4 +81,42 @@ export async function listAudit(
   if (opts.before !== undefined) query.set('before', String(opts.before));
   const { entries } = await request<{ entries: AuditEntry[] }>('GET', `/api/audit?${query}`);
   return entries;
+}
+
+export async function listPeers(): Promise<PeerView[]> {
+  const { peers } = await request<{ peers: PeerView[] }>('GET', '/api/federation/peers');
+  return peers;
+}
+
+export function addPeer(peer: AddPeer): Promise<PeerView> {
+  return request<PeerView>('POST', '/api/federation/peers', peer);
+}
+
+export function setPeerActive(nodeId: string, active: boolean): Promise<PeerView> {
+  const verb = active ? 'resume' : 'suspend';
+  return request<PeerView>('POST', `/api/federation/peers/${encodeURIComponent(nodeId)}/${verb}`);
+}
+
+export function removePeer(nodeId: string): Promise<void> {
+  return request<void>('DELETE', `/api/federation/peers/${encodeURIComponent(nodeId)}`);
+}
+
+export async function listRejections(limit = 100): Promise<RejectionView[]> {
+  const { rejections } = await request<{ rejections: RejectionView[] }>(
+    'GET',
+    `/api/federation/rejections?limit=${limit}`,
+  );
+  return rejections;
+}
+
+export async function listNotes(opts: { peer?: string; limit?: number } = {}): Promise<NoteView[]> {
+  const query = new URLSearchParams();
+  query.set('limit', String(opts.limit ?? 100));
+  if (opts.peer) query.set('peer', opts.peer);
+  const { notes } = await request<{ notes: NoteView[] }>('GET', `/api/notes?${query}`);
+  return notes;
+}
+
+export function sendNote(peer: string, text: string): Promise<NoteView> {
+  return request<NoteView>('POST', '/api/notes', { peer, text });
 }

@@ -1,8 +1,11 @@
 /** Shapes of the node's HTTP API (docs/api.md), as the web app sees them. */
 
-// Roles are defined once, in the code the server, the CLI and the web share.
+import type { z } from 'zod';
 import type { Role } from '../../src/core/roles';
-export { ROLES, type Role } from '../../src/core/roles';
+import type { RejectionView as RejectionViewSchema } from '../../src/core/schemas/federation';
+
+// Roles are defined once, in the code the server, the CLI and the web share.
+export { ROLES, rolesAllow, type Role } from '../../src/core/roles';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -74,4 +77,14 @@ export interface AuditEntry {
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+// Federation and notes: the server's zod schemas are the source of these shapes.
+export type { LedgerView, PeerView } from '../../src/core/schemas/federation';
+export type { NoteView } from '../../src/core/schemas/notes';
+export type RejectionView = z.infer<typeof RejectionViewSchema>;
+
+export interface AddPeer {
+  url: string;
+  fingerprint: string;
 }

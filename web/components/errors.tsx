@@ -14,6 +14,13 @@ const TRANSLATED = [
   'invalid_time_zone',
   'user_not_found',
   'too_many_attempts',
+  'peer_not_found',
+  'peer_exists',
+  'peer_suspended',
+  'peer_unreachable',
+  'invalid_descriptor',
+  'cannot_peer_self',
+  'fingerprint_mismatch',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

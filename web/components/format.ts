@@ -49,3 +49,59 @@ export function timeZones(): string[] {
   all.add('UTC');
   return [...all].sort();
 }
+
+/** A fingerprint (twelve groups of five digits) as three lines of four groups, for reading aloud. */
+export function fingerprintLines(fingerprint: string): string[] {
+  const groups = fingerprint.trim().split(/\s+/);
+  if (groups.length !== 12) return [fingerprint];
+  return [groups.slice(0, 4), groups.slice(4, 8), groups.slice(8, 12)].map((g) => g.join(' '));
+}
+
+/** The time of day in a zone, with its offset: "21:04 (GMT+8)". */
+export function formatZoneTime(date: Date, language: string, timeZone: string): string {
+  try {
+    const time = new Intl.DateTimeFormat(language, {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(date);
+    const offset = zoneOffset(date, language, timeZone);
+    return offset ? `${time} (${offset})` : time;
+  } catch {
+    return date.toISOString();
+  }
+}
+
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+] as const;
+
+/** A duration in at most its two largest units, in the user's language: "2 hr 5 min". */
+export function formatDuration(ms: number, language: string): string {
+  let rest = Math.max(0, Math.round(ms / 1000) * 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0 || (unit === 'second' && parts.length === 0)) {
+      parts.push(formatUnit(count, unit, language));
+    }
+    if (parts.length === 2) break;
+    if (parts.length === 1 && count === 0) break;
+  }
+  return parts.join(' ');
+}
+
+function formatUnit(count: number, unit: string, language: string): string {
+  try {
+    return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'short' }).format(
+      count,
+    );
+  } catch {
+    return `${count} ${unit}`;
+  }
+}

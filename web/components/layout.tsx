@@ -73,6 +73,9 @@ function MainNav() {
             {t('nav.home')}
           </NavLink>
         </li>
+        <li>
+          <NavLink to="/notes">{t('nav.notes')}</NavLink>
+        </li>
         {FEATURES.map((feature) => (
           <li key={feature}>
             <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>
@@ -87,6 +90,9 @@ function MainNav() {
           <ul aria-labelledby="nav-admin">
             <li>
               <NavLink to="/users">{t('nav.users')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/peers">{t('nav.peers')}</NavLink>
             </li>
             <li>
               <NavLink to="/audit">{t('nav.audit')}</NavLink>

@@ -10,7 +10,13 @@ import {
 } from 'react';
 
 /** Names of the node's Server-Sent Events the web app listens to (docs/api.md). */
-export type EventName = 'user.changed' | 'session.revoked' | 'resync';
+export type EventName =
+  | 'user.changed'
+  | 'session.revoked'
+  | 'resync'
+  | 'federation.ledger'
+  | 'federation.peers'
+  | 'note.created';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -21,7 +27,14 @@ interface LiveEvents {
 
 const LiveEventsContext = createContext<LiveEvents | null>(null);
 
-const EVENT_NAMES: readonly EventName[] = ['user.changed', 'session.revoked', 'resync'];
+const EVENT_NAMES: readonly EventName[] = [
+  'user.changed',
+  'session.revoked',
+  'resync',
+  'federation.ledger',
+  'federation.peers',
+  'note.created',
+];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;
 

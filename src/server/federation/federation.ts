@@ -100,7 +100,14 @@ export class Federation {
       kinds: new KindRegistry(),
       idlePollMs: options.idlePollMs ?? 250,
       nudge: (peerId) => this.dispatchers.get(peerId)?.nudge(),
-      onPeersChanged: () => void this.syncDispatchers(),
+      onPeersChanged: (peerId) => {
+        void this.syncDispatchers();
+        options.bus.publish(
+          'federation.peers',
+          { peer: peerId },
+          { roles: ['admin', 'officer', 'analyst', 'controller', 'observer'] },
+        );
+      },
       onLedgerChanged: (peerId) => this.publishLedger(peerId),
       onPeerRefusedKind: (peerId) =>
         options.log.warn({ peer: peerId }, 'peer refused a message kind'),
