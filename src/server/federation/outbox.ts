@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { BatchResult, MAX_BATCH_MESSAGES } from '../../core/schemas/federation.js';
 import { iso } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -236,27 +237,35 @@ export class StreamDispatcher {
     const wallNow = Date.now();
     if (!(await this.takeLease(db, wallNow))) return { kind: 'not_leaseholder' };
 
-    const rows = await db
+    // Sizes first: envelopes can be megabytes, so only the chosen ones are read.
+    const sizes = await db
       .selectFrom('outbox')
-      .selectAll()
+      .select(['seq', sql<number>`length(envelope)`.as('size')])
       .where('peer_id', '=', this.peerId)
       .where('seq', '>', acked)
       .orderBy('seq')
       .limit(MAX_BATCH_MESSAGES)
       .execute();
-    const batch: OutboxRow[] = [];
+    let count = 0;
     let bytes = 0;
-    for (const row of rows) {
-      if (
-        batch.length > 0 &&
-        (bytes + row.envelope.length > MAX_BATCH_BYTES_SENT ||
-          Number(row.seq) !== Number(batch[batch.length - 1]?.seq) + 1)
-      )
-        break;
-      if (batch.length === 0 && Number(row.seq) !== acked + 1) break;
-      batch.push(row);
-      bytes += row.envelope.length;
+    for (const row of sizes) {
+      const size = Number(row.size);
+      if (Number(row.seq) !== acked + 1 + count) break;
+      if (count > 0 && bytes + size > MAX_BATCH_BYTES_SENT) break;
+      count++;
+      bytes += size;
     }
+    const batch: Pick<OutboxRow, 'seq' | 'envelope'>[] =
+      count === 0
+        ? []
+        : await db
+            .selectFrom('outbox')
+            .select(['seq', 'envelope'])
+            .where('peer_id', '=', this.peerId)
+            .where('seq', '>', acked)
+            .where('seq', '<=', acked + count)
+            .orderBy('seq')
+            .execute();
     if (batch.length === 0) {
       // Rows are committed in sequence order per peer; a gap means a commit is in flight.
       return { kind: 'idle' };
