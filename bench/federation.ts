@@ -6,6 +6,7 @@ import {
   enqueueNotes,
   openLocal,
   peer,
+  removeClusterRoots,
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { machine, percentile, printTable } from './report.js';
@@ -223,5 +224,6 @@ export async function run(): Promise<void> {
     console.log(JSON.stringify({ bench: 'federation', results, baseline, machine: machine() }));
   } finally {
     await Promise.all([a.kill(), b.kill()]);
+    removeClusterRoots();
   }
 }

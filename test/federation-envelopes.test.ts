@@ -11,7 +11,13 @@ import {
   sealEnvelope,
   type SignedMessage,
 } from '../src/server/federation/envelope.js';
-import { clusterRoot, createNodeProcess, peer, type NodeProcess } from './harness/cluster.js';
+import {
+  clusterRoot,
+  createNodeProcess,
+  peer,
+  removeClusterRoots,
+  type NodeProcess,
+} from './harness/cluster.js';
 
 /**
  * Issue 3, acceptance 4: every kind of bad envelope sent to a real receiver process is
@@ -146,6 +152,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a.kill(), b.kill(), c.kill()]);
+  removeClusterRoots();
 });
 
 describe('the batch endpoint refuses bad envelopes and stores nothing', () => {

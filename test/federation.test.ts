@@ -5,6 +5,7 @@ import {
   createNodeProcess,
   enqueueNotes,
   peer,
+  removeClusterRoots,
   until,
   watermark,
   type NodeProcess,
@@ -17,6 +18,7 @@ import {
 const started: NodeProcess[] = [];
 afterAll(async () => {
   await Promise.all(started.map((n) => n.kill()));
+  removeClusterRoots();
 });
 
 async function node(root: string, nodeId: string): Promise<NodeProcess> {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -161,8 +161,17 @@ export async function createNodeProcess(
   return handle;
 }
 
+const roots: string[] = [];
+
 export function clusterRoot(): string {
-  return mkdtempSync(path.join(tmpdir(), 'liaison-cluster-'));
+  const root = mkdtempSync(path.join(tmpdir(), 'liaison-cluster-'));
+  roots.push(root);
+  return root;
+}
+
+/** Deletes the data directories this process created (call after the nodes are stopped). */
+export function removeClusterRoots(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
 /** Peers a with b, each adding the other through its admin API (the fingerprints are known here). */
