@@ -60,6 +60,13 @@ for (const dialect of DIALECTS) {
       expect(atB.map((r) => r.text)).toEqual(toB);
       expect(atB.map((r) => r.seq)).toEqual(toB.map((_, i) => i + 1));
       expect(atA.map((r) => r.text)).toEqual(toA);
+      // B applied everything; A learns it from B's answer a moment later.
+      for (let i = 0; i < 100; i++) {
+        const ledger = (await call(a.app, sa, 'GET', '/api/federation/peers')).json().peers[0]
+          .ledger;
+        if (ledger.backlog === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const peers = await call(a.app, sa, 'GET', '/api/federation/peers');
       expect(peers.json().peers[0].ledger).toMatchObject({
         lastSent: 1000,

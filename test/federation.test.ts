@@ -28,6 +28,17 @@ async function node(root: string, nodeId: string): Promise<NodeProcess> {
   return n;
 }
 
+/** B applied everything; A learns it from B's answer a moment later. */
+async function acknowledged(sender: NodeProcess, peerId: string): Promise<any> {
+  await until(
+    async () =>
+      (await sender.api('GET', `/api/federation/peers/${peerId}`)).body.ledger.backlog === 0,
+    30_000,
+    `${sender.nodeId} to see its stream to ${peerId} acknowledged`,
+  );
+  return (await sender.api('GET', `/api/federation/peers/${peerId}`)).body.ledger;
+}
+
 function expectExactlyOnceInOrder(applied: { seq: number; text: string }[], sent: string[]): void {
   expect(applied.length).toBe(sent.length);
   expect(applied.map((a) => a.seq)).toEqual(sent.map((_, i) => i + 1));
@@ -68,7 +79,7 @@ describe('federation between node processes', () => {
     );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), toB);
     expectExactlyOnceInOrder(await appliedNotes(a.dataDir, 'cn-mps'), toA);
-    const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
+    const ledger = await acknowledged(a, 'cn-mps');
     expect(ledger).toMatchObject({
       lastSent: 10_000,
       lastAcknowledged: 10_000,
@@ -105,7 +116,7 @@ describe('federation between node processes', () => {
       );
     });
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), sent);
-    const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
+    const ledger = await acknowledged(a, 'cn-mps');
     expect(ledger).toMatchObject({ lastAcknowledged: 20_000, backlog: 0 });
     await Promise.all([a.kill(), b.kill()]);
   }, 400_000);

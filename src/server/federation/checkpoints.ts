@@ -79,10 +79,19 @@ export function registerAuditCheckpoints(
         });
       }
     }
-    await timers.schedule(trx, hooks, {
-      kind: CHECKPOINT_TIMER,
-      dueAt: now + everyMinutes * 60_000,
-    });
+    // One chain of checkpoint timers, even if two processes each started one.
+    const other = await trx
+      .selectFrom('timers')
+      .select('id')
+      .where('kind', '=', CHECKPOINT_TIMER)
+      .where('fired_at', 'is', null)
+      .executeTakeFirst();
+    if (!other) {
+      await timers.schedule(trx, hooks, {
+        kind: CHECKPOINT_TIMER,
+        dueAt: now + everyMinutes * 60_000,
+      });
+    }
   });
 }
 

@@ -298,6 +298,16 @@ export class StreamDispatcher {
     }
     if (response.ok) {
       const result = BatchResult.safeParse(body);
+      const lastInBatch = Number(batch[batch.length - 1]?.seq ?? acked);
+      if (result.success && (result.data.applied < acked || result.data.applied > lastInBatch)) {
+        await this.recordFailure(
+          'bad_answer',
+          `${peer.url} answered applied ${result.data.applied}, outside the batch sent (${acked + 1}–${lastInBatch}).`,
+          true,
+          now,
+        );
+        return { kind: 'refused' };
+      }
       if (!result.success) {
         await this.recordFailure(
           'bad_answer',
