@@ -98,7 +98,7 @@ export class Federation {
       decryptionKey: importEncryptionKey(options.keys.encryption.privateJwk),
       peerKeys: new PeerKeyCache(),
       kinds: new KindRegistry(),
-      idlePollMs: options.idlePollMs ?? 250,
+      idlePollMs: options.idlePollMs ?? 1_000,
       nudge: (peerId) => this.dispatchers.get(peerId)?.nudge(),
       onPeersChanged: (peerId) => {
         void this.syncDispatchers();
