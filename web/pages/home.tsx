@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ErrorAlert } from '../components/errors';
+import { NodePending } from '../components/node-pending';
 import { FEATURES } from '../components/features';
 import { countryName, zoneOffset } from '../components/format';
 import { useNow, usePageTitle } from '../components/hooks';
@@ -56,15 +56,8 @@ export function HomePage() {
       <div className="cards">
         <section className="card" aria-labelledby="home-node">
           <h2 id="home-node">{t('home.nodeTitle')}</h2>
-          {node.error && !info ? (
-            <>
-              <ErrorAlert error={node.error} />
-              <button type="button" onClick={node.reload}>
-                {t('app.retry')}
-              </button>
-            </>
-          ) : !info ? (
-            <p role="status">{t('common.loading')}</p>
+          {!info ? (
+            <NodePending node={node} />
           ) : (
             <>
               <dl className="facts">

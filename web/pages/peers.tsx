@@ -12,6 +12,7 @@ import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { rolesAllow, type LedgerView, type PeerView, type RejectionView } from '../api/types';
 import { ErrorAlert } from '../components/errors';
+import { NodePending } from '../components/node-pending';
 import { FingerprintLines, FingerprintMismatch } from '../components/fingerprint';
 import { countryName, formatDateTime, formatDuration, formatZoneTime } from '../components/format';
 import { useNow, usePageTitle } from '../components/hooks';
@@ -45,15 +46,8 @@ function OwnFingerprint() {
   return (
     <section className="card own-fingerprint" aria-labelledby="peers-own">
       <h2 id="peers-own">{t('peers.ownTitle')}</h2>
-      {node.error && !info ? (
-        <>
-          <ErrorAlert error={node.error} />
-          <button type="button" onClick={node.reload}>
-            {t('app.retry')}
-          </button>
-        </>
-      ) : !info ? (
-        <p role="status">{t('common.loading')}</p>
+      {!info ? (
+        <NodePending node={node} />
       ) : (
         <>
           <p>
