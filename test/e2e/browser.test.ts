@@ -121,7 +121,13 @@ describe('web app in Chromium', () => {
         await page.reload();
         await navZh.getByRole('link', { name: '热线', exact: true }).waitFor();
 
+        // The account keeps the choice too: wait until it is saved, or the next login
+        // (another test) could still find Chinese in the account.
+        const saved = page.waitForResponse(
+          (r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH',
+        );
         await page.getByRole('button', { name: 'English' }).click();
+        expect((await saved).status()).toBe(200);
         await nav.getByRole('link', { name: 'Contacts', exact: true }).waitFor();
         await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
       }),
