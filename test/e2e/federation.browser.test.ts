@@ -139,7 +139,7 @@ describe('federation in Chromium', () => {
 
           // B: the note appears by itself, from us-doj, signed by A's admin.
           const received = b.page.getByRole('article').filter({ hasText: text });
-          await received.waitFor({ timeout: 10_000 });
+          await received.waitFor({ timeout: 30_000 });
           expect(await received.getByRole('heading').textContent()).toMatch(/^From .*\(us-doj\)$/);
           await received.getByText('Received', { exact: true }).waitFor();
           await received.getByText('by Ada Admin').waitFor();
@@ -158,7 +158,7 @@ describe('federation in Chromium', () => {
           await peer.getByText('Active', { exact: true }).waitFor();
           const fact = (term: string) =>
             peer.locator(`dl.ledger > div:has(> dt:text-is("${term}")) > dd`);
-          await expect.poll(() => fact('Backlog').textContent(), { timeout: 10_000 }).toBe('0');
+          await expect.poll(() => fact('Backlog').textContent(), { timeout: 30_000 }).toBe('0');
           expect(Number(await fact('Last sent').textContent())).toBeGreaterThanOrEqual(1);
           expect(await fact('Last acknowledged').textContent()).toBe(
             await fact('Last sent').textContent(),
