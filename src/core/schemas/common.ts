@@ -10,6 +10,19 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** The error answers a route may give, for its response schemas (and so the OpenAPI document). */
+export const ERROR_RESPONSES = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  422: ErrorBody,
+  429: ErrorBody,
+  502: ErrorBody,
+} as const;
+
 export const IdParams = z.object({ id: z.string().min(1).max(64) });
 export type IdParams = z.infer<typeof IdParams>;
 

@@ -108,4 +108,5 @@ export const RejectionView = Rejection.extend({
   peer: z.string(),
   at: z.string(),
 });
+export type RejectionView = z.infer<typeof RejectionView>;
 export const RejectionList = z.object({ rejections: z.array(RejectionView) });

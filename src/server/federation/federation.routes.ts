@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody } from '../../core/schemas/common.js';
+import { ERROR_RESPONSES } from '../../core/schemas/common.js';
 import {
   AddPeerBody,
   BatchBody,
@@ -13,23 +13,12 @@ import {
   RejectionList,
   SignedDescriptor,
 } from '../../core/schemas/federation.js';
-import { authorize } from '../actor.js';
-import { iso } from '../clock.js';
 import { requireActor } from '../http/auth.js';
 import { BATCH_PATH, DESCRIPTOR_PATH } from './descriptor.js';
 import type { Federation } from './federation.js';
 import { receiveBatch } from './inbox.js';
 
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  413: ErrorBody,
-  422: ErrorBody,
-  502: ErrorBody,
-};
+const errors = ERROR_RESPONSES;
 
 export function registerFederationRoutes(parent: FastifyInstance, federation: Federation): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
@@ -147,26 +136,8 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
         response: { 200: RejectionList, ...errors },
       },
     },
-    async (request) => {
-      authorize(requireActor(request), 'peers.read');
-      const rows = await federation.ctx.store.db
-        .selectFrom('message_rejections')
-        .selectAll()
-        .orderBy('at', 'desc')
-        .limit(request.query.limit)
-        .execute();
-      return {
-        rejections: rows.map((row) => ({
-          direction: row.direction,
-          peer: row.peer_id,
-          seq: Number(row.seq),
-          id: row.message_id,
-          kind: row.kind,
-          code: row.code,
-          reason: row.reason,
-          at: iso(Number(row.at)),
-        })),
-      };
-    },
+    async (request) => ({
+      rejections: await federation.peers.rejections(requireActor(request), request.query.limit),
+    }),
   );
 }

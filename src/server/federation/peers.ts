@@ -1,5 +1,10 @@
 import type { JWK } from 'jose';
-import type { AddPeerBody, LedgerView, PeerView } from '../../core/schemas/federation.js';
+import type {
+  AddPeerBody,
+  LedgerView,
+  PeerView,
+  RejectionView,
+} from '../../core/schemas/federation.js';
 import { authorize, type Actor } from '../actor.js';
 import { appendAudit } from '../audit/audit.js';
 import { iso, isoOrNull } from '../clock.js';
@@ -159,6 +164,27 @@ export class PeersService {
     if (!row || row.status === 'removed')
       throw notFound('peer_not_found', `No peer has the node id ${nodeId}.`);
     return presentPeer(row, await ledgerOf(this.ctx.store.db, nodeId, this.ctx.clock.now()));
+  }
+
+  /** Messages refused by a handler: here ('in') or, as reported back, at the peer ('out'). */
+  async rejections(actor: Actor, limit: number): Promise<RejectionView[]> {
+    authorize(actor, 'peers.read');
+    const rows = await this.ctx.store.db
+      .selectFrom('message_rejections')
+      .selectAll()
+      .orderBy('at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      direction: row.direction,
+      peer: row.peer_id,
+      seq: Number(row.seq),
+      id: row.message_id,
+      kind: row.kind,
+      code: row.code,
+      reason: row.reason,
+      at: iso(Number(row.at)),
+    }));
   }
 
   async add(actor: Actor, body: AddPeerBody): Promise<PeerView> {

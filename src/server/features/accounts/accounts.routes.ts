@@ -16,18 +16,11 @@ import {
   UserList,
   UserView,
 } from '../../../core/schemas/accounts.js';
-import { ErrorBody, IdParams } from '../../../core/schemas/common.js';
+import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../http/auth.js';
 import type { AccountsService } from './accounts.service.js';
 
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  429: ErrorBody,
-};
+const errors = ERROR_RESPONSES;
 
 export function registerAccountsRoutes(
   parent: FastifyInstance,

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorBody } from '../../../core/schemas/common.js';
+import { ERROR_RESPONSES } from '../../../core/schemas/common.js';
 import { NoteList, NoteQuery, NoteView, SendNoteBody } from '../../../core/schemas/notes.js';
 import { requireActor } from '../../http/auth.js';
 import type { NotesService } from './notes.service.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = ERROR_RESPONSES;
 
 export function registerNotesRoutes(parent: FastifyInstance, notes: NotesService): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
