@@ -100,7 +100,15 @@ export async function createNodeProcess(
     async start() {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', CLI_MAIN, 'serve', '--data', dataDir],
+        [
+          ...(options.nodeArgs ?? []),
+          ...(process.env['LIAISON_CLUSTER_BUILT'] === '1'
+            ? [path.join(ROOT, 'bin', 'liaison.js')]
+            : ['--import', 'tsx', CLI_MAIN]),
+          'serve',
+          '--data',
+          dataDir,
+        ],
         {
           cwd: ROOT,
           env: { ...process.env, LIAISON_LOG_LEVEL: 'warn', ...options.env },

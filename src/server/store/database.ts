@@ -11,6 +11,7 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  type SqliteDatabase,
   type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
@@ -59,6 +60,37 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * better-sqlite3 compiles a statement on every `prepare`, and Kysely prepares each query it
+ * runs; the node runs the same few hundred statements over and over, so compiled statements
+ * are kept, most recently used last, up to a bound.
+ */
+const STATEMENT_CACHE_SIZE = 500;
+
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
+}
+
 export interface Store {
   readonly db: Db;
   readonly dialect: Dialect;
@@ -88,7 +120,9 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     sqlite.pragma('busy_timeout = 5000');
     // FULL: an acknowledged write survives a power cut, not only a process crash.
     sqlite.pragma('synchronous = FULL');
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    });
     dialect = 'sqlite';
   } else {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
