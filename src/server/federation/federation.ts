@@ -10,7 +10,8 @@ import type { Db, Store, TxHooks } from '../store/database.js';
 import type { TimerWorker } from '../timers/timers.js';
 import { registerAuditCheckpoints } from './checkpoints.js';
 import { signDescriptor } from './descriptor.js';
-import { importEncryptionKey, importSigningKey, type SigningKey } from './envelope.js';
+import { importSigningKey, type SigningKey } from './envelope.js';
+import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
 import { ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
@@ -23,8 +24,8 @@ export interface FederationContext {
   log: Logger;
   keys: NodeKeys;
   signingKey: Promise<SigningKey>;
-  decryptionKey: Promise<SigningKey>;
   peerKeys: PeerKeyCache;
+  opener: EnvelopeOpener;
   kinds: KindRegistry;
   idlePollMs: number;
   nudge(peerId: string): void;
@@ -95,8 +96,8 @@ export class Federation {
       log: options.log,
       keys: options.keys,
       signingKey: importSigningKey(options.keys.signing.privateJwk),
-      decryptionKey: importEncryptionKey(options.keys.encryption.privateJwk),
       peerKeys: new PeerKeyCache(),
+      opener: new EnvelopeOpener(options.keys.encryption.privateJwk, options.log),
       kinds: new KindRegistry(),
       idlePollMs: options.idlePollMs ?? 1_000,
       nudge: (peerId) => this.dispatchers.get(peerId)?.nudge(),
@@ -173,6 +174,7 @@ export class Federation {
     this.dispatchers.clear();
     await Promise.all(all.map((d) => d.stop()));
     await Promise.all(all.map((d) => d.releaseLease().catch(() => undefined)));
+    await this.ctx.opener.close();
   }
 
   private async syncDispatchers(): Promise<void> {

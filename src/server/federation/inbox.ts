@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import { sql } from 'kysely';
 import type { BatchResult, Rejection } from '../../core/schemas/federation.js';
 import { AppError } from '../errors.js';
-import { EnvelopeError, openEnvelope, readEnvelopeHeader, type SignedMessage } from './envelope.js';
+import { EnvelopeError, readEnvelopeHeader, type SignedMessage } from './envelope.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
 
@@ -33,6 +35,7 @@ export async function receiveBatch(
   ctx: FederationContext,
   envelopes: string[],
 ): Promise<BatchResult> {
+  const T0 = performance.now();
   const headers = envelopes.map((envelope) => readEnvelopeHeader(envelope));
   const first = headers[0];
   if (!first) throw refuse('invalid_request', 400, 'A batch holds at least one envelope.');
@@ -69,13 +72,14 @@ export async function receiveBatch(
     );
   }
 
-  const ownKey = await ctx.decryptionKey;
-  const senderKey = await ctx.peerKeys.signing(peer);
-  const messages: SignedMessage[] = await Promise.all(
-    envelopes.map((envelope, i) =>
-      openEnvelope(envelope, headers[i] as (typeof headers)[number], ownKey, senderKey),
-    ),
+  const T1 = performance.now();
+  const messages: SignedMessage[] = await ctx.opener.open(
+    envelopes,
+    headers,
+    peer.signing_jwk,
+    () => ctx.peerKeys.signing(peer),
   );
+  const T2 = performance.now();
   const bodies = messages.map((message) => {
     const definition = ctx.kinds.get(message.kind);
     if (!definition) {
@@ -99,6 +103,7 @@ export async function receiveBatch(
     return parsed.data;
   });
 
+  const T3 = performance.now();
   const now = ctx.clock.now();
   const last = first.seq + messages.length - 1;
   let rejected: Rejection[] = [];
@@ -186,6 +191,10 @@ export async function receiveBatch(
     await apply(true);
   }
 
+  require('node:fs').appendFileSync(
+    '/tmp/prof/trace-b.log',
+    `hdr ${(T1 - T0).toFixed(1)} open ${(T2 - T1).toFixed(1)} zod ${(T3 - T2).toFixed(1)} apply ${(performance.now() - T3).toFixed(1)} n ${envelopes.length}\n`,
+  );
   ctx.log.debug(
     { peer: peer.node_id, from: first.seq, to: last, rejected: rejected.length },
     'batch applied',
