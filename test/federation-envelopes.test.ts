@@ -336,4 +336,30 @@ describe('the batch endpoint refuses bad envelopes and stores nothing', () => {
     const notes = await b.api('GET', '/api/notes?peer=us-doj');
     expect(notes.body.notes[0].text).toBe('note 6');
   });
+
+  it('opens large batches on worker threads and refuses one bad envelope among them', async () => {
+    const good = await Promise.all(Array.from({ length: 40 }, (_, i) => seal(message(7 + i))));
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const forged = [...good];
+    forged[25] = await seal(message(32), { key: privateKey, kid: aSigning.kid });
+    const before = rowCounts();
+    const refused = await batch(...forged);
+    expect(refused.status).toBe(401);
+    expect(refused.json.error.code).toBe('bad_signature');
+    expect(rowCounts()).toEqual(before);
+    const applied = await batch(...good);
+    expect(applied.json).toEqual({ applied: 46, rejected: [] });
+  });
+
+  it('applies a batch that overtook the one before it once that one is applied, in order', async () => {
+    const second = batch(await seal(message(49)), await seal(message(50)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = await batch(await seal(message(47)), await seal(message(48)));
+    expect(first.json).toEqual({ applied: 48, rejected: [] });
+    expect((await second).json).toEqual({ applied: 50, rejected: [] });
+    const notes = await b.api('GET', '/api/notes?peer=us-doj');
+    expect(notes.body.notes.slice(0, 4).map((n: { seq: number }) => n.seq)).toEqual([
+      50, 49, 48, 47,
+    ]);
+  });
 });

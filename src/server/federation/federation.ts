@@ -11,6 +11,7 @@ import type { TimerWorker } from '../timers/timers.js';
 import { registerAuditCheckpoints } from './checkpoints.js';
 import { signDescriptor } from './descriptor.js';
 import { importSigningKey, type SigningKey } from './envelope.js';
+import { AppliedSignal } from './inbox.js';
 import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
@@ -26,6 +27,7 @@ export interface FederationContext {
   signingKey: Promise<SigningKey>;
   peerKeys: PeerKeyCache;
   opener: EnvelopeOpener;
+  applied: AppliedSignal;
   kinds: KindRegistry;
   idlePollMs: number;
   nudge(peerId: string): void;
@@ -97,6 +99,7 @@ export class Federation {
       keys: options.keys,
       signingKey: importSigningKey(options.keys.signing.privateJwk),
       peerKeys: new PeerKeyCache(),
+      applied: new AppliedSignal(),
       opener: new EnvelopeOpener(options.keys.encryption.privateJwk, options.log),
       kinds: new KindRegistry(),
       idlePollMs: options.idlePollMs ?? 1_000,

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 import { sql } from 'kysely';
 import type { BatchResult, Rejection } from '../../core/schemas/federation.js';
 import { AppError } from '../errors.js';
@@ -22,6 +20,43 @@ class RetryIsolated extends Error {
   }
 }
 
+/** The batch starts after the watermark's next sequence. */
+class AheadOfWatermark extends Error {
+  constructor(readonly watermark: number) {
+    super('batch ahead of the watermark');
+  }
+}
+
+/** How long a batch that overtook its predecessor waits for it. */
+const AHEAD_WAIT_MS = 2_000;
+
+/** Wakes batches waiting for a peer's watermark to move (in this process). */
+export class AppliedSignal {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  notify(peerId: string): void {
+    const waiting = this.waiters.get(peerId);
+    if (!waiting) return;
+    this.waiters.delete(peerId);
+    for (const wake of waiting) wake();
+  }
+
+  wait(peerId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let waiting = this.waiters.get(peerId);
+      if (!waiting) this.waiters.set(peerId, (waiting = new Set()));
+      const set = waiting;
+      const wake = () => {
+        clearTimeout(timer);
+        set.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      set.add(wake);
+    });
+  }
+}
+
 function refuse(
   code: string,
   status: number,
@@ -35,7 +70,6 @@ export async function receiveBatch(
   ctx: FederationContext,
   envelopes: string[],
 ): Promise<BatchResult> {
-  const T0 = performance.now();
   const headers = envelopes.map((envelope) => readEnvelopeHeader(envelope));
   const first = headers[0];
   if (!first) throw refuse('invalid_request', 400, 'A batch holds at least one envelope.');
@@ -72,14 +106,12 @@ export async function receiveBatch(
     );
   }
 
-  const T1 = performance.now();
   const messages: SignedMessage[] = await ctx.opener.open(
     envelopes,
     headers,
     peer.signing_jwk,
     () => ctx.peerKeys.signing(peer),
   );
-  const T2 = performance.now();
   const bodies = messages.map((message) => {
     const definition = ctx.kinds.get(message.kind);
     if (!definition) {
@@ -103,7 +135,6 @@ export async function receiveBatch(
     return parsed.data;
   });
 
-  const T3 = performance.now();
   const now = ctx.clock.now();
   const last = first.seq + messages.length - 1;
   let rejected: Rejection[] = [];
@@ -127,14 +158,7 @@ export async function receiveBatch(
           { applied: watermark },
         );
       }
-      if (first.seq > watermark + 1) {
-        throw refuse(
-          'sequence_gap',
-          409,
-          `Expected sequence ${watermark + 1} from ${peer.node_id}, got ${first.seq}.`,
-          { applied: watermark },
-        );
-      }
+      if (first.seq > watermark + 1) throw new AheadOfWatermark(watermark);
       for (const [i, message] of messages.entries()) {
         const definition = ctx.kinds.get(message.kind);
         if (!definition) continue;
@@ -182,19 +206,39 @@ export async function receiveBatch(
         .set({ applied_seq: last, last_received_at: now })
         .where('peer_id', '=', peer.node_id)
         .execute();
-      hooks.afterCommit(() => ctx.onLedgerChanged(peer.node_id));
+      hooks.afterCommit(() => {
+        ctx.applied.notify(peer.node_id);
+        ctx.onLedgerChanged(peer.node_id);
+      });
     });
-  try {
-    await apply(false);
-  } catch (error) {
-    if (!(error instanceof RetryIsolated)) throw error;
-    await apply(true);
+  // A sender may have two batches in flight; if this one overtook the one before it, it
+  // waits (briefly) for that one to be applied rather than being refused.
+  const deadline = Date.now() + AHEAD_WAIT_MS;
+  for (;;) {
+    try {
+      try {
+        await apply(false);
+      } catch (error) {
+        if (!(error instanceof RetryIsolated)) throw error;
+        await apply(true);
+      }
+      break;
+    } catch (error) {
+      if (!(error instanceof AheadOfWatermark)) throw error;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw refuse(
+          'sequence_gap',
+          409,
+          `Expected sequence ${error.watermark + 1} from ${peer.node_id}, got ${first.seq}.`,
+          { applied: error.watermark },
+        );
+      }
+      // Another process of this node may apply it: look again at least every 100 ms.
+      await ctx.applied.wait(peer.node_id, Math.min(remaining, 100));
+    }
   }
 
-  require('node:fs').appendFileSync(
-    '/tmp/prof/trace-b.log',
-    `hdr ${(T1 - T0).toFixed(1)} open ${(T2 - T1).toFixed(1)} zod ${(T3 - T2).toFixed(1)} apply ${(performance.now() - T3).toFixed(1)} n ${envelopes.length}\n`,
-  );
   ctx.log.debug(
     { peer: peer.node_id, from: first.seq, to: last, rejected: rejected.length },
     'batch applied',

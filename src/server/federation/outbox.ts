@@ -29,6 +29,12 @@ const BACKOFF_CAP_DOWN_MS = 60_000;
 const PROBE_INTERVAL_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const LEASE_MS = 15_000;
+/** Batches in flight at once on a stream. */
+const PIPELINE_DEPTH = 2;
+
+type Posted =
+  | { reached: true; status: number; ok: boolean; body: unknown }
+  | { reached: false; reason: string };
 
 export async function enqueue(
   ctx: FederationContext,
@@ -220,6 +226,67 @@ export class StreamDispatcher {
       .execute();
   }
 
+  /** Reads the next batch after `after`: consecutive, at most N messages and M bytes. */
+  private async readBatch(db: Db, after: number): Promise<Pick<OutboxRow, 'seq' | 'envelope'>[]> {
+    // Sizes first: envelopes can be megabytes, so only the chosen ones are read.
+    const sizes = await db
+      .selectFrom('outbox')
+      .select(['seq', sql<number>`length(envelope)`.as('size')])
+      .where('peer_id', '=', this.peerId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(MAX_BATCH_MESSAGES)
+      .execute();
+    let count = 0;
+    let bytes = 0;
+    for (const row of sizes) {
+      const size = Number(row.size);
+      if (Number(row.seq) !== after + 1 + count) break;
+      if (count > 0 && bytes + size > MAX_BATCH_BYTES_SENT) break;
+      count++;
+      bytes += size;
+    }
+    // Rows are committed in sequence order per peer; a gap means a commit is in flight.
+    if (count === 0) return [];
+    return db
+      .selectFrom('outbox')
+      .select(['seq', 'envelope'])
+      .where('peer_id', '=', this.peerId)
+      .where('seq', '>', after)
+      .where('seq', '<=', after + count)
+      .orderBy('seq')
+      .execute();
+  }
+
+  /** Posts one batch; never throws. */
+  private async post(url: string, batch: Pick<OutboxRow, 'seq' | 'envelope'>[]): Promise<Posted> {
+    try {
+      const response = await fetch(`${url}${BATCH_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"envelopes":[${batch.map((row) => JSON.stringify(row.envelope)).join(',')}]}`,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch {
+        body = undefined;
+      }
+      return { reached: true, status: response.status, ok: response.ok, body };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      return { reached: false, reason: cause ?? (error as Error).message };
+    }
+  }
+
+  /**
+   * Sends what is pending. Two batches may be in flight, so the peer verifies the next
+   * batch while it applies this one; the peer applies them in sequence order whatever
+   * order they arrive in. Answers are taken in order; after a failure the batches behind
+   * it are awaited (a success among them still counts) and the stream starts again from
+   * what the peer confirmed.
+   */
   private async sendOnce(): Promise<{
     kind: 'sent' | 'idle' | 'down' | 'refused' | 'not_leaseholder';
   }> {
@@ -232,116 +299,118 @@ export class StreamDispatcher {
       .where('peer_id', '=', this.peerId)
       .executeTakeFirst();
     if (!stream) return { kind: 'idle' };
-    const acked = Number(stream.acked_seq);
+    let acked = Number(stream.acked_seq);
     if (Number(stream.last_seq) <= acked) return { kind: 'idle' };
-    const wallNow = Date.now();
-    if (!(await this.takeLease(db, wallNow))) return { kind: 'not_leaseholder' };
 
-    // Sizes first: envelopes can be megabytes, so only the chosen ones are read.
-    const sizes = await db
-      .selectFrom('outbox')
-      .select(['seq', sql<number>`length(envelope)`.as('size')])
-      .where('peer_id', '=', this.peerId)
-      .where('seq', '>', acked)
-      .orderBy('seq')
-      .limit(MAX_BATCH_MESSAGES)
-      .execute();
-    let count = 0;
-    let bytes = 0;
-    for (const row of sizes) {
-      const size = Number(row.size);
-      if (Number(row.seq) !== acked + 1 + count) break;
-      if (count > 0 && bytes + size > MAX_BATCH_BYTES_SENT) break;
-      count++;
-      bytes += size;
+    const inFlight: { first: number; last: number; answer: Promise<Posted> }[] = [];
+    let sentThrough = acked;
+    let sent = false;
+    for (;;) {
+      while (this.running && inFlight.length < PIPELINE_DEPTH) {
+        if (!(await this.takeLease(db, Date.now()))) break;
+        const batch = await this.readBatch(db, sentThrough);
+        const last = batch[batch.length - 1];
+        if (!last) break;
+        inFlight.push({
+          first: sentThrough + 1,
+          last: Number(last.seq),
+          answer: this.post(peer.url, batch),
+        });
+        sentThrough = Number(last.seq);
+      }
+      const head = inFlight.shift();
+      if (!head) {
+        if (sent) return { kind: 'sent' };
+        return this.leaseUntil === 0 && this.ctx.store.dialect !== 'sqlite'
+          ? { kind: 'not_leaseholder' }
+          : { kind: 'idle' };
+      }
+      const outcome = await this.settle(peer.url, await head.answer, head, acked, stream);
+      if (outcome.applied !== undefined) acked = Math.max(acked, outcome.applied);
+      if (outcome.kind === 'sent' && acked >= head.last) {
+        sent = true;
+        continue;
+      }
+      // Something went wrong: let the batches behind it finish, keep what they confirm.
+      for (const rest of inFlight.splice(0)) {
+        const answer = await rest.answer;
+        const result = answer.reached && answer.ok ? BatchResult.safeParse(answer.body) : undefined;
+        if (result?.success && result.data.applied > acked && result.data.applied <= rest.last) {
+          acked = result.data.applied;
+          await this.acknowledge(acked, result.data.rejected, this.ctx.clock.now());
+        }
+      }
+      return { kind: outcome.kind === 'sent' ? 'sent' : outcome.kind };
     }
-    const batch: Pick<OutboxRow, 'seq' | 'envelope'>[] =
-      count === 0
-        ? []
-        : await db
-            .selectFrom('outbox')
-            .select(['seq', 'envelope'])
-            .where('peer_id', '=', this.peerId)
-            .where('seq', '>', acked)
-            .where('seq', '<=', acked + count)
-            .orderBy('seq')
-            .execute();
-    if (batch.length === 0) {
-      // Rows are committed in sequence order per peer; a gap means a commit is in flight.
-      return { kind: 'idle' };
-    }
+  }
 
+  /** Records the answer to one batch: an acknowledgement, or the failure and its reason. */
+  private async settle(
+    url: string,
+    answer: Posted,
+    batch: { first: number; last: number },
+    acked: number,
+    stream: { last_seq: number | string },
+  ): Promise<{ kind: 'sent' | 'down' | 'refused'; applied?: number }> {
     const now = this.ctx.clock.now();
-    let response: Response;
-    try {
-      response = await fetch(`${peer.url}${BATCH_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: `{"envelopes":[${batch.map((row) => JSON.stringify(row.envelope)).join(',')}]}`,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
+    if (!answer.reached) {
       await this.recordFailure(
         'peer_unreachable',
-        `${peer.url} cannot be reached (${cause ?? (error as Error).message}).`,
+        `${url} cannot be reached (${answer.reason}).`,
         false,
         now,
       );
       return { kind: 'down' };
     }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      body = undefined;
-    }
-    if (response.ok) {
+    const { body } = answer;
+    if (answer.ok) {
       const result = BatchResult.safeParse(body);
-      const lastInBatch = Number(batch[batch.length - 1]?.seq ?? acked);
-      if (result.success && (result.data.applied < acked || result.data.applied > lastInBatch)) {
+      if (!result.success) {
         await this.recordFailure(
           'bad_answer',
-          `${peer.url} answered applied ${result.data.applied}, outside the batch sent (${acked + 1}–${lastInBatch}).`,
+          `${url} answered 200 with a body that is not a batch result.`,
           true,
           now,
         );
         return { kind: 'refused' };
       }
-      if (!result.success) {
+      if (result.data.applied < acked || result.data.applied > batch.last) {
         await this.recordFailure(
           'bad_answer',
-          `${peer.url} answered 200 with a body that is not a batch result.`,
+          `${url} answered applied ${result.data.applied}, outside the batch sent (${batch.first}–${batch.last}).`,
           true,
           now,
         );
         return { kind: 'refused' };
       }
       await this.acknowledge(result.data.applied, result.data.rejected, now);
-      return { kind: 'sent' };
+      return { kind: 'sent', applied: result.data.applied };
     }
     const error = (
       body as { error?: { code?: unknown; message?: unknown; applied?: unknown } } | undefined
     )?.error;
-    const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
+    const code = typeof error?.code === 'string' ? error.code : `http_${answer.status}`;
     const message =
-      typeof error?.message === 'string'
-        ? error.message
-        : `${peer.url} answered ${response.status}.`;
+      typeof error?.message === 'string' ? error.message : `${url} answered ${answer.status}.`;
+    let applied: number | undefined;
     if (
       (code === 'replayed_sequence' || code === 'sequence_gap') &&
       typeof error?.applied === 'number'
     ) {
       // The peer already has some of these (a lost answer): take its watermark as the ack.
       if (error.applied >= acked && error.applied <= Number(stream.last_seq)) {
-        await this.acknowledge(error.applied, [], now);
-        if (code === 'replayed_sequence') return { kind: 'sent' };
+        applied = error.applied;
+        await this.acknowledge(applied, [], now);
+        if (code === 'replayed_sequence') return { kind: 'sent', applied };
       }
     }
     if (code === 'kind_not_supported' || code === 'unknown_kind')
       this.ctx.onPeerRefusedKind(this.peerId);
-    await this.recordFailure(code, message, response.status < 500, now);
-    return { kind: response.status >= 500 ? 'down' : 'refused' };
+    await this.recordFailure(code, message, answer.status < 500, now);
+    return {
+      kind: answer.status >= 500 ? 'down' : 'refused',
+      ...(applied === undefined ? {} : { applied }),
+    };
   }
 
   private async acknowledge(
