@@ -12,6 +12,15 @@ export const PERMISSIONS = {
   'peers.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
   'notes.send': ['admin', 'officer', 'analyst', 'controller'],
   'notes.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  'contacts.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  'contacts.manage': ['admin', 'officer'],
+  'arrangements.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  'arrangements.manage': ['admin'],
+  'requests.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  /** Draft, send and follow up this node's own requests. */
+  'requests.draft': ['admin', 'officer', 'analyst'],
+  /** Answer the peers' requests (the duty officer's part). */
+  'requests.handle': ['admin', 'officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

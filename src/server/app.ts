@@ -6,6 +6,9 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes.js';
 import { registerNotesRoutes } from './features/notes/notes.routes.js';
+import { registerContactsRoutes } from './features/contacts/contacts.routes.js';
+import { registerArrangementRoutes } from './features/arrangements/arrangements.routes.js';
+import { registerRequestRoutes } from './features/requests/requests.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -65,6 +68,9 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerAuditRoutes(app, node.store);
   registerFederationRoutes(app, node.federation);
   registerNotesRoutes(app, node.notes);
+  registerContactsRoutes(app, node.contacts);
+  registerArrangementRoutes(app, node.arrangements);
+  registerRequestRoutes(app, node.requests);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

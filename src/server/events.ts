@@ -3,6 +3,7 @@ import type { Role } from '../core/roles.js';
 import type { UserView } from '../core/schemas/accounts.js';
 import type { LedgerView } from '../core/schemas/federation.js';
 import type { NoteView } from '../core/schemas/notes.js';
+import type { RequestView } from '../core/schemas/requests.js';
 
 /**
  * The in-process event bus that feeds the live stream (/api/events). Features publish
@@ -16,6 +17,15 @@ export interface EventMap {
   'federation.ledger': { peer: string; ledger: LedgerView };
   'federation.peers': { peer: string };
   'note.created': { note: NoteView };
+  'contact.changed': { node: string; id: string | null };
+  'arrangement.changed': { peer: string };
+  'request.changed': { request: RequestView };
+  'request.deadline': {
+    requestId: string;
+    reference: string;
+    deadline: 'acknowledge' | 'respond';
+    alert: 'due_soon' | 'overdue';
+  };
 }
 export type EventType = keyof EventMap;
 

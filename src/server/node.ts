@@ -18,6 +18,12 @@ import { Federation } from './federation/federation.js';
 import { ensureCheckpointTimer } from './federation/checkpoints.js';
 import { registerNoteMessages } from './features/notes/notes.messages.js';
 import { NotesService } from './features/notes/notes.service.js';
+import { registerContactMessages } from './features/contacts/contacts.messages.js';
+import { ContactsService } from './features/contacts/contacts.service.js';
+import { registerArrangementMessages } from './features/arrangements/arrangements.messages.js';
+import { ArrangementsService } from './features/arrangements/arrangements.service.js';
+import { registerRequestMessages } from './features/requests/requests.messages.js';
+import { RequestsService } from './features/requests/requests.service.js';
 import { VERSION } from './version.js';
 
 /**
@@ -35,6 +41,9 @@ export interface Node {
   readonly accounts: AccountsService;
   readonly federation: Federation;
   readonly notes: NotesService;
+  readonly contacts: ContactsService;
+  readonly arrangements: ArrangementsService;
+  readonly requests: RequestsService;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -103,6 +112,18 @@ export async function createNode(options: NodeOptions): Promise<Node> {
   });
   registerNoteMessages(federation, clock, bus);
   const notes = new NotesService({ store, clock, bus, federation, nodeId: config.node.id });
+  const featureDeps = { store, clock, bus, federation, nodeId: config.node.id };
+  const contacts = new ContactsService(featureDeps);
+  registerContactMessages(federation, clock, contacts);
+  const arrangements = new ArrangementsService(featureDeps);
+  registerArrangementMessages(federation, clock, arrangements);
+  const requests = new RequestsService({
+    ...featureDeps,
+    timers,
+    timeZone: config.node.timeZone,
+    log: log.child({ component: 'requests' }),
+  });
+  registerRequestMessages(federation, requests);
   const tls = config.http.tls;
   const https = tls
     ? {
@@ -123,6 +144,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     accounts,
     federation,
     notes,
+    contacts,
+    arrangements,
+    requests,
     metrics,
     info: {
       nodeId: config.node.id,

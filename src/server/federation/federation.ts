@@ -6,7 +6,7 @@ import type { LedgerView, SignedDescriptor } from '../../core/schemas/federation
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { NodeKeys } from '../identity/keys.js';
-import type { Db, Store, TxHooks } from '../store/database.js';
+import type { Db, Store, Trx, TxHooks } from '../store/database.js';
 import type { TimerWorker } from '../timers/timers.js';
 import { registerAuditCheckpoints } from './checkpoints.js';
 import { signDescriptor } from './descriptor.js';
@@ -15,7 +15,7 @@ import { AppliedSignal } from './inbox.js';
 import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
-import { ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
+import { findPeer, ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
 
 /** What the federation parts share (peers, outbox, inbox, checkpoints). */
 export interface FederationContext {
@@ -28,6 +28,8 @@ export interface FederationContext {
   peerKeys: PeerKeyCache;
   opener: EnvelopeOpener;
   applied: AppliedSignal;
+  /** Called inside the transaction that adds or resumes a peer (features send it their state). */
+  peerActivated: PeerActivatedHook[];
   kinds: KindRegistry;
   idlePollMs: number;
   nudge(peerId: string): void;
@@ -35,6 +37,8 @@ export interface FederationContext {
   onLedgerChanged(peerId: string): void;
   onPeerRefusedKind(peerId: string): void;
 }
+
+export type PeerActivatedHook = (trx: Trx, hooks: TxHooks, peerId: string) => Promise<void>;
 
 export interface FederationOptions {
   nodeId: string;
@@ -100,6 +104,7 @@ export class Federation {
       signingKey: importSigningKey(options.keys.signing.privateJwk),
       peerKeys: new PeerKeyCache(),
       applied: new AppliedSignal(),
+      peerActivated: [],
       opener: new EnvelopeOpener(options.keys.encryption.privateJwk, options.log),
       kinds: new KindRegistry(),
       idlePollMs: options.idlePollMs ?? 1_000,
@@ -141,6 +146,30 @@ export class Federation {
    */
   send(trx: Db, hooks: TxHooks | undefined, peerId: string, kind: string, body: unknown) {
     return enqueue(this.ctx, trx, hooks, peerId, kind, body);
+  }
+
+  /**
+   * Sends a message to every active peer that accepts its kind (a peer running an older
+   * version may not), in the caller's transaction. Returns the peers it went to.
+   */
+  async broadcast(trx: Db, hooks: TxHooks, kind: string, body: unknown): Promise<string[]> {
+    const peers = (await listPeerRows(trx)).filter(
+      (row) =>
+        row.status === 'active' && (JSON.parse(row.message_kinds) as string[]).includes(kind),
+    );
+    for (const peer of peers) await enqueue(this.ctx, trx, hooks, peer.node_id, kind, body);
+    return peers.map((peer) => peer.node_id);
+  }
+
+  /** Whether an active peer accepts messages of `kind`. */
+  async peerAccepts(db: Db, peerId: string, kind: string): Promise<boolean> {
+    const peer = await findPeer(db, peerId);
+    return peer?.status === 'active' && (JSON.parse(peer.message_kinds) as string[]).includes(kind);
+  }
+
+  /** `hook` runs inside the transaction that adds or resumes a peer. */
+  onPeerActivated(hook: PeerActivatedHook): void {
+    this.ctx.peerActivated.push(hook);
   }
 
   /** This node's signed descriptor (cached; re-signed when kinds change). */

@@ -246,6 +246,7 @@ export class PeersService {
         after: row,
         details: { url: row.url, fingerprint: descriptor.fingerprint, name: descriptor.name },
       });
+      for (const hook of this.ctx.peerActivated) await hook(trx, hooks, descriptor.nodeId);
       hooks.afterCommit(() => this.ctx.onPeersChanged(descriptor.nodeId));
     });
     return this.get(actor, descriptor.nodeId);
@@ -275,6 +276,9 @@ export class PeersService {
         before: { status: row.status },
         after: { status },
       });
+      if (status === 'active') {
+        for (const hook of this.ctx.peerActivated) await hook(trx, hooks, nodeId);
+      }
       hooks.afterCommit(() => this.ctx.onPeersChanged(nodeId));
     });
     return status === 'removed' ? undefined : this.get(actor, nodeId);

@@ -22,11 +22,22 @@ import type { AuditTables } from '../audit/audit.table.js';
 import type { TimersTables } from '../timers/timers.table.js';
 import type { FederationTables } from '../federation/federation.table.js';
 import type { NotesTables } from '../features/notes/notes.table.js';
+import type { ContactsTables } from '../features/contacts/contacts.table.js';
+import type { ArrangementsTables } from '../features/arrangements/arrangements.table.js';
+import type { RequestsTables } from '../features/requests/requests.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every table of the node. A feature adds its tables' interface here. */
 export interface Database
-  extends AccountsTables, AuditTables, TimersTables, FederationTables, NotesTables {}
+  extends
+    AccountsTables,
+    AuditTables,
+    TimersTables,
+    FederationTables,
+    NotesTables,
+    ContactsTables,
+    ArrangementsTables,
+    RequestsTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CONTACT_REMOVE_KIND,
+  CONTACT_SYNC_KIND,
+  CONTACT_UPSERT_KIND,
+  type ContactBody,
+  type ContactView,
+} from '../../../core/schemas/contacts.js';
+import { authorize, type Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import { iso, type Clock } from '../../clock.js';
+import { notFound } from '../../errors.js';
+import type { EventBus } from '../../events.js';
+import type { Federation } from '../../federation/federation.js';
+import type { Db, Store, TxHooks } from '../../store/database.js';
+import {
+  deleteContact,
+  findContact,
+  listContacts,
+  listPublished,
+  upsertContact,
+} from './contacts.repository.js';
+import type { ContactRow } from './contacts.table.js';
+
+/** Contacts not confirmed for this long are flagged for the yearly refresh. */
+export const CONTACT_REFRESH_MS = 365 * 24 * 3_600_000;
+
+const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
+
+export function presentContact(row: ContactRow, now: number): ContactView {
+  return {
+    id: row.id,
+    node: row.node_id,
+    name: row.name,
+    kind: row.kind,
+    roles: JSON.parse(row.roles) as ContactView['roles'],
+    channels: JSON.parse(row.channels) as ContactView['channels'],
+    languages: JSON.parse(row.languages) as string[],
+    workingHours: JSON.parse(row.working_hours) as ContactView['workingHours'],
+    timeZone: row.time_zone,
+    published: row.published === 1,
+    confirmedAt: iso(Number(row.confirmed_at)),
+    updatedAt: iso(Number(row.updated_at)),
+    stale: now - Number(row.confirmed_at) > CONTACT_REFRESH_MS,
+  };
+}
+
+/** What a peer receives of a published contact. */
+export function contactMessage(row: ContactRow) {
+  const view = presentContact(row, 0);
+  return {
+    id: view.id,
+    name: view.name,
+    kind: view.kind,
+    roles: view.roles,
+    channels: view.channels,
+    languages: view.languages,
+    workingHours: view.workingHours,
+    timeZone: view.timeZone,
+    confirmedAt: view.confirmedAt,
+    updatedAt: view.updatedAt,
+  };
+}
+
+/**
+ * The contacts directory: this node's people and desks, and its peers' published ones.
+ * A published contact goes to every peer in the transaction that changes it; a peer gets
+ * the whole published list when it is added or resumed.
+ */
+export class ContactsService {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      bus: EventBus;
+      federation: Federation;
+      nodeId: string;
+    },
+  ) {
+    deps.federation.onPeerActivated(async (trx, hooks, peerId) => {
+      if (!(await deps.federation.peerAccepts(trx, peerId, CONTACT_SYNC_KIND))) return;
+      const rows = await listPublished(trx, deps.nodeId);
+      await deps.federation.send(trx, hooks, peerId, CONTACT_SYNC_KIND, {
+        contacts: rows.map(contactMessage),
+      });
+    });
+  }
+
+  async list(actor: Actor, node?: string): Promise<ContactView[]> {
+    authorize(actor, 'contacts.read');
+    const now = this.deps.clock.now();
+    return (await listContacts(this.deps.store.db, node)).map((row) => presentContact(row, now));
+  }
+
+  async get(actor: Actor, id: string): Promise<ContactView> {
+    authorize(actor, 'contacts.read');
+    const row = await findContact(this.deps.store.db, id);
+    if (!row) throw notFound('contact_not_found', `No contact has the id ${id}.`);
+    return presentContact(row, this.deps.clock.now());
+  }
+
+  create(actor: Actor, body: ContactBody): Promise<ContactView> {
+    authorize(actor, 'contacts.manage');
+    return this.save(actor, randomUUID(), body, undefined);
+  }
+
+  async update(actor: Actor, id: string, body: ContactBody): Promise<ContactView> {
+    authorize(actor, 'contacts.manage');
+    const existing = await this.ownContact(this.deps.store.db, id);
+    return this.save(actor, id, body, existing);
+  }
+
+  /** The yearly refresh: the contact's details are confirmed as still right. */
+  async confirm(actor: Actor, id: string): Promise<ContactView> {
+    authorize(actor, 'contacts.manage');
+    const existing = await this.ownContact(this.deps.store.db, id);
+    const view = presentContact(existing, 0);
+    const { id: _id, node: _node, confirmedAt: _c, updatedAt: _u, stale: _s, ...body } = view;
+    return this.save(actor, id, body, existing, 'contact.confirm');
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    authorize(actor, 'contacts.manage');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const existing = await this.ownContact(trx, id);
+      await deleteContact(trx, id, this.deps.nodeId);
+      if (existing.published === 1) {
+        await this.deps.federation.broadcast(trx, hooks, CONTACT_REMOVE_KIND, { id });
+      }
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'contact.remove',
+        entityType: 'contact',
+        entityId: id,
+        before: existing,
+      });
+      this.changed(hooks, this.deps.nodeId, id);
+    });
+  }
+
+  private async ownContact(db: Db, id: string): Promise<ContactRow> {
+    const row = await findContact(db, id);
+    if (!row || row.node_id !== this.deps.nodeId) {
+      throw notFound('contact_not_found', `This node has no contact with the id ${id}.`);
+    }
+    return row;
+  }
+
+  private async save(
+    actor: Actor,
+    id: string,
+    body: ContactBody,
+    existing: ContactRow | undefined,
+    action = existing ? 'contact.update' : 'contact.create',
+  ): Promise<ContactView> {
+    const now = this.deps.clock.now();
+    const row: ContactRow = {
+      id,
+      node_id: this.deps.nodeId,
+      name: body.name,
+      kind: body.kind,
+      roles: JSON.stringify(body.roles),
+      channels: JSON.stringify(body.channels),
+      languages: JSON.stringify(body.languages),
+      working_hours: JSON.stringify(body.workingHours),
+      time_zone: body.timeZone,
+      published: body.published ? 1 : 0,
+      // Saving a contact confirms its details.
+      confirmed_at: now,
+      created_at: existing ? Number(existing.created_at) : now,
+      updated_at: now,
+    };
+    await this.deps.store.transaction(async (trx, hooks) => {
+      await upsertContact(trx, row);
+      if (row.published === 1) {
+        await this.deps.federation.broadcast(trx, hooks, CONTACT_UPSERT_KIND, {
+          contact: contactMessage(row),
+        });
+      } else if (existing?.published === 1) {
+        await this.deps.federation.broadcast(trx, hooks, CONTACT_REMOVE_KIND, { id });
+      }
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action,
+        entityType: 'contact',
+        entityId: id,
+        ...(existing ? { before: existing } : {}),
+        after: row,
+      });
+      this.changed(hooks, this.deps.nodeId, id);
+    });
+    return presentContact(row, now);
+  }
+
+  changed(hooks: TxHooks, node: string, id: string | null): void {
+    hooks.afterCommit(() =>
+      this.deps.bus.publish('contact.changed', { node, id }, { roles: EVERYONE }),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import type { RequestQuery } from '../../../core/schemas/requests.js';
+import { CLOSED_STATUSES } from '../../../core/requests.js';
+import type { Db } from '../../store/database.js';
+import type { RequestAttachmentRow, RequestEventRow, RequestRow } from './requests.table.js';
+
+export function findRequest(db: Db, id: string): Promise<RequestRow | undefined> {
+  return db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listRequests(db: Db, query: RequestQuery): Promise<RequestRow[]> {
+  let q = db.selectFrom('requests').selectAll();
+  if (query.direction) q = q.where('direction', '=', query.direction);
+  if (query.peer) q = q.where('peer_id', '=', query.peer);
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.open === 'true') q = q.where('status', 'not in', [...CLOSED_STATUSES, 'draft']);
+  if (query.open === 'false') q = q.where('status', 'in', [...CLOSED_STATUSES]);
+  return q.orderBy('updated_at', 'desc').limit(query.limit).execute();
+}
+
+export async function insertRequest(db: Db, row: RequestRow): Promise<void> {
+  await db.insertInto('requests').values(row).execute();
+}
+
+export async function updateRequest(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<RequestRow, 'id'>>,
+): Promise<void> {
+  await db.updateTable('requests').set(changes).where('id', '=', id).execute();
+}
+
+export function listEvents(db: Db, requestId: string): Promise<RequestEventRow[]> {
+  return db
+    .selectFrom('request_events')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('lamport')
+    .orderBy('node_id')
+    .orderBy('id')
+    .execute();
+}
+
+export function findEvent(db: Db, id: string): Promise<RequestEventRow | undefined> {
+  return db.selectFrom('request_events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertEvent(db: Db, row: RequestEventRow): Promise<void> {
+  await db.insertInto('request_events').values(row).execute();
+}
+
+export async function setEventsApplied(
+  db: Db,
+  requestId: string,
+  superseded: readonly string[],
+): Promise<void> {
+  await db
+    .updateTable('request_events')
+    .set({ applied: 1 })
+    .where('request_id', '=', requestId)
+    .execute();
+  if (superseded.length > 0) {
+    await db
+      .updateTable('request_events')
+      .set({ applied: 0 })
+      .where('id', 'in', [...superseded])
+      .execute();
+  }
+}
+
+export async function insertAttachment(db: Db, row: RequestAttachmentRow): Promise<void> {
+  await db.insertInto('request_attachments').values(row).execute();
+}
+
+export function listAttachmentMeta(
+  db: Db,
+  requestId: string,
+): Promise<Omit<RequestAttachmentRow, 'content'>[]> {
+  return db
+    .selectFrom('request_attachments')
+    .select(['id', 'request_id', 'event_id', 'name', 'media_type', 'size', 'sha256', 'created_at'])
+    .where('request_id', '=', requestId)
+    .execute();
+}
+
+export function findAttachment(
+  db: Db,
+  requestId: string,
+  id: string,
+): Promise<RequestAttachmentRow | undefined> {
+  return db
+    .selectFrom('request_attachments')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

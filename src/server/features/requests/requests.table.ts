@@ -1,0 +1,77 @@
+import type { Selectable } from 'kysely';
+import type {
+  PreservationStatus,
+  RequestAction,
+  RequestStatus,
+  RequestType,
+  Urgency,
+} from '../../../core/requests.js';
+
+/** Requests for assistance, sent (out) and received (in); the same id on both nodes. */
+export interface RequestsTable {
+  id: string;
+  peer_id: string;
+  direction: 'out' | 'in';
+  reference: string;
+  type: RequestType;
+  urgency: Urgency;
+  title: string;
+  /** JSON RequestFields. */
+  fields: string;
+  /** Derived from the timeline (foldRequest); stored for lists and queries. */
+  status: RequestStatus;
+  preservation: PreservationStatus | null;
+  preserved_until: number | null;
+  arrangement_version: number | null;
+  terms_hash: string | null;
+  due_soon_percent: number | null;
+  requester_time_zone: string;
+  responder_time_zone: string;
+  sent_at: number | null;
+  due_ack_at: number | null;
+  due_respond_at: number | null;
+  acknowledged_at: number | null;
+  closed_at: number | null;
+  /** null, 'due_soon' or 'overdue': the last alert the deadline's timers raised. */
+  ack_alert: string | null;
+  respond_alert: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export type RequestRow = Selectable<RequestsTable>;
+
+export interface RequestEventsTable {
+  id: string;
+  request_id: string;
+  lamport: number;
+  node_id: string;
+  actor: string;
+  action: RequestAction;
+  at: number;
+  text: string | null;
+  fields: string | null;
+  attachment_id: string | null;
+  /** 0 when the move had no effect (the other side had moved on). */
+  applied: number;
+}
+export type RequestEventRow = Selectable<RequestEventsTable>;
+
+export interface RequestAttachmentsTable {
+  id: string;
+  request_id: string;
+  event_id: string;
+  name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  content: string;
+  created_at: number;
+}
+export type RequestAttachmentRow = Selectable<RequestAttachmentsTable>;
+
+export interface RequestsTables {
+  requests: RequestsTable;
+  request_events: RequestEventsTable;
+  request_attachments: RequestAttachmentsTable;
+}
