@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { diffieHellman, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { DIAGNOSTIC_KIND } from '../src/server/federation/federation.js';
 import {
   clusterRoot,
@@ -16,13 +16,34 @@ import { machine, percentile, printTable } from './report.js';
  * own SQLite file.
  * - latency: a note committed on A (POST /api/notes) until B's live stream shows it applied;
  * - drain_small: 100,000 notes piled up while B is down, from B's return until applied;
+ * - drain_stream_only: 50,000 diagnostic messages (verified, applied, not stored), likewise;
  * - drain_stix: 1,000 messages of 1,000 STIX-sized objects each, likewise.
- * Baseline: a bare HTTP round trip (GET /healthz) on the same loopback, same run.
+ * Baselines, same run: a bare HTTP round trip (GET /healthz) on the same loopback; the
+ * per-message public-key work of the protocol on one core.
+ * The nodes run the built product (npm run bench builds it first).
  */
 const LATENCY_SAMPLES = Number(process.env['BENCH_LATENCY_SAMPLES'] ?? 500);
 const SMALL_MESSAGES = Number(process.env['BENCH_SMALL_MESSAGES'] ?? 100_000);
 const STIX_MESSAGES = Number(process.env['BENCH_STIX_MESSAGES'] ?? 1_000);
 const STIX_OBJECTS = 1_000;
+const STREAM_MESSAGES = Number(process.env['BENCH_STREAM_MESSAGES'] ?? 50_000);
+
+function cryptoFloorPerSecond(): number {
+  const signing = generateKeyPairSync('ed25519');
+  const agreement = generateKeyPairSync('x25519');
+  const ephemeral = generateKeyPairSync('x25519');
+  const data = Buffer.alloc(400, 1);
+  const signature = sign(null, data, signing.privateKey);
+  const round = () => {
+    verify(null, data, signing.publicKey, signature);
+    diffieHellman({ privateKey: agreement.privateKey, publicKey: ephemeral.publicKey });
+  };
+  for (let i = 0; i < 500; i++) round();
+  const n = 5000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) round();
+  return Math.round(n / ((performance.now() - t0) / 1000));
+}
 
 async function login(node: NodeProcess): Promise<string> {
   await node.api('GET', '/api/me');
@@ -114,6 +135,24 @@ function stixObject(i: number): Record<string, unknown> {
   };
 }
 
+async function enqueueDiagnostics(dataDir: string, peerId: string, count: number): Promise<void> {
+  const node = await openLocal(dataDir);
+  try {
+    for (let m = 0; m < count; m += 1000) {
+      await node.store.transaction(async (trx) => {
+        for (let k = m; k < Math.min(m + 1000, count); k++) {
+          await node.federation.send(trx, undefined, peerId, DIAGNOSTIC_KIND, {
+            label: `stream ${k}`,
+            objects: [],
+          });
+        }
+      });
+    }
+  } finally {
+    await node.close();
+  }
+}
+
 async function enqueueStix(dataDir: string, peerId: string): Promise<void> {
   const node = await openLocal(dataDir);
   try {
@@ -143,7 +182,10 @@ export async function run(): Promise<void> {
   try {
     await peer(a, b);
 
-    // Baseline: bare HTTP round trips on loopback.
+    // Baselines: bare HTTP round trips on loopback; and the floor any implementation of the
+    // protocol pays per message received, one Ed25519 verification and one X25519
+    // agreement, as messages per second on one core.
+    const floor = cryptoFloorPerSecond();
     const rtt: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const t0 = performance.now();
@@ -179,6 +221,16 @@ export async function run(): Promise<void> {
     const small = await waitApplied(b, 'us-doj', base + SMALL_MESSAGES);
     const smallSeconds = (small.last - tBack) / 1000;
 
+    // The same, with messages the receiver verifies and applies without storing anything:
+    // what the stream itself costs, without a feature's own writes.
+    const base3 = await appliedFrom(b, 'us-doj');
+    await b.stop();
+    await enqueueDiagnostics(a.dataDir, 'cn-mps', STREAM_MESSAGES);
+    await b.start();
+    const tBack3 = performance.now();
+    const streamOnly = await waitApplied(b, 'us-doj', base3 + STREAM_MESSAGES);
+    const streamSeconds = (streamOnly.last - tBack3) / 1000;
+
     // Backlog of STIX-sized messages.
     const base2 = await appliedFrom(b, 'us-doj');
     await b.stop();
@@ -192,13 +244,22 @@ export async function run(): Promise<void> {
       latency_p50_ms: percentile(latency, 50),
       latency_p99_ms: percentile(latency, 99),
       drain_small_per_s: Math.round(SMALL_MESSAGES / smallSeconds),
+      drain_stream_only_per_s: Math.round(STREAM_MESSAGES / streamSeconds),
       drain_stix_objects_per_s: Math.round((STIX_MESSAGES * STIX_OBJECTS) / stixSeconds),
     };
-    const baseline = { http_rtt_p50_ms: percentile(rtt, 50), http_rtt_p99_ms: percentile(rtt, 99) };
+    const baseline = {
+      http_rtt_p50_ms: percentile(rtt, 50),
+      http_rtt_p99_ms: percentile(rtt, 99),
+      envelope_crypto_floor_per_s_per_core: floor,
+    };
     printTable('federation', [
       [
         'bare HTTP round trip p50 / p99 (baseline)',
         `${baseline.http_rtt_p50_ms} / ${baseline.http_rtt_p99_ms} ms`,
+      ],
+      [
+        'Ed25519 verify + X25519 agreement, one core (baseline)',
+        `${baseline.envelope_crypto_floor_per_s_per_core} msg/s`,
       ],
       [
         `note commit on A → applied on B, p50 / p99 (${LATENCY_SAMPLES} notes)`,
@@ -215,6 +276,10 @@ export async function run(): Promise<void> {
       [
         '  of which B back → first applied (peer-return probe)',
         `${((small.first - tBack) / 1000).toFixed(1)} s`,
+      ],
+      [
+        `${STREAM_MESSAGES} messages applied without storing (stream only): B back → all applied`,
+        `${streamSeconds.toFixed(1)} s, ${results.drain_stream_only_per_s} msg/s`,
       ],
       [
         `${STIX_MESSAGES} messages × ${STIX_OBJECTS} STIX objects: B back → all applied`,
