@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/server/clock.js';
+import { DIALECTS, dialectAvailable } from './harness/databases.js';
+import { call, login, makeNode, type NodeHandle } from './harness/node.js';
+
+/**
+ * Deadlines of a sent request fire "due soon" and "overdue" once each, on a moved clock,
+ * also across a restart of the node (issue 4, acceptance 3).
+ */
+const HOUR = 3_600_000;
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`request deadlines on ${dialect}`, () => {
+    const handles: NodeHandle[] = [];
+    afterAll(async () => {
+      for (const h of handles) await h.destroy();
+    });
+
+    it('fire due soon and overdue once each, also after a restart', async () => {
+      const clock = new ManualClock(Date.parse('2026-03-07T20:00:00Z'));
+      let a = await makeNode({ nodeId: 'us-doj', clock, timerPollMs: 50, dialect });
+      const b = await makeNode({ nodeId: 'cn-mps' });
+      handles.push(b);
+      const urlA = await a.node.listen();
+      const urlB = await b.node.listen();
+      const adminA = await login(a.app, 'admin', a.admin.password);
+      const adminB = await login(b.app, 'admin', b.admin.password);
+      for (const [app, session, url, fingerprint] of [
+        [a.app, adminA, urlB, b.node.keys.fingerprint],
+        [b.app, adminB, urlA, a.node.keys.fingerprint],
+      ] as const) {
+        const r = await call(app, session, 'POST', '/api/federation/peers', { url, fingerprint });
+        expect(r.statusCode).toBe(201);
+      }
+
+      // Urgent incident assistance: acknowledge within 2 hours (default arrangement).
+      const draft = await call(a.app, adminA, 'POST', '/api/requests', {
+        peer: 'cn-mps',
+        type: 'incident_assistance',
+        urgency: 'urgent',
+        title: 'Ransomware at a hospital',
+        fields: {
+          requesting_authority: 'FBI Cyber Division',
+          incident_description: 'Encryption of the patient records system.',
+          confirmation_contact: 'cywatch@example.gov',
+        },
+      });
+      const id = draft.json().id as string;
+      const sent = await call(a.app, adminA, 'POST', `/api/requests/${id}/send`);
+      expect(sent.statusCode).toBe(200);
+      const sentAt = Date.parse(sent.json().sentAt);
+      expect(Date.parse(sent.json().acknowledge.dueAt)).toBe(sentAt + 2 * HOUR);
+      expect(Date.parse(sent.json().acknowledge.dueSoonAt)).toBe(sentAt + 1.5 * HOUR);
+
+      const fired = async (node: NodeHandle, action: string) =>
+        (
+          await node.node.store.db
+            .selectFrom('audit_log')
+            .select('seq')
+            .where('entity_id', '=', id)
+            .where('action', '=', action)
+            .execute()
+        ).length;
+      const waitFired = async (node: NodeHandle, action: string) => {
+        for (let i = 0; i < 200 && (await fired(node, action)) === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
+
+      clock.set(sentAt + 1.5 * HOUR - 1000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await fired(a, 'request.acknowledge_due_soon')).toBe(0);
+      clock.set(sentAt + 1.5 * HOUR + 1000);
+      await waitFired(a, 'request.acknowledge_due_soon');
+      expect(await fired(a, 'request.acknowledge_due_soon')).toBe(1);
+      const again = await login(a.app, 'admin', a.admin.password);
+      const soon = await call(a.app, again, 'GET', `/api/requests/${id}`);
+      expect(soon.json().acknowledge.state).toBe('due_soon');
+
+      // Restart A on the same database; the clock moves past the deadline meanwhile.
+      await a.stop();
+      clock.set(sentAt + 2 * HOUR + 1000);
+      a = await makeNode({
+        nodeId: 'us-doj',
+        clock,
+        timerPollMs: 50,
+        database: a.database,
+        keys: a.node.keys,
+        noAdmin: true,
+      });
+      handles.push(a);
+      await waitFired(a, 'request.acknowledge_overdue');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await fired(a, 'request.acknowledge_overdue')).toBe(1);
+      expect(await fired(a, 'request.acknowledge_due_soon')).toBe(1);
+      const session = await login(a.app, 'admin', a.admin.password);
+      const overdue = await call(a.app, session, 'GET', `/api/requests/${id}`);
+      expect(overdue.json().acknowledge.state).toBe('overdue');
+      expect(overdue.json().respond.state).toBe('pending');
+    });
+  });
+}
