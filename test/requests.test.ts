@@ -386,3 +386,119 @@ describe('contacts', () => {
     expect(bad.body.error.message).toContain('timeZone');
   });
 });
+
+describe('ping tests', () => {
+  it('pings the peer’s published contacts; the duty officer acknowledges; the sender reports it', async () => {
+    const desk = await b.api('POST', '/api/contacts', {
+      name: 'MPS 24/7 point of contact',
+      kind: 'desk',
+      roles: ['duty_24_7'],
+      channels: [{ type: 'liaison_account', value: 'duty' }],
+      languages: ['zh', 'en'],
+      workingHours: { days: ['mon'], start: '00:00', end: '23:59', always: true },
+      timeZone: 'Asia/Shanghai',
+      published: true,
+    });
+    expect(desk.status).toBe(201);
+    await until(
+      async () =>
+        ((await a.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[]).some(
+          (c) => c.id === desk.body.id,
+        ),
+      5_000,
+      'the desk on us-doj',
+    );
+    const sent = await a.api('POST', '/api/pings', { peer: 'cn-mps' });
+    expect(sent.status).toBe(201);
+    expect(sent.body.pings.map((p: any) => p.contactName)).toEqual(['MPS 24/7 point of contact']);
+    const pingId = sent.body.pings[0].id;
+    await until(
+      async () =>
+        ((await b.api('GET', '/api/pings?direction=in&pending=true')).body.pings as any[]).some(
+          (p) => p.id === pingId,
+        ),
+      5_000,
+      'the ping on cn-mps',
+    );
+    const acked = await b.api('POST', `/api/pings/${pingId}/acknowledge`);
+    expect(acked.status).toBe(200);
+    expect((await b.api('POST', `/api/pings/${pingId}/acknowledge`)).body.error.code).toBe(
+      'already_acknowledged',
+    );
+    await until(
+      async () =>
+        ((await a.api('GET', '/api/pings?direction=out')).body.pings as any[]).find(
+          (p) => p.id === pingId,
+        )?.acknowledgedAt != null,
+      5_000,
+      'the acknowledgement on us-doj',
+    );
+    const report = await a.api('GET', '/api/pings/report?peer=cn-mps');
+    expect(report.body).toMatchObject({
+      sent: 1,
+      answered: 1,
+      answeredShare: 1,
+      neverAnswered: [],
+    });
+    expect(report.body.medianMs).toBeGreaterThanOrEqual(0);
+    const csv = await fetch(`${a.url}/api/pings/report.csv?peer=cn-mps`, {
+      headers: { cookie: await cookieOf(a) },
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await csv.text()).split('\r\n')[1]).toContain('MPS 24/7 point of contact,1,1,');
+    const schedule = await a.api('PUT', '/api/pings/schedule/cn-mps', { everyHours: 24 });
+    expect(schedule.status).toBe(200);
+    expect(schedule.body.everyHours).toBe(24);
+  });
+});
+
+describe('the arrangement', () => {
+  it('is proposed by one side, accepted by the other, and then sets the deadlines', async () => {
+    const current = (await a.api('GET', '/api/arrangements/cn-mps')).body;
+    expect(current.inForce.version).toBe(0);
+    const terms = structuredClone(current.inForce.terms);
+    terms.requestTypes.subscriber_information.deadlines.routine.respond = {
+      amount: 10,
+      unit: 'days',
+    };
+    const proposed = await a.api('POST', '/api/arrangements/cn-mps', { terms });
+    expect(proposed.status).toBe(201);
+    expect(proposed.body).toMatchObject({ version: 1, status: 'proposed', proposedBy: 'us-doj' });
+    const own = await a.api('POST', '/api/arrangements/cn-mps/1/accept');
+    expect(own.status).toBe(409);
+    expect(own.body.error.code).toBe('not_your_move');
+    await until(
+      async () => (await b.api('GET', '/api/arrangements/us-doj')).body.versions.length === 1,
+      5_000,
+      'the proposal on cn-mps',
+    );
+    const accepted = await b.api('POST', '/api/arrangements/us-doj/1/accept');
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.termsHash).toBe(proposed.body.termsHash);
+    await until(
+      async () => (await a.api('GET', '/api/arrangements/cn-mps')).body.inForce.version === 1,
+      5_000,
+      'the acceptance on us-doj',
+    );
+    const draft = await a.api('POST', '/api/requests', {
+      peer: 'cn-mps',
+      type: 'subscriber_information',
+      title: 'Subscriber of 203.0.113.7',
+      fields: {
+        requesting_authority: 'FBI',
+        reference_number: 'F-1',
+        offence: 'Fraud',
+        brief_facts: 'Phishing site.',
+        identifiers: '203.0.113.7',
+        time_range: '2026-11-01T10:00Z',
+        relation_to_offence: 'Hosted the site.',
+        confirmation_contact: 'agent@example.gov',
+      },
+    });
+    const sent = await a.api('POST', `/api/requests/${draft.body.id}/send`);
+    expect(sent.body.arrangementVersion).toBe(1);
+    expect(Date.parse(sent.body.respond.dueAt) - Date.parse(sent.body.sentAt)).toBe(
+      10 * 86_400_000,
+    );
+  });
+});

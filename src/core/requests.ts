@@ -214,7 +214,7 @@ export function foldRequest(
       continue;
     }
     if (move.to) {
-      if (state.acknowledgedAt === null && state.status === 'sent' && move.to !== 'sent') {
+      if (state.acknowledgedAt === null && state.status === 'sent' && side === 'responder') {
         state.acknowledgedAt = event.at;
       }
       state.status = move.to;

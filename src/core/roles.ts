@@ -16,6 +16,9 @@ export const PERMISSIONS = {
   'contacts.manage': ['admin', 'officer'],
   'arrangements.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
   'arrangements.manage': ['admin'],
+  'pings.send': ['admin', 'officer'],
+  /** Acknowledge a peer's ping: the duty officer's one click. */
+  'pings.answer': ['admin', 'officer'],
   'requests.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
   /** Draft, send and follow up this node's own requests. */
   'requests.draft': ['admin', 'officer', 'analyst'],

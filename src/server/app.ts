@@ -9,6 +9,7 @@ import { registerNotesRoutes } from './features/notes/notes.routes.js';
 import { registerContactsRoutes } from './features/contacts/contacts.routes.js';
 import { registerArrangementRoutes } from './features/arrangements/arrangements.routes.js';
 import { registerRequestRoutes } from './features/requests/requests.routes.js';
+import { registerPingRoutes } from './features/pings/pings.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -71,6 +72,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerContactsRoutes(app, node.contacts);
   registerArrangementRoutes(app, node.arrangements);
   registerRequestRoutes(app, node.requests);
+  registerPingRoutes(app, node.pings);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

@@ -3,6 +3,7 @@ import type { Role } from '../core/roles.js';
 import type { UserView } from '../core/schemas/accounts.js';
 import type { LedgerView } from '../core/schemas/federation.js';
 import type { NoteView } from '../core/schemas/notes.js';
+import type { PingView } from '../core/schemas/pings.js';
 import type { RequestView } from '../core/schemas/requests.js';
 
 /**
@@ -17,6 +18,7 @@ export interface EventMap {
   'federation.ledger': { peer: string; ledger: LedgerView };
   'federation.peers': { peer: string };
   'note.created': { note: NoteView };
+  'ping.changed': { ping: PingView };
   'contact.changed': { node: string; id: string | null };
   'arrangement.changed': { peer: string };
   'request.changed': { request: RequestView };

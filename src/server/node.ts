@@ -24,6 +24,8 @@ import { registerArrangementMessages } from './features/arrangements/arrangement
 import { ArrangementsService } from './features/arrangements/arrangements.service.js';
 import { registerRequestMessages } from './features/requests/requests.messages.js';
 import { RequestsService } from './features/requests/requests.service.js';
+import { registerPingMessages } from './features/pings/pings.messages.js';
+import { PingsService } from './features/pings/pings.service.js';
 import { VERSION } from './version.js';
 
 /**
@@ -44,6 +46,7 @@ export interface Node {
   readonly contacts: ContactsService;
   readonly arrangements: ArrangementsService;
   readonly requests: RequestsService;
+  readonly pings: PingsService;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -124,6 +127,8 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     log: log.child({ component: 'requests' }),
   });
   registerRequestMessages(federation, requests);
+  const pings = new PingsService({ ...featureDeps, timers });
+  registerPingMessages(federation, pings);
   const tls = config.http.tls;
   const https = tls
     ? {
@@ -147,6 +152,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     contacts,
     arrangements,
     requests,
+    pings,
     metrics,
     info: {
       nodeId: config.node.id,

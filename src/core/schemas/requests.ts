@@ -183,3 +183,31 @@ export const RequestEventMessage = z
   })
   .strict();
 export type RequestEventMessage = z.infer<typeof RequestEventMessage>;
+
+export const FigureRow = z.object({
+  /** out: requests this node sent (the peer's answers); in: requests it received. */
+  direction: z.enum(['out', 'in']),
+  /** A request type, or `all`. */
+  type: z.string(),
+  count: z.number(),
+  acknowledged: z.number(),
+  acknowledgeMedianMs: z.number().nullable(),
+  acknowledgeP90Ms: z.number().nullable(),
+  responded: z.number(),
+  respondMedianMs: z.number().nullable(),
+  respondP90Ms: z.number().nullable(),
+  /** Answered by the deadline, among those answered or past their deadline. */
+  withinDeadlineShare: z.number().nullable(),
+  /** Sent without a refusal for missing fields (known for this node's own requests only). */
+  completeFirstTimeShare: z.number().nullable(),
+  /** Needed more information at least once. */
+  moreInformationShare: z.number().nullable(),
+});
+export type FigureRow = z.infer<typeof FigureRow>;
+export const RequestFigures = z.object({
+  peer: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  rows: z.array(FigureRow),
+});
+export type RequestFigures = z.infer<typeof RequestFigures>;

@@ -25,6 +25,7 @@ import type { NotesTables } from '../features/notes/notes.table.js';
 import type { ContactsTables } from '../features/contacts/contacts.table.js';
 import type { ArrangementsTables } from '../features/arrangements/arrangements.table.js';
 import type { RequestsTables } from '../features/requests/requests.table.js';
+import type { PingsTables } from '../features/pings/pings.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every table of the node. A feature adds its tables' interface here. */
@@ -37,7 +38,8 @@ export interface Database
     NotesTables,
     ContactsTables,
     ArrangementsTables,
-    RequestsTables {}
+    RequestsTables,
+    PingsTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;

@@ -7,11 +7,14 @@ import {
   MAX_ATTACHMENT_BYTES,
   MoveBody,
   RequestDetail,
+  RequestFigures,
   RequestList,
   RequestQuery,
   UpdateDraftBody,
 } from '../../../core/schemas/requests.js';
+import { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requireActor } from '../../http/auth.js';
+import { toCsv } from '../../http/csv.js';
 import type { RequestsService } from './requests.service.js';
 
 const errors = ERROR_RESPONSES;
@@ -32,6 +35,49 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
       },
     },
     async (request) => ({ requests: await requests.list(requireActor(request), request.query) }),
+  );
+  app.get(
+    '/api/requests/figures',
+    {
+      schema: {
+        tags,
+        summary:
+          'Timeliness and quality figures per direction and type, for requests sent in the period',
+        querystring: PeriodQuery,
+        response: { 200: RequestFigures, ...errors },
+      },
+    },
+    async (request) => requests.figures(requireActor(request), request.query),
+  );
+  app.get(
+    '/api/requests/figures.csv',
+    { schema: { tags, summary: 'The figures as CSV', querystring: PeriodQuery } },
+    async (request, reply) => {
+      const figures = await requests.figures(requireActor(request), request.query);
+      const columns = [
+        'direction',
+        'type',
+        'count',
+        'acknowledged',
+        'acknowledgeMedianMs',
+        'acknowledgeP90Ms',
+        'responded',
+        'respondMedianMs',
+        'respondP90Ms',
+        'withinDeadlineShare',
+        'completeFirstTimeShare',
+        'moreInformationShare',
+      ] as const;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="request-figures.csv"')
+        .send(
+          toCsv(
+            columns,
+            figures.rows.map((row) => columns.map((column) => row[column])),
+          ),
+        );
+    },
   );
   app.get(
     '/api/requests/:id',

@@ -21,6 +21,7 @@ import {
   type CreateRequestBody,
   type MoveBody,
   type RequestDetail,
+  type RequestFigures,
   type RequestEventMessage,
   type RequestEventView,
   type RequestQuery,
@@ -36,6 +37,8 @@ import type { Federation } from '../../federation/federation.js';
 import type { PeerRow } from '../../federation/federation.table.js';
 import { findPeer } from '../../federation/peers.js';
 import type { Db, Store, TxHooks } from '../../store/database.js';
+import type { PeriodQuery } from '../../../core/schemas/pings.js';
+import { requestFigures } from './requests.figures.js';
 import { scheduleTimer, type TimerWorker } from '../../timers/timers.js';
 import { findUser } from '../accounts/accounts.repository.js';
 import { findArrangement } from '../arrangements/arrangements.repository.js';
@@ -163,6 +166,11 @@ export class RequestsService {
     return row;
   }
 
+  async figures(actor: Actor, query: PeriodQuery): Promise<RequestFigures> {
+    authorize(actor, 'requests.read');
+    return requestFigures(this.deps.store.db, query, this.deps.clock.now());
+  }
+
   // ---- drafting ------------------------------------------------------------------------
 
   async create(actor: Actor, body: CreateRequestBody): Promise<RequestDetail> {
@@ -197,6 +205,7 @@ export class RequestsService {
         closed_at: null,
         ack_alert: null,
         respond_alert: null,
+        send_refusals: 0,
         created_by: actorUserId(actor) ?? null,
         created_at: now,
         updated_at: now,
@@ -259,6 +268,30 @@ export class RequestsService {
    */
   async send(actor: Actor, id: string): Promise<RequestDetail> {
     authorize(actor, 'requests.draft');
+    try {
+      await this.sendDraft(actor, id);
+    } catch (error) {
+      // The refusal is counted (the figures report requests sent complete the first time).
+      if (error instanceof AppError && error.code === 'request_incomplete') {
+        await this.deps.store.transaction(async (trx) => {
+          const row = await this.load(trx, id);
+          await updateRequest(trx, id, { send_refusals: Number(row.send_refusals) + 1 });
+          await appendAudit(trx, {
+            actor,
+            at: this.deps.clock.now(),
+            action: 'request.send_refused',
+            entityType: 'request',
+            entityId: id,
+            details: { missing: error.extra['missing'] },
+          });
+        });
+      }
+      throw error;
+    }
+    return this.get(actor, id);
+  }
+
+  private async sendDraft(actor: Actor, id: string): Promise<void> {
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx, hooks) => {
       const row = await this.load(trx, id);
@@ -343,7 +376,6 @@ export class RequestsService {
         details: { event: event.id, arrangementVersion: inForce.version, dueAck, dueRespond },
       });
     });
-    return this.get(actor, id);
   }
 
   // ---- moves ---------------------------------------------------------------------------
@@ -454,6 +486,7 @@ export class RequestsService {
         closed_at: null,
         ack_alert: null,
         respond_alert: null,
+        send_refusals: 0,
         created_by: null,
         created_at: now,
         updated_at: now,

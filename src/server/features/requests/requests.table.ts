@@ -35,6 +35,8 @@ export interface RequestsTable {
   /** null, 'due_soon' or 'overdue': the last alert the deadline's timers raised. */
   ack_alert: string | null;
   respond_alert: string | null;
+  /** Times sending was refused because fields were missing. */
+  send_refusals: number;
   created_by: string | null;
   created_at: number;
   updated_at: number;

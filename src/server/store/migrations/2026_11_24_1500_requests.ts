@@ -62,6 +62,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', 'bigint')
     .addColumn('ack_alert', 'text')
     .addColumn('respond_alert', 'text')
+    /** Times sending was refused because fields were missing (for the figures). */
+    .addColumn('send_refusals', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_by', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -111,10 +113,37 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('content', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+  await db.schema
+    .createTable('pings')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('peer_id', 'text', (c) => c.notNull())
+    .addColumn('direction', 'text', (c) => c.notNull())
+    .addColumn('contact_id', 'text', (c) => c.notNull())
+    .addColumn('contact_name', 'text', (c) => c.notNull())
+    .addColumn('sent_at', 'bigint', (c) => c.notNull())
+    .addColumn('acknowledged_at', 'bigint')
+    .addColumn('acknowledged_by', 'text')
+    .addColumn('scheduled', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('pings_peer_sent')
+    .on('pings')
+    .columns(['peer_id', 'direction', 'sent_at'])
+    .execute();
+
+  await db.schema
+    .createTable('ping_schedules')
+    .addColumn('peer_id', 'text', (c) => c.primaryKey())
+    .addColumn('every_hours', 'integer', (c) => c.notNull())
+    .addColumn('next_at', 'bigint', (c) => c.notNull())
+    .addColumn('timer_id', 'text')
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
+    'ping_schedules',
+    'pings',
     'request_attachments',
     'request_events',
     'requests',

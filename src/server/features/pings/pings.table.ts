@@ -1,0 +1,28 @@
+import type { Selectable } from 'kysely';
+
+/** Ping tests of contact points: sent to a peer's contacts (out), or received (in). */
+export interface PingsTable {
+  id: string;
+  peer_id: string;
+  direction: 'out' | 'in';
+  contact_id: string;
+  contact_name: string;
+  sent_at: number;
+  /** out: when the acknowledgement reached this node; in: when our officer acknowledged. */
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  scheduled: number;
+}
+export type PingRow = Selectable<PingsTable>;
+
+export interface PingSchedulesTable {
+  peer_id: string;
+  every_hours: number;
+  next_at: number;
+  timer_id: string | null;
+}
+
+export interface PingsTables {
+  pings: PingsTable;
+  ping_schedules: PingSchedulesTable;
+}
