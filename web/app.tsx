@@ -7,14 +7,18 @@ import { FEATURES } from './components/features';
 import { AppLayout, BareLayout } from './components/layout';
 import { LiveEventsProvider, useLiveEvent } from './components/live-events';
 import { SessionProvider, useSession, useUser } from './components/session';
+import { ArrangementPage, ArrangementsPage } from './pages/arrangements';
 import { AuditPage } from './pages/audit';
 import { MustChangePasswordPage } from './pages/change-password';
+import { ContactsPage } from './pages/contacts';
 import { FeaturePage } from './pages/feature';
 import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found';
 import { NotesPage } from './pages/notes';
 import { PeersPage } from './pages/peers';
+import { RequestPage } from './pages/request';
+import { NewRequestPage, RequestsPage } from './pages/requests';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
 
@@ -92,6 +96,12 @@ function AuthenticatedApp() {
         <Route element={<AppLayout />}>
           <Route index element={<HomePage />} />
           <Route path="notes" element={<NotesPage />} />
+          <Route path="contacts" element={<ContactsPage />} />
+          <Route path="requests" element={<RequestsPage />} />
+          <Route path="requests/new" element={<NewRequestPage />} />
+          <Route path="requests/:id" element={<RequestPage />} />
+          <Route path="arrangements" element={<ArrangementsPage />} />
+          <Route path="arrangements/:peer" element={<ArrangementPage />} />
           {FEATURES.map((feature) => (
             <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
           ))}

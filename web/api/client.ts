@@ -10,12 +10,18 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** Seconds to wait before trying again (Retry-After), when the server said so. */
   readonly retryAfter: number | undefined;
+  /** Whatever else the server said about the error (e.g. `missing` for request_incomplete). */
+  readonly details: Record<string, unknown>;
 
   constructor(
     code: string,
     status: number,
     message: string,
-    opts: { requestId?: string | undefined; retryAfter?: number | undefined } = {},
+    opts: {
+      requestId?: string | undefined;
+      retryAfter?: number | undefined;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,6 +29,7 @@ export class ApiError extends Error {
     this.status = status;
     this.requestId = opts.requestId;
     this.retryAfter = opts.retryAfter;
+    this.details = opts.details ?? {};
   }
 }
 
@@ -87,6 +94,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   let code = `http_${response.status}`;
   let message = response.statusText || `HTTP ${response.status}`;
   let requestId: string | undefined;
+  let details: Record<string, unknown> = {};
   try {
     const parsed: unknown = await response.json();
     const error = isRecord(parsed) ? parsed['error'] : undefined;
@@ -94,11 +102,12 @@ async function toApiError(response: Response): Promise<ApiError> {
       if (typeof error['code'] === 'string') code = error['code'];
       if (typeof error['message'] === 'string') message = error['message'];
       if (typeof error['requestId'] === 'string') requestId = error['requestId'];
+      details = error;
     }
   } catch {
     // Not JSON (a proxy's error page, say): keep the status-based code.
   }
-  return new ApiError(code, response.status, message, { requestId, retryAfter });
+  return new ApiError(code, response.status, message, { requestId, retryAfter, details });
 }
 
 /** Retry-After is either a number of seconds or an HTTP date. */

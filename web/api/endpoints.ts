@@ -1,7 +1,17 @@
 import { request, setCsrfToken } from './client';
 import type {
   AddPeer,
+  ArrangementState,
+  ArrangementTerms,
+  ArrangementView,
   AuditEntry,
+  ContactBody,
+  ContactView,
+  CreateRequestBody,
+  MoveBody,
+  RequestDetail,
+  RequestView,
+  UpdateDraftBody,
   CreatedUser,
   MePatch,
   NewUser,
@@ -119,4 +129,86 @@ export async function listNotes(opts: { peer?: string; limit?: number } = {}): P
 
 export function sendNote(peer: string, text: string): Promise<NoteView> {
   return request<NoteView>('POST', '/api/notes', { peer, text });
+}
+
+export async function listContacts(node?: string): Promise<ContactView[]> {
+  const query = node ? `?node=${encodeURIComponent(node)}` : '';
+  const { contacts } = await request<{ contacts: ContactView[] }>('GET', `/api/contacts${query}`);
+  return contacts;
+}
+
+export function createContact(body: ContactBody): Promise<ContactView> {
+  return request<ContactView>('POST', '/api/contacts', body);
+}
+
+export function updateContact(id: string, body: ContactBody): Promise<ContactView> {
+  return request<ContactView>('PUT', `/api/contacts/${encodeURIComponent(id)}`, body);
+}
+
+export function confirmContact(id: string): Promise<ContactView> {
+  return request<ContactView>('POST', `/api/contacts/${encodeURIComponent(id)}/confirm`);
+}
+
+export function removeContact(id: string): Promise<void> {
+  return request<void>('DELETE', `/api/contacts/${encodeURIComponent(id)}`);
+}
+
+export function getArrangement(peer: string): Promise<ArrangementState> {
+  return request<ArrangementState>('GET', `/api/arrangements/${encodeURIComponent(peer)}`);
+}
+
+export function proposeArrangement(
+  peer: string,
+  terms: ArrangementTerms,
+): Promise<ArrangementView> {
+  return request<ArrangementView>('POST', `/api/arrangements/${encodeURIComponent(peer)}`, {
+    terms,
+  });
+}
+
+export function answerArrangement(
+  peer: string,
+  version: number,
+  answer: 'accept' | 'decline',
+): Promise<ArrangementView> {
+  return request<ArrangementView>(
+    'POST',
+    `/api/arrangements/${encodeURIComponent(peer)}/${version}/${answer}`,
+  );
+}
+
+export async function listRequests(
+  opts: { direction?: 'in' | 'out'; status?: string; open?: boolean; peer?: string } = {},
+): Promise<RequestView[]> {
+  const query = new URLSearchParams();
+  if (opts.direction) query.set('direction', opts.direction);
+  if (opts.status) query.set('status', opts.status);
+  if (opts.open !== undefined) query.set('open', String(opts.open));
+  if (opts.peer) query.set('peer', opts.peer);
+  const { requests } = await request<{ requests: RequestView[] }>('GET', `/api/requests?${query}`);
+  return requests;
+}
+
+export function getRequest(id: string): Promise<RequestDetail> {
+  return request<RequestDetail>('GET', `/api/requests/${encodeURIComponent(id)}`);
+}
+
+export function createRequest(body: CreateRequestBody): Promise<RequestView> {
+  return request<RequestView>('POST', '/api/requests', body);
+}
+
+export function updateDraft(id: string, patch: UpdateDraftBody): Promise<RequestView> {
+  return request<RequestView>('PATCH', `/api/requests/${encodeURIComponent(id)}`, patch);
+}
+
+export function sendRequest(id: string): Promise<RequestView> {
+  return request<RequestView>('POST', `/api/requests/${encodeURIComponent(id)}/send`);
+}
+
+export function moveRequest(id: string, move: MoveBody): Promise<RequestDetail> {
+  return request<RequestDetail>('POST', `/api/requests/${encodeURIComponent(id)}/moves`, move);
+}
+
+export function attachmentUrl(requestId: string, attachmentId: string): string {
+  return `/api/requests/${encodeURIComponent(requestId)}/attachments/${encodeURIComponent(attachmentId)}`;
 }

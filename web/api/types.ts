@@ -88,3 +88,22 @@ export interface AddPeer {
   url: string;
   fingerprint: string;
 }
+
+// Contacts, arrangements and requests for assistance (src/core/schemas).
+export type { ContactBody, ContactView } from '../../src/core/schemas/contacts';
+export type {
+  ArrangementState,
+  ArrangementTerms,
+  ArrangementView,
+  TypeTerms,
+} from '../../src/core/schemas/arrangements';
+export type {
+  AttachmentUpload,
+  AttachmentView,
+  CreateRequestBody,
+  MoveBody,
+  RequestDetail,
+  RequestEventView,
+  RequestView,
+  UpdateDraftBody,
+} from '../../src/core/schemas/requests';

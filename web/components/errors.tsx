@@ -21,6 +21,7 @@ const TRANSLATED = [
   'invalid_descriptor',
   'cannot_peer_self',
   'fingerprint_mismatch',
+  'request_incomplete',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

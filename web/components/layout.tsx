@@ -76,6 +76,15 @@ function MainNav() {
         <li>
           <NavLink to="/notes">{t('nav.notes')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/contacts">{t('nav.contacts')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/requests">{t('nav.requests')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/arrangements">{t('nav.arrangements')}</NavLink>
+        </li>
         {FEATURES.map((feature) => (
           <li key={feature}>
             <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>

@@ -16,7 +16,11 @@ export type EventName =
   | 'resync'
   | 'federation.ledger'
   | 'federation.peers'
-  | 'note.created';
+  | 'note.created'
+  | 'request.changed'
+  | 'request.deadline'
+  | 'contact.changed'
+  | 'arrangement.changed';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -34,6 +38,10 @@ const EVENT_NAMES: readonly EventName[] = [
   'federation.ledger',
   'federation.peers',
   'note.created',
+  'request.changed',
+  'request.deadline',
+  'contact.changed',
+  'arrangement.changed',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;
