@@ -71,8 +71,8 @@ function attachment(text: string) {
 }
 
 /** What both sides must agree on in a timeline. */
-function timelineOf(detail: any) {
-  return detail.timeline.map((e: any) => ({
+function timelineOf(detail: any): unknown[] {
+  return (detail.timeline as any[]).map((e) => ({
     id: e.id,
     lamport: e.lamport,
     node: e.node,
@@ -189,7 +189,7 @@ describe('a preservation request between us-doj and cn-mps', () => {
     const onA = (await a.api('GET', `/api/requests/${id}`)).body;
     const onB = (await b.api('GET', `/api/requests/${id}`)).body;
     expect(timelineOf(onA)).toEqual(timelineOf(onB));
-    expect(onA.timeline.map((e: any) => e.action)).toEqual([
+    expect(onA.timeline.map((e: { action: string }) => e.action)).toEqual([
       'send',
       'acknowledge',
       'request_information',
@@ -201,7 +201,7 @@ describe('a preservation request between us-doj and cn-mps', () => {
     const actionsOf = async (node: NodeProcess) =>
       ((await node.api('GET', '/api/audit?limit=500')).body.entries as any[])
         .filter((e) => e.entityId === id)
-        .map((e) => e.action);
+        .map((e): unknown => e.action);
     expect(await actionsOf(a)).toEqual(
       expect.arrayContaining([
         'request.draft',
@@ -322,7 +322,7 @@ describe('refusals', () => {
     expect(damaged.status).toBe(422);
     expect(damaged.body.error.code).toBe('attachment_hash_mismatch');
     const detail = (await a.api('GET', `/api/requests/${id}`)).body;
-    expect(detail.timeline.map((e: any) => e.action)).toEqual(['send']);
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['send']);
   });
 
   it('a request type the arrangement does not allow, and a missing text', async () => {
@@ -353,7 +353,7 @@ describe('contacts', () => {
     const created = await b.api('POST', '/api/contacts', duty);
     expect(created.status).toBe(201);
     const id = created.body.id;
-    const onA = async () =>
+    const onA = async (): Promise<any> =>
       ((await a.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[]).find(
         (c) => c.id === id,
       );
@@ -410,7 +410,9 @@ describe('ping tests', () => {
     );
     const sent = await a.api('POST', '/api/pings', { peer: 'cn-mps' });
     expect(sent.status).toBe(201);
-    expect(sent.body.pings.map((p: any) => p.contactName)).toEqual(['MPS 24/7 point of contact']);
+    expect(sent.body.pings.map((p: { contactName: string }) => p.contactName)).toEqual([
+      'MPS 24/7 point of contact',
+    ]);
     const pingId = sent.body.pings[0].id;
     await until(
       async () =>

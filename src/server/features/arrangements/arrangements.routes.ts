@@ -31,9 +31,9 @@ export function registerArrangementRoutes(
         response: { 200: z.object({ terms: ArrangementTerms }), ...errors },
       },
     },
-    async (request) => {
+    (request, reply) => {
       requireActor(request);
-      return { terms: DEFAULT_ARRANGEMENT };
+      return reply.send({ terms: DEFAULT_ARRANGEMENT });
     },
   );
   app.get(

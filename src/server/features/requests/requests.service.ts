@@ -351,14 +351,14 @@ export class RequestsService {
         due_respond_at: dueRespond,
       };
       await updateRequest(trx, id, sent);
-      const request = { ...row, ...sent } as RequestRow;
+      const request = { ...row, ...sent };
       const event = await this.newEvent(trx, actor, request, 'send', now, null, null);
       await this.apply(trx, hooks, request, event, null, {
         reference: row.reference,
         type: row.type,
         urgency: row.urgency,
         title: row.title,
-        fields: fields as Record<string, string | boolean>,
+        fields: fields,
         arrangementVersion: inForce.version,
         termsHash: inForce.hash,
         dueAcknowledgeAt: iso(dueAck),
@@ -830,7 +830,7 @@ export class RequestsService {
       type: row.type,
       urgency: row.urgency,
       title: row.title,
-      fields: fields as Record<string, string | boolean>,
+      fields: fields,
       status: row.status,
       preservation: row.preservation,
       preservedUntil: isoOrNull(num(row.preserved_until)),
@@ -880,7 +880,7 @@ function clean(fields: RequestFields): RequestFields {
     Object.entries(fields).filter(([, value]) =>
       typeof value === 'boolean' ? value : typeof value === 'string' && value.trim() !== '',
     ),
-  ) as RequestFields;
+  );
 }
 
 /** Decodes an upload, refusing one over the limit or whose bytes do not match its SHA-256. */

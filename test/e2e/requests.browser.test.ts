@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_PASSWORD,
+  clusterRoot,
+  createNodeProcess,
+  peer,
+  removeClusterRoots,
+  type NodeProcess,
+} from '../harness/cluster.js';
+import { launchChromium } from './chromium.js';
+
+// Two real node processes, peered: us-doj (America/New_York) asks cn-mps (Asia/Shanghai)
+// to preserve data, in Chromium, from draft to fulfilment, each side seeing the other's
+// moves without a reload.
+
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const TIMEOUT = 240_000;
+const LIVE = 45_000;
+
+let us: NodeProcess;
+let cn: NodeProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  const root = clusterRoot();
+  us = await createNodeProcess(root, 'us-doj', { timeZone: 'America/New_York' });
+  cn = await createNodeProcess(root, 'cn-mps', { country: 'CN', timeZone: 'Asia/Shanghai' });
+  await Promise.all([us.start(), cn.start()]);
+  await peer(us, cn);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([us?.kill(), cn?.kill()]);
+  removeClusterRoots();
+}, 60_000);
+
+/** A fresh context (own cookies), in English, in the zone of the node's officers. */
+async function loggedIn(
+  node: NodeProcess,
+  timezoneId: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    locale: 'en-US',
+    timezoneId,
+    viewport: { width: 1280, height: 1000 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(node.url);
+  await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
+  return { context, page };
+}
+
+async function openFromNav(page: Page, link: string, heading: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: link, exact: true })
+    .click();
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+}
+
+async function screenshotOnFailure(pages: Record<string, Page>, body: () => Promise<void>) {
+  try {
+    await body();
+  } catch (error) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const [name, page] of Object.entries(pages)) {
+      const file = path.join(ARTIFACTS, `requests-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+/** Waits until the request page shows `status` (pushed live, never by reloading). */
+async function statusIs(page: Page, status: string, timeout = LIVE): Promise<void> {
+  await expect
+    .poll(() => page.getByTestId('request-status').textContent(), { timeout })
+    .toContain(status);
+}
+
+function timelineSteps(page: Page): Promise<string[]> {
+  return page
+    .getByRole('list', { name: 'Timeline' })
+    .getByRole('heading', { level: 3 })
+    .allTextContents();
+}
+
+const STEPS = [
+  'Sent',
+  'Acknowledged',
+  'More information requested',
+  'Information provided',
+  'Fulfilled',
+];
+
+describe('requests for assistance in Chromium', () => {
+  it(
+    'drafts, sends, answers and fulfils a preservation request across two nodes',
+    async () => {
+      const a = await loggedIn(us, 'America/New_York');
+      const b = await loggedIn(cn, 'Asia/Shanghai');
+      try {
+        await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
+          // cn-mps waits on its inbox with the live stream open.
+          await openFromNav(b.page, 'Requests', 'Requests');
+          await b.page.getByText('No requests received yet.').waitFor();
+          await b.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+          await b.page.evaluate(() => {
+            (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+          });
+
+          // us-doj drafts a preservation request with only part of what is required.
+          const title = `Preserve logs of admin@example.cn (${Date.now()})`;
+          await openFromNav(a.page, 'Requests', 'Requests');
+          await a.page.getByRole('link', { name: 'New request' }).click();
+          await a.page.getByRole('heading', { level: 1, name: 'New request' }).waitFor();
+          await expect.poll(() => a.page.getByLabel('Peer').inputValue()).toBe('cn-mps');
+          await a.page.getByLabel('Request type').selectOption('preservation');
+          await a.page.getByLabel('Urgency').selectOption('urgent');
+          await a.page.getByLabel('Title').fill(title);
+          await a.page.getByLabel(/^Requesting authority/).fill('U.S. DOJ, CCIPS');
+          await a.page.getByLabel(/^Reference number/).fill('CCIPS-2026-0412');
+          await a.page.getByRole('button', { name: 'Save draft' }).click();
+          await a.page.getByRole('heading', { level: 1, name: title }).waitFor();
+          await statusIs(a.page, 'Draft');
+
+          // Sending it incomplete is refused, with the missing fields by name.
+          await a.page.getByRole('button', { name: 'Send request' }).click();
+          const missing = a.page.getByRole('list', { name: 'Missing fields' });
+          await missing.waitFor();
+          const missingNames = await missing.getByRole('listitem').allTextContents();
+          expect(missingNames).toEqual([
+            'Offence',
+            'Brief summary of the facts',
+            'Data requested',
+            'Relation of the data to the offence',
+            'Custodian and location of the data',
+            'Reason preservation is needed',
+            'A request for mutual legal assistance will follow',
+            'Contact for confirmation',
+          ]);
+          await statusIs(a.page, 'Draft');
+
+          // Completed, it goes.
+          await a.page.getByLabel(/^Offence/).fill('Computer intrusion (18 U.S.C. 1030)');
+          await a.page
+            .getByLabel(/^Brief summary of the facts/)
+            .fill('Intrusion into a federal personnel agency; records exfiltrated.');
+          await a.page
+            .getByLabel(/^Data requested/)
+            .fill('Subscriber and log data for admin@example.cn');
+          await a.page
+            .getByLabel(/^Relation of the data to the offence/)
+            .fill('The account received the exfiltrated archive.');
+          await a.page
+            .getByLabel(/^Custodian and location of the data/)
+            .fill('Example Cloud (Beijing) Co., Ltd.');
+          await a.page
+            .getByLabel(/^Reason preservation is needed/)
+            .fill('Logs are deleted after 30 days.');
+          await a.page.getByLabel(/^A request for mutual legal assistance will follow/).check();
+          await a.page.getByLabel(/^Contact for confirmation/).fill('duty@ccips.example.gov');
+          await a.page.getByRole('button', { name: 'Send request' }).click();
+          await statusIs(a.page, 'Sent');
+          expect(await a.page.getByRole('list', { name: 'Missing fields' }).count()).toBe(0);
+          // Deadlines in the viewer's zone and the peer's, counting down.
+          const facts = a.page.getByRole('definition').filter({ hasText: 'Asia/Shanghai:' });
+          await expect.poll(() => facts.count()).toBeGreaterThanOrEqual(2);
+          await a.page.getByText(/left$/).first().waitFor();
+
+          // cn-mps: the request arrives in the inbox by itself; acknowledge, then ask.
+          const row = b.page.getByRole('row').filter({ hasText: title });
+          await row.waitFor({ timeout: LIVE });
+          await row.getByText('Sent', { exact: true }).waitFor();
+          await row.getByRole('link').click();
+          await b.page.getByRole('heading', { level: 1, name: title }).waitFor();
+          await b.page
+            .getByRole('definition')
+            .filter({ hasText: 'America/New_York:' })
+            .first()
+            .waitFor();
+          await b.page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+          await statusIs(b.page, 'Acknowledged');
+          await b.page
+            .getByLabel('Text', { exact: true })
+            .fill('Please confirm the account identifier and the time range.');
+          await b.page.getByRole('button', { name: 'Ask for more information' }).click();
+          await statusIs(b.page, 'More information needed');
+
+          // us-doj: the question shows up live; answer it.
+          await statusIs(a.page, 'More information needed');
+          await a.page
+            .getByText('Please confirm the account identifier and the time range.')
+            .waitFor();
+          await a.page
+            .getByLabel('Text', { exact: true })
+            .fill('admin@example.cn, from 1 March to 30 April 2026 (UTC).');
+          await a.page.getByRole('button', { name: 'Provide information' }).click();
+          await statusIs(a.page, 'In progress');
+
+          // cn-mps: fulfils, with the preserved data's manifest attached.
+          await statusIs(b.page, 'In progress');
+          await b.page
+            .getByText('admin@example.cn, from 1 March to 30 April 2026 (UTC).')
+            .waitFor();
+          const content = Buffer.from(
+            'preservation manifest\naccount: admin@example.cn\nitems: 1432\n',
+          );
+          const sha256 = createHash('sha256').update(content).digest('hex');
+          await b.page.getByLabel('Attachment (optional)').setInputFiles({
+            name: 'preservation-manifest.txt',
+            mimeType: 'text/plain',
+            buffer: content,
+          });
+          await b.page.getByLabel('Text', { exact: true }).fill('Data preserved for 60 days.');
+          await b.page.getByRole('button', { name: 'Fulfil', exact: true }).click();
+          await statusIs(b.page, 'Fulfilled');
+          const cnHash = b.page.locator('code.sha256');
+          await cnHash.waitFor();
+          expect(await cnHash.textContent()).toBe(sha256);
+
+          // us-doj: fulfilled, the same attachment, the same SHA-256.
+          await statusIs(a.page, 'Fulfilled');
+          await a.page.getByRole('link', { name: 'preservation-manifest.txt' }).waitFor();
+          expect(await a.page.locator('code.sha256').textContent()).toBe(sha256);
+
+          // Both timelines tell the same five steps, in the same order.
+          await expect.poll(() => timelineSteps(a.page), { timeout: LIVE }).toEqual(STEPS);
+          await expect.poll(() => timelineSteps(b.page), { timeout: LIVE }).toEqual(STEPS);
+          expect(
+            await b.page.evaluate(
+              () => (globalThis as unknown as { notReloaded?: boolean }).notReloaded,
+            ),
+          ).toBe(true);
+        });
+      } finally {
+        await a.context.close();
+        await b.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
