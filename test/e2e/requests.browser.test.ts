@@ -170,7 +170,9 @@ describe('requests for assistance in Chromium', () => {
           await a.page
             .getByLabel(/^Reason preservation is needed/)
             .fill('Logs are deleted after 30 days.');
-          await a.page.getByLabel(/^A request for mutual legal assistance will follow/).check();
+          await a.page
+            .getByRole('checkbox', { name: /A request for mutual legal assistance will follow/ })
+            .check();
           await a.page.getByLabel(/^Contact for confirmation/).fill('duty@ccips.example.gov');
           await a.page.getByRole('button', { name: 'Send request' }).click();
           await statusIs(a.page, 'Sent');
