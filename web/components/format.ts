@@ -105,3 +105,12 @@ function formatUnit(count: number, unit: string, language: string): string {
     return `${count} ${unit}`;
   }
 }
+
+/** "a, b and c" / "a、b和c", in the user's language. */
+export function formatList(items: readonly string[], language: string): string {
+  try {
+    return new Intl.ListFormat(language, { style: 'narrow', type: 'unit' }).format(items);
+  } catch {
+    return items.join(', ');
+  }
+}

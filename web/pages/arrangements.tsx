@@ -12,7 +12,7 @@ import {
   type TypeTerms,
 } from '../api/types';
 import { ErrorAlert } from '../components/errors';
-import { formatDateTime } from '../components/format';
+import { formatDateTime, formatList } from '../components/format';
 import { usePageTitle } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
@@ -100,7 +100,7 @@ export function diffTerms(t: TFunction, from: ArrangementTerms, to: ArrangementT
 }
 
 function TermsTable({ terms }: { terms: ArrangementTerms }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <div className="table-wrap">
       <table>
@@ -122,7 +122,10 @@ function TermsTable({ terms }: { terms: ArrangementTerms }) {
                 <th scope="row">{t(`requests.types.${type}`)}</th>
                 <td>{terms_?.allowed ? t('common.yes') : t('common.no')}</td>
                 <td>
-                  {terms_?.requiredFields.map((f) => t(`requests.fields.${f}`)).join(', ') || '—'}
+                  {formatList(
+                    (terms_?.requiredFields ?? []).map((f) => t(`requests.fields.${f}`)),
+                    i18n.language,
+                  ) || '—'}
                 </td>
                 <td>
                   {URGENCIES.filter((u) => terms_?.deadlines[u]).map((u) => {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import { rolesAllow, type ContactBody, type ContactView } from '../api/types';
 import { ErrorAlert } from '../components/errors';
-import { formatDateTime, timeZones } from '../components/format';
+import { formatDateTime, formatList, timeZones } from '../components/format';
 import { usePageTitle } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
@@ -337,7 +337,12 @@ function ContactCard({
         <dl className="facts">
           <div>
             <dt>{t('contacts.form.roles')}</dt>
-            <dd>{contact.roles.map((r) => t(`contacts.roles.${r}`)).join(', ')}</dd>
+            <dd>
+              {formatList(
+                contact.roles.map((r) => t(`contacts.roles.${r}`)),
+                i18n.language,
+              )}
+            </dd>
           </div>
           <div>
             <dt>{t('contacts.form.channels')}</dt>

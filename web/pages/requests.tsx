@@ -59,7 +59,6 @@ export function RequestsPage() {
       type="button"
       role="tab"
       aria-selected={direction === value}
-      className={direction === value ? 'button-primary' : undefined}
       onClick={() => setParams(value === 'in' ? {} : { direction: value })}
     >
       {t(value === 'in' ? 'requests.inbox' : 'requests.outbox')}
@@ -71,7 +70,7 @@ export function RequestsPage() {
       <div className="section-head">
         <h1>{t('requests.title')}</h1>
         {canDraft ? (
-          <Link className="button button-primary" to="/requests/new">
+          <Link className="button-primary" to="/requests/new">
             {t('requests.new')}
           </Link>
         ) : null}
@@ -80,7 +79,7 @@ export function RequestsPage() {
       <p className="small">
         <Link to="/arrangements">{t('requests.arrangementsLink')}</Link>
       </p>
-      <div role="tablist" aria-label={t('requests.direction')} className="segmented">
+      <div role="tablist" aria-label={t('requests.direction')} className="segmented tabs">
         {tab('in')}
         {tab('out')}
       </div>
