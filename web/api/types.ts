@@ -90,6 +90,7 @@ export interface AddPeer {
 }
 
 // Contacts, arrangements and requests for assistance (src/core/schemas).
+import type { ContactView } from '../../src/core/schemas/contacts';
 export type { ContactBody, ContactView } from '../../src/core/schemas/contacts';
 export type {
   ArrangementState,
@@ -107,3 +108,27 @@ export type {
   RequestView,
   UpdateDraftBody,
 } from '../../src/core/schemas/requests';
+
+/**
+ * Lists of the contacts schema, copied here because importing a zod schema module puts zod
+ * in the web bundle (+160 kB); `every` makes the compiler check that no value is missing.
+ */
+function every<T>() {
+  return <const A extends readonly T[]>(
+    values: A & ([Exclude<T, A[number]>] extends [never] ? unknown : never),
+  ): A => values;
+}
+export type ContactRole = ContactView['roles'][number];
+export type ChannelType = ContactView['channels'][number]['type'];
+export type Weekday = ContactView['workingHours']['days'][number];
+export const CONTACT_ROLES = every<ContactRole>()([
+  'technical',
+  'diplomatic',
+  'duty_24_7',
+  'supervisor',
+  'mla_central_authority',
+]);
+export const CHANNEL_TYPES = every<ChannelType>()(['email', 'phone', 'liaison_account']);
+export const WEEKDAYS = every<Weekday>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+/** The largest attachment the node takes (MAX_ATTACHMENT_BYTES of src/core/schemas/requests). */
+export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;

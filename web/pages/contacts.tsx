@@ -1,17 +1,22 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
-import { rolesAllow, type ContactBody, type ContactView } from '../api/types';
+import {
+  CHANNEL_TYPES,
+  CONTACT_ROLES,
+  WEEKDAYS,
+  rolesAllow,
+  type ChannelType,
+  type ContactBody,
+  type ContactRole,
+  type ContactView,
+  type Weekday,
+} from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime, formatList, timeZones } from '../components/format';
 import { usePageTitle } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
-import { CHANNEL_TYPES, CONTACT_ROLES, WEEKDAYS } from '../../src/core/schemas/contacts';
-
-type ChannelType = (typeof CHANNEL_TYPES)[number];
-type Weekday = (typeof WEEKDAYS)[number];
-type ContactRole = (typeof CONTACT_ROLES)[number];
 
 function blankContact(timeZone: string): ContactBody {
   return {

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import {
+  MAX_ATTACHMENT_BYTES,
   rolesAllow,
   type ArrangementState,
   type RequestDetail,
@@ -35,7 +36,6 @@ import {
   type RequestFields,
   type Urgency,
 } from '../../src/core/requests';
-import { MAX_ATTACHMENT_BYTES } from '../../src/core/schemas/requests';
 
 type Problem = { message?: string; error?: unknown } | null;
 
@@ -228,6 +228,11 @@ function Moves({
       return;
     }
     const chosen = file.current?.files?.[0];
+    if (action === 'message' && trimmed === '' && !chosen) {
+      setProblem({ message: t('requests.moves.messageEmpty') });
+      textArea.current?.focus();
+      return;
+    }
     if (chosen && chosen.size > MAX_ATTACHMENT_BYTES) {
       setProblem({ message: t('requests.moves.fileTooLarge') });
       return;
