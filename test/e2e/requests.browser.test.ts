@@ -254,4 +254,71 @@ describe('requests for assistance in Chromium', () => {
     },
     TIMEOUT,
   );
+  it(
+    'publishes contacts to the peer and agrees new terms with it, live on both sides',
+    async () => {
+      const a = await loggedIn(us, 'America/New_York');
+      const b = await loggedIn(cn, 'Asia/Shanghai');
+      try {
+        await screenshotOnFailure({ 'us-doj-terms': a.page, 'cn-mps-terms': b.page }, async () => {
+          await openFromNav(b.page, 'Contacts', 'Contacts');
+          await b.page.getByText('No peer has published contacts yet.').waitFor();
+          await openFromNav(a.page, 'Contacts', 'Contacts');
+          await a.page.getByRole('button', { name: 'Add contact' }).click();
+          await a.page.getByLabel('Name').fill('CCIPS duty desk');
+          await a.page.getByLabel('Channel 1', { exact: true }).fill('duty@ccips.example.gov');
+          await a.page.getByRole('checkbox', { name: 'Publish to peers' }).check();
+          await a.page.getByRole('button', { name: 'Add contact' }).last().click();
+          await a.page.getByRole('heading', { name: 'CCIPS duty desk' }).waitFor();
+          // cn-mps sees it under us-doj, read-only.
+          const published = b.page.getByRole('region', { name: 'Contacts of us-doj' });
+          await published.getByRole('heading', { name: 'CCIPS duty desk' }).waitFor({
+            timeout: LIVE,
+          });
+          expect(await published.getByRole('button').count()).toBe(0);
+          await a.page.getByRole('button', { name: 'Edit' }).click();
+          await a.page.getByLabel('Name').fill('CCIPS 24/7 desk');
+          await a.page.getByRole('button', { name: 'Save' }).click();
+          await published.getByRole('heading', { name: 'CCIPS 24/7 desk' }).waitFor({
+            timeout: LIVE,
+          });
+
+          // us-doj proposes a shorter acknowledgement of routine preservation requests.
+          await openFromNav(b.page, 'Arrangements', 'Arrangements');
+          await b.page.getByRole('link', { name: /us-doj/ }).click();
+          await b.page.getByRole('heading', { name: 'In force: version 0' }).waitFor();
+          await openFromNav(a.page, 'Arrangements', 'Arrangements');
+          await a.page.getByRole('link', { name: /cn-mps/ }).click();
+          await a.page.getByRole('button', { name: 'Propose changes' }).click();
+          await a.page.locator('summary', { hasText: /^Preservation$/ }).click();
+          await a.page
+            .getByLabel('Preservation, Routine: Acknowledge by', { exact: true })
+            .fill('12');
+          await a.page
+            .getByLabel('Unit of Preservation, Routine: Acknowledge by')
+            .selectOption('hours');
+          const change = 'Preservation, Routine, Acknowledge by: 1 day → 12 hours';
+          await a.page.getByText(change).waitFor();
+          await a.page.getByRole('button', { name: 'Send proposal' }).click();
+          await a.page.getByText("Waiting for the peer's answer.").waitFor();
+
+          // cn-mps sees the proposal and what it changes, and accepts it.
+          await b.page.getByText(change).waitFor({ timeout: LIVE });
+          await b.page.getByRole('button', { name: 'Accept' }).click();
+          await b.page.getByRole('heading', { name: 'In force: version 1' }).waitFor();
+          await a.page
+            .getByRole('heading', { name: 'In force: version 1' })
+            .waitFor({ timeout: LIVE });
+          const row = a.page.getByRole('row', { name: /^Preservation Yes/ });
+          await row
+            .getByText('Routine: acknowledge within 12 hours, respond within 3 days')
+            .waitFor();
+        });
+      } finally {
+        await a.context.close();
+        await b.context.close();
+      }
+    },
+    TIMEOUT,
+  );
 });
