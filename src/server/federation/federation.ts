@@ -38,7 +38,13 @@ export interface FederationContext {
   onPeerRefusedKind(peerId: string): void;
 }
 
-export type PeerActivatedHook = (trx: Trx, hooks: TxHooks, peerId: string) => Promise<void>;
+/** `fresh`: the peer was never peered before (nothing of ours can be stale there). */
+export type PeerActivatedHook = (
+  trx: Trx,
+  hooks: TxHooks,
+  peerId: string,
+  fresh: boolean,
+) => Promise<void>;
 
 export interface FederationOptions {
   nodeId: string;

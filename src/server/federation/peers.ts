@@ -246,7 +246,9 @@ export class PeersService {
         after: row,
         details: { url: row.url, fingerprint: descriptor.fingerprint, name: descriptor.name },
       });
-      for (const hook of this.ctx.peerActivated) await hook(trx, hooks, descriptor.nodeId);
+      for (const hook of this.ctx.peerActivated) {
+        await hook(trx, hooks, descriptor.nodeId, !existing);
+      }
       hooks.afterCommit(() => this.ctx.onPeersChanged(descriptor.nodeId));
     });
     return this.get(actor, descriptor.nodeId);
@@ -277,7 +279,7 @@ export class PeersService {
         after: { status },
       });
       if (status === 'active') {
-        for (const hook of this.ctx.peerActivated) await hook(trx, hooks, nodeId);
+        for (const hook of this.ctx.peerActivated) await hook(trx, hooks, nodeId, false);
       }
       hooks.afterCommit(() => this.ctx.onPeersChanged(nodeId));
     });

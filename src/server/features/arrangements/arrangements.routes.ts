@@ -31,9 +31,9 @@ export function registerArrangementRoutes(
         response: { 200: z.object({ terms: ArrangementTerms }), ...errors },
       },
     },
-    (request, reply) => {
+    (request) => {
       requireActor(request);
-      return reply.send({ terms: DEFAULT_ARRANGEMENT });
+      return Promise.resolve({ terms: DEFAULT_ARRANGEMENT });
     },
   );
   app.get(

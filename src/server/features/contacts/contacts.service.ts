@@ -77,9 +77,11 @@ export class ContactsService {
       nodeId: string;
     },
   ) {
-    deps.federation.onPeerActivated(async (trx, hooks, peerId) => {
+    deps.federation.onPeerActivated(async (trx, hooks, peerId, fresh) => {
       if (!(await deps.federation.peerAccepts(trx, peerId, CONTACT_SYNC_KIND))) return;
       const rows = await listPublished(trx, deps.nodeId);
+      // A new peer holds nothing of ours: with nothing published there is nothing to send.
+      if (fresh && rows.length === 0) return;
       await deps.federation.send(trx, hooks, peerId, CONTACT_SYNC_KIND, {
         contacts: rows.map(contactMessage),
       });
