@@ -12,11 +12,13 @@ import { AuditPage } from './pages/audit';
 import { MustChangePasswordPage } from './pages/change-password';
 import { ContactsPage } from './pages/contacts';
 import { FeaturePage } from './pages/feature';
+import { FiguresPage } from './pages/figures';
 import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found';
 import { NotesPage } from './pages/notes';
 import { PeersPage } from './pages/peers';
+import { PingsPage } from './pages/pings';
 import { RequestPage } from './pages/request';
 import { NewRequestPage, RequestsPage } from './pages/requests';
 import { SettingsPage } from './pages/settings';
@@ -102,6 +104,8 @@ function AuthenticatedApp() {
           <Route path="requests/:id" element={<RequestPage />} />
           <Route path="arrangements" element={<ArrangementsPage />} />
           <Route path="arrangements/:peer" element={<ArrangementPage />} />
+          <Route path="pings" element={<PingsPage />} />
+          <Route path="figures" element={<FiguresPage />} />
           {FEATURES.map((feature) => (
             <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
           ))}

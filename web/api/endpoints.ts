@@ -18,6 +18,10 @@ import type {
   NodeInfo,
   NoteView,
   PeerView,
+  PeriodQuery,
+  PingReport,
+  PingView,
+  RequestFigures,
   RejectionView,
   SessionView,
   User,
@@ -211,4 +215,58 @@ export function moveRequest(id: string, move: MoveBody): Promise<RequestDetail> 
 
 export function attachmentUrl(requestId: string, attachmentId: string): string {
   return `/api/requests/${encodeURIComponent(requestId)}/attachments/${encodeURIComponent(attachmentId)}`;
+}
+
+function periodQuery(period: PeriodQuery): string {
+  const query = new URLSearchParams();
+  if (period.peer) query.set('peer', period.peer);
+  if (period.from) query.set('from', period.from);
+  if (period.to) query.set('to', period.to);
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+export async function listPings(
+  opts: { direction?: 'in' | 'out'; pending?: boolean; peer?: string; limit?: number } = {},
+): Promise<PingView[]> {
+  const query = new URLSearchParams();
+  if (opts.direction) query.set('direction', opts.direction);
+  if (opts.pending !== undefined) query.set('pending', String(opts.pending));
+  if (opts.peer) query.set('peer', opts.peer);
+  if (opts.limit !== undefined) query.set('limit', String(opts.limit));
+  const { pings } = await request<{ pings: PingView[] }>('GET', `/api/pings?${query}`);
+  return pings;
+}
+
+export async function sendPings(peer: string, contacts?: string[]): Promise<PingView[]> {
+  const body = contacts ? { peer, contacts } : { peer };
+  const { pings } = await request<{ pings: PingView[] }>('POST', '/api/pings', body);
+  return pings;
+}
+
+export function setPingSchedule(
+  peer: string,
+  everyHours: number,
+): Promise<{ everyHours: number; nextAt: string | null }> {
+  return request('PUT', `/api/pings/schedule/${encodeURIComponent(peer)}`, { everyHours });
+}
+
+export function acknowledgePing(id: string): Promise<PingView> {
+  return request<PingView>('POST', `/api/pings/${encodeURIComponent(id)}/acknowledge`);
+}
+
+export function getPingReport(period: PeriodQuery): Promise<PingReport> {
+  return request<PingReport>('GET', `/api/pings/report${periodQuery(period)}`);
+}
+
+export function pingReportCsvUrl(period: PeriodQuery): string {
+  return `/api/pings/report.csv${periodQuery(period)}`;
+}
+
+export function getFigures(period: PeriodQuery): Promise<RequestFigures> {
+  return request<RequestFigures>('GET', `/api/requests/figures${periodQuery(period)}`);
+}
+
+export function figuresCsvUrl(period: PeriodQuery): string {
+  return `/api/requests/figures.csv${periodQuery(period)}`;
 }

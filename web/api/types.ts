@@ -132,3 +132,16 @@ export const CHANNEL_TYPES = every<ChannelType>()(['email', 'phone', 'liaison_ac
 export const WEEKDAYS = every<Weekday>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** The largest attachment the node takes (MAX_ATTACHMENT_BYTES of src/core/schemas/requests). */
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+
+// Ping tests and figures (src/core/schemas/pings.ts, src/core/schemas/requests.ts).
+export type { PingReport, PingView } from '../../src/core/schemas/pings';
+export type { FigureRow, RequestFigures } from '../../src/core/schemas/requests';
+/** The longest ping schedule the node takes, in hours (PingScheduleBody). */
+export const MAX_PING_EVERY_HOURS = 24 * 90;
+
+/** A period of a report: peer (all when empty) and ISO datetimes. */
+export interface PeriodQuery {
+  peer?: string;
+  from?: string;
+  to?: string;
+}

@@ -22,6 +22,8 @@ const TRANSLATED = [
   'cannot_peer_self',
   'fingerprint_mismatch',
   'request_incomplete',
+  'no_contacts',
+  'already_acknowledged',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

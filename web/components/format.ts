@@ -114,3 +114,20 @@ export function formatList(items: readonly string[], language: string): string {
     return items.join(', ');
   }
 }
+
+/** A share (0..1) as a percentage in the user's language: "83 %", "83%"; "—" when unknown. */
+export function formatShare(share: number | null, language: string): string {
+  if (share === null) return '—';
+  try {
+    return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(
+      share,
+    );
+  } catch {
+    return `${Math.round(share * 100)} %`;
+  }
+}
+
+/** A duration in milliseconds, or "—" when there is none. */
+export function formatMaybeDuration(ms: number | null, language: string): string {
+  return ms === null ? '—' : formatDuration(ms, language);
+}

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { ConnectionIndicator } from './connection-indicator';
 import { FEATURES } from './features';
 import { LanguageSwitch } from './language-switch';
+import { IncomingPingsBanner } from './pings';
 import { useSession, useUser } from './session';
 import { UserMenu } from './user-menu';
 
@@ -85,6 +86,12 @@ function MainNav() {
         <li>
           <NavLink to="/arrangements">{t('nav.arrangements')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/pings">{t('nav.pings')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/figures">{t('nav.figures')}</NavLink>
+        </li>
         {FEATURES.map((feature) => (
           <li key={feature}>
             <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>
@@ -143,6 +150,7 @@ export function AppLayout() {
       <div className="app-body">
         <MainNav />
         <main id="main" ref={main} tabIndex={-1} className="app-main">
+          <IncomingPingsBanner />
           <Outlet />
         </main>
       </div>

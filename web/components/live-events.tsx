@@ -20,7 +20,8 @@ export type EventName =
   | 'request.changed'
   | 'request.deadline'
   | 'contact.changed'
-  | 'arrangement.changed';
+  | 'arrangement.changed'
+  | 'ping.changed';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -42,6 +43,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'request.deadline',
   'contact.changed',
   'arrangement.changed',
+  'ping.changed',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;

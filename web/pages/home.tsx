@@ -1,9 +1,16 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import * as api from '../api/endpoints';
+import type { RequestView } from '../api/types';
+import { ErrorAlert } from '../components/errors';
 import { NodePending } from '../components/node-pending';
 import { FEATURES } from '../components/features';
 import { countryName, zoneOffset } from '../components/format';
 import { useNow, usePageTitle } from '../components/hooks';
+import { useLiveEvent } from '../components/live-events';
+import { usePendingIncomingPings } from '../components/pings';
+import { BothZones, Countdown, isRequestEvent, peerTimeZone } from '../components/requests';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
 
 function Clock({ label, zone, now }: { label: string; zone: string; now: Date }) {
@@ -39,6 +46,121 @@ function Clock({ label, zone, now }: { label: string; zone: string; now: Date })
   );
 }
 
+type Deadline = NonNullable<RequestView['acknowledge']>;
+
+/** The deadline a request is running against now: acknowledgement, then response. */
+function openDeadline(
+  request: RequestView,
+): { which: 'acknowledge' | 'respond'; deadline: Deadline } | null {
+  if (request.status === 'draft') return null;
+  if (request.status === 'sent') {
+    return request.acknowledge ? { which: 'acknowledge', deadline: request.acknowledge } : null;
+  }
+  if (request.respond && request.respond.metAt === null) {
+    return { which: 'respond', deadline: request.respond };
+  }
+  return null;
+}
+
+/** due_soon or overdue at this moment, whatever the node said when it sent the view. */
+function liveState(deadline: Deadline, now: Date): 'pending' | 'due_soon' | 'overdue' {
+  const time = now.getTime();
+  if (time >= Date.parse(deadline.dueAt)) return 'overdue';
+  if (time >= Date.parse(deadline.dueSoonAt)) return 'due_soon';
+  return deadline.state === 'due_soon' || deadline.state === 'overdue' ? deadline.state : 'pending';
+}
+
+/** Open requests due soon or overdue, most urgent first, kept live. */
+function DeadlinesPanel({ now }: { now: Date }) {
+  const { t } = useTranslation();
+  const [requests, setRequests] = useState<RequestView[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(async () => {
+    try {
+      setRequests(await api.listRequests({ open: true }));
+      setError(null);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useLiveEvent(['resync', 'request.deadline'], () => void load());
+  useLiveEvent('request.changed', (data) => {
+    if (!isRequestEvent(data)) return;
+    const request = data.request;
+    setRequests((current) =>
+      current ? [request, ...current.filter((r) => r.id !== request.id)] : current,
+    );
+  });
+
+  const due = (requests ?? [])
+    .map((request) => ({ request, open: openDeadline(request) }))
+    .filter(
+      (
+        item,
+      ): item is { request: RequestView; open: NonNullable<ReturnType<typeof openDeadline>> } =>
+        item.open !== null && liveState(item.open.deadline, now) !== 'pending',
+    )
+    .sort((a, b) => a.open.deadline.dueAt.localeCompare(b.open.deadline.dueAt));
+
+  return (
+    <section className="card deadlines" aria-labelledby="home-deadlines">
+      <h2 id="home-deadlines">{t('home.deadlinesTitle')}</h2>
+      {error ? <ErrorAlert error={error} /> : null}
+      {requests === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : due.length === 0 ? (
+        <p className="muted">{t('home.deadlinesNone')}</p>
+      ) : (
+        <ul className="deadline-list">
+          {due.map(({ request, open }) => (
+            <li key={request.id} className={`deadline-${liveState(open.deadline, now)}`}>
+              <Link to={`/requests/${request.id}`}>
+                {request.reference} · {request.title}
+              </Link>
+              <p className="small">
+                <span className="muted">
+                  {t(request.direction === 'in' ? 'home.deadlineIn' : 'home.deadlineOut', {
+                    peer: request.peer,
+                  })}{' '}
+                  · {t(`requests.deadline.${open.which}`)}:{' '}
+                </span>
+                <Countdown deadline={open.deadline} />
+              </p>
+              <p className="small">
+                <BothZones iso={open.deadline.dueAt} peerZone={peerTimeZone(request)} />
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function PendingPingsCard() {
+  const { t } = useTranslation();
+  const { pings, error } = usePendingIncomingPings();
+  return (
+    <section className="card" aria-labelledby="home-pings">
+      <h2 id="home-pings">{t('home.pingsTitle')}</h2>
+      {error ? <ErrorAlert error={error} /> : null}
+      {pings === null ? null : (
+        <p className={pings.length > 0 ? 'deadline-due_soon' : 'muted'} data-testid="home-pings">
+          {t('home.pingsPending', { count: pings.length })}
+        </p>
+      )}
+      <p className="small">
+        <Link to="/pings">{t('home.pingsLink')}</Link>
+      </p>
+    </section>
+  );
+}
+
 export function HomePage() {
   const { t, i18n } = useTranslation();
   const user = useUser();
@@ -52,6 +174,11 @@ export function HomePage() {
     <section className="page">
       <h1>{t('home.welcome', { name: user.displayName })}</h1>
       <p className="lead">{t('home.intro')}</p>
+
+      <div className="cards">
+        <DeadlinesPanel now={now} />
+        <PendingPingsCard />
+      </div>
 
       <div className="cards">
         <section className="card" aria-labelledby="home-node">
