@@ -47,6 +47,8 @@ export interface OutboxTable {
   kind: string;
   /** The sealed envelope (compact JWE), made in the transaction of the change. */
   envelope: string;
+  /** Its length in bytes. */
+  size: number;
   created_at: number;
 }
 export type OutboxRow = Selectable<OutboxTable>;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { BatchResult, MAX_BATCH_MESSAGES } from '../../core/schemas/federation.js';
 import { iso } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -89,7 +88,15 @@ export async function enqueue(
   );
   await trx
     .insertInto('outbox')
-    .values({ peer_id: peerId, seq, message_id: id, kind, envelope, created_at: now })
+    .values({
+      peer_id: peerId,
+      seq,
+      message_id: id,
+      kind,
+      envelope,
+      size: envelope.length,
+      created_at: now,
+    })
     .execute();
   if (hooks) hooks.afterCommit(() => ctx.nudge(peerId));
   else ctx.nudge(peerId);
@@ -231,7 +238,7 @@ export class StreamDispatcher {
     // Sizes first: envelopes can be megabytes, so only the chosen ones are read.
     const sizes = await db
       .selectFrom('outbox')
-      .select(['seq', sql<number>`length(envelope)`.as('size')])
+      .select(['seq', 'size'])
       .where('peer_id', '=', this.peerId)
       .where('seq', '>', after)
       .orderBy('seq')

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026_11_24_0900_foundation.js';
 import * as federation from './2026_11_24_1200_federation.js';
 import * as requests from './2026_11_24_1500_requests.js';
+import * as outboxSize from './2026_11_24_1700_outbox_size.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder a migration that has
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0900_foundation': foundation,
   '2026_11_24_1200_federation': federation,
   '2026_11_24_1500_requests': requests,
+  '2026_11_24_1700_outbox_size': outboxSize,
 };
