@@ -114,6 +114,16 @@ describe('npm start sandbox (liaison up)', () => {
       ).notes.filter((n) => n.direction === 'in');
     }
     expect(received.map((n) => n.text)).toEqual(['hello from the sandbox']);
+    // Each node published its 24/7 duty desk; the peer holds it.
+    let desks: { node: string; roles: string[] }[] = [];
+    for (let i = 0; i < 50 && desks.length === 0; i++) {
+      const list = await fetch(`${us.url}/api/contacts?node=cn-mps`, {
+        headers: { cookie: sessions[0]!.cookie },
+      });
+      desks = ((await list.json()) as { contacts: typeof desks }).contacts;
+      if (desks.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(desks).toMatchObject([{ node: 'cn-mps', roles: ['duty_24_7'] }]);
     expect(identities).toMatchObject([
       { nodeId: 'us-doj', timeZone: 'America/New_York', country: 'US' },
       { nodeId: 'cn-mps', timeZone: 'Asia/Shanghai', country: 'CN' },

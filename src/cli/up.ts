@@ -6,7 +6,7 @@ import { CONFIG_FILE, loadConfig, publicUrlOf } from '../server/config.js';
 import { findPeer } from '../server/federation/peers.js';
 import { loadNodeKeys } from '../server/identity/keys.js';
 import { createLogger } from '../server/log.js';
-import { createNode } from '../server/node.js';
+import { createNode, type Node } from '../server/node.js';
 import { generateOneTimePassword } from '../server/features/accounts/passwords.js';
 import { initializeNode } from '../server/setup.js';
 import { cliActor, osUserName } from './common.js';
@@ -102,6 +102,7 @@ async function peerSandbox(nodes: SandboxNode[]): Promise<string[]> {
       dispatch: false,
     });
     try {
+      await seedDutyDesk(local);
       for (const other of nodes) {
         if (other === node) continue;
         const existing = await findPeer(local.store.db, other.nodeId);
@@ -115,6 +116,30 @@ async function peerSandbox(nodes: SandboxNode[]): Promise<string[]> {
     }
   }
   return done;
+}
+
+/**
+ * A fresh sandbox node gets one published contact, its 24/7 duty desk, so the peer's
+ * directory and ping tests have something to show (it travels when the nodes are peered).
+ */
+async function seedDutyDesk(local: Node): Promise<void> {
+  const own = await local.contacts.list(cliActor(), local.info.nodeId);
+  if (own.length > 0) return;
+  await local.contacts.create(cliActor(), {
+    name: `${local.info.name} — 24/7 duty desk`,
+    kind: 'desk',
+    roles: ['duty_24_7'],
+    channels: [{ type: 'liaison_account', value: 'admin' }],
+    languages: local.info.country === 'CN' ? ['zh', 'en'] : ['en'],
+    workingHours: {
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      start: '00:00',
+      end: '23:59',
+      always: true,
+    },
+    timeZone: local.info.timeZone,
+    published: true,
+  });
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
