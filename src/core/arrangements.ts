@@ -1,3 +1,4 @@
+import type { DeadlineClock } from './deadlines.js';
 import type { ArrangementTerms } from './schemas/arrangements.js';
 
 /**
@@ -6,6 +7,11 @@ import type { ArrangementTerms } from './schemas/arrangements.js';
  * and 30) and for subscriber information (Art. 31), with the clocks below. Every figure
  * here is a starting point the sides change by proposing and accepting a new version.
  */
+const days = (amount: number): DeadlineClock => ({ amount, unit: 'days' });
+const hours = (amount: number): DeadlineClock => ({ amount, unit: 'hours' });
+/** Time to acknowledge and time to respond, from sending. */
+const answer = (acknowledge: DeadlineClock, respond: DeadlineClock) => ({ acknowledge, respond });
+
 const tcyPreservation = [
   'requesting_authority',
   'reference_number',
@@ -28,12 +34,12 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       allowed: true,
       requiredFields: [...tcyPreservation],
       deadlines: {
-        routine: { acknowledge: { amount: 1, unit: 'days' }, respond: { amount: 3, unit: 'days' } },
-        urgent: { acknowledge: { amount: 4, unit: 'hours' }, respond: { amount: 1, unit: 'days' } },
+        routine: answer(days(1), days(3)),
+        urgent: answer(hours(4), days(1)),
       },
       preservation: {
-        period: { amount: 60, unit: 'days' },
-        extension: { amount: 30, unit: 'days' },
+        period: days(60),
+        extension: days(30),
       },
       whenOverdue: 'notify',
     },
@@ -46,11 +52,11 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
         'preservation_reason',
       ],
       deadlines: {
-        routine: { acknowledge: { amount: 1, unit: 'days' }, respond: { amount: 3, unit: 'days' } },
+        routine: answer(days(1), days(3)),
       },
       preservation: {
-        period: { amount: 30, unit: 'days' },
-        extension: { amount: 30, unit: 'days' },
+        period: days(30),
+        extension: days(30),
       },
       whenOverdue: 'notify',
     },
@@ -68,10 +74,10 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       ],
       deadlines: {
         routine: {
-          acknowledge: { amount: 2, unit: 'days' },
-          respond: { amount: 20, unit: 'days' },
+          acknowledge: days(2),
+          respond: days(20),
         },
-        urgent: { acknowledge: { amount: 8, unit: 'hours' }, respond: { amount: 5, unit: 'days' } },
+        urgent: answer(hours(8), days(5)),
       },
       whenOverdue: 'notify',
     },
@@ -89,8 +95,8 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       ],
       deadlines: {
         routine: {
-          acknowledge: { amount: 2, unit: 'days' },
-          respond: { amount: 45, unit: 'days' },
+          acknowledge: days(2),
+          respond: days(45),
         },
       },
       whenOverdue: 'notify',
@@ -107,8 +113,8 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       ],
       deadlines: {
         routine: {
-          acknowledge: { amount: 2, unit: 'days' },
-          respond: { amount: 60, unit: 'days' },
+          acknowledge: days(2),
+          respond: days(60),
         },
       },
       whenOverdue: 'notify',
@@ -124,8 +130,8 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       ],
       deadlines: {
         emergency: {
-          acknowledge: { amount: 1, unit: 'hours' },
-          respond: { amount: 24, unit: 'hours' },
+          acknowledge: hours(1),
+          respond: hours(24),
         },
       },
       whenOverdue: 'hotline',
@@ -142,8 +148,8 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       ],
       deadlines: {
         routine: {
-          acknowledge: { amount: 5, unit: 'days' },
-          respond: { amount: 90, unit: 'days' },
+          acknowledge: days(5),
+          respond: days(90),
         },
       },
       whenOverdue: 'notify',
@@ -157,8 +163,8 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
         'brief_facts',
       ],
       deadlines: {
-        routine: { acknowledge: { amount: 1, unit: 'days' }, respond: { amount: 5, unit: 'days' } },
-        urgent: { acknowledge: { amount: 2, unit: 'hours' }, respond: { amount: 1, unit: 'days' } },
+        routine: answer(days(1), days(5)),
+        urgent: answer(hours(2), days(1)),
       },
       whenOverdue: 'notify',
     },
@@ -166,11 +172,11 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
       allowed: true,
       requiredFields: ['requesting_authority', 'incident_description', 'confirmation_contact'],
       deadlines: {
-        routine: { acknowledge: { amount: 1, unit: 'days' }, respond: { amount: 7, unit: 'days' } },
-        urgent: { acknowledge: { amount: 2, unit: 'hours' }, respond: { amount: 2, unit: 'days' } },
+        routine: answer(days(1), days(7)),
+        urgent: answer(hours(2), days(2)),
         emergency: {
-          acknowledge: { amount: 1, unit: 'hours' },
-          respond: { amount: 12, unit: 'hours' },
+          acknowledge: hours(1),
+          respond: hours(12),
         },
       },
       whenOverdue: 'hotline',

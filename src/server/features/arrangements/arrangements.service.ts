@@ -10,12 +10,10 @@ import {
 } from '../../../core/schemas/arrangements.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso, isoOrNull, type Clock } from '../../clock.js';
+import { iso, isoOrNull } from '../../clock.js';
 import { AppError, notFound } from '../../errors.js';
-import type { EventBus } from '../../events.js';
-import type { Federation } from '../../federation/federation.js';
 import { findPeer } from '../../federation/peers.js';
-import type { Db, Store, TxHooks } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import {
   answerArrangement,
   findArrangement,
@@ -24,6 +22,7 @@ import {
   listArrangements,
 } from './arrangements.repository.js';
 import type { ArrangementRow } from './arrangements.table.js';
+import type { FeatureDeps } from '../feature-deps.js';
 
 export function termsHash(terms: ArrangementTerms): string {
   return createHash('sha256').update(canonicalJson(terms)).digest('hex');
@@ -72,15 +71,7 @@ const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as co
  * and until there is one the built-in default (version 0) does.
  */
 export class ArrangementsService {
-  constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      bus: EventBus;
-      federation: Federation;
-      nodeId: string;
-    },
-  ) {}
+  constructor(private readonly deps: FeatureDeps) {}
 
   async state(actor: Actor, peerId: string): Promise<ArrangementState> {
     authorize(actor, 'arrangements.read');

@@ -8,11 +8,9 @@ import {
 } from '../../../core/schemas/contacts.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso, type Clock } from '../../clock.js';
+import { iso } from '../../clock.js';
 import { notFound } from '../../errors.js';
-import type { EventBus } from '../../events.js';
-import type { Federation } from '../../federation/federation.js';
-import type { Db, Store, TxHooks } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import {
   deleteContact,
   findContact,
@@ -21,6 +19,7 @@ import {
   upsertContact,
 } from './contacts.repository.js';
 import type { ContactRow } from './contacts.table.js';
+import type { FeatureDeps } from '../feature-deps.js';
 
 /** Contacts not confirmed for this long are flagged for the yearly refresh. */
 export const CONTACT_REFRESH_MS = 365 * 24 * 3_600_000;
@@ -68,15 +67,7 @@ export function contactMessage(row: ContactRow) {
  * the whole published list when it is added or resumed.
  */
 export class ContactsService {
-  constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      bus: EventBus;
-      federation: Federation;
-      nodeId: string;
-    },
-  ) {
+  constructor(private readonly deps: FeatureDeps) {
     deps.federation.onPeerActivated(async (trx, hooks, peerId, fresh) => {
       if (!(await deps.federation.peerAccepts(trx, peerId, CONTACT_SYNC_KIND))) return;
       const rows = await listPublished(trx, deps.nodeId);

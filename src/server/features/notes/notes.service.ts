@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { NOTE_KIND, type NoteView, type SendNoteBody } from '../../../core/schemas/notes.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso, type Clock } from '../../clock.js';
-import type { EventBus } from '../../events.js';
-import type { Federation } from '../../federation/federation.js';
-import type { Store } from '../../store/database.js';
-import { findUser } from '../accounts/accounts.repository.js';
+import { iso } from '../../clock.js';
 import { insertNote, listNotes } from './notes.repository.js';
 import type { NoteRow } from './notes.table.js';
+import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 
 export function presentNote(row: NoteRow): NoteView {
   return {
@@ -25,25 +22,13 @@ export function presentNote(row: NoteRow): NoteView {
 
 /** Notes: the simplest use of the stream — a short text to a peer. */
 export class NotesService {
-  constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      bus: EventBus;
-      federation: Federation;
-      nodeId: string;
-    },
-  ) {}
+  constructor(private readonly deps: FeatureDeps) {}
 
   async send(actor: Actor, body: SendNoteBody): Promise<NoteView> {
     authorize(actor, 'notes.send');
     const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
-      let author = `${this.deps.nodeId} operator`;
-      if (actor.kind === 'user' || actor.kind === 'token') {
-        const user = await findUser(trx, actor.userId);
-        author = user?.display_name ?? actor.username;
-      }
+      const author = await displayNameOf(trx, actor, `${this.deps.nodeId} operator`);
       const id = randomUUID();
       const { seq } = await this.deps.federation.send(trx, hooks, body.peer, NOTE_KIND, {
         noteId: id,

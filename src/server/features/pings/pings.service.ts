@@ -8,18 +8,16 @@ import {
   type SendPingBody,
 } from '../../../core/schemas/pings.js';
 import { median, percentile, share } from '../../../core/stats.js';
-import { actorUserId, authorize, type Actor } from '../../actor.js';
+import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso, isoOrNull, type Clock } from '../../clock.js';
+import { iso, isoOrNull } from '../../clock.js';
 import { AppError, notFound } from '../../errors.js';
-import type { EventBus } from '../../events.js';
-import type { Federation } from '../../federation/federation.js';
 import { findPeer } from '../../federation/peers.js';
-import type { Db, Store, TxHooks } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import { cancelTimer, scheduleTimer, type TimerWorker } from '../../timers/timers.js';
-import { findUser } from '../accounts/accounts.repository.js';
 import { listContacts } from '../contacts/contacts.repository.js';
 import type { PingRow } from './pings.table.js';
+import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 
 const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
 export const PING_ROUND_TIMER = 'pings.round';
@@ -49,16 +47,7 @@ export function presentPing(row: PingRow): PingView {
  * and 90th percentile time, and the contacts that never answered.
  */
 export class PingsService {
-  constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      bus: EventBus;
-      federation: Federation;
-      timers: TimerWorker;
-      nodeId: string;
-    },
-  ) {
+  constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {
     deps.timers.register(PING_ROUND_TIMER, async (trx, payload, _timer, hooks) => {
       const { peer } = payload as { peer: string };
       const schedule = await trx
@@ -156,8 +145,7 @@ export class PingsService {
           `This ping was acknowledged at ${iso(Number(row.acknowledged_at))} by ${row.acknowledged_by ?? 'someone'}.`,
         );
       }
-      const userId = actorUserId(actor);
-      const by = (userId && (await findUser(trx, userId))?.display_name) || this.deps.nodeId;
+      const by = await displayNameOf(trx, actor, this.deps.nodeId);
       await trx
         .updateTable('pings')
         .set({ acknowledged_at: now, acknowledged_by: by })

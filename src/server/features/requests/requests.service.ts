@@ -30,17 +30,14 @@ import {
 } from '../../../core/schemas/requests.js';
 import { actorUserId, authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso, isoOrNull, type Clock } from '../../clock.js';
+import { iso, isoOrNull } from '../../clock.js';
 import { AppError, notFound } from '../../errors.js';
-import type { EventBus } from '../../events.js';
-import type { Federation } from '../../federation/federation.js';
 import type { PeerRow } from '../../federation/federation.table.js';
 import { findPeer } from '../../federation/peers.js';
-import type { Db, Store, TxHooks } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import type { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requestFigures } from './requests.figures.js';
 import { scheduleTimer, type TimerWorker } from '../../timers/timers.js';
-import { findUser } from '../accounts/accounts.repository.js';
 import { findArrangement } from '../arrangements/arrangements.repository.js';
 import { termsInForce } from '../arrangements/arrangements.service.js';
 import {
@@ -57,6 +54,7 @@ import {
   updateRequest,
 } from './requests.repository.js';
 import type { RequestAttachmentRow, RequestEventRow, RequestRow } from './requests.table.js';
+import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 
 const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
 export const DEADLINE_TIMER = 'requests.deadline';
@@ -103,16 +101,7 @@ export function sha256Hex(bytes: Buffer): string {
  */
 export class RequestsService {
   constructor(
-    private readonly deps: {
-      store: Store;
-      clock: Clock;
-      bus: EventBus;
-      federation: Federation;
-      timers: TimerWorker;
-      nodeId: string;
-      timeZone: string;
-      log: Logger;
-    },
+    private readonly deps: FeatureDeps & { timers: TimerWorker; timeZone: string; log: Logger },
   ) {
     deps.timers.register(DEADLINE_TIMER, (trx, payload, _timer, hooks) =>
       this.deadlineFired(
@@ -663,9 +652,7 @@ export class RequestsService {
   ): Promise<RequestEventRow> {
     const events = await listEvents(trx, row.id);
     const lamport = events.reduce((max, e) => Math.max(max, Number(e.lamport)), 0) + 1;
-    let name = `${this.deps.nodeId} (Liaison)`;
-    const userId = actorUserId(actor);
-    if (userId) name = (await findUser(trx, userId))?.display_name ?? name;
+    const name = await displayNameOf(trx, actor, `${this.deps.nodeId} (Liaison)`);
     return {
       id: randomUUID(),
       request_id: row.id,

@@ -1,0 +1,21 @@
+import type { Actor } from '../actor.js';
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../events.js';
+import type { Federation } from '../federation/federation.js';
+import type { Db, Store } from '../store/database.js';
+import { findUser } from './accounts/accounts.repository.js';
+
+/** What every feature service is given by the composition root (node.ts). */
+export interface FeatureDeps {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  federation: Federation;
+  nodeId: string;
+}
+
+/** How an actor is named to a peer: a user's display name, else `fallback`. */
+export async function displayNameOf(db: Db, actor: Actor, fallback: string): Promise<string> {
+  if (actor.kind !== 'user' && actor.kind !== 'token') return fallback;
+  return (await findUser(db, actor.userId))?.display_name ?? actor.username;
+}
