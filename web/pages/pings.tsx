@@ -185,7 +185,7 @@ function SentPings({ peer }: { peer: string }) {
   });
 
   return (
-    <section aria-labelledby={`${id}-title`}>
+    <section className="sent-pings" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('pings.sentTitle')}</h2>
       {error ? <ErrorAlert error={error} /> : null}
       {pings === null ? (
