@@ -100,3 +100,109 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('preservation on the responder’s clock', () => {
+  const handles: NodeHandle[] = [];
+  afterAll(async () => {
+    for (const h of handles) await h.destroy();
+  });
+
+  it('is active when fulfilled, extended, and expires by itself; the requester sees each step', async () => {
+    const clockB = new ManualClock(Date.parse('2026-03-01T02:00:00Z'));
+    const a = await makeNode({ nodeId: 'us-doj' });
+    const b = await makeNode({ nodeId: 'cn-mps', clock: clockB, timerPollMs: 50 });
+    handles.push(a, b);
+    const urlA = await a.node.listen();
+    const urlB = await b.node.listen();
+    const sa = await login(a.app, 'admin', a.admin.password);
+    const sb = await login(b.app, 'admin', b.admin.password);
+    expect(
+      (
+        await call(a.app, sa, 'POST', '/api/federation/peers', {
+          url: urlB,
+          fingerprint: b.node.keys.fingerprint,
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect(
+      (
+        await call(b.app, sb, 'POST', '/api/federation/peers', {
+          url: urlA,
+          fingerprint: a.node.keys.fingerprint,
+        })
+      ).statusCode,
+    ).toBe(201);
+    const draft = await call(a.app, sa, 'POST', '/api/requests', {
+      peer: 'cn-mps',
+      type: 'preservation',
+      title: 'Preserve',
+      fields: {
+        requesting_authority: 'DOJ',
+        reference_number: 'R-1',
+        offence: 'Intrusion',
+        brief_facts: 'Facts',
+        data_requested: 'Logs',
+        relation_to_offence: 'Relation',
+        custodian_location: 'Provider',
+        preservation_reason: 'Deletion',
+        mla_to_follow: true,
+        confirmation_contact: 'duty@example.gov',
+      },
+    });
+    const id = draft.json().id as string;
+    expect((await call(a.app, sa, 'POST', `/api/requests/${id}/send`)).statusCode).toBe(200);
+    const onB = async (): Promise<any> =>
+      (
+        await call(
+          b.app,
+          await login(b.app, 'admin', b.admin.password),
+          'GET',
+          `/api/requests/${id}`,
+        )
+      ).json();
+    const onA = async (): Promise<any> =>
+      (await call(a.app, sa, 'GET', `/api/requests/${id}`)).json();
+    const until = async (f: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await f()); i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    await until(async () => (await onB()).status === 'sent');
+    const move = async (action: string, text?: string) =>
+      call(
+        b.app,
+        await login(b.app, 'admin', b.admin.password),
+        'POST',
+        `/api/requests/${id}/moves`,
+        {
+          action,
+          ...(text ? { text } : {}),
+        },
+      );
+    expect((await move('acknowledge')).statusCode).toBe(200);
+    const fulfilled = (await move('fulfil', 'Preserved.')).json();
+    expect(fulfilled.preservation).toBe('active');
+    const start = clockB.now();
+    // 60 days at the same wall time in Shanghai (no daylight saving: 60 × 24 h).
+    expect(Date.parse(fulfilled.preservedUntil)).toBe(start + 60 * 86_400_000);
+    const extended = (await move('extend_preservation')).json();
+    expect(extended.preservation).toBe('extended');
+    expect(Date.parse(extended.preservedUntil)).toBe(start + 90 * 86_400_000);
+    await until(async () => (await onA()).preservation === 'extended');
+
+    clockB.set(start + 61 * 86_400_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await onB()).preservation).toBe('extended');
+    clockB.set(start + 90 * 86_400_000 + 1000);
+    await until(async () => (await onB()).preservation === 'expired');
+    expect((await onB()).preservation).toBe('expired');
+    await until(async () => (await onA()).preservation === 'expired');
+    const detail = await onA();
+    expect(detail.preservation).toBe('expired');
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual([
+      'send',
+      'acknowledge',
+      'fulfil',
+      'extend_preservation',
+      'expire_preservation',
+    ]);
+  });
+});
