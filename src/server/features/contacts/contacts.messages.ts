@@ -9,6 +9,7 @@ import {
 } from '../../../core/schemas/contacts.js';
 import { appendAudit } from '../../audit/audit.js';
 import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors.js';
 import type { Federation } from '../../federation/federation.js';
 import type { Db } from '../../store/database.js';
 import { deleteContact, listContacts, upsertContact } from './contacts.repository.js';
@@ -43,7 +44,11 @@ async function storePeerContact(db: Db, row: ContactRow): Promise<void> {
     .where('id', '=', row.id)
     .executeTakeFirst();
   if (existing && existing.node_id !== row.node_id) {
-    throw new Error(`contact ${row.id} belongs to ${existing.node_id}, not ${row.node_id}`);
+    throw new AppError(
+      'contact_conflict',
+      409,
+      `Contact ${row.id} belongs to ${existing.node_id}, not ${row.node_id}.`,
+    );
   }
   await upsertContact(db, row);
 }

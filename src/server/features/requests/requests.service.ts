@@ -208,7 +208,7 @@ export class RequestsService {
         entityId: id,
         after: row,
       });
-      this.publish(trx, hooks, id);
+      this.publish(hooks, id);
     });
     return this.get(actor, id);
   }
@@ -245,7 +245,7 @@ export class RequestsService {
         before: row,
         after: { ...row, ...changes },
       });
-      this.publish(trx, hooks, id);
+      this.publish(hooks, id);
     });
     return this.get(actor, id);
   }
@@ -489,6 +489,16 @@ export class RequestsService {
         `Request ${body.requestId} is not shared with ${peer.node_id}.`,
       );
     }
+    const requester = row.direction === 'out' ? this.deps.nodeId : row.peer_id;
+    const peerSide: Side = peer.node_id === requester ? 'requester' : 'responder';
+    const move = MOVES[body.event.action];
+    if (move.side !== 'either' && move.side !== peerSide) {
+      throw new AppError(
+        'not_your_move',
+        403,
+        `${body.event.action} is the ${move.side}'s move; ${peer.node_id} is the ${peerSide} of request ${row.reference}.`,
+      );
+    }
     const event: RequestEventRow = {
       id: body.event.id,
       request_id: row.id,
@@ -578,7 +588,7 @@ export class RequestsService {
         { roles: EVERYONE },
       ),
     );
-    this.publish(trx, hooks, row.id);
+    this.publish(hooks, row.id);
   }
 
   private async preservationFired(trx: Db, hooks: TxHooks, requestId: string): Promise<void> {
@@ -767,7 +777,7 @@ export class RequestsService {
         },
       } satisfies RequestEventMessage);
     }
-    this.publish(trx, hooks, row.id);
+    this.publish(hooks, row.id);
   }
 
   private async termsOf(db: Db, row: RequestRow): Promise<ArrangementTerms> {
@@ -785,7 +795,7 @@ export class RequestsService {
     return row;
   }
 
-  private publish(trx: Db, hooks: TxHooks, id: string): void {
+  private publish(hooks: TxHooks, id: string): void {
     hooks.afterCommit(() => {
       void (async () => {
         const row = await findRequest(this.deps.store.db, id);
@@ -794,7 +804,6 @@ export class RequestsService {
         this.deps.bus.publish('request.changed', { request }, { roles: EVERYONE });
       })().catch((error: unknown) => this.deps.log.warn({ err: error }, 'request event failed'));
     });
-    void trx;
   }
 
   async present(db: Db, row: RequestRow, now: number): Promise<RequestView> {

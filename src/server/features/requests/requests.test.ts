@@ -55,4 +55,52 @@ describe('a request event from a peer', () => {
     const stored = await h.node.store.db.selectFrom('requests').select('id').execute();
     expect(stored).toEqual([]);
   });
+
+  it("is refused when it is not the peer's move", async () => {
+    const h = await makeNode({ nodeId: 'cn-mps' });
+    handles.push(h);
+    const peer = { node_id: 'us-doj' } as PeerRow;
+    const requestId = randomUUID();
+    const event = (lamport: number, action: RequestEventMessage['event']['action']) => ({
+      id: randomUUID(),
+      lamport,
+      action,
+      actor: 'someone',
+      at: new Date().toISOString(),
+      text: null,
+      fields: null,
+      attachment: null,
+    });
+    const now = new Date().toISOString();
+    await h.node.store.transaction((trx, hooks) =>
+      h.node.requests.receive(trx, hooks, peer, {
+        requestId,
+        request: {
+          reference: 'US-DOJ-2026-2',
+          type: 'takedown',
+          urgency: 'routine',
+          title: 'x',
+          fields: {},
+          arrangementVersion: 0,
+          termsHash: 'x',
+          dueAcknowledgeAt: now,
+          dueRespondAt: now,
+          dueSoonPercent: 75,
+          requesterTimeZone: 'America/New_York',
+        },
+        event: event(1, 'send'),
+      }),
+    );
+    await expect(
+      h.node.store.transaction((trx, hooks) =>
+        h.node.requests.receive(trx, hooks, peer, { requestId, event: event(2, 'fulfil') }),
+      ),
+    ).rejects.toMatchObject({ code: 'not_your_move', status: 403 });
+    const events = await h.node.store.db
+      .selectFrom('request_events')
+      .select('action')
+      .where('request_id', '=', requestId)
+      .execute();
+    expect(events).toEqual([{ action: 'send' }]);
+  });
 });
