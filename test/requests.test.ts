@@ -451,6 +451,7 @@ describe('ping tests', () => {
     const schedule = await a.api('PUT', '/api/pings/schedule/cn-mps', { everyHours: 24 });
     expect(schedule.status).toBe(200);
     expect(schedule.body.everyHours).toBe(24);
+    expect((await a.api('GET', '/api/pings/schedule/cn-mps')).body).toEqual(schedule.body);
   });
 });
 

@@ -244,6 +244,12 @@ export async function sendPings(peer: string, contacts?: string[]): Promise<Ping
   return pings;
 }
 
+export function getPingSchedule(
+  peer: string,
+): Promise<{ everyHours: number; nextAt: string | null }> {
+  return request('GET', `/api/pings/schedule/${encodeURIComponent(peer)}`);
+}
+
 export function setPingSchedule(
   peer: string,
   everyHours: number,

@@ -68,6 +68,19 @@ function PingActions({ peer }: { peer: string }) {
   const [done, setDone] = useState<string | null>(null);
   const [everyHours, setEveryHours] = useState('0');
 
+  useEffect(() => {
+    let live = true;
+    api
+      .getPingSchedule(peer)
+      .then((schedule) => {
+        if (live) setEveryHours(String(schedule.everyHours));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [peer]);
+
   const pingNow = async () => {
     setBusy(true);
     setProblem(null);

@@ -57,6 +57,21 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
     },
     async (request) => pings.acknowledge(requireActor(request), request.params.id),
   );
+  app.get(
+    '/api/pings/schedule/:peer',
+    {
+      schema: {
+        tags,
+        summary: "How often the peer's contacts are pinged (0: not on a schedule)",
+        params: z.object({ peer: NodeId }),
+        response: {
+          200: z.object({ everyHours: z.number(), nextAt: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => pings.schedule(requireActor(request), request.params.peer),
+  );
   app.put(
     '/api/pings/schedule/:peer',
     {

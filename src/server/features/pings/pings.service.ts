@@ -98,6 +98,21 @@ export class PingsService {
     return rows.map(presentPing);
   }
 
+  async schedule(
+    actor: Actor,
+    peerId: string,
+  ): Promise<{ everyHours: number; nextAt: string | null }> {
+    authorize(actor, 'contacts.read');
+    const row = await this.deps.store.db
+      .selectFrom('ping_schedules')
+      .selectAll()
+      .where('peer_id', '=', peerId)
+      .executeTakeFirst();
+    return row
+      ? { everyHours: Number(row.every_hours), nextAt: iso(Number(row.next_at)) }
+      : { everyHours: 0, nextAt: null };
+  }
+
   /** Pings a peer's published contacts every `everyHours` (0 stops). */
   async setSchedule(
     actor: Actor,
