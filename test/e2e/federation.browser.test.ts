@@ -1,15 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
+import { openFromNav, screenshotOnFailure as screenshots } from './pair.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../harness/node.js';
 
 // Two real nodes, peered both ways through the HTTP API; Chromium drives the web app of
 // each. A note written on us-doj must appear on cn-mps's Notes page without a reload.
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const TIMEOUT = 90_000;
 
 let us: TestNode;
@@ -86,27 +83,8 @@ async function loggedIn(node: TestNode): Promise<{ context: BrowserContext; page
   return { context, page };
 }
 
-/** Follows a link of the main navigation (no page load) and waits for the page's heading. */
-async function openFromNav(page: Page, link: string, heading: string): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: link, exact: true })
-    .click();
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
-
-async function screenshotOnFailure(pages: Record<string, Page>, body: () => Promise<void>) {
-  try {
-    await body();
-  } catch (error) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    for (const [name, page] of Object.entries(pages)) {
-      const file = path.join(ARTIFACTS, `federation-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    }
-    throw error;
-  }
-}
+const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
+  screenshots('federation', pages, body);
 
 describe('federation in Chromium', () => {
   it(

@@ -1,87 +1,31 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { until, type NodeProcess } from '../harness/cluster.js';
 import {
-  ADMIN_PASSWORD,
-  clusterRoot,
-  createNodeProcess,
-  peer,
-  removeClusterRoots,
-  until,
-  type NodeProcess,
-} from '../harness/cluster.js';
-import { launchChromium } from './chromium.js';
+  loggedIn as loggedInWith,
+  openFromNav,
+  screenshotOnFailure as screenshots,
+  usePeeredPair,
+} from './pair.js';
 
 // Two real node processes, peered: us-doj pings the point of contact cn-mps published, the
 // duty officer of cn-mps acknowledges it from the banner every page shows, and us-doj sees
 // the time it took, live, and in its report. Then the figures and the home page's deadlines.
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const TIMEOUT = 240_000;
 const LIVE = 45_000;
 
+const pair = usePeeredPair();
 let us: NodeProcess;
 let cn: NodeProcess;
-let browser: Browser;
+beforeAll(() => {
+  ({ us, cn } = pair);
+});
 
-beforeAll(async () => {
-  const root = clusterRoot();
-  us = await createNodeProcess(root, 'us-doj', { timeZone: 'America/New_York' });
-  cn = await createNodeProcess(root, 'cn-mps', { country: 'CN', timeZone: 'Asia/Shanghai' });
-  await Promise.all([us.start(), cn.start()]);
-  await peer(us, cn);
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([us?.kill(), cn?.kill()]);
-  removeClusterRoots();
-}, 60_000);
-
-/** A fresh context (own cookies), in English, in the zone of the node's officers. */
-async function loggedIn(
-  node: NodeProcess,
-  timezoneId: string,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    locale: 'en-US',
-    timezoneId,
-    viewport: { width: 1280, height: 1000 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(node.url);
-  await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
-  return { context, page };
-}
-
-async function openFromNav(page: Page, link: string, heading: string): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: link, exact: true })
-    .click();
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
-
-async function screenshotOnFailure(pages: Record<string, Page>, body: () => Promise<void>) {
-  try {
-    await body();
-  } catch (error) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    for (const [name, page] of Object.entries(pages)) {
-      const file = path.join(ARTIFACTS, `pings-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    }
-    throw error;
-  }
-}
+const loggedIn = (node: NodeProcess, timezoneId: string) =>
+  loggedInWith(pair.browser, node, timezoneId);
+const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
+  screenshots('pings', pages, body);
 
 const DUTY_DESK = {
   name: 'MPS cybercrime duty desk',
