@@ -17,6 +17,9 @@ import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
 import { findPeer, ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
 
+/** How often peers' descriptors are fetched again (kinds accepted after an upgrade). */
+const DESCRIPTOR_REFRESH_MS = 5 * 60_000;
+
 /** What the federation parts share (peers, outbox, inbox, checkpoints). */
 export interface FederationContext {
   nodeId: string;
@@ -97,6 +100,7 @@ export class Federation {
   private readonly owner = randomBytes(6).toString('hex');
   private running = false;
   private refresh: NodeJS.Timeout | undefined;
+  private readonly descriptorTimers: NodeJS.Timeout[] = [];
   private readonly ledgerTimers = new Map<string, NodeJS.Timeout>();
   private descriptor: Promise<SignedDescriptor> | undefined;
 
@@ -202,11 +206,20 @@ export class Federation {
     await this.syncDispatchers();
     // Peers added or resumed by another process (CLI, a second API process) are picked up.
     this.refresh = setInterval(() => void this.syncDispatchers(), 2_000);
+    // Peers' descriptors are fetched again soon after start and then every few minutes, so
+    // a peer that was upgraded (new message kinds) is known as such without re-peering.
+    const refreshDescriptors = () =>
+      void this.peers
+        .refreshDescriptors()
+        .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'descriptor refresh failed'));
+    this.descriptorTimers.push(setTimeout(refreshDescriptors, 3_000));
+    this.descriptorTimers.push(setInterval(refreshDescriptors, DESCRIPTOR_REFRESH_MS));
   }
 
   async stop(): Promise<void> {
     this.running = false;
     if (this.refresh) clearInterval(this.refresh);
+    for (const timer of this.descriptorTimers.splice(0)) clearInterval(timer);
     for (const timer of this.ledgerTimers.values()) clearTimeout(timer);
     const all = [...this.dispatchers.values()];
     this.dispatchers.clear();

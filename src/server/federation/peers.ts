@@ -254,6 +254,66 @@ export class PeersService {
     return this.get(actor, descriptor.nodeId);
   }
 
+  /**
+   * Fetches each active peer's descriptor again. If it still carries the pinned keys (the
+   * same fingerprint), what may change without new keys is taken over: the message kinds
+   * it accepts (after an upgrade), its name, country and time zone. Different keys are
+   * never taken: they need a new peering, compared by people. Returns the peers updated.
+   */
+  async refreshDescriptors(): Promise<string[]> {
+    const updated: string[] = [];
+    for (const peer of await listPeerRows(this.ctx.store.db)) {
+      if (peer.status !== 'active') continue;
+      let descriptor;
+      try {
+        descriptor = await fetchVerifiedDescriptor(peer.url, peer.fingerprint);
+      } catch (error) {
+        this.ctx.log.debug({ err: error, peer: peer.node_id }, 'peer descriptor not refreshed');
+        continue;
+      }
+      if (descriptor.nodeId !== peer.node_id) continue;
+      const changes = {
+        name: descriptor.name,
+        country: descriptor.country,
+        time_zone: descriptor.timeZone,
+        message_kinds: JSON.stringify(descriptor.messageKinds),
+      };
+      if (
+        changes.name === peer.name &&
+        changes.country === peer.country &&
+        changes.time_zone === peer.time_zone &&
+        changes.message_kinds === peer.message_kinds
+      ) {
+        continue;
+      }
+      const now = this.ctx.clock.now();
+      await this.ctx.store.transaction(async (trx, hooks) => {
+        await trx
+          .updateTable('peers')
+          .set({ ...changes, updated_at: now })
+          .where('node_id', '=', peer.node_id)
+          .execute();
+        await appendAudit(trx, {
+          actor: { kind: 'system', reason: 'peer descriptor refresh' },
+          at: now,
+          action: 'peer.refresh',
+          entityType: 'peer',
+          entityId: peer.node_id,
+          before: {
+            name: peer.name,
+            country: peer.country,
+            time_zone: peer.time_zone,
+            message_kinds: peer.message_kinds,
+          },
+          after: changes,
+        });
+        hooks.afterCommit(() => this.ctx.onPeersChanged(peer.node_id));
+      });
+      updated.push(peer.node_id);
+    }
+    return updated;
+  }
+
   async setStatus(actor: Actor, nodeId: string, status: PeerStatus): Promise<PeerView | undefined> {
     authorize(actor, 'peers.manage');
     const now = this.ctx.clock.now();

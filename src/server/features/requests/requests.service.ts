@@ -741,7 +741,12 @@ export class RequestsService {
     // The responder's node keeps the preservation clock.
     const preservationMoved =
       startsPreservation(row.type, event.action) || event.action === 'extend_preservation';
-    if (row.direction === 'in' && preservationMoved && preservedUntil !== null && event.applied) {
+    if (
+      row.direction === 'in' &&
+      preservationMoved &&
+      preservedUntil !== null &&
+      !folded.superseded.includes(event.id)
+    ) {
       await scheduleTimer(trx, this.deps.clock, {
         kind: PRESERVATION_TIMER,
         dueAt: preservedUntil,
