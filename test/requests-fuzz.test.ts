@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ARRANGEMENT } from '../src/core/arrangements.js';
+import { REQUEST_ACTIONS, REQUEST_FIELDS, REQUEST_TYPES } from '../src/core/requests.js';
+import { generateNodeKeys } from '../src/server/identity/keys.js';
+import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
+
+/**
+ * Whatever a user sends to the contacts, arrangements, requests and pings routes, the answer
+ * is never a 500 (property-based). The node has a peer (its row, with real keys; the peer is
+ * not running, so messages wait in the outbox) and a draft, so the inputs reach the services.
+ */
+let h: NodeHandle;
+let admin: Session;
+let draftId = '';
+let sentId = '';
+
+beforeAll(async () => {
+  h = await makeNode({ nodeId: 'us-doj' });
+  admin = await login(h.app, 'admin', h.admin.password);
+  const keys = await generateNodeKeys();
+  const now = Date.now();
+  const db = h.node.store.db;
+  await db
+    .insertInto('peers')
+    .values({
+      node_id: 'cn-mps',
+      url: 'http://127.0.0.1:9',
+      name: 'China — Ministry of Public Security',
+      country: 'CN',
+      time_zone: 'Asia/Shanghai',
+      signing_jwk: JSON.stringify(keys.signing.publicJwk),
+      encryption_jwk: JSON.stringify(keys.encryption.publicJwk),
+      fingerprint: keys.fingerprint,
+      message_kinds: JSON.stringify(h.node.federation.kinds.names()),
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('stream_out')
+    .values({ peer_id: 'cn-mps', last_seq: 0, acked_seq: 0, failures: 0, peer_up: 0 })
+    .execute();
+  await db.insertInto('stream_in').values({ peer_id: 'cn-mps', applied_seq: 0 }).execute();
+  const draft = await call(h.app, admin, 'POST', '/api/requests', {
+    peer: 'cn-mps',
+    type: 'takedown',
+    title: 'Draft',
+  });
+  draftId = draft.json().id as string;
+  const sent = await call(h.app, admin, 'POST', '/api/requests', {
+    peer: 'cn-mps',
+    type: 'takedown',
+    title: 'Sent',
+    fields: {
+      requesting_authority: 'a',
+      reference_number: 'b',
+      takedown_target: 'c',
+      brief_facts: 'd',
+    },
+  });
+  sentId = sent.json().id as string;
+  expect((await call(h.app, admin, 'POST', `/api/requests/${sentId}/send`)).statusCode).toBe(200);
+}, 60_000);
+
+afterAll(async () => {
+  await h.destroy();
+});
+
+describe('the request routes', () => {
+  it('never answer 500, whatever the input (property-based)', async () => {
+    const text = fc.oneof(
+      { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 300 }) },
+      fc.constant(''),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const bytes = fc.uint8Array({ maxLength: 64 });
+    const attachment = fc.oneof(
+      bytes.map((b) => ({
+        name: 'f.bin',
+        content: Buffer.from(b).toString('base64'),
+        sha256: createHash('sha256').update(b).digest('hex'),
+      })),
+      fc.record(
+        { name: text, content: fc.string(), sha256: fc.string(), mediaType: text },
+        { requiredKeys: [] },
+      ),
+    );
+    const fields = fc.dictionary(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...REQUEST_FIELDS) },
+        fc.string({ maxLength: 20 }),
+      ),
+      fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 100 }) }, fc.boolean(), fc.integer()),
+      { maxKeys: 6 },
+    );
+    const terms = fc.oneof(
+      fc.jsonValue(),
+      fc.constant(DEFAULT_ARRANGEMENT),
+      fc
+        .record({ percent: fc.integer(), amount: fc.integer(), unit: fc.string() })
+        .map(({ percent, amount, unit }) => ({
+          ...DEFAULT_ARRANGEMENT,
+          dueSoonPercent: percent,
+          requestTypes: {
+            takedown: {
+              allowed: true,
+              requiredFields: ['brief_facts'],
+              deadlines: { routine: { acknowledge: { amount, unit }, respond: { amount, unit } } },
+              whenOverdue: 'notify',
+            },
+          },
+        })),
+    );
+    const pick = <T extends Record<string, fc.Arbitrary<unknown>>>(shape: T) =>
+      fc.record(shape, { requiredKeys: [] });
+    const peer = fc.oneof(
+      { weight: 6, arbitrary: fc.constant('cn-mps') },
+      fc.constantFrom('us-doj', 'zz-none'),
+      fc.string(),
+    );
+    const type = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...REQUEST_TYPES) }, fc.string());
+    const urgency = fc.oneof(fc.constantFrom('routine', 'urgent', 'emergency'), fc.string());
+    const contact = pick({
+      name: text,
+      kind: fc.constantFrom('person', 'desk', 'x'),
+      roles: fc.array(fc.constantFrom('duty_24_7', 'technical', 'x'), { maxLength: 3 }),
+      channels: fc.array(
+        fc.record({ type: fc.constantFrom('email', 'phone', 'fax'), value: text }),
+        { maxLength: 2 },
+      ),
+      languages: fc.array(fc.constantFrom('en', 'zh', ''), { maxLength: 2 }),
+      workingHours: fc.record({
+        days: fc.array(fc.constantFrom('mon', 'sun', 'xyz'), { maxLength: 3 }),
+        start: fc.constantFrom('09:00', '25:00', ''),
+        end: fc.constantFrom('17:00', 'x'),
+        always: fc.boolean(),
+      }),
+      timeZone: fc.constantFrom('Asia/Shanghai', 'Mars/Base', ''),
+      published: fc.oneof(fc.boolean(), fc.string()),
+    });
+    const bodies: Record<string, fc.Arbitrary<unknown>> = {
+      '/api/requests': pick({ peer, type, urgency, title: text, fields }),
+      '/api/requests/:draft': pick({ urgency, title: text, fields }),
+      '/api/requests/:draft/send': fc.constant({}),
+      '/api/requests/:sent/moves': pick({
+        action: fc.oneof(
+          { weight: 8, arbitrary: fc.constantFrom(...REQUEST_ACTIONS) },
+          fc.string(),
+        ),
+        text,
+        fields,
+        attachment,
+      }),
+      '/api/contacts': contact,
+      '/api/contacts/:id': contact,
+      '/api/arrangements/cn-mps': pick({ terms }),
+      '/api/pings': pick({ peer, contacts: fc.array(fc.oneof(fc.uuid(), fc.string())) }),
+      '/api/pings/schedule/:id': pick({ everyHours: fc.oneof(fc.integer(), fc.string()) }),
+    };
+    const route = fc.constantFrom<['GET' | 'POST' | 'PATCH' | 'PUT', string]>(
+      ['POST', '/api/requests'],
+      ['PATCH', '/api/requests/:draft'],
+      ['POST', '/api/requests/:draft/send'],
+      ['POST', '/api/requests/:sent/moves'],
+      ['POST', '/api/requests/:id/moves'],
+      ['GET', '/api/requests?open=:id&limit=:id'],
+      ['GET', '/api/requests/figures?from=:id&to=2026-12-01T00:00:00Z'],
+      ['POST', '/api/contacts'],
+      ['PUT', '/api/contacts/:id'],
+      ['POST', '/api/arrangements/cn-mps'],
+      ['POST', '/api/arrangements/cn-mps/:id/accept'],
+      ['POST', '/api/pings'],
+      ['PUT', '/api/pings/schedule/:id'],
+      ['GET', '/api/pings/report?from=:id'],
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        route.chain((r) =>
+          fc.tuple(fc.constant(r), bodies[r[1]] ?? pick({ action: fc.string(), text })),
+        ),
+        fc.oneof(
+          fc.constantFrom('cn-mps', 'true', '2026-11-01T00:00:00Z'),
+          fc.string({ maxLength: 30 }),
+        ),
+        async ([[method, path], b], id) => {
+          const url = path
+            .replace(':draft', draftId)
+            .replace(':sent', sentId)
+            .replaceAll(':id', encodeURIComponent(id));
+          const r = await h.app.inject({
+            method,
+            url,
+            headers: {
+              cookie: admin.cookie,
+              'x-csrf-token': admin.csrf,
+              'content-type': 'application/json',
+            },
+            ...(method === 'GET' ? {} : { payload: JSON.stringify(b) }),
+          });
+          expect(r.statusCode, `${method} ${url} ${JSON.stringify(b)} → ${r.body}`).toBeLessThan(
+            500,
+          );
+        },
+      ),
+      { numRuns: 800 },
+    );
+  }, 240_000);
+});
