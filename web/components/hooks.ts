@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** Sets the document title to "<page> · Liaison", in the current language. */
@@ -24,4 +24,36 @@ export function useNow(): Date {
     return () => clearTimeout(timer);
   }, []);
   return now;
+}
+
+export interface Loaded<T> {
+  /** null until the first answer (and again while a new query loads). */
+  data: T | null;
+  setData: Dispatch<SetStateAction<T | null>>;
+  error: unknown;
+  setError: Dispatch<SetStateAction<unknown>>;
+  /** Loads again (after a live event, an action). */
+  reload: () => Promise<void>;
+}
+
+/**
+ * Loads what `fetcher` returns, keeping the last error; loads again whenever `fetcher`
+ * changes (wrap it in useCallback with the query's dependencies).
+ */
+export function useLoader<T>(fetcher: () => Promise<T>): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const reload = useCallback(async () => {
+    try {
+      setData(await fetcher());
+      setError(null);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [fetcher]);
+  useEffect(() => {
+    setData(null);
+    void reload();
+  }, [reload]);
+  return { data, setData, error, setError, reload };
 }

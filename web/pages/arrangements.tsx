@@ -13,7 +13,7 @@ import {
 } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime, formatList } from '../components/format';
-import { usePageTitle } from '../components/hooks';
+import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
 import { REQUEST_FIELDS, REQUEST_TYPES, URGENCIES, type Urgency } from '../../src/core/requests';
@@ -584,19 +584,11 @@ export function ArrangementPage() {
 export function ArrangementsPage() {
   const { t } = useTranslation();
   usePageTitle(t('arrangements.title'));
-  const [peers, setPeers] = useState<PeerView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    try {
-      setPeers(await api.listPeers());
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: peers,
+    error,
+    reload: load,
+  } = useLoader<PeerView[]>(useCallback(() => api.listPeers(), []));
   useLiveEvent(['federation.peers', 'resync'], () => void load());
   return (
     <section className="page">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime, formatList, timeZones } from '../components/format';
-import { usePageTitle } from '../components/hooks';
+import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
 
@@ -444,21 +444,13 @@ export function ContactsPage() {
   const ownNode = node.node?.nodeId;
   const canManage = rolesAllow(user.roles, 'contacts.manage');
   usePageTitle(t('contacts.title'));
-  const [contacts, setContacts] = useState<ContactView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const {
+    data: contacts,
+    error,
+    reload: load,
+  } = useLoader<ContactView[]>(useCallback(() => api.listContacts(), []));
   const [adding, setAdding] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      setContacts(await api.listContacts());
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
   useLiveEvent(['contact.changed', 'resync'], () => void load());
 
   const own = (contacts ?? []).filter((c) => c.node === ownNode);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import * as api from '../api/endpoints';
@@ -7,7 +7,7 @@ import { ErrorAlert } from '../components/errors';
 import { NodePending } from '../components/node-pending';
 import { FEATURES } from '../components/features';
 import { countryName, zoneOffset } from '../components/format';
-import { useNow, usePageTitle } from '../components/hooks';
+import { useLoader, useNow, usePageTitle } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { usePendingIncomingPings } from '../components/pings';
 import { BothZones, Countdown, isRequestEvent, peerTimeZone } from '../components/requests';
@@ -73,19 +73,12 @@ function liveState(deadline: Deadline, now: Date): 'pending' | 'due_soon' | 'ove
 /** Open requests due soon or overdue, most urgent first, kept live. */
 function DeadlinesPanel({ now }: { now: Date }) {
   const { t } = useTranslation();
-  const [requests, setRequests] = useState<RequestView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    try {
-      setRequests(await api.listRequests({ open: true }));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: requests,
+    setData: setRequests,
+    error,
+    reload: load,
+  } = useLoader<RequestView[]>(useCallback(() => api.listRequests({ open: true }), []));
   useLiveEvent(['resync', 'request.deadline'], () => void load());
   useLiveEvent('request.changed', (data) => {
     if (!isRequestEvent(data)) return;

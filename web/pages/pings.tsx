@@ -4,7 +4,7 @@ import * as api from '../api/endpoints';
 import { MAX_PING_EVERY_HOURS, rolesAllow, type PingReport, type PingView } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime, formatMaybeDuration, formatShare } from '../components/format';
-import { usePageTitle } from '../components/hooks';
+import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { PeriodFields, lastDays, periodQuery, usePeers } from '../components/period';
 import { isPingEvent, upsertPing } from '../components/pings';
@@ -175,20 +175,17 @@ function SentPings({ peer }: { peer: string }) {
   const { t, i18n } = useTranslation();
   const id = useId();
   const zone = useUserTimeZone();
-  const [pings, setPings] = useState<PingView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    try {
-      setPings(await api.listPings({ direction: 'out', peer: peer || undefined, limit: 100 }));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [peer]);
-  useEffect(() => {
-    setPings(null);
-    void load();
-  }, [load]);
+  const {
+    data: pings,
+    setData: setPings,
+    error,
+    reload: load,
+  } = useLoader<PingView[]>(
+    useCallback(
+      () => api.listPings({ direction: 'out', peer: peer || undefined, limit: 100 }),
+      [peer],
+    ),
+  );
   useLiveEvent('resync', () => void load());
   useLiveEvent('ping.changed', (data) => {
     if (!isPingEvent(data) || data.ping.direction !== 'out') return;

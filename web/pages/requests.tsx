@@ -4,7 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import * as api from '../api/endpoints';
 import { rolesAllow, type ArrangementState, type PeerView, type RequestView } from '../api/types';
 import { ErrorAlert } from '../components/errors';
-import { usePageTitle } from '../components/hooks';
+import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { Countdown, FieldsForm, cleanFields, isRequestEvent } from '../components/requests';
 import { useUser } from '../components/session';
@@ -31,22 +31,12 @@ export function RequestsPage() {
   usePageTitle(t('requests.title'));
   const [params, setParams] = useSearchParams();
   const direction: Direction = params.get('direction') === 'out' ? 'out' : 'in';
-  const [requests, setRequests] = useState<RequestView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setRequests(await api.listRequests({ direction }));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [direction]);
-
-  useEffect(() => {
-    setRequests(null);
-    void load();
-  }, [load]);
+  const {
+    data: requests,
+    setData: setRequests,
+    error,
+    reload: load,
+  } = useLoader<RequestView[]>(useCallback(() => api.listRequests({ direction }), [direction]));
   useLiveEvent('resync', () => void load());
   useLiveEvent('request.changed', (data) => {
     if (!isRequestEvent(data) || data.request.direction !== direction) return;
