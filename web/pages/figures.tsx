@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import type { FigureRow, RequestFigures } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { formatMaybeDuration, formatShare } from '../components/format';
-import { usePageTitle } from '../components/hooks';
+import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { PeriodFields, lastDays, periodQuery, usePeers } from '../components/period';
 import { REQUEST_TYPES } from '../../src/core/requests';
@@ -38,23 +38,15 @@ export function FiguresPage() {
   const { peers, error: peersError } = usePeers();
   const [peer, setPeer] = useState('');
   const [period, setPeriod] = useState(() => lastDays(30));
-  const [figures, setFigures] = useState<RequestFigures | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const query = useMemo(
     () => periodQuery(peer, period.from, period.to),
     [peer, period.from, period.to],
   );
-  const load = useCallback(async () => {
-    try {
-      setFigures(await api.getFigures(query));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [query]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: figures,
+    error,
+    reload: load,
+  } = useLoader<RequestFigures>(useCallback(() => api.getFigures(query), [query]));
   useLiveEvent(['resync', 'request.changed'], () => void load());
 
   return (

@@ -262,23 +262,15 @@ function Report({ peer }: { peer: string }) {
   const { t, i18n } = useTranslation();
   const id = useId();
   const [period, setPeriod] = useState(() => lastDays(30));
-  const [report, setReport] = useState<PingReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const query = useMemo(
     () => periodQuery(peer, period.from, period.to),
     [peer, period.from, period.to],
   );
-  const load = useCallback(async () => {
-    try {
-      setReport(await api.getPingReport(query));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [query]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: report,
+    error,
+    reload: load,
+  } = useLoader<PingReport>(useCallback(() => api.getPingReport(query), [query]));
   useLiveEvent('resync', () => void load());
   useLiveEvent('ping.changed', (data) => {
     if (isPingEvent(data) && data.ping.direction === 'out') void load();

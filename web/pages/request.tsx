@@ -12,7 +12,7 @@ import {
   type RequestView,
 } from '../api/types';
 import { ErrorAlert } from '../components/errors';
-import { usePageTitle } from '../components/hooks';
+import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import {
   BothZones,
@@ -358,21 +358,13 @@ function TimelineItem({ request, event }: { request: RequestDetail; event: Reque
 export function RequestPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const [request, setRequest] = useState<RequestDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const {
+    data: request,
+    setData: setRequest,
+    error,
+    reload: load,
+  } = useLoader<RequestDetail>(useCallback(() => api.getRequest(id), [id]));
   usePageTitle(request ? `${request.reference} ${request.title}` : t('requests.title'));
-
-  const load = useCallback(async () => {
-    try {
-      setRequest(await api.getRequest(id));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [id]);
-  useEffect(() => {
-    void load();
-  }, [load]);
   useLiveEvent('resync', () => void load());
   useLiveEvent('request.changed', (data) => {
     if (isRequestEvent(data) && data.request.id === id) void load();
@@ -387,7 +379,7 @@ export function RequestPage() {
       setRequest((current) => (current ? { ...current, ...view } : current));
       void load();
     },
-    [load],
+    [load, setRequest],
   );
 
   if (!request) {
