@@ -302,7 +302,7 @@ describe('refusals', () => {
   });
 
   it('an attachment over the limit, or whose bytes do not match its hash', async () => {
-    const big = Buffer.alloc(2 * 1024 * 1024 + 1, 7);
+    const big = Buffer.alloc(1.5 * 1024 * 1024 + 1, 7);
     const tooBig = await move(a, id, {
       action: 'message',
       text: 'big',
@@ -323,6 +323,25 @@ describe('refusals', () => {
     expect(damaged.body.error.code).toBe('attachment_hash_mismatch');
     const detail = (await a.api('GET', `/api/requests/${id}`)).body;
     expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['send']);
+  });
+
+  it('takes an attachment at the limit, which reaches the peer intact', async () => {
+    const largest = Buffer.alloc(1.5 * 1024 * 1024, 3);
+    const sha256 = createHash('sha256').update(largest).digest('hex');
+    const sent = await move(a, id, {
+      action: 'message',
+      text: 'largest',
+      attachment: { name: 'largest.bin', content: largest.toString('base64'), sha256 },
+    });
+    expect(sent.status).toBe(200);
+    await until(
+      async () =>
+        ((await b.api('GET', `/api/requests/${id}`)).body.timeline as any[]).some(
+          (e) => e.attachment?.sha256 === sha256,
+        ),
+      20_000,
+      'the largest attachment on cn-mps',
+    );
   });
 
   it('a request type the arrangement does not allow, and a missing text', async () => {

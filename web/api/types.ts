@@ -131,7 +131,7 @@ export const CONTACT_ROLES = every<ContactRole>()([
 export const CHANNEL_TYPES = every<ChannelType>()(['email', 'phone', 'liaison_account']);
 export const WEEKDAYS = every<Weekday>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** The largest attachment the node takes (MAX_ATTACHMENT_BYTES of src/core/schemas/requests). */
-export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = 1.5 * 1024 * 1024;
 
 // Ping tests and figures (src/core/schemas/pings.ts, src/core/schemas/requests.ts).
 export type { PingReport, PingView } from '../../src/core/schemas/pings';

@@ -35,14 +35,18 @@ export const UpdateDraftBody = z
   .strict();
 export type UpdateDraftBody = z.infer<typeof UpdateDraftBody>;
 
-/** The largest attachment, before base64. Envelopes are capped at 4 MiB. */
-export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest attachment, before encoding. It travels base64 inside a message that is
+ * signed and encrypted (two more base64url layers, × 2.37 in all), and an envelope is at
+ * most 4 MiB: 1.5 MiB leaves room for the rest of the message.
+ */
+export const MAX_ATTACHMENT_BYTES = 1.5 * 1024 * 1024;
 
 export const AttachmentUpload = z
   .object({
     name: z.string().trim().min(1).max(200),
     mediaType: z.string().min(3).max(100).default('application/octet-stream'),
-    /** The file's bytes, base64 (at most 2 MiB once decoded). */
+    /** The file's bytes, base64 (at most 1.5 MiB once decoded). */
     content: z.string(),
     /** SHA-256 of the bytes, hex, as the uploader computed it: checked on arrival. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'),

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { BatchResult, MAX_BATCH_MESSAGES } from '../../core/schemas/federation.js';
+import {
+  BatchResult,
+  MAX_BATCH_MESSAGES,
+  MAX_ENVELOPE_BYTES,
+} from '../../core/schemas/federation.js';
 import { iso } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Db, TxHooks } from '../store/database.js';
@@ -86,6 +90,15 @@ export async function enqueue(
     { key: await ctx.signingKey, kid: ctx.keys.signing.kid },
     await ctx.peerKeys.encryption(peer),
   );
+  // A recipient refuses a larger envelope: it would stop the stream for good. Refuse the
+  // change instead, while the caller can still say so.
+  if (envelope.length > MAX_ENVELOPE_BYTES) {
+    throw new AppError(
+      'message_too_large',
+      413,
+      `This change makes a ${kind} message of ${envelope.length} bytes once sealed; the limit is ${MAX_ENVELOPE_BYTES}.`,
+    );
+  }
   await trx
     .insertInto('outbox')
     .values({

@@ -18,7 +18,7 @@ import { toCsv } from '../../http/csv.js';
 import type { RequestsService } from './requests.service.js';
 
 const errors = ERROR_RESPONSES;
-/** A move may carry an attachment of 2 MiB, base64 in JSON. */
+/** A move may carry an attachment of 1.5 MiB, base64 in JSON. */
 const MOVE_BODY_LIMIT = Math.ceil((MAX_ATTACHMENT_BYTES * 4) / 3) + 256 * 1024;
 
 export function registerRequestRoutes(parent: FastifyInstance, requests: RequestsService): void {

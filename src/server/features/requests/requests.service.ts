@@ -896,7 +896,7 @@ function checkAttachment(
     throw new AppError(
       'attachment_too_large',
       413,
-      `The attachment is ${bytes.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES} bytes (2 MiB).`,
+      `The attachment is ${bytes.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES} bytes (1.5 MiB).`,
     );
   }
   const actual = sha256Hex(bytes);

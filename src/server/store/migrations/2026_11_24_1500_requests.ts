@@ -109,7 +109,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('media_type', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
-    /** base64: portable across both dialects; attachments are small (2 MiB at most). */
+    /** base64: portable across both dialects; attachments are small (1.5 MiB at most). */
     .addColumn('content', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
