@@ -6,6 +6,7 @@ import {
   STATEMENT_FIELDS,
   type RequestField,
   type RequestFields,
+  type Urgency,
 } from '../../src/core/requests';
 import { formatDateTime, formatDuration, zoneOffset } from './format';
 import { useNow } from './hooks';
@@ -232,5 +233,32 @@ export function FieldsForm({
         {optional.map(input)}
       </details>
     </fieldset>
+  );
+}
+
+/** The urgency of a request, among those the arrangement gives deadlines for. */
+export function UrgencyField({
+  id,
+  value,
+  urgencies,
+  onChange,
+}: {
+  id: string;
+  value: Urgency;
+  urgencies: readonly Urgency[];
+  onChange: (urgency: Urgency) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('requests.form.urgency')}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Urgency)}>
+        {urgencies.map((u) => (
+          <option key={u} value={u}>
+            {t(`requests.urgencies.${u}`)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

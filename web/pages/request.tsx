@@ -23,6 +23,7 @@ import {
   fileToAttachment,
   isRequestEvent,
   peerTimeZone,
+  UrgencyField,
 } from '../components/requests';
 import { useUser } from '../components/session';
 import {
@@ -151,20 +152,12 @@ function DraftEditor({
               onChange={(e) => setTitle(e.target.value)}
             />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-urgency`}>{t('requests.form.urgency')}</label>
-            <select
-              id={`${id}-urgency`}
-              value={urgency}
-              onChange={(e) => setUrgency(e.target.value as Urgency)}
-            >
-              {urgencies.map((u) => (
-                <option key={u} value={u}>
-                  {t(`requests.urgencies.${u}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <UrgencyField
+            id={`${id}-urgency`}
+            value={urgency}
+            urgencies={urgencies}
+            onChange={setUrgency}
+          />
         </div>
         <FieldsForm
           required={required}

@@ -6,7 +6,13 @@ import { rolesAllow, type ArrangementState, type PeerView, type RequestView } fr
 import { ErrorAlert } from '../components/errors';
 import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
-import { Countdown, FieldsForm, cleanFields, isRequestEvent } from '../components/requests';
+import {
+  Countdown,
+  FieldsForm,
+  UrgencyField,
+  cleanFields,
+  isRequestEvent,
+} from '../components/requests';
 import { useUser } from '../components/session';
 import {
   REQUEST_TYPES,
@@ -252,20 +258,12 @@ export function NewRequestPage() {
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-urgency`}>{t('requests.form.urgency')}</label>
-            <select
-              id={`${id}-urgency`}
-              value={urgencies.includes(urgency) ? urgency : (urgencies[0] ?? urgency)}
-              onChange={(e) => setUrgency(e.target.value as Urgency)}
-            >
-              {urgencies.map((u) => (
-                <option key={u} value={u}>
-                  {t(`requests.urgencies.${u}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <UrgencyField
+            id={`${id}-urgency`}
+            value={urgencies.includes(urgency) ? urgency : (urgencies[0] ?? urgency)}
+            urgencies={urgencies}
+            onChange={setUrgency}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-title`}>{t('requests.form.title')}</label>
