@@ -1,3 +1,4 @@
+import { DEFAULT_ACKNOWLEDGE_MINUTES } from './hotline.js';
 import type { DeadlineClock } from './deadlines.js';
 import type { ArrangementTerms } from './schemas/arrangements.js';
 
@@ -29,6 +30,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
   title: 'Default arrangement (Council of Europe T-CY templates)',
   languages: ['en', 'zh'],
   dueSoonPercent: 75,
+  hotline: { acknowledgeMinutes: DEFAULT_ACKNOWLEDGE_MINUTES },
   requestTypes: {
     preservation: {
       allowed: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HotlineTerms } from './hotline.js';
 import { REQUEST_FIELDS, REQUEST_TYPES, URGENCIES } from '../requests.js';
 
 export const DeadlineClock = z
@@ -32,6 +33,8 @@ export const ArrangementTerms = z
     /** A deadline is "due soon" once this share of its time has passed. */
     dueSoonPercent: z.number().int().min(1).max(99),
     requestTypes: z.partialRecord(z.enum(REQUEST_TYPES), TypeTerms),
+    /** Minutes to acknowledge a hotline call; the built-in defaults when left out. */
+    hotline: HotlineTerms.optional(),
   })
   .strict();
 export type ArrangementTerms = z.infer<typeof ArrangementTerms>;

@@ -26,6 +26,7 @@ import type { ContactsTables } from '../features/contacts/contacts.table.js';
 import type { ArrangementsTables } from '../features/arrangements/arrangements.table.js';
 import type { RequestsTables } from '../features/requests/requests.table.js';
 import type { PingsTables } from '../features/pings/pings.table.js';
+import type { HotlineTables } from '../features/hotline/hotline.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every table of the node. A feature adds its tables' interface here. */
@@ -39,7 +40,8 @@ export interface Database
     ContactsTables,
     ArrangementsTables,
     RequestsTables,
-    PingsTables {}
+    PingsTables,
+    HotlineTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;

@@ -3,6 +3,7 @@ import * as foundation from './2026_11_24_0900_foundation.js';
 import * as federation from './2026_11_24_1200_federation.js';
 import * as requests from './2026_11_24_1500_requests.js';
 import * as outboxSize from './2026_11_24_1700_outbox_size.js';
+import * as hotline from './2026_11_24_1900_hotline.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder a migration that has
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_1200_federation': federation,
   '2026_11_24_1500_requests': requests,
   '2026_11_24_1700_outbox_size': outboxSize,
+  '2026_11_24_1900_hotline': hotline,
 };
