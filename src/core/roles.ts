@@ -24,6 +24,15 @@ export const PERMISSIONS = {
   'requests.draft': ['admin', 'officer', 'analyst'],
   /** Answer the peers' requests (the duty officer's part). */
   'requests.handle': ['admin', 'officer'],
+  'hotline.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  /** Place a call to a peer, raise a request as a call. */
+  'hotline.call': ['admin', 'officer', 'analyst'],
+  /** Acknowledge and resolve calls (the duty officer, the supervisor). */
+  'hotline.answer': ['admin', 'officer'],
+  /** The ladder and the duty roster, and the coverage with names. */
+  'hotline.manage': ['admin', 'officer'],
+  /** Webhooks hold shared secrets. */
+  'hotline.webhooks': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -71,7 +71,7 @@ export function shiftIntervals(shift: ShiftPattern, from: number, to: number): I
     if (shift.rotation && shift.rotation.everyWeeks > 1) {
       const week = Math.floor((mondayOf(dayNo) - anchor) / 7);
       const every = shift.rotation.everyWeeks;
-      if ((((week % every) + every) % every) !== shift.rotation.week) continue;
+      if (((week % every) + every) % every !== shift.rotation.week) continue;
     }
     const wall = (day: Date, time: { hour: number; minute: number }) =>
       instantOf(

@@ -10,6 +10,7 @@ import { registerContactsRoutes } from './features/contacts/contacts.routes.js';
 import { registerArrangementRoutes } from './features/arrangements/arrangements.routes.js';
 import { registerRequestRoutes } from './features/requests/requests.routes.js';
 import { registerPingRoutes } from './features/pings/pings.routes.js';
+import { registerHotlineRoutes } from './features/hotline/hotline.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -73,6 +74,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerArrangementRoutes(app, node.arrangements);
   registerRequestRoutes(app, node.requests);
   registerPingRoutes(app, node.pings);
+  registerHotlineRoutes(app, node.hotline, node.roster);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

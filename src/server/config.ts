@@ -86,6 +86,26 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ checkpointMinutes: 5 }),
+    hotline: z
+      .object({
+        /** A call the peer has not confirmed after this long is shown "not delivered". */
+        deliveryTimeoutSeconds: z.number().min(0.5).max(60).default(3),
+        /** The SMTP server hotline e-mails go through; none: e-mail channels are skipped. */
+        smtp: z
+          .object({
+            host: z.string().min(1),
+            port: z.number().int().min(1).max(65535).default(25),
+            /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+            secure: z.boolean().default(false),
+            from: z.email({ error: 'an e-mail address such as hotline@liaison.example.gov' }),
+            user: z.string().min(1).optional(),
+            password: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ deliveryTimeoutSeconds: 3 }),
     events: z
       .object({
         heartbeatSeconds: z.number().min(0.05).max(300).default(15),
@@ -118,6 +138,9 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_PUBLIC_URL: { key: ['http', 'publicUrl'], kind: 'string' },
   LIAISON_DATABASE_URL: { key: ['store', 'url'], kind: 'string' },
   LIAISON_LOG_LEVEL: { key: ['log', 'level'], kind: 'string' },
+  LIAISON_SMTP_HOST: { key: ['hotline', 'smtp', 'host'], kind: 'string' },
+  LIAISON_SMTP_PORT: { key: ['hotline', 'smtp', 'port'], kind: 'integer' },
+  LIAISON_SMTP_FROM: { key: ['hotline', 'smtp', 'from'], kind: 'string' },
   LIAISON_NODE_NAME: { key: ['node', 'name'], kind: 'string' },
 };
 

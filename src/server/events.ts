@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../core/roles.js';
 import type { UserView } from '../core/schemas/accounts.js';
+import type { CallView } from '../core/schemas/hotline.js';
 import type { LedgerView } from '../core/schemas/federation.js';
 import type { NoteView } from '../core/schemas/notes.js';
 import type { PingView } from '../core/schemas/pings.js';
@@ -22,6 +23,9 @@ export interface EventMap {
   'contact.changed': { node: string; id: string | null };
   'arrangement.changed': { peer: string };
   'request.changed': { request: RequestView };
+  'hotline.changed': { call: CallView };
+  'hotline.alert': { call: CallView; reason: HotlineAlertReason };
+  'hotline.roster': Record<string, never>;
   'request.deadline': {
     requestId: string;
     reference: string;
@@ -30,6 +34,8 @@ export interface EventMap {
   };
 }
 export type EventType = keyof EventMap;
+export type HotlineAlertReason =
+  'incoming' | 'rung' | 'reminder' | 'not_delivered' | 'delivered' | 'acknowledged';
 
 /** Who may receive an event. */
 export interface Audience {

@@ -26,6 +26,10 @@ import { registerRequestMessages } from './features/requests/requests.messages.j
 import { RequestsService } from './features/requests/requests.service.js';
 import { registerPingMessages } from './features/pings/pings.messages.js';
 import { PingsService } from './features/pings/pings.service.js';
+import { registerHotlineMessages } from './features/hotline/hotline.messages.js';
+import { Notifier } from './features/hotline/hotline.notify.js';
+import { RosterService } from './features/hotline/hotline.roster.js';
+import { HotlineService } from './features/hotline/hotline.service.js';
 import { VERSION } from './version.js';
 
 /**
@@ -47,6 +51,9 @@ export interface Node {
   readonly arrangements: ArrangementsService;
   readonly requests: RequestsService;
   readonly pings: PingsService;
+  readonly roster: RosterService;
+  readonly hotline: HotlineService;
+  readonly notifier: Notifier;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -129,6 +136,31 @@ export async function createNode(options: NodeOptions): Promise<Node> {
   registerRequestMessages(federation, requests);
   const pings = new PingsService({ ...featureDeps, timers });
   registerPingMessages(federation, pings);
+  const roster = new RosterService({ ...featureDeps, timers });
+  // The notifier reports each e-mail or webhook post on the call's timeline.
+  let republish: (callId: string) => void = () => undefined;
+  const notifier = new Notifier({
+    store,
+    clock,
+    bus,
+    log: log.child({ component: 'hotline-notifier' }),
+    smtp: config.hotline.smtp,
+    onSent: (callId) => republish(callId),
+  });
+  const hotline = new HotlineService({
+    ...featureDeps,
+    timers,
+    roster,
+    nudgeNotifier: () => notifier.nudge(),
+    deliveryTimeoutMs: config.hotline.deliveryTimeoutSeconds * 1000,
+    publicUrl: publicUrlOf(config),
+    log: log.child({ component: 'hotline' }),
+  });
+  republish = (callId) => void hotline.republish(callId);
+  registerHotlineMessages(federation, hotline, roster);
+  requests.onOverdue((trx, hooks, request, deadline) =>
+    hotline.raiseOverdue(trx, hooks, request, deadline),
+  );
   const tls = config.http.tls;
   const https = tls
     ? {
@@ -153,6 +185,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     arrangements,
     requests,
     pings,
+    roster,
+    hotline,
+    notifier,
     metrics,
     info: {
       nodeId: config.node.id,
@@ -174,7 +209,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
         await app.ready();
         node.app = app;
         await ensureCheckpointTimer(federation, timers, config.federation.checkpointMinutes);
+        await roster.ensureTimer();
         timers.start();
+        notifier.start();
         if (options.dispatch !== false) await federation.start();
         return app;
       })();
@@ -192,6 +229,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     async close() {
       await federation.stop();
       await timers.stop();
+      await notifier.stop();
       if (node.app) await node.app.close();
       await store.close();
     },

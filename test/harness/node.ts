@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Role } from '../../src/core/roles.js';
 import type { Clock } from '../../src/server/clock.js';
-import { parseConfig } from '../../src/server/config.js';
+import { parseConfig, type ConfigInput } from '../../src/server/config.js';
 import { generateNodeKeys, type NodeKeys } from '../../src/server/identity/keys.js';
 import { createLogger } from '../../src/server/log.js';
 import { createNode, type Node } from '../../src/server/node.js';
@@ -42,6 +42,8 @@ export interface MakeNodeOptions {
   keys?: NodeKeys;
   /** Skip creating the admin (restart). */
   noAdmin?: boolean;
+  /** The hotline's settings (delivery timeout, SMTP server). */
+  hotline?: ConfigInput['hotline'];
   /** Runs before the node starts its workers: register timer kinds and message kinds here. */
   beforeStart?: (node: Node) => void;
 }
@@ -76,6 +78,7 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
       store: database.store,
       log: { level: options.logLevel ?? (options.log ? 'info' : 'silent') },
       events: { heartbeatSeconds: options.heartbeatSeconds ?? 15, recentLogSize: 100 },
+      ...(options.hotline ? { hotline: options.hotline } : {}),
     },
     database.dataDir,
   );

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  CALL_EVENT_KINDS,
-  CALL_STATES,
-  CHANNELS,
-  PRIORITIES,
-  TIERS,
-} from '../hotline.js';
+import { CALL_EVENT_KINDS, CALL_STATES, CHANNELS, PRIORITIES, TIERS } from '../hotline.js';
 import { WEEKDAY_NAMES } from '../roster.js';
 import { isTimeZone } from '../time-zone.js';
 import { NodeId } from './common.js';
@@ -147,7 +141,7 @@ export type Rung = z.infer<typeof Rung>;
 
 export const Ladder = z
   .object({
-    tiers: z.record(Tier, z.array(Rung).max(10)),
+    tiers: z.record(Tier, z.array(Rung).min(1, 'at least one rung').max(10)),
     /** Who this node alerts when one of its own calls cannot be delivered. */
     fallback: z
       .object({

@@ -99,7 +99,17 @@ export function sha256Hex(bytes: Buffer): string {
  * moves), a thread of messages and attachments. Every event is audited and travels to the
  * peer in the transaction that makes it.
  */
+/** Runs in the timer's transaction when a deadline of our request passes and the terms say `hotline`. */
+export type OverdueHook = (
+  trx: Db,
+  hooks: TxHooks,
+  request: RequestRow,
+  deadline: Deadline,
+) => Promise<void>;
+
 export class RequestsService {
+  private readonly overdueHooks: OverdueHook[] = [];
+
   constructor(
     private readonly deps: FeatureDeps & { timers: TimerWorker; timeZone: string; log: Logger },
   ) {
@@ -113,6 +123,11 @@ export class RequestsService {
     deps.timers.register(PRESERVATION_TIMER, (trx, payload, _timer, hooks) =>
       this.preservationFired(trx, hooks, (payload as { requestId: string }).requestId),
     );
+  }
+
+  /** The hotline raises overdue requests whose arrangement says so. */
+  onOverdue(hook: OverdueHook): void {
+    this.overdueHooks.push(hook);
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -568,6 +583,12 @@ export class RequestsService {
     const column = payload.deadline === 'acknowledge' ? 'ack_alert' : 'respond_alert';
     if (row[column] === 'overdue') return;
     await updateRequest(trx, row.id, { [column]: payload.alert });
+    if (payload.alert === 'overdue' && row.direction === 'out') {
+      const terms = await this.termsOf(trx, row);
+      if (terms.requestTypes[row.type]?.whenOverdue === 'hotline') {
+        for (const hook of this.overdueHooks) await hook(trx, hooks, row, payload.deadline);
+      }
+    }
     await appendAudit(trx, {
       actor: { kind: 'system', reason: 'deadline' },
       at: this.deps.clock.now(),

@@ -1,0 +1,38 @@
+import {
+  HOTLINE_CALL_KIND,
+  HOTLINE_COVERAGE_KIND,
+  HOTLINE_UPDATE_KIND,
+  HotlineCallMessage,
+  HotlineCoverageMessage,
+  HotlineUpdateMessage,
+} from '../../../core/schemas/hotline.js';
+import type { Federation } from '../../federation/federation.js';
+import type { RosterService } from './hotline.roster.js';
+import type { HotlineService } from './hotline.service.js';
+
+/**
+ * `liaison.hotline.call` (a call to this node), `liaison.hotline.update` (a step of a
+ * call, from the side that took it) and `liaison.hotline.coverage` (a peer's rung-1
+ * coverage for the coming two weeks).
+ */
+export function registerHotlineMessages(
+  federation: Federation,
+  hotline: HotlineService,
+  roster: RosterService,
+): void {
+  federation.registerKind({
+    kind: HOTLINE_CALL_KIND,
+    schema: HotlineCallMessage,
+    handle: (trx, body, { peer, hooks }) => hotline.received(trx, hooks, peer.node_id, body),
+  });
+  federation.registerKind({
+    kind: HOTLINE_UPDATE_KIND,
+    schema: HotlineUpdateMessage,
+    handle: (trx, body, { peer, hooks }) => hotline.updated(trx, hooks, peer.node_id, body),
+  });
+  federation.registerKind({
+    kind: HOTLINE_COVERAGE_KIND,
+    schema: HotlineCoverageMessage,
+    handle: (trx, body, { peer, hooks }) => roster.coverageReceived(trx, hooks, peer.node_id, body),
+  });
+}
