@@ -14,6 +14,10 @@ import { ContactsPage } from './pages/contacts';
 import { FeaturePage } from './pages/feature';
 import { FiguresPage } from './pages/figures';
 import { HomePage } from './pages/home';
+import { HotlinePage } from './pages/hotline';
+import { HotlineCallPage } from './pages/hotline-call';
+import { HotlineReviewPage } from './pages/hotline-review';
+import { HotlineRosterPage } from './pages/hotline-roster';
 import { LoginPage } from './pages/login';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found';
 import { NotesPage } from './pages/notes';
@@ -104,6 +108,10 @@ function AuthenticatedApp() {
           <Route path="requests/:id" element={<RequestPage />} />
           <Route path="arrangements" element={<ArrangementsPage />} />
           <Route path="arrangements/:peer" element={<ArrangementPage />} />
+          <Route path="hotline" element={<HotlinePage />} />
+          <Route path="hotline/roster" element={<HotlineRosterPage />} />
+          <Route path="hotline/review" element={<HotlineReviewPage />} />
+          <Route path="hotline/:id" element={<HotlineCallPage />} />
           <Route path="pings" element={<PingsPage />} />
           <Route path="figures" element={<FiguresPage />} />
           {FEATURES.map((feature) => (

@@ -145,3 +145,41 @@ export interface PeriodQuery {
   from?: string;
   to?: string;
 }
+
+// The hotline (src/core/hotline.ts has no zod: its lists are imported as they are).
+export {
+  CALL_EVENT_KINDS,
+  CALL_STATES,
+  CHANNELS,
+  PRIORITIES,
+  TIERS,
+  isOpen,
+  type CallEventKind,
+  type CallState,
+  type Channel,
+  type Priority,
+  type Tier,
+} from '../../src/core/hotline';
+export { WEEKDAY_NAMES, type WeekdayName } from '../../src/core/roster';
+export type {
+  CallDetail,
+  CallEventView,
+  CallView,
+  CoverageView,
+  EscalateRequestBody,
+  Ladder,
+  LadderTarget,
+  PeerCoverageView,
+  PlaceCallBody,
+  ReviewReport,
+  ReviewSide,
+  Rung,
+  ShiftBody,
+  ShiftView,
+  WebhookBody,
+  WebhookView,
+} from '../../src/core/schemas/hotline';
+
+/** Why the node alerts this user about a call (the `hotline.alert` event). */
+export type HotlineAlertReason =
+  'incoming' | 'rung' | 'reminder' | 'not_delivered' | 'delivered' | 'acknowledged';

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { ConnectionIndicator } from './connection-indicator';
 import { FEATURES } from './features';
+import { HotlineBanner } from './hotline';
 import { LanguageSwitch } from './language-switch';
 import { IncomingPingsBanner } from './pings';
 import { useSession, useUser } from './session';
@@ -87,6 +88,9 @@ function MainNav() {
           <NavLink to="/arrangements">{t('nav.arrangements')}</NavLink>
         </li>
         <li>
+          <NavLink to="/hotline">{t('nav.hotline')}</NavLink>
+        </li>
+        <li>
           <NavLink to="/pings">{t('nav.pings')}</NavLink>
         </li>
         <li>
@@ -150,6 +154,7 @@ export function AppLayout() {
       <div className="app-body">
         <MainNav />
         <main id="main" ref={main} tabIndex={-1} className="app-main">
+          <HotlineBanner />
           <IncomingPingsBanner />
           <Outlet />
         </main>

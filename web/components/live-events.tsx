@@ -21,7 +21,10 @@ export type EventName =
   | 'request.deadline'
   | 'contact.changed'
   | 'arrangement.changed'
-  | 'ping.changed';
+  | 'ping.changed'
+  | 'hotline.changed'
+  | 'hotline.alert'
+  | 'hotline.roster';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -44,6 +47,9 @@ const EVENT_NAMES: readonly EventName[] = [
   'contact.changed',
   'arrangement.changed',
   'ping.changed',
+  'hotline.changed',
+  'hotline.alert',
+  'hotline.roster',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;

@@ -13,6 +13,7 @@ import {
 } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { usePageTitle, useLoader } from '../components/hooks';
+import { EscalateRequest } from '../components/hotline';
 import { useLiveEvent } from '../components/live-events';
 import {
   BothZones,
@@ -477,6 +478,8 @@ export function RequestPage() {
       )}
 
       {request.status === 'draft' ? null : <Moves request={request} onChanged={changed} />}
+
+      <EscalateRequest request={request} />
 
       <section aria-labelledby="request-timeline">
         <h2 id="request-timeline">{t('requests.timeline.title')}</h2>
