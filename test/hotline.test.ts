@@ -24,11 +24,11 @@ import {
  */
 const MINUTE = 60_000;
 
-async function until<T>(
-  probe: () => Promise<T | undefined | false>,
+async function until(
+  probe: () => Promise<unknown>,
   what: string,
   timeoutMs = 15_000,
-): Promise<T> {
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -74,9 +74,13 @@ async function contact(
 const noFallback = { targets: [], channels: [], webhooks: [], emailPeerContacts: false };
 const onDuty = { targets: [{ kind: 'on_duty' }], channels: ['browser'], webhooks: [] };
 
-async function getCall(node: NodeHandle, session: Session, id: string): Promise<any> {
+async function getCall(
+  node: NodeHandle,
+  session: Session,
+  id: string,
+): Promise<Record<string, any> | undefined> {
   const r = await call(node.app, session, 'GET', `/api/hotline/calls/${id}`);
-  return r.statusCode === 200 ? r.json() : undefined;
+  return r.statusCode === 200 ? r.json<Record<string, any>>() : undefined;
 }
 
 async function auditCount(node: NodeHandle, action: string, id: string): Promise<number> {
@@ -145,6 +149,17 @@ for (const dialect of DIALECTS) {
       });
       expect(ladder.statusCode, ladder.body).toBe(200);
 
+      // us-doj learns cn-mps's rung-1 coverage: covered or not, never the unpublished names.
+      const coverage = await until(async () => {
+        const r = await call(a.app, adminA, 'GET', '/api/hotline/coverage/peers/cn-mps');
+        return r.statusCode === 200 && r.json().tiers.technical.gaps.length === 0
+          ? r.json()
+          : undefined;
+      }, "us-doj to learn cn-mps's coverage");
+      expect(coverage.tiers.technical.published).toEqual([]);
+      expect(coverage.tiers.senior.gaps).toEqual([{ from: coverage.from, to: coverage.to }]);
+      expect(JSON.stringify(coverage)).not.toContain('MPS duty desk');
+
       let alerts: BusEvent[] = [];
       const listen = (node: NodeHandle) =>
         node.node.bus.subscribe((event) => {
@@ -204,7 +219,11 @@ for (const dialect of DIALECTS) {
       clock.advance(MINUTE);
       await b.node.timers.runDue();
       expect(await auditCount(b, 'hotline.escalate', id)).toBe(2);
-      const events = (await getCall(b, adminB, id)).events as any[];
+      const events = (await getCall(b, adminB, id))?.events as {
+        kind: string;
+        rung: number;
+        by: string;
+      }[];
       expect(events.filter((e) => e.kind === 'rung').map((e) => [e.rung, e.by])).toEqual([
         [1, 'MPS duty desk'],
         [2, 'Supervisor Wang'],
@@ -234,7 +253,8 @@ for (const dialect of DIALECTS) {
       });
       expect(resolved.statusCode).toBe(200);
       await until(
-        async () => (await getCall(a, adminA, id))?.outcome?.startsWith('Provider null-routed'),
+        async () =>
+          Boolean((await getCall(a, adminA, id))?.outcome?.startsWith('Provider null-routed')),
         'us-doj to see the outcome',
       );
 
@@ -248,6 +268,37 @@ for (const dialect of DIALECTS) {
       );
       const reviewA = (await call(a.app, adminA, 'GET', '/api/hotline/review')).json();
       expect(reviewA.out.acknowledge.medianMs).toBe(review.in.acknowledge.medianMs);
+      // A request is raised as a call in one action, linked both ways.
+      const draft = await call(a.app, adminA, 'POST', '/api/requests', {
+        peer: 'cn-mps',
+        type: 'incident_assistance',
+        urgency: 'routine',
+        title: 'Ransomware at a hospital',
+        fields: {
+          requesting_authority: 'FBI Cyber Division',
+          incident_description: 'Encryption of the patient records system.',
+          confirmation_contact: 'cywatch@example.gov',
+        },
+      });
+      const requestId = draft.json().id as string;
+      expect(
+        (await call(a.app, adminA, 'POST', `/api/requests/${requestId}/send`)).statusCode,
+      ).toBe(200);
+      const raised = await call(a.app, adminA, 'POST', `/api/requests/${requestId}/escalate`, {});
+      expect(raised.statusCode, raised.body).toBe(201);
+      expect(raised.json()).toMatchObject({
+        requestId,
+        tier: 'formal_inquiry',
+        priority: 'urgent',
+        acknowledgeWithinMs: 60 * MINUTE,
+      });
+      expect(raised.json().subject).toContain('Ransomware at a hospital');
+      const linked = await until(
+        async () => getCall(b, adminB, raised.json().id),
+        'cn-mps to receive the raised request',
+      );
+      expect(linked).toMatchObject({ requestId, requestReference: draft.json().reference });
+
       const csv = await call(a.app, adminA, 'GET', '/api/hotline/review.csv');
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.body.split('\r\n')[1]).toContain(id);
@@ -373,12 +424,15 @@ describe('a call to a peer that is down', () => {
       5_000,
     );
     expect(Date.now() - placedAt).toBeLessThan(5_000);
-    expect(notDelivered.events.map((e: any) => e.kind)).toEqual(
+    expect(notDelivered.events.map((e: { kind: string }) => e.kind)).toEqual(
       expect.arrayContaining(['created', 'not_delivered', 'fallback']),
     );
 
     // The fallback e-mails (our supervisor, and the peer's desk without content) and the webhook.
-    await until(async () => mails.length >= 2 && posts.length >= 1, 'the fallback to fire');
+    await until(
+      () => Promise.resolve(mails.length >= 2 && posts.length >= 1),
+      'the fallback to fire',
+    );
     const toSmith = mails.find((m) => m.to.includes('smith@doj.example.gov'));
     expect(toSmith?.data).toContain('NOT DELIVERED');
     expect(toSmith?.data).toContain('Botnet C2 takedown');
@@ -395,7 +449,7 @@ describe('a call to a peer that is down', () => {
     });
     await until(async () => {
       const c = await getCall(a, adminA, id);
-      return c.events.filter((e: any) => e.kind === 'notified').length === 3;
+      return c?.events.filter((e: any) => e.kind === 'notified').length === 3;
     }, 'the timeline to record the three notifications');
 
     // cn-mps returns: the call is delivered, and its ladder starts from then.

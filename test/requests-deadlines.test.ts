@@ -97,6 +97,25 @@ for (const dialect of DIALECTS) {
       const overdue = await call(a.app, session, 'GET', `/api/requests/${id}`);
       expect(overdue.json().acknowledge.state).toBe('overdue');
       expect(overdue.json().respond.state).toBe('pending');
+
+      // The arrangement sends overdue incident assistance to the hotline: one call, linked
+      // to the request, raised by the node itself, and it reaches cn-mps.
+      const calls = (await call(a.app, session, 'GET', '/api/hotline/calls')).json().calls;
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({
+        direction: 'out',
+        requestId: id,
+        tier: 'formal_inquiry',
+        priority: 'urgent',
+        caller: 'us-doj (automatic)',
+      });
+      let onB: any;
+      for (let i = 0; i < 200 && !onB; i++) {
+        const r = await call(b.app, adminB, 'GET', `/api/hotline/calls/${calls[0].id}`);
+        if (r.statusCode === 200) onB = r.json();
+        else await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(onB).toMatchObject({ direction: 'in', requestId: id, state: 'delivered', rung: 1 });
     });
   });
 }

@@ -88,7 +88,7 @@ export function shiftIntervals(shift: ShiftPattern, from: number, to: number): I
       );
     const begins = wall(date, start);
     const ends = wall(overnight ? new Date((dayNo + 1) * DAY) : date, end);
-    if (ends <= from || begins >= to) continue;
+    if (ends <= begins || ends <= from || begins >= to) continue;
     out.push({ from: Math.max(begins, from), to: Math.min(ends, to) });
   }
   return out;
