@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { TIERS } from '../core/hotline.js';
 import { CONFIG_FILE, loadConfig, publicUrlOf } from '../server/config.js';
 import { findPeer } from '../server/federation/peers.js';
 import { loadNodeKeys } from '../server/identity/keys.js';
@@ -120,12 +121,13 @@ async function peerSandbox(nodes: SandboxNode[]): Promise<string[]> {
 
 /**
  * A fresh sandbox node gets one published contact, its 24/7 duty desk, so the peer's
- * directory and ping tests have something to show (it travels when the nodes are peered).
+ * directory and ping tests have something to show (it travels when the nodes are peered),
+ * and puts it on the hotline roster around the clock, so calls ring it.
  */
 async function seedDutyDesk(local: Node): Promise<void> {
   const own = await local.contacts.list(cliActor(), local.info.nodeId);
   if (own.length > 0) return;
-  await local.contacts.create(cliActor(), {
+  const desk = await local.contacts.create(cliActor(), {
     name: `${local.info.name} — 24/7 duty desk`,
     kind: 'desk',
     roles: ['duty_24_7'],
@@ -140,6 +142,19 @@ async function seedDutyDesk(local: Node): Promise<void> {
     timeZone: local.info.timeZone,
     published: true,
   });
+  // The desk is on the roster around the clock for every tier, so hotline calls ring it.
+  for (const tier of TIERS) {
+    await local.roster.saveShift(cliActor(), undefined, {
+      tier,
+      contactId: desk.id,
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      start: '00:00',
+      end: '00:00',
+      from: null,
+      until: null,
+      rotation: null,
+    });
+  }
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
