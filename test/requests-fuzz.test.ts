@@ -7,7 +7,7 @@ import { generateNodeKeys } from '../src/server/identity/keys.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 
 /**
- * Whatever a user sends to the contacts, arrangements, requests and pings routes, the answer
+ * Whatever a user sends to the contacts, arrangements, requests, pings and hotline routes, the answer
  * is never a 500 (property-based). The node has a peer (its row, with real keys; the peer is
  * not running, so messages wait in the outbox) and a draft, so the inputs reach the services.
  */
@@ -15,6 +15,7 @@ let h: NodeHandle;
 let admin: Session;
 let draftId = '';
 let sentId = '';
+let callId = '';
 
 beforeAll(async () => {
   h = await makeNode({ nodeId: 'us-doj' });
@@ -63,6 +64,23 @@ beforeAll(async () => {
   });
   sentId = sent.json().id as string;
   expect((await call(h.app, admin, 'POST', `/api/requests/${sentId}/send`)).statusCode).toBe(200);
+  // A call from the peer, so acknowledging and resolving reach the service.
+  callId = crypto.randomUUID();
+  await h.node.store.transaction((trx, hooks) =>
+    h.node.hotline.received(trx, hooks, 'cn-mps', {
+      callId,
+      tier: 'technical',
+      priority: 'flash',
+      subject: 'A call',
+      text: '',
+      requestId: null,
+      requestReference: null,
+      caseId: null,
+      caller: 'Someone',
+      createdAt: new Date().toISOString(),
+      acknowledgeWithinMs: 300_000,
+    }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -160,6 +178,65 @@ describe('the request routes', () => {
       '/api/arrangements/cn-mps': pick({ terms }),
       '/api/pings': pick({ peer, contacts: fc.array(fc.oneof(fc.uuid(), fc.string())) }),
       '/api/pings/schedule/:id': pick({ everyHours: fc.oneof(fc.integer(), fc.string()) }),
+      '/api/hotline/calls': pick({
+        peer,
+        tier: fc.constantFrom('technical', 'formal_inquiry', 'senior', 'x'),
+        priority: fc.constantFrom('routine', 'urgent', 'flash', 'x'),
+        subject: text,
+        text,
+        requestId: fc.oneof(fc.constant(sentId), fc.constant(draftId), fc.uuid(), fc.string()),
+        caseId: text,
+      }),
+      '/api/hotline/shifts': pick({
+        tier: fc.constantFrom('technical', 'senior', 'x'),
+        contactId: fc.oneof(fc.uuid(), fc.string()),
+        days: fc.array(fc.constantFrom('mon', 'sun', 'xyz'), { maxLength: 3 }),
+        start: fc.constantFrom('09:00', '25:00', '00:00', ''),
+        end: fc.constantFrom('17:00', '00:00', 'x'),
+        timeZone: fc.constantFrom('Asia/Shanghai', 'Mars/Base', ''),
+        from: fc.constantFrom('2026-11-01', '2026-02-30', null, 'x'),
+        until: fc.constantFrom('2026-10-01', null, 3),
+        rotation: fc.oneof(
+          fc.constant(null),
+          fc.record({ everyWeeks: fc.integer(), week: fc.integer() }),
+        ),
+      }),
+      '/api/hotline/ladder': pick({
+        tiers: fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            technical: fc.array(
+              fc.record({
+                targets: fc.array(
+                  fc.oneof(
+                    fc.constant({ kind: 'on_duty' }),
+                    fc.record({ kind: fc.constant('contact'), contactId: fc.uuid() }),
+                  ),
+                  { maxLength: 2 },
+                ),
+                channels: fc.array(fc.constantFrom('browser', 'email', 'webhook', 'x'), {
+                  maxLength: 3,
+                }),
+                webhooks: fc.array(fc.uuid(), { maxLength: 1 }),
+              }),
+              { maxLength: 2 },
+            ),
+          }),
+        ),
+        fallback: fc.jsonValue(),
+      }),
+      '/api/hotline/webhooks': pick({
+        name: text,
+        url: fc.oneof(fc.webUrl(), fc.string()),
+        secret: text,
+        enabled: fc.oneof(fc.boolean(), fc.string()),
+      }),
+      '/api/hotline/calls/:call/resolve': pick({ outcome: text }),
+      '/api/requests/:sent/escalate': pick({
+        tier: fc.constantFrom('technical', 'x'),
+        priority: fc.constantFrom('flash', 'x'),
+        text,
+      }),
     };
     const route = fc.constantFrom<['GET' | 'POST' | 'PATCH' | 'PUT', string]>(
       ['POST', '/api/requests'],
@@ -176,6 +253,17 @@ describe('the request routes', () => {
       ['POST', '/api/pings'],
       ['PUT', '/api/pings/schedule/:id'],
       ['GET', '/api/pings/report?from=:id'],
+      ['POST', '/api/hotline/calls'],
+      ['POST', '/api/hotline/shifts'],
+      ['PUT', '/api/hotline/ladder'],
+      ['POST', '/api/hotline/webhooks'],
+      ['POST', '/api/hotline/calls/:call/resolve'],
+      ['POST', '/api/hotline/calls/:call/acknowledge'],
+      ['POST', '/api/hotline/calls/:id/seen'],
+      ['POST', '/api/requests/:sent/escalate'],
+      ['GET', '/api/hotline/coverage?from=:id&hours=:id'],
+      ['GET', '/api/hotline/calls?open=:id&direction=:id'],
+      ['GET', '/api/hotline/review?from=:id'],
     );
     await fc.assert(
       fc.asyncProperty(
@@ -190,6 +278,7 @@ describe('the request routes', () => {
           const url = path
             .replace(':draft', draftId)
             .replace(':sent', sentId)
+            .replace(':call', callId)
             .replaceAll(':id', encodeURIComponent(id));
           const r = await h.app.inject({
             method,

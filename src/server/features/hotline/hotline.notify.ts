@@ -140,7 +140,13 @@ export class Notifier {
   async runDue(): Promise<number> {
     const now = this.deps.clock.now();
     const claimed = await this.deps.store.transaction(async (trx) => {
-      const rows = await dueNotifications(trx, now, now - STALE_CLAIM_MS, BATCH);
+      const rows = await dueNotifications(
+        trx,
+        now,
+        now - STALE_CLAIM_MS,
+        BATCH,
+        this.deps.store.dialect === 'postgres',
+      );
       for (const row of rows) {
         await trx
           .updateTable('hotline_notifications')

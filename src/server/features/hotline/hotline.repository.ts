@@ -140,8 +140,9 @@ export function dueNotifications(
   now: number,
   staleBefore: number,
   limit: number,
+  lock: boolean,
 ): Promise<NotificationRow[]> {
-  return db
+  let query = db
     .selectFrom('hotline_notifications')
     .selectAll()
     .where((eb) =>
@@ -151,6 +152,8 @@ export function dueNotifications(
       ]),
     )
     .orderBy('next_at')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  // Several processes on one PostgreSQL database: each claims its own rows.
+  if (lock) query = query.forUpdate().skipLocked();
+  return query.execute();
 }
