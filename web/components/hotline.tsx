@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import {
   PRIORITIES,
@@ -41,6 +42,18 @@ export function isAlertEvent(
   if (!isCallEvent(data)) return false;
   const reason = (data as unknown as Record<string, unknown>)['reason'];
   return (ALERT_REASONS as readonly unknown[]).includes(reason);
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { flash: 0, urgent: 1, routine: 2 };
+
+/** For the banner: flash first, then the rung deadline that comes soonest. */
+function mostPressingFirst(calls: CallView[]): CallView[] {
+  return [...calls].sort(
+    (a, b) =>
+      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+      (a.rungDeadlineAt ?? '\uffff').localeCompare(b.rungDeadlineAt ?? '\uffff') ||
+      a.createdAt.localeCompare(b.createdAt),
+  );
 }
 
 /** Newest first; one row per id, the latest version of it (by `updatedAt`). */
@@ -244,8 +257,14 @@ export function HotlineBanner() {
       setCalls((current) => current.filter((c) => c.id !== detail.id));
       remember((ids) => ids.delete(call.id));
     } catch (error) {
-      setProblem(error);
-      void load();
+      // Someone else took it first: it leaves the banner like any acknowledged call.
+      if (error instanceof ApiError && error.code === 'already_acknowledged') {
+        setCalls((current) => current.filter((c) => c.id !== call.id));
+        remember((ids) => ids.delete(call.id));
+      } else {
+        setProblem(error);
+        void load();
+      }
     } finally {
       setBusy(null);
     }
@@ -278,7 +297,7 @@ export function HotlineBanner() {
           </div>
           {problem ? <ErrorAlert error={problem} /> : null}
           <ul className="hotline-banner-list">
-            {calls.map((call) => (
+            {mostPressingFirst(calls).map((call) => (
               <li key={call.id} className={`priority-row-${call.priority}`}>
                 <div className="hotline-banner-call">
                   <p>

@@ -1,6 +1,7 @@
 import { useCallback, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import {
   CALL_STATES,
@@ -61,18 +62,28 @@ function Timeline({ call }: { call: CallDetail }) {
   return (
     <ol className="call-timeline" aria-labelledby="call-timeline">
       {call.events.map((event, index) => (
-        <TimelineItem key={`${event.at}-${index}`} event={event} />
+        <TimelineItem key={`${event.at}-${index}`} event={event} direction={call.direction} />
       ))}
     </ol>
   );
 }
 
-function TimelineItem({ event }: { event: CallEventView }) {
+function TimelineItem({
+  event,
+  direction,
+}: {
+  event: CallEventView;
+  direction: CallDetail['direction'];
+}) {
   const { t } = useTranslation();
+  // The receiving side got the call: "delivered to the peer" is the caller's view of it.
+  const phrase =
+    event.kind === 'delivered' && direction === 'in'
+      ? t('hotline.events.received')
+      : t(`hotline.events.${event.kind}`, { rung: event.rung ?? '' });
   return (
     <li className={`call-event call-event-${event.kind}`}>
-      <When iso={event.at} />{' '}
-      <strong>{t(`hotline.events.${event.kind}`, { rung: event.rung ?? '' })}</strong>
+      <When iso={event.at} /> <strong>{phrase}</strong>
       {event.by ? <span> · {t('hotline.by', { name: event.by })}</span> : null}
       {event.detail ? <span className="muted"> · {event.detail}</span> : null}
     </li>
@@ -165,7 +176,10 @@ export function HotlineCallPage() {
     try {
       setCall(await api.acknowledgeCall(call.id));
     } catch (failure) {
-      setProblem(failure);
+      // Someone else took it first: the page shows by whom once read again.
+      if (!(failure instanceof ApiError && failure.code === 'already_acknowledged')) {
+        setProblem(failure);
+      }
       void reload();
     } finally {
       setBusy(false);
@@ -314,7 +328,7 @@ export function HotlineCallPage() {
         </section>
       ) : null}
       {call.direction === 'in' && isOpen(call.state) && mayAnswer ? (
-        <div className="form-actions">
+        <div className="form-actions call-actions">
           <button
             type="button"
             className="button-primary"

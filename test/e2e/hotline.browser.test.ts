@@ -1,0 +1,257 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NodeProcess } from '../harness/cluster.js';
+import {
+  loggedIn as loggedInWith,
+  openFromNav,
+  screenshotOnFailure as screenshots,
+  usePeeredPair,
+} from './pair.js';
+
+// Two real node processes, peered: an officer of us-doj places a flash call from the
+// hotline page; it reaches the browser of the cn-mps officer on duty (rung 1 of the ladder,
+// from the duty roster), who acknowledges it from the banner every page shows; the caller's
+// call page shows who acknowledged it, without a reload. Then the same banner in Chinese.
+
+const TIMEOUT = 240_000;
+const LIVE = 45_000;
+
+const pair = usePeeredPair();
+let us: NodeProcess;
+let cn: NodeProcess;
+beforeAll(() => {
+  ({ us, cn } = pair);
+});
+
+const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
+  screenshots('hotline', pages, body);
+
+const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const OFFICER = {
+  username: 'duty.li',
+  displayName: 'Li Wei (duty officer)',
+  password: 'a long duty officer password',
+};
+const BROWSER_RUNG = { targets: [{ kind: 'on_duty' }], channels: ['browser'] };
+
+/**
+ * A fresh context in which `username` is logged in and sits on the home page. Each tone
+ * the page's Web Audio makes is counted in `globalThis.tones`.
+ */
+async function loggedInAs(
+  browser: Browser,
+  node: NodeProcess,
+  timezoneId: string,
+  username: string,
+  password: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    locale: 'en-US',
+    timezoneId,
+    viewport: { width: 1280, height: 1000 },
+  });
+  await context.addInitScript(() => {
+    // In the page (the test's own types have no DOM).
+    const page = globalThis as unknown as {
+      tones: number;
+      AudioContext: { prototype: { createOscillator: (this: unknown) => unknown } };
+    };
+    page.tones = 0;
+    const prototype = page.AudioContext.prototype;
+    const create = prototype.createOscillator;
+    prototype.createOscillator = function (this: unknown) {
+      page.tones += 1;
+      return create.call(this);
+    };
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(node.url);
+  await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
+  return { context, page };
+}
+
+function markNotReloaded(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+  });
+}
+
+function tones(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as { tones: number }).tones);
+}
+
+/** Whether the page makes no new tone for a while (the alarm beeps every second for flash). */
+async function silent(page: Page): Promise<boolean> {
+  const before = await tones(page);
+  await page.waitForTimeout(2500);
+  return (await tones(page)) === before;
+}
+
+function notReloaded(page: Page): Promise<boolean | undefined> {
+  return page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded);
+}
+
+describe('the hotline in Chromium', () => {
+  it(
+    "a flash call from us-doj reaches the cn-mps duty officer's browser; the acknowledgement shows on the caller's page live",
+    async () => {
+      // cn-mps: the duty officer, as a user and as the contact the roster puts on duty
+      // around the clock for technical calls; rung 1 alerts whoever is on duty, in the browser.
+      const user = await cn.api('POST', '/api/users', {
+        username: OFFICER.username,
+        displayName: OFFICER.displayName,
+        roles: ['officer'],
+        password: OFFICER.password,
+      });
+      expect(user.status).toBe(201);
+      const contact = await cn.api('POST', '/api/contacts', {
+        name: 'Li Wei',
+        kind: 'person',
+        roles: ['duty_24_7', 'technical'],
+        channels: [{ type: 'liaison_account', value: OFFICER.username }],
+        languages: ['zh', 'en'],
+        workingHours: { days: EVERY_DAY, start: '00:00', end: '23:59', always: true },
+        timeZone: 'Asia/Shanghai',
+        published: true,
+      });
+      expect(contact.status).toBe(201);
+      const shift = await cn.api('POST', '/api/hotline/shifts', {
+        tier: 'technical',
+        contactId: contact.body.id,
+        days: EVERY_DAY,
+        start: '00:00',
+        end: '00:00',
+      });
+      expect(shift.status).toBe(201);
+      const ladder = await cn.api('PUT', '/api/hotline/ladder', {
+        tiers: {
+          technical: [BROWSER_RUNG],
+          formal_inquiry: [BROWSER_RUNG],
+          senior: [BROWSER_RUNG],
+        },
+        fallback: { targets: [], channels: [], webhooks: [], emailPeerContacts: false },
+      });
+      expect(ladder.status).toBe(200);
+
+      const b = await loggedInAs(
+        pair.browser,
+        cn,
+        'Asia/Shanghai',
+        OFFICER.username,
+        OFFICER.password,
+      );
+      const a = await loggedInWith(pair.browser, us, 'America/New_York');
+      try {
+        await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
+          // The duty officer waits on the home page, live, with no call.
+          await b.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+          expect(await b.page.getByRole('region', { name: /hotline call/ }).count()).toBe(0);
+          await markNotReloaded(b.page);
+          // A click on the page: the browser lets it play the alarm from now on.
+          await b.page.getByRole('heading', { level: 1 }).click();
+
+          // us-doj places a flash call from the composer and lands on the call's page.
+          const subject = `Ransomware spreading from a C2 in Beijing (${Date.now()})`;
+          await openFromNav(a.page, 'Hotline', 'Hotline');
+          await a.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+          await a.page.getByRole('button', { name: 'New call' }).click();
+          await expect.poll(() => a.page.getByLabel('Peer').inputValue()).toBe('cn-mps');
+          await a.page.getByLabel('Tier').selectOption('technical');
+          await a.page.getByLabel('Priority').selectOption('flash');
+          await a.page.getByLabel('Subject').fill(subject);
+          await a.page.getByLabel('Message').fill('Hospital systems encrypted; C2 at 203.0.113.7.');
+          await a.page.getByRole('button', { name: 'Place the call' }).click();
+          await a.page.getByRole('heading', { level: 1, name: subject }).waitFor();
+          await markNotReloaded(a.page);
+          const state = a.page.getByTestId('call-state');
+
+          // cn-mps: the banner appears by itself, flash, ringing, with the rung's countdown.
+          const banner = b.page.getByRole('region', {
+            name: '1 hotline call waiting for acknowledgement',
+          });
+          await banner.waitFor({ timeout: LIVE });
+          await banner.getByRole('link', { name: subject }).waitFor();
+          await banner.getByText('Flash', { exact: true }).waitFor();
+          await banner.getByText('Technical', { exact: true }).waitFor();
+          await banner.getByText(/^Rung 1 of 1 · \d+ (min|sec)( \d+ sec)? left$/).waitFor();
+          expect(await banner.getAttribute('data-alarm')).toBe('ringing');
+
+          // It rings (Web Audio tones, again and again) until muted, and again once unmuted.
+          await expect.poll(() => tones(b.page)).toBeGreaterThanOrEqual(4);
+          const mute = b.page.getByRole('button', { name: 'Mute the alarm' });
+          expect(await mute.getAttribute('aria-pressed')).toBe('false');
+          await mute.click();
+          expect(await mute.getAttribute('aria-pressed')).toBe('true');
+          expect(await silent(b.page)).toBe(true);
+          await mute.click();
+          const unmuted = await tones(b.page);
+          await expect.poll(() => tones(b.page)).toBeGreaterThan(unmuted);
+
+          // Shown to the officer: us-doj sees it was seen, live.
+          await expect.poll(() => state.textContent(), { timeout: LIVE }).toContain('Seen');
+
+          await banner
+            .getByRole('button', { name: `Acknowledge the call of us-doj: ${subject}` })
+            .click();
+          await banner.waitFor({ state: 'detached' });
+          expect(await silent(b.page)).toBe(true);
+          expect(await notReloaded(b.page)).toBe(true);
+
+          // us-doj: acknowledged, by whom, on the page that stayed open; and a notice.
+          await expect.poll(() => state.textContent(), { timeout: LIVE }).toContain('Acknowledged');
+          expect(await a.page.getByTestId('call-acknowledged-by').textContent()).toBe(
+            `by ${OFFICER.displayName}`,
+          );
+          await a.page
+            .getByRole('region', { name: 'Hotline call acknowledged' })
+            .getByText(`was acknowledged by ${OFFICER.displayName}.`, { exact: false })
+            .waitFor({ timeout: LIVE });
+          const timeline = a.page.getByRole('list', { name: 'Timeline' });
+          await timeline.getByText('Delivered to the peer').waitFor();
+          await timeline.getByText('Acknowledged', { exact: true }).waitFor();
+          expect(await notReloaded(a.page)).toBe(true);
+
+          // The same banner in Chinese: a second call, answered from the Chinese interface.
+          await b.page.getByRole('button', { name: '简体中文' }).click();
+          await b.page
+            .getByRole('navigation', { name: '主导航' })
+            .getByRole('link', { name: '热线', exact: true })
+            .waitFor();
+          const second = await us.api('POST', '/api/hotline/calls', {
+            peer: 'cn-mps',
+            tier: 'technical',
+            priority: 'flash',
+            subject: `Second wave (${Date.now()})`,
+          });
+          expect(second.status).toBe(201);
+          const bannerZh = b.page.getByRole('region', { name: '1 个热线呼叫待确认' });
+          await bannerZh.waitFor({ timeout: LIVE });
+          await bannerZh.getByText('特急', { exact: true }).waitFor();
+          await bannerZh.getByText('技术', { exact: true }).waitFor();
+          await bannerZh
+            .getByRole('button', { name: `确认 us-doj 的呼叫：${second.body.subject as string}` })
+            .click();
+          await bannerZh.waitFor({ state: 'detached' });
+          await expect
+            .poll(
+              async () =>
+                (await us.api('GET', `/api/hotline/calls/${second.body.id as string}`)).body
+                  .acknowledgedBy as string | null,
+              { timeout: LIVE },
+            )
+            .toBe(OFFICER.displayName);
+          expect(await notReloaded(b.page)).toBe(true);
+        });
+      } finally {
+        await a.context.close();
+        await b.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
