@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { NodeProcess } from '../harness/cluster.js';
+import { ADMIN_PASSWORD, type NodeProcess } from '../harness/cluster.js';
 import {
   loggedIn as loggedInWith,
   openFromNav,
@@ -250,6 +250,53 @@ describe('the hotline in Chromium', () => {
       } finally {
         await a.context.close();
         await b.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a call to a node that is down rings for its caller as not delivered, and goes through when the node is back',
+    async () => {
+      const a = await loggedInAs(pair.browser, us, 'America/New_York', 'admin', ADMIN_PASSWORD);
+      try {
+        await screenshotOnFailure({ 'us-doj-not-delivered': a.page }, async () => {
+          await a.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+          await a.page.getByRole('heading', { level: 1 }).click();
+          await markNotReloaded(a.page);
+          await cn.stop();
+          const subject = `Botnet takedown tonight (${Date.now()})`;
+          const call = await us.api('POST', '/api/hotline/calls', {
+            peer: 'cn-mps',
+            tier: 'technical',
+            priority: 'urgent',
+            subject,
+          });
+          expect(call.status).toBe(201);
+
+          // The caller's fallback: a red, ringing banner on the page they are on.
+          const notDelivered = a.page.getByRole('region', { name: 'Hotline call not delivered' });
+          await notDelivered.waitFor({ timeout: LIVE });
+          await notDelivered
+            .getByText(`Your call to cn-mps, “${subject}”, could not be delivered.`, {
+              exact: false,
+            })
+            .waitFor();
+          expect(await notDelivered.getAttribute('data-alarm')).toBe('ringing');
+          await expect.poll(() => tones(a.page)).toBeGreaterThanOrEqual(2);
+
+          // cn-mps is back: the queued call goes through, the red banner gives way.
+          await cn.start();
+          const delivered = a.page.getByRole('region', { name: 'Hotline call delivered' });
+          await delivered.waitFor({ timeout: 90_000 });
+          expect(await notDelivered.count()).toBe(0);
+          expect(await silent(a.page)).toBe(true);
+          expect(await notReloaded(a.page)).toBe(true);
+          const arrived = await cn.api('GET', `/api/hotline/calls/${call.body.id as string}`);
+          expect(arrived.body.state).toMatch(/^(delivered|seen)$/);
+        });
+      } finally {
+        await a.context.close();
       }
     },
     TIMEOUT,
