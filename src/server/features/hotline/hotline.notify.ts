@@ -29,6 +29,9 @@ export interface WebhookPayload {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/** A failure no retry can cure (no SMTP server configured, the webhook deleted). */
+class PermanentFailure extends Error {}
 const BATCH = 20;
 /** A notification claimed this long ago by a sender that vanished is sent again. */
 const STALE_CLAIM_MS = 60_000;
@@ -162,16 +165,18 @@ export class Notifier {
 
   private async deliver(row: NotificationRow): Promise<void> {
     let error: string | null = null;
+    let permanent = false;
     let label = row.target;
     try {
       if (row.channel === 'email') await this.sendEmail(row);
       else label = await this.postWebhook(row);
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
+      permanent = caught instanceof PermanentFailure;
     }
     const now = this.deps.clock.now();
     const attempts = row.attempts + 1;
-    const failed = error !== null && attempts >= MAX_ATTEMPTS;
+    const failed = error !== null && (permanent || attempts >= MAX_ATTEMPTS);
     await this.deps.store.transaction(async (trx) => {
       await trx
         .updateTable('hotline_notifications')
@@ -218,7 +223,7 @@ export class Notifier {
 
   private async sendEmail(row: NotificationRow): Promise<void> {
     const smtp = this.deps.smtp;
-    if (!smtp) throw new Error('no SMTP server is configured (hotline.smtp)');
+    if (!smtp) throw new PermanentFailure('no SMTP server is configured (hotline.smtp)');
     this.transport ??= nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
@@ -241,7 +246,7 @@ export class Notifier {
   /** Posts to the webhook; returns its name for the timeline. */
   private async postWebhook(row: NotificationRow): Promise<string> {
     const hook = await findWebhook(this.deps.store.db, row.target);
-    if (!hook) throw new Error(`the webhook ${row.target} was deleted`);
+    if (!hook) throw new PermanentFailure(`the webhook ${row.target} was deleted`);
     const body = row.payload;
     // The receiver checks the timestamp against its own wall clock, so this is real time
     // even when the node runs on a virtual clock (an exercise).
