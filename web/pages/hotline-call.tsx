@@ -32,17 +32,28 @@ function When({ iso }: { iso: string }) {
   return <time dateTime={iso}>{formatDateTime(iso, i18n.language, zone)}</time>;
 }
 
-/** sent → delivered → seen → acknowledged → resolved, the reached steps marked. */
+/**
+ * sent → delivered → seen → acknowledged → resolved, each step marked when it happened (a
+ * call resolved without an acknowledgement leaves that step unmarked).
+ */
 function Progress({ call }: { call: CallDetail }) {
   const { t } = useTranslation();
-  const reached = PATH.indexOf(call.state === 'not_delivered' ? 'sent' : call.state);
+  const current = call.state === 'not_delivered' ? 'sent' : call.state;
+  const happened: Record<(typeof PATH)[number], boolean> = {
+    sent: true,
+    not_delivered: call.notDeliveredAt !== null,
+    delivered: call.deliveredAt !== null,
+    seen: call.seenAt !== null,
+    acknowledged: call.acknowledgedAt !== null,
+    resolved: call.resolvedAt !== null,
+  };
   return (
     <ol className="call-progress" aria-label={t('hotline.call.progress')}>
-      {PATH.map((state, index) => (
+      {PATH.map((state) => (
         <li
           key={state}
-          className={index <= reached ? 'step-done' : 'step-todo'}
-          aria-current={index === reached ? 'step' : undefined}
+          className={happened[state] ? 'step-done' : 'step-todo'}
+          aria-current={state === current ? 'step' : undefined}
         >
           {t(`hotline.states.${state}`)}
           {state === 'sent' && call.state === 'not_delivered' ? (
