@@ -301,4 +301,82 @@ describe('the hotline in Chromium', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    "a supervisor puts an officer on the senior roster from the roster page; the gap closes there and in us-doj's view of cn-mps",
+    async () => {
+      const a = await loggedInWith(pair.browser, us, 'America/New_York');
+      const b = await loggedInWith(pair.browser, cn, 'Asia/Shanghai');
+      try {
+        await screenshotOnFailure(
+          { 'us-doj-roster': a.page, 'cn-mps-roster': b.page },
+          async () => {
+            // us-doj reads what cn-mps told of its coverage: nobody on senior duty yet.
+            await openFromNav(a.page, 'Hotline', 'Hotline');
+            await a.page.getByRole('link', { name: 'Duty roster, coverage and ladder' }).click();
+            await a.page
+              .getByRole('heading', { level: 1, name: 'Duty roster and ladder' })
+              .waitFor();
+            await a.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+            await expect
+              .poll(() => a.page.getByLabel('Peer', { exact: true }).inputValue())
+              .toBe('cn-mps');
+            const peerSenior = a.page.getByRole('list', {
+              name: 'Coverage of Senior',
+              exact: true,
+            });
+            await expect
+              .poll(() => peerSenior.getByRole('listitem').allTextContents(), { timeout: LIVE })
+              .toEqual([expect.stringMatching(/^Not covered: .* \(14 days\)$/)]);
+
+            // cn-mps: the senior tier is one gap of two weeks, all red.
+            await openFromNav(b.page, 'Hotline', 'Hotline');
+            await b.page.getByRole('link', { name: 'Duty roster, coverage and ladder' }).click();
+            await b.page
+              .getByRole('heading', { level: 1, name: 'Duty roster and ladder' })
+              .waitFor();
+            const gaps = b.page.getByTestId('gaps-senior');
+            await gaps.getByText('1 gap in the coverage:').waitFor();
+            const grid = b.page.getByTestId('coverage-senior');
+            expect(await grid.locator('td.coverage-no').count()).toBe(14 * 24);
+
+            // A 24-hour shift every day (the form's defaults are every day).
+            await b.page.getByRole('button', { name: 'Add a shift' }).click();
+            await b.page.getByLabel('Tier').selectOption('senior');
+            await b.page.getByLabel('Contact', { exact: true }).selectOption({ label: 'Li Wei' });
+            await b.page.getByLabel('Start').fill('00:00');
+            await b.page.getByLabel('End', { exact: true }).fill('00:00');
+            await b.page.getByRole('button', { name: 'Save the shift' }).click();
+            const row = b.page.getByRole('row').filter({ hasText: 'Senior' });
+            await row.getByRole('rowheader', { name: 'Li Wei' }).waitFor();
+            expect(await row.getByRole('cell').allTextContents()).toEqual([
+              'Senior',
+              'Every day',
+              '24 hours Asia/Shanghai',
+              'No end',
+              '—',
+              'Edit Remove',
+            ]);
+            await gaps.getByText('Covered around the clock.').waitFor();
+            await expect.poll(() => grid.locator('td.coverage-no').count()).toBe(0);
+            expect(await grid.locator('td.coverage-yes').count()).toBe(14 * 24);
+
+            // us-doj's page follows, told by cn-mps.
+            await expect
+              .poll(() => peerSenior.getByRole('listitem').allTextContents(), { timeout: LIVE })
+              .toEqual([expect.stringMatching(/^Covered: .* \(14 days\)$/)]);
+            await a.page
+              .getByRole('list', { name: 'Published contacts on duty' })
+              .last()
+              .getByText('Li Wei:')
+              .waitFor();
+          },
+        );
+      } finally {
+        await a.context.close();
+        await b.context.close();
+      }
+    },
+    TIMEOUT,
+  );
 });
