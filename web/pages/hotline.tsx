@@ -29,16 +29,13 @@ import { useUser, useUserTimeZone } from '../components/session';
 /** How many closed calls the board shows under the open ones. */
 const RECENT = 50;
 
-/** The links between the hotline's pages. */
+/** The links between the hotline's pages (everyone may see the peers' coverage). */
 export function HotlineTabs() {
   const { t } = useTranslation();
-  const user = useUser();
   return (
     <p className="hotline-links small">
       <Link to="/hotline">{t('hotline.links.board')}</Link>
-      {rolesAllow(user.roles, 'hotline.manage') ? (
-        <Link to="/hotline/roster">{t('hotline.links.roster')}</Link>
-      ) : null}
+      <Link to="/hotline/roster">{t('hotline.links.roster')}</Link>
       <Link to="/hotline/review">{t('hotline.links.review')}</Link>
     </p>
   );
