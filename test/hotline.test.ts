@@ -242,7 +242,7 @@ for (const dialect of DIALECTS) {
       expect(acked.acknowledgedAt).toBe(ack.json().acknowledgedAt);
       const again = await call(b.app, senior1, 'POST', `/api/hotline/calls/${id}/acknowledge`);
       expect(again.statusCode).toBe(409);
-      expect(again.json().error.code).toBe('already_acknowledged');
+      expect(again.json().error.code).toBe('call_already_acknowledged');
       clock.advance(30 * MINUTE);
       await b.node.timers.runDue();
       expect(await auditCount(b, 'hotline.escalate', id)).toBe(2);

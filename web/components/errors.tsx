@@ -24,6 +24,8 @@ const TRANSLATED = [
   'request_incomplete',
   'no_contacts',
   'already_acknowledged',
+  'call_already_acknowledged',
+  'call_already_resolved',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

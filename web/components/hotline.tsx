@@ -258,7 +258,7 @@ export function HotlineBanner() {
       remember((ids) => ids.delete(call.id));
     } catch (error) {
       // Someone else took it first: it leaves the banner like any acknowledged call.
-      if (error instanceof ApiError && error.code === 'already_acknowledged') {
+      if (error instanceof ApiError && error.code === 'call_already_acknowledged') {
         setCalls((current) => current.filter((c) => c.id !== call.id));
         remember((ids) => ids.delete(call.id));
       } else {

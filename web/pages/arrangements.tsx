@@ -17,6 +17,13 @@ import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
 import { REQUEST_FIELDS, REQUEST_TYPES, URGENCIES, type Urgency } from '../../src/core/requests';
+import {
+  DEFAULT_ACKNOWLEDGE_MINUTES,
+  PRIORITIES,
+  TIERS,
+  type Priority,
+  type Tier,
+} from '../../src/core/hotline';
 
 type Clock = { amount: number; unit: 'hours' | 'days' };
 
@@ -96,7 +103,64 @@ export function diffTerms(t: TFunction, from: ArrangementTerms, to: ArrangementT
       );
     }
   }
+  for (const tier of TIERS) {
+    for (const priority of PRIORITIES) {
+      const a = hotlineMinutes(from, tier, priority);
+      const b = hotlineMinutes(to, tier, priority);
+      if (a === b) continue;
+      out.push(
+        t('arrangements.diff.hotline', {
+          tier: t(`hotline.tiers.${tier}`),
+          priority: t(`hotline.priorities.${priority}`),
+          from: a,
+          to: b,
+        }),
+      );
+    }
+  }
   return out;
+}
+
+/** Minutes each rung has to acknowledge a call; the built-in defaults when the terms are silent. */
+function hotlineMinutes(terms: ArrangementTerms, tier: Tier, priority: Priority): number {
+  return (
+    terms.hotline?.acknowledgeMinutes[tier][priority] ?? DEFAULT_ACKNOWLEDGE_MINUTES[tier][priority]
+  );
+}
+
+function HotlineTermsTable({ terms }: { terms: ArrangementTerms }) {
+  const { t } = useTranslation();
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>{t('arrangements.hotline.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('arrangements.hotline.tier')}</th>
+            {PRIORITIES.map((priority) => (
+              <th key={priority} scope="col">
+                {t(`hotline.priorities.${priority}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {TIERS.map((tier) => (
+            <tr key={tier}>
+              <th scope="row">{t(`hotline.tiers.${tier}`)}</th>
+              {PRIORITIES.map((priority) => (
+                <td key={priority}>
+                  {t('arrangements.hotline.minutes', {
+                    count: hotlineMinutes(terms, tier, priority),
+                  })}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 function TermsTable({ terms }: { terms: ArrangementTerms }) {
@@ -226,6 +290,15 @@ function ProposeForm({
       };
     });
 
+  const setHotline = (tier: Tier, priority: Priority, minutes: number) =>
+    setTerms((current) => {
+      const table = structuredClone(
+        current.hotline?.acknowledgeMinutes ?? DEFAULT_ACKNOWLEDGE_MINUTES,
+      );
+      table[tier][priority] = Number.isInteger(minutes) && minutes >= 1 ? minutes : 1;
+      return { ...current, hotline: { acknowledgeMinutes: table } };
+    });
+
   const changes = diffTerms(t, base, terms);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -265,6 +338,28 @@ function ProposeForm({
           />
         </div>
       </div>
+      <details>
+        <summary>{t('arrangements.hotline.caption')}</summary>
+        {TIERS.map((tier) => (
+          <div key={tier} className="field-row">
+            {PRIORITIES.map((priority) => (
+              <div key={priority} className="field">
+                <label htmlFor={`${id}-hotline-${tier}-${priority}`}>
+                  {t(`hotline.tiers.${tier}`)} · {t(`hotline.priorities.${priority}`)}
+                </label>
+                <input
+                  id={`${id}-hotline-${tier}-${priority}`}
+                  type="number"
+                  min={1}
+                  max={10080}
+                  value={hotlineMinutes(terms, tier, priority)}
+                  onChange={(e) => setHotline(tier, priority, Number(e.target.value))}
+                />
+              </div>
+            ))}
+          </div>
+        ))}
+      </details>
       {REQUEST_TYPES.map((type) => {
         const current = terms.requestTypes[type];
         const name = t(`requests.types.${type}`);
@@ -531,6 +626,7 @@ export function ArrangementPage() {
               </div>
             </dl>
             <TermsTable terms={state.inForce.terms} />
+            <HotlineTermsTable terms={state.inForce.terms} />
           </section>
 
           {canManage ? (

@@ -188,7 +188,7 @@ export function HotlineCallPage() {
       setCall(await api.acknowledgeCall(call.id));
     } catch (failure) {
       // Someone else took it first: the page shows by whom once read again.
-      if (!(failure instanceof ApiError && failure.code === 'already_acknowledged')) {
+      if (!(failure instanceof ApiError && failure.code === 'call_already_acknowledged')) {
         setProblem(failure);
       }
       void reload();

@@ -43,9 +43,10 @@ export function HotlineRosterPage() {
   const contacts = useLoader<ContactView[]>(
     useCallback(async () => (ownNode ? api.listContacts(ownNode) : []), [ownNode]),
   );
-  // Officers may use webhooks in the ladder without seeing their secrets; only admins list them.
+  // Supervisors pick webhooks for the ladder by name (secrets are never shown); only
+  // admins add, change or remove them.
   const webhooks = useLoader<WebhookView[]>(
-    useCallback(async () => (canWebhooks ? api.listWebhooks() : []), [canWebhooks]),
+    useCallback(async () => (canManage ? api.listWebhooks() : []), [canManage]),
   );
   const { reload: reloadContacts } = contacts;
   const { reload: reloadWebhooks } = webhooks;

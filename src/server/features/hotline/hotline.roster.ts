@@ -377,8 +377,9 @@ export class RosterService {
 
   // ---- webhooks -------------------------------------------------------------------------
 
+  /** Names and addresses (never the secrets): supervisors pick them for the ladder. */
   async webhooks(actor: Actor): Promise<WebhookView[]> {
-    authorize(actor, 'hotline.webhooks');
+    authorize(actor, 'hotline.manage');
     return (await listWebhooks(this.deps.store.db)).map(presentWebhook);
   }
 

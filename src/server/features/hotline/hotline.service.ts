@@ -262,7 +262,7 @@ export class HotlineService {
       const row = await this.incoming(trx, id);
       if (row.state === 'acknowledged' || row.state === 'resolved') {
         throw new AppError(
-          'already_acknowledged',
+          'call_already_acknowledged',
           409,
           `This call was acknowledged at ${iso(Number(row.acknowledged_at))} by ${row.acknowledged_by ?? 'someone'}.`,
         );
@@ -304,7 +304,7 @@ export class HotlineService {
       authorize(actor, row.direction === 'out' ? 'hotline.call' : 'hotline.answer');
       if (row.state === 'resolved') {
         throw new AppError(
-          'already_resolved',
+          'call_already_resolved',
           409,
           `This call was resolved at ${iso(Number(row.resolved_at))} by ${row.resolved_by ?? 'someone'}.`,
         );
