@@ -435,36 +435,13 @@ export function EscalateRequest({ request }: { request: RequestView }) {
       <p className="muted">{t('hotline.escalate.intro', { peer: request.peer })}</p>
       <form className="form" noValidate onSubmit={(event) => void submit(event)}>
         {problem ? <ErrorAlert error={problem} /> : null}
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-tier`}>{t('hotline.form.tier')}</label>
-            <select
-              id={`${id}-tier`}
-              value={tier}
-              onChange={(e) => setTier(e.target.value as Tier)}
-            >
-              {TIERS.map((value) => (
-                <option key={value} value={value}>
-                  {t(`hotline.tiers.${value}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-priority`}>{t('hotline.form.priority')}</label>
-            <select
-              id={`${id}-priority`}
-              value={priority}
-              onChange={(e) => setPriority(e.target.value as Priority)}
-            >
-              {PRIORITIES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`hotline.priorities.${value}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <TierPriorityFields
+          id={id}
+          tier={tier}
+          priority={priority}
+          onTier={setTier}
+          onPriority={setPriority}
+        />
         <div className="field">
           <label htmlFor={`${id}-text`}>{t('hotline.escalate.text')}</label>
           <textarea
@@ -485,5 +462,50 @@ export function EscalateRequest({ request }: { request: RequestView }) {
         </div>
       </form>
     </section>
+  );
+}
+
+/** The tier and priority of a call, side by side (the composer and "raise a request"). */
+export function TierPriorityFields({
+  id,
+  tier,
+  priority,
+  onTier,
+  onPriority,
+}: {
+  id: string;
+  tier: Tier;
+  priority: Priority;
+  onTier: (tier: Tier) => void;
+  onPriority: (priority: Priority) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="field-row">
+      <div className="field">
+        <label htmlFor={`${id}-tier`}>{t('hotline.form.tier')}</label>
+        <select id={`${id}-tier`} value={tier} onChange={(e) => onTier(e.target.value as Tier)}>
+          {TIERS.map((value) => (
+            <option key={value} value={value}>
+              {t(`hotline.tiers.${value}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-priority`}>{t('hotline.form.priority')}</label>
+        <select
+          id={`${id}-priority`}
+          value={priority}
+          onChange={(e) => onPriority(e.target.value as Priority)}
+        >
+          {PRIORITIES.map((value) => (
+            <option key={value} value={value}>
+              {t(`hotline.priorities.${value}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
   );
 }

@@ -3,8 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api/endpoints';
 import {
-  PRIORITIES,
-  TIERS,
   isOpen,
   rolesAllow,
   type CallView,
@@ -20,6 +18,7 @@ import {
   CallStateBadge,
   PriorityBadge,
   RungSummary,
+  TierPriorityFields,
   isCallEvent,
   upsertCall,
 } from '../components/hotline';
@@ -278,36 +277,13 @@ function Composer({ onCancel }: { onCancel: () => void }) {
             ))}
           </select>
         </div>
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-tier`}>{t('hotline.form.tier')}</label>
-            <select
-              id={`${id}-tier`}
-              value={tier}
-              onChange={(e) => setTier(e.target.value as Tier)}
-            >
-              {TIERS.map((value) => (
-                <option key={value} value={value}>
-                  {t(`hotline.tiers.${value}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-priority`}>{t('hotline.form.priority')}</label>
-            <select
-              id={`${id}-priority`}
-              value={priority}
-              onChange={(e) => setPriority(e.target.value as Priority)}
-            >
-              {PRIORITIES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`hotline.priorities.${value}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <TierPriorityFields
+          id={id}
+          tier={tier}
+          priority={priority}
+          onTier={setTier}
+          onPriority={setPriority}
+        />
         <div className="field">
           <label htmlFor={`${id}-subject`}>{t('hotline.form.subject')}</label>
           <input

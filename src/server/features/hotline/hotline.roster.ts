@@ -76,20 +76,14 @@ export interface Reach {
 }
 
 export function presentShift(row: ShiftRow, contactName: string): ShiftView {
+  const pattern = patternOf(row);
   return {
     id: row.id,
     tier: row.tier,
     contactId: row.contact_id,
     contactName,
-    days: JSON.parse(row.days) as WeekdayName[],
-    start: row.start_time,
-    end: row.end_time,
-    timeZone: row.time_zone,
-    from: row.from_date,
-    until: row.until_date,
-    rotation: row.rotation
-      ? (JSON.parse(row.rotation) as { everyWeeks: number; week: number })
-      : null,
+    ...pattern,
+    days: [...pattern.days],
     createdAt: iso(Number(row.created_at)),
     updatedAt: iso(Number(row.updated_at)),
   };
@@ -106,7 +100,7 @@ export function presentWebhook(row: WebhookRow): WebhookView {
   };
 }
 
-export function patternOf(row: ShiftRow): ShiftPattern {
+export function patternOf(row: ShiftRow): Required<ShiftPattern> {
   return {
     days: JSON.parse(row.days) as WeekdayName[],
     start: row.start_time,
