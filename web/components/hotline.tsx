@@ -158,19 +158,6 @@ export function HotlineBanner() {
   const [announcement, setAnnouncement] = useState('');
   const seen = useRef(new Set<string>());
 
-  const load = useCallback(async () => {
-    if (!canAnswer) return;
-    try {
-      setCalls(await api.listCalls({ direction: 'in', open: true }));
-    } catch {
-      // The banner stays as it was; the hotline page shows the error.
-    }
-  }, [canAnswer]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useLiveEvent('resync', () => void load());
-
   const remember = useCallback((update: (ids: Set<string>) => void) => {
     setAlerted((current) => {
       const next = new Set(current);
@@ -179,6 +166,24 @@ export function HotlineBanner() {
       return next;
     });
   }, []);
+
+  const load = useCallback(async () => {
+    if (!canAnswer) return;
+    try {
+      const open = await api.listCalls({ direction: 'in', open: true });
+      setCalls(open);
+      // A call nobody has seen yet rings for whoever opens Liaison now (the officer who
+      // logs in after the alert went out), not only for the tabs that were alerted.
+      const unseen = open.filter((call) => call.state === 'delivered');
+      if (unseen.length > 0) remember((ids) => unseen.forEach((call) => ids.add(call.id)));
+    } catch {
+      // The banner stays as it was; the hotline page shows the error.
+    }
+  }, [canAnswer, remember]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useLiveEvent('resync', () => void load());
 
   useLiveEvent('hotline.changed', (data) => {
     if (!isCallEvent(data)) return;
