@@ -1,5 +1,20 @@
 import { request, setCsrfToken } from './client';
 import type {
+  AddObjectBody,
+  CaseDetail,
+  CaseLink,
+  CaseReport,
+  CaseSearchResult,
+  CaseStatus,
+  CaseView,
+  CreateCaseBody,
+  FeedbackBody,
+  MarkingBody,
+  ObjectVersion,
+  ObjectView,
+  ShareBody,
+  ShareResult,
+  UpdateCaseBody,
   AddPeer,
   ArrangementState,
   ArrangementTerms,
@@ -396,4 +411,115 @@ export function getHotlineReview(period: PeriodQuery): Promise<ReviewReport> {
 
 export function hotlineReviewCsvUrl(period: PeriodQuery): string {
   return `/api/hotline/review.csv${periodQuery(period)}`;
+}
+
+// Cases and shared intelligence: cases, their STIX 2.1 objects, sharing, feedback, report.
+
+function casePath(id: string, rest = ''): string {
+  return `/api/cases/${encodeURIComponent(id)}${rest}`;
+}
+
+function objectPath(caseId: string, objectId: string, rest = ''): string {
+  return casePath(caseId, `/objects/${encodeURIComponent(objectId)}${rest}`);
+}
+
+export async function listCases(
+  opts: { status?: CaseStatus; priorityCase?: boolean } = {},
+): Promise<CaseView[]> {
+  const query = new URLSearchParams();
+  if (opts.status) query.set('status', opts.status);
+  if (opts.priorityCase !== undefined) query.set('priorityCase', String(opts.priorityCase));
+  const { cases } = await request<{ cases: CaseView[] }>('GET', `/api/cases?${query}`);
+  return cases;
+}
+
+export function createCase(body: Partial<CreateCaseBody>): Promise<CaseView> {
+  return request<CaseView>('POST', '/api/cases', body);
+}
+
+export function getCase(id: string): Promise<CaseDetail> {
+  return request<CaseDetail>('GET', casePath(id));
+}
+
+export function updateCase(id: string, patch: UpdateCaseBody): Promise<CaseView> {
+  return request<CaseView>('PATCH', casePath(id), patch);
+}
+
+export function addCaseParticipant(id: string, peer: string): Promise<CaseView> {
+  return request<CaseView>('POST', casePath(id, '/participants'), { peer });
+}
+
+export function linkToCase(id: string, link: CaseLink): Promise<CaseView> {
+  return request<CaseView>('POST', casePath(id, '/links'), link);
+}
+
+export function shareCase(id: string, body: ShareBody): Promise<ShareResult> {
+  return request<ShareResult>('POST', casePath(id, '/share'), body);
+}
+
+/** The case as a STIX 2.1 bundle (a JSON download). */
+export function caseExportUrl(id: string): string {
+  return casePath(id, '/export');
+}
+
+export function addCaseObject(id: string, body: Partial<AddObjectBody>): Promise<ObjectView> {
+  return request<ObjectView>('POST', casePath(id, '/objects'), body);
+}
+
+export function updateCaseObject(
+  caseId: string,
+  objectId: string,
+  changes: Record<string, unknown>,
+): Promise<ObjectView> {
+  return request<ObjectView>('PATCH', objectPath(caseId, objectId), { changes });
+}
+
+export function deleteCaseObject(caseId: string, objectId: string): Promise<void> {
+  return request<void>('DELETE', objectPath(caseId, objectId));
+}
+
+export function revokeCaseObject(caseId: string, objectId: string): Promise<ObjectView> {
+  return request<ObjectView>('POST', objectPath(caseId, objectId, '/revoke'));
+}
+
+export function setObjectMarking(
+  caseId: string,
+  objectId: string,
+  body: Partial<MarkingBody>,
+): Promise<ObjectView> {
+  return request<ObjectView>('POST', objectPath(caseId, objectId, '/marking'), body);
+}
+
+export async function getObjectHistory(caseId: string, objectId: string): Promise<ObjectVersion[]> {
+  const { versions } = await request<{ versions: ObjectVersion[] }>(
+    'GET',
+    objectPath(caseId, objectId, '/history'),
+  );
+  return versions;
+}
+
+export function giveFeedback(
+  caseId: string,
+  objectId: string,
+  body: FeedbackBody,
+): Promise<ObjectView> {
+  return request<ObjectView>('POST', objectPath(caseId, objectId, '/feedback'), body);
+}
+
+export async function searchCases(q: string, type?: string): Promise<CaseSearchResult[]> {
+  const query = new URLSearchParams({ q });
+  if (type) query.set('type', type);
+  const { results } = await request<{ results: CaseSearchResult[] }>(
+    'GET',
+    `/api/cases/search?${query}`,
+  );
+  return results;
+}
+
+export function getCaseReport(period: PeriodQuery): Promise<CaseReport> {
+  return request<CaseReport>('GET', `/api/cases/report${periodQuery(period)}`);
+}
+
+export function caseReportCsvUrl(period: PeriodQuery): string {
+  return `/api/cases/report.csv${periodQuery(period)}`;
 }

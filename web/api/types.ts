@@ -183,3 +183,63 @@ export type {
 /** Why the node alerts this user about a call (the `hotline.alert` event). */
 export type HotlineAlertReason =
   'incoming' | 'rung' | 'reminder' | 'not_delivered' | 'delivered' | 'acknowledged';
+
+// Cases and shared intelligence (src/core/schemas/cases.ts has zod: its lists are copied
+// here, checked by `every`; the TLP rules are pure and imported as they are).
+import type { CaseView, FeedbackView, ObjectView } from '../../src/core/schemas/cases';
+import type { TlpLevel } from '../../src/core/tlp-rules';
+export type {
+  AddObjectBody,
+  CaseDetail,
+  CaseLink,
+  CaseReport,
+  CaseView,
+  CreateCaseBody,
+  FeedbackBody,
+  FeedbackView,
+  MarkingBody,
+  ObjectView,
+  ShareBody,
+  ShareResult,
+  UpdateCaseBody,
+} from '../../src/core/schemas/cases';
+export {
+  TLP_LEVELS,
+  nodesOfCase,
+  tlpRank,
+  type ShareRefusal,
+  type TlpLevel,
+} from '../../src/core/tlp-rules';
+export type CaseKind = CaseView['kind'];
+export type CasePriority = CaseView['priority'];
+export type CaseStatus = CaseView['status'];
+export type FeedbackUse = FeedbackView['use'];
+export const CASE_KINDS = every<CaseKind>()([
+  'hacking',
+  'fraud',
+  'child_abuse_material',
+  'darkweb_market',
+  'other',
+]);
+export const CASE_PRIORITIES = every<CasePriority>()(['low', 'medium', 'high', 'critical']);
+export const CASE_STATUSES = every<CaseStatus>()(['open', 'active', 'closed']);
+export const FEEDBACK_USES = every<FeedbackUse>()([
+  'used_in_investigation',
+  'blocked',
+  'false_positive',
+  'no_action',
+]);
+
+/** One version of an object (GET …/objects/:objectId/history). */
+export interface ObjectVersion {
+  modified: string | null;
+  tlp: TlpLevel;
+  object: Record<string, unknown>;
+}
+
+/** A hit of the case search (GET /api/cases/search). */
+export interface CaseSearchResult {
+  caseId: string;
+  caseTitle: string;
+  object: ObjectView;
+}

@@ -1,4 +1,11 @@
-import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type Dispatch,
+  type SetStateAction,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** Sets the document title to "<page> · Liaison", in the current language. */
@@ -56,4 +63,34 @@ export function useLoader<T>(fetcher: () => Promise<T>): Loaded<T> {
     void reload();
   }, [reload]);
   return { data, setData, error, setError, reload };
+}
+
+/**
+ * `run` at most once at a time: a call while it runs makes it run once more afterwards,
+ * so a burst of live events gives two loads, and the last one starts after the last event.
+ */
+export function useCoalesced(run: () => Promise<void>): () => void {
+  const latest = useRef(run);
+  useEffect(() => {
+    latest.current = run;
+  }, [run]);
+  const state = useRef({ running: false, again: false });
+  return useCallback(() => {
+    const current = state.current;
+    if (current.running) {
+      current.again = true;
+      return;
+    }
+    current.running = true;
+    void (async () => {
+      try {
+        do {
+          current.again = false;
+          await latest.current();
+        } while (current.again);
+      } finally {
+        current.running = false;
+      }
+    })();
+  }, []);
 }

@@ -24,7 +24,9 @@ export type EventName =
   | 'ping.changed'
   | 'hotline.changed'
   | 'hotline.alert'
-  | 'hotline.roster';
+  | 'hotline.roster'
+  | 'case.changed'
+  | 'case.object';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -50,6 +52,8 @@ const EVENT_NAMES: readonly EventName[] = [
   'hotline.changed',
   'hotline.alert',
   'hotline.roster',
+  'case.changed',
+  'case.object',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;
