@@ -9,6 +9,9 @@ import { LiveEventsProvider, useLiveEvent } from './components/live-events';
 import { SessionProvider, useSession, useUser } from './components/session';
 import { ArrangementPage, ArrangementsPage } from './pages/arrangements';
 import { AuditPage } from './pages/audit';
+import { CasePage } from './pages/case';
+import { CasesPage } from './pages/cases';
+import { CasesReportPage } from './pages/cases-report';
 import { MustChangePasswordPage } from './pages/change-password';
 import { ContactsPage } from './pages/contacts';
 import { FeaturePage } from './pages/feature';
@@ -112,6 +115,9 @@ function AuthenticatedApp() {
           <Route path="hotline/roster" element={<HotlineRosterPage />} />
           <Route path="hotline/review" element={<HotlineReviewPage />} />
           <Route path="hotline/:id" element={<HotlineCallPage />} />
+          <Route path="cases" element={<CasesPage />} />
+          <Route path="cases/report" element={<CasesReportPage />} />
+          <Route path="cases/:id" element={<CasePage />} />
           <Route path="pings" element={<PingsPage />} />
           <Route path="figures" element={<FiguresPage />} />
           {FEATURES.map((feature) => (

@@ -26,6 +26,17 @@ const TRANSLATED = [
   'already_acknowledged',
   'call_already_acknowledged',
   'call_already_resolved',
+  'case_not_found',
+  'object_not_found',
+  'object_exists',
+  'not_origin',
+  'own_object',
+  'peer_not_in_case',
+  'reason_required',
+  'invalid_stix',
+  'unknown_reference',
+  'conflicting_marking',
+  'not_versioned',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

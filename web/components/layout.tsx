@@ -91,6 +91,9 @@ function MainNav() {
           <NavLink to="/hotline">{t('nav.hotline')}</NavLink>
         </li>
         <li>
+          <NavLink to="/cases">{t('nav.cases')}</NavLink>
+        </li>
+        <li>
           <NavLink to="/pings">{t('nav.pings')}</NavLink>
         </li>
         <li>

@@ -259,7 +259,13 @@ export function HotlineCallPage() {
           <div>
             <dt>{t('hotline.call.case')}</dt>
             <dd>
-              <code>{call.caseId}</code>
+              {/^[0-9a-f-]{36}$/i.test(call.caseId) ? (
+                <Link to={`/cases/${call.caseId}`}>
+                  <code>{call.caseId}</code>
+                </Link>
+              ) : (
+                <code>{call.caseId}</code>
+              )}
             </dd>
           </div>
         ) : null}

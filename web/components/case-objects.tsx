@@ -1,0 +1,665 @@
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import * as api from '../api/endpoints';
+import {
+  FEEDBACK_USES,
+  tlpRank,
+  type CaseDetail,
+  type FeedbackUse,
+  type ObjectVersion,
+  type ObjectView,
+  type TlpLevel,
+} from '../api/types';
+import {
+  FeedbackList,
+  OBJECT_TYPES,
+  RedRecipientsField,
+  TlpBadge,
+  TlpField,
+  isVersioned,
+  objectLabel,
+  text,
+  typeName,
+} from './cases';
+import { ErrorAlert } from './errors';
+import { formatDateTime } from './format';
+import { useUserTimeZone } from './session';
+
+type Action = 'version' | 'revoke' | 'delete' | 'marking' | 'history' | 'feedback';
+
+interface Permissions {
+  /** This node's id (null while it loads). */
+  self: string | null;
+  mayWrite: boolean;
+  mayDeclassify: boolean;
+}
+
+/** The objects of types, in the order of OBJECT_TYPES, then any other type by name. */
+function groups(objects: readonly ObjectView[]): [string, ObjectView[]][] {
+  const byType = new Map<string, ObjectView[]>();
+  for (const object of objects) {
+    const list = byType.get(object.type) ?? [];
+    list.push(object);
+    byType.set(object.type, list);
+  }
+  const known = OBJECT_TYPES.filter((type) => byType.has(type));
+  const other = [...byType.keys()]
+    .filter((type) => !(OBJECT_TYPES as readonly string[]).includes(type))
+    .sort();
+  return [...known, ...other].map((type) => [type, byType.get(type) ?? []]);
+}
+
+/** A line of what the object says beyond its name (the pattern, the confidence …). */
+function detailOf(view: ObjectView): string {
+  const object = view.object;
+  switch (view.type) {
+    case 'indicator':
+      return text(object, 'pattern');
+    case 'opinion':
+      return text(object, 'explanation');
+    case 'note':
+      return text(object, 'content');
+    default:
+      return text(object, 'description');
+  }
+}
+
+/** The case's objects in one table per type, with their marking, origin and actions. */
+export function CaseObjects({
+  detail,
+  byId,
+  permissions,
+  onChanged,
+}: {
+  detail: CaseDetail;
+  byId: ReadonlyMap<string, ObjectView>;
+  permissions: Permissions;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<{ id: string; action: Action } | null>(null);
+  if (detail.objects.length === 0) {
+    return (
+      <div className="empty">
+        <p>{t('cases.objects.empty')}</p>
+      </div>
+    );
+  }
+  return (
+    <>
+      {groups(detail.objects).map(([type, objects]) => (
+        <ObjectTable
+          key={type}
+          type={type}
+          objects={objects}
+          detail={detail}
+          byId={byId}
+          permissions={permissions}
+          open={open}
+          setOpen={setOpen}
+          onChanged={onChanged}
+        />
+      ))}
+    </>
+  );
+}
+
+function ObjectTable({
+  type,
+  objects,
+  detail,
+  byId,
+  permissions,
+  open,
+  setOpen,
+  onChanged,
+}: {
+  type: string;
+  objects: ObjectView[];
+  detail: CaseDetail;
+  byId: ReadonlyMap<string, ObjectView>;
+  permissions: Permissions;
+  open: { id: string; action: Action } | null;
+  setOpen: (open: { id: string; action: Action } | null) => void;
+  onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const id = useId();
+  const title = `${typeName(t, type)} (${objects.length})`;
+  return (
+    <section className="case-objects" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      <div className="table-wrap">
+        <table data-testid={`objects-${type}`}>
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('cases.objects.columns.name')}</th>
+              <th scope="col">{t('cases.objects.columns.tlp')}</th>
+              <th scope="col">{t('cases.objects.columns.origin')}</th>
+              <th scope="col">{t('cases.objects.columns.state')}</th>
+              <th scope="col">{t('cases.objects.columns.feedback')}</th>
+              <th scope="col">{t('cases.objects.columns.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {objects.map((view) => {
+              const own = permissions.self !== null && view.origin === permissions.self;
+              const peer = permissions.self !== null && view.origin !== permissions.self;
+              const action = open?.id === view.id ? open.action : null;
+              const toggle = (next: Action) =>
+                setOpen(action === next ? null : { id: view.id, action: next });
+              const button = (next: Action, label: string, danger = false) => (
+                <button
+                  type="button"
+                  className={danger ? 'button-quiet-danger' : 'button-quiet'}
+                  aria-expanded={action === next}
+                  aria-describedby={`${id}-${view.id}`}
+                  onClick={() => toggle(next)}
+                >
+                  {label}
+                </button>
+              );
+              const detailLine = detailOf(view);
+              return [
+                <tr
+                  key={view.id}
+                  data-testid="object-row"
+                  data-object-id={view.id}
+                  className={view.revoked ? 'row-revoked' : undefined}
+                >
+                  <td>
+                    <span id={`${id}-${view.id}`} className="object-name">
+                      {objectLabel(t, view, byId)}
+                    </span>
+                    {view.type === 'relationship' &&
+                    typeof view.object['confidence'] === 'number' ? (
+                      <span className="tag">
+                        {t('cases.attribution.confidence', {
+                          confidence: view.object['confidence'],
+                        })}
+                      </span>
+                    ) : null}
+                    {detailLine ? (
+                      <>
+                        <br />
+                        <span className="muted small object-detail">{detailLine}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    <TlpBadge level={view.tlp} />
+                    {view.tlp === 'red' && view.redRecipients.length > 0 ? (
+                      <span className="muted small">
+                        {' '}
+                        {t('cases.objects.redTo', { nodes: view.redRecipients.join(', ') })}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>{own ? t('cases.thisNode', { node: view.origin }) : view.origin}</td>
+                  <td>
+                    {view.revoked ? (
+                      <span className="badge badge-off">{t('cases.objects.revoked')}</span>
+                    ) : null}
+                    {view.modified ? (
+                      <span className="muted small nowrap">
+                        {t('cases.objects.modified')}{' '}
+                        <time dateTime={view.modified}>
+                          {formatDateTime(view.modified, i18n.language, zone)}
+                        </time>
+                      </span>
+                    ) : null}
+                    {own && view.sharedWith.length > 0 ? (
+                      <span className="muted small">
+                        <br />
+                        {t('cases.objects.sharedWith', { nodes: view.sharedWith.join(', ') })}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    <FeedbackList feedback={view.feedback} />
+                  </td>
+                  <td className="actions object-actions">
+                    {own && permissions.mayWrite && isVersioned(view.type) && !view.revoked
+                      ? button('version', t('cases.objects.newVersion'))
+                      : null}
+                    {own && permissions.mayWrite && isVersioned(view.type) && !view.revoked
+                      ? button('revoke', t('cases.objects.revoke'), true)
+                      : null}
+                    {own && permissions.mayWrite
+                      ? button('delete', t('cases.objects.delete'), true)
+                      : null}
+                    {own && permissions.mayWrite && isVersioned(view.type)
+                      ? button('marking', t('cases.objects.marking'))
+                      : null}
+                    {button('history', t('cases.objects.history'))}
+                    {peer && permissions.mayWrite
+                      ? button('feedback', t('cases.objects.feedback'))
+                      : null}
+                  </td>
+                </tr>,
+                action ? (
+                  <tr key={`${view.id}-panel`} className="object-panel">
+                    <td colSpan={6}>
+                      <ActionPanel
+                        action={action}
+                        view={view}
+                        detail={detail}
+                        byId={byId}
+                        permissions={permissions}
+                        onDone={() => {
+                          setOpen(null);
+                          onChanged();
+                        }}
+                        onCancel={() => setOpen(null)}
+                      />
+                    </td>
+                  </tr>
+                ) : null,
+              ];
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function ActionPanel(props: {
+  action: Action;
+  view: ObjectView;
+  detail: CaseDetail;
+  byId: ReadonlyMap<string, ObjectView>;
+  permissions: Permissions;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  switch (props.action) {
+    case 'version':
+      return <VersionForm {...props} />;
+    case 'revoke':
+      return <ConfirmPanel {...props} kind="revoke" />;
+    case 'delete':
+      return <ConfirmPanel {...props} kind="delete" />;
+    case 'marking':
+      return <MarkingForm {...props} />;
+    case 'history':
+      return <History {...props} />;
+    case 'feedback':
+      return <FeedbackForm {...props} />;
+  }
+}
+
+/** Runs an action, keeping its error; `busy` while it runs. */
+function useAction(onDone: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await work();
+      onDone();
+    } catch (error) {
+      setProblem({ error });
+      setBusy(false);
+    }
+  };
+  return { busy, problem, setProblem, run };
+}
+
+function PanelForm({
+  title,
+  problem,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  problem: { message?: string; error?: unknown } | null;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <form
+      className="form object-form"
+      noValidate
+      aria-labelledby={`${id}-title`}
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <h4 id={`${id}-title`}>{title}</h4>
+      {problem ? <ErrorAlert {...problem} /> : null}
+      {children}
+    </form>
+  );
+}
+
+/** The properties a new version may change, by type. */
+function editableOf(view: ObjectView): string[] {
+  switch (view.type) {
+    case 'opinion':
+      return ['explanation'];
+    case 'note':
+      return ['abstract', 'content'];
+    case 'relationship':
+    case 'sighting':
+      return ['description'];
+    default:
+      return ['name', 'description'];
+  }
+}
+
+function VersionForm({
+  view,
+  detail,
+  onDone,
+  onCancel,
+}: {
+  view: ObjectView;
+  detail: CaseDetail;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const keys = editableOf(view);
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(keys.map((key) => [key, text(view.object, key)])),
+  );
+  const { busy, problem, setProblem, run } = useAction(onDone);
+  const submit = () => {
+    const changes = Object.fromEntries(
+      keys
+        .filter((key) => (values[key] ?? '') !== text(view.object, key))
+        .map((key) => [key, (values[key] ?? '').trim()]),
+    );
+    if (Object.keys(changes).length === 0) {
+      return setProblem({ message: t('cases.objects.nothingChanged') });
+    }
+    void run(() => api.updateCaseObject(detail.id, view.id, changes));
+  };
+  return (
+    <PanelForm title={t('cases.objects.versionTitle')} problem={problem} onSubmit={submit}>
+      <p className="field-hint">{t('cases.objects.versionHint')}</p>
+      {keys.map((key) => (
+        <div className="field" key={key}>
+          <label htmlFor={`${id}-${key}`}>
+            {t(`cases.add.fields.${key as 'name' | 'description'}`)}
+          </label>
+          {key === 'name' || key === 'abstract' ? (
+            <input
+              id={`${id}-${key}`}
+              value={values[key] ?? ''}
+              maxLength={300}
+              onChange={(e) => setValues((current) => ({ ...current, [key]: e.target.value }))}
+            />
+          ) : (
+            <textarea
+              id={`${id}-${key}`}
+              rows={3}
+              maxLength={20_000}
+              value={values[key] ?? ''}
+              onChange={(e) => setValues((current) => ({ ...current, [key]: e.target.value }))}
+            />
+          )}
+        </div>
+      ))}
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('cases.objects.saveVersion')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}
+
+function ConfirmPanel({
+  kind,
+  view,
+  detail,
+  byId,
+  onDone,
+  onCancel,
+}: {
+  kind: 'revoke' | 'delete';
+  view: ObjectView;
+  detail: CaseDetail;
+  byId: ReadonlyMap<string, ObjectView>;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const { busy, problem, run } = useAction(onDone);
+  const label = objectLabel(t, view, byId);
+  const submit = () =>
+    void run(() =>
+      kind === 'revoke'
+        ? api.revokeCaseObject(detail.id, view.id)
+        : api.deleteCaseObject(detail.id, view.id),
+    );
+  return (
+    <PanelForm
+      title={t(kind === 'revoke' ? 'cases.objects.revokeTitle' : 'cases.objects.deleteTitle', {
+        label,
+      })}
+      problem={problem}
+      onSubmit={submit}
+    >
+      <p>
+        {t(kind === 'revoke' ? 'cases.objects.revokeExplain' : 'cases.objects.deleteExplain', {
+          nodes: view.sharedWith.length > 0 ? view.sharedWith.join(', ') : '—',
+        })}
+      </p>
+      <div className="form-actions">
+        <button type="submit" className="button-danger" disabled={busy}>
+          {t(kind === 'revoke' ? 'cases.objects.confirmRevoke' : 'cases.objects.confirmDelete')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}
+
+function MarkingForm({
+  view,
+  detail,
+  permissions,
+  onDone,
+  onCancel,
+}: {
+  view: ObjectView;
+  detail: CaseDetail;
+  permissions: Permissions;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [tlp, setTlp] = useState<TlpLevel>(view.tlp);
+  const [reason, setReason] = useState('');
+  const [red, setRed] = useState<string[]>(view.redRecipients);
+  const { busy, problem, setProblem, run } = useAction(onDone);
+  const lowering = tlpRank(tlp) < tlpRank(view.tlp);
+  const refused = lowering && !permissions.mayDeclassify;
+  const others = [detail.owner, ...detail.participants].filter((n) => n !== permissions.self);
+  const submit = () => {
+    if (tlp === view.tlp && tlp !== 'red') {
+      return setProblem({ message: t('cases.objects.nothingChanged') });
+    }
+    if (lowering && reason.trim() === '') {
+      return setProblem({ message: t('cases.marking.reasonRequired') });
+    }
+    void run(() =>
+      api.setObjectMarking(detail.id, view.id, {
+        tlp,
+        reason: reason.trim(),
+        ...(tlp === 'red' ? { redRecipients: red } : {}),
+      }),
+    );
+  };
+  return (
+    <PanelForm title={t('cases.marking.title')} problem={problem} onSubmit={submit}>
+      <p className="small">
+        {t('cases.marking.current')} <TlpBadge level={view.tlp} />
+      </p>
+      <TlpField id={id} value={tlp} onChange={setTlp} label={t('cases.marking.new')} />
+      <div className={lowering ? 'notice' : 'field-hint'} role={lowering ? 'note' : undefined}>
+        <p>{t('cases.marking.lowerRule')}</p>
+        {refused ? <p>{t('cases.marking.adminOnly')}</p> : null}
+      </div>
+      {tlp === 'red' ? <RedRecipientsField nodes={others} value={red} onChange={setRed} /> : null}
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>
+          {lowering ? t('cases.marking.reasonRequiredLabel') : t('cases.marking.reason')}
+        </label>
+        <textarea
+          id={`${id}-reason`}
+          rows={2}
+          maxLength={2000}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy || refused}>
+          {t('cases.marking.submit')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}
+
+function History({ view, detail }: { view: ObjectView; detail: CaseDetail }) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const id = useId();
+  const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    api.getObjectHistory(detail.id, view.id).then(
+      (list) => {
+        if (live) setVersions(list);
+      },
+      (failure: unknown) => {
+        if (live) setError(failure);
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // A new version (view.modified) reads the history again.
+  }, [detail.id, view.id, view.modified]);
+  return (
+    <section className="object-history" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t('cases.history.title')}</h4>
+      {error ? <ErrorAlert error={error} /> : null}
+      {versions === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : versions.length === 0 ? (
+        <p className="muted">{t('cases.history.none')}</p>
+      ) : (
+        <ol className="history-list" aria-label={t('cases.history.title')}>
+          {versions.map((version, index) => (
+            <li key={`${version.modified ?? 'none'}-${index}`}>
+              <strong>{t('cases.history.version', { n: index + 1 })}</strong>{' '}
+              {version.modified ? (
+                <time dateTime={version.modified}>
+                  {formatDateTime(version.modified, i18n.language, zone)}
+                </time>
+              ) : null}{' '}
+              <TlpBadge level={version.tlp} />
+              {version.object['revoked'] === true ? (
+                <span className="badge badge-off">{t('cases.objects.revoked')}</span>
+              ) : null}
+              <span className="muted small">
+                {' '}
+                {text(version.object, 'name') ||
+                  text(version.object, 'value') ||
+                  text(version.object, 'explanation') ||
+                  text(version.object, 'content')}
+              </span>
+              <details>
+                <summary>{t('cases.history.json')}</summary>
+                <pre className="stix-json">{JSON.stringify(version.object, null, 2)}</pre>
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function FeedbackForm({
+  view,
+  detail,
+  onDone,
+  onCancel,
+}: {
+  view: ObjectView;
+  detail: CaseDetail;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [use, setUse] = useState<FeedbackUse>('used_in_investigation');
+  const [note, setNote] = useState('');
+  const { busy, problem, run } = useAction(onDone);
+  return (
+    <PanelForm
+      title={t('cases.feedback.title', { node: view.origin })}
+      problem={problem}
+      onSubmit={() => void run(() => api.giveFeedback(detail.id, view.id, { use, note }))}
+    >
+      <p className="field-hint">{t('cases.feedback.hint', { node: view.origin })}</p>
+      <div className="field">
+        <label htmlFor={`${id}-use`}>{t('cases.feedback.use')}</label>
+        <select
+          id={`${id}-use`}
+          value={use}
+          onChange={(e) => setUse(e.target.value as FeedbackUse)}
+        >
+          {FEEDBACK_USES.map((u) => (
+            <option key={u} value={u}>
+              {t(`cases.feedback.uses.${u}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-note`}>{t('cases.feedback.note')}</label>
+        <textarea
+          id={`${id}-note`}
+          rows={2}
+          maxLength={2000}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('cases.feedback.submit')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}

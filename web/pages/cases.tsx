@@ -1,0 +1,373 @@
+import { useCallback, useId, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import * as api from '../api/endpoints';
+import {
+  CASE_KINDS,
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  rolesAllow,
+  type CaseKind,
+  type CasePriority,
+  type CaseSearchResult,
+  type CaseStatus,
+  type CaseView,
+} from '../api/types';
+import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
+import { ErrorAlert } from '../components/errors';
+import { formatDateTime } from '../components/format';
+import { usePageTitle, useLoader } from '../components/hooks';
+import { useLiveEvent } from '../components/live-events';
+import { useSession, useUser, useUserTimeZone } from '../components/session';
+
+const PRIORITY_RANK: Record<CasePriority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** Priority cases first, then by priority, then the most recently changed. */
+export function sortCases(cases: readonly CaseView[]): CaseView[] {
+  return [...cases].sort(
+    (a, b) =>
+      Number(b.priorityCase) - Number(a.priorityCase) ||
+      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+      b.updatedAt.localeCompare(a.updatedAt),
+  );
+}
+
+/** The links between the cases' pages. */
+export function CasesTabs() {
+  const { t } = useTranslation();
+  return (
+    <p className="page-links small">
+      <Link to="/cases">{t('cases.links.list')}</Link>
+      <Link to="/cases/report">{t('cases.links.report')}</Link>
+    </p>
+  );
+}
+
+/** The cases this node holds (its own and those peers shared), and "Open a case". */
+export function CasesPage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const mayWrite = rolesAllow(user.roles, 'cases.write');
+  usePageTitle(t('cases.title'));
+  const [status, setStatus] = useState<CaseStatus | ''>('');
+  const [priorityOnly, setPriorityOnly] = useState(false);
+  const {
+    data: cases,
+    error,
+    reload,
+  } = useLoader<CaseView[]>(
+    useCallback(
+      () =>
+        api.listCases({
+          ...(status ? { status } : {}),
+          ...(priorityOnly ? { priorityCase: true } : {}),
+        }),
+      [status, priorityOnly],
+    ),
+  );
+  useLiveEvent(['resync', 'case.changed'], () => void reload());
+  const [composing, setComposing] = useState(false);
+  const id = useId();
+  const sorted = useMemo(() => (cases ? sortCases(cases) : null), [cases]);
+
+  return (
+    <section className="page">
+      <div className="section-head">
+        <h1>{t('cases.title')}</h1>
+        {mayWrite && !composing ? (
+          <button type="button" className="button-primary" onClick={() => setComposing(true)}>
+            {t('cases.open')}
+          </button>
+        ) : null}
+      </div>
+      <p className="lead">{t('cases.intro')}</p>
+      <CasesTabs />
+      {composing ? <OpenCaseForm onCancel={() => setComposing(false)} /> : null}
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-status`}>{t('cases.filters.status')}</label>
+          <select
+            id={`${id}-status`}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as CaseStatus | '')}
+          >
+            <option value="">{t('cases.filters.allStatuses')}</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`cases.statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="checkbox inline-check" htmlFor={`${id}-priority`}>
+          <input
+            id={`${id}-priority`}
+            type="checkbox"
+            checked={priorityOnly}
+            onChange={(e) => setPriorityOnly(e.target.checked)}
+          />
+          {t('cases.filters.priorityOnly')}
+        </label>
+      </div>
+      {error ? <ErrorAlert error={error} /> : null}
+      {sorted === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : sorted.length === 0 ? (
+        <div className="empty">
+          <p>{status || priorityOnly ? t('cases.emptyFiltered') : t('cases.empty')}</p>
+        </div>
+      ) : (
+        <CaseTable cases={sorted} />
+      )}
+      <CaseSearch />
+    </section>
+  );
+}
+
+function CaseTable({ cases }: { cases: CaseView[] }) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const self = useSession().node.node?.nodeId;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{t('cases.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('cases.columns.title')}</th>
+            <th scope="col">{t('cases.columns.kind')}</th>
+            <th scope="col">{t('cases.columns.priority')}</th>
+            <th scope="col">{t('cases.columns.status')}</th>
+            <th scope="col">{t('cases.columns.owner')}</th>
+            <th scope="col">{t('cases.columns.participants')}</th>
+            <th scope="col">{t('cases.columns.objects')}</th>
+            <th scope="col">{t('cases.columns.updated')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((c) => (
+            <tr key={c.id} data-testid="case-row">
+              <td>
+                <Link to={`/cases/${c.id}`}>{c.title}</Link>
+                {c.priorityCase ? (
+                  <span className="badge priority-case">{t('cases.priorityCase')}</span>
+                ) : null}
+              </td>
+              <td>{t(`cases.kinds.${c.kind}`)}</td>
+              <td>
+                <CasePriorityBadge priority={c.priority} />
+              </td>
+              <td>
+                <CaseStatusBadge status={c.status} />
+              </td>
+              <td>{c.owner === self ? t('cases.thisNode', { node: c.owner }) : c.owner}</td>
+              <td>{c.participants.length > 0 ? c.participants.join(', ') : '—'}</td>
+              <td className="num">{c.objectCount}</td>
+              <td className="nowrap">
+                <time dateTime={c.updatedAt}>
+                  {formatDateTime(c.updatedAt, i18n.language, zone)}
+                </time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function OpenCaseForm({ onCancel }: { onCancel: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const navigate = useNavigate();
+  const [title, setTitle] = useState('');
+  const [summary, setSummary] = useState('');
+  const [kind, setKind] = useState<CaseKind>('hacking');
+  const [priority, setPriority] = useState<CasePriority>('medium');
+  const [priorityCase, setPriorityCase] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (title.trim() === '') return setProblem({ message: t('cases.form.titleRequired') });
+    setProblem(null);
+    setBusy(true);
+    try {
+      const created = await api.createCase({
+        title: title.trim(),
+        summary: summary.trim(),
+        kind,
+        priority,
+        priorityCase,
+      });
+      await navigate(`/cases/${created.id}`);
+    } catch (error) {
+      setProblem({ error });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card case-form" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.form.heading')}</h2>
+      <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+        {problem ? <ErrorAlert {...problem} /> : null}
+        <div className="field">
+          <label htmlFor={`${id}-name`}>{t('cases.form.title')}</label>
+          <input
+            id={`${id}-name`}
+            value={title}
+            maxLength={200}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-summary`}>{t('cases.form.summary')}</label>
+          <textarea
+            id={`${id}-summary`}
+            rows={3}
+            maxLength={20_000}
+            value={summary}
+            onChange={(e) => setSummary(e.target.value)}
+          />
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-kind`}>{t('cases.form.kind')}</label>
+            <select
+              id={`${id}-kind`}
+              value={kind}
+              onChange={(e) => setKind(e.target.value as CaseKind)}
+            >
+              {CASE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`cases.kinds.${k}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-priority`}>{t('cases.form.priority')}</label>
+            <select
+              id={`${id}-priority`}
+              value={priority}
+              onChange={(e) => setPriority(e.target.value as CasePriority)}
+            >
+              {CASE_PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {t(`cases.priorities.${p}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <label className="checkbox" htmlFor={`${id}-priority-case`}>
+          <input
+            id={`${id}-priority-case`}
+            type="checkbox"
+            checked={priorityCase}
+            aria-describedby={`${id}-priority-case-hint`}
+            onChange={(e) => setPriorityCase(e.target.checked)}
+          />
+          {t('cases.form.priorityCase')}
+        </label>
+        <p className="field-hint" id={`${id}-priority-case-hint`}>
+          {t('cases.form.priorityCaseHint')}
+        </p>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            {t('cases.form.submit')}
+          </button>
+          <button type="button" disabled={busy} onClick={onCancel}>
+            {t('cases.form.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Search the objects of every case, as far as this user may see them. */
+function CaseSearch() {
+  const { t } = useTranslation();
+  const id = useId();
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState<CaseSearchResult[] | null>(null);
+  const [searched, setSearched] = useState('');
+  const [problem, setProblem] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const query = q.trim();
+    if (query === '') return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      setResults(await api.searchCases(query));
+      setSearched(query);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="case-search" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.search.title')}</h2>
+      <form className="inline-form" role="search" onSubmit={(event) => void submit(event)}>
+        <label htmlFor={`${id}-q`}>{t('cases.search.label')}</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={q}
+          maxLength={200}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="submit" disabled={busy}>
+          {t('cases.search.submit')}
+        </button>
+      </form>
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {results === null ? null : results.length === 0 ? (
+        <div className="empty">
+          <p>{t('cases.search.none', { q: searched })}</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">
+              {t('cases.search.results', { q: searched })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('cases.search.columns.object')}</th>
+                <th scope="col">{t('cases.search.columns.type')}</th>
+                <th scope="col">{t('cases.search.columns.tlp')}</th>
+                <th scope="col">{t('cases.search.columns.case')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r) => (
+                <tr key={`${r.caseId}-${r.object.id}`}>
+                  <td>{r.object.label}</td>
+                  <td>{typeName(t, r.object.type)}</td>
+                  <td>
+                    <TlpBadge level={r.object.tlp} />
+                  </td>
+                  <td>
+                    <Link to={`/cases/${r.caseId}`}>{r.caseTitle}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
