@@ -155,6 +155,40 @@ export function validateStix(object: unknown): string[] {
   return (validate.errors ?? []).map(describe);
 }
 
+/**
+ * The OASIS bundle schema refuses every bundle holding a note, an opinion (or a grouping,
+ * incident, location): those types are missing from its list of known objects, and as
+ * "custom" objects they match both core.json and cyber-observable-core.json, where it asks
+ * for exactly one. This checks a bundle the way the schema means to: its own properties as
+ * bundle.json states them, and each object against the OASIS schema of its type.
+ */
+export function validateStixBundleObjects(bundle: unknown): string[] {
+  if (!bundle || typeof bundle !== 'object' || Array.isArray(bundle)) {
+    return ['(bundle) is not a JSON object'];
+  }
+  const { type, id, objects } = bundle as Record<string, unknown>;
+  const errors: string[] = [];
+  if (type !== 'bundle') errors.push('/type must be "bundle"');
+  if (
+    typeof id !== 'string' ||
+    !/^bundle--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/.test(
+      id,
+    )
+  ) {
+    errors.push('/id must be a bundle identifier');
+  }
+  if (objects !== undefined) {
+    if (!Array.isArray(objects) || objects.length === 0) {
+      errors.push('/objects must be a list of at least one object');
+    } else {
+      objects.forEach((object, i) => {
+        for (const error of validateStix(object)) errors.push(`/objects/${i}${error}`);
+      });
+    }
+  }
+  return errors;
+}
+
 /** Every example file shipped with the schemas (bundles, and single objects). */
 export function oasisExamples(): { file: string; json: unknown }[] {
   const dir = path.join(STIX_SCHEMAS_ROOT, 'examples');

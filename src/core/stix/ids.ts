@@ -146,8 +146,8 @@ export function identityIdOf(nodeId: string): string {
   return `identity--${uuidv5(nodeId, LIAISON_NAMESPACE)}`;
 }
 
-/** A Liaison node as a STIX identity. */
-export interface NodeIdentity {
+/** A Liaison node as a STIX identity (a type alias, so it is assignable to Record<string, unknown>). */
+export type NodeIdentity = {
   type: 'identity';
   spec_version: '2.1';
   id: string;
@@ -157,7 +157,7 @@ export interface NodeIdentity {
   name: string;
   identity_class: 'organization';
   x_liaison_node_id: string;
-}
+};
 
 /**
  * A Liaison node as a STIX identity (an organisation, the creator of itself): the

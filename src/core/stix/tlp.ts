@@ -54,8 +54,8 @@ const LEVEL_OF_REF: ReadonlyMap<string, TlpLevel> = new Map<string, TlpLevel>([
   ...Object.entries(TLP1_MARKING_IDS),
 ]);
 
-/** A TLP 2.0 marking-definition object. */
-export interface TlpMarkingDefinition {
+/** A TLP 2.0 marking-definition object (a type alias, so it is assignable to Record<string, unknown>). */
+export type TlpMarkingDefinition = {
   type: 'marking-definition';
   spec_version: '2.1';
   id: string;
@@ -64,7 +64,7 @@ export interface TlpMarkingDefinition {
   extensions: {
     [TLP2_EXTENSION_ID]: { extension_type: 'property-extension'; tlp_2_0: string };
   };
-}
+};
 
 /** The marking reference (`object_marking_refs` entry) that marks an object with `level`. */
 export function markingRefOf(level: TlpLevel): string {
