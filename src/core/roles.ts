@@ -33,6 +33,12 @@ export const PERMISSIONS = {
   'hotline.manage': ['admin', 'officer'],
   /** Webhooks hold shared secrets. */
   'hotline.webhooks': ['admin'],
+  /** Cases and their objects; what each role sees of them is set by TLP (core/tlp-rules.ts). */
+  'cases.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  /** Open cases, add and change objects, share them, give feedback. */
+  'cases.write': ['admin', 'officer', 'analyst'],
+  /** Lower an object's marking: an explicit, audited act. */
+  'cases.declassify': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

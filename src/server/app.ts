@@ -11,6 +11,7 @@ import { registerArrangementRoutes } from './features/arrangements/arrangements.
 import { registerRequestRoutes } from './features/requests/requests.routes.js';
 import { registerPingRoutes } from './features/pings/pings.routes.js';
 import { registerHotlineRoutes } from './features/hotline/hotline.routes.js';
+import { registerCaseRoutes } from './features/cases/cases.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -75,6 +76,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerRequestRoutes(app, node.requests);
   registerPingRoutes(app, node.pings);
   registerHotlineRoutes(app, node.hotline, node.roster);
+  registerCaseRoutes(app, node.cases);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

@@ -26,6 +26,9 @@ export interface EventMap {
   'hotline.changed': { call: CallView };
   'hotline.alert': { call: CallView; reason: HotlineAlertReason };
   'hotline.roster': Record<string, never>;
+  'case.changed': { caseId: string };
+  /** Only the id: the audience is set by the object's marking (core/tlp-rules.ts). */
+  'case.object': { caseId: string; objectId: string };
   'request.deadline': {
     requestId: string;
     reference: string;

@@ -30,6 +30,8 @@ import { registerHotlineMessages } from './features/hotline/hotline.messages.js'
 import { Notifier } from './features/hotline/hotline.notify.js';
 import { RosterService } from './features/hotline/hotline.roster.js';
 import { HotlineService } from './features/hotline/hotline.service.js';
+import { registerCaseMessages } from './features/cases/cases.messages.js';
+import { CasesService } from './features/cases/cases.service.js';
 import { VERSION } from './version.js';
 
 /**
@@ -54,6 +56,7 @@ export interface Node {
   readonly roster: RosterService;
   readonly hotline: HotlineService;
   readonly notifier: Notifier;
+  readonly cases: CasesService;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -158,6 +161,12 @@ export async function createNode(options: NodeOptions): Promise<Node> {
   });
   republish = (callId) => void hotline.republish(callId);
   registerHotlineMessages(federation, hotline, roster);
+  const cases = new CasesService({
+    ...featureDeps,
+    nodeName: config.node.name,
+    log: log.child({ component: 'cases' }),
+  });
+  registerCaseMessages(federation, cases);
   requests.onOverdue((trx, hooks, request, deadline) =>
     hotline.raiseOverdue(trx, hooks, request, deadline),
   );
@@ -188,6 +197,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     roster,
     hotline,
     notifier,
+    cases,
     metrics,
     info: {
       nodeId: config.node.id,

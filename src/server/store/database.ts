@@ -27,6 +27,7 @@ import type { ArrangementsTables } from '../features/arrangements/arrangements.t
 import type { RequestsTables } from '../features/requests/requests.table.js';
 import type { PingsTables } from '../features/pings/pings.table.js';
 import type { HotlineTables } from '../features/hotline/hotline.table.js';
+import type { CasesTables } from '../features/cases/cases.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every table of the node. A feature adds its tables' interface here. */
@@ -41,7 +42,8 @@ export interface Database
     ArrangementsTables,
     RequestsTables,
     PingsTables,
-    HotlineTables {}
+    HotlineTables,
+    CasesTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;

@@ -4,6 +4,7 @@ import * as federation from './2026_11_24_1200_federation.js';
 import * as requests from './2026_11_24_1500_requests.js';
 import * as outboxSize from './2026_11_24_1700_outbox_size.js';
 import * as hotline from './2026_11_24_1900_hotline.js';
+import * as cases from './2026_11_24_2100_cases.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder a migration that has
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_1500_requests': requests,
   '2026_11_24_1700_outbox_size': outboxSize,
   '2026_11_24_1900_hotline': hotline,
+  '2026_11_24_2100_cases': cases,
 };

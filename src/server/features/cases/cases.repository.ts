@@ -1,0 +1,162 @@
+import type { Db } from '../../store/database.js';
+import type {
+  CaseRow,
+  CasesTable,
+  StixFeedbackRow,
+  StixObjectRow,
+  StixVersionRow,
+} from './cases.table.js';
+
+export function findCase(db: Db, id: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listCaseRows(
+  db: Db,
+  query: { status?: string | undefined; priorityCase?: boolean | undefined },
+): Promise<CaseRow[]> {
+  let q = db.selectFrom('cases').selectAll();
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.priorityCase !== undefined)
+    q = q.where('priority_case', '=', query.priorityCase ? 1 : 0);
+  return q.orderBy('updated_at', 'desc').orderBy('id').execute();
+}
+
+export async function updateCaseRow(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<CasesTable, 'id'>>,
+): Promise<void> {
+  await db.updateTable('cases').set(changes).where('id', '=', id).execute();
+}
+
+export async function participantsOf(db: Db, caseId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('case_participants')
+    .select('node_id')
+    .where('case_id', '=', caseId)
+    .orderBy('node_id')
+    .execute();
+  return rows.map((row) => row.node_id);
+}
+
+export async function setParticipants(
+  db: Db,
+  caseId: string,
+  nodes: readonly string[],
+  at: number,
+): Promise<void> {
+  const existing = new Set(await participantsOf(db, caseId));
+  for (const node of nodes) {
+    if (existing.has(node)) continue;
+    await db
+      .insertInto('case_participants')
+      .values({ case_id: caseId, node_id: node, added_at: at })
+      .execute();
+  }
+  const keep = new Set(nodes);
+  for (const node of existing) {
+    if (keep.has(node)) continue;
+    await db
+      .deleteFrom('case_participants')
+      .where('case_id', '=', caseId)
+      .where('node_id', '=', node)
+      .execute();
+  }
+}
+
+export function linksOf(db: Db, caseId: string) {
+  return db
+    .selectFrom('case_links')
+    .select(['kind', 'ref_id'])
+    .where('case_id', '=', caseId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export function findObject(db: Db, id: string): Promise<StixObjectRow | undefined> {
+  return db.selectFrom('stix_objects').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The live (not deleted) objects of a case. */
+export function objectsOfCase(db: Db, caseId: string): Promise<StixObjectRow[]> {
+  return db
+    .selectFrom('stix_objects')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('deleted', '=', 0)
+    .orderBy('type')
+    .orderBy('id')
+    .execute();
+}
+
+export async function saveObject(db: Db, row: StixObjectRow): Promise<void> {
+  const existing = await findObject(db, row.id);
+  if (existing) {
+    const { id: _id, ...changes } = row;
+    await db.updateTable('stix_objects').set(changes).where('id', '=', row.id).execute();
+  } else {
+    await db.insertInto('stix_objects').values(row).execute();
+  }
+}
+
+export async function addVersion(db: Db, version: Omit<StixVersionRow, 'n'>): Promise<void> {
+  const last = await db
+    .selectFrom('stix_versions')
+    .select((eb) => eb.fn.max('n').as('n'))
+    .where('id', '=', version.id)
+    .executeTakeFirst();
+  await db
+    .insertInto('stix_versions')
+    .values({ ...version, n: Number(last?.n ?? 0) + 1 })
+    .execute();
+}
+
+export function versionsOf(db: Db, id: string): Promise<StixVersionRow[]> {
+  return db.selectFrom('stix_versions').selectAll().where('id', '=', id).orderBy('n').execute();
+}
+
+export async function sharesOf(db: Db, objectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('stix_shares')
+    .select('peer_id')
+    .where('object_id', '=', objectId)
+    .orderBy('peer_id')
+    .execute();
+  return rows.map((row) => row.peer_id);
+}
+
+export function feedbackOf(db: Db, objectId: string): Promise<StixFeedbackRow[]> {
+  return db
+    .selectFrom('stix_feedback')
+    .selectAll()
+    .where('object_id', '=', objectId)
+    .orderBy('at')
+    .execute();
+}
+
+export async function saveFeedback(db: Db, row: StixFeedbackRow): Promise<void> {
+  await db
+    .deleteFrom('stix_feedback')
+    .where('object_id', '=', row.object_id)
+    .where('node_id', '=', row.node_id)
+    .execute();
+  await db.insertInto('stix_feedback').values(row).execute();
+}
+
+/** Objects whose searchable text holds `needle` (lowercased), newest first. */
+export function searchObjects(
+  db: Db,
+  needle: string,
+  type: string | undefined,
+  limit: number,
+): Promise<StixObjectRow[]> {
+  const escaped = needle.replace(/[\\%_]/g, (c) => `\\${c}`);
+  let q = db
+    .selectFrom('stix_objects')
+    .selectAll()
+    .where('deleted', '=', 0)
+    .where((eb) => eb('search', 'like', `%${escaped}%`));
+  if (type) q = q.where('type', '=', type);
+  return q.orderBy('updated_at', 'desc').limit(limit).execute();
+}

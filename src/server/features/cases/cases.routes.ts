@@ -1,0 +1,311 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AddObjectBody,
+  CaseDetail,
+  CaseLink,
+  CaseList,
+  CaseQuery,
+  CaseReport,
+  CaseView,
+  CreateCaseBody,
+  FeedbackBody,
+  MarkingBody,
+  ObjectHistory,
+  ObjectParams,
+  ObjectView,
+  SearchQuery,
+  SearchResults,
+  ShareBody,
+  ShareResult,
+  UpdateCaseBody,
+  UpdateObjectBody,
+} from '../../../core/schemas/cases.js';
+import { ERROR_RESPONSES, NodeId } from '../../../core/schemas/common.js';
+import { PeriodQuery } from '../../../core/schemas/pings.js';
+import { requireActor } from '../../http/auth.js';
+import { toCsv } from '../../http/csv.js';
+import type { CasesService } from './cases.service.js';
+
+const errors = ERROR_RESPONSES;
+const CaseParams = z.object({ id: z.string().uuid() });
+
+export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['cases'];
+
+  app.get(
+    '/api/cases',
+    {
+      schema: {
+        tags,
+        summary: 'Cases (each with the number of objects this user may see)',
+        querystring: CaseQuery,
+        response: { 200: CaseList, ...errors },
+      },
+    },
+    async (request) => ({ cases: await cases.list(requireActor(request), request.query) }),
+  );
+  app.post(
+    '/api/cases',
+    {
+      schema: {
+        tags,
+        summary: 'Open a case',
+        body: CreateCaseBody,
+        response: { 201: CaseView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await cases.create(requireActor(request), request.body)),
+  );
+  app.get(
+    '/api/cases/report',
+    {
+      schema: {
+        tags,
+        summary:
+          'Case status report per peer: opened, shared, with activity, requests linked, feedback',
+        querystring: PeriodQuery,
+        response: { 200: CaseReport, ...errors },
+      },
+    },
+    async (request) => cases.report(requireActor(request), request.query),
+  );
+  app.get(
+    '/api/cases/report.csv',
+    {
+      schema: { tags, summary: 'The case status report, as CSV', querystring: PeriodQuery },
+    },
+    async (request, reply) => {
+      const report = await cases.report(requireActor(request), request.query);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="case-status-report.csv"')
+        .send(
+          toCsv(
+            [
+              'peer',
+              'cases_opened',
+              'cases_shared',
+              'cases_with_activity',
+              'requests_linked',
+              'feedback_received',
+            ],
+            report.peers.map((p) => [
+              p.peer,
+              p.casesOpened,
+              p.casesShared,
+              p.casesWithActivity,
+              p.requestsLinked,
+              p.feedbackReceived,
+            ]),
+          ),
+        );
+    },
+  );
+  app.get(
+    '/api/cases/search',
+    {
+      schema: {
+        tags,
+        summary: 'Objects whose names, descriptions, values, patterns or notes hold the text',
+        querystring: SearchQuery,
+        response: { 200: SearchResults, ...errors },
+      },
+    },
+    async (request) => cases.search(requireActor(request), request.query),
+  );
+  app.get(
+    '/api/cases/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A case with the objects this user may see',
+        params: CaseParams,
+        response: { 200: CaseDetail, ...errors },
+      },
+    },
+    async (request) => cases.get(requireActor(request), request.params.id),
+  );
+  app.patch(
+    '/api/cases/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a case (its owner)',
+        params: CaseParams,
+        body: UpdateCaseBody,
+        response: { 200: CaseView, ...errors },
+      },
+    },
+    async (request) => cases.update(requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/cases/:id/participants',
+    {
+      schema: {
+        tags,
+        summary: 'Add a peer to the case (its owner)',
+        params: CaseParams,
+        body: z.object({ peer: NodeId }).strict(),
+        response: { 200: CaseView, ...errors },
+      },
+    },
+    async (request) =>
+      cases.addParticipant(requireActor(request), request.params.id, request.body.peer),
+  );
+  app.post(
+    '/api/cases/:id/links',
+    {
+      schema: {
+        tags,
+        summary: 'Link a request or a hotline call to the case',
+        params: CaseParams,
+        body: CaseLink.strict(),
+        response: { 200: CaseView, ...errors },
+      },
+    },
+    async (request) => cases.link(requireActor(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/cases/:id/share',
+    {
+      schema: {
+        tags,
+        summary: 'Send objects of the case to a node of the case, as far as TLP allows',
+        params: CaseParams,
+        body: ShareBody,
+        response: { 200: ShareResult, ...errors },
+      },
+    },
+    async (request) => cases.share(requireActor(request), request.params.id, request.body),
+  );
+  app.get(
+    '/api/cases/:id/export',
+    {
+      schema: {
+        tags,
+        summary: 'The case as a STIX 2.1 bundle (what this user may see; never TLP:RED)',
+        params: CaseParams,
+        response: { 200: z.record(z.string(), z.unknown()), ...errors },
+      },
+    },
+    async (request) => cases.exportBundle(requireActor(request), request.params.id),
+  );
+  app.post(
+    '/api/cases/:id/objects',
+    {
+      schema: {
+        tags,
+        summary: 'Add a STIX 2.1 object to the case',
+        params: CaseParams,
+        body: AddObjectBody,
+        response: { 201: ObjectView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await cases.addObject(requireActor(request), request.params.id, request.body)),
+  );
+  app.patch(
+    '/api/cases/:id/objects/:objectId',
+    {
+      schema: {
+        tags,
+        summary: 'A new version of one of this node’s objects (same id, later modified)',
+        params: ObjectParams,
+        body: UpdateObjectBody,
+        response: { 200: ObjectView, ...errors },
+      },
+    },
+    async (request) =>
+      cases.updateObject(
+        requireActor(request),
+        request.params.id,
+        request.params.objectId,
+        request.body.changes,
+      ),
+  );
+  app.delete(
+    '/api/cases/:id/objects/:objectId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete one of this node’s objects here and at every peer it went to',
+        params: ObjectParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await cases.deleteObject(requireActor(request), request.params.id, request.params.objectId);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/cases/:id/objects/:objectId/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke one of this node’s objects (a last version with revoked: true)',
+        params: ObjectParams,
+        response: { 200: ObjectView, ...errors },
+      },
+    },
+    async (request) =>
+      cases.revokeObject(requireActor(request), request.params.id, request.params.objectId),
+  );
+  app.post(
+    '/api/cases/:id/objects/:objectId/marking',
+    {
+      schema: {
+        tags,
+        summary: 'Raise or lower an object’s TLP marking (lowering: admin, with a reason, audited)',
+        params: ObjectParams,
+        body: MarkingBody,
+        response: { 200: ObjectView, ...errors },
+      },
+    },
+    async (request) =>
+      cases.setMarking(
+        requireActor(request),
+        request.params.id,
+        request.params.objectId,
+        request.body,
+      ),
+  );
+  app.get(
+    '/api/cases/:id/objects/:objectId/history',
+    {
+      schema: {
+        tags,
+        summary: 'The versions of an object this user may see',
+        params: ObjectParams,
+        response: { 200: ObjectHistory, ...errors },
+      },
+    },
+    async (request) =>
+      cases.objectHistory(requireActor(request), request.params.id, request.params.objectId),
+  );
+  app.post(
+    '/api/cases/:id/objects/:objectId/feedback',
+    {
+      schema: {
+        tags,
+        summary: 'How this node used a peer’s object; it goes back to the node that wrote it',
+        params: ObjectParams,
+        body: FeedbackBody,
+        response: { 200: ObjectView, ...errors },
+      },
+    },
+    async (request) =>
+      cases.feedback(
+        requireActor(request),
+        request.params.id,
+        request.params.objectId,
+        request.body,
+      ),
+  );
+}

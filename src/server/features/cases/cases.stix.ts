@@ -1,0 +1,105 @@
+/**
+ * What the cases feature needs of STIX 2.1 beyond core/stix: which properties of an object
+ * refer to others, what to show and search for it.
+ */
+type Stix = Record<string, unknown>;
+
+/** Types with created/modified (SDOs and SROs); the rest we hold are observables (SCOs). */
+export const SDO_SRO_TYPES = new Set([
+  'attack-pattern',
+  'campaign',
+  'course-of-action',
+  'grouping',
+  'identity',
+  'incident',
+  'indicator',
+  'infrastructure',
+  'intrusion-set',
+  'location',
+  'malware',
+  'malware-analysis',
+  'note',
+  'observed-data',
+  'opinion',
+  'report',
+  'threat-actor',
+  'tool',
+  'vulnerability',
+  'relationship',
+  'sighting',
+]);
+
+const REF_PROPERTIES = [
+  'source_ref',
+  'target_ref',
+  'sighting_of_ref',
+  'object_refs',
+  'where_sighted_refs',
+  'observed_data_refs',
+  'x_liaison_evidence_refs',
+] as const;
+
+/** The ids an object refers to (besides its author and markings). */
+export function referencesOf(object: Stix): string[] {
+  const out: string[] = [];
+  for (const property of REF_PROPERTIES) {
+    const value = object[property];
+    if (typeof value === 'string') out.push(value);
+    else if (Array.isArray(value))
+      out.push(...value.filter((v): v is string => typeof v === 'string'));
+  }
+  return [...new Set(out)];
+}
+
+function text(object: Stix, key: string): string | undefined {
+  const value = object[key];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** A short name to show for an object. */
+export function labelOf(object: Stix): string {
+  const label =
+    text(object, 'name') ??
+    text(object, 'value') ??
+    text(object, 'pattern') ??
+    text(object, 'abstract') ??
+    text(object, 'content') ??
+    text(object, 'opinion') ??
+    (typeof object['relationship_type'] === 'string'
+      ? `${String(object['source_ref'])} ${object['relationship_type']} ${String(object['target_ref'])}`
+      : undefined) ??
+    String(object['id']);
+  return label.length > 200 ? `${label.slice(0, 199)}…` : label;
+}
+
+/** The lowercased text search matches: names, descriptions, values, patterns, notes. */
+export function searchTextOf(object: Stix): string {
+  const parts: string[] = [];
+  for (const key of [
+    'name',
+    'description',
+    'value',
+    'pattern',
+    'abstract',
+    'content',
+    'explanation',
+    'opinion',
+  ]) {
+    const value = text(object, key);
+    if (value) parts.push(value);
+  }
+  for (const key of ['aliases', 'labels']) {
+    const value = object[key];
+    if (Array.isArray(value))
+      parts.push(...value.filter((v): v is string => typeof v === 'string'));
+  }
+  const hashes = object['hashes'];
+  if (hashes && typeof hashes === 'object') {
+    parts.push(
+      ...Object.values(hashes as Record<string, unknown>).filter(
+        (v): v is string => typeof v === 'string',
+      ),
+    );
+  }
+  return parts.join('\n').toLowerCase();
+}

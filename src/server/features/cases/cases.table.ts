@@ -1,0 +1,91 @@
+import type { Selectable } from 'kysely';
+import type { TlpLevel } from '../../../core/tlp-rules.js';
+
+/** A case, the same id on every node it is shared with; `owner_node` opened it. */
+export interface CasesTable {
+  id: string;
+  owner_node: string;
+  title: string;
+  summary: string;
+  kind: string;
+  priority: string;
+  status: string;
+  priority_case: number;
+  created_at: number;
+  updated_at: number;
+}
+export type CaseRow = Selectable<CasesTable>;
+
+export interface CaseParticipantsTable {
+  case_id: string;
+  node_id: string;
+  added_at: number;
+}
+
+export interface CaseLinksTable {
+  case_id: string;
+  kind: 'request' | 'call';
+  ref_id: string;
+  created_at: number;
+}
+
+/** The current version of each STIX object; a deleted one stays as a tombstone (no body). */
+export interface StixObjectsTable {
+  id: string;
+  case_id: string;
+  type: string;
+  origin_node: string;
+  tlp: TlpLevel;
+  /** JSON array of node ids. */
+  red_recipients: string;
+  revoked: number;
+  deleted: number;
+  /** The STIX `modified` (SDOs and SROs), which orders versions. */
+  modified: string | null;
+  label: string;
+  /** Lowercased text that search matches: names, descriptions, values, patterns, notes. */
+  search: string;
+  body: string | null;
+  updated_at: number;
+}
+export type StixObjectRow = Selectable<StixObjectsTable>;
+
+/** Every version an object had, in the order this node recorded them. */
+export interface StixVersionsTable {
+  id: string;
+  n: number;
+  modified: string | null;
+  tlp: TlpLevel;
+  red_recipients: string;
+  body: string;
+  recorded_at: number;
+}
+export type StixVersionRow = Selectable<StixVersionsTable>;
+
+/** This node's objects, and the peers they were sent to (later versions follow them). */
+export interface StixSharesTable {
+  object_id: string;
+  peer_id: string;
+  shared_at: number;
+}
+
+/** How each node used an object (one current answer per node). */
+export interface StixFeedbackTable {
+  object_id: string;
+  node_id: string;
+  use: string;
+  note: string;
+  actor: string;
+  at: number;
+}
+export type StixFeedbackRow = Selectable<StixFeedbackTable>;
+
+export interface CasesTables {
+  cases: CasesTable;
+  case_participants: CaseParticipantsTable;
+  case_links: CaseLinksTable;
+  stix_objects: StixObjectsTable;
+  stix_versions: StixVersionsTable;
+  stix_shares: StixSharesTable;
+  stix_feedback: StixFeedbackTable;
+}
