@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../src/core/roles.js';
 import { TLP_LEVELS, type TlpLevel } from '../src/core/tlp-rules.js';
 import { visibleTo, type BusEvent } from '../src/server/events.js';
 import { validateStix, validateStixBundleObjects } from './harness/stix-schemas.js';
+import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 
 /**
@@ -31,7 +32,11 @@ async function until<T>(probe: () => Promise<T | undefined | false>, what: strin
 }
 
 beforeAll(async () => {
-  a = await makeNode({ nodeId: 'us-doj' });
+  // The owner runs on PostgreSQL when the tests have one, so both dialects carry cases.
+  a = await makeNode({
+    nodeId: 'us-doj',
+    dialect: dialectAvailable('postgres') ? 'postgres' : 'sqlite',
+  });
   b = await makeNode({ nodeId: 'cn-mps' });
   c = await makeNode({ nodeId: 'gb-nca' });
   const nodes = [a, b, c];
@@ -135,6 +140,12 @@ describe('a case shared between us-doj and cn-mps (acceptance 1)', () => {
       x_liaison_evidence_refs: [c2.id, forensics.id],
     });
     expect(ip.id).toMatch(/^ipv4-addr--/);
+    const found = (await call(a.app, adminA, 'GET', '/api/cases/search?q=PA-2015')).json();
+    expect(found.results.map((r: { object: { id: string } }) => r.object.id)).toEqual(
+      expect.arrayContaining([set.id]),
+    );
+    const literal = await call(a.app, adminA, 'GET', '/api/cases/search?q=%25_');
+    expect(literal.json().results).toEqual([]);
 
     const participant = await call(a.app, adminA, 'POST', `/api/cases/${caseId}/participants`, {
       peer: 'cn-mps',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../store/database.js';
 import type {
   CaseRow,
@@ -156,7 +157,7 @@ export function searchObjects(
     .selectFrom('stix_objects')
     .selectAll()
     .where('deleted', '=', 0)
-    .where((eb) => eb('search', 'like', `%${escaped}%`));
+    .where(sql<boolean>`search like ${`%${escaped}%`} escape '\\'`);
   if (type) q = q.where('type', '=', type);
   return q.orderBy('updated_at', 'desc').limit(limit).execute();
 }
