@@ -1,4 +1,5 @@
 /** STIX 2.1 for cases: identifiers, TLP 2.0 markings, schemas of incoming objects, versioning. */
+export * from './bundle.js';
 export * from './formats.js';
 export * from './ids.js';
 export * from './pattern.js';
