@@ -883,7 +883,8 @@ const fileSpec = defineType(
   },
 );
 
-// ---- the union ----------------------------------------------------------------------------
+// ---- the union ---------------------------------------------------------------------------
+// (The file observable is StixFile, not File, which would shadow the global File.)
 
 export const AttackPattern = schemaOf(attackPatternSpec);
 export const Identity = schemaOf(identitySpec);
@@ -901,7 +902,7 @@ export const Ipv6Addr = schemaOf(ipv6Spec);
 export const DomainName = schemaOf(domainNameSpec);
 export const Url = schemaOf(urlSpec);
 export const EmailAddr = schemaOf(emailAddrSpec);
-export const File = schemaOf(fileSpec);
+export const StixFile = schemaOf(fileSpec);
 
 export type AttackPattern = z.infer<typeof AttackPattern>;
 export type Identity = z.infer<typeof Identity>;
@@ -919,7 +920,7 @@ export type Ipv6Addr = z.infer<typeof Ipv6Addr>;
 export type DomainName = z.infer<typeof DomainName>;
 export type Url = z.infer<typeof Url>;
 export type EmailAddr = z.infer<typeof EmailAddr>;
-export type File = z.infer<typeof File>;
+export type StixFile = z.infer<typeof StixFile>;
 
 /** Every STIX 2.1 object a case holds, told apart by `type`. */
 export const StixObject = z.discriminatedUnion('type', [
@@ -939,7 +940,7 @@ export const StixObject = z.discriminatedUnion('type', [
   DomainName,
   Url,
   EmailAddr,
-  File,
+  StixFile,
 ]);
 export type StixObject = z.infer<typeof StixObject>;
 
@@ -960,7 +961,7 @@ const SPECS: Readonly<Record<string, { schema: z.ZodType; check: Check }>> = {
   'domain-name': { schema: DomainName, check: domainNameSpec.check },
   url: { schema: Url, check: urlSpec.check },
   'email-addr': { schema: EmailAddr, check: emailAddrSpec.check },
-  file: { schema: File, check: fileSpec.check },
+  file: { schema: StixFile, check: fileSpec.check },
 };
 
 /** The STIX types Liaison holds, in the order of the union. */
