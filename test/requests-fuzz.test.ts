@@ -7,7 +7,7 @@ import { generateNodeKeys } from '../src/server/identity/keys.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 
 /**
- * Whatever a user sends to the contacts, arrangements, requests, pings and hotline routes, the answer
+ * Whatever a user sends to the contacts, arrangements, requests, pings, hotline and cases routes, the answer
  * is never a 500 (property-based). The node has a peer (its row, with real keys; the peer is
  * not running, so messages wait in the outbox) and a draft, so the inputs reach the services.
  */
@@ -16,6 +16,8 @@ let admin: Session;
 let draftId = '';
 let sentId = '';
 let callId = '';
+let caseId = '';
+let objectId = '';
 
 beforeAll(async () => {
   h = await makeNode({ nodeId: 'us-doj' });
@@ -64,6 +66,14 @@ beforeAll(async () => {
   });
   sentId = sent.json().id as string;
   expect((await call(h.app, admin, 'POST', `/api/requests/${sentId}/send`)).statusCode).toBe(200);
+  // A case with a participant and an object, so object and sharing routes reach the service.
+  const opened = await call(h.app, admin, 'POST', '/api/cases', { title: 'Fuzz', kind: 'fraud' });
+  caseId = opened.json().id as string;
+  await call(h.app, admin, 'POST', `/api/cases/${caseId}/participants`, { peer: 'cn-mps' });
+  const added = await call(h.app, admin, 'POST', `/api/cases/${caseId}/objects`, {
+    object: { type: 'ipv4-addr', value: '203.0.113.7' },
+  });
+  objectId = added.json().id as string;
   // A call from the peer, so acknowledging and resolving reach the service.
   callId = crypto.randomUUID();
   await h.node.store.transaction((trx, hooks) =>
@@ -232,6 +242,70 @@ describe('the request routes', () => {
         enabled: fc.oneof(fc.boolean(), fc.string()),
       }),
       '/api/hotline/calls/:call/resolve': pick({ outcome: text }),
+      '/api/cases': pick({
+        title: text,
+        summary: text,
+        kind: fc.constantFrom('hacking', 'fraud', 'x'),
+        priority: fc.constantFrom('low', 'critical', 'x'),
+        priorityCase: fc.oneof(fc.boolean(), fc.string()),
+      }),
+      '/api/cases/:case/objects': pick({
+        object: fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            {
+              type: fc.constantFrom(
+                'indicator',
+                'malware',
+                'relationship',
+                'opinion',
+                'note',
+                'ipv4-addr',
+                'file',
+                'x-custom',
+              ),
+              name: text,
+              value: text,
+              pattern: fc.oneof(fc.constant("[ipv4-addr:value = '1.2.3.4']"), text),
+              pattern_type: fc.constantFrom('stix', 'x'),
+              valid_from: fc.constantFrom('2026-01-01T00:00:00Z', 'x'),
+              is_family: fc.oneof(fc.boolean(), text),
+              source_ref: fc.oneof(fc.constant(objectId), fc.string()),
+              target_ref: fc.oneof(fc.constant(objectId), fc.string()),
+              relationship_type: text,
+              object_refs: fc.array(fc.oneof(fc.constant(objectId), fc.string()), { maxLength: 2 }),
+              opinion: fc.constantFrom('agree', 'x'),
+              content: text,
+              hashes: fc.dictionary(fc.constantFrom('SHA-256', 'MD5', 'x'), fc.string()),
+              object_marking_refs: fc.array(fc.string(), { maxLength: 2 }),
+              created_by_ref: fc.string(),
+              id: fc.string(),
+              modified: fc.string(),
+            },
+            { requiredKeys: ['type'] },
+          ),
+        ),
+        tlp: fc.constantFrom('clear', 'green', 'amber', 'amber_strict', 'red', 'x'),
+        redRecipients: fc.array(fc.oneof(fc.constant('cn-mps'), fc.string()), { maxLength: 2 }),
+      }),
+      '/api/cases/:case/share': pick({
+        peer,
+        objects: fc.array(fc.oneof(fc.constant(objectId), fc.string()), { maxLength: 2 }),
+      }),
+      '/api/cases/:case/objects/:object/marking': pick({
+        tlp: fc.constantFrom('clear', 'red', 'x'),
+        reason: text,
+        redRecipients: fc.array(fc.string(), { maxLength: 2 }),
+      }),
+      '/api/cases/:case/objects/:object/feedback': pick({
+        use: fc.constantFrom('blocked', 'x'),
+        note: text,
+      }),
+      '/api/cases/:case/objects/:object': pick({ changes: fc.jsonValue() }),
+      '/api/cases/:case/links': pick({
+        kind: fc.constantFrom('request', 'call', 'x'),
+        refId: fc.oneof(fc.constant(sentId), fc.uuid(), fc.string()),
+      }),
       '/api/requests/:sent/escalate': pick({
         tier: fc.constantFrom('technical', 'x'),
         priority: fc.constantFrom('flash', 'x'),
@@ -264,6 +338,17 @@ describe('the request routes', () => {
       ['GET', '/api/hotline/coverage?from=:id&hours=:id'],
       ['GET', '/api/hotline/calls?open=:id&direction=:id'],
       ['GET', '/api/hotline/review?from=:id'],
+      ['POST', '/api/cases'],
+      ['POST', '/api/cases/:case/objects'],
+      ['POST', '/api/cases/:case/share'],
+      ['POST', '/api/cases/:case/objects/:object/marking'],
+      ['POST', '/api/cases/:case/objects/:object/feedback'],
+      ['PATCH', '/api/cases/:case/objects/:object'],
+      ['POST', '/api/cases/:case/links'],
+      ['GET', '/api/cases/search?q=:id'],
+      ['GET', '/api/cases/:id'],
+      ['GET', '/api/cases/:case/objects/:id/history'],
+      ['GET', '/api/cases/report?from=:id'],
     );
     await fc.assert(
       fc.asyncProperty(
@@ -279,6 +364,8 @@ describe('the request routes', () => {
             .replace(':draft', draftId)
             .replace(':sent', sentId)
             .replace(':call', callId)
+            .replace(':case', caseId)
+            .replace(':object', encodeURIComponent(objectId))
             .replaceAll(':id', encodeURIComponent(id));
           const r = await h.app.inject({
             method,

@@ -60,7 +60,7 @@ import {
   updateCaseRow,
   versionsOf,
 } from './cases.repository.js';
-import { identityIdOf, nodeIdentity, stixIdFor } from '../../../core/stix/ids.js';
+import { identityIdOf, isStixType, nodeIdentity, stixIdFor } from '../../../core/stix/ids.js';
 import { parseStixObject } from '../../../core/stix/schemas.js';
 import { stixTimestamp } from '../../../core/stix/timestamps.js';
 import { markingDefinitionOf, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
@@ -291,6 +291,15 @@ export class CasesService {
       const caseRow = await this.loadCase(trx, caseId);
       const input = { ...body.object };
       const type = typeof input['type'] === 'string' ? input['type'] : '';
+      if (!isStixType(type)) {
+        throw new AppError(
+          'invalid_stix',
+          422,
+          'Not a valid STIX 2.1 object: type: required, a STIX type name such as indicator',
+          {},
+          { errors: ['type: required, a STIX type name such as indicator'] },
+        );
+      }
       const markedTlp = tlpOfObject(input);
       const tlp: TlpLevel = body.tlp ?? markedTlp ?? 'amber';
       if (markedTlp && body.tlp && markedTlp !== body.tlp) {
