@@ -291,15 +291,8 @@ export class CasesService {
       const caseRow = await this.loadCase(trx, caseId);
       const input = { ...body.object };
       const type = typeof input['type'] === 'string' ? input['type'] : '';
-      if (!isStixType(type)) {
-        throw new AppError(
-          'invalid_stix',
-          422,
-          'Not a valid STIX 2.1 object: type: required, a STIX type name such as indicator',
-          {},
-          { errors: ['type: required, a STIX type name such as indicator'] },
-        );
-      }
+      if (!isStixType(type))
+        throw invalidStix(['type: required, a STIX type name such as indicator']);
       const markedTlp = tlpOfObject(input);
       const tlp: TlpLevel = body.tlp ?? markedTlp ?? 'amber';
       if (markedTlp && body.tlp && markedTlp !== body.tlp) {
@@ -331,16 +324,7 @@ export class CasesService {
       };
       object['id'] = typeof input['id'] === 'string' ? input['id'] : stixIdFor({ ...object, type });
       const finished = withTlp(object, tlp);
-      const valid = validateStix(finished);
-      if (!valid.ok) {
-        throw new AppError(
-          'invalid_stix',
-          422,
-          `Not a valid STIX 2.1 object: ${valid.errors.join('; ')}`,
-          {},
-          { errors: valid.errors },
-        );
-      }
+      assertValidStix(finished);
       if (await findObject(trx, String(finished['id']))) {
         throw new AppError(
           'object_exists',
@@ -763,14 +747,7 @@ export class CasesService {
   ): Promise<void> {
     const caseRow = await findCase(trx, body.caseId);
     if (!caseRow) throw notFound('case_not_found', `This node has no case ${body.caseId}.`);
-    const valid = validateStix(body.object);
-    if (!valid.ok) {
-      throw new AppError(
-        'invalid_stix',
-        422,
-        `Not a valid STIX 2.1 object: ${valid.errors.join('; ')}`,
-      );
-    }
+    assertValidStix(body.object);
     const object = body.object;
     if (tlpOfObject(object) !== body.tlp) {
       throw new AppError(
@@ -920,16 +897,7 @@ export class CasesService {
           now,
         ),
       });
-      const valid = validateStix(next);
-      if (!valid.ok) {
-        throw new AppError(
-          'invalid_stix',
-          422,
-          `Not a valid STIX 2.1 object: ${valid.errors.join('; ')}`,
-          {},
-          { errors: valid.errors },
-        );
-      }
+      assertValidStix(next);
       await this.checkReferences(trx, caseId, next);
       const tlp = marking?.tlp ?? current.tlp;
       const red =
@@ -1215,7 +1183,18 @@ function isLater(incoming: unknown, current: string | null): boolean {
   return Date.parse(incoming) > Date.parse(current);
 }
 
-function validateStix(object: Stix): { ok: true } | { ok: false; errors: string[] } {
+/** 422 invalid_stix with every problem, named by property (core/stix/schemas.ts). */
+function invalidStix(errors: string[]): AppError {
+  return new AppError(
+    'invalid_stix',
+    422,
+    `Not a valid STIX 2.1 object: ${errors.join('; ')}`,
+    {},
+    { errors },
+  );
+}
+
+function assertValidStix(object: Stix): void {
   const parsed = parseStixObject(object);
-  return parsed.ok ? { ok: true } : { ok: false, errors: parsed.errors };
+  if (!parsed.ok) throw invalidStix(parsed.errors);
 }
