@@ -16,7 +16,7 @@ import {
 import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime } from '../components/format';
-import { usePageTitle, useLoader } from '../components/hooks';
+import { useCoalesced, usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
 
@@ -65,7 +65,9 @@ export function CasesPage() {
       [status, priorityOnly],
     ),
   );
-  useLiveEvent(['resync', 'case.changed'], () => void reload());
+  // A case shared with this node, or changed; its objects arriving change its count.
+  const refresh = useCoalesced(reload);
+  useLiveEvent(['resync', 'case.changed', 'case.object'], refresh);
   const [composing, setComposing] = useState(false);
   const id = useId();
   const sorted = useMemo(() => (cases ? sortCases(cases) : null), [cases]);
