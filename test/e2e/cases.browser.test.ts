@@ -60,7 +60,11 @@ function objectRow(page: Page, name: string): Locator {
 /** Text colour and background of an element, as computed. */
 function colours(locator: Locator): Promise<{ color: string; background: string }> {
   return locator.evaluate((element) => {
-    const style = getComputedStyle(element);
+    // Runs in the page; the tests' TypeScript has no DOM library, hence the shape given here.
+    const page = globalThis as unknown as {
+      getComputedStyle(element: unknown): { color: string; backgroundColor: string };
+    };
+    const style = page.getComputedStyle(element);
     return { color: style.color, background: style.backgroundColor };
   });
 }
