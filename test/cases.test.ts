@@ -269,6 +269,18 @@ describe('a case shared between us-doj and cn-mps (acceptance 1)', () => {
       .executeTakeFirst();
     expect(row).toMatchObject({ deleted: 1, body: null });
 
+    // Every object both nodes now hold — versions, revocations, what arrived — is valid STIX.
+    for (const [node, session] of [
+      [a, adminA],
+      [b, adminB],
+    ] as const) {
+      for (const held of await objectsOn(node, session, caseId)) {
+        expect(validateStix(held.object), held.id).toEqual([]);
+      }
+    }
+    expect(validateStix(updated.json().object)).toEqual([]);
+    expect(validateStix(revoked.json().object)).toEqual([]);
+
     // The export is a bundle that validates, with both nodes' identities and the marking.
     const bundle = (await call(a.app, adminA, 'GET', `/api/cases/${caseId}/export`)).json();
     // The OASIS bundle schema omits notes and opinions; the bundle and each object are checked
