@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, domainToASCII } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -29,10 +29,24 @@ import addFormatsModule from 'ajv-formats';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../..');
-export const STIX_SCHEMAS_ROOT = path.resolve(
-  REPO_ROOT,
-  '../shared/conformance/stix2-json-schemas',
-);
+/**
+ * The OASIS schemas live in `shared/conformance` beside the repository (../shared from a
+ * checkout in the workplace). A clone elsewhere finds them through LIAISON_CONFORMANCE_DIR,
+ * a `shared/conformance` beside any folder above it, or the workplace's own copy.
+ */
+function conformanceDir(): string {
+  const candidates: string[] = [];
+  const fromEnv = process.env['LIAISON_CONFORMANCE_DIR'];
+  if (fromEnv) candidates.push(path.resolve(fromEnv));
+  for (let dir = REPO_ROOT; ; dir = path.dirname(dir)) {
+    candidates.push(path.join(path.dirname(dir), 'shared/conformance'));
+    if (path.dirname(dir) === dir) break;
+  }
+  candidates.push('/work/shared/conformance');
+  const found = candidates.find((dir) => existsSync(path.join(dir, 'stix2-json-schemas/schemas')));
+  return found ?? path.resolve(REPO_ROOT, '../shared/conformance');
+}
+export const STIX_SCHEMAS_ROOT = path.join(conformanceDir(), 'stix2-json-schemas');
 const SCHEMAS_DIR = path.join(STIX_SCHEMAS_ROOT, 'schemas');
 const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 
