@@ -146,6 +146,19 @@ describe('a case shared between us-doj and cn-mps (acceptance 1)', () => {
     );
     const literal = await call(a.app, adminA, 'GET', '/api/cases/search?q=%25_');
     expect(literal.json().results).toEqual([]);
+    // Exact lookup finds the address in the observable and in the indicator's pattern, for
+    // those who may see AMBER; an observer finds nothing.
+    const seenIt = await call(a.app, adminA, 'GET', '/api/cases/lookup?value=203.0.113.7');
+    expect(
+      seenIt
+        .json()
+        .results.map((r: { object: { id: string } }) => r.object.id)
+        .sort(),
+    ).toEqual([c2.id, ip.id].sort());
+    const observer = await a.createUser('observer.lookup', ['observer']);
+    const asObserver = await login(a.app, observer.username, observer.password);
+    const notForThem = await call(a.app, asObserver, 'GET', '/api/cases/lookup?value=203.0.113.7');
+    expect(notForThem.json().results).toEqual([]);
 
     const participant = await call(a.app, adminA, 'POST', `/api/cases/${caseId}/participants`, {
       peer: 'cn-mps',
@@ -234,6 +247,13 @@ describe('a case shared between us-doj and cn-mps (acceptance 1)', () => {
       `/api/cases/${caseId}/objects/${domain.id}`,
     );
     expect(removed.statusCode, removed.body).toBe(204);
+    const lookupGone = await call(
+      a.app,
+      adminA,
+      'GET',
+      '/api/cases/lookup?value=update-check.example',
+    );
+    expect(lookupGone.json().results).toEqual([]);
 
     await until(async () => {
       const objects = await objectsOn(b, adminB, caseId);

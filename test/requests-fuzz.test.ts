@@ -346,6 +346,7 @@ describe('the request routes', () => {
       ['PATCH', '/api/cases/:case/objects/:object'],
       ['POST', '/api/cases/:case/links'],
       ['GET', '/api/cases/search?q=:id'],
+      ['GET', '/api/cases/lookup?value=:id'],
       ['GET', '/api/cases/:id'],
       ['GET', '/api/cases/:case/objects/:id/history'],
       ['GET', '/api/cases/report?from=:id'],

@@ -172,6 +172,12 @@ export const SearchResults = z.object({
   results: z.array(z.object({ caseId: z.string(), caseTitle: z.string(), object: ObjectView })),
 });
 
+export const LookupQuery = z.object({
+  value: z.string().trim().min(1, 'required').max(2000),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const LookupResults = SearchResults.extend({ value: z.string() });
+
 export const ObjectHistory = z.object({
   versions: z.array(
     z.object({

@@ -91,7 +91,12 @@ export function objectsOfCase(db: Db, caseId: string): Promise<StixObjectRow[]> 
     .execute();
 }
 
-export async function saveObject(db: Db, row: StixObjectRow): Promise<void> {
+/** Saves the object's current version, and the values exact lookup finds it by. */
+export async function saveObject(
+  db: Db,
+  row: StixObjectRow,
+  values: readonly string[] = [],
+): Promise<void> {
   const existing = await findObject(db, row.id);
   if (existing) {
     const { id: _id, ...changes } = row;
@@ -99,6 +104,26 @@ export async function saveObject(db: Db, row: StixObjectRow): Promise<void> {
   } else {
     await db.insertInto('stix_objects').values(row).execute();
   }
+  await db.deleteFrom('stix_values').where('object_id', '=', row.id).execute();
+  if (row.deleted === 0 && values.length > 0) {
+    await db
+      .insertInto('stix_values')
+      .values(values.map((value) => ({ object_id: row.id, value })))
+      .execute();
+  }
+}
+
+/** The live objects that name `value` exactly (lowercased). */
+export function objectsWithValue(db: Db, value: string, limit: number): Promise<StixObjectRow[]> {
+  return db
+    .selectFrom('stix_values')
+    .innerJoin('stix_objects', 'stix_objects.id', 'stix_values.object_id')
+    .selectAll('stix_objects')
+    .where('stix_values.value', '=', value)
+    .where('stix_objects.deleted', '=', 0)
+    .orderBy('stix_objects.updated_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export async function addVersion(db: Db, version: Omit<StixVersionRow, 'n'>): Promise<void> {

@@ -11,6 +11,8 @@ import {
   CaseView,
   CreateCaseBody,
   FeedbackBody,
+  LookupQuery,
+  LookupResults,
   MarkingBody,
   ObjectHistory,
   ObjectParams,
@@ -116,6 +118,19 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request) => cases.search(requireActor(request), request.query),
+  );
+  app.get(
+    '/api/cases/lookup',
+    {
+      schema: {
+        tags,
+        summary:
+          'Exact lookup of a value (address, domain, hash, pattern literal) across every case this user may see',
+        querystring: LookupQuery,
+        response: { 200: LookupResults, ...errors },
+      },
+    },
+    async (request) => cases.lookup(requireActor(request), request.query),
   );
   app.get(
     '/api/cases/:id',

@@ -54,6 +54,7 @@ import {
   participantsOf,
   saveFeedback,
   saveObject,
+  objectsWithValue,
   searchObjects,
   setParticipants,
   sharesOf,
@@ -65,7 +66,7 @@ import { parseStixObject } from '../../../core/stix/schemas.js';
 import { stixTimestamp } from '../../../core/stix/timestamps.js';
 import { markingDefinitionOf, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import { nextModified } from '../../../core/stix/version.js';
-import { labelOf, referencesOf, searchTextOf, SDO_SRO_TYPES } from './cases.stix.js';
+import { labelOf, referencesOf, searchTextOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseRow, StixObjectRow } from './cases.table.js';
 
 type Stix = Record<string, unknown>;
@@ -335,7 +336,7 @@ export class CasesService {
       await this.checkReferences(trx, caseId, finished);
       const redRecipients = tlp === 'red' ? [...new Set(body.redRecipients)] : [];
       const row = this.rowOf(caseId, finished, tlp, this.deps.nodeId, redRecipients, now);
-      await saveObject(trx, row);
+      await saveObject(trx, row, valuesOf(finished));
       await addVersion(trx, this.versionOf(row, now));
       await updateCaseRow(trx, caseId, { updated_at: now });
       await appendAudit(trx, {
@@ -589,6 +590,10 @@ export class CasesService {
     const rows = (await searchObjects(db, query.q.toLowerCase(), query.type, query.limit * 4))
       .filter((row) => this.readable(actor, row))
       .slice(0, query.limit);
+    return this.withCaseTitles(db, rows);
+  }
+
+  private async withCaseTitles(db: Db, rows: StixObjectRow[]) {
     const titles = new Map<string, string>();
     const results = [];
     for (const row of rows) {
@@ -602,6 +607,20 @@ export class CasesService {
       });
     }
     return { results };
+  }
+
+  /**
+   * "Have we seen 203.0.113.7?": the objects, in every case, that name the value exactly (an
+   * observable's value, a hash, a literal of an indicator's pattern), that this user may see.
+   */
+  async lookup(actor: Actor, query: { value: string; limit: number }) {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    const value = query.value.trim().toLowerCase();
+    const rows = (await objectsWithValue(db, value, query.limit * 4))
+      .filter((row) => this.readable(actor, row))
+      .slice(0, query.limit);
+    return { value, ...(await this.withCaseTitles(db, rows)) };
   }
 
   /** The case as a STIX 2.1 bundle: what this user may see, never RED, with the identities and markings it uses. */
@@ -773,7 +792,7 @@ export class CasesService {
     const now = this.deps.clock.now();
     await this.checkReferences(trx, body.caseId, object, true);
     const row = this.rowOf(body.caseId, object, body.tlp, origin, body.redRecipients, now);
-    await saveObject(trx, row);
+    await saveObject(trx, row, valuesOf(object));
     await addVersion(trx, this.versionOf(row, now));
     await updateCaseRow(trx, body.caseId, { updated_at: now });
     await appendAudit(trx, {
@@ -905,7 +924,7 @@ export class CasesService {
           ? (marking?.redRecipients ?? (JSON.parse(current.red_recipients) as string[]))
           : [];
       const row = this.rowOf(caseId, next, tlp, current.origin_node, red, now);
-      await saveObject(trx, row);
+      await saveObject(trx, row, valuesOf(next));
       await addVersion(trx, this.versionOf(row, now));
       await updateCaseRow(trx, caseId, { updated_at: now });
       await this.propagate(trx, hooks, caseId, row, now);

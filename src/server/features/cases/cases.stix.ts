@@ -103,3 +103,39 @@ export function searchTextOf(object: Stix): string {
   }
   return parts.join('\n').toLowerCase();
 }
+
+/** The quoted literals of a STIX pattern: `[ipv4-addr:value = '203.0.113.7']` → 203.0.113.7. */
+function patternLiterals(pattern: string): string[] {
+  const out: string[] = [];
+  for (const match of pattern.matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
+    out.push((match[1] ?? '').replace(/\\(.)/g, '$1'));
+  }
+  return out;
+}
+
+/**
+ * The values an object names, lowercased: an observable's value, a file's hashes and name,
+ * the literals of an indicator's pattern. Exact lookup matches these.
+ */
+export function valuesOf(object: Stix): string[] {
+  const out: string[] = [];
+  const value = text(object, 'value');
+  if (value) out.push(value);
+  if (object['type'] === 'file') {
+    const name = text(object, 'name');
+    if (name) out.push(name);
+  }
+  const hashes = object['hashes'];
+  if (hashes && typeof hashes === 'object') {
+    for (const hash of Object.values(hashes as Record<string, unknown>)) {
+      if (typeof hash === 'string') out.push(hash);
+    }
+  }
+  const pattern = text(object, 'pattern');
+  if (pattern) out.push(...patternLiterals(pattern));
+  return [
+    ...new Set(
+      out.map((v) => v.trim().toLowerCase()).filter((v) => v.length > 0 && v.length <= 2000),
+    ),
+  ];
+}

@@ -50,6 +50,12 @@ export interface StixObjectsTable {
 }
 export type StixObjectRow = Selectable<StixObjectsTable>;
 
+/** The values an object names, lowercased, for exact lookup. */
+export interface StixValuesTable {
+  object_id: string;
+  value: string;
+}
+
 /** Every version an object had, in the order this node recorded them. */
 export interface StixVersionsTable {
   id: string;
@@ -86,6 +92,7 @@ export interface CasesTables {
   case_links: CaseLinksTable;
   stix_objects: StixObjectsTable;
   stix_versions: StixVersionsTable;
+  stix_values: StixValuesTable;
   stix_shares: StixSharesTable;
   stix_feedback: StixFeedbackTable;
 }

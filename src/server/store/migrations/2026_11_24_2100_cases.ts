@@ -55,6 +55,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['case_id', 'type'])
     .execute();
 
+  // The values an object names (an address, a domain, a hash, a pattern's literals), for
+  // exact lookup: "have we seen 203.0.113.7?".
+  await db.schema
+    .createTable('stix_values')
+    .addColumn('object_id', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('stix_values_pk', ['object_id', 'value'])
+    .execute();
+  await db.schema.createIndex('stix_values_value').on('stix_values').columns(['value']).execute();
+
   await db.schema
     .createTable('stix_versions')
     .addColumn('id', 'text', (c) => c.notNull())
@@ -92,6 +102,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'stix_feedback',
     'stix_shares',
     'stix_versions',
+    'stix_values',
     'stix_objects',
     'case_links',
     'case_participants',
