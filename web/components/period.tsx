@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import type { PeerView, PeriodQuery } from '../api/types';
@@ -105,4 +105,29 @@ export function PeriodFields({
       </div>
     </div>
   );
+}
+
+/**
+ * A report's filter: a peer (all by default) and the last `days` days; `query` for the API,
+ * `fields` for <PeriodFields {...fields} />, and the error of loading the peers, if any.
+ */
+export function usePeriodFilter(days = 30) {
+  const { peers, error: peersError } = usePeers();
+  const [peer, setPeer] = useState('');
+  const [period, setPeriod] = useState(() => lastDays(days));
+  const query = useMemo(
+    () => periodQuery(peer, period.from, period.to),
+    [peer, period.from, period.to],
+  );
+  const fields = {
+    peers: peers ?? [],
+    peer,
+    from: period.from,
+    to: period.to,
+    onChange: ({ peer: nextPeer, ...dates }: { peer?: string; from?: string; to?: string }) => {
+      if (nextPeer !== undefined) setPeer(nextPeer);
+      setPeriod((current) => ({ ...current, ...dates }));
+    },
+  };
+  return { query, fields, peers, peersError };
 }

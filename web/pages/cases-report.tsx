@@ -1,24 +1,18 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import type { CaseReport } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
-import { PeriodFields, lastDays, periodQuery, usePeers } from '../components/period';
+import { PeriodFields, usePeriodFilter } from '../components/period';
 import { CasesTabs } from './cases';
 
 /** Per peer, over a period: cases opened, shared, with activity, requests linked, feedback. */
 export function CasesReportPage() {
   const { t } = useTranslation();
   usePageTitle(t('cases.report.title'));
-  const { peers, error: peersError } = usePeers();
-  const [peer, setPeer] = useState('');
-  const [period, setPeriod] = useState(() => lastDays(30));
-  const query = useMemo(
-    () => periodQuery(peer, period.from, period.to),
-    [peer, period.from, period.to],
-  );
+  const { query, fields, peers, peersError } = usePeriodFilter();
   const {
     data: report,
     error,
@@ -38,16 +32,7 @@ export function CasesReportPage() {
       <p className="lead">{t('cases.report.intro')}</p>
       <CasesTabs />
       {peersError ? <ErrorAlert error={peersError} /> : null}
-      <PeriodFields
-        peers={peers ?? []}
-        peer={peer}
-        from={period.from}
-        to={period.to}
-        onChange={({ peer: nextPeer, ...dates }) => {
-          if (nextPeer !== undefined) setPeer(nextPeer);
-          setPeriod((current) => ({ ...current, ...dates }));
-        }}
-      />
+      <PeriodFields {...fields} />
       {error ? <ErrorAlert error={error} /> : null}
       {report === null ? (
         error ? null : (

@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import type { FigureRow, RequestFigures } from '../api/types';
@@ -6,7 +6,7 @@ import { ErrorAlert } from '../components/errors';
 import { formatMaybeDuration, formatShare } from '../components/format';
 import { usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
-import { PeriodFields, lastDays, periodQuery, usePeers } from '../components/period';
+import { PeriodFields, usePeriodFilter } from '../components/period';
 import { REQUEST_TYPES } from '../../src/core/requests';
 
 type Direction = FigureRow['direction'];
@@ -35,13 +35,7 @@ function useTypeName(): (type: string) => string {
 export function FiguresPage() {
   const { t } = useTranslation();
   usePageTitle(t('figures.title'));
-  const { peers, error: peersError } = usePeers();
-  const [peer, setPeer] = useState('');
-  const [period, setPeriod] = useState(() => lastDays(30));
-  const query = useMemo(
-    () => periodQuery(peer, period.from, period.to),
-    [peer, period.from, period.to],
-  );
+  const { query, fields, peersError } = usePeriodFilter();
   const {
     data: figures,
     error,
@@ -59,16 +53,7 @@ export function FiguresPage() {
       </div>
       <p className="lead">{t('figures.intro')}</p>
       {peersError ? <ErrorAlert error={peersError} /> : null}
-      <PeriodFields
-        peers={peers ?? []}
-        peer={peer}
-        from={period.from}
-        to={period.to}
-        onChange={({ peer: nextPeer, ...dates }) => {
-          if (nextPeer !== undefined) setPeer(nextPeer);
-          setPeriod((current) => ({ ...current, ...dates }));
-        }}
-      />
+      <PeriodFields {...fields} />
       {error ? <ErrorAlert error={error} /> : null}
       {figures === null ? (
         error ? null : (

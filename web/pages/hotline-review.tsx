@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import * as api from '../api/endpoints';
@@ -8,7 +8,7 @@ import { formatDateTime, formatMaybeDuration } from '../components/format';
 import { usePageTitle, useLoader } from '../components/hooks';
 import { CallStateBadge, PriorityBadge } from '../components/hotline';
 import { useLiveEvent } from '../components/live-events';
-import { PeriodFields, lastDays, periodQuery, usePeers } from '../components/period';
+import { PeriodFields, usePeriodFilter } from '../components/period';
 import { useUserTimeZone } from '../components/session';
 import { HotlineTabs } from './hotline';
 
@@ -16,13 +16,7 @@ import { HotlineTabs } from './hotline';
 export function HotlineReviewPage() {
   const { t } = useTranslation();
   usePageTitle(t('hotline.review.title'));
-  const { peers, error: peersError } = usePeers();
-  const [peer, setPeer] = useState('');
-  const [period, setPeriod] = useState(() => lastDays(30));
-  const query = useMemo(
-    () => periodQuery(peer, period.from, period.to),
-    [peer, period.from, period.to],
-  );
+  const { query, fields, peersError } = usePeriodFilter();
   const {
     data: report,
     error,
@@ -41,16 +35,7 @@ export function HotlineReviewPage() {
       <p className="lead">{t('hotline.review.intro')}</p>
       <HotlineTabs />
       {peersError ? <ErrorAlert error={peersError} /> : null}
-      <PeriodFields
-        peers={peers ?? []}
-        peer={peer}
-        from={period.from}
-        to={period.to}
-        onChange={({ peer: nextPeer, ...dates }) => {
-          if (nextPeer !== undefined) setPeer(nextPeer);
-          setPeriod((current) => ({ ...current, ...dates }));
-        }}
-      />
+      <PeriodFields {...fields} />
       {error ? <ErrorAlert error={error} /> : null}
       {report === null ? (
         error ? null : (
