@@ -15,6 +15,7 @@ import {
   type Tier,
 } from '../api/types';
 import { setMuted, useAlarm, useAudioState, useMuted } from './alarm';
+import { ChoiceField } from './choice-field';
 import { ErrorAlert } from './errors';
 import { formatDuration } from './format';
 import { useNow } from './hooks';
@@ -487,30 +488,22 @@ export function TierPriorityFields({
   const { t } = useTranslation();
   return (
     <div className="field-row">
-      <div className="field">
-        <label htmlFor={`${id}-tier`}>{t('hotline.form.tier')}</label>
-        <select id={`${id}-tier`} value={tier} onChange={(e) => onTier(e.target.value as Tier)}>
-          {TIERS.map((value) => (
-            <option key={value} value={value}>
-              {t(`hotline.tiers.${value}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-priority`}>{t('hotline.form.priority')}</label>
-        <select
-          id={`${id}-priority`}
-          value={priority}
-          onChange={(e) => onPriority(e.target.value as Priority)}
-        >
-          {PRIORITIES.map((value) => (
-            <option key={value} value={value}>
-              {t(`hotline.priorities.${value}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChoiceField
+        id={`${id}-tier`}
+        label={t('hotline.form.tier')}
+        value={tier}
+        options={TIERS}
+        labelOf={(value) => t(`hotline.tiers.${value}`)}
+        onChange={onTier}
+      />
+      <ChoiceField
+        id={`${id}-priority`}
+        label={t('hotline.form.priority')}
+        value={priority}
+        options={PRIORITIES}
+        labelOf={(value) => t(`hotline.priorities.${value}`)}
+        onChange={onPriority}
+      />
     </div>
   );
 }

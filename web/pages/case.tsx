@@ -23,6 +23,7 @@ import { CaseGraph } from '../components/case-graph';
 import { AddObjectForm } from '../components/case-object-form';
 import { CaseObjects } from '../components/case-objects';
 import { CasePriorityBadge, CaseStatusBadge, isCaseEvent, optionLabel } from '../components/cases';
+import { ChoiceField } from '../components/choice-field';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime } from '../components/format';
 import { useCoalesced, usePageTitle, useLoader } from '../components/hooks';
@@ -240,34 +241,22 @@ function EditCase({ detail, onSaved }: { detail: CaseDetail; onSaved: () => void
       <h2 id={`${id}-title`}>{t('cases.case.editTitle')}</h2>
       {problem ? <ErrorAlert error={problem} /> : null}
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-status`}>{t('cases.case.status')}</label>
-          <select
-            id={`${id}-status`}
-            value={status}
-            onChange={(e) => setStatus(e.target.value as CaseStatus)}
-          >
-            {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`cases.statuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-priority`}>{t('cases.case.priority')}</label>
-          <select
-            id={`${id}-priority`}
-            value={priority}
-            onChange={(e) => setPriority(e.target.value as CasePriority)}
-          >
-            {CASE_PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t(`cases.priorities.${p}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChoiceField
+          id={`${id}-status`}
+          label={t('cases.case.status')}
+          value={status}
+          options={CASE_STATUSES}
+          labelOf={(s) => t(`cases.statuses.${s}`)}
+          onChange={setStatus}
+        />
+        <ChoiceField
+          id={`${id}-priority`}
+          label={t('cases.case.priority')}
+          value={priority}
+          options={CASE_PRIORITIES}
+          labelOf={(p) => t(`cases.priorities.${p}`)}
+          onChange={setPriority}
+        />
         <label className="checkbox inline-check" htmlFor={`${id}-priority-case`}>
           <input
             id={`${id}-priority-case`}

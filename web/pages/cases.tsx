@@ -14,6 +14,7 @@ import {
   type CaseView,
 } from '../api/types';
 import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
+import { ChoiceField } from '../components/choice-field';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime } from '../components/format';
 import { useCoalesced, usePageTitle, useLoader } from '../components/hooks';
@@ -237,34 +238,22 @@ function OpenCaseForm({ onCancel }: { onCancel: () => void }) {
           />
         </div>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-kind`}>{t('cases.form.kind')}</label>
-            <select
-              id={`${id}-kind`}
-              value={kind}
-              onChange={(e) => setKind(e.target.value as CaseKind)}
-            >
-              {CASE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`cases.kinds.${k}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-priority`}>{t('cases.form.priority')}</label>
-            <select
-              id={`${id}-priority`}
-              value={priority}
-              onChange={(e) => setPriority(e.target.value as CasePriority)}
-            >
-              {CASE_PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {t(`cases.priorities.${p}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <ChoiceField
+            id={`${id}-kind`}
+            label={t('cases.form.kind')}
+            value={kind}
+            options={CASE_KINDS}
+            labelOf={(k) => t(`cases.kinds.${k}`)}
+            onChange={setKind}
+          />
+          <ChoiceField
+            id={`${id}-priority`}
+            label={t('cases.form.priority')}
+            value={priority}
+            options={CASE_PRIORITIES}
+            labelOf={(p) => t(`cases.priorities.${p}`)}
+            onChange={setPriority}
+          />
         </div>
         <label className="checkbox" htmlFor={`${id}-priority-case`}>
           <input
