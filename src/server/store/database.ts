@@ -28,6 +28,7 @@ import type { RequestsTables } from '../features/requests/requests.table.js';
 import type { PingsTables } from '../features/pings/pings.table.js';
 import type { HotlineTables } from '../features/hotline/hotline.table.js';
 import type { CasesTables } from '../features/cases/cases.table.js';
+import type { TaxiiTables } from '../features/taxii/taxii.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Every table of the node. A feature adds its tables' interface here. */
@@ -43,7 +44,8 @@ export interface Database
     RequestsTables,
     PingsTables,
     HotlineTables,
-    CasesTables {}
+    CasesTables,
+    TaxiiTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;

@@ -126,16 +126,113 @@ export function objectsWithValue(db: Db, value: string, limit: number): Promise<
     .execute();
 }
 
-export async function addVersion(db: Db, version: Omit<StixVersionRow, 'n'>): Promise<void> {
+/** A version as the service records it; its place on the counter is taken here. */
+export type NewVersion = Omit<StixVersionRow, 'n' | 'seq' | 'added_us' | 'current'>;
+
+/**
+ * Takes `count` places on the version counter: the first seq and the first date_added (µs),
+ * each strictly above every earlier one and date_added never behind the clock. The counter
+ * row stays locked until the transaction commits (PostgreSQL; SQLite has one writer), so
+ * places become visible in counter order: a TAXII cursor never skips a version.
+ */
+export async function takePlaces(
+  db: Db,
+  count: number,
+  nowMs: number,
+): Promise<{ seq: number; addedUs: number }> {
+  const floor = nowMs * 1000 + count - 1;
+  const row = await db
+    .updateTable('stix_counter')
+    .set({
+      seq: sql<number>`seq + cast(${count} as bigint)`,
+      added_us: sql<number>`case when added_us + cast(${count} as bigint) > cast(${floor} as bigint) then added_us + cast(${count} as bigint) else cast(${floor} as bigint) end`,
+    })
+    .where('name', '=', 'stix')
+    .returning(['seq', 'added_us'])
+    .executeTakeFirstOrThrow();
+  return { seq: Number(row.seq) - count + 1, addedUs: Number(row.added_us) - count + 1 };
+}
+
+export async function addVersion(db: Db, version: NewVersion): Promise<void> {
   const last = await db
     .selectFrom('stix_versions')
     .select((eb) => eb.fn.max('n').as('n'))
     .where('id', '=', version.id)
     .executeTakeFirst();
   await db
-    .insertInto('stix_versions')
-    .values({ ...version, n: Number(last?.n ?? 0) + 1 })
+    .updateTable('stix_versions')
+    .set({ current: 0 })
+    .where('id', '=', version.id)
+    .where('current', '=', 1)
     .execute();
+  const place = await takePlaces(db, 1, version.recorded_at);
+  await db
+    .insertInto('stix_versions')
+    .values({
+      ...version,
+      n: Number(last?.n ?? 0) + 1,
+      seq: place.seq,
+      added_us: place.addedUs,
+      current: 1,
+    })
+    .execute();
+}
+
+/** What an import needs to know of objects already held. */
+export function heldObjects(db: Db, ids: readonly string[]) {
+  return db
+    .selectFrom('stix_objects')
+    .select(['id', 'case_id', 'modified', 'deleted'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/**
+ * Inserts new objects with their first versions and lookup values, in statements of many
+ * rows (an import's batch); each object is new, checked by the caller.
+ */
+export async function insertNewObjects(
+  db: Db,
+  rows: readonly { row: StixObjectRow; values: readonly string[] }[],
+  nowMs: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const place = await takePlaces(db, rows.length, nowMs);
+  for (const chunk of chunksOf(rows, 200)) {
+    await db
+      .insertInto('stix_objects')
+      .values(chunk.map((r) => r.row))
+      .execute();
+  }
+  const versions = rows.map(({ row }, i) => ({
+    id: row.id,
+    n: 1,
+    seq: place.seq + i,
+    added_us: place.addedUs + i,
+    case_id: row.case_id,
+    type: row.type,
+    current: 1,
+    modified: row.modified,
+    tlp: row.tlp,
+    red_recipients: row.red_recipients,
+    body: row.body ?? '{}',
+    recorded_at: row.updated_at,
+  }));
+  for (const chunk of chunksOf(versions, 200)) {
+    await db.insertInto('stix_versions').values(chunk).execute();
+  }
+  const values = rows.flatMap(({ row, values }) =>
+    [...new Set(values)].map((value) => ({ object_id: row.id, value })),
+  );
+  for (const chunk of chunksOf(values, 500)) {
+    await db.insertInto('stix_values').values(chunk).execute();
+  }
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export function versionsOf(db: Db, id: string): Promise<StixVersionRow[]> {

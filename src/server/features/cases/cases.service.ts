@@ -60,6 +60,7 @@ import {
   sharesOf,
   updateCaseRow,
   versionsOf,
+  type NewVersion,
 } from './cases.repository.js';
 import { identityIdOf, isStixType, nodeIdentity, stixIdFor } from '../../../core/stix/ids.js';
 import { parseStixObject } from '../../../core/stix/schemas.js';
@@ -1100,9 +1101,11 @@ export class CasesService {
     };
   }
 
-  private versionOf(row: StixObjectRow, now: number) {
+  private versionOf(row: StixObjectRow, now: number): NewVersion {
     return {
       id: row.id,
+      case_id: row.case_id,
+      type: row.type,
       modified: row.modified,
       tlp: row.tlp,
       red_recipients: row.red_recipients,

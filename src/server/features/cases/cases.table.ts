@@ -56,10 +56,19 @@ export interface StixValuesTable {
   value: string;
 }
 
-/** Every version an object had, in the order this node recorded them. */
+/**
+ * Every version an object had, in the order this node recorded them. `seq` is its place on
+ * one counter across all objects (the TAXII cursor) and `added_us` its date_added in
+ * microseconds, strictly increasing with `seq`; `current` marks the latest version.
+ */
 export interface StixVersionsTable {
   id: string;
   n: number;
+  seq: number;
+  added_us: number;
+  case_id: string;
+  type: string;
+  current: number;
   modified: string | null;
   tlp: TlpLevel;
   red_recipients: string;
@@ -86,6 +95,55 @@ export interface StixFeedbackTable {
 }
 export type StixFeedbackRow = Selectable<StixFeedbackTable>;
 
+/** The one row that hands out places on the version counter. */
+export interface StixCounterTable {
+  name: string;
+  seq: number;
+  added_us: number;
+}
+
+export type ImportFormat = 'stix' | 'misp';
+export type ImportStatus = 'running' | 'done' | 'failed' | 'interrupted';
+
+/**
+ * A bulk import into a case. `resume_*` is where the next run starts reading: the byte
+ * after the last object stored, its position, and the array's nesting depth.
+ */
+export interface ImportJobsTable {
+  id: string;
+  case_id: string;
+  format: ImportFormat;
+  /** The file path or URL as given, or `upload` for a file sent through the API. */
+  source: string;
+  /** sha256 of the source's size and first 64 KiB: the same file resumes the same job. */
+  fingerprint: string;
+  tlp: TlpLevel;
+  status: ImportStatus;
+  actor: string;
+  resume_offset: number;
+  resume_index: number;
+  resume_depth: number;
+  bytes_total: number | null;
+  read: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  message: string | null;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+export type ImportJobRow = Selectable<ImportJobsTable>;
+
+/** One object an import could not take, and why. */
+export interface ImportErrorsTable {
+  job_id: string;
+  idx: number;
+  object_id: string | null;
+  reason: string;
+}
+
 export interface CasesTables {
   cases: CasesTable;
   case_participants: CaseParticipantsTable;
@@ -95,4 +153,7 @@ export interface CasesTables {
   stix_values: StixValuesTable;
   stix_shares: StixSharesTable;
   stix_feedback: StixFeedbackTable;
+  stix_counter: StixCounterTable;
+  import_jobs: ImportJobsTable;
+  import_errors: ImportErrorsTable;
 }

@@ -5,6 +5,7 @@ import * as requests from './2026_11_24_1500_requests.js';
 import * as outboxSize from './2026_11_24_1700_outbox_size.js';
 import * as hotline from './2026_11_24_1900_hotline.js';
 import * as cases from './2026_11_24_2100_cases.js';
+import * as bulkStix from './2026_11_25_0900_bulk_stix.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder a migration that has
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_1700_outbox_size': outboxSize,
   '2026_11_24_1900_hotline': hotline,
   '2026_11_24_2100_cases': cases,
+  '2026_11_25_0900_bulk_stix': bulkStix,
 };
