@@ -6,6 +6,7 @@ import { KeyError } from '../server/identity/keys.js';
 import { VERSION } from '../server/version.js';
 import { registerAudit } from './audit.js';
 import { registerFingerprint } from './fingerprint.js';
+import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerPeer } from './peer.js';
 import { registerServe } from './serve.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerPeer(program);
   registerAudit(program);
   registerFingerprint(program);
+  registerImport(program);
   const override = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(override);

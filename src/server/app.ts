@@ -12,6 +12,7 @@ import { registerRequestRoutes } from './features/requests/requests.routes.js';
 import { registerPingRoutes } from './features/pings/pings.routes.js';
 import { registerHotlineRoutes } from './features/hotline/hotline.routes.js';
 import { registerCaseRoutes } from './features/cases/cases.routes.js';
+import { registerImportRoutes } from './features/cases/cases.imports.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -77,6 +78,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerPingRoutes(app, node.pings);
   registerHotlineRoutes(app, node.hotline, node.roster);
   registerCaseRoutes(app, node.cases);
+  registerImportRoutes(app, node.imports);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

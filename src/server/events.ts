@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Role } from '../core/roles.js';
 import type { UserView } from '../core/schemas/accounts.js';
 import type { CallView } from '../core/schemas/hotline.js';
+import type { ImportJobView } from '../core/schemas/imports.js';
 import type { LedgerView } from '../core/schemas/federation.js';
 import type { NoteView } from '../core/schemas/notes.js';
 import type { PingView } from '../core/schemas/pings.js';
@@ -29,6 +30,8 @@ export interface EventMap {
   'case.changed': { caseId: string };
   /** Only the id: the audience is set by the object's marking (core/tlp-rules.ts). */
   'case.object': { caseId: string; objectId: string };
+  /** A bulk import moved on (after each stored batch). */
+  'import.progress': { job: ImportJobView };
   'request.deadline': {
     requestId: string;
     reference: string;

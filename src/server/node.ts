@@ -32,6 +32,7 @@ import { RosterService } from './features/hotline/hotline.roster.js';
 import { HotlineService } from './features/hotline/hotline.service.js';
 import { registerCaseMessages } from './features/cases/cases.messages.js';
 import { CasesService } from './features/cases/cases.service.js';
+import { ImportService } from './features/cases/cases.import.js';
 import { VERSION } from './version.js';
 
 /**
@@ -57,6 +58,7 @@ export interface Node {
   readonly hotline: HotlineService;
   readonly notifier: Notifier;
   readonly cases: CasesService;
+  readonly imports: ImportService;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -167,6 +169,11 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     log: log.child({ component: 'cases' }),
   });
   registerCaseMessages(federation, cases);
+  const imports = new ImportService({
+    ...featureDeps,
+    log: log.child({ component: 'imports' }),
+    uploadsDir: path.join(config.dataDir, 'imports'),
+  });
   requests.onOverdue((trx, hooks, request, deadline) =>
     hotline.raiseOverdue(trx, hooks, request, deadline),
   );
@@ -198,6 +205,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     hotline,
     notifier,
     cases,
+    imports,
     metrics,
     info: {
       nodeId: config.node.id,
@@ -223,6 +231,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
         timers.start();
         notifier.start();
         if (options.dispatch !== false) await federation.start();
+        await imports.resumeAbandoned();
         return app;
       })();
       return started;
@@ -237,6 +246,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       return `${scheme}://${host}:${port}`;
     },
     async close() {
+      await imports.interruptAll();
       await federation.stop();
       await timers.stop();
       await notifier.stop();

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,6 +32,23 @@ import { toCsv } from '../../http/csv.js';
 import type { CasesService } from './cases.service.js';
 
 const errors = ERROR_RESPONSES;
+const ExportQuery = z
+  .object({
+    case: z.string().uuid().optional(),
+    type: z
+      .string()
+      .regex(/^[a-z0-9-]{3,250}$/, 'a STIX type name such as indicator')
+      .optional(),
+  })
+  .strict();
+
+async function* prepend(
+  first: IteratorResult<string>,
+  rest: AsyncGenerator<string>,
+): AsyncGenerator<string> {
+  if (!first.done) yield first.value;
+  yield* rest;
+}
 const CaseParams = z.object({ id: z.string().uuid() });
 
 export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService): void {
@@ -202,12 +220,45 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
     {
       schema: {
         tags,
-        summary: 'The case as a STIX 2.1 bundle (what this user may see; never TLP:RED)',
+        summary:
+          'The case as a STIX 2.1 bundle, streamed (what this user may export; never TLP:RED)',
         params: CaseParams,
-        response: { 200: z.record(z.string(), z.unknown()), ...errors },
+        querystring: ExportQuery.omit({ case: true }),
       },
     },
-    async (request) => cases.exportBundle(requireActor(request), request.params.id),
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const chunks = cases.exportBundle(actor, {
+        caseId: request.params.id,
+        type: request.query.type,
+      });
+      // The first chunk is read before answering, so an unknown case is still a 404.
+      const first = await chunks.next();
+      return reply
+        .type('application/stix+json;version=2.1')
+        .send(Readable.from(prepend(first, chunks)));
+    },
+  );
+  app.get(
+    '/api/stix/export',
+    {
+      schema: {
+        tags,
+        summary:
+          'A STIX 2.1 bundle of the objects a filter selects across cases, streamed (never TLP:RED)',
+        querystring: ExportQuery,
+      },
+    },
+    async (request, reply) => {
+      const chunks = cases.exportBundle(requireActor(request), {
+        caseId: request.query.case,
+        type: request.query.type,
+      });
+      const first = await chunks.next();
+      return reply
+        .type('application/stix+json;version=2.1')
+        .send(Readable.from(prepend(first, chunks)));
+    },
   );
   app.post(
     '/api/cases/:id/objects',

@@ -624,27 +624,67 @@ export class CasesService {
     return { value, ...(await this.withCaseTitles(db, rows)) };
   }
 
-  /** The case as a STIX 2.1 bundle: what this user may see, never RED, with the identities and markings it uses. */
-  async exportBundle(actor: Actor, caseId: string): Promise<Stix> {
+  /**
+   * A STIX 2.1 bundle of a case, or of every case, as a stream of text: only what this user
+   * may export (never RED), with the identities and markings it uses first. Objects are read
+   * in pages, so a case of any size leaves in flat memory.
+   */
+  async *exportBundle(
+    actor: Actor,
+    filter: { caseId?: string | undefined; type?: string | undefined },
+  ): AsyncGenerator<string> {
     authorize(actor, 'cases.read');
     const db = this.deps.store.db;
-    await this.loadCase(db, caseId);
-    const rows = (await objectsOfCase(db, caseId)).filter((row) => this.exportable(actor, row));
-    const objects = rows.map((row) => JSON.parse(row.body ?? '{}') as Stix);
-    const levels = new Set(rows.map((row) => row.tlp));
-    const origins = new Set(rows.map((row) => row.origin_node));
+    if (filter.caseId !== undefined) await this.loadCase(db, filter.caseId);
+    let kinds = db
+      .selectFrom('stix_objects')
+      .select(['origin_node', 'tlp'])
+      .distinct()
+      .where('deleted', '=', 0)
+      .where('tlp', '!=', 'red');
+    if (filter.caseId !== undefined) kinds = kinds.where('case_id', '=', filter.caseId);
+    if (filter.type !== undefined) kinds = kinds.where('type', '=', filter.type);
+    const used = await kinds.execute();
     const peers = new Map((await listPeerRows(db)).map((peer) => [peer.node_id, peer.name]));
-    const identities = [...origins].map((node) =>
-      nodeIdentity(
-        node,
-        node === this.deps.nodeId ? this.deps.nodeName : (peers.get(node) ?? node),
+    const head: Stix[] = [
+      ...[...new Set(used.map((row) => row.origin_node))].map((node) =>
+        nodeIdentity(
+          node,
+          node === this.deps.nodeId ? this.deps.nodeName : (peers.get(node) ?? node),
+        ),
       ),
-    );
-    return {
-      type: 'bundle',
-      id: `bundle--${randomUUID()}`,
-      objects: [...identities, ...[...levels].map(markingDefinitionOf), ...objects],
+      ...[...new Set(used.map((row) => row.tlp))].map(markingDefinitionOf),
+    ];
+    // `objects` opens with the first object: a bundle with nothing in it has none (STIX
+    // 2.1 forbids an empty list).
+    yield `{"type":"bundle","id":"bundle--${randomUUID()}"`;
+    let first = true;
+    const lead = () => {
+      const text = first ? ',"objects":[' : ',';
+      first = false;
+      return text;
     };
+    for (const object of head) yield `${lead()}${JSON.stringify(object)}`;
+    let after = '';
+    for (;;) {
+      let page = db
+        .selectFrom('stix_objects')
+        .selectAll()
+        .where('deleted', '=', 0)
+        .where('id', '>', after);
+      if (filter.caseId !== undefined) page = page.where('case_id', '=', filter.caseId);
+      if (filter.type !== undefined) page = page.where('type', '=', filter.type);
+      const rows = await page.orderBy('id').limit(1000).execute();
+      if (rows.length === 0) break;
+      let text = '';
+      for (const row of rows) {
+        if (!this.exportable(actor, row) || row.body === null) continue;
+        text += `${lead()}${row.body}`;
+      }
+      if (text !== '') yield text;
+      after = rows[rows.length - 1]?.id ?? after;
+    }
+    yield first ? '}' : ']}';
   }
 
   async report(actor: Actor, query: PeriodQuery): Promise<CaseReport> {

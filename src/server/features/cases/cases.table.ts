@@ -120,6 +120,8 @@ export interface ImportJobsTable {
   tlp: TlpLevel;
   status: ImportStatus;
   actor: string;
+  /** `host:pid` of the process running it; a job whose runner is gone may be resumed. */
+  runner: string | null;
   resume_offset: number;
   resume_index: number;
   resume_depth: number;
@@ -128,6 +130,8 @@ export interface ImportJobsTable {
   imported: number;
   updated: number;
   unchanged: number;
+  /** Objects another case of this node holds already (an object belongs to one case). */
+  elsewhere: number;
   failed: number;
   message: string | null;
   started_at: number;
@@ -136,10 +140,11 @@ export interface ImportJobsTable {
 }
 export type ImportJobRow = Selectable<ImportJobsTable>;
 
-/** One object an import could not take, and why. */
+/** The n-th thing an import could not take (at `position` in the source), and why. */
 export interface ImportErrorsTable {
   job_id: string;
-  idx: number;
+  n: number;
+  position: number | null;
   object_id: string | null;
   reason: string;
 }

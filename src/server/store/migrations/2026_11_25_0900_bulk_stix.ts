@@ -84,6 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tlp', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('runner', 'text')
     .addColumn('resume_offset', 'bigint', (c) => c.notNull())
     .addColumn('resume_index', 'bigint', (c) => c.notNull())
     .addColumn('resume_depth', 'integer', (c) => c.notNull())
@@ -92,6 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('imported', 'bigint', (c) => c.notNull())
     .addColumn('updated', 'bigint', (c) => c.notNull())
     .addColumn('unchanged', 'bigint', (c) => c.notNull())
+    .addColumn('elsewhere', 'bigint', (c) => c.notNull())
     .addColumn('failed', 'bigint', (c) => c.notNull())
     .addColumn('message', 'text')
     .addColumn('started_at', 'bigint', (c) => c.notNull())
@@ -106,10 +108,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('import_errors')
     .addColumn('job_id', 'text', (c) => c.notNull())
-    .addColumn('idx', 'bigint', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addColumn('position', 'bigint')
     .addColumn('object_id', 'text')
     .addColumn('reason', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('import_errors_pk', ['job_id', 'idx'])
+    .addPrimaryKeyConstraint('import_errors_pk', ['job_id', 'n'])
     .execute();
 
   await db.schema
