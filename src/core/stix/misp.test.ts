@@ -1,8 +1,9 @@
+import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { validateStix } from '../../../test/harness/stix-schemas.js';
+import { parseAnyStixObject } from './any-object.js';
 import { deterministicScoId } from './ids.js';
 import { isMispEvent, mispEventToStix } from './misp.js';
-import { isSupportedStixType, parseStixObject } from './schemas.js';
 import type { TlpLevel } from './tlp.js';
 
 // The TLP 2.0 marking ids as OASIS publishes them, written out so a typo in tlp.ts cannot agree with itself.
@@ -247,47 +248,48 @@ describe('importing a MISP event', () => {
         reason: 'free text has no STIX observable; not imported',
       },
     ]);
-    // A registry key: Liaison holds no such observable, the indicator keeps it, hive expanded.
+    // A registry key: the observable and the indicator, the hive written out in full.
+    const key = 'HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\updater';
+    const registryKey = { type: 'windows-registry-key', key };
+    expect(byId(objects, scoId(registryKey))).toEqual({
+      ...registryKey,
+      spec_version: '2.1',
+      id: scoId(registryKey),
+      object_marking_refs: [AMBER],
+    });
     expect(byId(objects, `indicator--${uuid(8)}`)?.['pattern']).toBe(
       "[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run\\\\updater']",
     );
-    expect(problemOf(8).map((p) => p.reason)).toEqual([
-      "kept in an indicator's pattern only: Liaison does not hold windows-registry-key observables",
-    ]);
-    expect(objects.some((o) => o['type'] === 'windows-registry-key')).toBe(false);
     // Deleted: neither an object nor a problem.
     expect(problemOf(11)).toEqual([]);
     expect(byId(objects, `indicator--${uuid(11)}`)).toBeUndefined();
     expect(byId(objects, scoId({ type: 'ipv4-addr', value: '198.51.100.9' }))).toBeUndefined();
     // Everything else mapped without a word.
-    for (const n of [1, 3, 4, 5, 6, 7, 12, 20, 21, 22, 23])
+    for (const n of [1, 3, 4, 5, 6, 7, 8, 9, 12, 20, 21, 22, 23])
       expect(problemOf(n), `${n}`).toEqual([]);
   });
 
-  it('makes a vulnerability of a CVE when Liaison holds vulnerabilities, and says so when not', () => {
-    const vulnerability = byId(objects, `vulnerability--${uuid(9)}`);
-    if (isSupportedStixType('vulnerability')) {
-      expect(vulnerability).toMatchObject({
-        name: 'CVE-2024-3094',
-        external_references: [{ source_name: 'cve', external_id: 'CVE-2024-3094' }],
-      });
-      expect(problemOf(9)).toEqual([]);
-    } else {
-      expect(vulnerability).toBeUndefined();
-      expect(problemOf(9)).toEqual([
-        {
-          ref: `Attribute ${uuid(9)} (type vulnerability)`,
-          reason: 'CVE-2024-3094: Liaison does not hold vulnerability objects',
-        },
-      ]);
-    }
+  it('makes a vulnerability of a CVE, named by the attribute, with the CVE as external reference', () => {
+    expect(byId(objects, `vulnerability--${uuid(9)}`)).toEqual({
+      type: 'vulnerability',
+      spec_version: '2.1',
+      id: `vulnerability--${uuid(9)}`,
+      created_by_ref: `identity--${ORG_UUID}`,
+      created: '2026-03-02T08:26:40.000Z',
+      modified: '2026-03-02T08:26:40.000Z',
+      name: 'CVE-2024-3094',
+      external_references: [{ source_name: 'cve', external_id: 'CVE-2024-3094' }],
+      object_marking_refs: [AMBER],
+    });
+    expect(objects.filter((o) => o['type'] === 'vulnerability')).toHaveLength(1);
+    expect(problemOf(9)).toEqual([]);
   });
 
   it('emits only valid STIX 2.1, each object after those it refers to', () => {
     expect(objects.length).toBeGreaterThan(10);
     const seen = new Set<string>();
     for (const object of objects) {
-      const parsed = parseStixObject(object);
+      const parsed = parseAnyStixObject(object);
       expect(parsed.ok ? [] : parsed.errors, object['id']).toEqual([]);
       expect(validateStix(object), object['id']).toEqual([]);
       for (const [key, value] of Object.entries(object)) {
@@ -359,6 +361,126 @@ describe('MISP objects other than files', () => {
       "[email-message:from_ref.value = 'billing@evil-invoice.example' AND email-message:subject = 'Your invoice isn\\'t paid']",
     );
     for (const object of objects) expect(validateStix(object), object['id']).toEqual([]);
+  });
+});
+
+describe('observables beyond addresses, names and files', () => {
+  const event = {
+    uuid: 'c0ffee00-1234-4abc-8def-0123456789ab',
+    info: 'Loader on a hosting provider',
+    date: '2026-03-06',
+    timestamp: '1772787600',
+    Orgc: { name: 'CERT-Example', uuid: ORG_UUID },
+    Attribute: [
+      attribute(50, 'mutex', 'Global\\LdrMtx_2026', { to_ids: true }),
+      attribute(51, 'AS', 'AS64500'),
+      attribute(52, 'mac-address', '00-1A-2B-3C-4D-5E', { to_ids: true }),
+      attribute(53, 'regkey', 'hkcu\\Software\\Classes\\ms-settings\\shell\\open\\command'),
+      attribute(54, 'regkey', 'HKEY_USERS\\.DEFAULT\\Software\\Loader', { to_ids: true }),
+      attribute(55, 'vulnerability', 'cve-2023-4966'),
+      attribute(56, 'regkey', 'Software\\Loader\\Config', { to_ids: true }),
+      attribute(57, 'regkey', 'Software\\Loader\\Other'),
+      attribute(58, 'AS', 'AS4294967296'),
+      attribute(59, 'vulnerability', 'Citrix Bleed'),
+    ],
+  };
+  const { objects, problems } = convert(event, 'green');
+  const problemOf = (n: number) => problems.filter((p) => p.ref.includes(uuid(n)));
+  const sco = (properties: Record<string, unknown>) => ({
+    ...properties,
+    spec_version: '2.1',
+    id: scoId(properties),
+    object_marking_refs: [GREEN],
+  });
+
+  it('makes mutex, autonomous-system, mac-addr and registry key observables with deterministic ids', () => {
+    const expected = [
+      { type: 'mutex', name: 'Global\\LdrMtx_2026' },
+      { type: 'autonomous-system', number: 64500 },
+      { type: 'mac-addr', value: '00:1a:2b:3c:4d:5e' },
+      {
+        type: 'windows-registry-key',
+        key: 'HKEY_CURRENT_USER\\Software\\Classes\\ms-settings\\shell\\open\\command',
+      },
+      { type: 'windows-registry-key', key: 'HKEY_USERS\\.DEFAULT\\Software\\Loader' },
+    ];
+    for (const properties of expected) {
+      expect(byId(objects, scoId(properties)), properties.type).toEqual(sco(properties));
+    }
+    const observables = objects.filter((o) => o['created'] === undefined);
+    expect(observables).toHaveLength(expected.length);
+    // The ids the specification defines (2.9): UUIDv5, in the SCO namespace, of the
+    // canonical JSON of the ID Contributing Properties, written out here.
+    const namespace = '00abedb4-aa42-466c-9c01-fed23315a9b7';
+    expect(
+      byId(objects, `mutex--${uuidv5('{"name":"Global\\\\LdrMtx_2026"}', namespace)}`),
+    ).toBeDefined();
+    expect(
+      byId(objects, `autonomous-system--${uuidv5('{"number":64500}', namespace)}`),
+    ).toBeDefined();
+    expect(
+      byId(objects, `mac-addr--${uuidv5('{"value":"00:1a:2b:3c:4d:5e"}', namespace)}`),
+    ).toBeDefined();
+    expect(byId(objects, `indicator--${uuid(50)}`)?.['pattern']).toBe(
+      "[mutex:name = 'Global\\\\LdrMtx_2026']",
+    );
+    expect(byId(objects, `indicator--${uuid(52)}`)?.['pattern']).toBe(
+      "[mac-addr:value = '00:1a:2b:3c:4d:5e']",
+    );
+    expect(byId(objects, `indicator--${uuid(54)}`)?.['pattern']).toBe(
+      "[windows-registry-key:key = 'HKEY_USERS\\\\.DEFAULT\\\\Software\\\\Loader']",
+    );
+    for (const n of [51, 53]) expect(byId(objects, `indicator--${uuid(n)}`)).toBeUndefined();
+    for (const n of [50, 51, 52, 53, 54, 55]) expect(problemOf(n), `${n}`).toEqual([]);
+  });
+
+  it('makes a vulnerability of a CVE written in lowercase', () => {
+    expect(byId(objects, `vulnerability--${uuid(55)}`)).toMatchObject({
+      type: 'vulnerability',
+      spec_version: '2.1',
+      name: 'CVE-2023-4966',
+      external_references: [{ source_name: 'cve', external_id: 'CVE-2023-4966' }],
+    });
+    expect(problemOf(59)).toEqual([
+      {
+        ref: `Attribute ${uuid(59)} (type vulnerability)`,
+        reason: '"Citrix Bleed" is not a CVE id like CVE-2024-3094',
+      },
+    ]);
+  });
+
+  it('keeps a registry key without its hive in the pattern only, and an AS out of range out', () => {
+    expect(objects.some((o) => String(o['key']).startsWith('Software'))).toBe(false);
+    expect(byId(objects, `indicator--${uuid(56)}`)?.['pattern']).toBe(
+      "[windows-registry-key:key = 'Software\\\\Loader\\\\Config']",
+    );
+    expect(problemOf(56)).toEqual([]);
+    expect(problemOf(57).map((p) => p.reason)).toEqual([
+      '"Software\\Loader\\Other" names no hive (HKEY_LOCAL_MACHINE\\…), which a windows-registry-key observable must begin with, and to_ids is not set, so no indicator carries it; not imported',
+    ]);
+    expect(problemOf(58).map((p) => p.reason)).toEqual([
+      '"AS4294967296" is not an autonomous system number like AS64500',
+    ]);
+    expect(problems).toHaveLength(3);
+  });
+
+  it('emits only objects valid against the OASIS schemas', () => {
+    const types = new Set(objects.map((o) => String(o['type'])));
+    for (const type of [
+      'mutex',
+      'autonomous-system',
+      'mac-addr',
+      'windows-registry-key',
+      'vulnerability',
+    ]) {
+      expect(types.has(type), type).toBe(true);
+    }
+    for (const object of objects) {
+      expect(object['spec_version'], object['id']).toBe('2.1');
+      const parsed = parseAnyStixObject(object);
+      expect(parsed.ok ? [] : parsed.errors, object['id']).toEqual([]);
+      expect(validateStix(object), object['id']).toEqual([]);
+    }
   });
 });
 

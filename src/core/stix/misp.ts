@@ -3,7 +3,7 @@ import { canonicalJson } from '../canonical-json.js';
 import { tlpRank, type TlpLevel } from '../tlp-rules.js';
 import { isDomainName, isEmailAddress, isIpv4, isIpv6, isUri } from './formats.js';
 import { deterministicScoId, isStixId, LIAISON_NAMESPACE } from './ids.js';
-import { isSupportedStixType, parseStixObject } from './schemas.js';
+import { parseAnyStixObject } from './any-object.js';
 import { isStixTimestamp, stixTimestamp } from './timestamps.js';
 import { tlpOfObject, withTlp } from './tlp.js';
 
@@ -29,12 +29,17 @@ import { tlpOfObject, withTlp } from './tlp.js';
  * object made of several attributes takes the most restrictive of their levels, and so does
  * an observable that several attributes name.
  *
+ * Mutex, autonomous-system, mac-addr and windows-registry-key attributes become those
+ * observables (deterministic ids, like every observable); a registry key's hive is written
+ * out in full (HKLM: HKEY_LOCAL_MACHINE), as the specification requires (6.17).
+ *
  * Not mapped, each reported as a problem with the attribute's uuid and type: malformed
- * values, free text (`text`, `comment`, `other`), types without a mapping, and what Liaison
- * does not hold (mutex, autonomous-system, mac-addr and windows-registry-key observables
- * are kept only in an indicator's pattern when `to_ids` is set; a vulnerability not at
- * all). Every object emitted passes `parseStixObject`; one that does not becomes a problem.
- * Deleted attributes and objects are skipped without a word.
+ * values, free text (`text`, `comment`, `other`) and types without a mapping. What STIX
+ * cannot hold as an observable of its own (an e-mail subject, a user agent, a port, a
+ * registry key without its hive) is kept only in an indicator's pattern, and reported
+ * when `to_ids` is not set. Every object emitted passes `parseAnyStixObject` (any STIX 2.1
+ * type); one that does not becomes a problem. Deleted attributes and objects are skipped
+ * without a word.
  */
 
 export interface MispProblem {
@@ -274,6 +279,7 @@ function domainOf(value: string): Result<Json> {
     : { error: `"${value}" is not a domain name` };
 }
 
+/** The abbreviations of the registry hives, which STIX forbids in a key (6.17). */
 const HIVES: Readonly<Record<string, string>> = {
   HKLM: 'HKEY_LOCAL_MACHINE',
   HKCU: 'HKEY_CURRENT_USER',
@@ -281,6 +287,18 @@ const HIVES: Readonly<Record<string, string>> = {
   HKU: 'HKEY_USERS',
   HKCC: 'HKEY_CURRENT_CONFIG',
 };
+
+/** A registry key with its hive written out in full (HKLM\… as HKEY_LOCAL_MACHINE\…). */
+function registryKey(value: string): string {
+  return value.replace(/^(HKLM|HKCU|HKCR|HKU|HKCC)(?=\\|$)/i, (hive) => {
+    return HIVES[hive.toUpperCase()] ?? hive;
+  });
+}
+
+/** Whether a key begins with a hive written out in full, as a registry key object's must. */
+function hasHive(key: string): boolean {
+  return /^HKEY_[A-Z_]+(?:\\|$)/i.test(key);
+}
 
 const CVE = /^CVE-\d{4}-(0\d{3}|[1-9]\d{3,})$/;
 
@@ -336,7 +354,7 @@ function mapValue(type: string, value: string): Result<Mapping> {
             compare('network-traffic', `${side}_ref.value`, String(ip.ok['value'])),
             compare('network-traffic', `${side}_port`, Number(port)),
           ],
-          lostWithoutIndicator: `the address is kept but not the port ${port}: a port needs a network-traffic observable, which Liaison does not hold, and to_ids is not set, so no indicator carries it`,
+          lostWithoutIndicator: `the address is kept but not the port ${port}: a network-traffic observable would need its protocols, which MISP does not give, and to_ids is not set, so no indicator carries the port`,
         },
       };
     }
@@ -391,7 +409,7 @@ function mapValue(type: string, value: string): Result<Mapping> {
           observables: [],
           comparisons: [compare('email-message', 'subject', value)],
           lostWithoutIndicator:
-            'an e-mail subject needs an email-message observable, which Liaison does not hold, and to_ids is not set, so no indicator carries it; not imported',
+            'an e-mail subject alone makes no email-message observable (one needs is_multipart, which MISP does not give), and to_ids is not set, so no indicator carries it; not imported',
         },
       };
     case 'filename':
@@ -429,15 +447,18 @@ function mapValue(type: string, value: string): Result<Mapping> {
       };
     }
     case 'regkey': {
-      const key = value.replace(/^(HKLM|HKCU|HKCR|HKU|HKCC)(?=\\|$)/i, (hive) => {
-        return HIVES[hive.toUpperCase()] ?? hive;
-      });
-      return {
-        ok: mapped(
-          [observable('windows-registry-key', { key })],
-          [compare('windows-registry-key', 'key', key)],
-        ),
-      };
+      const key = registryKey(value);
+      const comparisons = [compare('windows-registry-key', 'key', key)];
+      if (!hasHive(key)) {
+        return {
+          ok: {
+            observables: [],
+            comparisons,
+            lostWithoutIndicator: `"${value}" names no hive (HKEY_LOCAL_MACHINE\\…), which a windows-registry-key observable must begin with, and to_ids is not set, so no indicator carries it; not imported`,
+          },
+        };
+      }
+      return { ok: mapped([observable('windows-registry-key', { key })], comparisons) };
     }
     case 'user-agent':
       return {
@@ -451,7 +472,7 @@ function mapValue(type: string, value: string): Result<Mapping> {
             ),
           ],
           lostWithoutIndicator:
-            'a user agent needs a network-traffic observable, which Liaison does not hold, and to_ids is not set, so no indicator carries it; not imported',
+            'a user agent alone makes no network-traffic observable (one needs its protocols and an address, which MISP does not give), and to_ids is not set, so no indicator carries it; not imported',
         },
       };
     case 'vulnerability': {
@@ -515,9 +536,7 @@ interface Part extends Mapping {
 
 /** Why `object` is not something to emit, or null when it is. */
 function invalidity(object: Json): string | null {
-  const type = object['type'];
-  if (!isSupportedStixType(type)) return `Liaison does not hold ${String(type)} objects`;
-  const result = parseStixObject(object);
+  const result = parseAnyStixObject(object);
   return result.ok ? null : `not valid STIX: ${result.errors.join('; ')}`;
 }
 
@@ -606,24 +625,18 @@ interface IndicatorOf {
 function emitUnits(units: Unit[], indicator: IndicatorOf, scope: EventScope): void {
   const { problems } = scope.out;
   const kept: Unit[] = [];
-  const notHeld = new Map<Unit, string[]>();
   for (const unit of units) {
     const level = strictest(
       unit.parts.map((part) => part.level),
       'clear',
     );
-    const held = unit.observables.filter((o) => isSupportedStixType(o['type']));
-    const objects = held.map((o) => withTlp(o, level));
+    const objects = unit.observables.map((o) => withTlp(o, level));
     const errors = objects.map(invalidity).filter((e): e is string => e !== null);
     if (errors.length > 0) {
       for (const part of unit.parts) problems.push({ ref: part.ref, reason: errors.join('; ') });
       continue;
     }
     for (const object of objects) scope.pending.push({ object, ref: unit.parts[0]?.ref ?? '' });
-    const dropped = unit.observables
-      .filter((o) => !isSupportedStixType(o['type']))
-      .map((o) => String(o['type']));
-    if (dropped.length > 0) notHeld.set(unit, dropped);
     kept.push(unit);
   }
 
@@ -666,23 +679,10 @@ function emitUnits(units: Unit[], indicator: IndicatorOf, scope: EventScope): vo
     }
   }
 
-  for (const unit of kept) {
-    for (const type of notHeld.get(unit) ?? []) {
-      for (const part of unit.parts) {
-        problems.push({
-          ref: part.ref,
-          reason: indicated
-            ? `kept in an indicator's pattern only: Liaison does not hold ${type} observables`
-            : `not imported: Liaison does not hold ${type} observables, and to_ids is not set, so no indicator carries the value`,
-        });
-      }
-    }
-    if (!indicated) {
-      for (const part of unit.parts) {
-        if (part.lostWithoutIndicator) {
-          problems.push({ ref: part.ref, reason: part.lostWithoutIndicator });
-        }
-      }
+  if (!indicated) {
+    for (const part of kept.flatMap((unit) => unit.parts)) {
+      if (part.lostWithoutIndicator)
+        problems.push({ ref: part.ref, reason: part.lostWithoutIndicator });
     }
   }
 }
