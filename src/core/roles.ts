@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   'cases.write': ['admin', 'officer', 'analyst'],
   /** Lower an object's marking: an explicit, audited act. */
   'cases.declassify': ['admin'],
+  /** TAXII collections and who may read or write them; subscriptions to remote collections. */
+  'taxii.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

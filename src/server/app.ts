@@ -13,6 +13,7 @@ import { registerPingRoutes } from './features/pings/pings.routes.js';
 import { registerHotlineRoutes } from './features/hotline/hotline.routes.js';
 import { registerCaseRoutes } from './features/cases/cases.routes.js';
 import { registerImportRoutes } from './features/cases/cases.imports.routes.js';
+import { registerTaxiiRoutes } from './features/taxii/taxii.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -79,6 +80,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerHotlineRoutes(app, node.hotline, node.roster);
   registerCaseRoutes(app, node.cases);
   registerImportRoutes(app, node.imports);
+  registerTaxiiRoutes(app, node.taxii, node.taxiiClient);
   registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
   await registerWeb(app, node.webRoot);
   return app;

@@ -33,6 +33,8 @@ import { HotlineService } from './features/hotline/hotline.service.js';
 import { registerCaseMessages } from './features/cases/cases.messages.js';
 import { CasesService } from './features/cases/cases.service.js';
 import { ImportService } from './features/cases/cases.import.js';
+import { TaxiiClient } from './features/taxii/taxii.client.js';
+import { TaxiiService } from './features/taxii/taxii.service.js';
 import { VERSION } from './version.js';
 
 /**
@@ -59,6 +61,8 @@ export interface Node {
   readonly notifier: Notifier;
   readonly cases: CasesService;
   readonly imports: ImportService;
+  readonly taxii: TaxiiService;
+  readonly taxiiClient: TaxiiClient;
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -174,6 +178,20 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     log: log.child({ component: 'imports' }),
     uploadsDir: path.join(config.dataDir, 'imports'),
   });
+  const taxii = new TaxiiService({
+    ...featureDeps,
+    log: log.child({ component: 'taxii' }),
+    imports,
+    cases,
+    publicUrl: publicUrlOf(config),
+    nodeName: config.node.name,
+  });
+  const taxiiClient = new TaxiiClient({
+    ...featureDeps,
+    log: log.child({ component: 'taxii-client' }),
+    imports,
+    timers,
+  });
   requests.onOverdue((trx, hooks, request, deadline) =>
     hotline.raiseOverdue(trx, hooks, request, deadline),
   );
@@ -206,6 +224,8 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     notifier,
     cases,
     imports,
+    taxii,
+    taxiiClient,
     metrics,
     info: {
       nodeId: config.node.id,

@@ -69,6 +69,11 @@ export function registerAuth(
     if (url === undefined) return;
     const isApi = url.startsWith('/api/') && !url.startsWith('/api/docs');
     const authorization = request.headers.authorization;
+    if (url.startsWith('/taxii2/')) {
+      // TAXII clients: HTTP Basic or a bearer token, never the browser's cookie.
+      request.actor = await taxiiActor(accounts, authorization, request.ip);
+      return;
+    }
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       const actor = match ? await accounts.authenticateToken(match[1] as string) : undefined;
@@ -108,6 +113,54 @@ export function registerAuth(
       );
     }
   });
+}
+
+const TAXII_CHALLENGE = { 'www-authenticate': 'Basic realm="Liaison TAXII", charset="UTF-8"' };
+
+async function taxiiActor(
+  accounts: AccountsService,
+  authorization: string | undefined,
+  address: string,
+): Promise<Actor> {
+  if (authorization === undefined) {
+    throw new AppError(
+      'not_authenticated',
+      401,
+      'Send HTTP Basic credentials or Authorization: Bearer with an API token.',
+      TAXII_CHALLENGE,
+    );
+  }
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (bearer) {
+    const actor = await accounts.authenticateToken(bearer[1] as string);
+    if (actor) return actor;
+    throw new AppError('invalid_token', 401, 'The API token is unknown, revoked or expired.');
+  }
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  if (basic) {
+    const pair = Buffer.from(basic[1] as string, 'base64').toString('utf8');
+    const colon = pair.indexOf(':');
+    if (colon > 0) {
+      const actor = await accounts.authenticateBasic(
+        pair.slice(0, colon),
+        pair.slice(colon + 1),
+        address,
+      );
+      if (actor) return actor;
+    }
+    throw new AppError(
+      'invalid_credentials',
+      401,
+      'The username or password is wrong.',
+      TAXII_CHALLENGE,
+    );
+  }
+  throw new AppError(
+    'not_authenticated',
+    401,
+    'Use HTTP Basic or Bearer authentication.',
+    TAXII_CHALLENGE,
+  );
 }
 
 export function setSessionCookie(

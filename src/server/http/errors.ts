@@ -30,6 +30,21 @@ export function sendError(
   extra: Record<string, unknown> = {},
 ): FastifyReply {
   for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  if (request.url.startsWith('/taxii2/')) {
+    // TAXII 2.1 clients get the error message resource of the specification (3.6.1).
+    return reply
+      .status(status)
+      .type('application/taxii+json;version=2.1')
+      .send(
+        JSON.stringify({
+          title: code.replaceAll('_', ' '),
+          description: message,
+          error_id: request.id,
+          error_code: code,
+          http_status: String(status),
+        }),
+      );
+  }
   return reply
     .status(status)
     .type('application/json; charset=utf-8')

@@ -210,6 +210,54 @@ export class AccountsService {
     });
   }
 
+  /**
+   * HTTP Basic for TAXII clients: the user's own password, throttled like a login. A good
+   * answer is remembered for a minute (by a hash of the pair), so a client paging a
+   * collection does not pay a password hash per page; a disabled user or a changed
+   * password takes effect within that minute.
+   */
+  async authenticateBasic(
+    usernameInput: string,
+    password: string,
+    address: string,
+  ): Promise<Actor | undefined> {
+    const username = usernameInput.trim().toLowerCase();
+    const key = sha256Hex(`${username}\u0000${password}`);
+    const now = this.now();
+    const cached = this.basicCache.get(key);
+    let userId = cached && cached.until > now ? cached.userId : undefined;
+    if (userId === undefined) {
+      const keys = [`account:${username}`, `address:${address}`];
+      const recent = await repo.recentLoginFailures(this.db, keys, now - LOGIN_WINDOW_MS);
+      if (recent.some((r) => r.count >= LOGIN_MAX_FAILURES)) {
+        throw new AppError('too_many_attempts', 429, 'Too many failed logins. Try again later.');
+      }
+      const found = await repo.findUserByUsername(this.db, username);
+      const ok = found
+        ? await verifyPassword(found.password_hash, password)
+        : (await verifyDummy(password), false);
+      if (!found || !ok) {
+        await repo.recordLoginFailure(this.db, keys, now);
+        return undefined;
+      }
+      userId = found.id;
+      if (this.basicCache.size > 1000) this.basicCache.clear();
+      this.basicCache.set(key, { userId, until: now + 60_000 });
+    }
+    const user = await repo.findUser(this.db, userId);
+    if (!user || user.disabled === 1 || user.must_change_password === 1) return undefined;
+    return {
+      kind: 'user',
+      userId: user.id,
+      username: user.username,
+      roles: JSON.parse(user.roles) as Role[],
+      sessionId: 'basic',
+      mustChangePassword: false,
+    };
+  }
+
+  private readonly basicCache = new Map<string, { userId: string; until: number }>();
+
   /** The actor behind an API token (`lsn_<id>.<secret>`), or undefined. */
   async authenticateToken(token: string): Promise<Actor | undefined> {
     const match = /^lsn_([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(token);

@@ -57,6 +57,12 @@ export const MAX_KEPT_ERRORS = 10_000;
 export const MAX_MISP_BYTES = 256 * 1024 * 1024;
 
 /** One element of the source, prepared outside the transaction. */
+export interface ImportFailure {
+  position: number;
+  objectId: string | null;
+  reason: string;
+}
+
 type Prepared =
   | { position: number; ok: true; row: StixObjectRow; values: string[] }
   | { position: number; ok: false; objectId: string | null; reason: string }
@@ -437,10 +443,18 @@ export class ImportService {
     prepared: Prepared[],
     resume: { offset: number; index: number; depth: number },
   ): Promise<ImportJobRow> {
+    return (await this.storeBatch(job, prepared, resume)).row;
+  }
+
+  private async storeBatch(
+    job: ImportJobRow,
+    prepared: Prepared[],
+    resume: { offset: number; index: number; depth: number },
+  ): Promise<{ row: ImportJobRow; failures: ImportFailure[] }> {
     const now = this.deps.clock.now();
     return this.deps.store.transaction(async (trx) => {
       const fresh = await this.find(trx, job.id);
-      const failures: { position: number; objectId: string | null; reason: string }[] = [];
+      const failures: ImportFailure[] = [];
       let unchanged = 0;
       let elsewhere = 0;
       let updated = 0;
@@ -521,8 +535,78 @@ export class ImportService {
       if (fresh_.length > 0 || updated > 0) {
         await updateCaseRow(trx, job.case_id, { updated_at: now });
       }
-      return { ...fresh, ...changes };
+      return { row: { ...fresh, ...changes }, failures };
     });
+  }
+
+  // ---- objects given in one piece (TAXII adds, subscriptions) ---------------------------
+
+  /**
+   * Imports objects already in memory (a TAXII envelope), as one finished job; returns the
+   * job and what it could not take. The same rules as a file: validated one by one, held
+   * objects left as they are.
+   */
+  async importObjects(
+    actor: Actor,
+    request: { caseId: string; tlp: TlpLevel; label: string },
+    objects: readonly unknown[],
+  ): Promise<{ job: ImportJobView; failures: ImportFailure[] }> {
+    authorize(actor, 'cases.write');
+    const db = this.deps.store.db;
+    if (!(await findCase(db, request.caseId))) {
+      throw notFound('case_not_found', `No case has the id ${request.caseId}.`);
+    }
+    const now = this.deps.clock.now();
+    let job: ImportJobRow = {
+      id: randomUUID(),
+      case_id: request.caseId,
+      format: 'stix',
+      source: request.label,
+      fingerprint: randomUUID(),
+      tlp: request.tlp,
+      status: 'running',
+      actor: actorRef(actor),
+      runner: RUNNER,
+      resume_offset: 0,
+      resume_index: 0,
+      resume_depth: 0,
+      bytes_total: null,
+      read: 0,
+      imported: 0,
+      updated: 0,
+      unchanged: 0,
+      elsewhere: 0,
+      failed: 0,
+      message: null,
+      started_at: now,
+      updated_at: now,
+      finished_at: null,
+    };
+    await db.insertInto('import_jobs').values(job).execute();
+    const failures: ImportFailure[] = [];
+    for (let at = 0; at < objects.length; at += IMPORT_BATCH) {
+      const slice = objects.slice(at, at + IMPORT_BATCH);
+      const stored = await this.storeBatch(
+        job,
+        slice.map((object, i) => this.prepareObject(at + i, object, job)),
+        { offset: 0, index: at + slice.length, depth: 0 },
+      );
+      job = stored.row;
+      failures.push(...stored.failures);
+    }
+    const end = this.deps.clock.now();
+    await db
+      .updateTable('import_jobs')
+      .set({ status: 'done', runner: null, finished_at: end, updated_at: end })
+      .where('id', '=', job.id)
+      .execute();
+    if (job.imported > 0 || job.updated > 0) {
+      this.deps.bus.publish('case.changed', { caseId: request.caseId }, { roles: ROLES });
+    }
+    return {
+      job: presentImport({ ...job, status: 'done', runner: null, finished_at: end }),
+      failures,
+    };
   }
 
   // ---- MISP -------------------------------------------------------------------------------

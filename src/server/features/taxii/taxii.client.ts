@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SubscriptionBody, SubscriptionView } from '../../../core/schemas/taxii.js';
+import { actorRef, authorize, type Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import { iso } from '../../clock.js';
+import { AppError, notFound } from '../../errors.js';
+import type { TimerWorker } from '../../timers/timers.js';
+import type { ImportService } from '../cases/cases.import.js';
+import { findCase } from '../cases/cases.repository.js';
+import type { FeatureDeps } from '../feature-deps.js';
+import { findSubscription, listSubscriptions } from './taxii.repository.js';
+import { TAXII_MEDIA_TYPE, formatDateAdded, parseTimestampUs } from './taxii.media.js';
+import type { TaxiiSubscriptionRow } from './taxii.table.js';
+
+export const POLL_TIMER = 'taxii.poll';
+/** Objects asked for per page. */
+export const POLL_PAGE = 1000;
+/** Pages per poll at most; the next poll goes on from there. */
+const MAX_PAGES_PER_POLL = 1000;
+const SYSTEM: Actor = { kind: 'system', reason: 'taxii-subscription' };
+
+type Auth =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; username: string; password: string };
+
+/**
+ * The TAXII 2.1 client: a case subscribes to a remote collection (a peer's or a third
+ * party's) and polls it on a schedule. Each page is imported like a file (validated per
+ * object, idempotent) and the page's last date_added is saved with it, so a poll cut off
+ * anywhere resumes from there. The next poll asks from a millisecond before that date:
+ * a server that stamps several objects with one instant still gives each of them, and
+ * those seen already are left as they are.
+ */
+export class TaxiiClient {
+  private readonly polling = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: FeatureDeps & {
+      log: Logger;
+      imports: ImportService;
+      timers: TimerWorker;
+    },
+  ) {
+    deps.timers.register(POLL_TIMER, async (trx, payload, _timer, hooks) => {
+      const id = (payload as { subscription?: string } | null)?.subscription;
+      if (!id) return;
+      const row = await findSubscription(trx, id);
+      if (!row || row.status !== 'active') return;
+      // The poll runs after this transaction, outside it; the next one is booked now.
+      hooks.afterCommit(() => void this.poll(id));
+      await deps.timers.schedule(trx, hooks, {
+        kind: POLL_TIMER,
+        dueAt: deps.clock.now() + row.interval_seconds * 1000,
+        payload: { subscription: id },
+      });
+    });
+  }
+
+  async list(actor: Actor): Promise<SubscriptionView[]> {
+    authorize(actor, 'cases.read');
+    return (await listSubscriptions(this.deps.store.db)).map(presentSubscription);
+  }
+
+  async subscribe(actor: Actor, body: SubscriptionBody): Promise<SubscriptionView> {
+    authorize(actor, 'taxii.manage');
+    const now = this.deps.clock.now();
+    const url = body.url.endsWith('/') ? body.url : `${body.url}/`;
+    const row: TaxiiSubscriptionRow = {
+      id: randomUUID(),
+      case_id: body.caseId,
+      url,
+      auth: JSON.stringify(body.auth),
+      tlp: body.tlp,
+      interval_seconds: body.intervalSeconds,
+      added_after: null,
+      status: 'active',
+      last_polled_at: null,
+      last_error: null,
+      received: 0,
+      created_by: actorRef(actor),
+      created_at: now,
+    };
+    await this.deps.store.transaction(async (trx, hooks) => {
+      if (!(await findCase(trx, body.caseId))) {
+        throw notFound('case_not_found', `No case has the id ${body.caseId}.`);
+      }
+      await trx.insertInto('taxii_subscriptions').values(row).execute();
+      await this.deps.timers.schedule(trx, hooks, {
+        kind: POLL_TIMER,
+        dueAt: now,
+        payload: { subscription: row.id },
+      });
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'taxii.subscribe',
+        entityType: 'case',
+        entityId: body.caseId,
+        details: { subscription: row.id, url, auth: body.auth.kind, tlp: body.tlp },
+      });
+    });
+    return presentSubscription(row);
+  }
+
+  async unsubscribe(actor: Actor, id: string): Promise<void> {
+    authorize(actor, 'taxii.manage');
+    await this.deps.store.transaction(async (trx) => {
+      const row = await findSubscription(trx, id);
+      if (!row) throw notFound('subscription_not_found', `No subscription ${id}.`);
+      await trx.deleteFrom('taxii_subscriptions').where('id', '=', id).execute();
+      await appendAudit(trx, {
+        actor,
+        at: this.deps.clock.now(),
+        action: 'taxii.unsubscribe',
+        entityType: 'case',
+        entityId: row.case_id,
+        details: { subscription: id, url: row.url },
+      });
+    });
+  }
+
+  /** Polls now and answers once the poll is over. */
+  async pollNow(actor: Actor, id: string): Promise<SubscriptionView> {
+    authorize(actor, 'cases.write');
+    if (!(await findSubscription(this.deps.store.db, id))) {
+      throw notFound('subscription_not_found', `No subscription ${id}.`);
+    }
+    await this.poll(id);
+    const row = await findSubscription(this.deps.store.db, id);
+    if (!row) throw notFound('subscription_not_found', `No subscription ${id}.`);
+    return presentSubscription(row);
+  }
+
+  /** One poll at a time per subscription; a second ask waits for the running one. */
+  poll(id: string): Promise<void> {
+    const running = this.polling.get(id);
+    if (running) return running;
+    const run = this.pollPages(id).finally(() => this.polling.delete(id));
+    this.polling.set(id, run);
+    return run;
+  }
+
+  private async pollPages(id: string): Promise<void> {
+    const db = this.deps.store.db;
+    let next: string | undefined;
+    try {
+      for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+        const row = await findSubscription(db, id);
+        if (!row) return;
+        const reply = await this.fetchPage(row, next);
+        const objects = Array.isArray(reply.objects) ? reply.objects : [];
+        let received = 0;
+        if (objects.length > 0) {
+          const { job } = await this.deps.imports.importObjects(
+            SYSTEM,
+            { caseId: row.case_id, tlp: row.tlp, label: `taxii:${row.url}` },
+            objects,
+          );
+          received = job.imported + job.updated;
+        }
+        await db
+          .updateTable('taxii_subscriptions')
+          .set({
+            added_after: reply.last ?? row.added_after,
+            received: Number(row.received) + received,
+            last_polled_at: this.deps.clock.now(),
+            last_error: null,
+          })
+          .where('id', '=', id)
+          .execute();
+        if (!reply.more || typeof reply.next !== 'string') return;
+        next = reply.next;
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.warn({ subscription: id, err: error }, 'TAXII poll failed');
+      await db
+        .updateTable('taxii_subscriptions')
+        .set({ last_error: message.slice(0, 1000), last_polled_at: this.deps.clock.now() })
+        .where('id', '=', id)
+        .execute();
+    }
+  }
+
+  private async fetchPage(
+    row: TaxiiSubscriptionRow,
+    next: string | undefined,
+  ): Promise<{ objects?: unknown; more?: unknown; next?: unknown; last: string | null }> {
+    const url = new URL('objects/', row.url);
+    url.searchParams.set('limit', String(POLL_PAGE));
+    if (next !== undefined) url.searchParams.set('next', next);
+    if (row.added_after !== null) {
+      const us = parseTimestampUs(row.added_after);
+      if (us !== null) url.searchParams.set('added_after', formatDateAdded(Math.max(0, us - 1000)));
+    }
+    const headers: Record<string, string> = { accept: TAXII_MEDIA_TYPE };
+    const auth = JSON.parse(row.auth) as Auth;
+    if (auth.kind === 'bearer') headers['authorization'] = `Bearer ${auth.token}`;
+    if (auth.kind === 'basic') {
+      headers['authorization'] =
+        `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+    const text = await response.text();
+    if (!response.ok) {
+      let detail = text.slice(0, 300);
+      try {
+        const error = JSON.parse(text) as { description?: string; title?: string };
+        detail = error.description ?? error.title ?? detail;
+      } catch {
+        // not JSON: the text as it is
+      }
+      throw new AppError(
+        'taxii_poll_failed',
+        502,
+        `${url.origin} answered ${response.status}: ${detail}`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new AppError('taxii_poll_failed', 502, `${url.origin} answered something not JSON.`);
+    }
+    return {
+      ...(body as Record<string, unknown>),
+      last: response.headers.get('x-taxii-date-added-last'),
+    };
+  }
+}
+
+function presentSubscription(row: TaxiiSubscriptionRow): SubscriptionView {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    url: row.url,
+    auth: (JSON.parse(row.auth) as Auth).kind,
+    tlp: row.tlp,
+    intervalSeconds: row.interval_seconds,
+    status: row.status,
+    addedAfter: row.added_after,
+    lastPolledAt: row.last_polled_at === null ? null : iso(Number(row.last_polled_at)),
+    lastError: row.last_error,
+    received: Number(row.received),
+    createdAt: iso(Number(row.created_at)),
+  };
+}
