@@ -134,7 +134,12 @@ async function taxiiActor(
   if (bearer) {
     const actor = await accounts.authenticateToken(bearer[1] as string);
     if (actor) return actor;
-    throw new AppError('invalid_token', 401, 'The API token is unknown, revoked or expired.');
+    throw new AppError(
+      'invalid_token',
+      401,
+      'The API token is unknown, revoked or expired.',
+      TAXII_CHALLENGE,
+    );
   }
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
   if (basic) {

@@ -36,13 +36,15 @@ export function sendError(
       .status(status)
       .type('application/taxii+json;version=2.1')
       .send(
-        JSON.stringify({
-          title: code.replaceAll('_', ' '),
-          description: message,
-          error_id: request.id,
-          error_code: code,
-          http_status: String(status),
-        }),
+        Buffer.from(
+          JSON.stringify({
+            title: code.replaceAll('_', ' '),
+            description: message,
+            error_id: request.id,
+            error_code: code,
+            http_status: String(status),
+          }),
+        ),
       );
   }
   return reply

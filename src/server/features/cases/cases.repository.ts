@@ -267,19 +267,43 @@ export async function saveFeedback(db: Db, row: StixFeedbackRow): Promise<void> 
   await db.insertInto('stix_feedback').values(row).execute();
 }
 
-/** Objects whose searchable text holds `needle` (lowercased), newest first. */
+/** `%word%` for LIKE, its wildcards escaped. */
+function containing(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The words of a search, lowercased; each must appear. */
+export function wordsOf(needle: string): string[] {
+  return [
+    ...new Set(
+      needle
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((word) => word.length > 0),
+    ),
+  ].slice(0, 10);
+}
+
+/** Objects whose searchable text holds every word of `needle`, newest first. */
 export function searchObjects(
   db: Db,
   needle: string,
   type: string | undefined,
   limit: number,
 ): Promise<StixObjectRow[]> {
-  const escaped = needle.replace(/[\\%_]/g, (c) => `\\${c}`);
-  let q = db
-    .selectFrom('stix_objects')
-    .selectAll()
-    .where('deleted', '=', 0)
-    .where(sql<boolean>`search like ${`%${escaped}%`} escape '\\'`);
+  let q = db.selectFrom('stix_objects').selectAll().where('deleted', '=', 0);
+  for (const word of wordsOf(needle)) {
+    q = q.where(sql<boolean>`search like ${containing(word)} escape '\\'`);
+  }
   if (type) q = q.where('type', '=', type);
+  return q.orderBy('updated_at', 'desc').limit(limit).execute();
+}
+
+/** Cases whose title or summary holds every word of `needle`. */
+export function searchCases(db: Db, needle: string, limit: number): Promise<CaseRow[]> {
+  let q = db.selectFrom('cases').selectAll();
+  for (const word of wordsOf(needle)) {
+    q = q.where(sql<boolean>`lower(title || ' ' || summary) like ${containing(word)} escape '\\'`);
+  }
   return q.orderBy('updated_at', 'desc').limit(limit).execute();
 }

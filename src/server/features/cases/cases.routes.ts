@@ -12,6 +12,8 @@ import {
   CaseView,
   CreateCaseBody,
   FeedbackBody,
+  GlobalSearchQuery,
+  GlobalSearchResults,
   LookupQuery,
   LookupResults,
   MarkingBody,
@@ -238,6 +240,19 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
         .type('application/stix+json;version=2.1')
         .send(Readable.from(prepend(first, chunks)));
     },
+  );
+  app.get(
+    '/api/search',
+    {
+      schema: {
+        tags,
+        summary:
+          'The search box: cases and objects (exact values, then words in names, descriptions, notes), grouped by case, as this user may see them',
+        querystring: GlobalSearchQuery,
+        response: { 200: GlobalSearchResults, ...errors },
+      },
+    },
+    async (request) => cases.searchAll(requireActor(request), request.query),
   );
   app.get(
     '/api/stix/export',

@@ -35,11 +35,12 @@ const CollectionParams = z.object({ api: z.literal('api'), collection: z.string(
 const ObjectParams = CollectionParams.extend({ object: z.string().min(1).max(300) });
 const Id = z.object({ id: z.string().uuid() });
 
+/** As bytes: Fastify would rewrite the media type of a JSON string (adding a charset). */
 function sendTaxii(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply
     .status(status)
     .header('content-type', TAXII_MEDIA_TYPE)
-    .send(typeof body === 'string' ? body : JSON.stringify(body));
+    .send(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
 }
 
 function sendPage(reply: FastifyReply, page: TaxiiPage): FastifyReply {
@@ -224,7 +225,7 @@ export function registerTaxiiRoutes(
           request.params.object,
           request.query,
         );
-        return reply.status(200).header('content-type', TAXII_MEDIA_TYPE).send('');
+        return sendTaxii(reply, 200, '');
       },
     );
     app.get(
