@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   federation: () => import('./federation.js'),
   hotline: () => import('./hotline.js'),
+  stix: () => import('./stix.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -11,6 +11,18 @@ const MILLISECONDS = /T\d{2}:\d{2}:\d{2}\.\d{3,}Z$/;
 /** Whether `value` is a STIX timestamp naming a real instant. */
 export function isStixTimestamp(value: unknown): value is string {
   if (typeof value !== 'string') return false;
+  // A feed repeats the same few timestamps: the answers are remembered (a bounded memo).
+  const known = checked.get(value);
+  if (known !== undefined) return known;
+  const valid = checkTimestamp(value);
+  if (checked.size >= 4096) checked.clear();
+  checked.set(value, valid);
+  return valid;
+}
+
+const checked = new Map<string, boolean>();
+
+function checkTimestamp(value: string): boolean {
   const match = TIMESTAMP.exec(value);
   if (!match) return false;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
