@@ -51,19 +51,36 @@ export function setUnauthenticatedHandler(handler: (() => void) | null): void {
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return send<T>(method, path, headers, body === undefined ? null : JSON.stringify(body));
+}
+
+/**
+ * POSTs a file as the request body, as it is (not JSON): a bulk import of any size, which
+ * the node streams to disk. The answer is JSON, handled as `request`'s.
+ */
+export function upload<T>(path: string, file: Blob): Promise<T> {
+  return send<T>(
+    'POST',
+    path,
+    { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
+    file,
+  );
+}
+
+async function send<T>(
+  method: Method,
+  path: string,
+  headers: Record<string, string>,
+  body: BodyInit | null,
+): Promise<T> {
   if (method !== 'GET' && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
 
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? null : JSON.stringify(body),
-    });
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body });
   } catch (cause) {
     throw new ApiError(
       NETWORK_ERROR,

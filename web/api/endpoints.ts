@@ -1,4 +1,4 @@
-import { request, setCsrfToken } from './client';
+import { request, setCsrfToken, upload } from './client';
 import type {
   AddObjectBody,
   CaseDetail,
@@ -53,6 +53,17 @@ import type {
   SessionView,
   User,
   UserPatch,
+  CollectionAdminView,
+  CollectionBody,
+  GlobalSearchResults,
+  ImportErrorPage,
+  ImportFormat,
+  ImportJobView,
+  SubscriptionBody,
+  SubscriptionView,
+  TlpLevel,
+  TokenView,
+  UrlImportBody,
 } from './types';
 
 // One function per route of docs/api.md that the web app uses.
@@ -522,4 +533,104 @@ export function getCaseReport(period: PeriodQuery): Promise<CaseReport> {
 
 export function caseReportCsvUrl(period: PeriodQuery): string {
   return `/api/cases/report.csv${periodQuery(period)}`;
+}
+
+/** The search box on every page: cases and objects this user may see, grouped by case. */
+export function searchEverything(q: string, limit = 50): Promise<GlobalSearchResults> {
+  const query = new URLSearchParams({ q, limit: String(limit) });
+  return request<GlobalSearchResults>('GET', `/api/search?${query}`);
+}
+
+// Bulk imports into a case: a file sent as it is, or a URL the node fetches.
+
+export function importFile(
+  caseId: string,
+  file: File,
+  opts: { format: ImportFormat; tlp: TlpLevel },
+): Promise<ImportJobView> {
+  const query = new URLSearchParams({ format: opts.format, tlp: opts.tlp, name: file.name });
+  return upload<ImportJobView>(casePath(caseId, `/imports?${query}`), file);
+}
+
+export function importUrl(caseId: string, body: UrlImportBody): Promise<ImportJobView> {
+  return request<ImportJobView>('POST', casePath(caseId, '/imports/url'), body);
+}
+
+/** The case's imports, newest first. */
+export async function listImports(caseId: string): Promise<ImportJobView[]> {
+  const { imports } = await request<{ imports: ImportJobView[] }>(
+    'GET',
+    casePath(caseId, '/imports'),
+  );
+  return imports;
+}
+
+export function getImport(id: string): Promise<ImportJobView> {
+  return request<ImportJobView>('GET', `/api/imports/${encodeURIComponent(id)}`);
+}
+
+export function listImportErrors(id: string, after = 0, limit = 100): Promise<ImportErrorPage> {
+  const query = new URLSearchParams({ after: String(after), limit: String(limit) });
+  return request<ImportErrorPage>('GET', `/api/imports/${encodeURIComponent(id)}/errors?${query}`);
+}
+
+export function resumeImport(id: string): Promise<ImportJobView> {
+  return request<ImportJobView>('POST', `/api/imports/${encodeURIComponent(id)}/resume`);
+}
+
+// TAXII 2.1: the collections this node serves and the remote collections cases subscribe to.
+
+export async function listTokens(): Promise<TokenView[]> {
+  const { tokens } = await request<{ tokens: TokenView[] }>('GET', '/api/tokens');
+  return tokens;
+}
+
+export async function listTaxiiCollections(): Promise<CollectionAdminView[]> {
+  const { collections } = await request<{ collections: CollectionAdminView[] }>(
+    'GET',
+    '/api/taxii/collections',
+  );
+  return collections;
+}
+
+export function createTaxiiCollection(body: CollectionBody): Promise<CollectionAdminView> {
+  return request<CollectionAdminView>('POST', '/api/taxii/collections', body);
+}
+
+export function updateTaxiiCollection(
+  id: string,
+  body: CollectionBody,
+): Promise<CollectionAdminView> {
+  return request<CollectionAdminView>(
+    'PUT',
+    `/api/taxii/collections/${encodeURIComponent(id)}`,
+    body,
+  );
+}
+
+export function removeTaxiiCollection(id: string): Promise<void> {
+  return request<void>('DELETE', `/api/taxii/collections/${encodeURIComponent(id)}`);
+}
+
+export async function listTaxiiSubscriptions(): Promise<SubscriptionView[]> {
+  const { subscriptions } = await request<{ subscriptions: SubscriptionView[] }>(
+    'GET',
+    '/api/taxii/subscriptions',
+  );
+  return subscriptions;
+}
+
+export function createTaxiiSubscription(body: SubscriptionBody): Promise<SubscriptionView> {
+  return request<SubscriptionView>('POST', '/api/taxii/subscriptions', body);
+}
+
+export function pollTaxiiSubscription(id: string): Promise<SubscriptionView> {
+  return request<SubscriptionView>(
+    'POST',
+    `/api/taxii/subscriptions/${encodeURIComponent(id)}/poll`,
+  );
+}
+
+export function removeTaxiiSubscription(id: string): Promise<void> {
+  return request<void>('DELETE', `/api/taxii/subscriptions/${encodeURIComponent(id)}`);
 }

@@ -243,3 +243,55 @@ export interface CaseSearchResult {
   caseTitle: string;
   object: ObjectView;
 }
+
+/** The search box on every page (GET /api/search): cases and objects, grouped by case. */
+import type { GlobalSearchResults } from '../../src/core/schemas/cases';
+export type { GlobalSearchResults } from '../../src/core/schemas/cases';
+export type SearchGroup = GlobalSearchResults['groups'][number];
+export type SearchHit = SearchGroup['objects'][number];
+
+// Bulk imports into a case (src/core/schemas/imports.ts; its lists copied, checked by `every`).
+import type { ImportErrorView, ImportJobView } from '../../src/core/schemas/imports';
+export type { ImportErrorView, ImportJobView } from '../../src/core/schemas/imports';
+export type ImportFormat = ImportJobView['format'];
+export type ImportStatus = ImportJobView['status'];
+export const IMPORT_FORMATS = every<ImportFormat>()(['stix', 'misp']);
+
+/** A page of an import's error report; `next` is the `after` of the next page, or null. */
+export interface ImportErrorPage {
+  errors: ImportErrorView[];
+  next: number | null;
+}
+
+/** An import of what a URL holds, fetched by the node (POST /api/cases/:id/imports/url). */
+export interface UrlImportBody {
+  url: string;
+  format: ImportFormat;
+  tlp: TlpLevel;
+}
+
+// TAXII 2.1: the collections this node serves, subscriptions to remote ones (src/core/schemas/taxii.ts).
+import type { SubscriptionView } from '../../src/core/schemas/taxii';
+export type {
+  CollectionAdminView,
+  CollectionBody,
+  SubscriptionBody,
+  SubscriptionView,
+  TaxiiAccessEntry,
+} from '../../src/core/schemas/taxii';
+export type SubscriptionAuthKind = SubscriptionView['auth'];
+export const SUBSCRIPTION_AUTH_KINDS = every<SubscriptionAuthKind>()(['none', 'bearer', 'basic']);
+/** The highest markings a collection may carry: TLP:RED is never served over TAXII. */
+export const COLLECTION_TLP_LEVELS = [
+  'clear',
+  'green',
+  'amber',
+  'amber_strict',
+] as const satisfies readonly Exclude<TlpLevel, 'red'>[];
+export type CollectionTlp = (typeof COLLECTION_TLP_LEVELS)[number];
+/** The bounds of a subscription's polling interval, in seconds (SubscriptionBody). */
+export const MIN_POLL_SECONDS = 10;
+export const MAX_POLL_SECONDS = 86_400;
+
+/** The user's API tokens (GET /api/tokens): a TAXII collection may be opened to one. */
+export type { TokenView } from '../../src/core/schemas/accounts';

@@ -37,6 +37,12 @@ const TRANSLATED = [
   'unknown_reference',
   'conflicting_marking',
   'not_versioned',
+  'import_not_found',
+  'import_running',
+  'import_done',
+  'import_too_large',
+  'empty_upload',
+  'import_source_missing',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

@@ -26,7 +26,8 @@ export type EventName =
   | 'hotline.alert'
   | 'hotline.roster'
   | 'case.changed'
-  | 'case.object';
+  | 'case.object'
+  | 'import.progress';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -54,6 +55,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'hotline.roster',
   'case.changed',
   'case.object',
+  'import.progress',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;

@@ -20,6 +20,7 @@ import {
 } from '../api/types';
 import { AttributionView } from '../components/case-attribution';
 import { CaseGraph } from '../components/case-graph';
+import { CaseImports } from '../components/case-import';
 import { AddObjectForm } from '../components/case-object-form';
 import { CaseObjects } from '../components/case-objects';
 import { CasePriorityBadge, CaseStatusBadge, isCaseEvent, optionLabel } from '../components/cases';
@@ -119,6 +120,8 @@ export function CasePage() {
           </a>
         </section>
       </div>
+
+      <CaseImports caseId={detail.id} mayWrite={mayWrite} />
 
       <section className="case-section" aria-labelledby="case-attribution">
         <h2 id="case-attribution">{t('cases.attribution.title')}</h2>
