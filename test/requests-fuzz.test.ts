@@ -7,7 +7,8 @@ import { generateNodeKeys } from '../src/server/identity/keys.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 
 /**
- * Whatever a user sends to the contacts, arrangements, requests, pings, hotline and cases routes, the answer
+ * Whatever a user sends to the contacts, arrangements, requests, pings, hotline, cases, imports
+ * and TAXII admin routes, the answer
  * is never a 500 (property-based). The node has a peer (its row, with real keys; the peer is
  * not running, so messages wait in the outbox) and a draft, so the inputs reach the services.
  */
@@ -306,6 +307,39 @@ describe('the request routes', () => {
         kind: fc.constantFrom('request', 'call', 'x'),
         refId: fc.oneof(fc.constant(sentId), fc.uuid(), fc.string()),
       }),
+      '/api/cases/:case/imports/url': pick({
+        url: fc.oneof(fc.constant('http://127.0.0.1:9/feed.json'), fc.webUrl(), fc.string()),
+        format: fc.constantFrom('stix', 'misp', 'x'),
+        tlp: fc.constantFrom('amber', 'red', 'x'),
+      }),
+      '/api/taxii/collections': pick({
+        title: text,
+        description: text,
+        caseId: fc.oneof(fc.constant(caseId), fc.constant(null), fc.uuid(), fc.string()),
+        maxTlp: fc.constantFrom('clear', 'green', 'amber', 'amber_strict', 'red', 'x'),
+        access: fc.array(
+          fc.record({
+            principal: fc.oneof(fc.constant('user:x'), fc.string()),
+            canRead: fc.boolean(),
+            canWrite: fc.oneof(fc.boolean(), fc.string()),
+          }),
+          { maxLength: 3 },
+        ),
+      }),
+      '/api/taxii/subscriptions': pick({
+        caseId: fc.oneof(fc.constant(caseId), fc.uuid(), fc.string()),
+        url: fc.oneof(
+          fc.constant('http://127.0.0.1:9/taxii2/api/collections/x/'),
+          fc.webUrl(),
+          fc.string(),
+        ),
+        auth: fc.oneof(
+          fc.constant({ kind: 'none' }),
+          fc.record({ kind: fc.constantFrom('bearer', 'basic', 'x'), token: text }),
+        ),
+        tlp: fc.constantFrom('amber', 'x'),
+        intervalSeconds: fc.oneof(fc.integer(), fc.double()),
+      }),
       '/api/requests/:sent/escalate': pick({
         tier: fc.constantFrom('technical', 'x'),
         priority: fc.constantFrom('flash', 'x'),
@@ -350,6 +384,17 @@ describe('the request routes', () => {
       ['GET', '/api/cases/:id'],
       ['GET', '/api/cases/:case/objects/:id/history'],
       ['GET', '/api/cases/report?from=:id'],
+      ['GET', '/api/search?q=:id&limit=:id'],
+      ['GET', '/api/stix/export?case=:id&type=:id'],
+      ['GET', '/api/cases/:case/export?type=:id'],
+      ['POST', '/api/cases/:case/imports/url'],
+      ['GET', '/api/imports/:id'],
+      ['GET', '/api/imports/:id/errors?after=:id&limit=:id'],
+      ['POST', '/api/imports/:id/resume'],
+      ['POST', '/api/taxii/collections'],
+      ['PUT', '/api/taxii/collections/:id'],
+      ['POST', '/api/taxii/subscriptions'],
+      ['POST', '/api/taxii/subscriptions/:id/poll'],
     );
     await fc.assert(
       fc.asyncProperty(

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TLP_LEVELS, type TlpLevel } from '../src/core/tlp-rules.js';
 import { withTlp } from '../src/core/stix/tlp.js';
@@ -463,6 +464,62 @@ describe('TAXII 2.1 endpoints', () => {
       }
     }
   });
+});
+
+describe('TAXII under arbitrary input', () => {
+  it('never answers 500, whatever the filters, ids, media types and bodies', async () => {
+    const auth = basic({ username: 'admin', password: a.admin.password });
+    const param = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('2026-11-01T00:00:00.000Z', 'last', 'first,all', '0', '-1', '1e9', 'djE6MQ'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          `/taxii2/api/collections/${collectionX}/objects/`,
+          `/taxii2/api/collections/${collectionX}/manifest/`,
+          `/taxii2/api/collections/${collectionX}/objects/${String(indicator(2)['id'])}/`,
+          `/taxii2/api/collections/${collectionX}/objects/${String(indicator(2)['id'])}/versions/`,
+          `/taxii2/api/collections/%ZZ/objects/`,
+          `/taxii2/api/status/x/`,
+        ),
+        fc.dictionary(
+          fc.constantFrom(
+            'added_after',
+            'limit',
+            'next',
+            'match[id]',
+            'match[type]',
+            'match[version]',
+            'match[spec_version]',
+          ),
+          param,
+        ),
+        fc.constantFrom<'GET' | 'POST' | 'DELETE'>('GET', 'GET', 'POST', 'DELETE'),
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({ objects: fc.array(fc.jsonValue(), { maxLength: 3 }) }),
+        ),
+        fc.constantFrom(TAXII, 'application/taxii+json', 'application/json', '*/*', 'text/html'),
+        async (path, query, method, body, media) => {
+          const search = new URLSearchParams(query).toString();
+          const url = `${path}${search ? `?${search}` : ''}`;
+          const response = await a.app.inject({
+            method: method === 'POST' && !path.endsWith('/objects/') ? 'GET' : method,
+            url,
+            headers: {
+              authorization: auth,
+              accept: media,
+              ...(method === 'POST' ? { 'content-type': media } : {}),
+            },
+            ...(method === 'POST' ? { payload: JSON.stringify(body) } : {}),
+          });
+          expect(response.statusCode, `${method} ${url} → ${response.body}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 120_000);
 });
 
 describe('paging while objects arrive', () => {
