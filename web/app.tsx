@@ -27,6 +27,7 @@ import { NotesPage } from './pages/notes';
 import { PeersPage } from './pages/peers';
 import { PingsPage } from './pages/pings';
 import { RequestPage } from './pages/request';
+import { SearchPage } from './pages/search';
 import { NewRequestPage, RequestsPage } from './pages/requests';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
@@ -120,6 +121,7 @@ function AuthenticatedApp() {
           <Route path="cases/:id" element={<CasePage />} />
           <Route path="pings" element={<PingsPage />} />
           <Route path="figures" element={<FiguresPage />} />
+          <Route path="search" element={<SearchPage />} />
           {FEATURES.map((feature) => (
             <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
           ))}

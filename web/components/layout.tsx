@@ -1,6 +1,6 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ConnectionIndicator } from './connection-indicator';
 import { FEATURES } from './features';
 import { HotlineBanner } from './hotline';
@@ -60,6 +60,46 @@ export function BareLayout({ children, tools }: { children: ReactNode; tools?: R
         {children}
       </main>
     </div>
+  );
+}
+
+/** The search box on every page: Enter opens the results page (/search?q=…). */
+function HeaderSearch() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [params] = useSearchParams();
+  // On the results page, the box shows what was searched.
+  const searched = location.pathname === '/search' ? (params.get('q') ?? '') : '';
+  const [q, setQ] = useState(searched);
+  useEffect(() => {
+    setQ(searched);
+  }, [searched]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const text = q.trim();
+    if (text === '') return;
+    void navigate(`/search?${new URLSearchParams({ q: text })}`);
+  };
+
+  return (
+    <form className="header-search" role="search" aria-label={t('search.label')} onSubmit={submit}>
+      <label htmlFor="header-search" className="visually-hidden">
+        {t('search.label')}
+      </label>
+      <input
+        id="header-search"
+        type="search"
+        value={q}
+        maxLength={500}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={t('search.placeholder')}
+        onChange={(event) => setQ(event.target.value)}
+      />
+      <button type="submit">{t('search.submit')}</button>
+    </form>
   );
 }
 
@@ -148,6 +188,7 @@ export function AppLayout() {
       <SkipLink />
       <header className="app-header">
         <Brand />
+        <HeaderSearch />
         <div className="header-tools">
           <ConnectionIndicator />
           <LanguageSwitch />
