@@ -435,3 +435,70 @@ describe('importing MISP events', () => {
     writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event));
   });
 });
+
+describe('the search box', () => {
+  it('finds a value exactly and words anywhere, grouped by case, as the user may see them', async () => {
+    const caseId = await openCase('Search: phishing kit infrastructure');
+    await upload(
+      caseId,
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--7d0c2a21-5d4c-4c3c-9e42-0f1b2f3c4d5e',
+        objects: [
+          indicator(900_001, { name: 'Phishing kit panel', description: 'Kit admin panel.' }),
+          indicator(900_002, {
+            object_marking_refs: ['marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'],
+          }),
+        ],
+      }),
+    );
+    type Results = {
+      groups: {
+        caseId: string;
+        caseTitle: string;
+        caseMatches: boolean;
+        objects: { id: string; exact: boolean; tlp: string }[];
+      }[];
+    };
+    const search = async (session: Session, q: string) => {
+      const r = await call(a.app, session, 'GET', `/api/search?q=${encodeURIComponent(q)}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json<Results>();
+    };
+    // 10.13.186.161 is the value of indicator 900_001's pattern.
+    const ip = String(indicator(900_001)['pattern']).replace(/^.*'(.*)'.*$/, '$1');
+    const exact = await search(admin, ip);
+    expect(exact.groups).toEqual([
+      {
+        caseId,
+        caseTitle: 'Search: phishing kit infrastructure',
+        caseMatches: false,
+        objects: [
+          {
+            id: indicator(900_001)['id'],
+            type: 'indicator',
+            label: 'Phishing kit panel',
+            tlp: 'amber',
+            exact: true,
+          },
+        ],
+      },
+    ]);
+    const words = await search(admin, 'kit PANEL');
+    const group = words.groups.find((g) => g.caseId === caseId);
+    expect(group?.caseMatches).toBe(false);
+    expect(group?.objects.map((o) => [o.id, o.exact])).toEqual([[indicator(900_001)['id'], false]]);
+    expect(
+      (await search(admin, 'phishing kit')).groups.find((g) => g.caseId === caseId)?.caseMatches,
+    ).toBe(true);
+    // RED: the admin of the node that holds it sees it; an observer sees neither it nor AMBER.
+    const redIp = String(indicator(900_002)['pattern']).replace(/^.*'(.*)'.*$/, '$1');
+    expect((await search(admin, redIp)).groups[0]?.objects[0]?.tlp).toBe('red');
+    const observer = await a.createUser('search-observer', ['observer']);
+    const watching = await login(a.app, observer.username, observer.password);
+    expect((await search(watching, redIp)).groups).toEqual([]);
+    expect((await search(watching, ip)).groups).toEqual([]);
+    const bad = await call(a.app, admin, 'GET', '/api/search?q=');
+    expect(bad.statusCode).toBe(400);
+  });
+});
