@@ -1,7 +1,7 @@
 import { useCallback, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import type { User } from './api/types';
+import { rolesAllow, type Permission, type User } from './api/types';
 import { describeError } from './components/errors';
 import { FEATURES } from './components/features';
 import { AppLayout, BareLayout } from './components/layout';
@@ -30,6 +30,7 @@ import { RequestPage } from './pages/request';
 import { SearchPage } from './pages/search';
 import { NewRequestPage, RequestsPage } from './pages/requests';
 import { SettingsPage } from './pages/settings';
+import { TaxiiPage } from './pages/taxii';
 import { UsersPage } from './pages/users';
 
 interface FromState {
@@ -51,6 +52,12 @@ function LeaveLogin() {
 function AdminOnly({ children }: { children: ReactNode }) {
   const user = useUser();
   return user.roles.includes('admin') ? children : <ForbiddenPage />;
+}
+
+/** A page only for the users whose roles allow `permission`. */
+function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const user = useUser();
+  return rolesAllow(user.roles, permission) ? children : <ForbiddenPage />;
 }
 
 /** Keeps the session in step with the node's live events. */
@@ -142,6 +149,14 @@ function AuthenticatedApp() {
               <AdminOnly>
                 <AuditPage />
               </AdminOnly>
+            }
+          />
+          <Route
+            path="taxii"
+            element={
+              <Allowed permission="taxii.manage">
+                <TaxiiPage />
+              </Allowed>
             }
           />
           <Route path="*" element={<NotFoundPage />} />

@@ -5,7 +5,7 @@ import type { Role } from '../../src/core/roles';
 import type { RejectionView as RejectionViewSchema } from '../../src/core/schemas/federation';
 
 // Roles are defined once, in the code the server, the CLI and the web share.
-export { ROLES, rolesAllow, type Role } from '../../src/core/roles';
+export { ROLES, rolesAllow, type Permission, type Role } from '../../src/core/roles';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];

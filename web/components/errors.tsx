@@ -43,6 +43,10 @@ const TRANSLATED = [
   'import_too_large',
   'empty_upload',
   'import_source_missing',
+  'collection_read_only',
+  'collection_not_found',
+  'subscription_not_found',
+  'taxii_poll_failed',
 ] as const;
 type TranslatedCode = (typeof TRANSLATED)[number];
 

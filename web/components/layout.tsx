@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { rolesAllow } from '../api/types';
 import { ConnectionIndicator } from './connection-indicator';
 import { FEATURES } from './features';
 import { HotlineBanner } from './hotline';
@@ -107,6 +108,7 @@ function MainNav() {
   const { t } = useTranslation();
   const user = useUser();
   const isAdmin = user.roles.includes('admin');
+  const mayTaxii = rolesAllow(user.roles, 'taxii.manage');
   return (
     <nav className="app-nav" aria-label={t('nav.label')}>
       <ul>
@@ -145,21 +147,30 @@ function MainNav() {
           </li>
         ))}
       </ul>
-      {isAdmin ? (
+      {isAdmin || mayTaxii ? (
         <>
           <p className="nav-section" id="nav-admin">
             {t('nav.admin')}
           </p>
           <ul aria-labelledby="nav-admin">
-            <li>
-              <NavLink to="/users">{t('nav.users')}</NavLink>
-            </li>
-            <li>
-              <NavLink to="/peers">{t('nav.peers')}</NavLink>
-            </li>
-            <li>
-              <NavLink to="/audit">{t('nav.audit')}</NavLink>
-            </li>
+            {isAdmin ? (
+              <>
+                <li>
+                  <NavLink to="/users">{t('nav.users')}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/peers">{t('nav.peers')}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/audit">{t('nav.audit')}</NavLink>
+                </li>
+              </>
+            ) : null}
+            {mayTaxii ? (
+              <li>
+                <NavLink to="/taxii">{t('nav.taxii')}</NavLink>
+              </li>
+            ) : null}
           </ul>
         </>
       ) : null}
