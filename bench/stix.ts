@@ -32,6 +32,8 @@ const READERS = 16;
 const SECONDS = Number(process.env['BENCH_STIX_SECONDS'] ?? 15);
 const LOOKUPS = 2000;
 const PAGE = 100;
+/** BENCH_STIX_IMPORT_ONLY=1: only the import (for the flat-memory run on a file of GBs). */
+const IMPORT_ONLY = process.env['BENCH_STIX_IMPORT_ONLY'] === '1';
 
 interface Load {
   latencies: number[];
@@ -202,6 +204,31 @@ export async function run(): Promise<void> {
       throw new Error(`imported ${JSON.stringify(imported.job)}`);
     }
     const importRate = COUNT / imported.seconds;
+    if (IMPORT_ONLY) {
+      printTable(
+        `bench/stix import only — ${COUNT.toLocaleString('en')} indicators (${fileMb} MB bundle)`,
+        [
+          [
+            'import (CLI, whole run)',
+            `${Math.round(importRate).toLocaleString('en')} objects/s in ${imported.seconds.toFixed(1)} s`,
+          ],
+          ['import peak RSS (CLI process)', `${imported.peakRssMb} MB`],
+        ],
+      );
+      console.log(
+        JSON.stringify({
+          bench: 'stix',
+          results: {
+            import_objects_per_s: Math.round(importRate),
+            import_peak_rss_mb: imported.peakRssMb,
+            import_file_mb: fileMb,
+          },
+          baseline: {},
+          machine: machine(),
+        }),
+      );
+      return;
+    }
     const rawRate = rawInserts(node.dataDir, path.join(root, 'raw.db'));
 
     const token = await node.api('POST', '/api/tokens', { name: 'bench', roles: ['admin'] });

@@ -69,7 +69,6 @@ export interface VersionEntry {
   body: string;
   tlp: TlpLevel;
   origin_node: string;
-  red_recipients: string;
 }
 
 export interface VersionQuery {
@@ -102,7 +101,6 @@ export async function versionsPage(db: Db, query: VersionQuery): Promise<Version
       'v.body',
       'o.tlp',
       'o.origin_node',
-      'o.red_recipients',
     ])
     .where('v.seq', '>', query.afterSeq)
     .where('o.deleted', '=', 0)

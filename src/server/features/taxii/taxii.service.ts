@@ -446,13 +446,10 @@ export class TaxiiService {
 
   /** The single TLP gate (core/tlp-rules.ts) on each entry, after the SQL's first cut. */
   private visible(actor: Actor, row: TaxiiCollectionRow, entry: VersionEntry): boolean {
+    // RED is never served: its recipients need not be read.
     if (entry.tlp === 'red' || tlpRank(entry.tlp) > tlpRank(row.max_tlp)) return false;
     return userMaySee(
-      {
-        tlp: entry.tlp,
-        origin: entry.origin_node,
-        redRecipients: JSON.parse(entry.red_recipients) as string[],
-      },
+      { tlp: entry.tlp, origin: entry.origin_node, redRecipients: [] },
       this.deps.nodeId,
       rolesOf(actor),
     );
