@@ -66,6 +66,7 @@ import {
 } from './cases.repository.js';
 import { identityIdOf, isStixType, nodeIdentity, stixIdFor } from '../../../core/stix/ids.js';
 import { parseStixObject } from '../../../core/stix/schemas.js';
+import { parseAnyStixObject } from '../../../core/stix/any-object.js';
 import { stixTimestamp } from '../../../core/stix/timestamps.js';
 import { markingDefinitionOf, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import { nextModified } from '../../../core/stix/version.js';
@@ -854,7 +855,8 @@ export class CasesService {
   ): Promise<void> {
     const caseRow = await findCase(trx, body.caseId);
     if (!caseRow) throw notFound('case_not_found', `This node has no case ${body.caseId}.`);
-    assertValidStix(body.object);
+    // Any STIX 2.1 type: the sender may hold imported objects of types our forms do not edit.
+    assertValidStix(body.object, parseAnyStixObject);
     const object = body.object;
     if (tlpOfObject(object) !== body.tlp) {
       throw new AppError(
@@ -1004,7 +1006,7 @@ export class CasesService {
           now,
         ),
       });
-      assertValidStix(next);
+      assertValidStix(next, parseAnyStixObject);
       await this.checkReferences(trx, caseId, next);
       const tlp = marking?.tlp ?? current.tlp;
       const red =
@@ -1303,7 +1305,7 @@ function invalidStix(errors: string[]): AppError {
   );
 }
 
-function assertValidStix(object: Stix): void {
-  const parsed = parseStixObject(object);
+function assertValidStix(object: Stix, parse = parseStixObject): void {
+  const parsed = parse(object);
   if (!parsed.ok) throw invalidStix(parsed.errors);
 }
