@@ -187,6 +187,16 @@ describe('TAXII 2.1 endpoints', () => {
     ]);
     const stranger = await taxii(a.app, strangerToken, 'GET', '/taxii2/api/collections/');
     expect(stranger.json()).toEqual({});
+    // The admin picks tokens of every user for a collection's rights; others may not list them.
+    const tokens = await call(a.app, adminA, 'GET', '/api/tokens?all=true');
+    expect(
+      tokens
+        .json<{ tokens: { name: string }[] }>()
+        .tokens.map((t) => t.name)
+        .sort(),
+    ).toEqual(['SOC', 'other']);
+    const notAdmin = await login(a.app, watcher.username, watcher.password);
+    expect((await call(a.app, notAdmin, 'GET', '/api/tokens?all=true')).statusCode).toBe(403);
     const one = await taxii(a.app, basic(watcher), 'GET', `/taxii2/api/collections/${everyCase}/`);
     expect(one.json<Stix>()['title']).toBe('Everything GREEN');
   });

@@ -580,8 +580,12 @@ export function resumeImport(id: string): Promise<ImportJobView> {
 
 // TAXII 2.1: the collections this node serves and the remote collections cases subscribe to.
 
-export async function listTokens(): Promise<TokenView[]> {
-  const { tokens } = await request<{ tokens: TokenView[] }>('GET', '/api/tokens');
+/** My tokens; with `all`, every active token of the node (the admin). */
+export async function listTokens(all = false): Promise<TokenView[]> {
+  const { tokens } = await request<{ tokens: TokenView[] }>(
+    'GET',
+    all ? '/api/tokens?all=true' : '/api/tokens',
+  );
   return tokens;
 }
 

@@ -47,7 +47,7 @@ async function loadChoices(): Promise<Choices> {
     api.listCases(),
     api.listUsers(),
     // Tokens only name principals: without them, users still can be chosen.
-    api.listTokens().catch(() => [] as TokenView[]),
+    api.listTokens(true).catch(() => [] as TokenView[]),
   ]);
   cases.sort((a, b) => a.title.localeCompare(b.title));
   return { cases, users, tokens };

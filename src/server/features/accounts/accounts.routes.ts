@@ -175,8 +175,19 @@ export function registerAccountsRoutes(
 
   app.get(
     '/api/tokens',
-    { schema: { tags, summary: 'My API tokens', response: { 200: TokenList, ...errors } } },
-    async (request) => ({ tokens: await accounts.listTokens(requireActor(request)) }),
+    {
+      schema: {
+        tags,
+        summary: 'My API tokens (with all=true, every active token: users.manage)',
+        querystring: z.object({ all: z.enum(['true', 'false']).optional() }),
+        response: { 200: TokenList, ...errors },
+      },
+    },
+    async (request) => ({
+      tokens: await accounts.listTokens(requireActor(request), {
+        all: request.query.all === 'true',
+      }),
+    }),
   );
 
   app.post(
