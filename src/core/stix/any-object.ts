@@ -1,5 +1,10 @@
 import { isStixId } from './ids.js';
-import { isSupportedStixType, parseStixObject, type ParseResult } from './schemas.js';
+import {
+  isSupportedStixType,
+  parseStixObject,
+  SCO_TYPE_NAMES,
+  type ParseResult,
+} from './schemas.js';
 import { compareStixTimestamps, isStixTimestamp } from './timestamps.js';
 
 /**
@@ -31,26 +36,7 @@ export const STIX21_SDO_TYPES: ReadonlySet<string> = new Set([
   'vulnerability',
 ]);
 export const STIX21_SRO_TYPES: ReadonlySet<string> = new Set(['relationship', 'sighting']);
-export const STIX21_SCO_TYPES: ReadonlySet<string> = new Set([
-  'artifact',
-  'autonomous-system',
-  'directory',
-  'domain-name',
-  'email-addr',
-  'email-message',
-  'file',
-  'ipv4-addr',
-  'ipv6-addr',
-  'mac-addr',
-  'mutex',
-  'network-traffic',
-  'process',
-  'software',
-  'url',
-  'user-account',
-  'windows-registry-key',
-  'x509-certificate',
-]);
+export const STIX21_SCO_TYPES: ReadonlySet<string> = new Set(SCO_TYPE_NAMES);
 export const STIX21_META_TYPES: ReadonlySet<string> = new Set([
   'marking-definition',
   'language-content',

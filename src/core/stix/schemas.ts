@@ -118,7 +118,8 @@ const NOT_REFERABLE = [
   'extension-definition',
 ];
 
-const SCO_TYPE_NAMES = [
+/** Every cyber-observable type of STIX 2.1 (section 6). */
+export const SCO_TYPE_NAMES = [
   'artifact',
   'autonomous-system',
   'directory',

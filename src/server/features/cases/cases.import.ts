@@ -177,31 +177,15 @@ export class ImportService {
       this.deps.log.info({ job: resumable.id, at: resumable.resume_offset }, 'import resumed');
       return { ...resumable, status: 'running', runner: RUNNER, message: null };
     }
-    const job: ImportJobRow = {
+    const job = newJob(actor, now, {
       id: request.jobId ?? randomUUID(),
-      case_id: request.caseId,
+      caseId: request.caseId,
       format: request.format,
       source: sourceLabel(request.source),
       fingerprint,
       tlp: request.tlp,
-      status: 'running',
-      actor: actorRef(actor),
-      runner: RUNNER,
-      resume_offset: 0,
-      resume_index: 0,
-      resume_depth: 0,
-      bytes_total: size,
-      read: 0,
-      imported: 0,
-      updated: 0,
-      unchanged: 0,
-      elsewhere: 0,
-      failed: 0,
-      message: null,
-      started_at: now,
-      updated_at: now,
-      finished_at: null,
-    };
+      bytesTotal: size,
+    });
     await this.deps.store.transaction(async (trx) => {
       await trx.insertInto('import_jobs').values(job).execute();
       await appendAudit(trx, {
@@ -557,31 +541,15 @@ export class ImportService {
       throw notFound('case_not_found', `No case has the id ${request.caseId}.`);
     }
     const now = this.deps.clock.now();
-    let job: ImportJobRow = {
+    let job = newJob(actor, now, {
       id: randomUUID(),
-      case_id: request.caseId,
+      caseId: request.caseId,
       format: 'stix',
       source: request.label,
       fingerprint: randomUUID(),
       tlp: request.tlp,
-      status: 'running',
-      actor: actorRef(actor),
-      runner: RUNNER,
-      resume_offset: 0,
-      resume_index: 0,
-      resume_depth: 0,
-      bytes_total: null,
-      read: 0,
-      imported: 0,
-      updated: 0,
-      unchanged: 0,
-      elsewhere: 0,
-      failed: 0,
-      message: null,
-      started_at: now,
-      updated_at: now,
-      finished_at: null,
-    };
+      bytesTotal: null,
+    });
     await db.insertInto('import_jobs').values(job).execute();
     const failures: ImportFailure[] = [];
     for (let at = 0; at < objects.length; at += IMPORT_BATCH) {
@@ -693,6 +661,47 @@ export class ImportService {
       return true;
     }
   }
+}
+
+/** A new job, running in this process, nothing read yet. */
+function newJob(
+  actor: Actor,
+  now: number,
+  fields: {
+    id: string;
+    caseId: string;
+    format: ImportFormat;
+    source: string;
+    fingerprint: string;
+    tlp: TlpLevel;
+    bytesTotal: number | null;
+  },
+): ImportJobRow {
+  return {
+    id: fields.id,
+    case_id: fields.caseId,
+    format: fields.format,
+    source: fields.source,
+    fingerprint: fields.fingerprint,
+    tlp: fields.tlp,
+    status: 'running',
+    actor: actorRef(actor),
+    runner: RUNNER,
+    resume_offset: 0,
+    resume_index: 0,
+    resume_depth: 0,
+    bytes_total: fields.bytesTotal,
+    read: 0,
+    imported: 0,
+    updated: 0,
+    unchanged: 0,
+    elsewhere: 0,
+    failed: 0,
+    message: null,
+    started_at: now,
+    updated_at: now,
+    finished_at: null,
+  };
 }
 
 export function presentImport(row: ImportJobRow): ImportJobView {

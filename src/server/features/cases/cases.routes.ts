@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -44,12 +44,17 @@ const ExportQuery = z
   })
   .strict();
 
-async function* prepend(
-  first: IteratorResult<string>,
-  rest: AsyncGenerator<string>,
-): AsyncGenerator<string> {
-  if (!first.done) yield first.value;
-  yield* rest;
+/**
+ * Streams a bundle. Its first chunk is read before answering, so an unknown case or a
+ * missing right is still a clean 4xx, not a cut stream.
+ */
+async function sendBundle(reply: FastifyReply, chunks: AsyncGenerator<string>) {
+  const first = await chunks.next();
+  async function* all(): AsyncGenerator<string> {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  }
+  return reply.type('application/stix+json;version=2.1').send(Readable.from(all()));
 }
 const CaseParams = z.object({ id: z.string().uuid() });
 
@@ -229,16 +234,11 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request);
-      const chunks = cases.exportBundle(actor, {
+      const chunks = cases.exportBundle(requireActor(request), {
         caseId: request.params.id,
         type: request.query.type,
       });
-      // The first chunk is read before answering, so an unknown case is still a 404.
-      const first = await chunks.next();
-      return reply
-        .type('application/stix+json;version=2.1')
-        .send(Readable.from(prepend(first, chunks)));
+      return sendBundle(reply, chunks);
     },
   );
   app.get(
@@ -269,10 +269,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
         caseId: request.query.case,
         type: request.query.type,
       });
-      const first = await chunks.next();
-      return reply
-        .type('application/stix+json;version=2.1')
-        .send(Readable.from(prepend(first, chunks)));
+      return sendBundle(reply, chunks);
     },
   );
   app.post(

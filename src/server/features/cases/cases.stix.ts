@@ -2,31 +2,14 @@
  * What the cases feature needs of STIX 2.1 beyond core/stix: which properties of an object
  * refer to others, what to show and search for it.
  */
+import { STIX21_SDO_TYPES, STIX21_SRO_TYPES } from '../../../core/stix/any-object.js';
+
 type Stix = Record<string, unknown>;
 
 /** Types with created/modified (SDOs and SROs); the rest we hold are observables (SCOs). */
-export const SDO_SRO_TYPES = new Set([
-  'attack-pattern',
-  'campaign',
-  'course-of-action',
-  'grouping',
-  'identity',
-  'incident',
-  'indicator',
-  'infrastructure',
-  'intrusion-set',
-  'location',
-  'malware',
-  'malware-analysis',
-  'note',
-  'observed-data',
-  'opinion',
-  'report',
-  'threat-actor',
-  'tool',
-  'vulnerability',
-  'relationship',
-  'sighting',
+export const SDO_SRO_TYPES: ReadonlySet<string> = new Set([
+  ...STIX21_SDO_TYPES,
+  ...STIX21_SRO_TYPES,
 ]);
 
 const REF_PROPERTIES = [

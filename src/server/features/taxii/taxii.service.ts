@@ -229,10 +229,7 @@ export class TaxiiService {
         media_type: STIX_MEDIA_TYPE,
       }),
     );
-    return {
-      body: `{"more":${page.more}${page.next ? `,"next":"${page.next}"` : ''}${records.length > 0 ? `,"objects":[${records.join(',')}]` : ''}}`,
-      ...bounds(page.entries),
-    };
+    return listing(page, 'objects', records);
   }
 
   async object(
@@ -264,11 +261,11 @@ export class TaxiiService {
       { ...filters, 'match[version]': 'all' },
       { versions: 'all', ids: [objectId] },
     );
-    const versions = page.entries.map((entry) => JSON.stringify(versionOf(entry)));
-    return {
-      body: `{"more":${page.more}${page.next ? `,"next":"${page.next}"` : ''}${versions.length > 0 ? `,"versions":[${versions.join(',')}]` : ''}}`,
-      ...bounds(page.entries),
-    };
+    return listing(
+      page,
+      'versions',
+      page.entries.map((entry) => JSON.stringify(versionOf(entry))),
+    );
   }
 
   /** Deletes the versions `match[version]` selects (all by default) of one object. */
@@ -581,11 +578,7 @@ export class TaxiiService {
     page: { entries: VersionEntry[]; more: boolean; next: string | null },
     text: (entry: VersionEntry) => string,
   ): TaxiiPage {
-    const objects = page.entries.map(text);
-    return {
-      body: `{"more":${page.more}${page.next ? `,"next":"${page.next}"` : ''}${objects.length > 0 ? `,"objects":[${objects.join(',')}]` : ''}}`,
-      ...bounds(page.entries),
-    };
+    return listing(page, 'objects', page.entries.map(text));
   }
 
   private async presentAdmin(db: Db, row: TaxiiCollectionRow): Promise<CollectionAdminView> {
@@ -620,6 +613,17 @@ function badFilter(message: string): AppError {
 /** A version's name in TAXII: its `modified`, else the date it was added (observables). */
 function versionOf(entry: VersionEntry): string {
   return entry.modified ?? formatDateAdded(Number(entry.added_us));
+}
+
+/** A TAXII list (`more`, `next`, and the items under `key` unless there are none) as text. */
+function listing(
+  page: { entries: VersionEntry[]; more: boolean; next: string | null },
+  key: 'objects' | 'versions',
+  items: string[],
+): TaxiiPage {
+  const next = page.next ? `,"next":"${page.next}"` : '';
+  const list = items.length > 0 ? `,"${key}":[${items.join(',')}]` : '';
+  return { body: `{"more":${page.more}${next}${list}}`, ...bounds(page.entries) };
 }
 
 function bounds(entries: readonly VersionEntry[]): { first: string | null; last: string | null } {
