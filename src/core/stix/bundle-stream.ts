@@ -141,7 +141,7 @@ export class BundleScanner {
         case 'prelude':
         case 'await-array':
         case 'after':
-          this.structure(byte, base + i, chunk, i);
+          this.structure(byte, base + i);
           break;
         case 'array':
           this.element(byte, base + i, chunk, i, out);
@@ -212,7 +212,7 @@ export class BundleScanner {
   }
 
   /** Outside the objects array: only nesting matters, and the key that opens the array. */
-  private structure(byte: number, at: number, chunk: Buffer, i: number): void {
+  private structure(byte: number, at: number): void {
     if (byte === QUOTE) {
       this.inString = true;
       this.stringStart = this.mode === 'prelude' && this.depth === 1 ? at + 1 : -1;
@@ -244,8 +244,6 @@ export class BundleScanner {
       this.depth--;
       if (this.depth < 0) throw new BundleFormatError(`Unbalanced JSON at byte ${at}.`, at);
     }
-    void chunk;
-    void i;
   }
 
   private element(byte: number, at: number, chunk: Buffer, i: number, out: ScannedElement[]): void {

@@ -8,11 +8,7 @@ import type { Logger } from 'pino';
 import { ROLES } from '../../../core/roles.js';
 import type { ImportErrorView, ImportJobView } from '../../../core/schemas/imports.js';
 import { parseAnyStixObject } from '../../../core/stix/any-object.js';
-import {
-  BundleFormatError,
-  BundleScanner,
-  type ScannedElement,
-} from '../../../core/stix/bundle-stream.js';
+import { BundleScanner, type ScannedElement } from '../../../core/stix/bundle-stream.js';
 import { mispEventToStix } from '../../../core/stix/misp.js';
 import { isTlpMarkingRef, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
@@ -819,5 +815,3 @@ async function readWhole(source: ImportSource, limit: number): Promise<string> {
   }
   return Buffer.concat(chunks).toString('utf8');
 }
-
-export { BundleFormatError };
