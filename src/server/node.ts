@@ -267,6 +267,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     },
     async close() {
       await imports.interruptAll();
+      await imports.close();
       await federation.stop();
       await timers.stop();
       await notifier.stop();

@@ -7,10 +7,12 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { ROLES } from '../../../core/roles.js';
 import type { ImportErrorView, ImportJobView } from '../../../core/schemas/imports.js';
-import { parseAnyStixObject } from '../../../core/stix/any-object.js';
-import { BundleScanner, type ScannedElement } from '../../../core/stix/bundle-stream.js';
+import {
+  BundleScanner,
+  type ResumePoint,
+  type ScannedElement,
+} from '../../../core/stix/bundle-stream.js';
 import { mispEventToStix } from '../../../core/stix/misp.js';
-import { isTlpMarkingRef, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
 import { actorRef, authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
@@ -26,10 +28,14 @@ import {
   saveObject,
   updateCaseRow,
 } from './cases.repository.js';
-import { labelOf, searchTextOf, valuesOf } from './cases.stix.js';
+import {
+  ImportPreparer,
+  prepareObject,
+  type ImportFailure,
+  type PrepareContext,
+  type Prepared,
+} from './cases.import.prepare.js';
 import type { ImportFormat, ImportJobRow, StixObjectRow } from './cases.table.js';
-
-type Stix = Record<string, unknown>;
 
 /** Where an import reads from. */
 export type ImportSource =
@@ -52,18 +58,6 @@ export const MAX_KEPT_ERRORS = 10_000;
 /** A MISP event is read whole; larger files must come as STIX bundles. */
 export const MAX_MISP_BYTES = 256 * 1024 * 1024;
 
-/** One element of the source, prepared outside the transaction. */
-export interface ImportFailure {
-  position: number;
-  objectId: string | null;
-  reason: string;
-}
-
-type Prepared =
-  | { position: number; ok: true; row: StixObjectRow; values: string[] }
-  | { position: number; ok: false; objectId: string | null; reason: string }
-  | { position: number; ok: 'skip' };
-
 const RUNNER = `${hostname()}:${process.pid}`;
 
 /**
@@ -78,8 +72,16 @@ const RUNNER = `${hostname()}:${process.pid}`;
 export class ImportService {
   /** Jobs this process is running now. */
   private readonly running = new Set<string>();
+  private readonly preparer: ImportPreparer;
 
-  constructor(private readonly deps: FeatureDeps & { log: Logger; uploadsDir: string }) {}
+  constructor(private readonly deps: FeatureDeps & { log: Logger; uploadsDir: string }) {
+    this.preparer = new ImportPreparer(deps.log);
+  }
+
+  /** Stops the preparer's thread. */
+  async close(): Promise<void> {
+    await this.preparer.close();
+  }
 
   /** Where files sent through the API wait until their import is done. */
   get uploadsDir(): string {
@@ -337,84 +339,55 @@ export class ImportService {
         : new BundleScanner();
     let pending: ScannedElement[] = [];
     let row = job;
-    const flush = async (elements: ScannedElement[], end: number) => {
-      const prepared = elements.map((element) => this.prepareElement(element, job));
-      row = await this.store(row, prepared, {
-        offset: end,
-        index: (elements[elements.length - 1]?.index ?? Number(row.resume_index) - 1) + 1,
-        depth: scanner.arrayDepth,
-      });
+    const context = this.contextOf(job);
+    // A pipeline of two: while one batch is stored, the next is prepared (on the
+    // preparer's thread); batches are stored in order, each with its resume point.
+    let inflight: { prepared: Promise<Prepared[]>; resume: ResumePoint } | undefined;
+    const drain = async () => {
+      if (!inflight) return;
+      const { prepared, resume } = inflight;
+      inflight = undefined;
+      row = await this.store(row, await prepared, resume);
       progress(row);
     };
-    for await (const chunk of await openSource(source, offset)) {
-      for (const element of scanner.push(chunk as Buffer)) {
-        pending.push(element);
-        if (pending.length >= IMPORT_BATCH) {
-          const batch = pending;
-          pending = [];
-          await flush(batch, element.end);
+    const flush = async (elements: ScannedElement[], end: number) => {
+      const next = {
+        prepared: this.preparer.prepare(elements, context),
+        resume: {
+          offset: end,
+          index: (elements[elements.length - 1]?.index ?? Number(row.resume_index) - 1) + 1,
+          depth: scanner.arrayDepth,
+        },
+      };
+      // A failed preparation is reported when its turn comes, not as an unhandled rejection.
+      next.prepared.catch(() => undefined);
+      await drain();
+      inflight = next;
+    };
+    try {
+      for await (const chunk of await openSource(source, offset)) {
+        for (const element of scanner.push(chunk as Buffer)) {
+          pending.push(element);
+          if (pending.length >= IMPORT_BATCH) {
+            const batch = pending;
+            pending = [];
+            await flush(batch, element.end);
+          }
         }
       }
-    }
-    const last = scanner.end();
-    pending.push(...last);
-    if (pending.length > 0) await flush(pending, scanner.position);
-  }
-
-  private prepareElement(element: ScannedElement, job: ImportJobRow): Prepared {
-    const position = element.index;
-    if (element.kind !== 'object' || element.text === null) {
-      return { position, ok: false, objectId: null, reason: 'not a JSON object' };
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(element.text);
+      const last = scanner.end();
+      pending.push(...last);
+      if (pending.length > 0) await flush(pending, scanner.position);
+      await drain();
     } catch (error) {
-      return {
-        position,
-        ok: false,
-        objectId: null,
-        reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      // What was read and prepared before the failure is stored: the resume point moves on.
+      await drain().catch(() => undefined);
+      throw error;
     }
-    return this.prepareObject(position, parsed, job);
   }
 
-  private prepareObject(position: number, input: unknown, job: ImportJobRow): Prepared {
-    const record = input as Stix | null;
-    const id = record?.['id'];
-    const objectId = typeof id === 'string' ? id : null;
-    if (record?.['type'] === 'marking-definition' && objectId && isTlpMarkingRef(objectId)) {
-      // The TLP definitions are built in: every export carries the ones it uses.
-      return { position, ok: 'skip' };
-    }
-    const result = parseAnyStixObject(input);
-    if (!result.ok) return { position, ok: false, objectId, reason: result.errors.join('; ') };
-    const object = input as Stix;
-    const type = String(object['type']);
-    const marked = type === 'marking-definition' ? 'clear' : tlpOfObject(object);
-    const tlp = marked ?? job.tlp;
-    const body = marked === null ? withTlp(object, tlp) : object;
-    return {
-      position,
-      ok: true,
-      values: valuesOf(body),
-      row: {
-        id: String(body['id']),
-        case_id: job.case_id,
-        type,
-        origin_node: this.deps.nodeId,
-        tlp,
-        red_recipients: '[]',
-        revoked: body['revoked'] === true ? 1 : 0,
-        deleted: 0,
-        modified: typeof body['modified'] === 'string' ? body['modified'] : null,
-        label: labelOf(body),
-        search: searchTextOf(body),
-        body: JSON.stringify(body),
-        updated_at: 0,
-      },
-    };
+  private contextOf(job: ImportJobRow): PrepareContext {
+    return { caseId: job.case_id, tlp: job.tlp, nodeId: this.deps.nodeId };
   }
 
   /** Stores one batch with the job's new counts and resume point, in one transaction. */
@@ -552,7 +525,7 @@ export class ImportService {
       const slice = objects.slice(at, at + IMPORT_BATCH);
       const stored = await this.storeBatch(
         job,
-        slice.map((object, i) => this.prepareObject(at + i, object, job)),
+        slice.map((object, i) => prepareObject(at + i, object, this.contextOf(job))),
         { offset: 0, index: at + slice.length, depth: 0 },
       );
       job = stored.row;
@@ -614,7 +587,7 @@ export class ImportService {
       const end = at + slice.length;
       row = await this.store(
         row,
-        slice.map((object, i) => this.prepareObject(at + i, object, job)),
+        slice.map((object, i) => prepareObject(at + i, object, this.contextOf(job))),
         { offset: end === objects.length ? bytes : 0, index: end, depth: 0 },
       );
       progress(row);

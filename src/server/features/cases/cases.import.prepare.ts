@@ -1,0 +1,170 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { parseAnyStixObject } from '../../../core/stix/any-object.js';
+import type { ScannedElement } from '../../../core/stix/bundle-stream.js';
+import { isTlpMarkingRef, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
+import type { TlpLevel } from '../../../core/tlp-rules.js';
+import { labelOf, searchTextOf, valuesOf } from './cases.stix.js';
+import type { StixObjectRow } from './cases.table.js';
+
+/**
+ * The CPU half of an import: parsing each object, validating it, deriving what the store
+ * keeps of it (label, search text, lookup values, marking). Pure, so it runs on a worker
+ * thread beside the main thread's inserts (cases.import.worker.ts); small batches are
+ * prepared in place.
+ */
+type Stix = Record<string, unknown>;
+
+export interface ImportFailure {
+  position: number;
+  objectId: string | null;
+  reason: string;
+}
+
+/** One element of the source, prepared outside the transaction. */
+export type Prepared =
+  | { position: number; ok: true; row: StixObjectRow; values: string[] }
+  | (ImportFailure & { ok: false })
+  | { position: number; ok: 'skip' };
+
+/** What preparing needs to know of the import. */
+export interface PrepareContext {
+  caseId: string;
+  /** The marking for objects without their own. */
+  tlp: TlpLevel;
+  nodeId: string;
+}
+
+export function prepareElement(element: ScannedElement, context: PrepareContext): Prepared {
+  const position = element.index;
+  if (element.kind !== 'object' || element.text === null) {
+    return { position, ok: false, objectId: null, reason: 'not a JSON object' };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(element.text);
+  } catch (error) {
+    return {
+      position,
+      ok: false,
+      objectId: null,
+      reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  return prepareObject(position, parsed, context);
+}
+
+export function prepareObject(position: number, input: unknown, context: PrepareContext): Prepared {
+  const record = input as Stix | null;
+  const id = record?.['id'];
+  const objectId = typeof id === 'string' ? id : null;
+  if (record?.['type'] === 'marking-definition' && objectId && isTlpMarkingRef(objectId)) {
+    // The TLP definitions are built in: every export carries the ones it uses.
+    return { position, ok: 'skip' };
+  }
+  const result = parseAnyStixObject(input);
+  if (!result.ok) return { position, ok: false, objectId, reason: result.errors.join('; ') };
+  const object = input as Stix;
+  const type = String(object['type']);
+  const marked = type === 'marking-definition' ? 'clear' : tlpOfObject(object);
+  const tlp = marked ?? context.tlp;
+  const body = marked === null ? withTlp(object, tlp) : object;
+  return {
+    position,
+    ok: true,
+    values: valuesOf(body),
+    row: {
+      id: String(body['id']),
+      case_id: context.caseId,
+      type,
+      origin_node: context.nodeId,
+      tlp,
+      red_recipients: '[]',
+      revoked: body['revoked'] === true ? 1 : 0,
+      deleted: 0,
+      modified: typeof body['modified'] === 'string' ? body['modified'] : null,
+      label: labelOf(body),
+      search: searchTextOf(body),
+      body: JSON.stringify(body),
+      updated_at: 0,
+    },
+  };
+}
+
+export interface PrepareRequest {
+  id: number;
+  elements: ScannedElement[];
+  context: PrepareContext;
+}
+
+export type PrepareReply =
+  { id: number; ok: true; prepared: Prepared[] } | { id: number; ok: false; message: string };
+
+/** Batches up to this size are prepared on the main thread. */
+const INLINE_MAX = 256;
+
+/** Prepares batches on one worker thread (when the machine has a second core). */
+export class ImportPreparer {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve(prepared: Prepared[]): void; reject(error: Error): void }
+  >();
+
+  constructor(private readonly log: Logger) {}
+
+  prepare(elements: ScannedElement[], context: PrepareContext): Promise<Prepared[]> {
+    if (elements.length <= INLINE_MAX || availableParallelism() < 2) {
+      return Promise.resolve(elements.map((element) => prepareElement(element, context)));
+    }
+    this.worker ??= this.start();
+    const worker = this.worker;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, elements, context } satisfies PrepareRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    // Under the test runner the sources are TypeScript: the thread registers tsx first.
+    const typescript = import.meta.url.endsWith('.ts');
+    const entry = new URL(
+      typescript ? './cases.import.worker.ts' : './cases.import.worker.js',
+      import.meta.url,
+    );
+    const worker = typescript
+      ? new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
+          { eval: true },
+        )
+      : new Worker(entry);
+    worker.unref();
+    worker.on('message', (reply: PrepareReply) => {
+      const pending = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (!pending) return;
+      if (reply.ok) pending.resolve(reply.prepared);
+      else pending.reject(new Error(reply.message));
+    });
+    const fail = (error: Error) => {
+      this.log.error({ err: error }, 'import preparer thread failed');
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.worker === worker) fail(new Error(`import preparer thread exited (${code})`));
+    });
+    return worker;
+  }
+}
