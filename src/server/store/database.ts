@@ -110,9 +110,18 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+/** Rows of one table, as plain column → value records (numbers, strings, nulls). */
+export type BulkRows = readonly Readonly<Record<string, string | number | null>>[];
+
 export interface Store {
   readonly db: Db;
   readonly dialect: Dialect;
+  /**
+   * Inserts many rows of one table inside the transaction `trx` (a bulk import's batch).
+   * SQLite: one prepared single-row statement run per row on the node's one connection,
+   * which skips building a query per batch; PostgreSQL: multi-row inserts.
+   */
+  insertMany(this: void, trx: Db, table: keyof Database, rows: BulkRows): Promise<void>;
   /** Runs fn in one transaction; callbacks given to afterCommit run once it committed. */
   transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
@@ -128,6 +137,8 @@ export interface TxHooks {
 export function openStore(config: StoreConfig, log?: Logger): Store {
   let db: Db;
   let dialect: Dialect;
+  let sqliteHandle: SQLite.Database | undefined;
+  const bulkStatements = new Map<string, SQLite.Statement>();
   if (config.driver === 'sqlite') {
     mkdirSync(path.dirname(config.file), { recursive: true });
     // The file holds password hashes: readable by the node's user only (SQLite gives its
@@ -139,6 +150,7 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     sqlite.pragma('busy_timeout = 5000');
     // FULL: an acknowledged write survives a power cut, not only a process crash.
     sqlite.pragma('synchronous = FULL');
+    sqliteHandle = sqlite;
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     });
@@ -150,6 +162,27 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     dialect = 'postgres';
   }
 
+  const insertMany: Store['insertMany'] =
+    sqliteHandle !== undefined
+      ? (_trx, table, rows) => {
+          const first = rows[0];
+          if (!first) return Promise.resolve();
+          const columns = Object.keys(first);
+          const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+          const statement = bulkStatements.get(text) ?? sqliteHandle.prepare(text);
+          bulkStatements.set(text, statement);
+          for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
+          return Promise.resolve();
+        }
+      : async (trx, table, rows) => {
+          for (let i = 0; i < rows.length; i += 500) {
+            await trx
+              .insertInto(table)
+              .values(rows.slice(i, i + 500))
+              .execute();
+          }
+        };
+
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
@@ -158,6 +191,7 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
   return {
     db,
     dialect,
+    insertMany,
     async transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T> {
       const callbacks: (() => void)[] = [];
       const hooks: TxHooks = { afterCommit: (callback) => callbacks.push(callback) };

@@ -457,7 +457,7 @@ export class ImportService {
           unchanged++;
         }
       }
-      await insertNewObjects(trx, fresh_, now);
+      await insertNewObjects(trx, fresh_, now, this.deps.store.insertMany);
       const kept = Math.max(0, Math.min(failures.length, MAX_KEPT_ERRORS - Number(fresh.failed)));
       const errorRows = failures.slice(0, kept).map((failure, i) => ({
         job_id: job.id,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../store/database.js';
+import type { Db, Store } from '../../store/database.js';
 import type {
   CaseRow,
   CasesTable,
@@ -195,44 +195,40 @@ export async function insertNewObjects(
   db: Db,
   rows: readonly { row: StixObjectRow; values: readonly string[] }[],
   nowMs: number,
+  insertMany: Store['insertMany'],
 ): Promise<void> {
   if (rows.length === 0) return;
   const place = await takePlaces(db, rows.length, nowMs);
-  for (const chunk of chunksOf(rows, 200)) {
-    await db
-      .insertInto('stix_objects')
-      .values(chunk.map((r) => r.row))
-      .execute();
-  }
-  const versions = rows.map(({ row }, i) => ({
-    id: row.id,
-    n: 1,
-    seq: place.seq + i,
-    added_us: place.addedUs + i,
-    case_id: row.case_id,
-    type: row.type,
-    current: 1,
-    modified: row.modified,
-    tlp: row.tlp,
-    red_recipients: row.red_recipients,
-    body: row.body ?? '{}',
-    recorded_at: row.updated_at,
-  }));
-  for (const chunk of chunksOf(versions, 200)) {
-    await db.insertInto('stix_versions').values(chunk).execute();
-  }
-  const values = rows.flatMap(({ row, values }) =>
-    [...new Set(values)].map((value) => ({ object_id: row.id, value })),
+  await insertMany(
+    db,
+    'stix_objects',
+    rows.map((r) => r.row),
   );
-  for (const chunk of chunksOf(values, 500)) {
-    await db.insertInto('stix_values').values(chunk).execute();
-  }
-}
-
-function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  await insertMany(
+    db,
+    'stix_versions',
+    rows.map(({ row }, i) => ({
+      id: row.id,
+      n: 1,
+      seq: place.seq + i,
+      added_us: place.addedUs + i,
+      case_id: row.case_id,
+      type: row.type,
+      current: 1,
+      modified: row.modified,
+      tlp: row.tlp,
+      red_recipients: row.red_recipients,
+      body: row.body ?? '{}',
+      recorded_at: row.updated_at,
+    })),
+  );
+  await insertMany(
+    db,
+    'stix_values',
+    rows.flatMap(({ row, values }) =>
+      [...new Set(values)].map((value) => ({ object_id: row.id, value })),
+    ),
+  );
 }
 
 export function versionsOf(db: Db, id: string): Promise<StixVersionRow[]> {
