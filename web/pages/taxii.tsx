@@ -9,6 +9,7 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { removeById, upsertById } from '../components/lists';
 import * as api from '../api/endpoints';
 import {
   COLLECTION_TLP_LEVELS,
@@ -219,19 +220,14 @@ function Collections({ choices }: { choices: Choices | null }) {
   const nameOf = usePrincipalName(choices);
 
   const saved = (collection: CollectionAdminView) => {
-    setData((list) => {
-      const current = list ?? [];
-      return current.some((c) => c.id === collection.id)
-        ? current.map((c) => (c.id === collection.id ? collection : c))
-        : [...current, collection];
-    });
+    setData((list) => upsertById(list, collection));
     setEditing(null);
   };
   const remove = async (id: string) => {
     setProblem(null);
     try {
       await api.removeTaxiiCollection(id);
-      setData((list) => (list ?? []).filter((c) => c.id !== id));
+      setData((list) => removeById(list, id));
     } catch (failure) {
       setProblem(failure);
     }
@@ -602,7 +598,7 @@ function Subscriptions({ choices }: { choices: Choices | null }) {
     setProblem(null);
     try {
       await api.removeTaxiiSubscription(id);
-      setData((list) => (list ?? []).filter((s) => s.id !== id));
+      setData((list) => removeById(list, id));
     } catch (failure) {
       setProblem(failure);
     }
