@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import liaison from './lint/feature-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'sandbox/', 'coverage/', 'test/e2e/artifacts/'] },
@@ -11,7 +12,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.js', 'bin/*.js'],
+          allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'lint/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -26,6 +27,12 @@ export default tseslint.config(
       ],
       'no-console': 'error',
     },
+  },
+  {
+    // A feature is reached only through its public.ts (docs/architecture.md).
+    files: ['src/**/*.ts'],
+    plugins: { liaison },
+    rules: { 'liaison/feature-boundaries': 'error' },
   },
   {
     // Migrations are typed Kysely<any> on purpose: they must not depend on today's types.
@@ -49,7 +56,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*.js', 'test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['bin/*.js', 'lint/*.js', 'test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
     rules: { 'no-console': 'off' },
   },

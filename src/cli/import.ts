@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Tlp } from '../core/schemas/cases.js';
 import type { ImportJobView } from '../core/schemas/imports.js';
-import type { ImportSource } from '../server/features/cases/cases.import.js';
+import type { ImportSource } from '../server/features/cases/public.js';
 import { cliActor, printJson, printTable, wantsJson, withLocalNode } from './common.js';
 
 /** How many of the errors the end of a run prints (all are in the API and `--json`). */

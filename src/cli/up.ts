@@ -8,7 +8,7 @@ import { findPeer } from '../server/federation/peers.js';
 import { loadNodeKeys } from '../server/identity/keys.js';
 import { createLogger } from '../server/log.js';
 import { createNode, type Node } from '../server/node.js';
-import { generateOneTimePassword } from '../server/features/accounts/passwords.js';
+import { generateOneTimePassword } from '../server/features/accounts/public.js';
 import { initializeNode } from '../server/setup.js';
 import { cliActor, osUserName } from './common.js';
 

@@ -8,40 +8,25 @@ import { buildApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { publicUrlOf, usesTls, type Config } from './config.js';
 import { EventBus } from './events.js';
-import { AccountsService } from './features/accounts/accounts.service.js';
 import { createMetrics } from './http/metrics.js';
 import { loadNodeKeys, type NodeKeys } from './identity/keys.js';
 import { createLogger } from './log.js';
 import { openStore, type Store } from './store/database.js';
 import { TimerWorker } from './timers/timers.js';
 import { Federation } from './federation/federation.js';
-import { ensureCheckpointTimer } from './federation/checkpoints.js';
-import { registerNoteMessages } from './features/notes/notes.messages.js';
-import { NotesService } from './features/notes/notes.service.js';
-import { registerContactMessages } from './features/contacts/contacts.messages.js';
-import { ContactsService } from './features/contacts/contacts.service.js';
-import { registerArrangementMessages } from './features/arrangements/arrangements.messages.js';
-import { ArrangementsService } from './features/arrangements/arrangements.service.js';
-import { registerRequestMessages } from './features/requests/requests.messages.js';
-import { RequestsService } from './features/requests/requests.service.js';
-import { registerPingMessages } from './features/pings/pings.messages.js';
-import { PingsService } from './features/pings/pings.service.js';
-import { registerHotlineMessages } from './features/hotline/hotline.messages.js';
-import { Notifier } from './features/hotline/hotline.notify.js';
-import { RosterService } from './features/hotline/hotline.roster.js';
-import { HotlineService } from './features/hotline/hotline.service.js';
-import { registerCaseMessages } from './features/cases/cases.messages.js';
-import { CasesService } from './features/cases/cases.service.js';
-import { ImportService } from './features/cases/cases.import.js';
-import { TaxiiClient } from './features/taxii/taxii.client.js';
-import { TaxiiService } from './features/taxii/taxii.service.js';
+import { ensureCheckpointTimer, registerAuditCheckpoints } from './federation/checkpoints.js';
+import { FEATURES } from './features/index.js';
+import type { FeatureContext, FeatureModule, FeatureServices } from './features/module.js';
 import { VERSION } from './version.js';
 
 /**
  * The composition root: config → store → keys → features → workers → HTTP.
  * One Node is one authority's installation; tests may run several in one process.
  */
-export interface Node {
+export interface Node extends NodeBase, FeatureServices {}
+
+/** What every node has, whatever its features; the features' services come from their modules. */
+export interface NodeBase {
   readonly config: Config;
   readonly log: Logger;
   readonly clock: Clock;
@@ -49,20 +34,9 @@ export interface Node {
   readonly keys: NodeKeys;
   readonly bus: EventBus;
   readonly timers: TimerWorker;
-  readonly accounts: AccountsService;
   readonly federation: Federation;
-  readonly notes: NotesService;
-  readonly contacts: ContactsService;
-  readonly arrangements: ArrangementsService;
-  readonly requests: RequestsService;
-  readonly pings: PingsService;
-  readonly roster: RosterService;
-  readonly hotline: HotlineService;
-  readonly notifier: Notifier;
-  readonly cases: CasesService;
-  readonly imports: ImportService;
-  readonly taxii: TaxiiService;
-  readonly taxiiClient: TaxiiClient;
+  /** The features, in the order of FEATURES; app.ts registers their routes. */
+  readonly modules: readonly FeatureModule[];
   readonly metrics: Registry;
   readonly info: NodeView;
   readonly secureCookies: boolean;
@@ -105,14 +79,6 @@ export async function createNode(options: NodeOptions): Promise<Node> {
   const timers = new TimerWorker(store, clock, log.child({ component: 'timers' }), {
     ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
   });
-  const accounts = new AccountsService({
-    store,
-    clock,
-    bus,
-    log: log.child({ component: 'accounts' }),
-    sessionIdleMs: config.auth.sessionIdleMinutes * 60_000,
-    sessionMaxMs: config.auth.sessionMaxHours * 3_600_000,
-  });
   const metrics = createMetrics();
   const federation = new Federation({
     nodeId: config.node.id,
@@ -125,76 +91,25 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     log: log.child({ component: 'federation' }),
     keys,
     bus,
-    timers,
     metrics,
-    checkpointMinutes: config.federation.checkpointMinutes,
   });
-  registerNoteMessages(federation, clock, bus);
-  const notes = new NotesService({ store, clock, bus, federation, nodeId: config.node.id });
-  const featureDeps = { store, clock, bus, federation, nodeId: config.node.id };
-  const contacts = new ContactsService(featureDeps);
-  registerContactMessages(federation, clock, contacts);
-  const arrangements = new ArrangementsService(featureDeps);
-  registerArrangementMessages(federation, clock, arrangements);
-  const requests = new RequestsService({
-    ...featureDeps,
-    timers,
-    timeZone: config.node.timeZone,
-    log: log.child({ component: 'requests' }),
-  });
-  registerRequestMessages(federation, requests);
-  const pings = new PingsService({ ...featureDeps, timers });
-  registerPingMessages(federation, pings);
-  const roster = new RosterService({ ...featureDeps, timers });
-  // The notifier reports each e-mail or webhook post on the call's timeline.
-  let republish: (callId: string) => void = () => undefined;
-  const notifier = new Notifier({
-    store,
+  registerAuditCheckpoints(federation, timers, config.federation.checkpointMinutes);
+  const { modules, services } = createFeatures({
+    config,
+    log,
     clock,
+    store,
     bus,
-    log: log.child({ component: 'hotline-notifier' }),
-    smtp: config.hotline.smtp,
-    onSent: (callId) => republish(callId),
-  });
-  const hotline = new HotlineService({
-    ...featureDeps,
     timers,
-    roster,
-    nudgeNotifier: () => notifier.nudge(),
-    deliveryTimeoutMs: config.hotline.deliveryTimeoutSeconds * 1000,
-    publicUrl: publicUrlOf(config),
-    log: log.child({ component: 'hotline' }),
-  });
-  republish = (callId) => void hotline.republish(callId);
-  registerHotlineMessages(federation, hotline, roster);
-  const cases = new CasesService({
-    ...featureDeps,
+    federation,
+    metrics,
+    nodeId: config.node.id,
     nodeName: config.node.name,
-    log: log.child({ component: 'cases' }),
-  });
-  registerCaseMessages(federation, cases);
-  const imports = new ImportService({
-    ...featureDeps,
-    log: log.child({ component: 'imports' }),
-    uploadsDir: path.join(config.dataDir, 'imports'),
-  });
-  const taxii = new TaxiiService({
-    ...featureDeps,
-    log: log.child({ component: 'taxii' }),
-    imports,
-    cases,
+    timeZone: config.node.timeZone,
     publicUrl: publicUrlOf(config),
-    nodeName: config.node.name,
+    secureCookies: usesTls(config),
+    dataDir: config.dataDir,
   });
-  const taxiiClient = new TaxiiClient({
-    ...featureDeps,
-    log: log.child({ component: 'taxii-client' }),
-    imports,
-    timers,
-  });
-  requests.onOverdue((trx, hooks, request, deadline) =>
-    hotline.raiseOverdue(trx, hooks, request, deadline),
-  );
   const tls = config.http.tls;
   const https = tls
     ? {
@@ -204,7 +119,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     : undefined;
 
   let started: Promise<FastifyInstance> | undefined;
-  const node: Node = {
+  const base: NodeBase = {
     config,
     log,
     clock,
@@ -212,20 +127,8 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     keys,
     bus,
     timers,
-    accounts,
     federation,
-    notes,
-    contacts,
-    arrangements,
-    requests,
-    pings,
-    roster,
-    hotline,
-    notifier,
-    cases,
-    imports,
-    taxii,
-    taxiiClient,
+    modules,
     metrics,
     info: {
       nodeId: config.node.id,
@@ -247,11 +150,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
         await app.ready();
         node.app = app;
         await ensureCheckpointTimer(federation, timers, config.federation.checkpointMinutes);
-        await roster.ensureTimer();
+        for (const module of modules) await module.start?.();
         timers.start();
-        notifier.start();
         if (options.dispatch !== false) await federation.start();
-        await imports.resumeAbandoned();
         return app;
       })();
       return started;
@@ -266,14 +167,44 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       return `${scheme}://${host}:${port}`;
     },
     async close() {
-      await imports.interruptAll();
-      await imports.close();
+      // Features stop first (imports are interrupted, so they resume at the next start).
+      for (const module of [...modules].reverse()) await module.stop?.();
       await federation.stop();
       await timers.stop();
-      await notifier.stop();
       if (node.app) await node.app.close();
       await store.close();
     },
   };
+  const node = Object.assign(base, services) as Node;
   return node;
+}
+
+/**
+ * Creates every feature of FEATURES in order: each module's message kinds, timer kinds
+ * and migrations are registered as it is created, and its services are offered to the
+ * modules after it.
+ */
+function createFeatures(context: Omit<FeatureContext, 'use'>): {
+  modules: FeatureModule[];
+  services: FeatureServices;
+} {
+  const services: Partial<FeatureServices> = {};
+  const ctx: FeatureContext = {
+    ...context,
+    use(name) {
+      const service = services[name];
+      if (!service) throw new Error(`feature service ${name} is used before it is created`);
+      return service;
+    },
+  };
+  const modules: FeatureModule[] = [];
+  for (const factory of FEATURES) {
+    const module = factory(ctx);
+    for (const kind of module.kinds ?? []) context.federation.registerKind(kind);
+    for (const kind of module.timers ?? []) context.timers.add(kind);
+    if (module.migrations) context.store.addMigrations(module.migrations);
+    Object.assign(services, module.services);
+    modules.push(module);
+  }
+  return { modules, services: services as FeatureServices };
 }

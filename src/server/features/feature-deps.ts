@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { Federation } from '../federation/federation.js';
 import type { Db, Store } from '../store/database.js';
-import { findUser } from './accounts/accounts.repository.js';
+import { findUser } from './accounts/public.js';
 
 /** What every feature service is given by the composition root (node.ts). */
 export interface FeatureDeps {

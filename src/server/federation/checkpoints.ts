@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
+import { z } from 'zod';
 import type { TimerWorker } from '../timers/timers.js';
-import { AUDIT_CHECKPOINT_KIND, AuditCheckpointMessage, type Federation } from './federation.js';
+import type { Federation } from './federation.js';
 import { listPeerRows } from './peers.js';
 
 /**
@@ -11,6 +12,16 @@ import { listPeerRows } from './peers.js';
  * the checkpoints it sent.
  */
 export const CHECKPOINT_TIMER = 'federation.audit_checkpoint';
+
+/** An always-present kind: the signed head of a node's audit chain. */
+export const AUDIT_CHECKPOINT_KIND = 'liaison.audit_checkpoint';
+export const AuditCheckpointMessage = z
+  .object({
+    seq: z.number().int().min(1),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    at: z.string(),
+  })
+  .strict();
 
 export function registerAuditCheckpoints(
   federation: Federation,
@@ -51,7 +62,7 @@ export function registerAuditCheckpoints(
     },
   });
 
-  timers.register(CHECKPOINT_TIMER, async (trx, _payload, _timer, hooks) => {
+  timers.define(CHECKPOINT_TIMER, z.null(), async (trx, _payload, _timer, hooks) => {
     const now = ctx.clock.now();
     const head = await trx
       .selectFrom('audit_head')

@@ -7,8 +7,6 @@ import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { NodeKeys } from '../identity/keys.js';
 import type { Db, Store, Trx, TxHooks } from '../store/database.js';
-import type { TimerWorker } from '../timers/timers.js';
-import { registerAuditCheckpoints } from './checkpoints.js';
 import { signDescriptor } from './descriptor.js';
 import { importSigningKey, type SigningKey } from './envelope.js';
 import { AppliedSignal } from './inbox.js';
@@ -60,22 +58,10 @@ export interface FederationOptions {
   log: Logger;
   keys: NodeKeys;
   bus: EventBus;
-  timers: TimerWorker;
   metrics: Registry;
   /** How often an idle dispatcher looks for messages other processes committed. */
   idlePollMs?: number;
-  checkpointMinutes?: number;
 }
-
-/** A liaison.note-free, always-present kind: the signed head of a node's audit chain. */
-export const AUDIT_CHECKPOINT_KIND = 'liaison.audit_checkpoint';
-export const AuditCheckpointMessage = z
-  .object({
-    seq: z.number().int().min(1),
-    hash: z.string().regex(/^[0-9a-f]{64}$/),
-    at: z.string(),
-  })
-  .strict();
 
 /**
  * `liaison.diagnostic`: a payload the receiver verifies and applies without storing, to test
@@ -91,7 +77,8 @@ export const DiagnosticMessage = z
 
 /**
  * Federation: peers, the per-peer outgoing streams and their dispatchers, the inbox's kind
- * registry, the node descriptor, the delivery ledger's metrics and audit checkpoints.
+ * registry, the node descriptor and the delivery ledger's metrics. Audit checkpoints
+ * (checkpoints.ts) are built on it by the composition root; it does not know them.
  */
 export class Federation {
   readonly ctx: FederationContext;
@@ -132,7 +119,6 @@ export class Federation {
         options.log.warn({ peer: peerId }, 'peer refused a message kind'),
     };
     this.peers = new PeersService(this.ctx);
-    registerAuditCheckpoints(this, options.timers, options.checkpointMinutes ?? 5);
     this.registerKind({
       kind: DIAGNOSTIC_KIND,
       schema: DiagnosticMessage,

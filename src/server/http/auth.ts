@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../actor.js';
 import { AppError } from '../errors.js';
-import type { AccountsService } from '../features/accounts/accounts.service.js';
+import type { AccountsService } from '../features/accounts/public.js';
 
 /**
  * Who is calling: a session cookie (browsers) or `Authorization: Bearer` (machines).

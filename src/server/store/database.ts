@@ -11,41 +11,24 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  type Migration,
   type SqliteDatabase,
   type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { AccountsTables } from '../features/accounts/accounts.table.js';
 import type { AuditTables } from '../audit/audit.table.js';
 import type { TimersTables } from '../timers/timers.table.js';
 import type { FederationTables } from '../federation/federation.table.js';
-import type { NotesTables } from '../features/notes/notes.table.js';
-import type { ContactsTables } from '../features/contacts/contacts.table.js';
-import type { ArrangementsTables } from '../features/arrangements/arrangements.table.js';
-import type { RequestsTables } from '../features/requests/requests.table.js';
-import type { PingsTables } from '../features/pings/pings.table.js';
-import type { HotlineTables } from '../features/hotline/hotline.table.js';
-import type { CasesTables } from '../features/cases/cases.table.js';
-import type { TaxiiTables } from '../features/taxii/taxii.table.js';
 import { MIGRATIONS } from './migrations/index.js';
 
-/** Every table of the node. A feature adds its tables' interface here. */
-export interface Database
-  extends
-    AccountsTables,
-    AuditTables,
-    TimersTables,
-    FederationTables,
-    NotesTables,
-    ContactsTables,
-    ArrangementsTables,
-    RequestsTables,
-    PingsTables,
-    HotlineTables,
-    CasesTables,
-    TaxiiTables {}
+/**
+ * Every table of the node: the infrastructure's here; each feature adds its own from its
+ * `<name>.table.ts` (`declare module '../../store/database.js' { interface Database {…} }`),
+ * so this file never names a feature.
+ */
+export interface Database extends AuditTables, TimersTables, FederationTables {}
 
 /** The database or a transaction: repositories take either. */
 export type Db = Kysely<Database>;
@@ -125,6 +108,11 @@ export interface Store {
   /** Runs fn in one transaction; callbacks given to afterCommit run once it committed. */
   transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /**
+   * Adds a feature's own migrations (features/<name>/migrations) to the store's, before
+   * migrate(). Names are global and sort by date, so they interleave with the store's.
+   */
+  addMigrations(migrations: Record<string, Migration>): void;
   migrate(): Promise<void>;
   migrated(): Promise<boolean>;
   close(): Promise<void>;
@@ -183,9 +171,10 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
           }
         };
 
+  const migrations: Record<string, Migration> = { ...MIGRATIONS };
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+    provider: { getMigrations: () => Promise.resolve(migrations) },
   });
 
   return {
@@ -207,6 +196,12 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     },
     async ping() {
       await sql`select 1`.execute(db);
+    },
+    addMigrations(more) {
+      for (const [name, migration] of Object.entries(more)) {
+        if (migrations[name]) throw new Error(`migration ${name} is defined twice`);
+        migrations[name] = migration;
+      }
     },
     async migrate() {
       const { error, results } = await migrator.migrateToLatest();

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DIALECTS, dialectAvailable } from '../../../test/harness/databases.js';
 import { makeNode, type NodeHandle } from '../../../test/harness/node.js';
 import { ManualClock } from '../clock.js';
@@ -27,7 +28,7 @@ for (const dialect of DIALECTS) {
       const clock = new ManualClock(T0);
       const fired: { id: string; at: number }[] = [];
       const record = (node: Node) =>
-        node.timers.register('test.deadline', async (_trx, _payload, timer) => {
+        node.timers.define('test.deadline', z.null(), async (_trx, _payload, timer) => {
           fired.push({ id: timer.id, at: clock.now() });
           return Promise.resolve();
         });
@@ -84,7 +85,7 @@ for (const dialect of DIALECTS) {
       const h = await makeNode({ dialect });
       handles.push(h);
       let firedAt = 0;
-      h.node.timers.register('test.soon', () => {
+      h.node.timers.define('test.soon', z.null(), () => {
         firedAt = Date.now();
         return Promise.resolve();
       });
@@ -96,12 +97,67 @@ for (const dialect of DIALECTS) {
       handles.pop();
     });
 
+    it('records a timer whose payload its kind refuses as failed, with the reason, and goes on', async () => {
+      const clock = new ManualClock(T0);
+      const h = await makeNode({ dialect, clock, timerPollMs: 50 });
+      handles.push(h);
+      const handled: string[] = [];
+      h.node.timers.define('test.typed', z.object({ callId: z.string() }), (_trx, payload) => {
+        handled.push(payload.callId);
+        return Promise.resolve();
+      });
+      await expect(
+        h.node.timers.schedule(h.node.store.db, undefined, {
+          kind: 'test.typed',
+          dueAt: T0,
+          payload: { callId: 7 },
+        }),
+      ).rejects.toThrow(/payload of timer kind test.typed/);
+      // A row written by an older version (or by hand) with a payload the kind no longer takes.
+      await h.node.store.db
+        .insertInto('timers')
+        .values({
+          id: 'bad',
+          kind: 'test.typed',
+          payload: JSON.stringify({ call: 'c-1' }),
+          due_at: T0,
+          created_at: T0,
+          fired_at: null,
+          attempts: 0,
+          last_error: null,
+        })
+        .execute();
+      await h.node.timers.schedule(h.node.store.db, undefined, {
+        id: 'good',
+        kind: 'test.typed',
+        dueAt: T0 + 1,
+        payload: { callId: 'c-2' },
+      });
+      clock.advance(10);
+      await until(() => handled.length === 1);
+      expect(handled).toEqual(['c-2']);
+      const bad = await h.node.store.db
+        .selectFrom('timers')
+        .selectAll()
+        .where('id', '=', 'bad')
+        .executeTakeFirstOrThrow();
+      expect(bad.fired_at).not.toBeNull();
+      expect(bad.attempts).toBe(1);
+      expect(bad.last_error).toMatch(/payload of timer kind test.typed is not valid.*callId/s);
+      // Spent, not retried: moving the clock far on does not run it again.
+      clock.advance(3_600_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(handled).toEqual(['c-2']);
+      await h.destroy();
+      handles.pop();
+    });
+
     it('rolls back a failing handler, records why, and retries later', async () => {
       const clock = new ManualClock(T0);
       const h = await makeNode({ dialect, clock, timerPollMs: 50 });
       handles.push(h);
       let calls = 0;
-      h.node.timers.register('test.flaky', async (trx) => {
+      h.node.timers.define('test.flaky', z.null(), async (trx) => {
         calls++;
         // A write the failure must undo.
         await trx
@@ -150,7 +206,7 @@ for (const dialect of DIALECTS) {
           ['a', a],
           ['b', b],
         ] as const) {
-          h.node.timers.register('test.once', async (trx, _payload, timer) => {
+          h.node.timers.define('test.once', z.null(), async (trx, _payload, timer) => {
             // Hold the claim a little so the other worker really competes for the same rows.
             await trx.selectFrom('timers').select('id').where('id', '=', timer.id).execute();
             await new Promise((resolve) => setTimeout(resolve, 2));

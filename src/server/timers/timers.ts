@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Db, Store, Trx, TxHooks } from '../store/database.js';
 import type { TimerRow } from './timers.table.js';
@@ -11,36 +12,38 @@ import type { TimerRow } from './timers.table.js';
  * together or not at all. Several processes on one PostgreSQL database claim timers with
  * FOR UPDATE SKIP LOCKED; the conditional update is the guard on both dialects.
  */
-export type TimerHandler = (
+export type TimerHandler<P = unknown> = (
   trx: Trx,
-  payload: unknown,
+  payload: P,
   timer: TimerRow,
   hooks: TxHooks,
 ) => Promise<void>;
+
+/**
+ * A timer kind: its name, the zod schema of its payload (checked when it is scheduled and
+ * again when it fires, since the row may have been written by an older version) and what
+ * firing it does. Features list theirs in their module (features/<name>/index.ts).
+ */
+export interface TimerKind<S extends z.ZodType = z.ZodType> {
+  kind: string;
+  schema: S;
+  handle: TimerHandler<z.infer<S>>;
+}
+
+/** Declares a timer kind with its payload type inferred from the schema. */
+export function timerKind<S extends z.ZodType>(
+  kind: string,
+  schema: S,
+  handle: TimerHandler<z.infer<S>>,
+): TimerKind<S> {
+  return { kind, schema, handle };
+}
 
 export interface ScheduleTimer {
   kind: string;
   dueAt: number;
   payload?: unknown;
   id?: string;
-}
-
-export async function scheduleTimer(db: Db, clock: Clock, timer: ScheduleTimer): Promise<string> {
-  const id = timer.id ?? randomUUID();
-  await db
-    .insertInto('timers')
-    .values({
-      id,
-      kind: timer.kind,
-      payload: JSON.stringify(timer.payload ?? null),
-      due_at: timer.dueAt,
-      created_at: clock.now(),
-      fired_at: null,
-      attempts: 0,
-      last_error: null,
-    })
-    .execute();
-  return id;
 }
 
 /** Cancels a timer that has not fired yet; true when there was one. */
@@ -57,6 +60,27 @@ export async function findTimer(db: Db, id: string): Promise<TimerRow | undefine
   return db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The pending timer of a kind, if any (kinds that keep one chain of timers). */
+export async function findPendingTimerOfKind(
+  db: Db,
+  kind: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('timers')
+    .select('id')
+    .where('kind', '=', kind)
+    .where('fired_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** A payload that its kind's schema refused when the timer fired: recorded, never retried. */
+class BadTimerPayload extends Error {
+  constructor(kind: string, issues: string) {
+    super(`the payload of timer kind ${kind} is not valid: ${issues}`);
+    this.name = 'BadTimerPayload';
+  }
+}
+
 export interface TimerWorkerOptions {
   /** How long the worker sleeps at most before looking again (other processes add timers too). */
   pollMs?: number;
@@ -65,7 +89,7 @@ export interface TimerWorkerOptions {
 }
 
 export class TimerWorker {
-  private readonly handlers = new Map<string, TimerHandler>();
+  private readonly kinds = new Map<string, TimerKind>();
   private running = false;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -83,14 +107,40 @@ export class TimerWorker {
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
   }
 
-  register(kind: string, handler: TimerHandler): void {
-    if (this.handlers.has(kind)) throw new Error(`timer kind ${kind} is already registered`);
-    this.handlers.set(kind, handler);
+  /** Defines a timer kind: `timers.define('hotline.escalate', EscalatePayload, handler)`. */
+  define<S extends z.ZodType>(kind: string, schema: S, handle: TimerHandler<z.infer<S>>): void {
+    this.add({ kind, schema, handle: handle as TimerHandler });
   }
 
-  /** Schedules a timer inside the caller's transaction and wakes the worker after commit. */
+  add(timerKind: TimerKind): void {
+    if (this.kinds.has(timerKind.kind))
+      throw new Error(`timer kind ${timerKind.kind} is already defined`);
+    this.kinds.set(timerKind.kind, timerKind);
+  }
+
+  /**
+   * The one way to schedule a timer: inside the caller's transaction, its payload checked
+   * against its kind's schema, and the worker woken after commit (at once without hooks).
+   */
   async schedule(trx: Db, hooks: TxHooks | undefined, timer: ScheduleTimer): Promise<string> {
-    const id = await scheduleTimer(trx, this.clock, timer);
+    const definition = this.kinds.get(timer.kind);
+    if (!definition) throw new Error(`timer kind ${timer.kind} is not defined`);
+    const checked = definition.schema.safeParse(timer.payload ?? null);
+    if (!checked.success) throw new BadTimerPayload(timer.kind, checked.error.message);
+    const id = timer.id ?? randomUUID();
+    await trx
+      .insertInto('timers')
+      .values({
+        id,
+        kind: timer.kind,
+        payload: JSON.stringify(timer.payload ?? null),
+        due_at: timer.dueAt,
+        created_at: this.clock.now(),
+        fired_at: null,
+        attempts: 0,
+        last_error: null,
+      })
+      .execute();
     if (hooks) hooks.afterCommit(() => this.nudge());
     else this.nudge();
     return id;
@@ -183,9 +233,11 @@ export class TimerWorker {
           .executeTakeFirst();
         if (Number(claim.numUpdatedRows) !== 1) return 'failed';
         claimed = row;
-        const handler = this.handlers.get(row.kind);
-        if (!handler) throw new Error(`no handler is registered for timer kind ${row.kind}`);
-        await handler(trx, JSON.parse(row.payload) as unknown, row, hooks);
+        const definition = this.kinds.get(row.kind);
+        if (!definition) throw new Error(`no handler is defined for timer kind ${row.kind}`);
+        const payload = definition.schema.safeParse(parsePayload(row.payload));
+        if (!payload.success) throw new BadTimerPayload(row.kind, payload.error.message);
+        await definition.handle(trx, payload.data, row, hooks);
         this.log.debug(
           { timer: row.id, kind: row.kind, late_ms: now - Number(row.due_at) },
           'timer fired',
@@ -194,8 +246,19 @@ export class TimerWorker {
       });
     } catch (error) {
       if (!claimed) throw error;
-      // The handler failed: its transaction rolled back. Record why and try again later.
       const attempts = claimed.attempts + 1;
+      if (error instanceof BadTimerPayload) {
+        // Trying again cannot help: the timer is spent, with the reason kept on its row.
+        this.log.error({ timer: claimed.id, kind: claimed.kind, err: error }, 'timer refused');
+        await this.store.db
+          .updateTable('timers')
+          .set({ fired_at: now, attempts, last_error: error.message })
+          .where('id', '=', claimed.id)
+          .where('fired_at', 'is', null)
+          .execute();
+        return 'failed';
+      }
+      // The handler failed: its transaction rolled back. Record why and try again later.
       const delay = Math.min(this.maxRetryDelayMs, 1000 * 2 ** Math.min(attempts, 20));
       this.log.error(
         { err: error, timer: claimed.id, kind: claimed.kind, attempts },
@@ -213,5 +276,14 @@ export class TimerWorker {
         .execute();
       return 'failed';
     }
+  }
+}
+
+/** A stored payload is JSON; a row that is not (written by hand, say) reads as its raw text. */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }

@@ -50,9 +50,12 @@ export interface LoginFailuresTable {
   at: number;
 }
 
-export interface AccountsTables {
-  users: UsersTable;
-  sessions: SessionsTable;
-  api_tokens: ApiTokensTable;
-  login_failures: LoginFailuresTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    users: UsersTable;
+    sessions: SessionsTable;
+    api_tokens: ApiTokensTable;
+    login_failures: LoginFailuresTable;
+  }
 }

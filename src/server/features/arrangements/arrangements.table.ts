@@ -15,6 +15,9 @@ export interface ArrangementsTable {
 }
 export type ArrangementRow = Selectable<ArrangementsTable>;
 
-export interface ArrangementsTables {
-  arrangements: ArrangementsTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    arrangements: ArrangementsTable;
+  }
 }

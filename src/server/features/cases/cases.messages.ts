@@ -8,7 +8,8 @@ import {
   StixFeedbackMessage,
   StixUpsertMessage,
 } from '../../../core/schemas/cases.js';
-import type { Federation } from '../../federation/federation.js';
+import type { MessageKind } from '../../federation/kinds.js';
+import { messageKind } from '../module.js';
 import type { CasesService } from './cases.service.js';
 
 /**
@@ -16,26 +17,37 @@ import type { CasesService } from './cases.service.js';
  * (an object or a later version of it), `liaison.stix.delete` (a tombstone) and
  * `liaison.stix.feedback` (how the recipient used an object, to the node that wrote it).
  */
-export function registerCaseMessages(federation: Federation, cases: CasesService): void {
-  federation.registerKind({
-    kind: CASE_SHARE_KIND,
-    schema: CaseShareMessage,
-    handle: (trx, body, { peer, hooks }) => cases.caseReceived(trx, hooks, peer.node_id, body),
-  });
-  federation.registerKind({
-    kind: STIX_UPSERT_KIND,
-    schema: StixUpsertMessage,
-    handle: (trx, body, { peer, hooks }) => cases.objectReceived(trx, hooks, peer.node_id, body),
-  });
-  federation.registerKind({
-    kind: STIX_DELETE_KIND,
-    schema: StixDeleteMessage,
-    handle: (trx, body, { peer, hooks }) =>
-      cases.objectDeletedByPeer(trx, hooks, peer.node_id, body),
-  });
-  federation.registerKind({
-    kind: STIX_FEEDBACK_KIND,
-    schema: StixFeedbackMessage,
-    handle: (trx, body, { peer, hooks }) => cases.feedbackReceived(trx, hooks, peer.node_id, body),
-  });
+export function caseMessages(cases: CasesService): MessageKind[] {
+  const kinds: MessageKind[] = [];
+  kinds.push(
+    messageKind({
+      kind: CASE_SHARE_KIND,
+      schema: CaseShareMessage,
+      handle: (trx, body, { peer, hooks }) => cases.caseReceived(trx, hooks, peer.node_id, body),
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: STIX_UPSERT_KIND,
+      schema: StixUpsertMessage,
+      handle: (trx, body, { peer, hooks }) => cases.objectReceived(trx, hooks, peer.node_id, body),
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: STIX_DELETE_KIND,
+      schema: StixDeleteMessage,
+      handle: (trx, body, { peer, hooks }) =>
+        cases.objectDeletedByPeer(trx, hooks, peer.node_id, body),
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: STIX_FEEDBACK_KIND,
+      schema: StixFeedbackMessage,
+      handle: (trx, body, { peer, hooks }) =>
+        cases.feedbackReceived(trx, hooks, peer.node_id, body),
+    }),
+  );
+  return kinds;
 }

@@ -30,7 +30,7 @@ import {
 import { ERROR_RESPONSES, NodeId } from '../../../core/schemas/common.js';
 import { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requireActor } from '../../http/auth.js';
-import { toCsv } from '../../http/csv.js';
+import { toCsv } from '../../../core/csv.js';
 import type { CasesService } from './cases.service.js';
 
 const errors = ERROR_RESPONSES;

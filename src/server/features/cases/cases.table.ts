@@ -149,16 +149,19 @@ export interface ImportErrorsTable {
   reason: string;
 }
 
-export interface CasesTables {
-  cases: CasesTable;
-  case_participants: CaseParticipantsTable;
-  case_links: CaseLinksTable;
-  stix_objects: StixObjectsTable;
-  stix_versions: StixVersionsTable;
-  stix_values: StixValuesTable;
-  stix_shares: StixSharesTable;
-  stix_feedback: StixFeedbackTable;
-  stix_counter: StixCounterTable;
-  import_jobs: ImportJobsTable;
-  import_errors: ImportErrorsTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    cases: CasesTable;
+    case_participants: CaseParticipantsTable;
+    case_links: CaseLinksTable;
+    stix_objects: StixObjectsTable;
+    stix_versions: StixVersionsTable;
+    stix_values: StixValuesTable;
+    stix_shares: StixSharesTable;
+    stix_feedback: StixFeedbackTable;
+    stix_counter: StixCounterTable;
+    import_jobs: ImportJobsTable;
+    import_errors: ImportErrorsTable;
+  }
 }

@@ -10,7 +10,8 @@ import {
 import { appendAudit } from '../../audit/audit.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
-import type { Federation } from '../../federation/federation.js';
+import type { MessageKind } from '../../federation/kinds.js';
+import { messageKind } from '../module.js';
 import type { Db } from '../../store/database.js';
 import { deleteContact, listContacts, upsertContact } from './contacts.repository.js';
 import type { ContactRow } from './contacts.table.js';
@@ -54,11 +55,8 @@ async function storePeerContact(db: Db, row: ContactRow): Promise<void> {
 }
 
 /** The peers' published contacts, kept current by their messages. */
-export function registerContactMessages(
-  federation: Federation,
-  clock: Clock,
-  contacts: ContactsService,
-): void {
+export function contactMessages(clock: Clock, contacts: ContactsService): MessageKind[] {
+  const kinds: MessageKind[] = [];
   const audit = (db: Db, peer: string, action: string, id: string, details = {}) =>
     appendAudit(db, {
       actor: { kind: 'peer', nodeId: peer },
@@ -68,40 +66,47 @@ export function registerContactMessages(
       entityId: id,
       details: { peer, ...details },
     });
-  federation.registerKind({
-    kind: CONTACT_UPSERT_KIND,
-    schema: ContactUpsertMessage,
-    async handle(trx, body, { peer, hooks }) {
-      await storePeerContact(trx, rowOf(peer.node_id, body.contact, clock.now()));
-      await audit(trx, peer.node_id, 'contact.receive', body.contact.id);
-      contacts.changed(hooks, peer.node_id, body.contact.id);
-    },
-  });
-  federation.registerKind({
-    kind: CONTACT_REMOVE_KIND,
-    schema: ContactRemoveMessage,
-    async handle(trx, body, { peer, hooks }) {
-      await deleteContact(trx, body.id, peer.node_id);
-      await audit(trx, peer.node_id, 'contact.receive_removal', body.id);
-      contacts.changed(hooks, peer.node_id, body.id);
-    },
-  });
-  federation.registerKind({
-    kind: CONTACT_SYNC_KIND,
-    schema: ContactSyncMessage,
-    async handle(trx, body, { peer, hooks }) {
-      const now = clock.now();
-      const keep = new Set(body.contacts.map((c) => c.id));
-      for (const row of await listContacts(trx, peer.node_id)) {
-        if (!keep.has(row.id)) await deleteContact(trx, row.id, peer.node_id);
-      }
-      for (const contact of body.contacts) {
-        await storePeerContact(trx, rowOf(peer.node_id, contact, now));
-      }
-      await audit(trx, peer.node_id, 'contact.receive_list', peer.node_id, {
-        count: body.contacts.length,
-      });
-      contacts.changed(hooks, peer.node_id, null);
-    },
-  });
+  kinds.push(
+    messageKind({
+      kind: CONTACT_UPSERT_KIND,
+      schema: ContactUpsertMessage,
+      async handle(trx, body, { peer, hooks }) {
+        await storePeerContact(trx, rowOf(peer.node_id, body.contact, clock.now()));
+        await audit(trx, peer.node_id, 'contact.receive', body.contact.id);
+        contacts.changed(hooks, peer.node_id, body.contact.id);
+      },
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: CONTACT_REMOVE_KIND,
+      schema: ContactRemoveMessage,
+      async handle(trx, body, { peer, hooks }) {
+        await deleteContact(trx, body.id, peer.node_id);
+        await audit(trx, peer.node_id, 'contact.receive_removal', body.id);
+        contacts.changed(hooks, peer.node_id, body.id);
+      },
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: CONTACT_SYNC_KIND,
+      schema: ContactSyncMessage,
+      async handle(trx, body, { peer, hooks }) {
+        const now = clock.now();
+        const keep = new Set(body.contacts.map((c) => c.id));
+        for (const row of await listContacts(trx, peer.node_id)) {
+          if (!keep.has(row.id)) await deleteContact(trx, row.id, peer.node_id);
+        }
+        for (const contact of body.contacts) {
+          await storePeerContact(trx, rowOf(peer.node_id, contact, now));
+        }
+        await audit(trx, peer.node_id, 'contact.receive_list', peer.node_id, {
+          count: body.contacts.length,
+        });
+        contacts.changed(hooks, peer.node_id, null);
+      },
+    }),
+  );
+  return kinds;
 }

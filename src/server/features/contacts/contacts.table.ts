@@ -19,6 +19,9 @@ export interface ContactsTable {
 }
 export type ContactRow = Selectable<ContactsTable>;
 
-export interface ContactsTables {
-  contacts: ContactsTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    contacts: ContactsTable;
+  }
 }

@@ -6,7 +6,8 @@ import {
   HotlineCoverageMessage,
   HotlineUpdateMessage,
 } from '../../../core/schemas/hotline.js';
-import type { Federation } from '../../federation/federation.js';
+import type { MessageKind } from '../../federation/kinds.js';
+import { messageKind } from '../module.js';
 import type { RosterService } from './hotline.roster.js';
 import type { HotlineService } from './hotline.service.js';
 
@@ -15,24 +16,29 @@ import type { HotlineService } from './hotline.service.js';
  * call, from the side that took it) and `liaison.hotline.coverage` (a peer's rung-1
  * coverage for the coming two weeks).
  */
-export function registerHotlineMessages(
-  federation: Federation,
-  hotline: HotlineService,
-  roster: RosterService,
-): void {
-  federation.registerKind({
-    kind: HOTLINE_CALL_KIND,
-    schema: HotlineCallMessage,
-    handle: (trx, body, { peer, hooks }) => hotline.received(trx, hooks, peer.node_id, body),
-  });
-  federation.registerKind({
-    kind: HOTLINE_UPDATE_KIND,
-    schema: HotlineUpdateMessage,
-    handle: (trx, body, { peer, hooks }) => hotline.updated(trx, hooks, peer.node_id, body),
-  });
-  federation.registerKind({
-    kind: HOTLINE_COVERAGE_KIND,
-    schema: HotlineCoverageMessage,
-    handle: (trx, body, { peer, hooks }) => roster.coverageReceived(trx, hooks, peer.node_id, body),
-  });
+export function hotlineMessages(hotline: HotlineService, roster: RosterService): MessageKind[] {
+  const kinds: MessageKind[] = [];
+  kinds.push(
+    messageKind({
+      kind: HOTLINE_CALL_KIND,
+      schema: HotlineCallMessage,
+      handle: (trx, body, { peer, hooks }) => hotline.received(trx, hooks, peer.node_id, body),
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: HOTLINE_UPDATE_KIND,
+      schema: HotlineUpdateMessage,
+      handle: (trx, body, { peer, hooks }) => hotline.updated(trx, hooks, peer.node_id, body),
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: HOTLINE_COVERAGE_KIND,
+      schema: HotlineCoverageMessage,
+      handle: (trx, body, { peer, hooks }) =>
+        roster.coverageReceived(trx, hooks, peer.node_id, body),
+    }),
+  );
+  return kinds;
 }

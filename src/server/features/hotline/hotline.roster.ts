@@ -21,16 +21,15 @@ import {
   type WebhookBody,
   type WebhookView,
 } from '../../../core/schemas/hotline.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
 import { iso } from '../../clock.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { TimerWorker } from '../../timers/timers.js';
-import { findUserByUsername } from '../accounts/accounts.repository.js';
-import { findContact, listContacts } from '../contacts/contacts.repository.js';
-import type { ContactRow } from '../contacts/contacts.table.js';
+import { findUserByUsername } from '../accounts/public.js';
+import { findContact, listContacts, type ContactRow } from '../contacts/public.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import {
   findShift,
@@ -147,7 +146,7 @@ function channelsOf(contact: ContactRow): ContactChannels {
  */
 export class RosterService {
   constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {
-    deps.timers.register(COVERAGE_TIMER, async (trx, _payload, _timer, hooks) => {
+    deps.timers.define(COVERAGE_TIMER, z.null(), async (trx, _payload, _timer, hooks) => {
       if ((await listShifts(trx)).length > 0) await this.broadcastCoverage(trx, hooks);
       await deps.timers.schedule(trx, hooks, {
         kind: COVERAGE_TIMER,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { DEFAULT_ACKNOWLEDGE_MINUTES, isOpen, MAX_REMINDERS } from '../../../core/hotline.js';
 import { ROLES } from '../../../core/roles.js';
@@ -24,12 +25,11 @@ import type { HotlineAlertReason } from '../../events.js';
 import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
-import { termsInForce } from '../arrangements/arrangements.service.js';
-import { listPublished } from '../contacts/contacts.repository.js';
+import { termsInForce } from '../arrangements/public.js';
+import { listPublished } from '../contacts/public.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
-import { findRequest } from '../requests/requests.repository.js';
-import type { RequestRow } from '../requests/requests.table.js';
-import { toCsv } from '../../http/csv.js';
+import { findRequest, type RequestRow } from '../requests/public.js';
+import { toCsv } from '../../../core/csv.js';
 import { hotlineReview, REVIEW_CSV_HEADER, reviewCsvRows } from './hotline.review.js';
 import { queueNotification, type WebhookPayload } from './hotline.notify.js';
 import {
@@ -45,6 +45,8 @@ import type { CallEventRow, CallRow } from './hotline.table.js';
 
 export const DELIVERY_TIMER = 'hotline.delivery';
 export const ESCALATE_TIMER = 'hotline.escalate';
+const DeliveryPayload = z.object({ callId: z.string() });
+const EscalatePayload = z.object({ callId: z.string(), rung: z.number().int() });
 const ANSWERERS = ['admin', 'officer'] as const;
 const MINUTE = 60_000;
 
@@ -114,13 +116,12 @@ export interface HotlineDeps extends FeatureDeps {
  */
 export class HotlineService {
   constructor(private readonly deps: HotlineDeps) {
-    deps.timers.register(DELIVERY_TIMER, (trx, payload, _timer, hooks) =>
-      this.deliveryTimedOut(trx, hooks, (payload as { callId: string }).callId),
+    deps.timers.define(DELIVERY_TIMER, DeliveryPayload, (trx, payload, _timer, hooks) =>
+      this.deliveryTimedOut(trx, hooks, payload.callId),
     );
-    deps.timers.register(ESCALATE_TIMER, (trx, payload, _timer, hooks) => {
-      const { callId, rung } = payload as { callId: string; rung: number };
-      return this.deadlinePassed(trx, hooks, callId, rung);
-    });
+    deps.timers.define(ESCALATE_TIMER, EscalatePayload, (trx, payload, _timer, hooks) =>
+      this.deadlinePassed(trx, hooks, payload.callId, payload.rung),
+    );
   }
 
   async list(

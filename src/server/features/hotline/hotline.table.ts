@@ -111,12 +111,15 @@ export interface HotlinePeerCoverageTable {
   body: string;
 }
 
-export interface HotlineTables {
-  hotline_calls: HotlineCallsTable;
-  hotline_call_events: HotlineCallEventsTable;
-  hotline_shifts: HotlineShiftsTable;
-  hotline_settings: HotlineSettingsTable;
-  hotline_webhooks: HotlineWebhooksTable;
-  hotline_notifications: HotlineNotificationsTable;
-  hotline_peer_coverage: HotlinePeerCoverageTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    hotline_calls: HotlineCallsTable;
+    hotline_call_events: HotlineCallEventsTable;
+    hotline_shifts: HotlineShiftsTable;
+    hotline_settings: HotlineSettingsTable;
+    hotline_webhooks: HotlineWebhooksTable;
+    hotline_notifications: HotlineNotificationsTable;
+    hotline_peer_coverage: HotlinePeerCoverageTable;
+  }
 }

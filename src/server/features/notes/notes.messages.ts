@@ -3,44 +3,49 @@ import { NOTE_KIND, NoteMessage } from '../../../core/schemas/notes.js';
 import { appendAudit } from '../../audit/audit.js';
 import type { Clock } from '../../clock.js';
 import type { EventBus } from '../../events.js';
-import type { Federation } from '../../federation/federation.js';
+import type { MessageKind } from '../../federation/kinds.js';
+import { messageKind } from '../module.js';
 import { insertNote } from './notes.repository.js';
 import { presentNote } from './notes.service.js';
 
 /** `liaison.note`: a short text from a peer, stored and shown live. */
-export function registerNoteMessages(federation: Federation, clock: Clock, bus: EventBus): void {
-  federation.registerKind({
-    kind: NOTE_KIND,
-    schema: NoteMessage,
-    async handle(trx, body, { peer, message, hooks }) {
-      const now = clock.now();
-      const row = {
-        id: randomUUID(),
-        direction: 'in' as const,
-        peer_id: peer.node_id,
-        seq: message.seq,
-        text: body.text,
-        author: body.author,
-        sent_at: Date.parse(message.at),
-        created_at: now,
-      };
-      await insertNote(trx, row);
-      await appendAudit(trx, {
-        actor: { kind: 'peer', nodeId: peer.node_id },
-        at: now,
-        action: 'note.receive',
-        entityType: 'note',
-        entityId: row.id,
-        after: row,
-        details: { peer: peer.node_id, seq: message.seq, messageId: message.id },
-      });
-      hooks.afterCommit(() =>
-        bus.publish(
-          'note.created',
-          { note: presentNote(row) },
-          { roles: ['admin', 'officer', 'analyst', 'controller', 'observer'] },
-        ),
-      );
-    },
-  });
+export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
+  const kinds: MessageKind[] = [];
+  kinds.push(
+    messageKind({
+      kind: NOTE_KIND,
+      schema: NoteMessage,
+      async handle(trx, body, { peer, message, hooks }) {
+        const now = clock.now();
+        const row = {
+          id: randomUUID(),
+          direction: 'in' as const,
+          peer_id: peer.node_id,
+          seq: message.seq,
+          text: body.text,
+          author: body.author,
+          sent_at: Date.parse(message.at),
+          created_at: now,
+        };
+        await insertNote(trx, row);
+        await appendAudit(trx, {
+          actor: { kind: 'peer', nodeId: peer.node_id },
+          at: now,
+          action: 'note.receive',
+          entityType: 'note',
+          entityId: row.id,
+          after: row,
+          details: { peer: peer.node_id, seq: message.seq, messageId: message.id },
+        });
+        hooks.afterCommit(() =>
+          bus.publish(
+            'note.created',
+            { note: presentNote(row) },
+            { roles: ['admin', 'officer', 'analyst', 'controller', 'observer'] },
+          ),
+        );
+      },
+    }),
+  );
+  return kinds;
 }

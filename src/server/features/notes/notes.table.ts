@@ -15,6 +15,9 @@ export interface NotesTable {
 }
 export type NoteRow = Selectable<NotesTable>;
 
-export interface NotesTables {
-  notes: NotesTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    notes: NotesTable;
+  }
 }

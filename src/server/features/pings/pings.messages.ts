@@ -4,19 +4,26 @@ import {
   PingAckMessage,
   PingMessage,
 } from '../../../core/schemas/pings.js';
-import type { Federation } from '../../federation/federation.js';
+import type { MessageKind } from '../../federation/kinds.js';
+import { messageKind } from '../module.js';
 import type { PingsService } from './pings.service.js';
 
 /** `liaison.ping` to one of our contacts, and `liaison.ping.ack`, the answer to ours. */
-export function registerPingMessages(federation: Federation, pings: PingsService): void {
-  federation.registerKind({
-    kind: PING_KIND,
-    schema: PingMessage,
-    handle: (trx, body, { peer, hooks }) => pings.received(trx, hooks, peer.node_id, body),
-  });
-  federation.registerKind({
-    kind: PING_ACK_KIND,
-    schema: PingAckMessage,
-    handle: (trx, body, { peer, hooks }) => pings.acknowledged(trx, hooks, peer.node_id, body),
-  });
+export function pingMessages(pings: PingsService): MessageKind[] {
+  const kinds: MessageKind[] = [];
+  kinds.push(
+    messageKind({
+      kind: PING_KIND,
+      schema: PingMessage,
+      handle: (trx, body, { peer, hooks }) => pings.received(trx, hooks, peer.node_id, body),
+    }),
+  );
+  kinds.push(
+    messageKind({
+      kind: PING_ACK_KIND,
+      schema: PingAckMessage,
+      handle: (trx, body, { peer, hooks }) => pings.acknowledged(trx, hooks, peer.node_id, body),
+    }),
+  );
+  return kinds;
 }

@@ -12,7 +12,7 @@ import {
   SendPingBody,
 } from '../../../core/schemas/pings.js';
 import { requireActor } from '../../http/auth.js';
-import { toCsv } from '../../http/csv.js';
+import { toCsv } from '../../../core/csv.js';
 import type { PingsService } from './pings.service.js';
 
 const errors = ERROR_RESPONSES;

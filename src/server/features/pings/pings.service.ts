@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import {
   PING_ACK_KIND,
   PING_KIND,
@@ -14,13 +15,14 @@ import { iso, isoOrNull } from '../../clock.js';
 import { AppError, notFound } from '../../errors.js';
 import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
-import { cancelTimer, scheduleTimer, type TimerWorker } from '../../timers/timers.js';
-import { listContacts } from '../contacts/contacts.repository.js';
+import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
+import { listContacts } from '../contacts/public.js';
 import type { PingRow } from './pings.table.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 
 const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
 export const PING_ROUND_TIMER = 'pings.round';
+const PingRoundPayload = z.object({ peer: z.string() });
 const HOUR = 3_600_000;
 
 export function presentPing(row: PingRow): PingView {
@@ -48,8 +50,8 @@ export function presentPing(row: PingRow): PingView {
  */
 export class PingsService {
   constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {
-    deps.timers.register(PING_ROUND_TIMER, async (trx, payload, _timer, hooks) => {
-      const { peer } = payload as { peer: string };
+    deps.timers.define(PING_ROUND_TIMER, PingRoundPayload, async (trx, payload, _timer, hooks) => {
+      const { peer } = payload;
       const schedule = await trx
         .selectFrom('ping_schedules')
         .selectAll()
@@ -68,7 +70,7 @@ export class PingsService {
           now,
         );
       }
-      await this.scheduleNext(trx, peer, Number(schedule.every_hours), now);
+      await this.scheduleNext(trx, hooks, peer, Number(schedule.every_hours), now);
     });
   }
 
@@ -121,7 +123,7 @@ export class PingsService {
   ): Promise<{ everyHours: number; nextAt: string | null }> {
     authorize(actor, 'pings.send');
     const now = this.deps.clock.now();
-    return this.deps.store.transaction(async (trx) => {
+    return this.deps.store.transaction(async (trx, hooks) => {
       const peer = await findPeer(trx, peerId);
       if (!peer || peer.status === 'removed')
         throw notFound('peer_not_found', `No peer has the node id ${peerId}.`);
@@ -133,7 +135,7 @@ export class PingsService {
       if (existing?.timer_id) await cancelTimer(trx, existing.timer_id);
       await trx.deleteFrom('ping_schedules').where('peer_id', '=', peerId).execute();
       let nextAt: number | null = null;
-      if (everyHours > 0) nextAt = await this.scheduleNext(trx, peerId, everyHours, now);
+      if (everyHours > 0) nextAt = await this.scheduleNext(trx, hooks, peerId, everyHours, now);
       await appendAudit(trx, {
         actor,
         at: now,
@@ -369,12 +371,13 @@ export class PingsService {
 
   private async scheduleNext(
     trx: Db,
+    hooks: TxHooks,
     peerId: string,
     everyHours: number,
     now: number,
   ): Promise<number> {
     const nextAt = now + everyHours * HOUR;
-    const timerId = await scheduleTimer(trx, this.deps.clock, {
+    const timerId = await this.deps.timers.schedule(trx, hooks, {
       kind: PING_ROUND_TIMER,
       dueAt: nextAt,
       payload: { peer: peerId },

@@ -22,7 +22,10 @@ export interface PingSchedulesTable {
   timer_id: string | null;
 }
 
-export interface PingsTables {
-  pings: PingsTable;
-  ping_schedules: PingSchedulesTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    pings: PingsTable;
+    ping_schedules: PingSchedulesTable;
+  }
 }

@@ -14,7 +14,7 @@ import {
 } from '../../../core/schemas/requests.js';
 import { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requireActor } from '../../http/auth.js';
-import { toCsv } from '../../http/csv.js';
+import { toCsv } from '../../../core/csv.js';
 import type { RequestsService } from './requests.service.js';
 
 const errors = ERROR_RESPONSES;

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { DEFAULT_ARRANGEMENT } from '../../../core/arrangements.js';
 import { addClock, dueSoonAt } from '../../../core/deadlines.js';
@@ -37,9 +38,8 @@ import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requestFigures } from './requests.figures.js';
-import { scheduleTimer, type TimerWorker } from '../../timers/timers.js';
-import { findArrangement } from '../arrangements/arrangements.repository.js';
-import { termsInForce } from '../arrangements/arrangements.service.js';
+import type { TimerWorker } from '../../timers/timers.js';
+import { findArrangement, termsInForce } from '../arrangements/public.js';
 import {
   findAttachment,
   findEvent,
@@ -60,8 +60,14 @@ const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as co
 export const DEADLINE_TIMER = 'requests.deadline';
 export const PRESERVATION_TIMER = 'requests.preservation';
 
-type Deadline = 'acknowledge' | 'respond';
-type Alert = 'due_soon' | 'overdue';
+const DeadlinePayload = z.object({
+  requestId: z.string(),
+  deadline: z.enum(['acknowledge', 'respond']),
+  alert: z.enum(['due_soon', 'overdue']),
+});
+const PreservationPayload = z.object({ requestId: z.string() });
+type Deadline = z.infer<typeof DeadlinePayload>['deadline'];
+type Alert = z.infer<typeof DeadlinePayload>['alert'];
 
 function deadlineView(
   start: number | null,
@@ -113,15 +119,11 @@ export class RequestsService {
   constructor(
     private readonly deps: FeatureDeps & { timers: TimerWorker; timeZone: string; log: Logger },
   ) {
-    deps.timers.register(DEADLINE_TIMER, (trx, payload, _timer, hooks) =>
-      this.deadlineFired(
-        trx,
-        hooks,
-        payload as { requestId: string; deadline: Deadline; alert: Alert },
-      ),
+    deps.timers.define(DEADLINE_TIMER, DeadlinePayload, (trx, payload, _timer, hooks) =>
+      this.deadlineFired(trx, hooks, payload),
     );
-    deps.timers.register(PRESERVATION_TIMER, (trx, payload, _timer, hooks) =>
-      this.preservationFired(trx, hooks, (payload as { requestId: string }).requestId),
+    deps.timers.define(PRESERVATION_TIMER, PreservationPayload, (trx, payload, _timer, hooks) =>
+      this.preservationFired(trx, hooks, payload.requestId),
     );
   }
 
@@ -370,7 +372,7 @@ export class RequestsService {
         dueSoonPercent: inForce.terms.dueSoonPercent,
         requesterTimeZone: row.requester_time_zone,
       });
-      await this.scheduleDeadlines(trx, request);
+      await this.scheduleDeadlines(trx, hooks, request);
       await appendAudit(trx, {
         actor,
         at: now,
@@ -496,7 +498,7 @@ export class RequestsService {
         updated_at: now,
       };
       await insertRequest(trx, row);
-      await this.scheduleDeadlines(trx, row);
+      await this.scheduleDeadlines(trx, hooks, row);
     } else if (row.peer_id !== peer.node_id) {
       throw new AppError(
         'request_not_found',
@@ -621,7 +623,7 @@ export class RequestsService {
     if (until === null) return;
     if (until > now) {
       // Extended since this timer was set: look again when the new period ends.
-      await scheduleTimer(trx, this.deps.clock, {
+      await this.deps.timers.schedule(trx, hooks, {
         kind: PRESERVATION_TIMER,
         dueAt: until,
         payload: { requestId },
@@ -648,7 +650,7 @@ export class RequestsService {
     });
   }
 
-  private async scheduleDeadlines(trx: Db, row: RequestRow): Promise<void> {
+  private async scheduleDeadlines(trx: Db, hooks: TxHooks, row: RequestRow): Promise<void> {
     const sent = num(row.sent_at);
     const percent = row.due_soon_percent ?? 75;
     if (sent === null) return;
@@ -661,7 +663,7 @@ export class RequestsService {
         ['due_soon', dueSoonAt(sent, due, percent)],
         ['overdue', due],
       ] as const) {
-        await scheduleTimer(trx, this.deps.clock, {
+        await this.deps.timers.schedule(trx, hooks, {
           kind: DEADLINE_TIMER,
           dueAt: at,
           payload: { requestId: row.id, deadline, alert },
@@ -768,7 +770,7 @@ export class RequestsService {
       preservedUntil !== null &&
       !folded.superseded.includes(event.id)
     ) {
-      await scheduleTimer(trx, this.deps.clock, {
+      await this.deps.timers.schedule(trx, hooks, {
         kind: PRESERVATION_TIMER,
         dueAt: preservedUntil,
         payload: { requestId: row.id },

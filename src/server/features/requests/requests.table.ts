@@ -72,8 +72,11 @@ export interface RequestAttachmentsTable {
 }
 export type RequestAttachmentRow = Selectable<RequestAttachmentsTable>;
 
-export interface RequestsTables {
-  requests: RequestsTable;
-  request_events: RequestEventsTable;
-  request_attachments: RequestAttachmentsTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    requests: RequestsTable;
+    request_events: RequestEventsTable;
+    request_attachments: RequestAttachmentsTable;
+  }
 }

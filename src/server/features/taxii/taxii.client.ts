@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { SubscriptionBody, SubscriptionView } from '../../../core/schemas/taxii.js';
 import { actorRef, authorize, type Actor } from '../../actor.js';
@@ -6,14 +7,14 @@ import { appendAudit } from '../../audit/audit.js';
 import { iso } from '../../clock.js';
 import { AppError, notFound } from '../../errors.js';
 import type { TimerWorker } from '../../timers/timers.js';
-import type { ImportService } from '../cases/cases.import.js';
-import { findCase } from '../cases/cases.repository.js';
+import { findCase, type ImportService } from '../cases/public.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import { findSubscription, listSubscriptions } from './taxii.repository.js';
 import { TAXII_MEDIA_TYPE, formatDateAdded, parseTimestampUs } from './taxii.media.js';
 import type { TaxiiSubscriptionRow } from './taxii.table.js';
 
 export const POLL_TIMER = 'taxii.poll';
+const PollPayload = z.object({ subscription: z.string() });
 /** Objects asked for per page. */
 export const POLL_PAGE = 1000;
 /** Pages per poll at most; the next poll goes on from there. */
@@ -43,9 +44,8 @@ export class TaxiiClient {
       timers: TimerWorker;
     },
   ) {
-    deps.timers.register(POLL_TIMER, async (trx, payload, _timer, hooks) => {
-      const id = (payload as { subscription?: string } | null)?.subscription;
-      if (!id) return;
+    deps.timers.define(POLL_TIMER, PollPayload, async (trx, payload, _timer, hooks) => {
+      const id = payload.subscription;
       const row = await findSubscription(trx, id);
       if (!row || row.status !== 'active') return;
       // The poll runs after this transaction, outside it; the next one is booked now.

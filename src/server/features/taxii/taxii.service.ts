@@ -8,9 +8,7 @@ import { appendAudit } from '../../audit/audit.js';
 import { iso } from '../../clock.js';
 import { AppError, forbidden, notFound } from '../../errors.js';
 import type { Db } from '../../store/database.js';
-import type { ImportService } from '../cases/cases.import.js';
-import type { CasesService } from '../cases/cases.service.js';
-import { findCase } from '../cases/cases.repository.js';
+import { findCase, type CasesService, type ImportService } from '../cases/public.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import {
   accessForPrincipals,

@@ -64,9 +64,12 @@ export interface TaxiiSubscriptionsTable {
 }
 export type TaxiiSubscriptionRow = Selectable<TaxiiSubscriptionsTable>;
 
-export interface TaxiiTables {
-  taxii_collections: TaxiiCollectionsTable;
-  taxii_access: TaxiiAccessTable;
-  taxii_status: TaxiiStatusTable;
-  taxii_subscriptions: TaxiiSubscriptionsTable;
+/** This feature's tables, added to the node's Database type (store/database.ts). */
+declare module '../../store/database.js' {
+  interface Database {
+    taxii_collections: TaxiiCollectionsTable;
+    taxii_access: TaxiiAccessTable;
+    taxii_status: TaxiiStatusTable;
+    taxii_subscriptions: TaxiiSubscriptionsTable;
+  }
 }

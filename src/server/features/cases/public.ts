@@ -1,0 +1,4 @@
+/** What other features (TAXII) and the CLI may use of cases and their imports. */
+export { findCase } from './cases.repository.js';
+export type { CasesService } from './cases.service.js';
+export type { ImportService, ImportSource } from './cases.import.js';

@@ -1,0 +1,26 @@
+import { accountsModule } from './accounts/index.js';
+import { arrangementsModule } from './arrangements/index.js';
+import { casesModule } from './cases/index.js';
+import { contactsModule } from './contacts/index.js';
+import { hotlineModule } from './hotline/index.js';
+import type { FeatureFactory } from './module.js';
+import { notesModule } from './notes/index.js';
+import { pingsModule } from './pings/index.js';
+import { requestsModule } from './requests/index.js';
+import { taxiiModule } from './taxii/index.js';
+
+/**
+ * Every feature of the node, in the order they are created: a feature may `use()` the
+ * services of those before it. Adding a feature is one folder and one line here.
+ */
+export const FEATURES: readonly FeatureFactory[] = [
+  accountsModule,
+  notesModule,
+  contactsModule,
+  arrangementsModule,
+  requestsModule,
+  pingsModule,
+  hotlineModule,
+  casesModule,
+  taxiiModule,
+];

@@ -1,0 +1,21 @@
+import type { FeatureFactory } from '../module.js';
+import { noteMessages } from './notes.messages.js';
+import { registerNotesRoutes } from './notes.routes.js';
+import { NotesService } from './notes.service.js';
+
+declare module '../module.js' {
+  interface FeatureServices {
+    notes: NotesService;
+  }
+}
+
+/** `liaison.note`: short texts between nodes. */
+export const notesModule: FeatureFactory = (ctx) => {
+  const notes = new NotesService(ctx);
+  return {
+    name: 'notes',
+    services: { notes },
+    kinds: noteMessages(ctx.clock, ctx.bus),
+    routes: (app) => registerNotesRoutes(app, notes),
+  };
+};

@@ -1,0 +1,21 @@
+import type { FeatureFactory } from '../module.js';
+import { pingMessages } from './pings.messages.js';
+import { registerPingRoutes } from './pings.routes.js';
+import { PingsService } from './pings.service.js';
+
+declare module '../module.js' {
+  interface FeatureServices {
+    pings: PingsService;
+  }
+}
+
+/** Ping tests of the peers' contact points, and their report. */
+export const pingsModule: FeatureFactory = (ctx) => {
+  const pings = new PingsService(ctx);
+  return {
+    name: 'pings',
+    services: { pings },
+    kinds: pingMessages(pings),
+    routes: (app) => registerPingRoutes(app, pings),
+  };
+};

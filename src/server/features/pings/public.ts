@@ -1,0 +1,2 @@
+/** What other features may use of ping tests. */
+export type { PingsService } from './pings.service.js';

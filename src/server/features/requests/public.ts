@@ -1,0 +1,3 @@
+/** What other features may use of requests for assistance. */
+export { findRequest } from './requests.repository.js';
+export type { RequestRow } from './requests.table.js';
