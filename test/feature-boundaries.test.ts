@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const config: Linter.Config[] = [
   {
     files: ['**/*.ts'],
-    languageOptions: { parser: tseslint.parser as Linter.Parser },
+    languageOptions: { parser: tseslint.parser },
     plugins: { liaison },
     rules: { 'liaison/feature-boundaries': 'error' },
   },
