@@ -1,5 +1,6 @@
 import { DEFAULT_ACKNOWLEDGE_MINUTES } from './hotline.js';
 import type { DeadlineClock } from './deadlines.js';
+import { DEFAULT_REQUIRED_FIELDS } from './requests.js';
 import type { ArrangementTerms } from './schemas/arrangements.js';
 
 /**
@@ -13,19 +14,6 @@ const hours = (amount: number): DeadlineClock => ({ amount, unit: 'hours' });
 /** Time to acknowledge and time to respond, from sending. */
 const answer = (acknowledge: DeadlineClock, respond: DeadlineClock) => ({ acknowledge, respond });
 
-const tcyPreservation = [
-  'requesting_authority',
-  'reference_number',
-  'offence',
-  'brief_facts',
-  'data_requested',
-  'relation_to_offence',
-  'custodian_location',
-  'preservation_reason',
-  'mla_to_follow',
-  'confirmation_contact',
-] as const;
-
 export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
   title: 'Default arrangement (Council of Europe T-CY templates)',
   languages: ['en', 'zh'],
@@ -34,7 +22,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
   requestTypes: {
     preservation: {
       allowed: true,
-      requiredFields: [...tcyPreservation],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.preservation],
       deadlines: {
         routine: answer(days(1), days(3)),
         urgent: answer(hours(4), days(1)),
@@ -47,12 +35,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     preservation_extension: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'reference_number',
-        'data_requested',
-        'preservation_reason',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.preservation_extension],
       deadlines: {
         routine: answer(days(1), days(3)),
       },
@@ -64,16 +47,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     subscriber_information: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'reference_number',
-        'offence',
-        'brief_facts',
-        'identifiers',
-        'time_range',
-        'relation_to_offence',
-        'confirmation_contact',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.subscriber_information],
       deadlines: {
         routine: {
           acknowledge: days(2),
@@ -85,16 +59,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     traffic_data: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'reference_number',
-        'offence',
-        'brief_facts',
-        'identifiers',
-        'time_range',
-        'relation_to_offence',
-        'legal_basis',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.traffic_data],
       deadlines: {
         routine: {
           acknowledge: days(2),
@@ -105,14 +70,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     content: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'reference_number',
-        'offence',
-        'brief_facts',
-        'data_requested',
-        'legal_basis',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.content],
       deadlines: {
         routine: {
           acknowledge: days(2),
@@ -123,13 +81,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     emergency_disclosure: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'threat_to_life',
-        'data_requested',
-        'identifiers',
-        'confirmation_contact',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.emergency_disclosure],
       deadlines: {
         emergency: {
           acknowledge: hours(1),
@@ -140,14 +92,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     mutual_legal_assistance: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'reference_number',
-        'offence',
-        'brief_facts',
-        'data_requested',
-        'legal_basis',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.mutual_legal_assistance],
       deadlines: {
         routine: {
           acknowledge: days(5),
@@ -158,12 +103,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     takedown: {
       allowed: true,
-      requiredFields: [
-        'requesting_authority',
-        'reference_number',
-        'takedown_target',
-        'brief_facts',
-      ],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.takedown],
       deadlines: {
         routine: answer(days(1), days(5)),
         urgent: answer(hours(2), days(1)),
@@ -172,7 +112,7 @@ export const DEFAULT_ARRANGEMENT: ArrangementTerms = {
     },
     incident_assistance: {
       allowed: true,
-      requiredFields: ['requesting_authority', 'incident_description', 'confirmation_contact'],
+      requiredFields: [...DEFAULT_REQUIRED_FIELDS.incident_assistance],
       deadlines: {
         routine: answer(days(1), days(7)),
         urgent: answer(hours(2), days(2)),

@@ -45,6 +45,49 @@ export const REQUEST_FIELDS = [
 ] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
 
+/** Who asks, under which reference, about which offence: what most requests begin with. */
+const CASE_FIELDS = ['requesting_authority', 'reference_number', 'offence', 'brief_facts'] as const;
+/** Whose data, over which period, and why it matters to the case. */
+const SUBJECT_FIELDS = ['identifiers', 'time_range', 'relation_to_offence'] as const;
+/** A request for stored data that needs a legal basis. */
+const EVIDENCE_FIELDS = [...CASE_FIELDS, 'data_requested', 'legal_basis'] as const;
+
+/**
+ * The fields each type requires under the default arrangement (built from the Council of
+ * Europe T-CY templates, core/arrangements.ts); the sides may agree on others. The order
+ * is the order a missing list is reported in, and part of the default terms' hash.
+ */
+export const DEFAULT_REQUIRED_FIELDS: Readonly<Record<RequestType, readonly RequestField[]>> = {
+  preservation: [
+    ...CASE_FIELDS,
+    'data_requested',
+    'relation_to_offence',
+    'custodian_location',
+    'preservation_reason',
+    'mla_to_follow',
+    'confirmation_contact',
+  ],
+  preservation_extension: [
+    'requesting_authority',
+    'reference_number',
+    'data_requested',
+    'preservation_reason',
+  ],
+  subscriber_information: [...CASE_FIELDS, ...SUBJECT_FIELDS, 'confirmation_contact'],
+  traffic_data: [...CASE_FIELDS, ...SUBJECT_FIELDS, 'legal_basis'],
+  content: EVIDENCE_FIELDS,
+  emergency_disclosure: [
+    'requesting_authority',
+    'threat_to_life',
+    'data_requested',
+    'identifiers',
+    'confirmation_contact',
+  ],
+  mutual_legal_assistance: EVIDENCE_FIELDS,
+  takedown: ['requesting_authority', 'reference_number', 'takedown_target', 'brief_facts'],
+  incident_assistance: ['requesting_authority', 'incident_description', 'confirmation_contact'],
+};
+
 /** Fields that are a statement to affirm (true) rather than a text. */
 export const STATEMENT_FIELDS: readonly RequestField[] = ['mla_to_follow'];
 
