@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../actor.js';
-import { AppError } from '../errors.js';
+import { forbidden, unauthorized } from '../errors.js';
 import type { AccountsService } from '../features/accounts/public.js';
 
 /**
@@ -36,7 +36,7 @@ function sameText(a: string, b: string): boolean {
 
 export function requireActor(request: FastifyRequest): Actor {
   if (!request.actor)
-    throw new AppError('not_authenticated', 401, 'Log in first, or send an API token.');
+    throw unauthorized('not_authenticated', 'Log in first, or send an API token.');
   return request.actor;
 }
 
@@ -46,11 +46,7 @@ function checkOrigin(request: FastifyRequest, allowedOrigins: readonly string[])
   const host = request.headers.host;
   const own = host ? [`http://${host}`, `https://${host}`] : [];
   if (![...own, ...allowedOrigins].includes(origin)) {
-    throw new AppError(
-      'cross_origin',
-      403,
-      `Requests from ${origin} are not accepted by this node.`,
-    );
+    throw forbidden(`Requests from ${origin} are not accepted by this node.`, 'cross_origin');
   }
 }
 
@@ -76,15 +72,15 @@ export function registerAuth(
     }
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const actor = match ? await accounts.authenticateToken(match[1] as string) : undefined;
+      const actor = match ? await accounts.tokens.authenticateToken(match[1] as string) : undefined;
       if (!actor) {
-        throw new AppError('invalid_token', 401, 'The API token is unknown, revoked or expired.');
+        throw unauthorized('invalid_token', 'The API token is unknown, revoked or expired.');
       }
       request.actor = actor;
     } else {
       const secret = request.cookies[SESSION_COOKIE];
       if (secret) {
-        const session = await accounts.authenticateSession(secret);
+        const session = await accounts.sessions.authenticateSession(secret);
         if (session) {
           request.actor = session.actor;
           request.csrfToken = session.csrfToken;
@@ -98,24 +94,24 @@ export function registerAuth(
     if (actor.kind === 'user' && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !request.csrfToken || !sameText(sent, request.csrfToken)) {
-        throw new AppError(
-          'csrf_token_invalid',
-          403,
+        throw forbidden(
           'This write needs the X-CSRF-Token header given at login (GET /api/session).',
+          'csrf_token_invalid',
         );
       }
     }
     if (actor.kind === 'user' && actor.mustChangePassword && !config.duringPasswordChange) {
-      throw new AppError(
-        'password_change_required',
-        403,
+      throw forbidden(
         'Choose a new password first (POST /api/me/password).',
+        'password_change_required',
       );
     }
   });
 }
 
-const TAXII_CHALLENGE = { 'www-authenticate': 'Basic realm="Liaison TAXII", charset="UTF-8"' };
+const TAXII_CHALLENGE = {
+  headers: { 'www-authenticate': 'Basic realm="Liaison TAXII", charset="UTF-8"' },
+};
 
 async function taxiiActor(
   accounts: AccountsService,
@@ -123,20 +119,18 @@ async function taxiiActor(
   address: string,
 ): Promise<Actor> {
   if (authorization === undefined) {
-    throw new AppError(
+    throw unauthorized(
       'not_authenticated',
-      401,
       'Send HTTP Basic credentials or Authorization: Bearer with an API token.',
       TAXII_CHALLENGE,
     );
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (bearer) {
-    const actor = await accounts.authenticateToken(bearer[1] as string);
+    const actor = await accounts.tokens.authenticateToken(bearer[1] as string);
     if (actor) return actor;
-    throw new AppError(
+    throw unauthorized(
       'invalid_token',
-      401,
       'The API token is unknown, revoked or expired.',
       TAXII_CHALLENGE,
     );
@@ -146,23 +140,21 @@ async function taxiiActor(
     const pair = Buffer.from(basic[1] as string, 'base64').toString('utf8');
     const colon = pair.indexOf(':');
     if (colon > 0) {
-      const actor = await accounts.authenticateBasic(
+      const actor = await accounts.sessions.authenticateBasic(
         pair.slice(0, colon),
         pair.slice(colon + 1),
         address,
       );
       if (actor) return actor;
     }
-    throw new AppError(
+    throw unauthorized(
       'invalid_credentials',
-      401,
       'The username or password is wrong.',
       TAXII_CHALLENGE,
     );
   }
-  throw new AppError(
+  throw unauthorized(
     'not_authenticated',
-    401,
     'Use HTTP Basic or Bearer authentication.',
     TAXII_CHALLENGE,
   );

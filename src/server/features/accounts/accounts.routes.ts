@@ -42,7 +42,11 @@ export function registerAccountsRoutes(
       },
     },
     async (request, reply) => {
-      const result = await accounts.login(request.body.username, request.body.password, request.ip);
+      const result = await accounts.sessions.login(
+        request.body.username,
+        request.body.password,
+        request.ip,
+      );
       setSessionCookie(reply, result.sessionSecret, result.expiresAt, options.secureCookies);
       return { user: result.user, csrfToken: result.csrfToken };
     },
@@ -56,7 +60,10 @@ export function registerAccountsRoutes(
     },
     async (request) => {
       const actor = requireActor(request);
-      return { user: await accounts.me(actor), csrfToken: await accounts.sessionCsrf(actor) };
+      return {
+        user: await accounts.users.me(actor),
+        csrfToken: await accounts.sessions.sessionCsrf(actor),
+      };
     },
   );
 
@@ -67,7 +74,7 @@ export function registerAccountsRoutes(
       schema: { tags, summary: 'Log out', response: { 204: z.null(), ...errors } },
     },
     async (request, reply) => {
-      await accounts.logout(requireActor(request));
+      await accounts.sessions.logout(requireActor(request));
       clearSessionCookie(reply, options.secureCookies);
       return reply.status(204).send(null);
     },
@@ -79,7 +86,7 @@ export function registerAccountsRoutes(
       config: { duringPasswordChange: true },
       schema: { tags, summary: 'My account', response: { 200: UserView, ...errors } },
     },
-    (request) => accounts.me(requireActor(request)),
+    (request) => accounts.users.me(requireActor(request)),
   );
 
   app.patch(
@@ -92,7 +99,7 @@ export function registerAccountsRoutes(
         response: { 200: UserView, ...errors },
       },
     },
-    (request) => accounts.updateMe(requireActor(request), request.body),
+    (request) => accounts.users.updateMe(requireActor(request), request.body),
   );
 
   app.post(
@@ -107,7 +114,7 @@ export function registerAccountsRoutes(
       },
     },
     async (request, reply) => {
-      await accounts.changePassword(requireActor(request), request.body);
+      await accounts.users.changePassword(requireActor(request), request.body);
       return reply.status(204).send(null);
     },
   );
@@ -115,7 +122,7 @@ export function registerAccountsRoutes(
   app.get(
     '/api/users',
     { schema: { tags, summary: 'List users (admin)', response: { 200: UserList, ...errors } } },
-    async (request) => ({ users: await accounts.listUsers(requireActor(request)) }),
+    async (request) => ({ users: await accounts.users.listUsers(requireActor(request)) }),
   );
 
   app.post(
@@ -130,7 +137,7 @@ export function registerAccountsRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await accounts.createUser(requireActor(request), request.body)),
+      reply.status(201).send(await accounts.users.createUser(requireActor(request), request.body)),
   );
 
   app.get(
@@ -143,7 +150,7 @@ export function registerAccountsRoutes(
         response: { 200: UserView, ...errors },
       },
     },
-    (request) => accounts.getUser(requireActor(request), request.params.id),
+    (request) => accounts.users.getUser(requireActor(request), request.params.id),
   );
 
   app.patch(
@@ -157,7 +164,7 @@ export function registerAccountsRoutes(
         response: { 200: UserView, ...errors },
       },
     },
-    (request) => accounts.updateUser(requireActor(request), request.params.id, request.body),
+    (request) => accounts.users.updateUser(requireActor(request), request.params.id, request.body),
   );
 
   app.post(
@@ -170,7 +177,7 @@ export function registerAccountsRoutes(
         response: { 200: OneTimePassword, ...errors },
       },
     },
-    (request) => accounts.resetPassword(requireActor(request), request.params.id),
+    (request) => accounts.users.resetPassword(requireActor(request), request.params.id),
   );
 
   app.get(
@@ -184,7 +191,7 @@ export function registerAccountsRoutes(
       },
     },
     async (request) => ({
-      tokens: await accounts.listTokens(requireActor(request), {
+      tokens: await accounts.tokens.listTokens(requireActor(request), {
         all: request.query.all === 'true',
       }),
     }),
@@ -202,7 +209,9 @@ export function registerAccountsRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await accounts.createToken(requireActor(request), request.body)),
+      reply
+        .status(201)
+        .send(await accounts.tokens.createToken(requireActor(request), request.body)),
   );
 
   app.delete(
@@ -216,7 +225,7 @@ export function registerAccountsRoutes(
       },
     },
     async (request, reply) => {
-      await accounts.revokeToken(requireActor(request), request.params.id);
+      await accounts.tokens.revokeToken(requireActor(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -1,0 +1,51 @@
+import type { Db } from '../../store/database.js';
+import * as repo from './accounts.repository.js';
+import type { UserRow } from './accounts.table.js';
+import { verifyDummy, verifyPassword } from './passwords.js';
+
+/**
+ * A password offered at the login form or by HTTP Basic (TAXII clients). Both are throttled
+ * per account and per address: after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_MS,
+ * either key is refused until its oldest failure leaves the window.
+ */
+export const LOGIN_WINDOW_MS = 60_000;
+export const LOGIN_MAX_FAILURES = 5;
+
+/** Usernames are compared trimmed and in lower case. */
+export function normalizeUsername(input: string): string {
+  return input.trim().toLowerCase();
+}
+
+/** The throttle's keys for one attempt: the account tried and the address it came from. */
+export function throttleKeys(username: string, address: string): string[] {
+  return [`account:${username}`, `address:${address}`];
+}
+
+/** Seconds until an attempt on these keys is allowed again; undefined when it is now. */
+export async function throttledSeconds(
+  db: Db,
+  keys: string[],
+  now: number,
+): Promise<number | undefined> {
+  const recent = await repo.recentLoginFailures(db, keys, now - LOGIN_WINDOW_MS);
+  const blocked = recent.filter((r) => r.count >= LOGIN_MAX_FAILURES);
+  if (blocked.length === 0) return undefined;
+  const retryAt = Math.max(...blocked.map((r) => r.oldest + LOGIN_WINDOW_MS));
+  return Math.max(1, Math.ceil((retryAt - now) / 1000));
+}
+
+/**
+ * The user whose username and password these are, or undefined. An unknown username costs
+ * the time of a real check, so it cannot be told from a wrong password by timing.
+ */
+export async function checkCredentials(
+  db: Db,
+  username: string,
+  password: string,
+): Promise<UserRow | undefined> {
+  const user = await repo.findUserByUsername(db, username);
+  const ok = user
+    ? await verifyPassword(user.password_hash, password)
+    : (await verifyDummy(password), false);
+  return ok ? user : undefined;
+}

@@ -1,0 +1,197 @@
+import type { Logger } from 'pino';
+import type { Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import type { UserView } from '../../../core/schemas/accounts.js';
+import type { Clock } from '../../clock.js';
+import { badRequest, failure, forbidden, tooManyRequests, unauthorized } from '../../errors.js';
+import type { Db, Store } from '../../store/database.js';
+import {
+  checkCredentials,
+  normalizeUsername,
+  throttledSeconds,
+  throttleKeys,
+  LOGIN_WINDOW_MS,
+} from './credentials.js';
+import { presentUser, rolesOf } from './accounts.present.js';
+import * as repo from './accounts.repository.js';
+import type { UserRow } from './accounts.table.js';
+import { randomSecret, sha256Hex } from './passwords.js';
+
+export interface SessionsDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+}
+
+export interface LoginResult {
+  sessionSecret: string;
+  csrfToken: string;
+  expiresAt: number;
+  user: UserView;
+}
+
+/** The actor of a user signed in by a session (or by HTTP Basic, `sessionId: 'basic'`). */
+function userActor(user: UserRow, sessionId: string, mustChangePassword: boolean): Actor {
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    roles: rolesOf(user),
+    sessionId,
+    mustChangePassword,
+  };
+}
+
+/** Signing in with a password: cookie sessions (login, logout) and HTTP Basic for TAXII. */
+export class SessionsService {
+  constructor(private readonly deps: SessionsDeps) {}
+
+  private get db(): Db {
+    return this.deps.store.db;
+  }
+
+  private now(): number {
+    return this.deps.clock.now();
+  }
+
+  async login(usernameInput: string, password: string, address: string): Promise<LoginResult> {
+    const username = normalizeUsername(usernameInput);
+    const now = this.now();
+    const keys = throttleKeys(username, address);
+    const seconds = await throttledSeconds(this.db, keys, now);
+    if (seconds !== undefined) {
+      this.deps.log.warn({ username, address }, 'login throttled');
+      throw tooManyRequests(
+        'too_many_attempts',
+        `Too many failed logins. Try again in ${seconds} seconds.`,
+        seconds,
+      );
+    }
+    const user = await checkCredentials(this.db, username, password);
+    if (!user) {
+      await repo.recordLoginFailure(this.db, keys, now);
+      await repo.pruneLoginFailures(this.db, now - 60 * LOGIN_WINDOW_MS);
+      this.deps.log.warn({ username, address }, 'login failed');
+      throw unauthorized('invalid_credentials', 'The username or password is wrong.');
+    }
+    if (user.disabled === 1) {
+      throw forbidden('This account is disabled. Ask the node administrator.', 'account_disabled');
+    }
+    const sessionSecret = randomSecret();
+    const csrfToken = randomSecret(24);
+    const expiresAt = Math.min(now + this.deps.sessionIdleMs, now + this.deps.sessionMaxMs);
+    await this.deps.store.transaction(async (trx) => {
+      const id = sha256Hex(sessionSecret);
+      await repo.insertSession(trx, {
+        id,
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAt,
+      });
+      await repo.clearLoginFailures(trx, `account:${username}`);
+      await repo.deleteExpiredSessions(trx, now);
+      await appendAudit(trx, {
+        actor: { kind: 'system', reason: 'login' },
+        at: now,
+        action: 'session.login',
+        entityType: 'user',
+        entityId: user.id,
+        details: { username: user.username, address },
+      });
+    });
+    this.deps.log.info({ userId: user.id }, 'login');
+    return { sessionSecret, csrfToken, expiresAt, user: presentUser(user) };
+  }
+
+  /** The actor behind a session cookie, or undefined when it is unknown, expired or disabled. */
+  async authenticateSession(
+    secret: string,
+  ): Promise<{ actor: Actor; csrfToken: string } | undefined> {
+    if (secret.length < 20 || secret.length > 100) return undefined;
+    const id = sha256Hex(secret);
+    const session = await repo.findSession(this.db, id);
+    const now = this.now();
+    if (!session) return undefined;
+    if (Number(session.expires_at) <= now) {
+      await repo.deleteSession(this.db, id);
+      return undefined;
+    }
+    const user = await repo.findUser(this.db, session.user_id);
+    if (!user || user.disabled === 1) return undefined;
+    if (now - Number(session.last_seen_at) > 60_000) {
+      const expiresAt = Math.min(
+        now + this.deps.sessionIdleMs,
+        Number(session.created_at) + this.deps.sessionMaxMs,
+      );
+      await repo.touchSession(this.db, id, now, expiresAt);
+    }
+    return {
+      actor: userActor(user, id, user.must_change_password === 1),
+      csrfToken: session.csrf_token,
+    };
+  }
+
+  async sessionCsrf(actor: Actor): Promise<string> {
+    if (actor.kind !== 'user')
+      throw badRequest('not_a_session', 'This request is not made with a session.');
+    const session = await repo.findSession(this.db, actor.sessionId);
+    if (!session) throw unauthorized('not_authenticated', 'The session has ended. Log in again.');
+    return session.csrf_token;
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    if (actor.kind !== 'user') return;
+    await this.deps.store.transaction(async (trx) => {
+      await repo.deleteSession(trx, actor.sessionId);
+      await appendAudit(trx, {
+        actor,
+        at: this.now(),
+        action: 'session.logout',
+        entityType: 'user',
+        entityId: actor.userId,
+      });
+    });
+  }
+
+  /**
+   * HTTP Basic for TAXII clients: the user's own password, throttled like a login. A good
+   * answer is remembered for a minute (by a hash of the pair), so a client paging a
+   * collection does not pay a password hash per page; a disabled user or a changed
+   * password takes effect within that minute.
+   */
+  async authenticateBasic(
+    usernameInput: string,
+    password: string,
+    address: string,
+  ): Promise<Actor | undefined> {
+    const username = normalizeUsername(usernameInput);
+    const key = sha256Hex(`${username}\u0000${password}`);
+    const now = this.now();
+    const cached = this.basicCache.get(key);
+    let userId = cached && cached.until > now ? cached.userId : undefined;
+    if (userId === undefined) {
+      const keys = throttleKeys(username, address);
+      if ((await throttledSeconds(this.db, keys, now)) !== undefined) {
+        // failure, not tooManyRequests: this answer has never carried a Retry-After header.
+        throw failure('too_many_attempts', 429, 'Too many failed logins. Try again later.');
+      }
+      const found = await checkCredentials(this.db, username, password);
+      if (!found) {
+        await repo.recordLoginFailure(this.db, keys, now);
+        return undefined;
+      }
+      userId = found.id;
+      if (this.basicCache.size > 1000) this.basicCache.clear();
+      this.basicCache.set(key, { userId, until: now + 60_000 });
+    }
+    const user = await repo.findUser(this.db, userId);
+    if (!user || user.disabled === 1 || user.must_change_password === 1) return undefined;
+    return userActor(user, 'basic', false);
+  }
+
+  private readonly basicCache = new Map<string, { userId: string; until: number }>();
+}
