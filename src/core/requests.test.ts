@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkMove, foldRequest, missingFields, type TimelineEvent } from './requests.js';
+import {
+  checkMove,
+  cleanFields,
+  foldRequest,
+  missingFields,
+  type TimelineEvent,
+} from './requests.js';
 
 const side = (node: string) => (node === 'us-doj' ? 'requester' : 'responder');
 let n = 0;
@@ -69,5 +75,11 @@ describe('request lifecycle', () => {
         brief_facts: 'x',
       }),
     ).toEqual(['offence', 'mla_to_follow']);
+  });
+
+  it('keeps of a draft only the fields that are filled', () => {
+    expect(
+      cleanFields({ offence: '  ', mla_to_follow: false, brief_facts: 'x', legal_basis: true }),
+    ).toEqual({ brief_facts: 'x', legal_basis: true });
   });
 });

@@ -307,3 +307,8 @@ export function missingFields(
 ): RequestField[] {
   return required.filter((field) => !isFilled(fields[field]));
 }
+
+/** Drops cleared fields (empty strings, false statements): what a draft keeps of an edit. */
+export function cleanFields(fields: RequestFields): RequestFields {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => isFilled(value)));
+}

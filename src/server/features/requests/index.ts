@@ -1,7 +1,19 @@
+import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
+import {
+  DEADLINE_TIMER,
+  DeadlinePayload,
+  PRESERVATION_TIMER,
+  PreservationPayload,
+  RequestDeadlines,
+} from './deadlines.service.js';
+import { RequestDrafts } from './drafts.service.js';
+import { RequestMoves } from './moves.service.js';
+import { RequestReceiver } from './receive.service.js';
 import { requestMessages } from './requests.messages.js';
 import { registerRequestRoutes } from './requests.routes.js';
 import { RequestsService } from './requests.service.js';
+import { RequestTimeline } from './timeline.service.js';
 
 declare module '../module.js' {
   interface FeatureServices {
@@ -11,14 +23,28 @@ declare module '../module.js' {
 
 /** Requests for assistance: drafts, sending, moves, attachments, deadlines, figures. */
 export const requestsModule: FeatureFactory = (ctx) => {
-  const requests = new RequestsService({
-    ...ctx,
-    log: ctx.log.child({ component: 'requests' }),
+  const deps = { ...ctx, log: ctx.log.child({ component: 'requests' }) };
+  const timeline = new RequestTimeline(deps);
+  const deadlines = new RequestDeadlines(deps, timeline);
+  const requests = new RequestsService(deps, {
+    timeline,
+    deadlines,
+    drafts: new RequestDrafts(deps, timeline, deadlines),
+    moves: new RequestMoves(deps, timeline),
+    receiver: new RequestReceiver(deps, timeline, deadlines),
   });
   return {
     name: 'requests',
     services: { requests },
     kinds: requestMessages(requests),
+    timers: [
+      timerKind(DEADLINE_TIMER, DeadlinePayload, (trx, payload, _timer, hooks) =>
+        deadlines.deadlineFired(trx, hooks, payload),
+      ),
+      timerKind(PRESERVATION_TIMER, PreservationPayload, (trx, payload, _timer, hooks) =>
+        deadlines.preservationFired(trx, hooks, payload.requestId),
+      ),
+    ],
     routes: (app) => registerRequestRoutes(app, requests),
   };
 };

@@ -2,7 +2,6 @@ import { CLOSED_STATUSES, REQUEST_TYPES, type RequestStatus } from '../../../cor
 import type { PeriodQuery } from '../../../core/schemas/pings.js';
 import type { FigureRow, RequestFigures } from '../../../core/schemas/requests.js';
 import { median, percentile, share } from '../../../core/stats.js';
-import type { Db } from '../../store/database.js';
 import type { RequestRow } from './requests.table.js';
 
 const ANSWERED: readonly RequestStatus[] = CLOSED_STATUSES.filter(
@@ -13,35 +12,15 @@ const ANSWERED: readonly RequestStatus[] = CLOSED_STATUSES.filter(
  * Timeliness and quality figures: per direction and request type, for requests sent in
  * the period — the "status report" a dialogue meeting reviews. Definitions (so they can be
  * checked by hand): times run from sending; an answer is fulfilled, partially fulfilled
- * or declined; medians and percentiles as in core/stats.ts.
+ * or declined; medians and percentiles as in core/stats.ts. Pure: the service reads `rows`
+ * (the requests sent in the period) and `askedForMore` (those asked for more information).
  */
-export async function requestFigures(
-  db: Db,
+export function requestFigures(
   query: PeriodQuery,
+  rows: readonly RequestRow[],
+  askedForMore: ReadonlySet<string>,
   now: number,
-): Promise<RequestFigures> {
-  let q = db.selectFrom('requests').selectAll().where('sent_at', 'is not', null);
-  if (query.peer) q = q.where('peer_id', '=', query.peer);
-  if (query.from) q = q.where('sent_at', '>=', Date.parse(query.from));
-  if (query.to) q = q.where('sent_at', '<', Date.parse(query.to));
-  const rows = await q.execute();
-  const askedForMore = new Set(
-    rows.length === 0
-      ? []
-      : (
-          await db
-            .selectFrom('request_events')
-            .select('request_id')
-            .where('action', '=', 'request_information')
-            .where('applied', '=', 1)
-            .where(
-              'request_id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .execute()
-        ).map((e) => e.request_id),
-  );
+): RequestFigures {
   const figures: FigureRow[] = [];
   for (const direction of ['out', 'in'] as const) {
     const mine = rows.filter((r) => r.direction === direction);
@@ -62,8 +41,8 @@ export async function requestFigures(
 function figureRow(
   direction: 'out' | 'in',
   type: string,
-  list: RequestRow[],
-  askedForMore: Set<string>,
+  list: readonly RequestRow[],
+  askedForMore: ReadonlySet<string>,
   now: number,
 ): FigureRow {
   const sent = (r: RequestRow) => Number(r.sent_at);

@@ -1,3 +1,4 @@
+import type { PeriodQuery } from '../../../core/schemas/pings.js';
 import type { RequestQuery } from '../../../core/schemas/requests.js';
 import { CLOSED_STATUSES } from '../../../core/requests.js';
 import type { Db } from '../../store/database.js';
@@ -93,4 +94,26 @@ export function findAttachment(
     .where('request_id', '=', requestId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/** The requests sent in a period (with one peer, when named): what the figures count. */
+export function listSentIn(db: Db, query: PeriodQuery): Promise<RequestRow[]> {
+  let q = db.selectFrom('requests').selectAll().where('sent_at', 'is not', null);
+  if (query.peer) q = q.where('peer_id', '=', query.peer);
+  if (query.from) q = q.where('sent_at', '>=', Date.parse(query.from));
+  if (query.to) q = q.where('sent_at', '<', Date.parse(query.to));
+  return q.execute();
+}
+
+/** Which of these requests the responder asked for more information (a move that took effect). */
+export async function listAskedForMore(db: Db, requestIds: readonly string[]): Promise<string[]> {
+  if (requestIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('request_events')
+    .select('request_id')
+    .where('action', '=', 'request_information')
+    .where('applied', '=', 1)
+    .where('request_id', 'in', [...requestIds])
+    .execute();
+  return rows.map((e) => e.request_id);
 }

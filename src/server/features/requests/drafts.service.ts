@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { addClock } from '../../../core/deadlines.js';
+import { cleanFields, missingFields, type RequestFields } from '../../../core/requests.js';
+import type { CreateRequestBody, UpdateDraftBody } from '../../../core/schemas/requests.js';
+import { actorUserId, authorize, type Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import { iso } from '../../clock.js';
+import { AppError, conflict, notFound, unprocessable } from '../../errors.js';
+import type { PeerRow } from '../../federation/federation.table.js';
+import { findPeer } from '../../federation/peers.js';
+import type { Db } from '../../store/database.js';
+import { termsInForce } from '../arrangements/public.js';
+import type { RequestDeadlines } from './deadlines.service.js';
+import { fieldsOf } from './requests.present.js';
+import { insertRequest, updateRequest } from './requests.repository.js';
+import type { RequestRow } from './requests.table.js';
+import type { RequestsDeps, RequestTimeline } from './timeline.service.js';
+
+type TermsInForce = Awaited<ReturnType<typeof termsInForce>>;
+type TypeTerms = NonNullable<TermsInForce['terms']['requestTypes'][RequestRow['type']]>;
+
+/** What sending a draft needs once it is found sendable. */
+interface Sendable {
+  peer: PeerRow;
+  inForce: TermsInForce;
+  clocks: NonNullable<TypeTerms['deadlines'][RequestRow['urgency']]>;
+  fields: RequestFields;
+}
+
+/**
+ * Drafting and sending: a draft is checked against the arrangement in force, and sent only
+ * once every field it requires is filled; deadlines are computed when it is sent.
+ */
+export class RequestDrafts {
+  constructor(
+    private readonly deps: RequestsDeps,
+    private readonly timeline: RequestTimeline,
+    private readonly deadlines: RequestDeadlines,
+  ) {}
+
+  /** Drafts a request to a peer; returns its id. */
+  async create(actor: Actor, body: CreateRequestBody): Promise<string> {
+    authorize(actor, 'requests.draft');
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const peer = await findPeer(trx, body.peer);
+      if (!peer || peer.status === 'removed')
+        throw notFound('peer_not_found', `No peer has the node id ${body.peer}.`);
+      const row: RequestRow = {
+        id,
+        peer_id: body.peer,
+        direction: 'out',
+        reference: `${this.deps.nodeId.toUpperCase()}-${new Date(now).getUTCFullYear()}-${id.slice(0, 8).toUpperCase()}`,
+        type: body.type,
+        urgency: body.urgency,
+        title: body.title,
+        fields: JSON.stringify(cleanFields(body.fields)),
+        status: 'draft',
+        preservation: null,
+        preserved_until: null,
+        arrangement_version: null,
+        terms_hash: null,
+        due_soon_percent: null,
+        requester_time_zone: this.deps.timeZone,
+        responder_time_zone: peer.time_zone,
+        sent_at: null,
+        due_ack_at: null,
+        due_respond_at: null,
+        acknowledged_at: null,
+        closed_at: null,
+        ack_alert: null,
+        respond_alert: null,
+        send_refusals: 0,
+        created_by: actorUserId(actor) ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      await insertRequest(trx, row);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'request.draft',
+        entityType: 'request',
+        entityId: id,
+        after: row,
+      });
+      this.timeline.publish(hooks, id);
+    });
+    return id;
+  }
+
+  /** Edits a draft of this node: fields are merged, an empty one clears it. */
+  async update(actor: Actor, id: string, body: UpdateDraftBody): Promise<void> {
+    authorize(actor, 'requests.draft');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await this.timeline.load(trx, id);
+      if (row.direction !== 'out' || row.status !== 'draft') {
+        throw conflict(
+          'not_a_draft',
+          `Request ${row.reference} is ${row.status}; only drafts of this node can be edited.`,
+        );
+      }
+      const fields = cleanFields({ ...fieldsOf(row), ...(body.fields ?? {}) });
+      const changes = {
+        fields: JSON.stringify(fields),
+        ...(body.title ? { title: body.title } : {}),
+        ...(body.urgency ? { urgency: body.urgency } : {}),
+        updated_at: now,
+      };
+      await updateRequest(trx, id, changes);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'request.edit_draft',
+        entityType: 'request',
+        entityId: id,
+        before: row,
+        after: { ...row, ...changes },
+      });
+      this.timeline.publish(hooks, id);
+    });
+  }
+
+  /**
+   * Sends a draft: refused, listing what is missing, until every field the arrangement in
+   * force requires for its type is filled. Deadlines are computed now, from that
+   * arrangement, counting days in the responder's time zone.
+   */
+  async send(actor: Actor, id: string): Promise<void> {
+    authorize(actor, 'requests.draft');
+    try {
+      await this.sendDraft(actor, id);
+    } catch (error) {
+      // The refusal is counted (the figures report requests sent complete the first time).
+      if (error instanceof AppError && error.code === 'request_incomplete') {
+        await this.countRefusal(actor, id, error.extra['missing']);
+      }
+      throw error;
+    }
+  }
+
+  private async countRefusal(actor: Actor, id: string, missing: unknown): Promise<void> {
+    await this.deps.store.transaction(async (trx) => {
+      const row = await this.timeline.load(trx, id);
+      await updateRequest(trx, id, { send_refusals: Number(row.send_refusals) + 1 });
+      await appendAudit(trx, {
+        actor,
+        at: this.deps.clock.now(),
+        action: 'request.send_refused',
+        entityType: 'request',
+        entityId: id,
+        details: { missing },
+      });
+    });
+  }
+
+  private async sendDraft(actor: Actor, id: string): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await this.timeline.load(trx, id);
+      const { peer, inForce, clocks, fields } = await this.sendable(trx, row);
+      const dueAck = addClock(now, clocks.acknowledge, peer.time_zone);
+      const dueRespond = addClock(now, clocks.respond, peer.time_zone);
+      const sent: Partial<RequestRow> = {
+        arrangement_version: inForce.version,
+        terms_hash: inForce.hash,
+        due_soon_percent: inForce.terms.dueSoonPercent,
+        responder_time_zone: peer.time_zone,
+        sent_at: now,
+        due_ack_at: dueAck,
+        due_respond_at: dueRespond,
+      };
+      await updateRequest(trx, id, sent);
+      const request = { ...row, ...sent };
+      const event = await this.timeline.newEvent(trx, actor, request, 'send', now, null, null);
+      await this.timeline.apply(trx, hooks, request, event, null, {
+        reference: row.reference,
+        type: row.type,
+        urgency: row.urgency,
+        title: row.title,
+        fields: fields,
+        arrangementVersion: inForce.version,
+        termsHash: inForce.hash,
+        dueAcknowledgeAt: iso(dueAck),
+        dueRespondAt: iso(dueRespond),
+        dueSoonPercent: inForce.terms.dueSoonPercent,
+        requesterTimeZone: row.requester_time_zone,
+      });
+      await this.deadlines.schedule(trx, hooks, request);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'request.send',
+        entityType: 'request',
+        entityId: id,
+        details: { event: event.id, arrangementVersion: inForce.version, dueAck, dueRespond },
+      });
+    });
+  }
+
+  /** Whether a draft may be sent now: to an active peer, complete under the terms in force. */
+  private async sendable(trx: Db, row: RequestRow): Promise<Sendable> {
+    if (row.direction !== 'out' || row.status !== 'draft') {
+      throw conflict('not_a_draft', `Request ${row.reference} is already ${row.status}.`);
+    }
+    const peer = await findPeer(trx, row.peer_id);
+    if (!peer || peer.status !== 'active') {
+      throw conflict(
+        'peer_not_active',
+        `${row.peer_id} is not an active peer; the request cannot be sent.`,
+      );
+    }
+    const inForce = await termsInForce(trx, row.peer_id);
+    const typeTerms = inForce.terms.requestTypes[row.type];
+    if (!typeTerms?.allowed) {
+      throw unprocessable(
+        'type_not_allowed',
+        `The arrangement with ${row.peer_id} (version ${inForce.version}) does not allow ${row.type} requests.`,
+      );
+    }
+    const clocks = typeTerms.deadlines[row.urgency];
+    if (!clocks) {
+      const allowed = Object.keys(typeTerms.deadlines).join(', ');
+      throw unprocessable(
+        'urgency_not_allowed',
+        `The arrangement sets no deadlines for ${row.urgency} ${row.type} requests; use ${allowed}.`,
+      );
+    }
+    const fields = fieldsOf(row);
+    const missing = missingFields(typeTerms.requiredFields, fields);
+    if (missing.length > 0) {
+      throw unprocessable(
+        'request_incomplete',
+        `The arrangement requires these fields for a ${row.type} request: ${missing.join(', ')}.`,
+        { extra: { missing } },
+      );
+    }
+    return { peer, inForce, clocks, fields };
+  }
+}
