@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from './roles.js';
 import {
+  bulkMayCarry,
   exportMayCarry,
   mayAccept,
   peerMayReceive,
@@ -89,5 +90,6 @@ describe('TLP 2.0 rules', () => {
     for (const role of ROLES) expect(exportMayCarry(ours('red', [SELF]), SELF, [role])).toBe(false);
     expect(exportMayCarry(ours('amber_strict'), SELF, ['analyst'])).toBe(true);
     expect(exportMayCarry(ours('amber'), SELF, ['observer'])).toBe(false);
+    expect(TLP_LEVELS.filter(bulkMayCarry)).toEqual(['clear', 'green', 'amber', 'amber_strict']);
   });
 });

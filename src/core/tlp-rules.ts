@@ -102,9 +102,14 @@ export function peerMayReceive(
   }
 }
 
+/** Whether any bulk export (a bundle, a TAXII collection) may carry the level: never RED. */
+export function bulkMayCarry(tlp: TlpLevel): boolean {
+  return tlp !== 'red';
+}
+
 /** Whether a bulk export for a user may carry the object: never RED. */
 export function exportMayCarry(object: Marked, self: string, roles: readonly Role[]): boolean {
-  return object.tlp !== 'red' && userMaySee(object, self, roles);
+  return bulkMayCarry(object.tlp) && userMaySee(object, self, roles);
 }
 
 /**

@@ -17,8 +17,9 @@ import {
 } from '../../../core/schemas/imports.js';
 import type { Actor } from '../../actor.js';
 import { requireActor } from '../../http/auth.js';
-import { AppError } from '../../errors.js';
-import { presentImport, type ImportService } from './cases.import.js';
+import { badRequest } from '../../errors.js';
+import { presentImport } from './cases.present.js';
+import type { ImportService } from './import.service.js';
 
 const errors = ERROR_RESPONSES;
 const CaseParams = z.object({ id: z.string().uuid() });
@@ -62,7 +63,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
         const actor = requireActor(request);
         const body = request.body as Readable | undefined;
         if (!body || typeof body.pipe !== 'function') {
-          throw new AppError('empty_upload', 400, 'Send the file as the request body.');
+          throw badRequest('empty_upload', 'Send the file as the request body.');
         }
         const jobId = randomUUID();
         await mkdir(imports.uploadsDir, { recursive: true, mode: 0o700 });

@@ -11,13 +11,23 @@ import {
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
 import type { CasesService } from './cases.service.js';
+import type { ObjectsService } from './objects.service.js';
+import type { SharingService } from './sharing.service.js';
 
 /**
  * `liaison.case.share` (a case and who is in it, from its owner), `liaison.stix.upsert`
  * (an object or a later version of it), `liaison.stix.delete` (a tombstone) and
  * `liaison.stix.feedback` (how the recipient used an object, to the node that wrote it).
  */
-export function caseMessages(cases: CasesService): MessageKind[] {
+export function caseMessages({
+  cases,
+  objects,
+  sharing,
+}: {
+  cases: CasesService;
+  objects: ObjectsService;
+  sharing: SharingService;
+}): MessageKind[] {
   const kinds: MessageKind[] = [];
   kinds.push(
     messageKind({
@@ -30,7 +40,8 @@ export function caseMessages(cases: CasesService): MessageKind[] {
     messageKind({
       kind: STIX_UPSERT_KIND,
       schema: StixUpsertMessage,
-      handle: (trx, body, { peer, hooks }) => cases.objectReceived(trx, hooks, peer.node_id, body),
+      handle: (trx, body, { peer, hooks }) =>
+        objects.objectReceived(trx, hooks, peer.node_id, body),
     }),
   );
   kinds.push(
@@ -38,7 +49,7 @@ export function caseMessages(cases: CasesService): MessageKind[] {
       kind: STIX_DELETE_KIND,
       schema: StixDeleteMessage,
       handle: (trx, body, { peer, hooks }) =>
-        cases.objectDeletedByPeer(trx, hooks, peer.node_id, body),
+        objects.objectDeletedByPeer(trx, hooks, peer.node_id, body),
     }),
   );
   kinds.push(
@@ -46,7 +57,7 @@ export function caseMessages(cases: CasesService): MessageKind[] {
       kind: STIX_FEEDBACK_KIND,
       schema: StixFeedbackMessage,
       handle: (trx, body, { peer, hooks }) =>
-        cases.feedbackReceived(trx, hooks, peer.node_id, body),
+        sharing.feedbackReceived(trx, hooks, peer.node_id, body),
     }),
   );
   return kinds;

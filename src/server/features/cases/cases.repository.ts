@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Store } from '../../store/database.js';
+import type { TlpLevel } from '../../../core/tlp-rules.js';
 import type {
+  CaseLinksTable,
   CaseRow,
   CasesTable,
   StixFeedbackRow,
@@ -10,6 +12,10 @@ import type {
 
 export function findCase(db: Db, id: string): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertCase(db: Db, row: CaseRow): Promise<void> {
+  await db.insertInto('cases').values(row).execute();
 }
 
 export function listCaseRows(
@@ -66,6 +72,57 @@ export async function setParticipants(
   }
 }
 
+/** Who is in the case besides its owner, and since when. */
+export function participantRowsOf(db: Db, caseId: string) {
+  return db.selectFrom('case_participants').selectAll().where('case_id', '=', caseId).execute();
+}
+
+/** Whether the request or hotline call a link names exists. */
+export async function linkTargetExists(
+  db: Db,
+  link: { kind: CaseLinksTable['kind']; refId: string },
+): Promise<boolean> {
+  const target =
+    link.kind === 'request'
+      ? await db.selectFrom('requests').select('id').where('id', '=', link.refId).executeTakeFirst()
+      : await db
+          .selectFrom('hotline_calls')
+          .select('id')
+          .where('id', '=', link.refId)
+          .executeTakeFirst();
+  return target !== undefined;
+}
+
+export async function hasLink(
+  db: Db,
+  caseId: string,
+  link: { kind: CaseLinksTable['kind']; refId: string },
+): Promise<boolean> {
+  const exists = await db
+    .selectFrom('case_links')
+    .select('ref_id')
+    .where('case_id', '=', caseId)
+    .where('kind', '=', link.kind)
+    .where('ref_id', '=', link.refId)
+    .executeTakeFirst();
+  return exists !== undefined;
+}
+
+export async function addLink(db: Db, row: CaseLinksTable): Promise<void> {
+  await db.insertInto('case_links').values(row).execute();
+}
+
+/** When each request was linked to the case. */
+export async function requestLinkTimes(db: Db, caseId: string): Promise<number[]> {
+  const links = await db
+    .selectFrom('case_links')
+    .select('created_at')
+    .where('case_id', '=', caseId)
+    .where('kind', '=', 'request')
+    .execute();
+  return links.map((link) => Number(link.created_at));
+}
+
 export function linksOf(db: Db, caseId: string) {
   return db
     .selectFrom('case_links')
@@ -89,6 +146,63 @@ export function objectsOfCase(db: Db, caseId: string): Promise<StixObjectRow[]> 
     .orderBy('type')
     .orderBy('id')
     .execute();
+}
+
+/** Whether an object of the case changed in [from, to). */
+export async function caseActiveBetween(
+  db: Db,
+  caseId: string,
+  from: number,
+  to: number,
+): Promise<boolean> {
+  const active = await db
+    .selectFrom('stix_objects')
+    .select('id')
+    .where('case_id', '=', caseId)
+    .where('updated_at', '>=', from)
+    .where('updated_at', '<', to)
+    .executeTakeFirst();
+  return active !== undefined;
+}
+
+/** What an export selects: the live objects of a case (or of all) of a type (or of all). */
+export interface ExportFilter {
+  caseId?: string | undefined;
+  type?: string | undefined;
+}
+
+/** The authors and markings of the objects an export selects, at the levels it may carry. */
+export function authorsAndMarkings(
+  db: Db,
+  filter: ExportFilter,
+  levels: readonly TlpLevel[],
+): Promise<{ origin_node: string; tlp: TlpLevel }[]> {
+  let q = db
+    .selectFrom('stix_objects')
+    .select(['origin_node', 'tlp'])
+    .distinct()
+    .where('deleted', '=', 0)
+    .where('tlp', 'in', [...levels]);
+  if (filter.caseId !== undefined) q = q.where('case_id', '=', filter.caseId);
+  if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+  return q.execute();
+}
+
+/** The next page of the objects an export selects, in id order after `after`. */
+export function exportPage(
+  db: Db,
+  filter: ExportFilter,
+  after: string,
+  limit: number,
+): Promise<StixObjectRow[]> {
+  let q = db
+    .selectFrom('stix_objects')
+    .selectAll()
+    .where('deleted', '=', 0)
+    .where('id', '>', after);
+  if (filter.caseId !== undefined) q = q.where('case_id', '=', filter.caseId);
+  if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+  return q.orderBy('id').limit(limit).execute();
 }
 
 /** Saves the object's current version, and the values exact lookup finds it by. */
@@ -235,6 +349,34 @@ export function versionsOf(db: Db, id: string): Promise<StixVersionRow[]> {
   return db.selectFrom('stix_versions').selectAll().where('id', '=', id).orderBy('n').execute();
 }
 
+/** A deleted object keeps no versions and is no longer followed to any peer. */
+export async function forgetHistory(db: Db, objectId: string): Promise<void> {
+  await db.deleteFrom('stix_versions').where('id', '=', objectId).execute();
+  await db.deleteFrom('stix_shares').where('object_id', '=', objectId).execute();
+}
+
+/** The object went to `peer` at `at` (later versions follow it). */
+export async function recordShare(
+  db: Db,
+  objectId: string,
+  peer: string,
+  at: number,
+): Promise<void> {
+  await removeShare(db, objectId, peer);
+  await db
+    .insertInto('stix_shares')
+    .values({ object_id: objectId, peer_id: peer, shared_at: at })
+    .execute();
+}
+
+export async function removeShare(db: Db, objectId: string, peer: string): Promise<void> {
+  await db
+    .deleteFrom('stix_shares')
+    .where('object_id', '=', objectId)
+    .where('peer_id', '=', peer)
+    .execute();
+}
+
 export async function sharesOf(db: Db, objectId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('stix_shares')
@@ -252,6 +394,16 @@ export function feedbackOf(db: Db, objectId: string): Promise<StixFeedbackRow[]>
     .where('object_id', '=', objectId)
     .orderBy('at')
     .execute();
+}
+
+/** When `node` gave feedback, on any object. */
+export async function feedbackTimesOf(db: Db, node: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('stix_feedback')
+    .select('at')
+    .where('node_id', '=', node)
+    .execute();
+  return rows.map((row) => Number(row.at));
 }
 
 export async function saveFeedback(db: Db, row: StixFeedbackRow): Promise<void> {

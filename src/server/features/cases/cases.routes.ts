@@ -32,6 +32,17 @@ import { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requireActor } from '../../http/auth.js';
 import { toCsv } from '../../../core/csv.js';
 import type { CasesService } from './cases.service.js';
+import type { ObjectsService } from './objects.service.js';
+import type { SearchService } from './search.service.js';
+import type { SharingService } from './sharing.service.js';
+
+/** The services the routes of cases call. */
+export interface CaseRouteServices {
+  cases: CasesService;
+  objects: ObjectsService;
+  sharing: SharingService;
+  search: SearchService;
+}
 
 const errors = ERROR_RESPONSES;
 const ExportQuery = z
@@ -58,7 +69,10 @@ async function sendBundle(reply: FastifyReply, chunks: AsyncGenerator<string>) {
 }
 const CaseParams = z.object({ id: z.string().uuid() });
 
-export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService): void {
+export function registerCaseRoutes(
+  parent: FastifyInstance,
+  { cases, objects, sharing, search }: CaseRouteServices,
+): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const tags = ['cases'];
 
@@ -142,7 +156,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
         response: { 200: SearchResults, ...errors },
       },
     },
-    async (request) => cases.search(requireActor(request), request.query),
+    async (request) => search.search(requireActor(request), request.query),
   );
   app.get(
     '/api/cases/lookup',
@@ -155,7 +169,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
         response: { 200: LookupResults, ...errors },
       },
     },
-    async (request) => cases.lookup(requireActor(request), request.query),
+    async (request) => search.lookup(requireActor(request), request.query),
   );
   app.get(
     '/api/cases/:id',
@@ -220,7 +234,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
         response: { 200: ShareResult, ...errors },
       },
     },
-    async (request) => cases.share(requireActor(request), request.params.id, request.body),
+    async (request) => sharing.share(requireActor(request), request.params.id, request.body),
   );
   app.get(
     '/api/cases/:id/export',
@@ -234,7 +248,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request, reply) => {
-      const chunks = cases.exportBundle(requireActor(request), {
+      const chunks = search.exportBundle(requireActor(request), {
         caseId: request.params.id,
         type: request.query.type,
       });
@@ -252,7 +266,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
         response: { 200: GlobalSearchResults, ...errors },
       },
     },
-    async (request) => cases.searchAll(requireActor(request), request.query),
+    async (request) => search.searchAll(requireActor(request), request.query),
   );
   app.get(
     '/api/stix/export',
@@ -265,7 +279,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request, reply) => {
-      const chunks = cases.exportBundle(requireActor(request), {
+      const chunks = search.exportBundle(requireActor(request), {
         caseId: request.query.case,
         type: request.query.type,
       });
@@ -286,7 +300,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
     async (request, reply) =>
       reply
         .status(201)
-        .send(await cases.addObject(requireActor(request), request.params.id, request.body)),
+        .send(await objects.addObject(requireActor(request), request.params.id, request.body)),
   );
   app.patch(
     '/api/cases/:id/objects/:objectId',
@@ -300,7 +314,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request) =>
-      cases.updateObject(
+      objects.updateObject(
         requireActor(request),
         request.params.id,
         request.params.objectId,
@@ -318,7 +332,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request, reply) => {
-      await cases.deleteObject(requireActor(request), request.params.id, request.params.objectId);
+      await objects.deleteObject(requireActor(request), request.params.id, request.params.objectId);
       return reply.status(204).send(null);
     },
   );
@@ -333,7 +347,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request) =>
-      cases.revokeObject(requireActor(request), request.params.id, request.params.objectId),
+      objects.revokeObject(requireActor(request), request.params.id, request.params.objectId),
   );
   app.post(
     '/api/cases/:id/objects/:objectId/marking',
@@ -347,7 +361,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request) =>
-      cases.setMarking(
+      objects.setMarking(
         requireActor(request),
         request.params.id,
         request.params.objectId,
@@ -365,7 +379,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request) =>
-      cases.objectHistory(requireActor(request), request.params.id, request.params.objectId),
+      objects.objectHistory(requireActor(request), request.params.id, request.params.objectId),
   );
   app.post(
     '/api/cases/:id/objects/:objectId/feedback',
@@ -379,7 +393,7 @@ export function registerCaseRoutes(parent: FastifyInstance, cases: CasesService)
       },
     },
     async (request) =>
-      cases.feedback(
+      sharing.feedback(
         requireActor(request),
         request.params.id,
         request.params.objectId,

@@ -3,6 +3,9 @@
  * refer to others, what to show and search for it.
  */
 import { STIX21_SDO_TYPES, STIX21_SRO_TYPES } from '../../../core/stix/any-object.js';
+import type { TlpLevel } from '../../../core/tlp-rules.js';
+import type { NewVersion } from './cases.repository.js';
+import type { StixObjectRow } from './cases.table.js';
 
 type Stix = Record<string, unknown>;
 
@@ -121,4 +124,44 @@ export function valuesOf(object: Stix): string[] {
       out.map((v) => v.trim().toLowerCase()).filter((v) => v.length > 0 && v.length <= 2000),
     ),
   ];
+}
+
+/** The row that holds an object's current version, with what search and lookup need. */
+export function objectRowOf(
+  caseId: string,
+  object: Stix,
+  tlp: TlpLevel,
+  origin: string,
+  redRecipients: readonly string[],
+  now: number,
+): StixObjectRow {
+  return {
+    id: String(object['id']),
+    case_id: caseId,
+    type: String(object['type']),
+    origin_node: origin,
+    tlp,
+    red_recipients: JSON.stringify(redRecipients),
+    revoked: object['revoked'] === true ? 1 : 0,
+    deleted: 0,
+    modified: typeof object['modified'] === 'string' ? object['modified'] : null,
+    label: labelOf(object),
+    search: searchTextOf(object),
+    body: JSON.stringify(object),
+    updated_at: now,
+  };
+}
+
+/** The version a row's object is, as it is recorded in its history. */
+export function versionOf(row: StixObjectRow, now: number): NewVersion {
+  return {
+    id: row.id,
+    case_id: row.case_id,
+    type: row.type,
+    modified: row.modified,
+    tlp: row.tlp,
+    red_recipients: row.red_recipients,
+    body: row.body ?? '{}',
+    recorded_at: now,
+  };
 }

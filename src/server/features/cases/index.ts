@@ -1,21 +1,32 @@
 import path from 'node:path';
 import type { FeatureFactory } from '../module.js';
-import { ImportService } from './cases.import.js';
 import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
 import { registerCaseRoutes } from './cases.routes.js';
 import { CasesService } from './cases.service.js';
+import { CaseSupport } from './cases.support.js';
+import { ImportService } from './import.service.js';
+import { ObjectsService } from './objects.service.js';
+import { SearchService } from './search.service.js';
+import { SharingService } from './sharing.service.js';
 
 declare module '../module.js' {
   interface FeatureServices {
     cases: CasesService;
+    caseObjects: ObjectsService;
+    caseSharing: SharingService;
+    caseSearch: SearchService;
     imports: ImportService;
   }
 }
 
-/** Cases and their STIX 2.1 objects, sharing under TLP 2.0, and bulk imports. */
+/** Cases and their STIX 2.1 objects, sharing under TLP 2.0, search and export, and bulk imports. */
 export const casesModule: FeatureFactory = (ctx) => {
-  const cases = new CasesService({ ...ctx, log: ctx.log.child({ component: 'cases' }) });
+  const support = new CaseSupport({ ...ctx, log: ctx.log.child({ component: 'cases' }) });
+  const cases = new CasesService(support);
+  const objects = new ObjectsService(support);
+  const sharing = new SharingService(support);
+  const search = new SearchService(support);
   const imports = new ImportService({
     ...ctx,
     log: ctx.log.child({ component: 'imports' }),
@@ -23,10 +34,16 @@ export const casesModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'cases',
-    services: { cases, imports },
-    kinds: caseMessages(cases),
+    services: {
+      cases,
+      caseObjects: objects,
+      caseSharing: sharing,
+      caseSearch: search,
+      imports,
+    },
+    kinds: caseMessages({ cases, objects, sharing }),
     async routes(app) {
-      registerCaseRoutes(app, cases);
+      registerCaseRoutes(app, { cases, objects, sharing, search });
       registerImportRoutes(app, imports);
       return Promise.resolve();
     },

@@ -1,24 +1,24 @@
+import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
-import { TaxiiClient } from './taxii.client.js';
+import { CollectionsService } from './collections.service.js';
+import { POLL_TIMER, PollPayload, TaxiiClient } from './taxii.client.js';
 import { registerTaxiiRoutes } from './taxii.routes.js';
 import { TaxiiService } from './taxii.service.js';
 
 declare module '../module.js' {
   interface FeatureServices {
     taxii: TaxiiService;
+    taxiiCollections: CollectionsService;
     taxiiClient: TaxiiClient;
   }
 }
 
-/** The TAXII 2.1 server over cases, and the client that polls others' collections. */
+/** The TAXII 2.1 server over cases, its collections, and the client that polls others'. */
 export const taxiiModule: FeatureFactory = (ctx) => {
   const imports = ctx.use('imports');
-  const taxii = new TaxiiService({
-    ...ctx,
-    log: ctx.log.child({ component: 'taxii' }),
-    imports,
-    cases: ctx.use('cases'),
-  });
+  const log = ctx.log.child({ component: 'taxii' });
+  const taxii = new TaxiiService({ ...ctx, log, imports, objects: ctx.use('caseObjects') });
+  const collections = new CollectionsService({ ...ctx, log });
   const taxiiClient = new TaxiiClient({
     ...ctx,
     log: ctx.log.child({ component: 'taxii-client' }),
@@ -26,7 +26,12 @@ export const taxiiModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'taxii',
-    services: { taxii, taxiiClient },
-    routes: (app) => registerTaxiiRoutes(app, taxii, taxiiClient),
+    services: { taxii, taxiiCollections: collections, taxiiClient },
+    timers: [
+      timerKind(POLL_TIMER, PollPayload, (trx, payload, _timer, hooks) =>
+        taxiiClient.pollDue(trx, hooks, payload),
+      ),
+    ],
+    routes: (app) => registerTaxiiRoutes(app, { taxii, collections, client: taxiiClient }),
   };
 };

@@ -4,27 +4,31 @@ import type { Logger } from 'pino';
 import type { SubscriptionBody, SubscriptionView } from '../../../core/schemas/taxii.js';
 import { actorRef, authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso } from '../../clock.js';
-import { AppError, notFound } from '../../errors.js';
+import { badGateway, notFound } from '../../errors.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import type { TimerWorker } from '../../timers/timers.js';
 import { findCase, type ImportService } from '../cases/public.js';
 import type { FeatureDeps } from '../feature-deps.js';
-import { findSubscription, listSubscriptions } from './taxii.repository.js';
 import { TAXII_MEDIA_TYPE, formatDateAdded, parseTimestampUs } from './taxii.media.js';
+import { presentSubscription, type SubscriptionAuth } from './taxii.present.js';
+import {
+  deleteSubscription,
+  findSubscription,
+  insertSubscription,
+  listSubscriptions,
+  updateSubscription,
+} from './taxii.repository.js';
 import type { TaxiiSubscriptionRow } from './taxii.table.js';
 
+/** The timer that polls a subscription, and its payload. */
 export const POLL_TIMER = 'taxii.poll';
-const PollPayload = z.object({ subscription: z.string() });
+export const PollPayload = z.object({ subscription: z.string() });
+export type PollPayload = z.infer<typeof PollPayload>;
 /** Objects asked for per page. */
 export const POLL_PAGE = 1000;
 /** Pages per poll at most; the next poll goes on from there. */
 const MAX_PAGES_PER_POLL = 1000;
 const SYSTEM: Actor = { kind: 'system', reason: 'taxii-subscription' };
-
-type Auth =
-  | { kind: 'none' }
-  | { kind: 'bearer'; token: string }
-  | { kind: 'basic'; username: string; password: string };
 
 /**
  * The TAXII 2.1 client: a case subscribes to a remote collection (a peer's or a third
@@ -43,18 +47,19 @@ export class TaxiiClient {
       imports: ImportService;
       timers: TimerWorker;
     },
-  ) {
-    deps.timers.define(POLL_TIMER, PollPayload, async (trx, payload, _timer, hooks) => {
-      const id = payload.subscription;
-      const row = await findSubscription(trx, id);
-      if (!row || row.status !== 'active') return;
-      // The poll runs after this transaction, outside it; the next one is booked now.
-      hooks.afterCommit(() => void this.poll(id));
-      await deps.timers.schedule(trx, hooks, {
-        kind: POLL_TIMER,
-        dueAt: deps.clock.now() + row.interval_seconds * 1000,
-        payload: { subscription: id },
-      });
+  ) {}
+
+  /** The poll timer fired (index.ts): the poll runs after this transaction, the next is booked. */
+  async pollDue(trx: Db, hooks: TxHooks, payload: PollPayload): Promise<void> {
+    const id = payload.subscription;
+    const row = await findSubscription(trx, id);
+    if (!row || row.status !== 'active') return;
+    // The poll runs after this transaction, outside it; the next one is booked now.
+    hooks.afterCommit(() => void this.poll(id));
+    await this.deps.timers.schedule(trx, hooks, {
+      kind: POLL_TIMER,
+      dueAt: this.deps.clock.now() + row.interval_seconds * 1000,
+      payload: { subscription: id },
     });
   }
 
@@ -86,7 +91,7 @@ export class TaxiiClient {
       if (!(await findCase(trx, body.caseId))) {
         throw notFound('case_not_found', `No case has the id ${body.caseId}.`);
       }
-      await trx.insertInto('taxii_subscriptions').values(row).execute();
+      await insertSubscription(trx, row);
       await this.deps.timers.schedule(trx, hooks, {
         kind: POLL_TIMER,
         dueAt: now,
@@ -109,7 +114,7 @@ export class TaxiiClient {
     await this.deps.store.transaction(async (trx) => {
       const row = await findSubscription(trx, id);
       if (!row) throw notFound('subscription_not_found', `No subscription ${id}.`);
-      await trx.deleteFrom('taxii_subscriptions').where('id', '=', id).execute();
+      await deleteSubscription(trx, id);
       await appendAudit(trx, {
         actor,
         at: this.deps.clock.now(),
@@ -160,27 +165,22 @@ export class TaxiiClient {
           );
           received = job.imported + job.updated;
         }
-        await db
-          .updateTable('taxii_subscriptions')
-          .set({
-            added_after: reply.last ?? row.added_after,
-            received: Number(row.received) + received,
-            last_polled_at: this.deps.clock.now(),
-            last_error: null,
-          })
-          .where('id', '=', id)
-          .execute();
+        await updateSubscription(db, id, {
+          added_after: reply.last ?? row.added_after,
+          received: Number(row.received) + received,
+          last_polled_at: this.deps.clock.now(),
+          last_error: null,
+        });
         if (!reply.more || typeof reply.next !== 'string') return;
         next = reply.next;
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log.warn({ subscription: id, err: error }, 'TAXII poll failed');
-      await db
-        .updateTable('taxii_subscriptions')
-        .set({ last_error: message.slice(0, 1000), last_polled_at: this.deps.clock.now() })
-        .where('id', '=', id)
-        .execute();
+      await updateSubscription(db, id, {
+        last_error: message.slice(0, 1000),
+        last_polled_at: this.deps.clock.now(),
+      });
     }
   }
 
@@ -196,7 +196,7 @@ export class TaxiiClient {
       if (us !== null) url.searchParams.set('added_after', formatDateAdded(Math.max(0, us - 1000)));
     }
     const headers: Record<string, string> = { accept: TAXII_MEDIA_TYPE };
-    const auth = JSON.parse(row.auth) as Auth;
+    const auth = JSON.parse(row.auth) as SubscriptionAuth;
     if (auth.kind === 'bearer') headers['authorization'] = `Bearer ${auth.token}`;
     if (auth.kind === 'basic') {
       headers['authorization'] =
@@ -212,38 +212,17 @@ export class TaxiiClient {
       } catch {
         // not JSON: the text as it is
       }
-      throw new AppError(
-        'taxii_poll_failed',
-        502,
-        `${url.origin} answered ${response.status}: ${detail}`,
-      );
+      throw badGateway('taxii_poll_failed', `${url.origin} answered ${response.status}: ${detail}`);
     }
     let body: unknown;
     try {
       body = text === '' ? {} : JSON.parse(text);
     } catch {
-      throw new AppError('taxii_poll_failed', 502, `${url.origin} answered something not JSON.`);
+      throw badGateway('taxii_poll_failed', `${url.origin} answered something not JSON.`);
     }
     return {
       ...(body as Record<string, unknown>),
       last: response.headers.get('x-taxii-date-added-last'),
     };
   }
-}
-
-function presentSubscription(row: TaxiiSubscriptionRow): SubscriptionView {
-  return {
-    id: row.id,
-    caseId: row.case_id,
-    url: row.url,
-    auth: (JSON.parse(row.auth) as Auth).kind,
-    tlp: row.tlp,
-    intervalSeconds: row.interval_seconds,
-    status: row.status,
-    addedAfter: row.added_after,
-    lastPolledAt: row.last_polled_at === null ? null : iso(Number(row.last_polled_at)),
-    lastError: row.last_error,
-    received: Number(row.received),
-    createdAt: iso(Number(row.created_at)),
-  };
 }

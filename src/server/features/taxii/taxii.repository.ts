@@ -6,6 +6,7 @@ import type {
   TaxiiCollectionRow,
   TaxiiStatusRow,
   TaxiiSubscriptionRow,
+  TaxiiSubscriptionsTable,
 } from './taxii.table.js';
 
 export function listCollections(db: Db): Promise<TaxiiCollectionRow[]> {
@@ -127,6 +128,18 @@ export async function versionsPage(db: Db, query: VersionQuery): Promise<Version
   return q.orderBy('v.seq').limit(query.limit).execute();
 }
 
+/** The case that holds a stored object, and the node that wrote it. */
+export function caseAndAuthorOf(
+  db: Db,
+  objectId: string,
+): Promise<{ case_id: string; origin_node: string }> {
+  return db
+    .selectFrom('stix_objects')
+    .select(['case_id', 'origin_node'])
+    .where('id', '=', objectId)
+    .executeTakeFirstOrThrow();
+}
+
 /** Removes some versions of an object; the latest left becomes current. */
 export async function deleteVersions(db: Db, id: string, ns: readonly number[]): Promise<void> {
   if (ns.length === 0) return;
@@ -170,4 +183,20 @@ export function listSubscriptions(db: Db): Promise<TaxiiSubscriptionRow[]> {
 
 export function findSubscription(db: Db, id: string): Promise<TaxiiSubscriptionRow | undefined> {
   return db.selectFrom('taxii_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSubscription(db: Db, row: TaxiiSubscriptionRow): Promise<void> {
+  await db.insertInto('taxii_subscriptions').values(row).execute();
+}
+
+export async function updateSubscription(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<TaxiiSubscriptionsTable, 'id'>>,
+): Promise<void> {
+  await db.updateTable('taxii_subscriptions').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteSubscription(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('taxii_subscriptions').where('id', '=', id).execute();
 }

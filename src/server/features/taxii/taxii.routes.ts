@@ -11,10 +11,12 @@ import {
   SubscriptionView,
 } from '../../../core/schemas/taxii.js';
 import { requireActor } from '../../http/auth.js';
-import { AppError } from '../../errors.js';
+import { badRequest, failure, unsupportedMediaType } from '../../errors.js';
+import type { CollectionsService } from './collections.service.js';
 import type { TaxiiClient } from './taxii.client.js';
 import { acceptsTaxii, isTaxiiContentType, TAXII_MEDIA_TYPE } from './taxii.media.js';
-import { MAX_CONTENT_LENGTH, type TaxiiPage, type TaxiiService } from './taxii.service.js';
+import type { TaxiiPage } from './taxii.present.js';
+import { MAX_CONTENT_LENGTH, type TaxiiService } from './taxii.service.js';
 
 const errors = ERROR_RESPONSES;
 /** Repeated parameters are read as one comma-separated list, as TAXII writes them. */
@@ -56,8 +58,11 @@ function sendPage(reply: FastifyReply, page: TaxiiPage): FastifyReply {
  */
 export function registerTaxiiRoutes(
   parent: FastifyInstance,
-  taxii: TaxiiService,
-  client: TaxiiClient,
+  {
+    taxii,
+    collections,
+    client,
+  }: { taxii: TaxiiService; collections: CollectionsService; client: TaxiiClient },
 ): void {
   void parent.register((scope, _options, registered) => {
     scope.removeAllContentTypeParsers();
@@ -67,9 +72,8 @@ export function registerTaxiiRoutes(
       (request, body, done) => {
         if (!isTaxiiContentType(request.headers['content-type'])) {
           done(
-            new AppError(
+            unsupportedMediaType(
               'unsupported_media_type',
-              415,
               `Send ${TAXII_MEDIA_TYPE}, not ${request.headers['content-type'] ?? 'nothing'}.`,
             ),
           );
@@ -79,9 +83,8 @@ export function registerTaxiiRoutes(
           done(null, JSON.parse(body as string) as unknown);
         } catch (error) {
           done(
-            new AppError(
+            badRequest(
               'invalid_json',
-              400,
               `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
             ),
           );
@@ -91,7 +94,7 @@ export function registerTaxiiRoutes(
     scope.addHook('preHandler', (request, _reply, done) => {
       if (!acceptsTaxii(request.headers.accept)) {
         done(
-          new AppError(
+          failure(
             'not_acceptable',
             406,
             `This server answers ${TAXII_MEDIA_TYPE}; the Accept header asks for ${request.headers.accept ?? ''}.`,
@@ -275,7 +278,7 @@ export function registerTaxiiRoutes(
         response: { 200: CollectionAdminList, ...errors },
       },
     },
-    async (request) => ({ collections: await taxii.adminList(requireActor(request)) }),
+    async (request) => ({ collections: await collections.adminList(requireActor(request)) }),
   );
   app.post(
     '/api/taxii/collections',
@@ -288,7 +291,7 @@ export function registerTaxiiRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await taxii.create(requireActor(request), request.body)),
+      reply.status(201).send(await collections.create(requireActor(request), request.body)),
   );
   app.put(
     '/api/taxii/collections/:id',
@@ -301,7 +304,7 @@ export function registerTaxiiRoutes(
         response: { 200: CollectionAdminView, ...errors },
       },
     },
-    async (request) => taxii.update(requireActor(request), request.params.id, request.body),
+    async (request) => collections.update(requireActor(request), request.params.id, request.body),
   );
   app.delete(
     '/api/taxii/collections/:id',
@@ -314,7 +317,7 @@ export function registerTaxiiRoutes(
       },
     },
     async (request, reply) => {
-      await taxii.remove(requireActor(request), request.params.id);
+      await collections.remove(requireActor(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

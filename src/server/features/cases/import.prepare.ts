@@ -5,13 +5,13 @@ import { parseAnyStixObject } from '../../../core/stix/any-object.js';
 import type { ScannedElement } from '../../../core/stix/bundle-stream.js';
 import { isTlpMarkingRef, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
-import { labelOf, searchTextOf, valuesOf } from './cases.stix.js';
+import { objectRowOf, valuesOf } from './cases.stix.js';
 import type { StixObjectRow } from './cases.table.js';
 
 /**
  * The CPU half of an import: parsing each object, validating it, deriving what the store
  * keeps of it (label, search text, lookup values, marking). Pure, so it runs on a worker
- * thread beside the main thread's inserts (cases.import.worker.ts); small batches are
+ * thread beside the main thread's inserts (import.worker.ts); small batches are
  * prepared in place.
  */
 type Stix = Record<string, unknown>;
@@ -74,21 +74,8 @@ export function prepareObject(position: number, input: unknown, context: Prepare
     position,
     ok: true,
     values: valuesOf(body),
-    row: {
-      id: String(body['id']),
-      case_id: context.caseId,
-      type,
-      origin_node: context.nodeId,
-      tlp,
-      red_recipients: '[]',
-      revoked: body['revoked'] === true ? 1 : 0,
-      deleted: 0,
-      modified: typeof body['modified'] === 'string' ? body['modified'] : null,
-      label: labelOf(body),
-      search: searchTextOf(body),
-      body: JSON.stringify(body),
-      updated_at: 0,
-    },
+    // The time it is stored is set when its batch is.
+    row: objectRowOf(context.caseId, body, tlp, context.nodeId, [], 0),
   };
 }
 
@@ -138,7 +125,7 @@ export class ImportPreparer {
     // Under the test runner the sources are TypeScript: the thread registers tsx first.
     const typescript = import.meta.url.endsWith('.ts');
     const entry = new URL(
-      typescript ? './cases.import.worker.ts' : './cases.import.worker.js',
+      typescript ? './import.worker.ts' : './import.worker.js',
       import.meta.url,
     );
     const worker = typescript

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { prepareElement, type PrepareReply, type PrepareRequest } from './cases.import.prepare.js';
+import { prepareElement, type PrepareReply, type PrepareRequest } from './import.prepare.js';
 
 /** The import preparer's thread (cases.import.prepare.ts): one batch at a time, in order. */
 parentPort?.on('message', (request: PrepareRequest) => {

@@ -1,0 +1,435 @@
+import type {
+  AddObjectBody,
+  MarkingBody,
+  ObjectView,
+  StixDeleteMessage,
+  StixUpsertMessage,
+} from '../../../core/schemas/cases.js';
+import { parseAnyStixObject } from '../../../core/stix/any-object.js';
+import { identityIdOf, isStixType, stixIdFor } from '../../../core/stix/ids.js';
+import { parseStixObject } from '../../../core/stix/schemas.js';
+import { stixTimestamp } from '../../../core/stix/timestamps.js';
+import { tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
+import { nextModified } from '../../../core/stix/version.js';
+import { mayAccept, tlpRank, type Marked, type TlpLevel } from '../../../core/tlp-rules.js';
+import { authorize, type Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  unprocessable,
+  type AppError,
+} from '../../errors.js';
+import type { Db, TxHooks } from '../../store/database.js';
+import { sendable } from './cases.gate.js';
+import { presentVersion } from './cases.present.js';
+import {
+  addVersion,
+  findCase,
+  findObject,
+  removeShare,
+  saveObject,
+  sharesOf,
+  updateCaseRow,
+  versionsOf,
+} from './cases.repository.js';
+import { objectRowOf, SDO_SRO_TYPES, valuesOf, versionOf } from './cases.stix.js';
+import type { CaseSupport } from './cases.support.js';
+import type { StixObjectRow } from './cases.table.js';
+
+type Stix = Record<string, unknown>;
+
+/** What a new version changes of the marking, if it changes it. */
+interface MarkingChange {
+  tlp: TlpLevel;
+  redRecipients?: string[];
+  reason: string;
+}
+
+/**
+ * The STIX 2.1 objects of a case: adding them, new versions (changes, revocation,
+ * marking), deletion and history, and the versions and deletions peers send. A new
+ * version follows the object to every peer that had it and may still have it.
+ */
+export class ObjectsService {
+  constructor(private readonly support: CaseSupport) {}
+
+  private get deps() {
+    return this.support.deps;
+  }
+
+  async addObject(actor: Actor, caseId: string, body: AddObjectBody): Promise<ObjectView> {
+    authorize(actor, 'cases.write');
+    const now = this.deps.clock.now();
+    const row = await this.deps.store.transaction(async (trx, hooks) => {
+      const caseRow = await this.support.loadCase(trx, caseId);
+      const { object, tlp } = this.complete(body, now);
+      if (await findObject(trx, String(object['id']))) {
+        throw conflict('object_exists', `The case already holds ${String(object['id'])}.`);
+      }
+      await this.support.checkReferences(trx, caseId, object);
+      const redRecipients = tlp === 'red' ? [...new Set(body.redRecipients)] : [];
+      const row = objectRowOf(caseId, object, tlp, this.deps.nodeId, redRecipients, now);
+      await saveObject(trx, row, valuesOf(object));
+      await addVersion(trx, versionOf(row, now));
+      await updateCaseRow(trx, caseId, { updated_at: now });
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'stix.create',
+        entityType: 'stix',
+        entityId: row.id,
+        details: { case: caseId, type: row.type, tlp },
+      });
+      this.support.objectChanged(hooks, caseRow.id, row);
+      return row;
+    });
+    return this.support.objectView(this.deps.store.db, row);
+  }
+
+  /**
+   * A new object as this node writes it: its marking (given or its own, AMBER by
+   * default), this node as its author, its timestamps and id, checked as STIX 2.1.
+   */
+  private complete(body: AddObjectBody, now: number): { object: Stix; tlp: TlpLevel } {
+    const input = { ...body.object };
+    const type = typeof input['type'] === 'string' ? input['type'] : '';
+    if (!isStixType(type))
+      throw invalidStix(['type: required, a STIX type name such as indicator']);
+    const markedTlp = tlpOfObject(input);
+    const tlp: TlpLevel = body.tlp ?? markedTlp ?? 'amber';
+    if (markedTlp && body.tlp && markedTlp !== body.tlp) {
+      throw unprocessable(
+        'conflicting_marking',
+        `The object is marked ${markedTlp} in object_marking_refs but ${body.tlp} was given.`,
+      );
+    }
+    const ours = identityIdOf(this.deps.nodeId);
+    if (input['created_by_ref'] !== undefined && input['created_by_ref'] !== ours) {
+      throw unprocessable(
+        'not_our_identity',
+        `created_by_ref must be this node's identity ${ours} (or be left out).`,
+      );
+    }
+    const stamp = stixTimestamp(now);
+    const object: Stix = {
+      ...input,
+      spec_version: '2.1',
+      ...(SDO_SRO_TYPES.has(type)
+        ? {
+            created_by_ref: ours,
+            created: input['created'] ?? stamp,
+            modified: input['modified'] ?? input['created'] ?? stamp,
+          }
+        : {}),
+    };
+    object['id'] = typeof input['id'] === 'string' ? input['id'] : stixIdFor({ ...object, type });
+    const finished = withTlp(object, tlp);
+    assertValidStix(finished);
+    return { object: finished, tlp };
+  }
+
+  /** A new version of one of this node's objects: same id, later `modified`. */
+  async updateObject(
+    actor: Actor,
+    caseId: string,
+    objectId: string,
+    changes: Stix,
+  ): Promise<ObjectView> {
+    authorize(actor, 'cases.write');
+    for (const fixed of ['id', 'type', 'created', 'spec_version', 'created_by_ref']) {
+      if (fixed in changes) {
+        throw unprocessable('immutable_property', `${fixed} cannot change in a new version.`);
+      }
+    }
+    if ('object_marking_refs' in changes || 'granular_markings' in changes) {
+      throw unprocessable(
+        'marking_change',
+        'Markings change through POST …/marking (lowering one is an explicit, audited act).',
+      );
+    }
+    return this.newVersion(
+      actor,
+      caseId,
+      objectId,
+      (object) => ({ ...object, ...changes }),
+      'stix.update',
+    );
+  }
+
+  async revokeObject(actor: Actor, caseId: string, objectId: string): Promise<ObjectView> {
+    authorize(actor, 'cases.write');
+    return this.newVersion(
+      actor,
+      caseId,
+      objectId,
+      (object) => ({ ...object, revoked: true }),
+      'stix.revoke',
+    );
+  }
+
+  /** Raises or lowers an object's marking; lowering needs `cases.declassify` and a reason. */
+  async setMarking(
+    actor: Actor,
+    caseId: string,
+    objectId: string,
+    body: MarkingBody,
+  ): Promise<ObjectView> {
+    authorize(actor, 'cases.write');
+    const current = await this.support.readableObject(this.deps.store.db, actor, caseId, objectId);
+    const lowering = tlpRank(body.tlp) < tlpRank(current.tlp);
+    if (lowering) {
+      authorize(actor, 'cases.declassify');
+      if (!body.reason) {
+        throw badRequest('reason_required', 'Lowering a marking needs a reason (it is audited).');
+      }
+    }
+    return this.newVersion(
+      actor,
+      caseId,
+      objectId,
+      (object) => withTlp(object, body.tlp),
+      lowering ? 'stix.marking_lowered' : 'stix.marking',
+      {
+        tlp: body.tlp,
+        ...(body.redRecipients ? { redRecipients: body.redRecipients } : {}),
+        reason: body.reason,
+      },
+    );
+  }
+
+  /** Deletes one of this node's objects: a tombstone here, and at every peer it went to. */
+  async deleteObject(actor: Actor, caseId: string, objectId: string): Promise<void> {
+    authorize(actor, 'cases.write');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await this.support.readableObject(trx, actor, caseId, objectId);
+      this.support.mustBeOrigin(row);
+      const peers = await sharesOf(trx, objectId);
+      for (const peer of peers) {
+        await this.support.sendDeletion(trx, hooks, peer, { caseId, id: objectId }, now);
+      }
+      await this.support.tombstone(trx, row, now);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'stix.delete',
+        entityType: 'stix',
+        entityId: objectId,
+        details: { case: caseId, peers },
+      });
+      this.support.objectChanged(hooks, caseId, row);
+    });
+  }
+
+  async objectHistory(actor: Actor, caseId: string, objectId: string) {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    const row = await this.support.readableObject(db, actor, caseId, objectId);
+    const versions = await versionsOf(db, objectId);
+    return {
+      versions: versions
+        .filter((v) =>
+          this.support.readable(actor, { ...row, tlp: v.tlp, red_recipients: v.red_recipients }),
+        )
+        .map(presentVersion),
+    };
+  }
+
+  private async newVersion(
+    actor: Actor,
+    caseId: string,
+    objectId: string,
+    change: (object: Stix) => Stix,
+    action: string,
+    marking?: MarkingChange,
+  ): Promise<ObjectView> {
+    const now = this.deps.clock.now();
+    const row = await this.deps.store.transaction(async (trx, hooks) => {
+      const current = await this.support.readableObject(trx, actor, caseId, objectId);
+      mayHaveNewVersion(current, this.support);
+      const before = JSON.parse(current.body ?? '{}') as Stix;
+      const next = change({
+        ...before,
+        modified: nextModified(
+          typeof before['modified'] === 'string' ? before['modified'] : '',
+          now,
+        ),
+      });
+      assertValidStix(next, parseAnyStixObject);
+      await this.support.checkReferences(trx, caseId, next);
+      const tlp = marking?.tlp ?? current.tlp;
+      const red =
+        tlp === 'red'
+          ? (marking?.redRecipients ?? (JSON.parse(current.red_recipients) as string[]))
+          : [];
+      const row = objectRowOf(caseId, next, tlp, current.origin_node, red, now);
+      await saveObject(trx, row, valuesOf(next));
+      await addVersion(trx, versionOf(row, now));
+      await updateCaseRow(trx, caseId, { updated_at: now });
+      await this.propagate(trx, hooks, caseId, row, now);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action,
+        entityType: 'stix',
+        entityId: objectId,
+        details: {
+          case: caseId,
+          modified: next['modified'],
+          ...(marking ? { from: current.tlp, to: tlp, reason: marking.reason } : {}),
+        },
+      });
+      this.support.objectChanged(hooks, caseId, row);
+      return row;
+    });
+    return this.support.objectView(this.deps.store.db, row);
+  }
+
+  /** A new version goes to every peer that had the object and may still have it; the others get a deletion. */
+  private async propagate(
+    trx: Db,
+    hooks: TxHooks,
+    caseId: string,
+    row: StixObjectRow,
+    now: number,
+  ): Promise<void> {
+    const caseRow = await this.support.loadCase(trx, caseId);
+    const scope = await this.support.scopeOf(trx, caseRow);
+    for (const peer of await sharesOf(trx, row.id)) {
+      if (sendable(this.deps.nodeId, row, scope, peer).ok) {
+        await this.support.sendObject(trx, hooks, row, peer, now);
+      } else {
+        await this.support.sendDeletion(trx, hooks, peer, { caseId, id: row.id }, now);
+        await removeShare(trx, row.id, peer);
+      }
+    }
+  }
+
+  // ---- federation ---------------------------------------------------------------------------
+
+  /** An object, or a later version of it, from a node of the case, if TLP let it send it. */
+  async objectReceived(
+    trx: Db,
+    hooks: TxHooks,
+    sender: string,
+    body: StixUpsertMessage,
+  ): Promise<void> {
+    const caseRow = await findCase(trx, body.caseId);
+    if (!caseRow) throw notFound('case_not_found', `This node has no case ${body.caseId}.`);
+    // Any STIX 2.1 type: the sender may hold imported objects of types our forms do not edit.
+    assertValidStix(body.object, parseAnyStixObject);
+    const object = body.object;
+    if (tlpOfObject(object) !== body.tlp) {
+      throw forbidden('The message marking and the object marking differ.', 'tlp_violation');
+    }
+    const id = String(object['id']);
+    const origin = (await this.support.nodeOfIdentity(trx, object['created_by_ref'])) ?? sender;
+    const marked: Marked = { tlp: body.tlp, origin, redRecipients: body.redRecipients };
+    const scope = await this.support.scopeOf(trx, caseRow);
+    if (!mayAccept(marked, scope, sender, this.deps.nodeId)) {
+      throw forbidden(
+        `${sender} may not send ${id} (${body.tlp}) to ${this.deps.nodeId} under TLP 2.0.`,
+        'tlp_violation',
+      );
+    }
+    const existing = await findObject(trx, id);
+    if (existing && (existing.deleted === 1 || existing.case_id !== body.caseId)) return;
+    if (existing && !isLater(object['modified'], existing.modified)) return;
+    const now = this.deps.clock.now();
+    await this.support.checkReferences(trx, body.caseId, object, true);
+    const row = objectRowOf(body.caseId, object, body.tlp, origin, body.redRecipients, now);
+    await saveObject(trx, row, valuesOf(object));
+    await addVersion(trx, versionOf(row, now));
+    await updateCaseRow(trx, body.caseId, { updated_at: now });
+    await appendAudit(trx, {
+      actor: { kind: 'peer', nodeId: sender },
+      at: now,
+      action: existing ? 'stix.receive_version' : 'stix.receive',
+      entityType: 'stix',
+      entityId: id,
+      details: { case: body.caseId, tlp: body.tlp },
+    });
+    this.support.objectChanged(hooks, body.caseId, row);
+  }
+
+  /** The node that wrote an object deleted it: a tombstone here too. */
+  async objectDeletedByPeer(
+    trx: Db,
+    hooks: TxHooks,
+    sender: string,
+    body: StixDeleteMessage,
+  ): Promise<void> {
+    const now = this.deps.clock.now();
+    const row = await findObject(trx, body.id);
+    if (row && row.origin_node !== sender) {
+      throw forbidden(`${sender} did not write ${body.id}.`, 'not_origin');
+    }
+    if (row) {
+      await this.support.tombstone(trx, row, now);
+      this.support.objectChanged(hooks, row.case_id, row);
+    } else {
+      // A tombstone in advance: an older copy arriving later is not brought back.
+      await saveObject(trx, {
+        id: body.id,
+        case_id: body.caseId,
+        type: body.id.split('--')[0] ?? '',
+        origin_node: sender,
+        tlp: 'red',
+        red_recipients: '[]',
+        revoked: 0,
+        deleted: 1,
+        modified: null,
+        label: '',
+        search: '',
+        body: null,
+        updated_at: now,
+      });
+    }
+    await appendAudit(trx, {
+      actor: { kind: 'peer', nodeId: sender },
+      at: now,
+      action: 'stix.receive_delete',
+      entityType: 'stix',
+      entityId: body.id,
+      details: { case: body.caseId },
+    });
+  }
+}
+
+/** Only the author makes versions, of SDOs and SROs, and none after a revocation. */
+function mayHaveNewVersion(current: StixObjectRow, support: CaseSupport): void {
+  support.mustBeOrigin(current);
+  if (!SDO_SRO_TYPES.has(current.type)) {
+    throw unprocessable(
+      'not_versioned',
+      `${current.type} objects have no versions in STIX 2.1; add a new object instead.`,
+    );
+  }
+  if (current.revoked === 1) {
+    throw conflict(
+      'object_revoked',
+      'A revoked object has no later versions; add a new object instead.',
+    );
+  }
+}
+
+function isLater(incoming: unknown, current: string | null): boolean {
+  if (typeof incoming !== 'string') return false;
+  if (current === null) return true;
+  return Date.parse(incoming) > Date.parse(current);
+}
+
+/** 422 invalid_stix with every problem, named by property (core/stix/schemas.ts). */
+function invalidStix(errors: string[]): AppError {
+  return unprocessable('invalid_stix', `Not a valid STIX 2.1 object: ${errors.join('; ')}`, {
+    extra: { errors },
+  });
+}
+
+function assertValidStix(object: Stix, parse = parseStixObject): void {
+  const parsed = parse(object);
+  if (!parsed.ok) throw invalidStix(parsed.errors);
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { GlobalSearchResults } from '../../../core/schemas/cases.js';
+import { nodeIdentity } from '../../../core/stix/ids.js';
+import { markingDefinitionOf } from '../../../core/stix/tlp.js';
+import { bulkMayCarry, TLP_LEVELS } from '../../../core/tlp-rules.js';
+import { authorize, type Actor } from '../../actor.js';
+import { listPeerRows } from '../../federation/peers.js';
+import type { Db } from '../../store/database.js';
+import { exportable } from './cases.gate.js';
+import {
+  authorsAndMarkings,
+  exportPage,
+  findCase,
+  objectsWithValue,
+  searchCases,
+  searchObjects,
+  type ExportFilter,
+} from './cases.repository.js';
+import type { CaseSupport } from './cases.support.js';
+import type { StixObjectRow } from './cases.table.js';
+
+type Stix = Record<string, unknown>;
+
+/** Objects read per page of an export. */
+const EXPORT_PAGE = 1000;
+
+/**
+ * Finding what the cases hold, as far as the reader may see it: the search box, search
+ * and exact lookup across cases, and the STIX bundle export (never RED).
+ */
+export class SearchService {
+  constructor(private readonly support: CaseSupport) {}
+
+  private get deps() {
+    return this.support.deps;
+  }
+
+  async search(actor: Actor, query: { q: string; type?: string; limit: number }) {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    const rows = (await searchObjects(db, query.q.toLowerCase(), query.type, query.limit * 4))
+      .filter((row) => this.support.readable(actor, row))
+      .slice(0, query.limit);
+    return this.withCaseTitles(db, rows);
+  }
+
+  /**
+   * The search box: the cases whose title or summary hold the words, and the objects that
+   * name the text exactly (an address, a hash) or hold its words in their names,
+   * descriptions, patterns or notes; only what this user may see, grouped by case.
+   */
+  async searchAll(actor: Actor, query: { q: string; limit: number }): Promise<GlobalSearchResults> {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    const q = query.q.trim();
+    const exact = (await objectsWithValue(db, q.toLowerCase(), query.limit * 4)).filter((row) =>
+      this.support.readable(actor, row),
+    );
+    const exactIds = new Set(exact.map((row) => row.id));
+    const text = (await searchObjects(db, q, undefined, query.limit * 4)).filter(
+      (row) => !exactIds.has(row.id) && this.support.readable(actor, row),
+    );
+    const hits = [...exact, ...text].slice(0, query.limit);
+    const matchingCases = await searchCases(db, q, query.limit);
+    const groups = new Map<string, GlobalSearchResults['groups'][number]>();
+    const groupOf = async (caseId: string) => {
+      let group = groups.get(caseId);
+      if (!group) {
+        group = {
+          caseId,
+          caseTitle: (await findCase(db, caseId))?.title ?? '',
+          caseMatches: false,
+          objects: [],
+        };
+        groups.set(caseId, group);
+      }
+      return group;
+    };
+    for (const row of hits) {
+      (await groupOf(row.case_id)).objects.push({
+        id: row.id,
+        type: row.type,
+        label: row.label,
+        tlp: row.tlp,
+        exact: exactIds.has(row.id),
+      });
+    }
+    for (const row of matchingCases) (await groupOf(row.id)).caseMatches = true;
+    return { q, groups: [...groups.values()] };
+  }
+
+  /**
+   * "Have we seen 203.0.113.7?": the objects, in every case, that name the value exactly (an
+   * observable's value, a hash, a literal of an indicator's pattern), that this user may see.
+   */
+  async lookup(actor: Actor, query: { value: string; limit: number }) {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    const value = query.value.trim().toLowerCase();
+    const rows = (await objectsWithValue(db, value, query.limit * 4))
+      .filter((row) => this.support.readable(actor, row))
+      .slice(0, query.limit);
+    return { value, ...(await this.withCaseTitles(db, rows)) };
+  }
+
+  private async withCaseTitles(db: Db, rows: StixObjectRow[]) {
+    const titles = new Map<string, string>();
+    const results = [];
+    for (const row of rows) {
+      if (!titles.has(row.case_id)) {
+        titles.set(row.case_id, (await findCase(db, row.case_id))?.title ?? '');
+      }
+      results.push({
+        caseId: row.case_id,
+        caseTitle: titles.get(row.case_id) ?? '',
+        object: await this.support.objectView(db, row),
+      });
+    }
+    return { results };
+  }
+
+  /**
+   * A STIX 2.1 bundle of a case, or of every case, as a stream of text: only what this user
+   * may export (never RED), with the identities and markings it uses first. Objects are read
+   * in pages, so a case of any size leaves in flat memory.
+   */
+  async *exportBundle(actor: Actor, filter: ExportFilter): AsyncGenerator<string> {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    if (filter.caseId !== undefined) await this.support.loadCase(db, filter.caseId);
+    const head = await this.bundleHead(db, filter);
+    // `objects` opens with the first object: a bundle with nothing in it has none (STIX
+    // 2.1 forbids an empty list).
+    yield `{"type":"bundle","id":"bundle--${randomUUID()}"`;
+    let first = true;
+    const lead = () => {
+      const text = first ? ',"objects":[' : ',';
+      first = false;
+      return text;
+    };
+    for (const object of head) yield `${lead()}${JSON.stringify(object)}`;
+    let after = '';
+    for (;;) {
+      const rows = await exportPage(db, filter, after, EXPORT_PAGE);
+      if (rows.length === 0) break;
+      let text = '';
+      for (const row of rows) {
+        if (!exportable(this.deps.nodeId, actor, row) || row.body === null) continue;
+        text += `${lead()}${row.body}`;
+      }
+      if (text !== '') yield text;
+      after = rows[rows.length - 1]?.id ?? after;
+    }
+    yield first ? '}' : ']}';
+  }
+
+  /** The identities of the authors and the marking definitions an export uses. */
+  private async bundleHead(db: Db, filter: ExportFilter): Promise<Stix[]> {
+    const used = await authorsAndMarkings(db, filter, TLP_LEVELS.filter(bulkMayCarry));
+    const peers = new Map((await listPeerRows(db)).map((peer) => [peer.node_id, peer.name]));
+    return [
+      ...[...new Set(used.map((row) => row.origin_node))].map((node) =>
+        nodeIdentity(
+          node,
+          node === this.deps.nodeId ? this.deps.nodeName : (peers.get(node) ?? node),
+        ),
+      ),
+      ...[...new Set(used.map((row) => row.tlp))].map(markingDefinitionOf),
+    ];
+  }
+}
