@@ -8,15 +8,20 @@ import {
 } from '../../../core/schemas/hotline.js';
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
-import type { RosterService } from './hotline.roster.js';
-import type { HotlineService } from './hotline.service.js';
+import type { HotlineService } from './calls.service.js';
+import type { CoverageService } from './coverage.service.js';
+import type { CallMovesService } from './moves.service.js';
 
 /**
  * `liaison.hotline.call` (a call to this node), `liaison.hotline.update` (a step of a
  * call, from the side that took it) and `liaison.hotline.coverage` (a peer's rung-1
  * coverage for the coming two weeks).
  */
-export function hotlineMessages(hotline: HotlineService, roster: RosterService): MessageKind[] {
+export function hotlineMessages(
+  hotline: HotlineService,
+  moves: CallMovesService,
+  coverage: CoverageService,
+): MessageKind[] {
   const kinds: MessageKind[] = [];
   kinds.push(
     messageKind({
@@ -29,7 +34,7 @@ export function hotlineMessages(hotline: HotlineService, roster: RosterService):
     messageKind({
       kind: HOTLINE_UPDATE_KIND,
       schema: HotlineUpdateMessage,
-      handle: (trx, body, { peer, hooks }) => hotline.updated(trx, hooks, peer.node_id, body),
+      handle: (trx, body, { peer, hooks }) => moves.updated(trx, hooks, peer.node_id, body),
     }),
   );
   kinds.push(
@@ -37,7 +42,7 @@ export function hotlineMessages(hotline: HotlineService, roster: RosterService):
       kind: HOTLINE_COVERAGE_KIND,
       schema: HotlineCoverageMessage,
       handle: (trx, body, { peer, hooks }) =>
-        roster.coverageReceived(trx, hooks, peer.node_id, body),
+        coverage.coverageReceived(trx, hooks, peer.node_id, body),
     }),
   );
   return kinds;

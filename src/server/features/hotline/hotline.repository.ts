@@ -1,12 +1,11 @@
-import type { CallEventKind } from '../../../core/hotline.js';
+import { SETTLED_CALL_STATES, type CallEventKind } from '../../../core/hotline.js';
 import type { Db } from '../../store/database.js';
 import type {
   CallEventRow,
   CallRow,
   HotlineCallsTable,
+  HotlineNotificationsTable,
   NotificationRow,
-  ShiftRow,
-  WebhookRow,
 } from './hotline.table.js';
 
 export function findCall(db: Db, id: string): Promise<CallRow | undefined> {
@@ -20,9 +19,23 @@ export function listCalls(
   let q = db.selectFrom('hotline_calls').selectAll();
   if (query.direction) q = q.where('direction', '=', query.direction);
   if (query.peer) q = q.where('peer_id', '=', query.peer);
-  if (query.open === true) q = q.where('state', 'not in', ['acknowledged', 'resolved']);
-  if (query.open === false) q = q.where('state', 'in', ['acknowledged', 'resolved']);
+  if (query.open === true) q = q.where('state', 'not in', SETTLED_CALL_STATES);
+  if (query.open === false) q = q.where('state', 'in', SETTLED_CALL_STATES);
   return q.orderBy('created_at', 'desc').orderBy('id').limit(query.limit).execute();
+}
+
+/** Our open call about a request, if any (one is enough). */
+export function findOpenCallOfRequest(
+  db: Db,
+  requestId: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('hotline_calls')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .where('direction', '=', 'out')
+    .where('state', 'not in', SETTLED_CALL_STATES)
+    .executeTakeFirst();
 }
 
 export function callsCreatedBetween(
@@ -57,17 +70,17 @@ export function listCallEvents(db: Db, callId: string): Promise<CallEventRow[]> 
     .execute();
 }
 
-export async function appendCallEvent(
-  db: Db,
-  event: {
-    callId: string;
-    at: number;
-    kind: CallEventKind;
-    rung?: number | null;
-    by?: string | null;
-    detail?: string | null;
-  },
-): Promise<void> {
+/** A line of a call's timeline, as the services write it. */
+export interface NewCallEvent {
+  callId: string;
+  at: number;
+  kind: CallEventKind;
+  rung?: number | null;
+  by?: string | null;
+  detail?: string | null;
+}
+
+export async function appendCallEvent(db: Db, event: NewCallEvent): Promise<void> {
   const last = await db
     .selectFrom('hotline_call_events')
     .select((eb) => eb.fn.max('n').as('n'))
@@ -85,47 +98,6 @@ export async function appendCallEvent(
       detail: event.detail ?? null,
     })
     .execute();
-}
-
-// ---- roster, settings, webhooks ---------------------------------------------------------
-
-export function listShifts(db: Db): Promise<ShiftRow[]> {
-  return db
-    .selectFrom('hotline_shifts')
-    .selectAll()
-    .orderBy('tier')
-    .orderBy('start_time')
-    .orderBy('id')
-    .execute();
-}
-
-export function findShift(db: Db, id: string): Promise<ShiftRow | undefined> {
-  return db.selectFrom('hotline_shifts').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function readSetting(db: Db, key: string): Promise<unknown> {
-  const row = await db
-    .selectFrom('hotline_settings')
-    .select('value')
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.value) as unknown) : undefined;
-}
-
-export async function writeSetting(db: Db, key: string, value: unknown, at: number): Promise<void> {
-  await db.deleteFrom('hotline_settings').where('key', '=', key).execute();
-  await db
-    .insertInto('hotline_settings')
-    .values({ key, value: JSON.stringify(value), updated_at: at })
-    .execute();
-}
-
-export function listWebhooks(db: Db): Promise<WebhookRow[]> {
-  return db.selectFrom('hotline_webhooks').selectAll().orderBy('name').orderBy('id').execute();
-}
-
-export function findWebhook(db: Db, id: string): Promise<WebhookRow | undefined> {
-  return db.selectFrom('hotline_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 // ---- notifications -----------------------------------------------------------------------
@@ -156,4 +128,23 @@ export function dueNotifications(
   // Several processes on one PostgreSQL database: each claims its own rows.
   if (lock) query = query.forUpdate().skipLocked();
   return query.execute();
+}
+
+/** Claims notifications for sending (the claim goes stale if the sender vanishes). */
+export async function claimNotifications(db: Db, ids: string[], at: number): Promise<void> {
+  for (const id of ids) {
+    await db
+      .updateTable('hotline_notifications')
+      .set({ status: 'sending', claimed_at: at })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+export async function updateNotification(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<HotlineNotificationsTable, 'id'>>,
+): Promise<void> {
+  await db.updateTable('hotline_notifications').set(changes).where('id', '=', id).execute();
 }

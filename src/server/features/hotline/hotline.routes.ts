@@ -25,16 +25,27 @@ import {
 import { NodeId } from '../../../core/schemas/common.js';
 import { PeriodQuery } from '../../../core/schemas/pings.js';
 import { requireActor } from '../../http/auth.js';
-import type { RosterService } from './hotline.roster.js';
-import type { HotlineService } from './hotline.service.js';
+import type { HotlineService } from './calls.service.js';
+import type { CoverageService } from './coverage.service.js';
+import type { LadderService } from './ladder.service.js';
+import type { CallMovesService } from './moves.service.js';
+import type { RosterService } from './roster.service.js';
+
+/** The services the hotline's routes call. */
+export interface HotlineRouteServices {
+  hotline: HotlineService;
+  moves: CallMovesService;
+  ladder: LadderService;
+  roster: RosterService;
+  coverage: CoverageService;
+}
 
 const errors = ERROR_RESPONSES;
 const noContent = { 204: z.null(), ...errors };
 
 export function registerHotlineRoutes(
   parent: FastifyInstance,
-  hotline: HotlineService,
-  roster: RosterService,
+  { hotline, moves, ladder, roster, coverage }: HotlineRouteServices,
 ): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const tags = ['hotline'];
@@ -86,7 +97,7 @@ export function registerHotlineRoutes(
         response: { 200: CallDetail, ...errors },
       },
     },
-    async (request) => hotline.seen(requireActor(request), request.params.id),
+    async (request) => moves.seen(requireActor(request), request.params.id),
   );
   app.post(
     '/api/hotline/calls/:id/acknowledge',
@@ -98,7 +109,7 @@ export function registerHotlineRoutes(
         response: { 200: CallDetail, ...errors },
       },
     },
-    async (request) => hotline.acknowledge(requireActor(request), request.params.id),
+    async (request) => moves.acknowledge(requireActor(request), request.params.id),
   );
   app.post(
     '/api/hotline/calls/:id/resolve',
@@ -112,7 +123,7 @@ export function registerHotlineRoutes(
       },
     },
     async (request) =>
-      hotline.resolve(requireActor(request), request.params.id, request.body.outcome),
+      moves.resolve(requireActor(request), request.params.id, request.body.outcome),
   );
   app.post(
     '/api/requests/:id/escalate',
@@ -172,7 +183,7 @@ export function registerHotlineRoutes(
         response: { 200: Ladder, ...errors },
       },
     },
-    async (request) => roster.ladder(requireActor(request)),
+    async (request) => ladder.ladder(requireActor(request)),
   );
   app.put(
     '/api/hotline/ladder',
@@ -184,7 +195,7 @@ export function registerHotlineRoutes(
         response: { 200: Ladder, ...errors },
       },
     },
-    async (request) => roster.setLadder(requireActor(request), request.body),
+    async (request) => ladder.setLadder(requireActor(request), request.body),
   );
 
   app.get(
@@ -246,7 +257,7 @@ export function registerHotlineRoutes(
         response: { 200: CoverageView, ...errors },
       },
     },
-    async (request) => roster.coverage(requireActor(request), request.query),
+    async (request) => coverage.coverage(requireActor(request), request.query),
   );
   app.get(
     '/api/hotline/coverage/peers/:peer',
@@ -258,7 +269,7 @@ export function registerHotlineRoutes(
         response: { 200: PeerCoverageView, ...errors },
       },
     },
-    async (request) => roster.peerCoverage(requireActor(request), request.params.peer),
+    async (request) => coverage.peerCoverage(requireActor(request), request.params.peer),
   );
 
   app.get(

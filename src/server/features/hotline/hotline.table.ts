@@ -110,6 +110,7 @@ export interface HotlinePeerCoverageTable {
   received_at: number;
   body: string;
 }
+export type PeerCoverageRow = Selectable<HotlinePeerCoverageTable>;
 
 /** This feature's tables, added to the node's Database type (store/database.ts). */
 declare module '../../store/database.js' {

@@ -1,39 +1,67 @@
+import { z } from 'zod';
+import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
+import { CallNews } from './calls.news.js';
+import { HotlineService } from './calls.service.js';
+import { COVERAGE_TIMER, CoverageService } from './coverage.service.js';
 import { hotlineMessages } from './hotline.messages.js';
-import { Notifier } from './hotline.notify.js';
-import { RosterService } from './hotline.roster.js';
+import { Notifier } from './hotline.notifier.js';
 import { registerHotlineRoutes } from './hotline.routes.js';
-import { HotlineService } from './hotline.service.js';
+import {
+  DELIVERY_TIMER,
+  DeliveryPayload,
+  ESCALATE_TIMER,
+  EscalatePayload,
+  LadderService,
+} from './ladder.service.js';
+import { CallMovesService } from './moves.service.js';
+import { RosterService } from './roster.service.js';
 
 declare module '../module.js' {
   interface FeatureServices {
     roster: RosterService;
     hotline: HotlineService;
+    callMoves: CallMovesService;
+    ladder: LadderService;
+    coverage: CoverageService;
     notifier: Notifier;
   }
 }
 
-/** Hotline calls, their escalation ladder, the duty roster and the notifier. */
+/**
+ * Hotline calls (placed and received: calls.service; their moves: moves.service), their
+ * escalation ladder (ladder.service), the duty roster and webhooks (roster.service), the
+ * roster's coverage told to peers (coverage.service), and the notifier that sends e-mails
+ * and webhook posts.
+ */
 export const hotlineModule: FeatureFactory = (ctx) => {
-  const roster = new RosterService(ctx);
+  const coverage = new CoverageService(ctx);
+  const roster = new RosterService({ ...ctx, coverage });
+  const news = new CallNews(ctx);
   // The notifier reports each e-mail or webhook post on the call's timeline.
-  let republish: (callId: string) => void = () => undefined;
   const notifier = new Notifier({
     store: ctx.store,
     clock: ctx.clock,
     bus: ctx.bus,
     log: ctx.log.child({ component: 'hotline-notifier' }),
     smtp: ctx.config.hotline.smtp,
-    onSent: (callId) => republish(callId),
+    onSent: (callId) => void news.republish(callId),
   });
-  const hotline = new HotlineService({
+  const ladder = new LadderService({
     ...ctx,
     roster,
+    coverage,
+    news,
     nudgeNotifier: () => notifier.nudge(),
     deliveryTimeoutMs: ctx.config.hotline.deliveryTimeoutSeconds * 1000,
+  });
+  const callMoves = new CallMovesService({ ...ctx, ladder, news });
+  const hotline = new HotlineService({
+    ...ctx,
+    ladder,
+    news,
     log: ctx.log.child({ component: 'hotline' }),
   });
-  republish = (callId) => void hotline.republish(callId);
   // Overdue requests whose arrangement says so are raised on the hotline.
   ctx
     .use('requests')
@@ -42,11 +70,23 @@ export const hotlineModule: FeatureFactory = (ctx) => {
     );
   return {
     name: 'hotline',
-    services: { roster, hotline, notifier },
-    kinds: hotlineMessages(hotline, roster),
-    routes: (app) => registerHotlineRoutes(app, hotline, roster),
+    services: { roster, hotline, callMoves, ladder, coverage, notifier },
+    kinds: hotlineMessages(hotline, callMoves, coverage),
+    timers: [
+      timerKind(DELIVERY_TIMER, DeliveryPayload, (trx, payload, _timer, hooks) =>
+        ladder.deliveryTimedOut(trx, hooks, payload.callId),
+      ),
+      timerKind(ESCALATE_TIMER, EscalatePayload, (trx, payload, _timer, hooks) =>
+        ladder.deadlinePassed(trx, hooks, payload.callId, payload.rung),
+      ),
+      timerKind(COVERAGE_TIMER, z.null(), (trx, _payload, _timer, hooks) =>
+        coverage.daily(trx, hooks),
+      ),
+    ],
+    routes: (app) =>
+      registerHotlineRoutes(app, { hotline, moves: callMoves, ladder, roster, coverage }),
     async start() {
-      await roster.ensureTimer();
+      await coverage.ensureTimer();
       notifier.start();
     },
     stop: () => notifier.stop(),

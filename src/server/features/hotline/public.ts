@@ -1,3 +1,3 @@
 /** What other features may use of the hotline. */
-export type { HotlineService } from './hotline.service.js';
-export type { RosterService } from './hotline.roster.js';
+export type { HotlineService } from './calls.service.js';
+export type { RosterService } from './roster.service.js';

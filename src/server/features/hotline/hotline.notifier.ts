@@ -1,11 +1,17 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { EventBus } from '../../events.js';
-import type { Db, Store } from '../../store/database.js';
-import { appendCallEvent, dueNotifications, findWebhook } from './hotline.repository.js';
+import type { Store } from '../../store/database.js';
+import {
+  appendCallEvent,
+  claimNotifications,
+  dueNotifications,
+  updateNotification,
+} from './hotline.repository.js';
+import { findWebhook } from './roster.repository.js';
 import type { NotificationRow } from './hotline.table.js';
 
 export interface EmailPayload {
@@ -43,34 +49,6 @@ const STALE_CLAIM_MS = 60_000;
  */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/** Queues an e-mail or webhook post in the caller's transaction; the notifier sends it after. */
-export async function queueNotification(
-  db: Db,
-  now: number,
-  notification: {
-    callId: string;
-    channel: 'email' | 'webhook';
-    target: string;
-    payload: EmailPayload | WebhookPayload;
-  },
-): Promise<void> {
-  const row: NotificationRow = {
-    id: randomUUID(),
-    call_id: notification.callId,
-    channel: notification.channel,
-    target: notification.target,
-    payload: JSON.stringify(notification.payload),
-    status: 'pending',
-    attempts: 0,
-    next_at: now,
-    claimed_at: null,
-    last_error: null,
-    created_at: now,
-    sent_at: null,
-  };
-  await db.insertInto('hotline_notifications').values(row).execute();
 }
 
 /**
@@ -150,13 +128,11 @@ export class Notifier {
         BATCH,
         this.deps.store.dialect === 'postgres',
       );
-      for (const row of rows) {
-        await trx
-          .updateTable('hotline_notifications')
-          .set({ status: 'sending', claimed_at: now })
-          .where('id', '=', row.id)
-          .execute();
-      }
+      await claimNotifications(
+        trx,
+        rows.map((row) => row.id),
+        now,
+      );
       return rows;
     });
     await Promise.all(claimed.map((row) => this.deliver(row)));
@@ -178,20 +154,18 @@ export class Notifier {
     const attempts = row.attempts + 1;
     const failed = error !== null && (permanent || attempts >= MAX_ATTEMPTS);
     await this.deps.store.transaction(async (trx) => {
-      await trx
-        .updateTable('hotline_notifications')
-        .set(
-          error === null
-            ? { status: 'sent', sent_at: now, attempts, last_error: null }
-            : {
-                status: failed ? 'failed' : 'pending',
-                attempts,
-                last_error: error.slice(0, 1000),
-                next_at: now + Math.min(300_000, 1000 * 2 ** attempts),
-              },
-        )
-        .where('id', '=', row.id)
-        .execute();
+      await updateNotification(
+        trx,
+        row.id,
+        error === null
+          ? { status: 'sent', sent_at: now, attempts, last_error: null }
+          : {
+              status: failed ? 'failed' : 'pending',
+              attempts,
+              last_error: error.slice(0, 1000),
+              next_at: now + Math.min(300_000, 1000 * 2 ** attempts),
+            },
+      );
       const channel = row.channel === 'email' ? 'e-mail' : 'webhook';
       if (error === null) {
         await appendCallEvent(trx, {

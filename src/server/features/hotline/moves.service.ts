@@ -1,0 +1,263 @@
+import {
+  callSide,
+  deliveredLate,
+  nextCallState,
+  type CallEvent,
+  type CallState,
+} from '../../../core/hotline.js';
+import type { CallDetail, HotlineUpdateMessage } from '../../../core/schemas/hotline.js';
+import { authorize, type Actor } from '../../actor.js';
+import { appendAudit } from '../../audit/audit.js';
+import { iso } from '../../clock.js';
+import { conflict, forbidden, notFound } from '../../errors.js';
+import type { HotlineAlertReason } from '../../events.js';
+import type { Db, TxHooks } from '../../store/database.js';
+import { cancelTimer } from '../../timers/timers.js';
+import { displayNameOf } from '../feature-deps.js';
+import type { FeatureContext } from '../module.js';
+import { callDetail, type CallNews } from './calls.news.js';
+import { appendCallEvent, findCall, updateCall, type NewCallEvent } from './hotline.repository.js';
+import type { CallRow, HotlineCallsTable } from './hotline.table.js';
+import type { LadderService } from './ladder.service.js';
+
+/** The event each step a peer reports is, in core/hotline.ts's terms. */
+const PEER_EVENTS: Record<HotlineUpdateMessage['state'], CallEvent> = {
+  delivered: 'deliver',
+  rung: 'escalate',
+  reminder: 'escalate',
+  seen: 'see',
+  acknowledged: 'acknowledge',
+  resolved: 'resolve',
+};
+
+/** What a step the peer reported writes on the call, and on its timeline. */
+interface PeerStep {
+  changes: Partial<Omit<HotlineCallsTable, 'id'>>;
+  event: Omit<NewCallEvent, 'callId' | 'at'>;
+  /** The step ends the call's pending delivery or escalation timer. */
+  stopsTimer?: boolean;
+  /** Whoever placed the call is alerted. */
+  alert?: HotlineAlertReason;
+}
+
+function peerStep(row: CallRow, body: HotlineUpdateMessage, to: CallState, at: number): PeerStep {
+  const ladder = {
+    rung: body.rung,
+    rungs: body.rungs,
+    rung_deadline_at: body.rungDeadlineAt ? Date.parse(body.rungDeadlineAt) : null,
+  };
+  switch (body.state) {
+    case 'delivered': {
+      const late = deliveredLate(row.state);
+      return {
+        changes: { state: to, delivered_at: at, ...ladder },
+        event: {
+          kind: 'delivered',
+          detail: late ? 'late: after the peer could be reached again' : null,
+        },
+        stopsTimer: true,
+        ...(late ? { alert: 'delivered' as const } : {}),
+      };
+    }
+    case 'rung':
+      return { changes: ladder, event: { kind: 'rung', rung: body.rung } };
+    case 'reminder':
+      return {
+        changes: { ...ladder, reminders: Number(row.reminders) + 1 },
+        event: { kind: 'reminder', rung: body.rung },
+      };
+    case 'seen':
+      return {
+        changes: { state: to, seen_at: at, seen_by: body.by },
+        event: { kind: 'seen', by: body.by },
+      };
+    case 'acknowledged':
+      return {
+        changes: {
+          state: to,
+          acknowledged_at: at,
+          acknowledged_by: body.by,
+          rung_deadline_at: null,
+        },
+        event: { kind: 'acknowledged', rung: row.rung, by: body.by },
+        alert: 'acknowledged',
+      };
+    case 'resolved':
+      return {
+        changes: {
+          state: to,
+          resolved_at: at,
+          resolved_by: body.by,
+          outcome: body.outcome,
+          rung_deadline_at: null,
+        },
+        event: { kind: 'resolved', by: body.by, detail: body.outcome },
+        stopsTimer: true,
+      };
+  }
+}
+
+type MovesDeps = Pick<FeatureContext, 'store' | 'clock' | 'nodeId'> & {
+  ladder: LadderService;
+  news: CallNews;
+};
+
+/**
+ * The moves of a call after it was placed, made here (seen, acknowledged, resolved) or
+ * reported by the peer. Whether a move is possible is core/hotline.ts's `nextCallState`;
+ * a move this node makes is sent to the peer, so both sides see the same state live.
+ */
+export class CallMovesService {
+  constructor(private readonly deps: MovesDeps) {}
+
+  async seen(actor: Actor, id: string): Promise<CallDetail> {
+    authorize(actor, 'hotline.answer');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await this.incoming(trx, id);
+      const step = nextCallState(row.state, 'see', callSide(row.direction, 'here'));
+      // Shown again, or already taken: nothing to tell.
+      if (!step.ok) return;
+      const by = await displayNameOf(trx, actor, this.deps.nodeId);
+      await updateCall(trx, id, { state: step.to, seen_at: now, seen_by: by, updated_at: now });
+      await appendCallEvent(trx, { callId: id, at: now, kind: 'seen', by });
+      await this.deps.news.tellPeer(trx, hooks, row, { state: 'seen', at: iso(now), by });
+      await this.deps.news.publish(trx, hooks, id);
+    });
+    return callDetail(this.deps.store.db, id);
+  }
+
+  async acknowledge(actor: Actor, id: string): Promise<CallDetail> {
+    authorize(actor, 'hotline.answer');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await this.incoming(trx, id);
+      const step = nextCallState(row.state, 'acknowledge', callSide(row.direction, 'here'));
+      if (!step.ok) {
+        throw conflict(
+          step.code,
+          `This call was acknowledged at ${iso(Number(row.acknowledged_at))} by ${row.acknowledged_by ?? 'someone'}.`,
+        );
+      }
+      const by = await displayNameOf(trx, actor, this.deps.nodeId);
+      await this.deps.ladder.stop(trx, row);
+      await updateCall(trx, id, {
+        state: step.to,
+        acknowledged_at: now,
+        acknowledged_by: by,
+        seen_at: row.seen_at ?? now,
+        seen_by: row.seen_by ?? by,
+        rung_deadline_at: null,
+        updated_at: now,
+      });
+      await appendCallEvent(trx, { callId: id, at: now, kind: 'acknowledged', rung: row.rung, by });
+      await this.deps.news.tellPeer(trx, hooks, row, { state: 'acknowledged', at: iso(now), by });
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'hotline.acknowledge',
+        entityType: 'hotline_call',
+        entityId: id,
+        details: { peer: row.peer_id, rung: row.rung },
+      });
+      await this.deps.news.publish(trx, hooks, id);
+    });
+    return callDetail(this.deps.store.db, id);
+  }
+
+  /** Closes a call with its outcome, from either side; it also stops the ladder. */
+  async resolve(actor: Actor, id: string, outcome: string): Promise<CallDetail> {
+    authorize(actor, 'hotline.read');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await findCall(trx, id);
+      if (!row) throw notFound('call_not_found', `No call has the id ${id}.`);
+      // The caller's side closes its own calls; the receiving side, the duty officers.
+      authorize(actor, row.direction === 'out' ? 'hotline.call' : 'hotline.answer');
+      const step = nextCallState(row.state, 'resolve', callSide(row.direction, 'here'));
+      if (!step.ok) {
+        throw conflict(
+          step.code,
+          `This call was resolved at ${iso(Number(row.resolved_at))} by ${row.resolved_by ?? 'someone'}.`,
+        );
+      }
+      const by = await displayNameOf(trx, actor, this.deps.nodeId);
+      await this.deps.ladder.stop(trx, row);
+      await updateCall(trx, id, {
+        state: step.to,
+        resolved_at: now,
+        resolved_by: by,
+        outcome,
+        rung_deadline_at: null,
+        updated_at: now,
+      });
+      await appendCallEvent(trx, { callId: id, at: now, kind: 'resolved', by, detail: outcome });
+      await this.deps.news.tellPeer(trx, hooks, row, {
+        state: 'resolved',
+        at: iso(now),
+        by,
+        outcome,
+      });
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'hotline.resolve',
+        entityType: 'hotline_call',
+        entityId: id,
+        details: { peer: row.peer_id, outcome },
+      });
+      await this.deps.news.publish(trx, hooks, id);
+    });
+    return callDetail(this.deps.store.db, id);
+  }
+
+  /**
+   * A step of a call, from the peer. A step that is the other side's is refused; one the
+   * call is already past (messages crossed, or came twice) is dropped without a trace.
+   */
+  async updated(
+    trx: Db,
+    hooks: TxHooks,
+    peerId: string,
+    body: HotlineUpdateMessage,
+  ): Promise<void> {
+    const row = await findCall(trx, body.callId);
+    if (!row || row.peer_id !== peerId) {
+      throw notFound('call_not_found', `No call ${body.callId} is with ${peerId}.`);
+    }
+    const move = nextCallState(row.state, PEER_EVENTS[body.state], callSide(row.direction, 'peer'));
+    if (!move.ok && move.code === 'not_your_move') {
+      throw forbidden(`Only the receiving side reports a call as ${body.state}.`, 'not_your_move');
+    }
+    if (!move.ok) return;
+    const at = Date.parse(body.at);
+    const now = this.deps.clock.now();
+    const step = peerStep(row, body, move.to, at);
+    if (step.stopsTimer && row.timer_id) await cancelTimer(trx, row.timer_id);
+    await updateCall(trx, row.id, {
+      ...step.changes,
+      ...(step.stopsTimer ? { timer_id: null } : {}),
+      updated_at: now,
+    });
+    await appendCallEvent(trx, { callId: row.id, at, ...step.event });
+    if (step.alert) await this.deps.news.alertCaller(trx, hooks, row.id, step.alert);
+    await appendAudit(trx, {
+      actor: { kind: 'peer', nodeId: peerId },
+      at: now,
+      action: `hotline.peer_${body.state}`,
+      entityType: 'hotline_call',
+      entityId: row.id,
+      details: { by: body.by, rung: body.rung },
+    });
+    await this.deps.news.publish(trx, hooks, row.id);
+  }
+
+  /** A call from a peer (seen and acknowledged are the receiving side's). */
+  private async incoming(trx: Db, id: string): Promise<CallRow> {
+    const row = await findCall(trx, id);
+    if (!row || row.direction !== 'in') {
+      throw notFound('call_not_found', `No call from a peer has the id ${id}.`);
+    }
+    return row;
+  }
+}
