@@ -5,6 +5,7 @@ import { visibleTo, type BusEvent } from '../src/server/events.js';
 import { validateStix, validateStixBundleObjects } from './harness/stix-schemas.js';
 import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
+import { until } from './harness/wait.js';
 
 /**
  * Cases and shared intelligence between three real nodes over loopback HTTP (issue 6):
@@ -20,16 +21,6 @@ let c: NodeHandle; // gb-nca: a third participant
 let adminA: Session;
 let adminB: Session;
 let adminC: Session;
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   // The owner runs on PostgreSQL when the tests have one, so both dialects carry cases.

@@ -6,10 +6,10 @@ import {
   enqueueNotes,
   peer,
   removeClusterRoots,
-  until,
   watermark,
   type NodeProcess,
 } from './harness/cluster.js';
+import { until } from './harness/wait.js';
 
 /**
  * The stream between real node processes on loopback, each with its own SQLite file
@@ -33,8 +33,9 @@ async function acknowledged(sender: NodeProcess, peerId: string): Promise<any> {
   await until(
     async () =>
       (await sender.api('GET', `/api/federation/peers/${peerId}`)).body.ledger.backlog === 0,
-    30_000,
     `${sender.nodeId} to see its stream to ${peerId} acknowledged`,
+    30_000,
+    200,
   );
   return (await sender.api('GET', `/api/federation/peers/${peerId}`)).body.ledger;
 }
@@ -74,8 +75,9 @@ describe('federation between node processes', () => {
       async () =>
         (await watermark(b.dataDir, 'us-doj')) === 10_000 &&
         (await watermark(a.dataDir, 'cn-mps')) === 10_000,
-      180_000,
       'both streams to drain',
+      180_000,
+      200,
     );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), toB);
     expectExactlyOnceInOrder(await appliedNotes(a.dataDir, 'cn-mps'), toA);
@@ -107,8 +109,9 @@ describe('federation between node processes', () => {
     expect(new Set(kills).size).toBe(2);
     await until(
       async () => (await watermark(b.dataDir, 'us-doj')) === 20_000,
-      180_000,
       'the stream to drain',
+      180_000,
+      200,
     ).catch(async (error: unknown) => {
       const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
       throw new Error(
@@ -133,8 +136,9 @@ describe('federation between node processes', () => {
         const ledger = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
         return ledger.peerUp === false && ledger.lastError?.code === 'peer_unreachable';
       },
-      30_000,
       'the ledger to show the peer down',
+      30_000,
+      200,
     );
     const down = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
     expect(down.backlog).toBe(50_000);
@@ -147,14 +151,16 @@ describe('federation between node processes', () => {
     await b.start();
     await until(
       async () => (await watermark(b.dataDir, 'us-doj')) === 50_000,
-      240_000,
       'the backlog to drain',
+      240_000,
+      200,
     );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), sent);
     await until(
       async () => (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger.backlog === 0,
-      10_000,
       'the ledger to show the backlog gone',
+      10_000,
+      200,
     );
     const after = (await a.api('GET', '/api/federation/peers/cn-mps')).body.ledger;
     expect(after).toMatchObject({ peerUp: true, lastError: null, backlog: 0 });
@@ -173,8 +179,9 @@ describe('federation between node processes', () => {
     const toB = await enqueueNotes(a.dataDir, 'cn-mps', 2_000, 'to b');
     await until(
       async () => (await watermark(b.dataDir, 'us-doj')) === 2_000,
-      60_000,
       'A→B to drain',
+      60_000,
+      200,
     );
     expectExactlyOnceInOrder(await appliedNotes(b.dataDir, 'us-doj'), toB);
     const ledgerC = (await a.api('GET', '/api/federation/peers/gb-nca')).body.ledger;
@@ -187,14 +194,16 @@ describe('federation between node processes', () => {
     expect(note.status).toBe(201);
     await until(
       async () => (await watermark(b.dataDir, 'us-doj')) === 2_001,
-      10_000,
       'the urgent note',
+      10_000,
+      200,
     );
     await c.start();
     await until(
       async () => (await watermark(c.dataDir, 'us-doj')) === 2_000,
-      60_000,
       'A→C to drain after C returns',
+      60_000,
+      200,
     );
     expectExactlyOnceInOrder(await appliedNotes(c.dataDir, 'us-doj'), toC);
     await Promise.all([a.kill(), b.kill(), c.kill()]);

@@ -14,6 +14,7 @@ import {
   type NodeHandle,
   type Session,
 } from './harness/node.js';
+import { until } from './harness/wait.js';
 
 /**
  * The hotline between two real nodes over loopback HTTP (issue 5): the ladder escalates by
@@ -23,20 +24,6 @@ import {
  * call is delivered when the peer returns, its ladder starting then (acceptance 3 and 4).
  */
 const MINUTE = 60_000;
-
-async function until(
-  probe: () => Promise<unknown>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function peerUp(a: NodeHandle, b: NodeHandle, urlA: string, urlB: string): Promise<void> {
   const adminA = await login(a.app, 'admin', a.admin.password);
@@ -153,7 +140,7 @@ for (const dialect of DIALECTS) {
       const coverage = await until(async () => {
         const r = await call(a.app, adminA, 'GET', '/api/hotline/coverage/peers/cn-mps');
         return r.statusCode === 200 && r.json().tiers.technical.gaps.length === 0
-          ? r.json()
+          ? r.json<Record<string, any>>()
           : undefined;
       }, "us-doj to learn cn-mps's coverage");
       expect(coverage.tiers.technical.published).toEqual([]);

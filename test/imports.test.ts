@@ -14,6 +14,7 @@ import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { indicator, writeIndicatorBundle } from './harness/stix-feed.js';
 import { oasisExamples, validateStixBundleObjects } from './harness/stix-schemas.js';
+import { until } from './harness/wait.js';
 
 /**
  * Bulk import (issue 7, acceptance 1 and 2): the OASIS examples import cleanly and export
@@ -25,16 +26,6 @@ const CLI = { kind: 'cli', osUser: 'test' } as const;
 const dir = mkdtempSync(path.join(tmpdir(), 'liaison-import-'));
 let a: NodeHandle;
 let admin: Session;
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function openCase(title: string): Promise<string> {
   const r = await call(a.app, admin, 'POST', '/api/cases', { title, kind: 'hacking' });
@@ -55,10 +46,14 @@ async function upload(caseId: string, body: string | Buffer, query = ''): Promis
   });
   expect(r.statusCode, r.body).toBe(202);
   const job = r.json<ImportJobView>();
-  return until(async () => {
-    const now = (await call(a.app, admin, 'GET', `/api/imports/${job.id}`)).json<ImportJobView>();
-    return now.status !== 'running' && now;
-  }, `import ${job.id}`);
+  return until(
+    async () => {
+      const now = (await call(a.app, admin, 'GET', `/api/imports/${job.id}`)).json<ImportJobView>();
+      return now.status !== 'running' && now;
+    },
+    `import ${job.id}`,
+    60_000,
+  );
 }
 
 async function errorsOf(jobId: string) {
@@ -250,10 +245,14 @@ describe('resuming an interrupted import', () => {
       { cwd: ROOT, stdio: 'ignore' },
     );
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const job = await until(async () => {
-      const row = await node.store.db.selectFrom('import_jobs').selectAll().executeTakeFirst();
-      return row && Number(row.read) >= 4000 && row;
-    }, 'the first batches');
+    const job = await until(
+      async () => {
+        const row = await node.store.db.selectFrom('import_jobs').selectAll().executeTakeFirst();
+        return row && Number(row.read) >= 4000 && row;
+      },
+      'the first batches',
+      60_000,
+    );
     child.kill('SIGKILL');
     await exited;
     const cut = await node.store.db
@@ -331,19 +330,27 @@ describe('resuming an interrupted import', () => {
       const r = await call(a.app, admin, 'POST', `/api/cases/${caseId}/imports/url`, { url });
       expect(r.statusCode, r.body).toBe(202);
       const id = r.json<ImportJobView>().id;
-      const failed = await until(async () => {
-        const job = (await call(a.app, admin, 'GET', `/api/imports/${id}`)).json<ImportJobView>();
-        return job.status !== 'running' && job;
-      }, 'the cut');
+      const failed = await until(
+        async () => {
+          const job = (await call(a.app, admin, 'GET', `/api/imports/${id}`)).json<ImportJobView>();
+          return job.status !== 'running' && job;
+        },
+        'the cut',
+        60_000,
+      );
       expect(failed.status).toBe('failed');
       expect(failed.imported).toBeGreaterThan(0);
       expect(failed.imported).toBeLessThan(count);
       const resumed = await call(a.app, admin, 'POST', `/api/imports/${id}/resume`);
       expect(resumed.statusCode, resumed.body).toBe(202);
-      const done = await until(async () => {
-        const job = (await call(a.app, admin, 'GET', `/api/imports/${id}`)).json<ImportJobView>();
-        return job.status === 'done' && job;
-      }, 'the resumed import');
+      const done = await until(
+        async () => {
+          const job = (await call(a.app, admin, 'GET', `/api/imports/${id}`)).json<ImportJobView>();
+          return job.status === 'done' && job;
+        },
+        'the resumed import',
+        60_000,
+      );
       expect(done).toMatchObject({ imported: count, read: count, unchanged: 0, failed: 0 });
       expect(ranges).toEqual([undefined, `bytes=${failed.bytesRead}-`]);
     } finally {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/server/clock.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle } from './harness/node.js';
+import { until } from './harness/wait.js';
 
 /**
  * Deadlines of a sent request fire "due soon" and "overdue" once each, on a moved clock,
@@ -61,11 +62,8 @@ for (const dialect of DIALECTS) {
             .where('action', '=', action)
             .execute()
         ).length;
-      const waitFired = async (node: NodeHandle, action: string) => {
-        for (let i = 0; i < 200 && (await fired(node, action)) === 0; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-      };
+      const waitFired = (node: NodeHandle, action: string) =>
+        until(async () => (await fired(node, action)) > 0, action, 10_000, 25);
 
       clock.set(sentAt + 1.5 * HOUR - 1000);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -181,10 +179,7 @@ describe('preservation on the responder’s clock', () => {
       ).json();
     const onA = async (): Promise<any> =>
       (await call(a.app, sa, 'GET', `/api/requests/${id}`)).json();
-    const until = async (f: () => Promise<boolean>) => {
-      for (let i = 0; i < 200 && !(await f()); i++) await new Promise((r) => setTimeout(r, 25));
-    };
-    await until(async () => (await onB()).status === 'sent');
+    await until(async () => (await onB()).status === 'sent', 'sent on cn-mps', 30_000, 25);
     const move = async (action: string, text?: string) =>
       call(
         b.app,
@@ -205,15 +200,30 @@ describe('preservation on the responder’s clock', () => {
     const extended = (await move('extend_preservation')).json();
     expect(extended.preservation).toBe('extended');
     expect(Date.parse(extended.preservedUntil)).toBe(start + 90 * 86_400_000);
-    await until(async () => (await onA()).preservation === 'extended');
+    await until(
+      async () => (await onA()).preservation === 'extended',
+      'extended on us-doj',
+      30_000,
+      25,
+    );
 
     clockB.set(start + 61 * 86_400_000);
     await new Promise((r) => setTimeout(r, 300));
     expect((await onB()).preservation).toBe('extended');
     clockB.set(start + 90 * 86_400_000 + 1000);
-    await until(async () => (await onB()).preservation === 'expired');
+    await until(
+      async () => (await onB()).preservation === 'expired',
+      'expired on cn-mps',
+      30_000,
+      25,
+    );
     expect((await onB()).preservation).toBe('expired');
-    await until(async () => (await onA()).preservation === 'expired');
+    await until(
+      async () => (await onA()).preservation === 'expired',
+      'expired on us-doj',
+      30_000,
+      25,
+    );
     const detail = await onA();
     expect(detail.preservation).toBe('expired');
     expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual([

@@ -5,9 +5,9 @@ import {
   createNodeProcess,
   peer,
   removeClusterRoots,
-  until,
   type NodeProcess,
 } from './harness/cluster.js';
+import { until } from './harness/wait.js';
 
 /**
  * Requests for assistance and contacts between two real node processes (issue 4,
@@ -50,8 +50,9 @@ async function waitFor(node: NodeProcess, id: string, status: string): Promise<a
       last = r.body;
       return r.status === 200 && r.body.status === status;
     },
-    15_000,
     `${node.nodeId} to see request ${id} ${status} (last: ${last?.status})`,
+    15_000,
+    200,
   );
   return last;
 }
@@ -183,8 +184,9 @@ describe('a preservation request between us-doj and cn-mps', () => {
   it('has the same timeline on both sides, and every step in both audit logs', async () => {
     await until(
       async () => (await b.api('GET', `/api/requests/${id}`)).body.timeline.length === 5,
-      10_000,
       'cn-mps to hold the whole timeline',
+      10_000,
+      200,
     );
     const onA = (await a.api('GET', `/api/requests/${id}`)).body;
     const onB = (await b.api('GET', `/api/requests/${id}`)).body;
@@ -339,8 +341,9 @@ describe('refusals', () => {
         ((await b.api('GET', `/api/requests/${id}`)).body.timeline as any[]).some(
           (e) => e.attachment?.sha256 === sha256,
         ),
-      20_000,
       'the largest attachment on cn-mps',
+      20_000,
+      200,
     );
   });
 
@@ -376,7 +379,7 @@ describe('contacts', () => {
       ((await a.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[]).find(
         (c) => c.id === id,
       );
-    await until(async () => (await onA())?.name === duty.name, 5_000, 'the contact on us-doj');
+    await until(async () => (await onA())?.name === duty.name, 'the contact on us-doj', 5_000, 200);
     expect(await onA()).toMatchObject({ node: 'cn-mps', roles: ['duty_24_7'], stale: false });
 
     const changed = await b.api('PUT', `/api/contacts/${id}`, {
@@ -384,7 +387,12 @@ describe('contacts', () => {
       name: 'MPS duty desk (24/7)',
     });
     expect(changed.status).toBe(200);
-    await until(async () => (await onA())?.name === 'MPS duty desk (24/7)', 5_000, 'the change');
+    await until(
+      async () => (await onA())?.name === 'MPS duty desk (24/7)',
+      'the change',
+      5_000,
+      200,
+    );
 
     const unpublished = await b.api('POST', '/api/contacts', {
       ...duty,
@@ -394,7 +402,7 @@ describe('contacts', () => {
     expect(unpublished.status).toBe(201);
 
     expect((await b.api('DELETE', `/api/contacts/${id}`)).status).toBe(204);
-    await until(async () => (await onA()) === undefined, 5_000, 'the removal on us-doj');
+    await until(async () => (await onA()) === undefined, 'the removal on us-doj', 5_000, 200);
     const all = (await a.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[];
     expect(all.find((c) => c.name === 'Internal only')).toBeUndefined();
   });
@@ -424,8 +432,9 @@ describe('ping tests', () => {
         ((await a.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[]).some(
           (c) => c.id === desk.body.id,
         ),
-      5_000,
       'the desk on us-doj',
+      5_000,
+      200,
     );
     const sent = await a.api('POST', '/api/pings', { peer: 'cn-mps' });
     expect(sent.status).toBe(201);
@@ -438,8 +447,9 @@ describe('ping tests', () => {
         ((await b.api('GET', '/api/pings?direction=in&pending=true')).body.pings as any[]).some(
           (p) => p.id === pingId,
         ),
-      5_000,
       'the ping on cn-mps',
+      5_000,
+      200,
     );
     const acked = await b.api('POST', `/api/pings/${pingId}/acknowledge`);
     expect(acked.status).toBe(200);
@@ -451,8 +461,9 @@ describe('ping tests', () => {
         ((await a.api('GET', '/api/pings?direction=out')).body.pings as any[]).find(
           (p) => p.id === pingId,
         )?.acknowledgedAt != null,
-      5_000,
       'the acknowledgement on us-doj',
+      5_000,
+      200,
     );
     const report = await a.api('GET', '/api/pings/report?peer=cn-mps');
     expect(report.body).toMatchObject({
@@ -491,16 +502,18 @@ describe('the arrangement', () => {
     expect(own.body.error.code).toBe('not_your_move');
     await until(
       async () => (await b.api('GET', '/api/arrangements/us-doj')).body.versions.length === 1,
-      5_000,
       'the proposal on cn-mps',
+      5_000,
+      200,
     );
     const accepted = await b.api('POST', '/api/arrangements/us-doj/1/accept');
     expect(accepted.status).toBe(200);
     expect(accepted.body.termsHash).toBe(proposed.body.termsHash);
     await until(
       async () => (await a.api('GET', '/api/arrangements/cn-mps')).body.inForce.version === 1,
-      5_000,
       'the acceptance on us-doj',
+      5_000,
+      200,
     );
     const draft = await a.api('POST', '/api/requests', {
       peer: 'cn-mps',

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { until, type NodeProcess } from '../harness/cluster.js';
+import { type NodeProcess } from '../harness/cluster.js';
+import { until } from '../harness/wait.js';
 import {
   loggedIn as loggedInWith,
   openFromNav,
@@ -68,8 +69,9 @@ describe('ping tests, figures and deadlines in Chromium', () => {
           ((await us.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[]).some(
             (c) => c.name === DUTY_DESK.name,
           ),
-        LIVE,
         'the duty desk on us-doj',
+        LIVE,
+        200,
       );
 
       const a = await loggedIn(us, 'America/New_York');
@@ -171,16 +173,18 @@ describe('ping tests, figures and deadlines in Chromium', () => {
           ((await cn.api('GET', '/api/arrangements/us-doj')).body.versions as any[]).some(
             (v) => v.version === version,
           ),
-        LIVE,
         'the proposal on cn-mps',
+        LIVE,
+        200,
       );
       const accepted = await cn.api('POST', `/api/arrangements/us-doj/${version}/accept`);
       expect(accepted.status).toBe(200);
       await until(
         async () =>
           (await us.api('GET', '/api/arrangements/cn-mps')).body.inForce.version === version,
-        LIVE,
         'the terms in force on us-doj',
+        LIVE,
+        200,
       );
 
       const title = `Preserve logs of ops@example.cn (${Date.now()})`;

@@ -6,6 +6,7 @@ import {
   type NodeHandle,
   type Session,
 } from '../../../test/harness/node.js';
+import { until } from '../../../test/harness/wait.js';
 
 interface SseEvent {
   id?: string;
@@ -71,14 +72,6 @@ async function openStream(url: string, cookie: string, lastEventId?: string) {
   };
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('live events (Server-Sent Events)', () => {
   let h: NodeHandle;
   let url: string;
@@ -109,17 +102,22 @@ describe('live events (Server-Sent Events)', () => {
     expect(stream.status).toBe(200);
     expect(stream.contentType).toMatch(/text\/event-stream/);
     await createUser('first.user');
-    await until(() => stream.events.some((e) => e.event === 'user.changed'));
+    await until(
+      () => stream.events.some((e) => e.event === 'user.changed'),
+      'user.changed',
+      5000,
+      20,
+    );
     const event = stream.events.find((e) => e.event === 'user.changed');
     expect(JSON.parse(event?.data ?? '{}')).toMatchObject({ user: { username: 'first.user' } });
-    await until(() => stream.comments.includes('heartbeat'), 3000);
+    await until(() => stream.comments.includes('heartbeat'), 'a heartbeat', 3000, 20);
     await stream.close();
   });
 
   it('resumes with Last-Event-ID without losing events that happened while disconnected', async () => {
     const stream = await openStream(`${url}/api/events`, admin.cookie);
     await createUser('before.cut');
-    await until(() => stream.events.length === 1);
+    await until(() => stream.events.length === 1, 'one event', 5000, 20);
     const lastId = stream.events[0]?.id;
     await stream.close();
 
@@ -128,7 +126,7 @@ describe('live events (Server-Sent Events)', () => {
 
     const resumed = await openStream(`${url}/api/events`, admin.cookie, lastId);
     await createUser('after.cut');
-    await until(() => resumed.events.length === 3);
+    await until(() => resumed.events.length === 3, 'three events after resuming', 5000, 20);
     const names = resumed.events.map(
       (e) => (JSON.parse(e.data ?? '{}') as { user: { username: string } }).user.username,
     );
@@ -136,7 +134,7 @@ describe('live events (Server-Sent Events)', () => {
     await resumed.close();
 
     const unknown = await openStream(`${url}/api/events`, admin.cookie, 'deadbeef-1');
-    await until(() => unknown.events.length === 1);
+    await until(() => unknown.events.length === 1, 'resync', 5000, 20);
     expect(unknown.events[0]?.event).toBe('resync');
     await unknown.close();
   });
@@ -147,7 +145,7 @@ describe('live events (Server-Sent Events)', () => {
     const stream = await openStream(`${url}/api/events`, session.cookie);
     await createUser('someone.else');
     await call(h.app, admin, 'PATCH', `/api/users/${viewer.id}`, { disabled: true });
-    await until(() => stream.ended);
+    await until(() => stream.ended, 'the stream to end', 5000, 20);
     expect(stream.events.map((e) => e.event)).toEqual(['user.changed', 'session.revoked']);
     expect(stream.events[0]?.data).toContain('"username":"viewer"');
     await stream.close();

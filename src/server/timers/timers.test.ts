@@ -2,17 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DIALECTS, dialectAvailable } from '../../../test/harness/databases.js';
 import { makeNode, type NodeHandle } from '../../../test/harness/node.js';
+import { until } from '../../../test/harness/wait.js';
 import { ManualClock } from '../clock.js';
 import type { Node } from '../node.js';
 import type { TimerRow } from './timers.table.js';
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const T0 = Date.parse('2026-11-24T09:00:00Z');
 
@@ -50,7 +43,7 @@ for (const dialect of DIALECTS) {
       expect(fired).toEqual([]);
 
       clock.advance(90_000);
-      await until(() => fired.length === 1);
+      await until(() => fired.length === 1, 'timer a', 5000, 20);
       expect(fired.map((f) => f.id)).toEqual(['a']);
 
       // Restart: a new node process on the same database, with the clock moved past b and c.
@@ -66,7 +59,7 @@ for (const dialect of DIALECTS) {
         beforeStart: record,
       });
       handles.push(second);
-      await until(() => fired.length === 3);
+      await until(() => fired.length === 3, 'timers b and c', 5000, 20);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(fired.map((f) => f.id).sort()).toEqual(['a', 'b', 'c']);
       const rows = await second.node.store.db
@@ -91,7 +84,7 @@ for (const dialect of DIALECTS) {
       });
       const due = Date.now() + 300;
       await h.node.timers.schedule(h.node.store.db, undefined, { kind: 'test.soon', dueAt: due });
-      await until(() => firedAt > 0, 3000);
+      await until(() => firedAt > 0, 'the timer', 3000, 20);
       expect(firedAt).toBeGreaterThanOrEqual(due);
       await h.destroy();
       handles.pop();
@@ -134,7 +127,7 @@ for (const dialect of DIALECTS) {
         payload: { callId: 'c-2' },
       });
       clock.advance(10);
-      await until(() => handled.length === 1);
+      await until(() => handled.length === 1, 'the good timer', 5000, 20);
       expect(handled).toEqual(['c-2']);
       const bad = await h.node.store.db
         .selectFrom('timers')
@@ -170,18 +163,23 @@ for (const dialect of DIALECTS) {
         kind: 'test.flaky',
         dueAt: T0,
       });
-      await until(async () => {
-        const row = await h.node.store.db
-          .selectFrom('timers')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirst();
-        return row?.last_error === 'peer unreachable';
-      });
+      await until(
+        async () => {
+          const row = await h.node.store.db
+            .selectFrom('timers')
+            .selectAll()
+            .where('id', '=', id)
+            .executeTakeFirst();
+          return row?.last_error === 'peer unreachable';
+        },
+        'the first attempt to fail',
+        5000,
+        20,
+      );
       const leftovers = await h.node.store.db.selectFrom('login_failures').selectAll().execute();
       expect(leftovers).toEqual([]);
       clock.advance(5_000);
-      await until(() => calls === 2);
+      await until(() => calls === 2, 'the second attempt', 5000, 20);
       const row = await h.node.store.db
         .selectFrom('timers')
         .selectAll()
@@ -224,7 +222,7 @@ for (const dialect of DIALECTS) {
             });
           }
         });
-        await until(() => counts.size === 200, 15_000);
+        await until(() => counts.size === 200, 'all 200 timers', 15_000, 20);
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect([...counts.values()].every((n) => n === 1)).toBe(true);
         expect(firedBy.a + firedBy.b).toBe(200);
