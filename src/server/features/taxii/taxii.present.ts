@@ -53,6 +53,15 @@ export function listing(
   return { body: `{"more":${page.more}${next}${list}}`, ...bounds(page.entries) };
 }
 
+/** A TAXII envelope: the objects of the page, each as it is stored. */
+export function envelope(page: VersionPage): TaxiiPage {
+  return listing(
+    page,
+    'objects',
+    page.entries.map((entry) => entry.body),
+  );
+}
+
 function bounds(entries: readonly VersionEntry[]): { first: string | null; last: string | null } {
   const first = entries[0];
   const last = entries[entries.length - 1];

@@ -9,6 +9,7 @@ import type { FeatureDeps } from '../feature-deps.js';
 import { encodeNext, TAXII_MEDIA_TYPE } from './taxii.media.js';
 import {
   addOutcome,
+  envelope,
   listing,
   manifestRecord,
   presentCollection,
@@ -106,11 +107,7 @@ export class TaxiiService {
     const db = this.deps.store.db;
     const { row } = await this.open(db, actor, collectionId, 'read');
     const page = await this.page(db, actor, row, filters, { versions: 'last', ids: null });
-    return listing(
-      page,
-      'objects',
-      page.entries.map((entry) => entry.body),
-    );
+    return envelope(page);
   }
 
   async manifest(actor: Actor, collectionId: string, filters: TaxiiFilters): Promise<TaxiiPage> {
@@ -127,14 +124,9 @@ export class TaxiiService {
     filters: TaxiiFilters,
   ): Promise<TaxiiPage> {
     const db = this.deps.store.db;
-    const { row } = await this.open(db, actor, collectionId, 'read');
-    await this.mustHold(db, actor, row, objectId);
+    const row = await this.openHolding(db, actor, collectionId, objectId, 'read');
     const page = await this.page(db, actor, row, filters, { versions: 'last', ids: [objectId] });
-    return listing(
-      page,
-      'objects',
-      page.entries.map((entry) => entry.body),
-    );
+    return envelope(page);
   }
 
   async versions(
@@ -144,8 +136,7 @@ export class TaxiiService {
     filters: TaxiiFilters,
   ): Promise<TaxiiPage> {
     const db = this.deps.store.db;
-    const { row } = await this.open(db, actor, collectionId, 'read');
-    await this.mustHold(db, actor, row, objectId);
+    const row = await this.openHolding(db, actor, collectionId, objectId, 'read');
     const page = await this.page(
       db,
       actor,
@@ -168,8 +159,7 @@ export class TaxiiService {
     filters: TaxiiFilters,
   ): Promise<void> {
     const db = this.deps.store.db;
-    const { row } = await this.open(db, actor, collectionId, 'write');
-    await this.mustHold(db, actor, row, objectId);
+    const row = await this.openHolding(db, actor, collectionId, objectId, 'write');
     const all = await this.allVersions(db, actor, row, objectId, { 'match[version]': 'all' });
     const chosen = await this.allVersions(db, actor, row, objectId, {
       'match[version]': filters['match[version]'] ?? 'all',
@@ -294,6 +284,19 @@ export class TaxiiService {
       read: readable && grants.some((grant) => grant.can_read === 1),
       write: writable && grants.some((grant) => grant.can_write === 1),
     };
+  }
+
+  /** The collection, if the actor may `need` it and may see the object in it. */
+  private async openHolding(
+    db: Db,
+    actor: Actor,
+    collectionId: string,
+    objectId: string,
+    need: 'read' | 'write',
+  ): Promise<TaxiiCollectionRow> {
+    const { row } = await this.open(db, actor, collectionId, need);
+    await this.mustHold(db, actor, row, objectId);
+    return row;
   }
 
   private async mustHold(
