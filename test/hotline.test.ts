@@ -5,6 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/server/clock.js';
 import type { BusEvent } from '../src/server/events.js';
+import { contact } from './harness/contacts.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import {
   call,
@@ -14,6 +15,7 @@ import {
   type NodeHandle,
   type Session,
 } from './harness/node.js';
+import { peerUp } from './harness/peers.js';
 import { until } from './harness/wait.js';
 
 /**
@@ -24,39 +26,6 @@ import { until } from './harness/wait.js';
  * call is delivered when the peer returns, its ladder starting then (acceptance 3 and 4).
  */
 const MINUTE = 60_000;
-
-async function peerUp(a: NodeHandle, b: NodeHandle, urlA: string, urlB: string): Promise<void> {
-  const adminA = await login(a.app, 'admin', a.admin.password);
-  const adminB = await login(b.app, 'admin', b.admin.password);
-  for (const [app, session, url, fingerprint] of [
-    [a.app, adminA, urlB, b.node.keys.fingerprint],
-    [b.app, adminB, urlA, a.node.keys.fingerprint],
-  ] as const) {
-    const r = await call(app, session, 'POST', '/api/federation/peers', { url, fingerprint });
-    expect(r.statusCode).toBe(201);
-  }
-}
-
-async function contact(
-  node: NodeHandle,
-  session: Session,
-  name: string,
-  channels: { type: string; value: string }[],
-  options: { published?: boolean; roles?: string[] } = {},
-): Promise<string> {
-  const r = await call(node.app, session, 'POST', '/api/contacts', {
-    name,
-    kind: 'person',
-    roles: options.roles ?? ['duty_24_7'],
-    channels,
-    languages: ['en'],
-    workingHours: { days: [], start: '09:00', end: '17:00', always: false },
-    timeZone: 'Asia/Shanghai',
-    published: options.published ?? false,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json().id as string;
-}
 
 const noFallback = { targets: [], channels: [], webhooks: [], emailPeerContacts: false };
 const onDuty = { targets: [{ kind: 'on_duty' }], channels: ['browser'], webhooks: [] };

@@ -6,6 +6,7 @@ import {
   type NodeHandle,
   type Session,
 } from '../../../../test/harness/node.js';
+import { contact } from '../../../../test/harness/contacts.js';
 
 /** The hotline's set-up on one node: the roster's coverage, and refusals of bad input. */
 let node: NodeHandle;
@@ -23,26 +24,18 @@ beforeAll(async () => {
 });
 afterAll(async () => node.destroy());
 
-async function contact(name: string, timeZone: string): Promise<string> {
-  const r = await call(node.app, admin, 'POST', '/api/contacts', {
-    name,
-    kind: 'desk',
-    roles: ['duty_24_7'],
-    channels: [],
-    languages: ['en'],
-    workingHours: { days: [], start: '09:00', end: '17:00', always: false },
-    timeZone,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json().id as string;
-}
-
 const ALL = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 describe('the roster and its coverage', () => {
   it('shows the gap a daylight-saving change opens, in the contacts own zones (acceptance 5)', async () => {
-    const ny = await contact('Washington desk', 'America/New_York');
-    const sh = await contact('Beijing liaison', 'Asia/Shanghai');
+    const ny = await contact(node, admin, 'Washington desk', [], {
+      kind: 'desk',
+      timeZone: 'America/New_York',
+    });
+    const sh = await contact(node, admin, 'Beijing liaison', [], {
+      kind: 'desk',
+      timeZone: 'Asia/Shanghai',
+    });
     for (const [contactId, start, end] of [
       [ny, '08:00', '20:00'],
       [sh, '09:00', '21:00'],
