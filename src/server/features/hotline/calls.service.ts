@@ -23,7 +23,7 @@ import { displayNameOf } from '../feature-deps.js';
 import type { FeatureContext } from '../module.js';
 import { findRequest, type RequestRow } from '../requests/public.js';
 import { callDetail, type CallNews } from './calls.news.js';
-import { presentCall } from './hotline.present.js';
+import { callMessage, presentCall } from './hotline.present.js';
 import {
   appendCallEvent,
   findCall,
@@ -76,23 +76,6 @@ function newCall(call: NewCall): CallRow {
     rung_deadline_at: null,
     reminders: 0,
     ...call,
-  };
-}
-
-/** The call as the peer is told it. */
-function callMessage(row: CallRow): HotlineCallMessage {
-  return {
-    callId: row.id,
-    tier: row.tier,
-    priority: row.priority,
-    subject: row.subject,
-    text: row.text,
-    requestId: row.request_id,
-    requestReference: row.request_reference,
-    caseId: row.case_id,
-    caller: row.caller,
-    createdAt: iso(Number(row.created_at)),
-    acknowledgeWithinMs: Number(row.acknowledge_within_ms),
   };
 }
 

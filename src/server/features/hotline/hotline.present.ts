@@ -3,6 +3,7 @@ import type {
   CallDetail,
   CallEventView,
   CallView,
+  HotlineCallMessage,
   HotlineCoverageMessage,
   PeerCoverageView,
   ShiftView,
@@ -52,6 +53,25 @@ export function presentCall(row: CallRow): CallView {
     rungDeadlineAt: isoOrNull(num(row.rung_deadline_at)),
     exhausted: Number(row.reminders) > 0,
     updatedAt: iso(Number(row.updated_at)),
+  };
+}
+
+/** The call as the peer is told it (the same fields as our view of it). */
+export function callMessage(row: CallRow): HotlineCallMessage {
+  const call = presentCall(row);
+  const { tier, priority, subject, text, requestId, requestReference, caseId, caller } = call;
+  return {
+    callId: call.id,
+    tier,
+    priority,
+    subject,
+    text,
+    requestId,
+    requestReference,
+    caseId,
+    caller,
+    createdAt: call.createdAt,
+    acknowledgeWithinMs: call.acknowledgeWithinMs,
   };
 }
 

@@ -15,7 +15,7 @@ import type { Db, TxHooks } from '../../store/database.js';
 import { cancelTimer } from '../../timers/timers.js';
 import { displayNameOf } from '../feature-deps.js';
 import type { FeatureContext } from '../module.js';
-import { callDetail, type CallNews } from './calls.news.js';
+import { callDetail, type CallNews, type CallUpdate } from './calls.news.js';
 import { appendCallEvent, findCall, updateCall, type NewCallEvent } from './hotline.repository.js';
 import type { CallRow, HotlineCallsTable } from './hotline.table.js';
 import type { LadderService } from './ladder.service.js';
@@ -97,6 +97,18 @@ function peerStep(row: CallRow, body: HotlineUpdateMessage, to: CallState, at: n
   }
 }
 
+/** What acknowledging or resolving writes beside the state, and what it is called. */
+interface Settling {
+  event: 'acknowledge' | 'resolve';
+  state: 'acknowledged' | 'resolved';
+  /** The message when the call is past this move already. */
+  refused: () => string;
+  changes: (by: string) => Partial<Omit<HotlineCallsTable, 'id'>>;
+  timeline: Pick<NewCallEvent, 'rung' | 'detail'>;
+  update?: Pick<CallUpdate, 'outcome'>;
+  audit: { action: string; details: Record<string, unknown> };
+}
+
 type MovesDeps = Pick<FeatureContext, 'store' | 'clock' | 'nodeId'> & {
   ladder: LadderService;
   news: CallNews;
@@ -132,35 +144,20 @@ export class CallMovesService {
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx, hooks) => {
       const row = await this.incoming(trx, id);
-      const step = nextCallState(row.state, 'acknowledge', callSide(row.direction, 'here'));
-      if (!step.ok) {
-        throw conflict(
-          step.code,
+      await this.settle(trx, hooks, actor, row, now, {
+        event: 'acknowledge',
+        state: 'acknowledged',
+        refused: () =>
           `This call was acknowledged at ${iso(Number(row.acknowledged_at))} by ${row.acknowledged_by ?? 'someone'}.`,
-        );
-      }
-      const by = await displayNameOf(trx, actor, this.deps.nodeId);
-      await this.deps.ladder.stop(trx, row);
-      await updateCall(trx, id, {
-        state: step.to,
-        acknowledged_at: now,
-        acknowledged_by: by,
-        seen_at: row.seen_at ?? now,
-        seen_by: row.seen_by ?? by,
-        rung_deadline_at: null,
-        updated_at: now,
+        changes: (by) => ({
+          acknowledged_at: now,
+          acknowledged_by: by,
+          seen_at: row.seen_at ?? now,
+          seen_by: row.seen_by ?? by,
+        }),
+        timeline: { rung: row.rung },
+        audit: { action: 'hotline.acknowledge', details: { peer: row.peer_id, rung: row.rung } },
       });
-      await appendCallEvent(trx, { callId: id, at: now, kind: 'acknowledged', rung: row.rung, by });
-      await this.deps.news.tellPeer(trx, hooks, row, { state: 'acknowledged', at: iso(now), by });
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: 'hotline.acknowledge',
-        entityType: 'hotline_call',
-        entityId: id,
-        details: { peer: row.peer_id, rung: row.rung },
-      });
-      await this.deps.news.publish(trx, hooks, id);
     });
     return callDetail(this.deps.store.db, id);
   }
@@ -174,39 +171,16 @@ export class CallMovesService {
       if (!row) throw notFound('call_not_found', `No call has the id ${id}.`);
       // The caller's side closes its own calls; the receiving side, the duty officers.
       authorize(actor, row.direction === 'out' ? 'hotline.call' : 'hotline.answer');
-      const step = nextCallState(row.state, 'resolve', callSide(row.direction, 'here'));
-      if (!step.ok) {
-        throw conflict(
-          step.code,
-          `This call was resolved at ${iso(Number(row.resolved_at))} by ${row.resolved_by ?? 'someone'}.`,
-        );
-      }
-      const by = await displayNameOf(trx, actor, this.deps.nodeId);
-      await this.deps.ladder.stop(trx, row);
-      await updateCall(trx, id, {
-        state: step.to,
-        resolved_at: now,
-        resolved_by: by,
-        outcome,
-        rung_deadline_at: null,
-        updated_at: now,
-      });
-      await appendCallEvent(trx, { callId: id, at: now, kind: 'resolved', by, detail: outcome });
-      await this.deps.news.tellPeer(trx, hooks, row, {
+      await this.settle(trx, hooks, actor, row, now, {
+        event: 'resolve',
         state: 'resolved',
-        at: iso(now),
-        by,
-        outcome,
+        refused: () =>
+          `This call was resolved at ${iso(Number(row.resolved_at))} by ${row.resolved_by ?? 'someone'}.`,
+        changes: (by) => ({ resolved_at: now, resolved_by: by, outcome }),
+        timeline: { detail: outcome },
+        update: { outcome },
+        audit: { action: 'hotline.resolve', details: { peer: row.peer_id, outcome } },
       });
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: 'hotline.resolve',
-        entityType: 'hotline_call',
-        entityId: id,
-        details: { peer: row.peer_id, outcome },
-      });
-      await this.deps.news.publish(trx, hooks, id);
     });
     return callDetail(this.deps.store.db, id);
   }
@@ -248,6 +222,52 @@ export class CallMovesService {
       entityType: 'hotline_call',
       entityId: row.id,
       details: { by: body.by, rung: body.rung },
+    });
+    await this.deps.news.publish(trx, hooks, row.id);
+  }
+
+  /**
+   * Acknowledging or resolving here: refused (409) when the call is past it; else the
+   * ladder stops, the peer is told, and the audit log keeps who did it.
+   */
+  private async settle(
+    trx: Db,
+    hooks: TxHooks,
+    actor: Actor,
+    row: CallRow,
+    now: number,
+    settling: Settling,
+  ): Promise<void> {
+    const step = nextCallState(row.state, settling.event, callSide(row.direction, 'here'));
+    if (!step.ok) throw conflict(step.code, settling.refused());
+    const by = await displayNameOf(trx, actor, this.deps.nodeId);
+    await this.deps.ladder.stop(trx, row);
+    await updateCall(trx, row.id, {
+      state: step.to,
+      ...settling.changes(by),
+      rung_deadline_at: null,
+      updated_at: now,
+    });
+    await appendCallEvent(trx, {
+      callId: row.id,
+      at: now,
+      kind: settling.state,
+      by,
+      ...settling.timeline,
+    });
+    await this.deps.news.tellPeer(trx, hooks, row, {
+      state: settling.state,
+      at: iso(now),
+      by,
+      ...settling.update,
+    });
+    await appendAudit(trx, {
+      actor,
+      at: now,
+      action: settling.audit.action,
+      entityType: 'hotline_call',
+      entityId: row.id,
+      details: settling.audit.details,
     });
     await this.deps.news.publish(trx, hooks, row.id);
   }

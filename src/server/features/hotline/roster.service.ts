@@ -11,9 +11,9 @@ import type {
   WebhookView,
 } from '../../../core/schemas/hotline.js';
 import { authorize, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
+import { appendAudit, type AuditEntryInput } from '../../audit/audit.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import type { Db } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import { findUserByUsername } from '../accounts/public.js';
 import { findContact, listContacts, type ContactRow } from '../contacts/public.js';
 import type { FeatureContext } from '../module.js';
@@ -171,15 +171,11 @@ export class RosterService {
         updated_at: now,
       };
       await insertWebhook(trx, row);
-      await appendAudit(trx, {
-        actor,
-        at: now,
+      await this.webhookChanged(trx, hooks, actor, now, {
         action: 'hotline.webhook_create',
-        entityType: 'hotline_webhook',
         entityId: row.id,
         after: presentWebhook(row),
       });
-      publishRosterChanged(this.deps.bus, hooks);
       return presentWebhook(row);
     });
   }
@@ -203,17 +199,13 @@ export class RosterService {
         updated_at: now,
       };
       await updateWebhook(trx, row);
-      await appendAudit(trx, {
-        actor,
-        at: now,
+      await this.webhookChanged(trx, hooks, actor, now, {
         action: 'hotline.webhook_update',
-        entityType: 'hotline_webhook',
         entityId: id,
         before: presentWebhook(existing),
         after: presentWebhook(row),
         details: { secretChanged: body.secret !== undefined },
       });
-      publishRosterChanged(this.deps.bus, hooks);
       return presentWebhook(row);
     });
   }
@@ -231,15 +223,11 @@ export class RosterService {
         );
       }
       await deleteWebhook(trx, id);
-      await appendAudit(trx, {
-        actor,
-        at: now,
+      await this.webhookChanged(trx, hooks, actor, now, {
         action: 'hotline.webhook_delete',
-        entityType: 'hotline_webhook',
         entityId: id,
         before: presentWebhook(existing),
       });
-      publishRosterChanged(this.deps.bus, hooks);
     });
   }
 
@@ -287,6 +275,18 @@ export class RosterService {
       }
     }
     return { contacts, userIds, emails, webhooks };
+  }
+
+  /** A webhook was added, changed or removed: the audit log keeps it, the screens refresh. */
+  private async webhookChanged(
+    trx: Db,
+    hooks: TxHooks,
+    actor: Actor,
+    at: number,
+    change: Pick<AuditEntryInput, 'action' | 'entityId' | 'before' | 'after' | 'details'>,
+  ): Promise<void> {
+    await appendAudit(trx, { actor, at, entityType: 'hotline_webhook', ...change });
+    publishRosterChanged(this.deps.bus, hooks);
   }
 
   private async contactNames(db: Db): Promise<Map<string, string>> {
