@@ -6,7 +6,7 @@ import {
 } from '../../../core/schemas/arrangements.js';
 import { appendAudit } from '../../audit/audit.js';
 import type { Clock } from '../../clock.js';
-import { AppError } from '../../errors.js';
+import { conflict } from '../../errors.js';
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
 import {
@@ -29,9 +29,8 @@ export function arrangementMessages(
       async handle(trx, body, { peer, hooks }) {
         const existing = await findArrangement(trx, peer.node_id, body.version);
         if (existing) {
-          throw new AppError(
+          throw conflict(
             'arrangement_version_taken',
-            409,
             `Version ${body.version} of the arrangement already exists here (proposed by ${existing.proposed_by}); propose again with the next version.`,
           );
         }
@@ -66,16 +65,14 @@ export function arrangementMessages(
       async handle(trx, body, { peer, hooks }) {
         const row = await findArrangement(trx, peer.node_id, body.version);
         if (!row || row.proposed_by === peer.node_id || row.status !== 'proposed') {
-          throw new AppError(
+          throw conflict(
             'arrangement_not_open',
-            409,
             `There is no open proposal ${body.version} from this node to answer.`,
           );
         }
         if (row.terms_hash !== body.termsHash) {
-          throw new AppError(
+          throw conflict(
             'arrangement_terms_mismatch',
-            409,
             `The answer is for terms ${body.termsHash}, but version ${body.version} here is ${row.terms_hash}.`,
           );
         }

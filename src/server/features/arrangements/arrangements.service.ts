@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_ARRANGEMENT } from '../../../core/arrangements.js';
 import { canonicalJson } from '../../../core/canonical-json.js';
+import { ROLES } from '../../../core/roles.js';
 import {
   ARRANGEMENT_ANSWER_KIND,
   ARRANGEMENT_PROPOSE_KIND,
@@ -10,8 +11,8 @@ import {
 } from '../../../core/schemas/arrangements.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso, isoOrNull } from '../../clock.js';
-import { AppError, notFound } from '../../errors.js';
+import { iso } from '../../clock.js';
+import { conflict, notFound } from '../../errors.js';
 import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import {
@@ -23,6 +24,7 @@ import {
 } from './arrangements.repository.js';
 import type { ArrangementRow } from './arrangements.table.js';
 import type { FeatureDeps } from '../feature-deps.js';
+import { presentArrangement, presentDefault } from './arrangements.present.js';
 
 export function termsHash(terms: ArrangementTerms): string {
   return createHash('sha256').update(canonicalJson(terms)).digest('hex');
@@ -47,24 +49,6 @@ export async function termsInForce(db: Db, peerId: string): Promise<TermsInForce
   };
 }
 
-function presentArrangement(row: ArrangementRow): ArrangementView {
-  return {
-    peer: row.peer_id,
-    version: Number(row.version),
-    status: row.status,
-    proposedBy: row.proposed_by,
-    proposedAt: iso(Number(row.proposed_at)),
-    acceptedAt:
-      row.status === 'declined'
-        ? null
-        : isoOrNull(row.answered_at === null ? null : Number(row.answered_at)),
-    termsHash: row.terms_hash,
-    terms: ArrangementTerms.parse(JSON.parse(row.terms)),
-  };
-}
-
-const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
-
 /**
  * The arrangement with each peer: versioned terms. One side proposes a version, the other
  * accepts or declines it, each over the (signed) stream; only an accepted version applies,
@@ -81,18 +65,9 @@ export class ArrangementsService {
       throw notFound('peer_not_found', `No peer has the node id ${peerId}.`);
     const rows = await listArrangements(db, peerId);
     const accepted = rows.find((row) => row.status === 'accepted');
-    const inForce: ArrangementView = accepted
+    const inForce = accepted
       ? presentArrangement(accepted)
-      : {
-          peer: peerId,
-          version: 0,
-          status: 'accepted',
-          proposedBy: null,
-          proposedAt: null,
-          acceptedAt: null,
-          termsHash: DEFAULT_TERMS_HASH,
-          terms: DEFAULT_ARRANGEMENT,
-        };
+      : presentDefault(peerId, DEFAULT_TERMS_HASH);
     return { peer: peerId, inForce, versions: rows.map(presentArrangement) };
   }
 
@@ -150,16 +125,14 @@ export class ArrangementsService {
           `No version ${version} of the arrangement with ${peerId}.`,
         );
       if (row.proposed_by === this.deps.nodeId) {
-        throw new AppError(
+        throw conflict(
           'not_your_move',
-          409,
           `Version ${version} was proposed by this node; only ${peerId} can accept or decline it.`,
         );
       }
       if (row.status !== 'proposed') {
-        throw new AppError(
+        throw conflict(
           'arrangement_not_open',
-          409,
           `Version ${version} is ${row.status}; only a proposed version can be answered.`,
         );
       }
@@ -186,7 +159,7 @@ export class ArrangementsService {
 
   changed(hooks: TxHooks, peer: string): void {
     hooks.afterCommit(() =>
-      this.deps.bus.publish('arrangement.changed', { peer }, { roles: EVERYONE }),
+      this.deps.bus.publish('arrangement.changed', { peer }, { roles: ROLES }),
     );
   }
 }

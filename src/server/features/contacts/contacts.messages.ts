@@ -9,11 +9,11 @@ import {
 } from '../../../core/schemas/contacts.js';
 import { appendAudit } from '../../audit/audit.js';
 import type { Clock } from '../../clock.js';
-import { AppError } from '../../errors.js';
+import { conflict } from '../../errors.js';
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
 import type { Db } from '../../store/database.js';
-import { deleteContact, listContacts, upsertContact } from './contacts.repository.js';
+import { deleteContact, findContact, listContacts, upsertContact } from './contacts.repository.js';
 import type { ContactRow } from './contacts.table.js';
 import type { ContactsService } from './contacts.service.js';
 
@@ -39,15 +39,10 @@ function rowOf(peerId: string, contact: Incoming, now: number): ContactRow {
 
 /** A peer's contact may only replace that peer's own contact of the same id. */
 async function storePeerContact(db: Db, row: ContactRow): Promise<void> {
-  const existing = await db
-    .selectFrom('contacts')
-    .select('node_id')
-    .where('id', '=', row.id)
-    .executeTakeFirst();
+  const existing = await findContact(db, row.id);
   if (existing && existing.node_id !== row.node_id) {
-    throw new AppError(
+    throw conflict(
       'contact_conflict',
-      409,
       `Contact ${row.id} belongs to ${existing.node_id}, not ${row.node_id}.`,
     );
   }

@@ -6,9 +6,9 @@ import {
   type ContactBody,
   type ContactView,
 } from '../../../core/schemas/contacts.js';
+import { ROLES } from '../../../core/roles.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso } from '../../clock.js';
 import { notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import {
@@ -20,46 +20,7 @@ import {
 } from './contacts.repository.js';
 import type { ContactRow } from './contacts.table.js';
 import type { FeatureDeps } from '../feature-deps.js';
-
-/** Contacts not confirmed for this long are flagged for the yearly refresh. */
-export const CONTACT_REFRESH_MS = 365 * 24 * 3_600_000;
-
-const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
-
-export function presentContact(row: ContactRow, now: number): ContactView {
-  return {
-    id: row.id,
-    node: row.node_id,
-    name: row.name,
-    kind: row.kind,
-    roles: JSON.parse(row.roles) as ContactView['roles'],
-    channels: JSON.parse(row.channels) as ContactView['channels'],
-    languages: JSON.parse(row.languages) as string[],
-    workingHours: JSON.parse(row.working_hours) as ContactView['workingHours'],
-    timeZone: row.time_zone,
-    published: row.published === 1,
-    confirmedAt: iso(Number(row.confirmed_at)),
-    updatedAt: iso(Number(row.updated_at)),
-    stale: now - Number(row.confirmed_at) > CONTACT_REFRESH_MS,
-  };
-}
-
-/** What a peer receives of a published contact. */
-export function contactMessage(row: ContactRow) {
-  const view = presentContact(row, 0);
-  return {
-    id: view.id,
-    name: view.name,
-    kind: view.kind,
-    roles: view.roles,
-    channels: view.channels,
-    languages: view.languages,
-    workingHours: view.workingHours,
-    timeZone: view.timeZone,
-    confirmedAt: view.confirmedAt,
-    updatedAt: view.updatedAt,
-  };
-}
+import { contactMessage, presentContact } from './contacts.present.js';
 
 /**
  * The contacts directory: this node's people and desks, and its peers' published ones.
@@ -190,7 +151,7 @@ export class ContactsService {
 
   changed(hooks: TxHooks, node: string, id: string | null): void {
     hooks.afterCommit(() =>
-      this.deps.bus.publish('contact.changed', { node, id }, { roles: EVERYONE }),
+      this.deps.bus.publish('contact.changed', { node, id }, { roles: ROLES }),
     );
   }
 }

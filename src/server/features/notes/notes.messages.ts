@@ -6,7 +6,7 @@ import type { EventBus } from '../../events.js';
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
 import { insertNote } from './notes.repository.js';
-import { presentNote } from './notes.service.js';
+import { announceNote } from './notes.service.js';
 
 /** `liaison.note`: a short text from a peer, stored and shown live. */
 export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
@@ -37,13 +37,7 @@ export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
           after: row,
           details: { peer: peer.node_id, seq: message.seq, messageId: message.id },
         });
-        hooks.afterCommit(() =>
-          bus.publish(
-            'note.created',
-            { note: presentNote(row) },
-            { roles: ['admin', 'officer', 'analyst', 'controller', 'observer'] },
-          ),
-        );
+        announceNote(bus, hooks, row);
       },
     }),
   );

@@ -2,22 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { NOTE_KIND, type NoteView, type SendNoteBody } from '../../../core/schemas/notes.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { iso } from '../../clock.js';
+import { ROLES } from '../../../core/roles.js';
+import type { EventBus } from '../../events.js';
+import type { TxHooks } from '../../store/database.js';
 import { insertNote, listNotes } from './notes.repository.js';
 import type { NoteRow } from './notes.table.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
+import { presentNote } from './notes.present.js';
 
-export function presentNote(row: NoteRow): NoteView {
-  return {
-    id: row.id,
-    direction: row.direction,
-    peer: row.peer_id,
-    seq: row.seq === null ? null : Number(row.seq),
-    text: row.text,
-    author: row.author,
-    sentAt: iso(Number(row.sent_at)),
-    createdAt: iso(Number(row.created_at)),
-  };
+/** Shows a note, sent or received, live to every role once its transaction commits. */
+export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow): void {
+  hooks.afterCommit(() =>
+    bus.publish('note.created', { note: presentNote(note) }, { roles: ROLES }),
+  );
 }
 
 /** Notes: the simplest use of the stream — a short text to a peer. */
@@ -55,13 +52,7 @@ export class NotesService {
         after: note,
         details: { peer: body.peer, seq },
       });
-      hooks.afterCommit(() =>
-        this.deps.bus.publish(
-          'note.created',
-          { note: presentNote(note) },
-          { roles: ['admin', 'officer', 'analyst', 'controller', 'observer'] },
-        ),
-      );
+      announceNote(this.deps.bus, hooks, note);
       return note;
     });
     return presentNote(row);

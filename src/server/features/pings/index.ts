@@ -1,7 +1,8 @@
+import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
 import { pingMessages } from './pings.messages.js';
 import { registerPingRoutes } from './pings.routes.js';
-import { PingsService } from './pings.service.js';
+import { PING_ROUND_TIMER, PingRoundPayload, PingsService } from './pings.service.js';
 
 declare module '../module.js' {
   interface FeatureServices {
@@ -16,6 +17,11 @@ export const pingsModule: FeatureFactory = (ctx) => {
     name: 'pings',
     services: { pings },
     kinds: pingMessages(pings),
+    timers: [
+      timerKind(PING_ROUND_TIMER, PingRoundPayload, (trx, payload, _timer, hooks) =>
+        pings.roundDue(trx, hooks, payload.peer),
+      ),
+    ],
     routes: (app) => registerPingRoutes(app, pings),
   };
 };

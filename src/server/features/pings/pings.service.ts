@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ROLES } from '../../../core/roles.js';
 import {
   PING_ACK_KIND,
   PING_KIND,
@@ -8,39 +9,32 @@ import {
   type PingView,
   type SendPingBody,
 } from '../../../core/schemas/pings.js';
-import { median, percentile, share } from '../../../core/stats.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
 import { iso, isoOrNull } from '../../clock.js';
-import { AppError, notFound } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
-import { listContacts } from '../contacts/public.js';
-import type { PingRow } from './pings.table.js';
+import { findContact, listContacts, type ContactRow } from '../contacts/public.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
+import { presentPing, presentReport, presentSchedule, type ScheduleView } from './pings.present.js';
+import {
+  deleteSchedule,
+  findPing,
+  findSchedule,
+  insertPing,
+  insertSchedule,
+  listPings,
+  listSentIn,
+  setAcknowledged,
+  type PingListQuery,
+} from './pings.repository.js';
+import type { PingRow } from './pings.table.js';
 
-const EVERYONE = ['admin', 'officer', 'analyst', 'controller', 'observer'] as const;
 export const PING_ROUND_TIMER = 'pings.round';
-const PingRoundPayload = z.object({ peer: z.string() });
+export const PingRoundPayload = z.object({ peer: z.string() });
 const HOUR = 3_600_000;
-
-export function presentPing(row: PingRow): PingView {
-  const sent = Number(row.sent_at);
-  const acked = row.acknowledged_at === null ? null : Number(row.acknowledged_at);
-  return {
-    id: row.id,
-    peer: row.peer_id,
-    direction: row.direction,
-    contactId: row.contact_id,
-    contactName: row.contact_name,
-    sentAt: iso(sent),
-    acknowledgedAt: isoOrNull(acked),
-    acknowledgedBy: row.acknowledged_by,
-    timeToAcknowledgeMs: row.direction === 'out' && acked !== null ? acked - sent : null,
-    scheduled: row.scheduled === 1,
-  };
-}
 
 /**
  * Ping tests of the peers' points of contact: on demand or on a schedule, each published
@@ -49,43 +43,30 @@ export function presentPing(row: PingRow): PingView {
  * and 90th percentile time, and the contacts that never answered.
  */
 export class PingsService {
-  constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {
-    deps.timers.define(PING_ROUND_TIMER, PingRoundPayload, async (trx, payload, _timer, hooks) => {
-      const { peer } = payload;
-      const schedule = await trx
-        .selectFrom('ping_schedules')
-        .selectAll()
-        .where('peer_id', '=', peer)
-        .executeTakeFirst();
-      if (!schedule || Number(schedule.every_hours) === 0) return;
-      const now = deps.clock.now();
-      if (await deps.federation.peerAccepts(trx, peer, PING_KIND)) {
-        await this.pingContacts(
-          trx,
-          hooks,
-          { kind: 'system', reason: 'ping schedule' },
-          peer,
-          undefined,
-          true,
-          now,
-        );
-      }
-      await this.scheduleNext(trx, hooks, peer, Number(schedule.every_hours), now);
-    });
+  constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {}
+
+  /** The round timer of a peer's schedule fired: ping its contacts, and set the next round. */
+  async roundDue(trx: Db, hooks: TxHooks, peer: string): Promise<void> {
+    const schedule = await findSchedule(trx, peer);
+    if (!schedule || Number(schedule.every_hours) === 0) return;
+    const now = this.deps.clock.now();
+    if (await this.deps.federation.peerAccepts(trx, peer, PING_KIND)) {
+      await this.pingContacts(
+        trx,
+        hooks,
+        { kind: 'system', reason: 'ping schedule' },
+        peer,
+        undefined,
+        true,
+        now,
+      );
+    }
+    await this.scheduleNext(trx, hooks, peer, Number(schedule.every_hours), now);
   }
 
-  async list(
-    actor: Actor,
-    query: { peer?: string; direction?: 'in' | 'out'; pending?: 'true' | 'false'; limit: number },
-  ): Promise<PingView[]> {
+  async list(actor: Actor, query: PingListQuery): Promise<PingView[]> {
     authorize(actor, 'contacts.read');
-    let q = this.deps.store.db.selectFrom('pings').selectAll();
-    if (query.peer) q = q.where('peer_id', '=', query.peer);
-    if (query.direction) q = q.where('direction', '=', query.direction);
-    if (query.pending === 'true') q = q.where('acknowledged_at', 'is', null);
-    if (query.pending === 'false') q = q.where('acknowledged_at', 'is not', null);
-    const rows = await q.orderBy('sent_at', 'desc').limit(query.limit).execute();
-    return rows.map(presentPing);
+    return (await listPings(this.deps.store.db, query)).map(presentPing);
   }
 
   async send(actor: Actor, body: SendPingBody): Promise<PingView[]> {
@@ -100,40 +81,22 @@ export class PingsService {
     return rows.map(presentPing);
   }
 
-  async schedule(
-    actor: Actor,
-    peerId: string,
-  ): Promise<{ everyHours: number; nextAt: string | null }> {
+  async schedule(actor: Actor, peerId: string): Promise<ScheduleView> {
     authorize(actor, 'contacts.read');
-    const row = await this.deps.store.db
-      .selectFrom('ping_schedules')
-      .selectAll()
-      .where('peer_id', '=', peerId)
-      .executeTakeFirst();
-    return row
-      ? { everyHours: Number(row.every_hours), nextAt: iso(Number(row.next_at)) }
-      : { everyHours: 0, nextAt: null };
+    return presentSchedule(await findSchedule(this.deps.store.db, peerId));
   }
 
   /** Pings a peer's published contacts every `everyHours` (0 stops). */
-  async setSchedule(
-    actor: Actor,
-    peerId: string,
-    everyHours: number,
-  ): Promise<{ everyHours: number; nextAt: string | null }> {
+  async setSchedule(actor: Actor, peerId: string, everyHours: number): Promise<ScheduleView> {
     authorize(actor, 'pings.send');
     const now = this.deps.clock.now();
     return this.deps.store.transaction(async (trx, hooks) => {
       const peer = await findPeer(trx, peerId);
       if (!peer || peer.status === 'removed')
         throw notFound('peer_not_found', `No peer has the node id ${peerId}.`);
-      const existing = await trx
-        .selectFrom('ping_schedules')
-        .selectAll()
-        .where('peer_id', '=', peerId)
-        .executeTakeFirst();
+      const existing = await findSchedule(trx, peerId);
       if (existing?.timer_id) await cancelTimer(trx, existing.timer_id);
-      await trx.deleteFrom('ping_schedules').where('peer_id', '=', peerId).execute();
+      await deleteSchedule(trx, peerId);
       let nextAt: number | null = null;
       if (everyHours > 0) nextAt = await this.scheduleNext(trx, hooks, peerId, everyHours, now);
       await appendAudit(trx, {
@@ -152,22 +115,17 @@ export class PingsService {
     authorize(actor, 'pings.answer');
     const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
-      const row = await trx.selectFrom('pings').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await findPing(trx, id);
       if (!row || row.direction !== 'in')
         throw notFound('ping_not_found', `No ping from a peer has the id ${id}.`);
       if (row.acknowledged_at !== null) {
-        throw new AppError(
+        throw conflict(
           'already_acknowledged',
-          409,
           `This ping was acknowledged at ${iso(Number(row.acknowledged_at))} by ${row.acknowledged_by ?? 'someone'}.`,
         );
       }
       const by = await displayNameOf(trx, actor, this.deps.nodeId);
-      await trx
-        .updateTable('pings')
-        .set({ acknowledged_at: now, acknowledged_by: by })
-        .where('id', '=', id)
-        .execute();
+      await setAcknowledged(trx, id, now, by);
       await this.deps.federation.send(trx, hooks, row.peer_id, PING_ACK_KIND, {
         pingId: id,
         at: iso(now),
@@ -190,50 +148,7 @@ export class PingsService {
 
   async report(actor: Actor, query: PeriodQuery): Promise<PingReport> {
     authorize(actor, 'contacts.read');
-    let q = this.deps.store.db.selectFrom('pings').selectAll().where('direction', '=', 'out');
-    if (query.peer) q = q.where('peer_id', '=', query.peer);
-    if (query.from) q = q.where('sent_at', '>=', Date.parse(query.from));
-    if (query.to) q = q.where('sent_at', '<', Date.parse(query.to));
-    const rows = await q.execute();
-    const times = (list: PingRow[]) =>
-      list
-        .filter((r) => r.acknowledged_at !== null)
-        .map((r) => Number(r.acknowledged_at) - Number(r.sent_at));
-    const byContact = new Map<string, PingRow[]>();
-    for (const row of rows) {
-      const key = `${row.peer_id}\n${row.contact_id}`;
-      byContact.set(key, [...(byContact.get(key) ?? []), row]);
-    }
-    const contacts = [...byContact.values()].map((list) => {
-      const first = list[0] as PingRow;
-      const answered = times(list);
-      return {
-        peer: first.peer_id,
-        contactId: first.contact_id,
-        contactName: first.contact_name,
-        sent: list.length,
-        answered: answered.length,
-        medianMs: median(answered),
-      };
-    });
-    contacts.sort(
-      (a, b) => a.peer.localeCompare(b.peer) || a.contactName.localeCompare(b.contactName),
-    );
-    const all = times(rows);
-    return {
-      peer: query.peer ?? null,
-      from: query.from ?? null,
-      to: query.to ?? null,
-      sent: rows.length,
-      answered: all.length,
-      answeredShare: share(all.length, rows.length),
-      medianMs: median(all),
-      p90Ms: percentile(all, 90),
-      contacts,
-      neverAnswered: contacts
-        .filter((c) => c.answered === 0)
-        .map(({ peer, contactId, contactName, sent }) => ({ peer, contactId, contactName, sent })),
-    };
+    return presentReport(query, await listSentIn(this.deps.store.db, query));
   }
 
   // ---- federation ----------------------------------------------------------------------
@@ -244,15 +159,10 @@ export class PingsService {
     peerId: string,
     body: { pingId: string; contactId: string; sentAt: string },
   ): Promise<void> {
-    if (await trx.selectFrom('pings').select('id').where('id', '=', body.pingId).executeTakeFirst())
-      return;
-    const contact = await trx
-      .selectFrom('contacts')
-      .select(['name', 'node_id', 'published'])
-      .where('id', '=', body.contactId)
-      .executeTakeFirst();
+    if (await findPing(trx, body.pingId)) return;
+    const contact = await findContact(trx, body.contactId);
     if (!contact || contact.node_id !== this.deps.nodeId) {
-      throw new AppError('contact_not_found', 404, `This node has no contact ${body.contactId}.`);
+      throw notFound('contact_not_found', `This node has no contact ${body.contactId}.`);
     }
     const row: PingRow = {
       id: body.pingId,
@@ -265,7 +175,7 @@ export class PingsService {
       acknowledged_by: null,
       scheduled: 0,
     };
-    await trx.insertInto('pings').values(row).execute();
+    await insertPing(trx, row);
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: peerId },
       at: this.deps.clock.now(),
@@ -283,22 +193,14 @@ export class PingsService {
     peerId: string,
     body: { pingId: string; at: string; by: string },
   ): Promise<void> {
-    const row = await trx
-      .selectFrom('pings')
-      .selectAll()
-      .where('id', '=', body.pingId)
-      .executeTakeFirst();
+    const row = await findPing(trx, body.pingId);
     if (!row || row.direction !== 'out' || row.peer_id !== peerId) {
-      throw new AppError('ping_not_found', 404, `No ping ${body.pingId} was sent to ${peerId}.`);
+      throw notFound('ping_not_found', `No ping ${body.pingId} was sent to ${peerId}.`);
     }
     if (row.acknowledged_at !== null) return;
     // The time to acknowledge is measured on this node's clock: sent → answer received.
     const now = this.deps.clock.now();
-    await trx
-      .updateTable('pings')
-      .set({ acknowledged_at: now, acknowledged_by: body.by })
-      .where('id', '=', row.id)
-      .execute();
+    await setAcknowledged(trx, row.id, now, body.by);
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: peerId },
       at: now,
@@ -321,21 +223,7 @@ export class PingsService {
     scheduled: boolean,
     now: number,
   ): Promise<PingRow[]> {
-    const published = await listContacts(trx, peerId);
-    const chosen = contactIds ? published.filter((c) => contactIds.includes(c.id)) : published;
-    if (contactIds) {
-      const unknown = contactIds.filter((id) => !published.some((c) => c.id === id));
-      if (unknown.length > 0) {
-        throw new AppError(
-          'contact_not_found',
-          404,
-          `${peerId} has published no contact with the id ${unknown.join(', ')}.`,
-        );
-      }
-    }
-    if (chosen.length === 0 && !scheduled) {
-      throw new AppError('no_contacts', 409, `${peerId} has published no contacts to ping.`);
-    }
+    const chosen = chooseContacts(peerId, await listContacts(trx, peerId), contactIds, scheduled);
     const rows: PingRow[] = [];
     for (const contact of chosen) {
       const row: PingRow = {
@@ -349,7 +237,7 @@ export class PingsService {
         acknowledged_by: null,
         scheduled: scheduled ? 1 : 0,
       };
-      await trx.insertInto('pings').values(row).execute();
+      await insertPing(trx, row);
       await this.deps.federation.send(trx, hooks, peerId, PING_KIND, {
         pingId: row.id,
         contactId: contact.id,
@@ -382,17 +270,45 @@ export class PingsService {
       dueAt: nextAt,
       payload: { peer: peerId },
     });
-    await trx.deleteFrom('ping_schedules').where('peer_id', '=', peerId).execute();
-    await trx
-      .insertInto('ping_schedules')
-      .values({ peer_id: peerId, every_hours: everyHours, next_at: nextAt, timer_id: timerId })
-      .execute();
+    await deleteSchedule(trx, peerId);
+    await insertSchedule(trx, {
+      peer_id: peerId,
+      every_hours: everyHours,
+      next_at: nextAt,
+      timer_id: timerId,
+    });
     return nextAt;
   }
 
   private changed(hooks: TxHooks, row: PingRow): void {
     hooks.afterCommit(() =>
-      this.deps.bus.publish('ping.changed', { ping: presentPing(row) }, { roles: EVERYONE }),
+      this.deps.bus.publish('ping.changed', { ping: presentPing(row) }, { roles: ROLES }),
     );
   }
+}
+
+/**
+ * The contacts to ping: the ones named (each must be one the peer published), or all; a
+ * ping on demand needs at least one, a scheduled round may find none.
+ */
+function chooseContacts(
+  peerId: string,
+  published: readonly ContactRow[],
+  contactIds: string[] | undefined,
+  scheduled: boolean,
+): readonly ContactRow[] {
+  const chosen = contactIds ? published.filter((c) => contactIds.includes(c.id)) : published;
+  if (contactIds) {
+    const unknown = contactIds.filter((id) => !published.some((c) => c.id === id));
+    if (unknown.length > 0) {
+      throw notFound(
+        'contact_not_found',
+        `${peerId} has published no contact with the id ${unknown.join(', ')}.`,
+      );
+    }
+  }
+  if (chosen.length === 0 && !scheduled) {
+    throw conflict('no_contacts', `${peerId} has published no contacts to ping.`);
+  }
+  return chosen;
 }

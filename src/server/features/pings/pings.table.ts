@@ -21,6 +21,7 @@ export interface PingSchedulesTable {
   next_at: number;
   timer_id: string | null;
 }
+export type PingScheduleRow = Selectable<PingSchedulesTable>;
 
 /** This feature's tables, added to the node's Database type (store/database.ts). */
 declare module '../../store/database.js' {

@@ -1,0 +1,61 @@
+import type { PeriodQuery } from '../../../core/schemas/pings.js';
+import type { Db } from '../../store/database.js';
+import type { PingRow, PingScheduleRow } from './pings.table.js';
+
+export interface PingListQuery {
+  peer?: string;
+  direction?: 'in' | 'out';
+  pending?: 'true' | 'false';
+  limit: number;
+}
+
+export function findPing(db: Db, id: string): Promise<PingRow | undefined> {
+  return db.selectFrom('pings').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Pings sent and received, newest first. */
+export function listPings(db: Db, query: PingListQuery): Promise<PingRow[]> {
+  let q = db.selectFrom('pings').selectAll();
+  if (query.peer) q = q.where('peer_id', '=', query.peer);
+  if (query.direction) q = q.where('direction', '=', query.direction);
+  if (query.pending === 'true') q = q.where('acknowledged_at', 'is', null);
+  if (query.pending === 'false') q = q.where('acknowledged_at', 'is not', null);
+  return q.orderBy('sent_at', 'desc').limit(query.limit).execute();
+}
+
+/** The pings this node sent in a period (to one peer, when named): what the report counts. */
+export function listSentIn(db: Db, query: PeriodQuery): Promise<PingRow[]> {
+  let q = db.selectFrom('pings').selectAll().where('direction', '=', 'out');
+  if (query.peer) q = q.where('peer_id', '=', query.peer);
+  if (query.from) q = q.where('sent_at', '>=', Date.parse(query.from));
+  if (query.to) q = q.where('sent_at', '<', Date.parse(query.to));
+  return q.execute();
+}
+
+export async function insertPing(db: Db, row: PingRow): Promise<void> {
+  await db.insertInto('pings').values(row).execute();
+}
+
+export async function setAcknowledged(db: Db, id: string, at: number, by: string): Promise<void> {
+  await db
+    .updateTable('pings')
+    .set({ acknowledged_at: at, acknowledged_by: by })
+    .where('id', '=', id)
+    .execute();
+}
+
+export function findSchedule(db: Db, peerId: string): Promise<PingScheduleRow | undefined> {
+  return db
+    .selectFrom('ping_schedules')
+    .selectAll()
+    .where('peer_id', '=', peerId)
+    .executeTakeFirst();
+}
+
+export async function deleteSchedule(db: Db, peerId: string): Promise<void> {
+  await db.deleteFrom('ping_schedules').where('peer_id', '=', peerId).execute();
+}
+
+export async function insertSchedule(db: Db, row: PingScheduleRow): Promise<void> {
+  await db.insertInto('ping_schedules').values(row).execute();
+}
