@@ -50,6 +50,15 @@ function side(rows: CallRow[]): ReviewSide {
   };
 }
 
+/** The calls placed in the period (with the peer, when it names one). */
+function callsOfPeriod(db: Db, query: PeriodQuery): Promise<CallRow[]> {
+  return callsCreatedBetween(db, {
+    peer: query.peer,
+    from: query.from ? Date.parse(query.from) : undefined,
+    to: query.to ? Date.parse(query.to) : undefined,
+  });
+}
+
 /**
  * The routine review of the hotline's use (the sides agreed to one): per direction, the
  * calls by tier and priority, time to deliver and to acknowledge (median, nearest-rank
@@ -57,11 +66,7 @@ function side(rows: CallRow[]): ReviewSide {
  * call nobody acknowledged. Calls are counted in the period they were placed.
  */
 export async function hotlineReview(db: Db, query: PeriodQuery): Promise<ReviewReport> {
-  const rows = await callsCreatedBetween(db, {
-    peer: query.peer,
-    from: query.from ? Date.parse(query.from) : undefined,
-    to: query.to ? Date.parse(query.to) : undefined,
-  });
+  const rows = await callsOfPeriod(db, query);
   return {
     peer: query.peer ?? null,
     from: query.from ?? null,
@@ -91,11 +96,7 @@ export const REVIEW_CSV_HEADER = [
 
 /** The review's calls as CSV rows, one per call, in the order they were placed. */
 export async function reviewCsvRows(db: Db, query: PeriodQuery): Promise<unknown[][]> {
-  const rows = await callsCreatedBetween(db, {
-    peer: query.peer,
-    from: query.from ? Date.parse(query.from) : undefined,
-    to: query.to ? Date.parse(query.to) : undefined,
-  });
+  const rows = await callsOfPeriod(db, query);
   const at = (ms: number | null) => (ms === null ? null : iso(Number(ms)));
   return rows.map((row) => [
     row.direction,
