@@ -110,16 +110,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     secureCookies: usesTls(config),
     dataDir: config.dataDir,
   });
-  const tls = config.http.tls;
-  const https = tls
-    ? {
-        cert: readFileSync(path.resolve(config.dataDir, tls.certFile)),
-        key: readFileSync(path.resolve(config.dataDir, tls.keyFile)),
-      }
-    : undefined;
-
-  let started: Promise<FastifyInstance> | undefined;
-  const base: NodeBase = {
+  const parts: NodeParts = {
     config,
     log,
     clock,
@@ -141,7 +132,31 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     secureCookies: usesTls(config),
     publicUrl: publicUrlOf(config),
     webRoot: options.webRoot,
-    https,
+    https: readTls(config),
+  };
+  return assembleNode(parts, services, options.dispatch !== false);
+}
+
+/** The certificate and key to serve HTTPS with, when the config names them. */
+function readTls(config: Config): NodeBase['https'] {
+  const tls = config.http.tls;
+  return tls
+    ? {
+        cert: readFileSync(path.resolve(config.dataDir, tls.certFile)),
+        key: readFileSync(path.resolve(config.dataDir, tls.keyFile)),
+      }
+    : undefined;
+}
+
+/** What a node is made of, before it is given its life cycle. */
+type NodeParts = Omit<NodeBase, 'app' | 'start' | 'listen' | 'close'>;
+
+/** The node: its parts, the features' services, and start, listen and close over them. */
+function assembleNode(parts: NodeParts, services: FeatureServices, dispatch: boolean): Node {
+  const { config, store, timers, federation, modules } = parts;
+  let started: Promise<FastifyInstance> | undefined;
+  const base: NodeBase = {
+    ...parts,
     app: undefined,
     start() {
       started ??= (async () => {
@@ -152,7 +167,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
         await ensureCheckpointTimer(federation, timers, config.federation.checkpointMinutes);
         for (const module of modules) await module.start?.();
         timers.start();
-        if (options.dispatch !== false) await federation.start();
+        if (dispatch) await federation.start();
         return app;
       })();
       return started;
@@ -162,7 +177,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
-      const scheme = https ? 'https' : 'http';
+      const scheme = parts.https ? 'https' : 'http';
       const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
       return `${scheme}://${host}:${port}`;
     },
@@ -175,7 +190,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       await store.close();
     },
   };
-  const node = Object.assign(base, services) as Node;
+  const node: Node = Object.assign(base, services);
   return node;
 }
 

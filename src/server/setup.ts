@@ -6,7 +6,7 @@ import { CONFIG_FILE, parseConfig, type Config, type ConfigInput } from './confi
 import { createLogger } from './log.js';
 import { generateNodeKeys, nodeKeysExist, writeNodeKeys } from './identity/keys.js';
 import { createNode } from './node.js';
-import { AppError } from './errors.js';
+import { conflict } from './errors.js';
 
 export interface InitOptions {
   dataDir: string;
@@ -38,11 +38,7 @@ export async function initializeNode(options: InitOptions): Promise<InitResult> 
   const dataDir = path.resolve(options.dataDir);
   const configFile = path.join(dataDir, CONFIG_FILE);
   if (existsSync(configFile) || nodeKeysExist(dataDir)) {
-    throw new AppError(
-      'node_exists',
-      409,
-      `${dataDir} already holds a node; refusing to overwrite it.`,
-    );
+    throw conflict('node_exists', `${dataDir} already holds a node; refusing to overwrite it.`);
   }
   const input: ConfigInput = {
     node: {

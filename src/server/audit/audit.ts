@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { actorRef, type Actor } from '../actor.js';
+import { listSentCheckpoints } from '../federation/checkpoints.repository.js';
 import type { Db } from '../store/database.js';
 import type { AuditRow } from './audit.table.js';
 
@@ -109,14 +110,45 @@ export interface AuditVerification {
   firstBad?: { seq: number; action?: string; reason: string };
 }
 
-/** Walks the whole chain in order and names the first entry that does not match. */
-export async function verifyAudit(db: Db, pageSize = 2000): Promise<AuditVerification> {
+/** The head of the chain: its last entry's sequence and hash (0 and genesis while empty). */
+export async function readAuditHead(db: Db): Promise<{ seq: number; hash: string }> {
   const head = await db
     .selectFrom('audit_head')
     .select(['seq', 'hash'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  const headView = { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH };
+  return { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH };
+}
+
+type FirstBad = NonNullable<AuditVerification['firstBad']>;
+
+/** Walks the whole chain in order and names the first entry that does not match. */
+export async function verifyAudit(db: Db, pageSize = 2000): Promise<AuditVerification> {
+  const head = await readAuditHead(db);
+  const chain = await walkChain(db, pageSize);
+  const { checked } = chain;
+  if (chain.firstBad) return { ok: false, checked, head, firstBad: chain.firstBad };
+  if (head.seq !== chain.seq || head.hash !== chain.hash) {
+    const reason = `the chain ends at entry ${chain.seq} but its head says ${head.seq}: entries were removed`;
+    return { ok: false, checked, head, firstBad: { seq: chain.seq + 1, reason } };
+  }
+  // The chain may have been rewritten whole; the heads already sent to peers cannot be.
+  const checkpoints = await listSentCheckpoints(db);
+  for (const checkpoint of checkpoints) {
+    const firstBad = await checkCheckpoint(db, checkpoint);
+    if (firstBad) return { ok: false, checked, head, firstBad };
+  }
+  return { ok: true, checked, head, checkpoints: checkpoints.length };
+}
+
+/**
+ * Reads the chain page by page: how many entries continue it, the last of them (sequence
+ * and hash), and the first entry that does not, if any.
+ */
+async function walkChain(
+  db: Db,
+  pageSize: number,
+): Promise<{ checked: number; seq: number; hash: string; firstBad?: FirstBad }> {
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let checked = 0;
@@ -128,74 +160,59 @@ export async function verifyAudit(db: Db, pageSize = 2000): Promise<AuditVerific
       .orderBy('seq')
       .limit(pageSize)
       .execute();
-    if (rows.length === 0) break;
+    if (rows.length === 0) return { checked, seq: expectedSeq - 1, hash: prevHash };
     for (const row of rows) {
-      const seq = Number(row.seq);
-      const bad = (
-        reason: string,
-        at = seq,
-        action: string | undefined = row.action,
-      ): AuditVerification => ({
-        ok: false,
-        checked,
-        head: headView,
-        firstBad: { seq: at, ...(action === undefined ? {} : { action }), reason },
-      });
-      if (seq !== expectedSeq) {
-        return bad(
-          `entry ${expectedSeq} is missing (next present is ${seq})`,
-          expectedSeq,
-          undefined,
-        );
-      }
-      if (row.prev_hash !== prevHash) {
-        return bad(
-          `its previous-hash ${row.prev_hash} is not the hash of entry ${seq - 1} (${prevHash})`,
-        );
-      }
-      const computed = recomputeHash(row);
-      if (computed !== row.hash) {
-        return bad(
-          `its content does not match its hash (stored ${row.hash}, computed ${computed})`,
-        );
-      }
+      const firstBad = checkEntry(row, expectedSeq, prevHash);
+      if (firstBad) return { checked, seq: expectedSeq - 1, hash: prevHash, firstBad };
       prevHash = row.hash;
-      expectedSeq = seq + 1;
+      expectedSeq = Number(row.seq) + 1;
       checked++;
     }
   }
-  if (headView.seq !== expectedSeq - 1 || headView.hash !== prevHash) {
-    const reason = `the chain ends at entry ${expectedSeq - 1} but its head says ${headView.seq}: entries were removed`;
-    return { ok: false, checked, head: headView, firstBad: { seq: expectedSeq, reason } };
+}
+
+/** Why an entry does not continue the chain, or undefined when it does. */
+function checkEntry(row: AuditRow, expectedSeq: number, prevHash: string): FirstBad | undefined {
+  const seq = Number(row.seq);
+  if (seq !== expectedSeq) {
+    return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (next present is ${seq})` };
   }
-  // The chain may have been rewritten whole; the heads already sent to peers cannot be.
-  const checkpoints = await db
-    .selectFrom('audit_checkpoints_sent')
-    .selectAll()
-    .orderBy('seq')
-    .execute();
-  for (const checkpoint of checkpoints) {
-    const seq = Number(checkpoint.seq);
-    const row = await db
-      .selectFrom('audit_log')
-      .select(['hash', 'action'])
-      .where('seq', '=', seq)
-      .executeTakeFirst();
-    if (row?.hash !== checkpoint.hash) {
-      const when = new Date(Number(checkpoint.at)).toISOString();
-      return {
-        ok: false,
-        checked,
-        head: headView,
-        firstBad: {
-          seq,
-          ...(row ? { action: row.action } : {}),
-          reason: `it differs from the checkpoint sent to peers at ${when} (sent ${checkpoint.hash}, now ${row?.hash ?? 'missing'}): history was rewritten`,
-        },
-      };
-    }
+  if (row.prev_hash !== prevHash) {
+    return {
+      seq,
+      action: row.action,
+      reason: `its previous-hash ${row.prev_hash} is not the hash of entry ${seq - 1} (${prevHash})`,
+    };
   }
-  return { ok: true, checked, head: headView, checkpoints: checkpoints.length };
+  const computed = recomputeHash(row);
+  if (computed !== row.hash) {
+    return {
+      seq,
+      action: row.action,
+      reason: `its content does not match its hash (stored ${row.hash}, computed ${computed})`,
+    };
+  }
+  return undefined;
+}
+
+/** Whether the entry a checkpoint names still has the hash sent to peers. */
+async function checkCheckpoint(
+  db: Db,
+  checkpoint: { seq: number; hash: string; at: number },
+): Promise<FirstBad | undefined> {
+  const seq = Number(checkpoint.seq);
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['hash', 'action'])
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  if (row?.hash === checkpoint.hash) return undefined;
+  const when = new Date(Number(checkpoint.at)).toISOString();
+  return {
+    seq,
+    ...(row ? { action: row.action } : {}),
+    reason: `it differs from the checkpoint sent to peers at ${when} (sent ${checkpoint.hash}, now ${row?.hash ?? 'missing'}): history was rewritten`,
+  };
 }
 
 export async function listAudit(db: Db, limit: number, before?: number): Promise<AuditRow[]> {

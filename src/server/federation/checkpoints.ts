@@ -1,6 +1,15 @@
-import { AppError } from '../errors.js';
 import { z } from 'zod';
-import type { TimerWorker } from '../timers/timers.js';
+import { readAuditHead } from '../audit/audit.js';
+import type { Clock } from '../clock.js';
+import { conflict } from '../errors.js';
+import type { Db, Trx, TxHooks } from '../store/database.js';
+import { findPendingTimerOfKind, type TimerWorker } from '../timers/timers.js';
+import {
+  findReceivedCheckpoint,
+  insertReceivedCheckpoint,
+  insertSentCheckpoint,
+  lastSentCheckpointSeq,
+} from './checkpoints.repository.js';
 import type { Federation } from './federation.js';
 import { listPeerRows } from './peers.js';
 
@@ -22,87 +31,23 @@ export const AuditCheckpointMessage = z
     at: z.string(),
   })
   .strict();
+type AuditCheckpointMessage = z.infer<typeof AuditCheckpointMessage>;
 
 export function registerAuditCheckpoints(
   federation: Federation,
   timers: TimerWorker,
   everyMinutes: number,
 ): void {
-  const ctx = federation.ctx;
+  const clock = federation.ctx.clock;
   federation.registerKind({
     kind: AUDIT_CHECKPOINT_KIND,
     schema: AuditCheckpointMessage,
-    async handle(trx, body, { peer }) {
-      const existing = await trx
-        .selectFrom('audit_checkpoints_received')
-        .selectAll()
-        .where('peer_id', '=', peer.node_id)
-        .where('seq', '=', body.seq)
-        .executeTakeFirst();
-      if (existing) {
-        if (existing.hash !== body.hash) {
-          throw new AppError(
-            'checkpoint_conflict',
-            409,
-            `${peer.node_id} sent a different hash for audit entry ${body.seq} than before: its history changed.`,
-          );
-        }
-        return;
-      }
-      await trx
-        .insertInto('audit_checkpoints_received')
-        .values({
-          peer_id: peer.node_id,
-          seq: body.seq,
-          hash: body.hash,
-          signed_at: body.at,
-          received_at: ctx.clock.now(),
-        })
-        .execute();
-    },
+    handle: (trx, body, { peer }) => receiveCheckpoint(trx, peer.node_id, body, clock),
   });
-
   timers.define(CHECKPOINT_TIMER, z.null(), async (trx, _payload, _timer, hooks) => {
-    const now = ctx.clock.now();
-    const head = await trx
-      .selectFrom('audit_head')
-      .select(['seq', 'hash'])
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
-    const seq = Number(head.seq);
-    const last = await trx
-      .selectFrom('audit_checkpoints_sent')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst();
-    const peers = (await listPeerRows(trx)).filter((p) => p.status === 'active');
-    if (seq > 0 && Number(last?.seq ?? 0) < seq && peers.length > 0) {
-      await trx
-        .insertInto('audit_checkpoints_sent')
-        .values({ seq, hash: head.hash, at: now })
-        .execute();
-      for (const peer of peers) {
-        const accepted = JSON.parse(peer.message_kinds) as string[];
-        if (!accepted.includes(AUDIT_CHECKPOINT_KIND)) continue;
-        await federation.send(trx, hooks, peer.node_id, AUDIT_CHECKPOINT_KIND, {
-          seq,
-          hash: head.hash,
-          at: new Date(now).toISOString(),
-        });
-      }
-    }
-    // One chain of checkpoint timers, even if two processes each started one.
-    const other = await trx
-      .selectFrom('timers')
-      .select('id')
-      .where('kind', '=', CHECKPOINT_TIMER)
-      .where('fired_at', 'is', null)
-      .executeTakeFirst();
-    if (!other) {
-      await timers.schedule(trx, hooks, {
-        kind: CHECKPOINT_TIMER,
-        dueAt: now + everyMinutes * 60_000,
-      });
-    }
+    const now = clock.now();
+    await sendCheckpoint(federation, trx, hooks, now);
+    await scheduleNextCheckpoint(trx, hooks, timers, now, everyMinutes);
   });
 }
 
@@ -112,17 +57,66 @@ export async function ensureCheckpointTimer(
   timers: TimerWorker,
   everyMinutes: number,
 ): Promise<void> {
-  const db = federation.ctx.store.db;
-  const pending = await db
-    .selectFrom('timers')
-    .select('id')
-    .where('kind', '=', CHECKPOINT_TIMER)
-    .where('fired_at', 'is', null)
-    .executeTakeFirst();
-  if (!pending) {
-    await timers.schedule(db, undefined, {
-      kind: CHECKPOINT_TIMER,
-      dueAt: federation.ctx.clock.now() + everyMinutes * 60_000,
-    });
+  const { store, clock } = federation.ctx;
+  await scheduleNextCheckpoint(store.db, undefined, timers, clock.now(), everyMinutes);
+}
+
+/** Keeps a peer's checkpoint; the same sequence with another hash means its history changed. */
+async function receiveCheckpoint(
+  trx: Trx,
+  peerId: string,
+  body: AuditCheckpointMessage,
+  clock: Clock,
+): Promise<void> {
+  const existing = await findReceivedCheckpoint(trx, peerId, body.seq);
+  if (existing) {
+    if (existing.hash !== body.hash) {
+      throw conflict(
+        'checkpoint_conflict',
+        `${peerId} sent a different hash for audit entry ${body.seq} than before: its history changed.`,
+      );
+    }
+    return;
   }
+  await insertReceivedCheckpoint(trx, {
+    peer_id: peerId,
+    seq: body.seq,
+    hash: body.hash,
+    signed_at: body.at,
+    received_at: clock.now(),
+  });
+}
+
+/**
+ * Sends the head of the audit chain to the active peers that accept checkpoints, when it
+ * moved since the last checkpoint sent and there is an active peer.
+ */
+async function sendCheckpoint(
+  federation: Federation,
+  trx: Trx,
+  hooks: TxHooks,
+  now: number,
+): Promise<void> {
+  const head = await readAuditHead(trx);
+  const last = await lastSentCheckpointSeq(trx);
+  const peers = (await listPeerRows(trx)).filter((p) => p.status === 'active');
+  if (head.seq === 0 || last >= head.seq || peers.length === 0) return;
+  await insertSentCheckpoint(trx, { seq: head.seq, hash: head.hash, at: now });
+  await federation.broadcast(trx, hooks, AUDIT_CHECKPOINT_KIND, {
+    seq: head.seq,
+    hash: head.hash,
+    at: new Date(now).toISOString(),
+  });
+}
+
+/** Schedules the next checkpoint: one chain of timers, even if two processes each started one. */
+async function scheduleNextCheckpoint(
+  db: Db,
+  hooks: TxHooks | undefined,
+  timers: TimerWorker,
+  now: number,
+  everyMinutes: number,
+): Promise<void> {
+  if (await findPendingTimerOfKind(db, CHECKPOINT_TIMER)) return;
+  await timers.schedule(db, hooks, { kind: CHECKPOINT_TIMER, dueAt: now + everyMinutes * 60_000 });
 }

@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, CompactSign, compactVerify, importJWK } from 'j
 import { canonicalJson } from '../../core/canonical-json.js';
 import { fingerprintOf, normalizeFingerprint } from '../../core/fingerprint.js';
 import { type NodeDescriptor, SignedDescriptor } from '../../core/schemas/federation.js';
-import { AppError } from '../errors.js';
+import { AppError, badGateway, unprocessable } from '../errors.js';
 import type { NodeKeys } from '../identity/keys.js';
 import { JWS_ALG, PROTOCOL_VERSION, type SigningKey } from './envelope.js';
 
@@ -74,26 +74,23 @@ export async function fetchVerifiedDescriptor(
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) {
-      throw new AppError(
+      throw badGateway(
         'peer_unreachable',
-        502,
         `${base}${DESCRIPTOR_PATH} answered ${response.status}.`,
       );
     }
     body = await response.json();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError(
+    throw badGateway(
       'peer_unreachable',
-      502,
       `Cannot fetch ${base}${DESCRIPTOR_PATH}: ${(error as Error).message}.`,
     );
   }
   const parsed = SignedDescriptor.safeParse(body);
   if (!parsed.success) {
-    throw new AppError(
+    throw badGateway(
       'invalid_descriptor',
-      502,
       `The node at ${base} does not serve a valid Liaison descriptor.`,
     );
   }
@@ -104,24 +101,21 @@ export async function fetchVerifiedDescriptor(
     if (new TextDecoder().decode(payload) !== canonicalJson(descriptor))
       throw new Error('content differs');
   } catch {
-    throw new AppError(
+    throw badGateway(
       'invalid_descriptor',
-      502,
       `The descriptor of ${base} is not signed by the key it presents.`,
     );
   }
   if (!descriptor.versions.includes(PROTOCOL_VERSION)) {
-    throw new AppError(
+    throw badGateway(
       'protocol_mismatch',
-      502,
       `The node at ${base} speaks protocol versions ${descriptor.versions.join(', ')}; this node speaks ${PROTOCOL_VERSION}.`,
     );
   }
   const actual = await fingerprintOfDescriptor(descriptor);
   if (normalizeFingerprint(actual) !== normalizeFingerprint(expectedFingerprint)) {
-    throw new AppError(
+    throw unprocessable(
       'fingerprint_mismatch',
-      422,
       `Fingerprint mismatch: you gave ${expectedFingerprint.trim().replace(/\s+/g, ' ')}, but the node at ${base} ` +
         `(${descriptor.nodeId}) presents ${actual}. Do not peer: check the fingerprint with the other side.`,
     );

@@ -7,7 +7,7 @@ import {
   importJWK,
   type JWK,
 } from 'jose';
-import { AppError } from '../errors.js';
+import { failure, type AppError } from '../errors.js';
 
 /**
  * The envelope of a federation message (docs/federation.md, "Envelope"): the message is
@@ -46,10 +46,9 @@ export interface EnvelopeHeader {
 
 export type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 
-export class EnvelopeError extends AppError {}
-
-function refuse(code: string, message: string, status = 400): EnvelopeError {
-  return new EnvelopeError(code, status, message);
+/** Every way an envelope can be wrong has its code; most are 400s. */
+function refuse(code: string, message: string, status = 400): AppError {
+  return failure(code, status, message);
 }
 
 const encoder = new TextEncoder();
@@ -123,7 +122,7 @@ export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
 
 /**
  * Decrypts with this node's key and verifies the signature with the sender's pinned key.
- * Throws EnvelopeError with a specific code for every way an envelope can be wrong.
+ * Throws an AppError with a specific code for every way an envelope can be wrong.
  */
 export async function openEnvelope(
   envelope: string,

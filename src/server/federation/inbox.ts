@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { BatchResult, Rejection } from '../../core/schemas/federation.js';
-import { AppError } from '../errors.js';
-import { EnvelopeError, readEnvelopeHeader, type SignedMessage } from './envelope.js';
+import { AppError, badRequest, conflict, forbidden, unprocessable } from '../errors.js';
+import type { Trx } from '../store/database.js';
+import { readEnvelopeHeader, type EnvelopeHeader, type SignedMessage } from './envelope.js';
+import type { PeerRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
+import { advanceWatermark, insertRejection, readWatermark } from './streams.repository.js';
 
 /**
  * The receiving side: verifies every envelope of a batch (algorithms, recipient, sender's
@@ -57,193 +60,219 @@ export class AppliedSignal {
   }
 }
 
-function refuse(
-  code: string,
-  status: number,
-  message: string,
-  extra: Record<string, unknown> = {},
-): AppError {
-  return new AppError(code, status, message, {}, extra);
+/** A batch checked through: from a known, active peer, every envelope opened, every body valid. */
+interface VerifiedBatch {
+  peer: PeerRow;
+  /** The sequence numbers of its first and last message. */
+  first: number;
+  last: number;
+  messages: SignedMessage[];
+  bodies: unknown[];
 }
 
 export async function receiveBatch(
   ctx: FederationContext,
   envelopes: string[],
 ): Promise<BatchResult> {
-  const headers = envelopes.map((envelope) => readEnvelopeHeader(envelope));
-  const first = headers[0];
-  if (!first) throw refuse('invalid_request', 400, 'A batch holds at least one envelope.');
-  for (const header of headers) {
-    if (header.to !== ctx.nodeId) {
-      throw refuse(
-        'wrong_recipient',
-        403,
-        `This is ${ctx.nodeId}; the envelope is addressed to ${header.to}.`,
-      );
-    }
-    if (header.from !== first.from) {
-      throw refuse('mixed_senders', 400, 'All envelopes of a batch must come from one sender.');
-    }
-  }
-  headers.forEach((header, i) => {
-    if (header.seq !== first.seq + i) {
-      throw refuse(
-        'sequence_not_consecutive',
-        400,
-        `Envelope ${i} has sequence ${header.seq}; expected ${first.seq + i}.`,
-      );
-    }
-  });
-  const peer = await findPeer(ctx.store.db, first.from);
-  if (!peer) throw refuse('unknown_peer', 403, `${first.from} is not a peer of ${ctx.nodeId}.`);
-  if (peer.status === 'removed')
-    throw refuse('peer_removed', 403, `${first.from} was removed as a peer of ${ctx.nodeId}.`);
-  if (peer.status === 'suspended') {
-    throw refuse(
-      'peer_suspended',
-      403,
-      `${ctx.nodeId} has suspended its peering with ${first.from}.`,
-    );
-  }
+  const batch = await verifyBatch(ctx, envelopes);
+  const rejected = await applyInOrder(ctx, batch, ctx.clock.now());
+  ctx.log.debug(
+    { peer: batch.peer.node_id, from: batch.first, to: batch.last, rejected: rejected.length },
+    'batch applied',
+  );
+  return { applied: batch.last, rejected };
+}
 
+/** Everything that can be checked before anything is written. */
+async function verifyBatch(ctx: FederationContext, envelopes: string[]): Promise<VerifiedBatch> {
+  const headers = envelopes.map((envelope) => readEnvelopeHeader(envelope));
+  const first = checkHeaders(ctx, headers);
+  const peer = await sendingPeer(ctx, first.from);
   const messages: SignedMessage[] = await ctx.opener.open(
     envelopes,
     headers,
     peer.signing_jwk,
     () => ctx.peerKeys.signing(peer),
   );
-  const bodies = messages.map((message) => {
-    const definition = ctx.kinds.get(message.kind);
-    if (!definition) {
-      throw refuse(
-        'unknown_kind',
-        422,
-        `Message ${message.seq} has kind ${message.kind}, which this node does not know.`,
-      );
-    }
-    const parsed = definition.schema.safeParse(message.body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; ');
-      throw refuse(
-        'invalid_payload',
-        422,
-        `Message ${message.seq} (${message.kind}) is not valid: ${issues}.`,
-      );
-    }
-    return parsed.data;
-  });
+  const bodies = messages.map((message) => parseBody(ctx, message));
+  return { peer, first: first.seq, last: first.seq + messages.length - 1, messages, bodies };
+}
 
-  const now = ctx.clock.now();
-  const last = first.seq + messages.length - 1;
-  let rejected: Rejection[] = [];
-  // Fast path: the whole batch in one transaction. Only if a handler refuses a message is
-  // the batch applied again with a savepoint per message, so the refusal undoes its own
-  // writes and nothing else.
-  const apply = (isolate: boolean) =>
-    ctx.store.transaction(async (trx, hooks) => {
-      rejected = [];
-      let watermarkQuery = trx
-        .selectFrom('stream_in')
-        .select('applied_seq')
-        .where('peer_id', '=', peer.node_id);
-      if (ctx.store.dialect === 'postgres') watermarkQuery = watermarkQuery.forUpdate();
-      const watermark = Number((await watermarkQuery.executeTakeFirst())?.applied_seq ?? 0);
-      if (first.seq <= watermark) {
-        throw refuse(
-          'replayed_sequence',
-          409,
-          `Sequence ${first.seq} from ${peer.node_id} was already applied (up to ${watermark}).`,
-          { applied: watermark },
-        );
-      }
-      if (first.seq > watermark + 1) throw new AheadOfWatermark(watermark);
-      for (const [i, message] of messages.entries()) {
-        const definition = ctx.kinds.get(message.kind);
-        if (!definition) continue;
-        if (!isolate) {
-          try {
-            await definition.handle(trx, bodies[i], { peer, message, hooks });
-          } catch (error) {
-            throw new RetryIsolated(error);
-          }
-          continue;
-        }
-        await sql`savepoint liaison_message`.execute(trx);
-        try {
-          await definition.handle(trx, bodies[i], { peer, message, hooks });
-          await sql`release savepoint liaison_message`.execute(trx);
-        } catch (error) {
-          await sql`rollback to savepoint liaison_message`.execute(trx);
-          await sql`release savepoint liaison_message`.execute(trx);
-          const code = error instanceof AppError ? error.code : 'handler_failed';
-          const reason = error instanceof Error ? error.message : String(error);
-          if (!(error instanceof AppError))
-            ctx.log.error(
-              { err: error, peer: peer.node_id, seq: message.seq },
-              'message handler failed',
-            );
-          rejected.push({ seq: message.seq, id: message.id, kind: message.kind, code, reason });
-          await trx
-            .insertInto('message_rejections')
-            .values({
-              id: randomUUID(),
-              direction: 'in',
-              peer_id: peer.node_id,
-              seq: message.seq,
-              message_id: message.id,
-              kind: message.kind,
-              code,
-              reason,
-              at: now,
-            })
-            .execute();
-        }
-      }
-      await trx
-        .updateTable('stream_in')
-        .set({ applied_seq: last, last_received_at: now })
-        .where('peer_id', '=', peer.node_id)
-        .execute();
-      hooks.afterCommit(() => {
-        ctx.applied.notify(peer.node_id);
-        ctx.onLedgerChanged(peer.node_id);
-      });
-    });
-  // A sender may have two batches in flight; if this one overtook the one before it, it
-  // waits (briefly) for that one to be applied rather than being refused.
+/** One recipient (this node), one sender, consecutive sequence numbers; returns the first. */
+function checkHeaders(ctx: FederationContext, headers: EnvelopeHeader[]): EnvelopeHeader {
+  const first = headers[0];
+  if (!first) throw badRequest('invalid_request', 'A batch holds at least one envelope.');
+  for (const header of headers) {
+    if (header.to !== ctx.nodeId) {
+      throw forbidden(
+        `This is ${ctx.nodeId}; the envelope is addressed to ${header.to}.`,
+        'wrong_recipient',
+      );
+    }
+    if (header.from !== first.from) {
+      throw badRequest('mixed_senders', 'All envelopes of a batch must come from one sender.');
+    }
+  }
+  headers.forEach((header, i) => {
+    if (header.seq !== first.seq + i) {
+      throw badRequest(
+        'sequence_not_consecutive',
+        `Envelope ${i} has sequence ${header.seq}; expected ${first.seq + i}.`,
+      );
+    }
+  });
+  return first;
+}
+
+/** The sender, if it is an active peer of this node. */
+async function sendingPeer(ctx: FederationContext, from: string): Promise<PeerRow> {
+  const peer = await findPeer(ctx.store.db, from);
+  if (!peer) throw forbidden(`${from} is not a peer of ${ctx.nodeId}.`, 'unknown_peer');
+  if (peer.status === 'removed')
+    throw forbidden(`${from} was removed as a peer of ${ctx.nodeId}.`, 'peer_removed');
+  if (peer.status === 'suspended') {
+    throw forbidden(`${ctx.nodeId} has suspended its peering with ${from}.`, 'peer_suspended');
+  }
+  return peer;
+}
+
+/** A message's body, checked against the schema of its kind. */
+function parseBody(ctx: FederationContext, message: SignedMessage): unknown {
+  const definition = ctx.kinds.get(message.kind);
+  if (!definition) {
+    throw unprocessable(
+      'unknown_kind',
+      `Message ${message.seq} has kind ${message.kind}, which this node does not know.`,
+    );
+  }
+  const parsed = definition.schema.safeParse(message.body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ');
+    throw unprocessable(
+      'invalid_payload',
+      `Message ${message.seq} (${message.kind}) is not valid: ${issues}.`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Applies the batch once the watermark reaches it. A sender may have two batches in flight;
+ * if this one overtook the one before it, it waits (briefly) for that one to be applied
+ * rather than being refused.
+ */
+async function applyInOrder(
+  ctx: FederationContext,
+  batch: VerifiedBatch,
+  now: number,
+): Promise<Rejection[]> {
   const deadline = Date.now() + AHEAD_WAIT_MS;
   for (;;) {
     try {
       try {
-        await apply(false);
+        return await applyBatch(ctx, batch, now, false);
       } catch (error) {
         if (!(error instanceof RetryIsolated)) throw error;
-        await apply(true);
+        return await applyBatch(ctx, batch, now, true);
       }
-      break;
     } catch (error) {
       if (!(error instanceof AheadOfWatermark)) throw error;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw refuse(
+        throw conflict(
           'sequence_gap',
-          409,
-          `Expected sequence ${error.watermark + 1} from ${peer.node_id}, got ${first.seq}.`,
-          { applied: error.watermark },
+          `Expected sequence ${error.watermark + 1} from ${batch.peer.node_id}, got ${batch.first}.`,
+          { extra: { applied: error.watermark } },
         );
       }
       // Another process of this node may apply it: look again at least every 100 ms.
-      await ctx.applied.wait(peer.node_id, Math.min(remaining, 100));
+      await ctx.applied.wait(batch.peer.node_id, Math.min(remaining, 100));
     }
   }
-
-  ctx.log.debug(
-    { peer: peer.node_id, from: first.seq, to: last, rejected: rejected.length },
-    'batch applied',
-  );
-  return { applied: last, rejected };
 }
 
-export { EnvelopeError };
+/**
+ * Applies the batch in one transaction if it continues the stream exactly at the watermark.
+ * Fast path (`isolate` false): the whole batch at once. Only if a handler refuses a message
+ * is the batch applied again with a savepoint per message, so the refusal undoes its own
+ * writes and nothing else. Returns the messages refused.
+ */
+function applyBatch(
+  ctx: FederationContext,
+  batch: VerifiedBatch,
+  now: number,
+  isolate: boolean,
+): Promise<Rejection[]> {
+  const { peer, messages, bodies } = batch;
+  return ctx.store.transaction(async (trx, hooks) => {
+    const rejected: Rejection[] = [];
+    const watermark = await readWatermark(trx, peer.node_id, ctx.store.dialect === 'postgres');
+    if (batch.first <= watermark) {
+      throw conflict(
+        'replayed_sequence',
+        `Sequence ${batch.first} from ${peer.node_id} was already applied (up to ${watermark}).`,
+        { extra: { applied: watermark } },
+      );
+    }
+    if (batch.first > watermark + 1) throw new AheadOfWatermark(watermark);
+    for (const [i, message] of messages.entries()) {
+      const definition = ctx.kinds.get(message.kind);
+      if (!definition) continue;
+      const handle = () => definition.handle(trx, bodies[i], { peer, message, hooks });
+      if (!isolate) {
+        try {
+          await handle();
+        } catch (error) {
+          throw new RetryIsolated(error);
+        }
+        continue;
+      }
+      const rejection = await applyIsolated(ctx, trx, peer.node_id, message, handle, now);
+      if (rejection) rejected.push(rejection);
+    }
+    await advanceWatermark(trx, peer.node_id, batch.last, now);
+    hooks.afterCommit(() => {
+      ctx.applied.notify(peer.node_id);
+      ctx.onLedgerChanged(peer.node_id);
+    });
+    return rejected;
+  });
+}
+
+/** Applies one message in a savepoint; a refusal is rolled back, recorded and returned. */
+async function applyIsolated(
+  ctx: FederationContext,
+  trx: Trx,
+  peerId: string,
+  message: SignedMessage,
+  handle: () => Promise<void>,
+  now: number,
+): Promise<Rejection | undefined> {
+  await sql`savepoint liaison_message`.execute(trx);
+  try {
+    await handle();
+    await sql`release savepoint liaison_message`.execute(trx);
+    return undefined;
+  } catch (error) {
+    await sql`rollback to savepoint liaison_message`.execute(trx);
+    await sql`release savepoint liaison_message`.execute(trx);
+    const code = error instanceof AppError ? error.code : 'handler_failed';
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof AppError))
+      ctx.log.error({ err: error, peer: peerId, seq: message.seq }, 'message handler failed');
+    await insertRejection(trx, {
+      id: randomUUID(),
+      direction: 'in',
+      peer_id: peerId,
+      seq: message.seq,
+      message_id: message.id,
+      kind: message.kind,
+      code,
+      reason,
+      at: now,
+    });
+    return { seq: message.seq, id: message.id, kind: message.kind, code, reason };
+  }
+}

@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JWK } from 'jose';
 import type { Logger } from 'pino';
+import { failure } from '../errors.js';
 import {
-  EnvelopeError,
   importEncryptionKey,
   openEnvelope,
   type EnvelopeHeader,
@@ -110,7 +110,7 @@ export class EnvelopeOpener {
   }
 
   /**
-   * Opens every envelope, in order. Throws the EnvelopeError of the first envelope that is
+   * Opens every envelope, in order. Throws the AppError of the first envelope that is
    * wrong, as if they had been opened one after the other.
    */
   async open(
@@ -143,7 +143,7 @@ export class EnvelopeOpener {
     for (const reply of replies) {
       if (!reply.ok) {
         if (reply.index < 0) throw new Error(reply.message);
-        throw new EnvelopeError(reply.code, reply.status, reply.message);
+        throw failure(reply.code, reply.status, reply.message);
       }
       messages.push(...reply.messages);
     }

@@ -5,13 +5,25 @@ import {
   MAX_ENVELOPE_BYTES,
 } from '../../core/schemas/federation.js';
 import { iso } from '../clock.js';
-import { AppError } from '../errors.js';
+import { conflict, notFound, tooLarge } from '../errors.js';
 import type { Db, TxHooks } from '../store/database.js';
 import { BATCH_PATH } from './descriptor.js';
 import { PROTOCOL_VERSION, sealEnvelope } from './envelope.js';
 import type { OutboxRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
+import {
+  acknowledgeStream,
+  findStreamOut,
+  insertOutboxRow,
+  insertRejection,
+  nextOutgoingSeq,
+  outboxEnvelopes,
+  outboxSizesAfter,
+  recordStreamFailure,
+  releaseStreamLease,
+  takeStreamLease,
+} from './streams.repository.js';
 
 /**
  * The sending side of the per-peer streams.
@@ -49,17 +61,13 @@ export async function enqueue(
 ): Promise<{ seq: number; id: string }> {
   const peer = await findPeer(trx, peerId);
   if (!peer || peer.status === 'removed')
-    throw new AppError('peer_not_found', 404, `No peer has the node id ${peerId}.`);
+    throw notFound('peer_not_found', `No peer has the node id ${peerId}.`);
   if (peer.status !== 'active') {
-    throw new AppError('peer_suspended', 409, `${peerId} is suspended; resume it before sending.`);
+    throw conflict('peer_suspended', `${peerId} is suspended; resume it before sending.`);
   }
   const accepted = JSON.parse(peer.message_kinds) as string[];
   if (!accepted.includes(kind)) {
-    throw new AppError(
-      'kind_not_supported',
-      409,
-      `${peerId} does not accept messages of kind ${kind}.`,
-    );
+    throw conflict('kind_not_supported', `${peerId} does not accept messages of kind ${kind}.`);
   }
   const definition = ctx.kinds.get(kind);
   if (!definition) throw new Error(`message kind ${kind} is not registered on this node`);
@@ -67,13 +75,7 @@ export async function enqueue(
   if (!checked.success)
     throw new Error(`outgoing ${kind} message does not match its schema: ${checked.error.message}`);
 
-  const stream = await trx
-    .updateTable('stream_out')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('peer_id', '=', peerId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  const seq = Number(stream.last_seq);
+  const seq = await nextOutgoingSeq(trx, peerId);
   const id = randomUUID();
   const now = ctx.clock.now();
   const envelope = await sealEnvelope(
@@ -93,24 +95,20 @@ export async function enqueue(
   // A recipient refuses a larger envelope: it would stop the stream for good. Refuse the
   // change instead, while the caller can still say so.
   if (envelope.length > MAX_ENVELOPE_BYTES) {
-    throw new AppError(
+    throw tooLarge(
       'message_too_large',
-      413,
       `This change makes a ${kind} message of ${envelope.length} bytes once sealed; the limit is ${MAX_ENVELOPE_BYTES}.`,
     );
   }
-  await trx
-    .insertInto('outbox')
-    .values({
-      peer_id: peerId,
-      seq,
-      message_id: id,
-      kind,
-      envelope,
-      size: envelope.length,
-      created_at: now,
-    })
-    .execute();
+  await insertOutboxRow(trx, {
+    peer_id: peerId,
+    seq,
+    message_id: id,
+    kind,
+    envelope,
+    size: envelope.length,
+    created_at: now,
+  });
   if (hooks) hooks.afterCommit(() => ctx.nudge(peerId));
   else ctx.nudge(peerId);
   return { seq, id };
@@ -219,44 +217,20 @@ export class StreamDispatcher {
     // serve the node; the lease is renewed when half spent, not on every batch.
     if (this.ctx.store.dialect === 'sqlite') return true;
     if (this.leaseUntil - now > LEASE_MS / 2) return true;
-    const result = await db
-      .updateTable('stream_out')
-      .set({ lease_owner: this.owner, lease_until: now + LEASE_MS })
-      .where('peer_id', '=', this.peerId)
-      .where((eb) =>
-        eb.or([
-          eb('lease_owner', 'is', null),
-          eb('lease_owner', '=', this.owner),
-          eb('lease_until', '<', now),
-        ]),
-      )
-      .executeTakeFirst();
-    const held = Number(result.numUpdatedRows) === 1;
+    const held = await takeStreamLease(db, this.peerId, this.owner, now, now + LEASE_MS);
     this.leaseUntil = held ? now + LEASE_MS : 0;
     return held;
   }
 
   async releaseLease(): Promise<void> {
     this.leaseUntil = 0;
-    await this.ctx.store.db
-      .updateTable('stream_out')
-      .set({ lease_owner: null, lease_until: null })
-      .where('peer_id', '=', this.peerId)
-      .where('lease_owner', '=', this.owner)
-      .execute();
+    await releaseStreamLease(this.ctx.store.db, this.peerId, this.owner);
   }
 
   /** Reads the next batch after `after`: consecutive, at most N messages and M bytes. */
   private async readBatch(db: Db, after: number): Promise<Pick<OutboxRow, 'seq' | 'envelope'>[]> {
     // Sizes first: envelopes can be megabytes, so only the chosen ones are read.
-    const sizes = await db
-      .selectFrom('outbox')
-      .select(['seq', 'size'])
-      .where('peer_id', '=', this.peerId)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(MAX_BATCH_MESSAGES)
-      .execute();
+    const sizes = await outboxSizesAfter(db, this.peerId, after, MAX_BATCH_MESSAGES);
     let count = 0;
     let bytes = 0;
     for (const row of sizes) {
@@ -268,14 +242,7 @@ export class StreamDispatcher {
     }
     // Rows are committed in sequence order per peer; a gap means a commit is in flight.
     if (count === 0) return [];
-    return db
-      .selectFrom('outbox')
-      .select(['seq', 'envelope'])
-      .where('peer_id', '=', this.peerId)
-      .where('seq', '>', after)
-      .where('seq', '<=', after + count)
-      .orderBy('seq')
-      .execute();
+    return outboxEnvelopes(db, this.peerId, after, after + count);
   }
 
   /** Posts one batch; never throws. */
@@ -313,11 +280,7 @@ export class StreamDispatcher {
     const db = this.ctx.store.db;
     const peer = await findPeer(db, this.peerId);
     if (!peer || peer.status !== 'active') return { kind: 'idle' };
-    const stream = await db
-      .selectFrom('stream_out')
-      .selectAll()
-      .where('peer_id', '=', this.peerId)
-      .executeTakeFirst();
+    const stream = await findStreamOut(db, this.peerId);
     if (!stream) return { kind: 'idle' };
     let acked = Number(stream.acked_seq);
     if (Number(stream.last_seq) <= acked) return { kind: 'idle' };
@@ -439,41 +402,19 @@ export class StreamDispatcher {
     now: number,
   ): Promise<void> {
     await this.ctx.store.transaction(async (trx, hooks) => {
-      await trx
-        .updateTable('stream_out')
-        .set({
-          acked_seq: applied,
-          last_attempt_at: now,
-          last_success_at: now,
-          failures: 0,
-          peer_up: 1,
-          last_error_code: null,
-          last_error: null,
-          last_error_at: null,
-        })
-        .where('peer_id', '=', this.peerId)
-        .where('acked_seq', '<=', applied)
-        .execute();
-      await trx
-        .deleteFrom('outbox')
-        .where('peer_id', '=', this.peerId)
-        .where('seq', '<=', applied)
-        .execute();
+      await acknowledgeStream(trx, this.peerId, applied, now);
       for (const rejection of rejected) {
-        await trx
-          .insertInto('message_rejections')
-          .values({
-            id: randomUUID(),
-            direction: 'out',
-            peer_id: this.peerId,
-            seq: rejection.seq,
-            message_id: rejection.id,
-            kind: rejection.kind,
-            code: rejection.code,
-            reason: rejection.reason,
-            at: now,
-          })
-          .execute();
+        await insertRejection(trx, {
+          id: randomUUID(),
+          direction: 'out',
+          peer_id: this.peerId,
+          seq: rejection.seq,
+          message_id: rejection.id,
+          kind: rejection.kind,
+          code: rejection.code,
+          reason: rejection.reason,
+          at: now,
+        });
       }
       hooks.afterCommit(() => this.ctx.onLedgerChanged(this.peerId));
     });
@@ -488,18 +429,7 @@ export class StreamDispatcher {
     peerUp: boolean,
     now: number,
   ): Promise<void> {
-    await this.ctx.store.db
-      .updateTable('stream_out')
-      .set((eb) => ({
-        last_attempt_at: now,
-        last_error_code: code,
-        last_error: message,
-        last_error_at: now,
-        failures: eb('failures', '+', 1),
-        peer_up: peerUp ? 1 : 0,
-      }))
-      .where('peer_id', '=', this.peerId)
-      .execute();
+    await recordStreamFailure(this.ctx.store.db, this.peerId, { code, message, peerUp, at: now });
     this.ctx.log.warn({ peer: this.peerId, code, message }, 'batch not delivered');
     this.ctx.onLedgerChanged(this.peerId);
   }

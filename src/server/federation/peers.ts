@@ -8,7 +8,7 @@ import type {
 import { authorize, type Actor } from '../actor.js';
 import { appendAudit } from '../audit/audit.js';
 import { iso, isoOrNull } from '../clock.js';
-import { AppError, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { fetchVerifiedDescriptor } from './descriptor.js';
 import { importEncryptionKey, importSigningKey, type SigningKey } from './envelope.js';
@@ -191,15 +191,14 @@ export class PeersService {
     authorize(actor, 'peers.manage');
     const descriptor = await fetchVerifiedDescriptor(body.url, body.fingerprint);
     if (descriptor.nodeId === this.ctx.nodeId) {
-      throw new AppError('cannot_peer_self', 400, 'That URL is this node itself.');
+      throw badRequest('cannot_peer_self', 'That URL is this node itself.');
     }
     const now = this.ctx.clock.now();
     await this.ctx.store.transaction(async (trx, hooks) => {
       const existing = await findPeer(trx, descriptor.nodeId);
       if (existing && existing.status !== 'removed') {
-        throw new AppError(
+        throw conflict(
           'peer_exists',
-          409,
           `${descriptor.nodeId} is already a peer (${existing.status}); remove it first to pin new keys.`,
         );
       }

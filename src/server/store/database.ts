@@ -123,53 +123,8 @@ export interface TxHooks {
 }
 
 export function openStore(config: StoreConfig, log?: Logger): Store {
-  let db: Db;
-  let dialect: Dialect;
-  let sqliteHandle: SQLite.Database | undefined;
-  const bulkStatements = new Map<string, SQLite.Statement>();
-  if (config.driver === 'sqlite') {
-    mkdirSync(path.dirname(config.file), { recursive: true });
-    // The file holds password hashes: readable by the node's user only (SQLite gives its
-    // -wal and -shm files the same mode).
-    closeSync(openSync(config.file, 'a', 0o600));
-    const sqlite = new SQLite(config.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    // FULL: an acknowledged write survives a power cut, not only a process crash.
-    sqlite.pragma('synchronous = FULL');
-    sqliteHandle = sqlite;
-    db = new Kysely<Database>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-    });
-    dialect = 'sqlite';
-  } else {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
-    pool.on('error', (error) => log?.error({ err: error }, 'idle PostgreSQL connection failed'));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    dialect = 'postgres';
-  }
-
-  const insertMany: Store['insertMany'] =
-    sqliteHandle !== undefined
-      ? (_trx, table, rows) => {
-          const first = rows[0];
-          if (!first) return Promise.resolve();
-          const columns = Object.keys(first);
-          const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
-          const statement = bulkStatements.get(text) ?? sqliteHandle.prepare(text);
-          bulkStatements.set(text, statement);
-          for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
-          return Promise.resolve();
-        }
-      : async (trx, table, rows) => {
-          for (let i = 0; i < rows.length; i += 500) {
-            await trx
-              .insertInto(table)
-              .values(rows.slice(i, i + 500))
-              .execute();
-          }
-        };
+  const { db, dialect, insertMany } =
+    config.driver === 'sqlite' ? openSqlite(config.file) : openPostgres(config, log);
 
   const migrations: Record<string, Migration> = { ...MIGRATIONS };
   const migrator = new Migrator({
@@ -225,3 +180,62 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     },
   };
 }
+
+/** How a store reaches its database: the Kysely instance, its dialect and its bulk insert. */
+interface Connection {
+  db: Db;
+  dialect: Dialect;
+  insertMany: Store['insertMany'];
+}
+
+function openSqlite(file: string): Connection {
+  mkdirSync(path.dirname(file), { recursive: true });
+  // The file holds password hashes: readable by the node's user only (SQLite gives its
+  // -wal and -shm files the same mode).
+  closeSync(openSync(file, 'a', 0o600));
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // FULL: an acknowledged write survives a power cut, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
+  return { db, dialect: 'sqlite', insertMany: sqliteInsertMany(sqlite) };
+}
+
+function openPostgres(
+  config: Extract<StoreConfig, { driver: 'postgres' }>,
+  log: Logger | undefined,
+): Connection {
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+  pool.on('error', (error) => log?.error({ err: error }, 'idle PostgreSQL connection failed'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', insertMany: postgresInsertMany };
+}
+
+/** SQLite: one prepared single-row statement per table and column list, run per row. */
+function sqliteInsertMany(sqlite: SQLite.Database): Store['insertMany'] {
+  const statements = new Map<string, SQLite.Statement>();
+  return (_trx, table, rows) => {
+    const first = rows[0];
+    if (!first) return Promise.resolve();
+    const columns = Object.keys(first);
+    const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+    const statement = statements.get(text) ?? sqlite.prepare(text);
+    statements.set(text, statement);
+    for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
+    return Promise.resolve();
+  };
+}
+
+/** PostgreSQL: multi-row inserts of 500 rows. */
+const postgresInsertMany: Store['insertMany'] = async (trx, table, rows) => {
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+};
