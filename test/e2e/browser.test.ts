@@ -1,14 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage, screenshotOnFailure } from '../harness/browser.js';
 import { startTestNode, type TestNode } from '../harness/node.js';
 
 // Drives Debian's Chromium against a real node serving the built web app (dist/web).
 
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const TIMEOUT = 60_000;
 
 let node: TestNode;
@@ -26,23 +22,16 @@ afterAll(async () => {
 
 /**
  * Runs `body` in a fresh browser context (its own cookies and storage), in English;
- * on failure, saves a screenshot to test/e2e/artifacts/<name>.png and rethrows.
+ * on failure, saves a screenshot to test/e2e/artifacts/<name>-page.png and rethrows.
  */
 async function inBrowser(name: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const context: BrowserContext = await browser.newContext({
-    locale: 'en-US',
+  const { context, page } = await newPage(browser, {
     timezoneId: 'Europe/Paris',
     viewport: { width: 1280, height: 800 },
+    timeoutMs: 15_000,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
   try {
-    await body(page);
-  } catch (error) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = path.join(ARTIFACTS, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw error;
+    await screenshotOnFailure(name, { page }, () => body(page));
   } finally {
     await context.close();
   }

@@ -3,10 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../harness/cluster.js';
 import {
   loggedIn,
+  markNotReloaded,
+  notReloaded,
   openFromNav,
-  screenshotOnFailure as screenshots,
-  usePeeredPair,
-} from './pair.js';
+  screenshotsFor,
+} from '../harness/browser.js';
+import { usePeeredPair } from '../harness/pair.js';
 
 // Two real node processes, peered. us-doj opens a case in the browser, adds an AMBER
 // indicator, an observable, an intrusion set, a threat actor and an attribution of the one
@@ -28,18 +30,7 @@ beforeAll(() => {
   ({ us, cn } = pair);
 });
 
-const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
-  screenshots('cases', pages, body);
-
-function markNotReloaded(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
-  });
-}
-
-function notReloaded(page: Page): Promise<boolean | undefined> {
-  return page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded);
-}
+const screenshotOnFailure = screenshotsFor('cases');
 
 /** Submits the Add object form and waits for "Added: …", or fails with the form's error. */
 async function submitObject(form: Locator, added: string): Promise<void> {

@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { openFromNav, screenshotOnFailure as screenshots } from './pair.js';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { startTestNode, type TestNode } from '../harness/node.js';
+import { peerUp } from '../harness/peers.js';
 
 // Two real nodes, peered both ways through the HTTP API; Chromium drives the web app of
 // each. A note written on us-doj must appear on cn-mps's Notes page without a reload.
@@ -13,50 +13,12 @@ let us: TestNode;
 let cn: TestNode;
 let browser: Browser;
 
-interface ApiSession {
-  cookie: string;
-  csrf: string;
-}
-
-async function apiLogin(node: TestNode): Promise<ApiSession> {
-  const response = await fetch(`${node.url}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(node.admin),
-  });
-  expect(response.status).toBe(200);
-  const cookie = (response.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  expect(cookie).not.toBe('');
-  return { cookie, csrf: csrfToken };
-}
-
-/** Has `node`'s admin peer with `other`, using the fingerprint `other` shows at /api/node. */
-async function peerWith(node: TestNode, other: TestNode): Promise<void> {
-  const session = await apiLogin(node);
-  const otherSession = await apiLogin(other);
-  const info = await fetch(`${other.url}/api/node`, { headers: { cookie: otherSession.cookie } });
-  expect(info.status).toBe(200);
-  const { fingerprint } = (await info.json()) as { fingerprint: string };
-  const response = await fetch(`${node.url}/api/federation/peers`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      cookie: session.cookie,
-      'X-CSRF-Token': session.csrf,
-    },
-    body: JSON.stringify({ url: other.url, fingerprint }),
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
-}
-
 beforeAll(async () => {
   [us, cn] = await Promise.all([
     startTestNode({ nodeId: 'us-doj' }),
     startTestNode({ nodeId: 'cn-mps' }),
   ]);
-  await peerWith(us, cn);
-  await peerWith(cn, us);
+  await peerUp(us.handle, cn.handle, us.url, cn.url);
   browser = await launchChromium();
 }, TIMEOUT);
 
@@ -65,33 +27,16 @@ afterAll(async () => {
   await Promise.all([us?.stop(), cn?.stop()]);
 }, TIMEOUT);
 
-/** A fresh context (own cookies), in English, logged in as the node's admin. */
-async function loggedIn(node: TestNode): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    locale: 'en-US',
-    timezoneId: 'Europe/Paris',
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(node.url);
-  await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
-  await page.getByLabel('Username').fill(node.admin.username);
-  await page.getByLabel('Password', { exact: true }).fill(node.admin.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
-  return { context, page };
-}
-
-const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
-  screenshots('federation', pages, body);
+/** The page size and patience of this file's browsers. */
+const PAGE = { viewport: { width: 1280, height: 900 }, timeoutMs: 15_000 };
+const screenshotOnFailure = screenshotsFor('federation');
 
 describe('federation in Chromium', () => {
   it(
     'shows a note sent on us-doj live on cn-mps, and the peer as up with nothing waiting',
     async () => {
-      const a = await loggedIn(us);
-      const b = await loggedIn(cn);
+      const a = await loggedIn(browser, us, 'Europe/Paris', { ...us.admin, ...PAGE });
+      const b = await loggedIn(browser, cn, 'Europe/Paris', { ...cn.admin, ...PAGE });
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // B waits on its Notes page, with the live stream open, before anything is sent.

@@ -1,12 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, type NodeProcess } from '../harness/cluster.js';
 import {
-  loggedIn as loggedInWith,
+  loggedIn,
+  markNotReloaded,
+  notReloaded,
   openFromNav,
-  screenshotOnFailure as screenshots,
-  usePeeredPair,
-} from './pair.js';
+  screenshotsFor,
+} from '../harness/browser.js';
+import { usePeeredPair } from '../harness/pair.js';
 
 // Two real node processes, peered: an officer of us-doj places a flash call from the
 // hotline page; it reaches the browser of the cn-mps officer on duty (rung 1 of the ladder,
@@ -23,8 +25,7 @@ beforeAll(() => {
   ({ us, cn } = pair);
 });
 
-const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
-  screenshots('hotline', pages, body);
+const screenshotOnFailure = screenshotsFor('hotline');
 
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const OFFICER = {
@@ -34,51 +35,20 @@ const OFFICER = {
 };
 const BROWSER_RUNG = { targets: [{ kind: 'on_duty' }], channels: ['browser'] };
 
-/**
- * A fresh context in which `username` is logged in and sits on the home page. Each tone
- * the page's Web Audio makes is counted in `globalThis.tones`.
- */
-async function loggedInAs(
-  browser: Browser,
-  node: NodeProcess,
-  timezoneId: string,
-  username: string,
-  password: string,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    locale: 'en-US',
-    timezoneId,
-    viewport: { width: 1280, height: 1000 },
-  });
-  await context.addInitScript(() => {
-    // In the page (the test's own types have no DOM).
-    const page = globalThis as unknown as {
-      tones: number;
-      AudioContext: { prototype: { createOscillator: (this: unknown) => unknown } };
-    };
-    page.tones = 0;
-    const prototype = page.AudioContext.prototype;
-    const create = prototype.createOscillator;
-    prototype.createOscillator = function (this: unknown) {
-      page.tones += 1;
-      return create.call(this);
-    };
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(node.url);
-  await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
-  return { context, page };
-}
-
-function markNotReloaded(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
-  });
+/** An init script: each tone the page's Web Audio makes is counted in `globalThis.tones`. */
+function countTones(): void {
+  // In the page (the test's own types have no DOM).
+  const page = globalThis as unknown as {
+    tones: number;
+    AudioContext: { prototype: { createOscillator: (this: unknown) => unknown } };
+  };
+  page.tones = 0;
+  const prototype = page.AudioContext.prototype;
+  const create = prototype.createOscillator;
+  prototype.createOscillator = function (this: unknown) {
+    page.tones += 1;
+    return create.call(this);
+  };
 }
 
 function tones(page: Page): Promise<number> {
@@ -90,10 +60,6 @@ async function silent(page: Page): Promise<boolean> {
   const before = await tones(page);
   await page.waitForTimeout(2500);
   return (await tones(page)) === before;
-}
-
-function notReloaded(page: Page): Promise<boolean | undefined> {
-  return page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded);
 }
 
 describe('the hotline in Chromium', () => {
@@ -138,14 +104,12 @@ describe('the hotline in Chromium', () => {
       });
       expect(ladder.status).toBe(200);
 
-      const b = await loggedInAs(
-        pair.browser,
-        cn,
-        'Asia/Shanghai',
-        OFFICER.username,
-        OFFICER.password,
-      );
-      const a = await loggedInWith(pair.browser, us, 'America/New_York');
+      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai', {
+        username: OFFICER.username,
+        password: OFFICER.password,
+        initScript: countTones,
+      });
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // The duty officer waits on the home page, live, with no call.
@@ -258,7 +222,11 @@ describe('the hotline in Chromium', () => {
   it(
     'a call to a node that is down rings for its caller as not delivered, and goes through when the node is back',
     async () => {
-      const a = await loggedInAs(pair.browser, us, 'America/New_York', 'admin', ADMIN_PASSWORD);
+      const a = await loggedIn(pair.browser, us, 'America/New_York', {
+        username: 'admin',
+        password: ADMIN_PASSWORD,
+        initScript: countTones,
+      });
       try {
         await screenshotOnFailure({ 'us-doj-not-delivered': a.page }, async () => {
           await a.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
@@ -305,8 +273,8 @@ describe('the hotline in Chromium', () => {
   it(
     "a supervisor puts an officer on the senior roster from the roster page; the gap closes there and in us-doj's view of cn-mps",
     async () => {
-      const a = await loggedInWith(pair.browser, us, 'America/New_York');
-      const b = await loggedInWith(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure(
           { 'us-doj-roster': a.page, 'cn-mps-roster': b.page },

@@ -1,15 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../harness/cluster.js';
-import {
-  loggedIn,
-  openFromNav,
-  screenshotOnFailure as screenshots,
-  usePeeredPair,
-} from './pair.js';
+import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
+import { usePeeredPair } from '../harness/pair.js';
 
 // us-doj opens a case and imports, through the case page, a STIX 2.1 bundle file of three
 // good indicators and one malformed (no pattern): the page follows the import to its end,
@@ -31,8 +26,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
-  screenshots('intel', pages, body);
+const screenshotOnFailure = screenshotsFor('intel');
 
 const BAD_ID = 'indicator--5b0c3a5e-3c8f-4f3e-9d1e-0b7a1c2d3e4f';
 

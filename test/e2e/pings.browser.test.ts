@@ -1,13 +1,8 @@
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess } from '../harness/cluster.js';
 import { until } from '../harness/wait.js';
-import {
-  loggedIn as loggedInWith,
-  openFromNav,
-  screenshotOnFailure as screenshots,
-  usePeeredPair,
-} from './pair.js';
+import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
+import { usePeeredPair } from '../harness/pair.js';
 
 // Two real node processes, peered: us-doj pings the point of contact cn-mps published, the
 // duty officer of cn-mps acknowledges it from the banner every page shows, and us-doj sees
@@ -23,10 +18,7 @@ beforeAll(() => {
   ({ us, cn } = pair);
 });
 
-const loggedIn = (node: NodeProcess, timezoneId: string) =>
-  loggedInWith(pair.browser, node, timezoneId);
-const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
-  screenshots('pings', pages, body);
+const screenshotOnFailure = screenshotsFor('pings');
 
 const DUTY_DESK = {
   name: 'MPS cybercrime duty desk',
@@ -74,8 +66,8 @@ describe('ping tests, figures and deadlines in Chromium', () => {
         200,
       );
 
-      const a = await loggedIn(us, 'America/New_York');
-      const b = await loggedIn(cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // cn-mps waits on its home page, live, with nothing to acknowledge.
@@ -203,7 +195,7 @@ describe('ping tests, figures and deadlines in Chromium', () => {
         36_000,
       );
 
-      const a = await loggedIn(us, 'America/New_York');
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj-figures': a.page }, async () => {
           // Figures: a row for the preservation request sent, and the total.

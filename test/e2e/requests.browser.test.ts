@@ -2,12 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess } from '../harness/cluster.js';
-import {
-  loggedIn as loggedInWith,
-  openFromNav,
-  screenshotOnFailure as screenshots,
-  usePeeredPair,
-} from './pair.js';
+import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
+import { usePeeredPair } from '../harness/pair.js';
 
 // Two real node processes, peered: us-doj (America/New_York) asks cn-mps (Asia/Shanghai)
 // to preserve data, in Chromium, from draft to fulfilment, each side seeing the other's
@@ -23,10 +19,7 @@ beforeAll(() => {
   ({ us, cn } = pair);
 });
 
-const loggedIn = (node: NodeProcess, timezoneId: string) =>
-  loggedInWith(pair.browser, node, timezoneId);
-const screenshotOnFailure = (pages: Record<string, Page>, body: () => Promise<void>) =>
-  screenshots('requests', pages, body);
+const screenshotOnFailure = screenshotsFor('requests');
 
 /** Waits until the request page shows `status` (pushed live, never by reloading). */
 async function statusIs(page: Page, status: string, timeout = LIVE): Promise<void> {
@@ -54,8 +47,8 @@ describe('requests for assistance in Chromium', () => {
   it(
     'drafts, sends, answers and fulfils a preservation request across two nodes',
     async () => {
-      const a = await loggedIn(us, 'America/New_York');
-      const b = await loggedIn(cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // cn-mps waits on its inbox with the live stream open.
@@ -202,8 +195,8 @@ describe('requests for assistance in Chromium', () => {
   it(
     'publishes contacts to the peer and agrees new terms with it, live on both sides',
     async () => {
-      const a = await loggedIn(us, 'America/New_York');
-      const b = await loggedIn(cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj-terms': a.page, 'cn-mps-terms': b.page }, async () => {
           await openFromNav(b.page, 'Contacts', 'Contacts');
