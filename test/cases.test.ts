@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/core/roles.js';
 import { TLP_LEVELS, type TlpLevel } from '../src/core/tlp-rules.js';
 import { visibleTo, type BusEvent } from '../src/server/events.js';
+import { openCase } from './harness/cases.js';
 import { validateStix, validateStixBundleObjects } from './harness/stix-schemas.js';
 import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
@@ -52,17 +53,13 @@ afterAll(async () => {
   for (const n of [a, b, c]) await n?.destroy();
 });
 
-async function openCase(title: string): Promise<string> {
-  const r = await call(a.app, adminA, 'POST', '/api/cases', {
-    title,
-    summary: 'Intrusion into a personnel agency; records of 21.5 million people exfiltrated.',
-    kind: 'hacking',
-    priority: 'critical',
-    priorityCase: true,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json().id as string;
-}
+/** The fields of every case us-doj opens in these tests. */
+const BREACH = {
+  summary: 'Intrusion into a personnel agency; records of 21.5 million people exfiltrated.',
+  kind: 'hacking',
+  priority: 'critical',
+  priorityCase: true,
+};
 
 async function add(
   node: NodeHandle,
@@ -98,7 +95,7 @@ const indicator = (name: string, ip: string) => ({
 
 describe('a case shared between us-doj and cn-mps (acceptance 1)', () => {
   it('carries indicators, an attribution and its dispute, feedback, versions, revocation and deletion', async () => {
-    const caseId = await openCase('Personnel agency breach');
+    const caseId = await openCase(a, adminA, 'Personnel agency breach', BREACH);
     const c2 = await add(a, adminA, caseId, indicator('C2 server', '203.0.113.7'));
     const ip = await add(a, adminA, caseId, { type: 'ipv4-addr', value: '203.0.113.7' });
     const domain = await add(a, adminA, caseId, {
@@ -336,7 +333,7 @@ describe('TLP 2.0 over every path (acceptance 2)', () => {
     key.startsWith('red') ? 'red' : (key as TlpLevel);
 
   beforeAll(async () => {
-    caseId = await openCase('Marking matrix');
+    caseId = await openCase(a, adminA, 'Marking matrix', BREACH);
     a.node.bus.subscribe((event) => {
       if (event.type === 'case.object') events.push(event);
     });
@@ -555,7 +552,7 @@ describe('TLP 2.0 over every path (acceptance 2)', () => {
 
 describe('bad input changes nothing (acceptance 4)', () => {
   it('refuses an invalid object, a dangling reference, lowering without the right and sharing outside the case', async () => {
-    const caseId = await openCase('Refusals');
+    const caseId = await openCase(a, adminA, 'Refusals', BREACH);
     const kept = await add(a, adminA, caseId, indicator('Kept', '198.51.100.9'));
     const analyst = await a.createUser('analyst.refusals', ['analyst']);
     const asAnalyst = await login(a.app, analyst.username, analyst.password);

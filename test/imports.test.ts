@@ -9,6 +9,7 @@ import { tlpOfObject } from '../src/core/stix/tlp.js';
 import { loadConfig } from '../src/server/config.js';
 import { createLogger } from '../src/server/log.js';
 import { createNode } from '../src/server/node.js';
+import { openCase } from './harness/cases.js';
 import { CLI_MAIN, ROOT, runCli } from './harness/cli.js';
 import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
@@ -26,12 +27,6 @@ const CLI = { kind: 'cli', osUser: 'test' } as const;
 const dir = mkdtempSync(path.join(tmpdir(), 'liaison-import-'));
 let a: NodeHandle;
 let admin: Session;
-
-async function openCase(title: string): Promise<string> {
-  const r = await call(a.app, admin, 'POST', '/api/cases', { title, kind: 'hacking' });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json<{ id: string }>().id;
-}
 
 async function upload(caseId: string, body: string | Buffer, query = ''): Promise<ImportJobView> {
   const r = await a.app.inject({
@@ -89,7 +84,7 @@ describe('importing STIX bundles', () => {
     expect(examples.length).toBeGreaterThan(5);
     // One case holds them all: the examples share identities, and an object belongs to
     // one case of a node.
-    const caseId = await openCase('OASIS examples');
+    const caseId = await openCase(a, admin, 'OASIS examples');
     const all = new Map<string, Record<string, unknown>>();
     for (const example of examples) {
       const job = await upload(caseId, JSON.stringify(example.json), `?name=${example.file}`);
@@ -112,7 +107,7 @@ describe('importing STIX bundles', () => {
       expect(exported.has(object['id']), String(object['id'])).toBe(tlpOfObject(object) !== 'red');
     }
     // A second case importing the same bundle copies nothing the first holds, and says so.
-    const other = await openCase('OASIS again');
+    const other = await openCase(a, admin, 'OASIS again');
     const poisonIvy = examples.find((e) => e.file.includes('poisonivy'));
     const again = await upload(other, JSON.stringify(poisonIvy?.json));
     expect(again).toMatchObject({ status: 'done', imported: 0, failed: 0 });
@@ -120,7 +115,7 @@ describe('importing STIX bundles', () => {
   }, 120_000);
 
   it('stores the good objects of a partly malformed bundle and names each bad one and why', async () => {
-    const caseId = await openCase('A feed with broken entries');
+    const caseId = await openCase(a, admin, 'A feed with broken entries');
     const bundle = JSON.stringify({
       type: 'bundle',
       id: 'bundle--0c2a7e21-5d4c-4c3c-9e42-0f1b2f3c4d5e',
@@ -157,7 +152,7 @@ describe('importing STIX bundles', () => {
   });
 
   it('a second import of the same file adds nothing; a newer version updates', async () => {
-    const caseId = await openCase('Repeated feed');
+    const caseId = await openCase(a, admin, 'Repeated feed');
     const file = path.join(dir, 'repeat.json');
     // Ids are one per node, across cases: this feed's own range.
     const feed = (n: number) => indicator(10_000 + n);
@@ -189,7 +184,7 @@ describe('importing STIX bundles', () => {
   });
 
   it('refuses a file that is not a bundle, saying why, and stores nothing', async () => {
-    const caseId = await openCase('Garbage');
+    const caseId = await openCase(a, admin, 'Garbage');
     const job = await upload(caseId, 'this is not json');
     expect(job.status).toBe('failed');
     expect(job.message).toMatch(/Expected a STIX bundle/);
@@ -299,7 +294,7 @@ describe('resuming an interrupted import', () => {
   }, 300_000);
 
   it('a download cut off resumes with a Range request', async () => {
-    const caseId = await openCase('Feed over HTTP');
+    const caseId = await openCase(a, admin, 'Feed over HTTP');
     const file = path.join(dir, 'http.json');
     const count = 5000;
     const size = await writeIndicatorBundle(file, count, (n) => indicator(100_000 + n));
@@ -361,7 +356,7 @@ describe('resuming an interrupted import', () => {
 
 describe('importing MISP events', () => {
   it('maps attributes and objects to STIX with their TLP tags, and reports what it cannot map', async () => {
-    const caseId = await openCase('MISP event');
+    const caseId = await openCase(a, admin, 'MISP event');
     const event = {
       Event: {
         uuid: '5f8d2c1e-1b2a-4c3d-8e4f-5a6b7c8d9e0f',
@@ -445,7 +440,7 @@ describe('importing MISP events', () => {
 
 describe('the search box', () => {
   it('finds a value exactly and words anywhere, grouped by case, as the user may see them', async () => {
-    const caseId = await openCase('Search: phishing kit infrastructure');
+    const caseId = await openCase(a, admin, 'Search: phishing kit infrastructure');
     await upload(
       caseId,
       JSON.stringify({

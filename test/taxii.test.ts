@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TLP_LEVELS, type TlpLevel } from '../src/core/tlp-rules.js';
 import { withTlp } from '../src/core/stix/tlp.js';
+import { openCase } from './harness/cases.js';
 import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { indicator } from './harness/stix-feed.js';
@@ -105,13 +106,8 @@ beforeAll(async () => {
   const stranger = await a.createUser('stranger', ['analyst']);
   feedToken = `Bearer ${(await a.node.accounts.createToken(cli, { name: 'SOC', roles: ['analyst'] }, feed.id)).secret}`;
   strangerToken = `Bearer ${(await a.node.accounts.createToken(cli, { name: 'other', roles: ['analyst'] }, stranger.id)).secret}`;
-  const open = async (title: string) => {
-    const r = await call(a.app, adminA, 'POST', '/api/cases', { title, kind: 'hacking' });
-    expect(r.statusCode, r.body).toBe(201);
-    return r.json<{ id: string }>().id;
-  };
-  caseX = await open('Botnet C2');
-  caseY = await open('Ransomware affiliates');
+  caseX = await openCase(a, adminA, 'Botnet C2');
+  caseY = await openCase(a, adminA, 'Ransomware affiliates');
   // One indicator per marking in case X, an unmarked observable (stored AMBER), one in Y.
   await store(
     caseX,

@@ -1,0 +1,17 @@
+import { expect } from 'vitest';
+import { call, type NodeHandle, type Session } from './node.js';
+
+/**
+ * Opens a case on `node` as `session`: by default a hacking case with nothing but its
+ * title, or with `fields` (kind, summary, priority …). Returns its id.
+ */
+export async function openCase(
+  node: NodeHandle,
+  session: Session,
+  title: string,
+  fields: Record<string, unknown> = { kind: 'hacking' },
+): Promise<string> {
+  const r = await call(node.app, session, 'POST', '/api/cases', { title, ...fields });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json<{ id: string }>().id;
+}
