@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FeatureFactory } from '../module.js';
+import * as casesTables from './migrations/2026_11_24_2100_cases.js';
 import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
 import { registerCaseRoutes } from './cases.routes.js';
@@ -34,6 +35,7 @@ export const casesModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'cases',
+    migrations: { '2026_11_24_2100_cases': casesTables },
     services: {
       cases,
       caseObjects: objects,

@@ -14,6 +14,7 @@ import {
   EscalatePayload,
   LadderService,
 } from './ladder.service.js';
+import * as hotlineTables from './migrations/2026_11_24_1900_hotline.js';
 import { CallMovesService } from './moves.service.js';
 import { RosterService } from './roster.service.js';
 
@@ -70,6 +71,7 @@ export const hotlineModule: FeatureFactory = (ctx) => {
     );
   return {
     name: 'hotline',
+    migrations: { '2026_11_24_1900_hotline': hotlineTables },
     services: { roster, hotline, callMoves, ladder, coverage, notifier },
     kinds: hotlineMessages(hotline, callMoves, coverage),
     timers: [
