@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { at } from '../../test/harness/time.js';
 import { addClock, dueSoonAt, instantOf, wallTime } from './deadlines.js';
 
 const HOUR = 3_600_000;
-const at = (iso: string) => Date.parse(iso);
 
 describe('deadline arithmetic', () => {
   it('counts hours as elapsed time, whatever the zone', () => {

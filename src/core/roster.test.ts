@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { at } from '../../test/harness/time.js';
 import { coverage, mergeIntervals, onDutyAt, shiftIntervals, type ShiftPattern } from './roster.js';
 
 const HOUR = 3_600_000;
 const ALL = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const at = (text: string) => Date.parse(text);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('duty roster arithmetic', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateStix } from '../../../test/harness/stix-schemas.js';
+import { at } from '../../../test/harness/time.js';
 import { nodeIdentity } from './ids.js';
 import { parseStixObject } from './schemas.js';
 import { compareStixTimestamps, epochMsOf, isStixTimestamp } from './timestamps.js';
@@ -18,7 +19,6 @@ const threatActor = {
   description: 'first description',
   object_marking_refs: [markingRefOf('amber')],
 };
-const at = (iso: string) => Date.parse(iso);
 
 describe('new versions', () => {
   it('keep the id and created, apply the changes and move modified to now', () => {
