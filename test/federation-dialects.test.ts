@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NOTE_KIND } from '../src/core/schemas/notes.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle } from './harness/node.js';
+import { appliedNotesIn } from './harness/notes.js';
 
 /** The stream's store code (outbox, watermark, ledger) on each dialect, over real HTTP. */
 for (const dialect of DIALECTS) {
@@ -41,16 +42,7 @@ for (const dialect of DIALECTS) {
         return texts;
       };
       const [toB, toA] = await Promise.all([send(a, 'cn-mps', 'a→b'), send(b, 'us-doj', 'b→a')]);
-      const applied = async (h: NodeHandle, peer: string) =>
-        (
-          await h.node.store.db
-            .selectFrom('notes')
-            .select(['seq', 'text'])
-            .where('direction', '=', 'in')
-            .where('peer_id', '=', peer)
-            .orderBy('seq')
-            .execute()
-        ).map((r) => ({ seq: Number(r.seq), text: r.text }));
+      const applied = (h: NodeHandle, peer: string) => appliedNotesIn(h.node.store.db, peer);
       for (let i = 0; i < 300; i++) {
         const [x, y] = await Promise.all([applied(b, 'us-doj'), applied(a, 'cn-mps')]);
         if (x.length === 1000 && y.length === 1000) break;

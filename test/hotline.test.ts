@@ -5,6 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/server/clock.js';
 import type { BusEvent } from '../src/server/events.js';
+import { auditCount } from './harness/audit.js';
 import { contact } from './harness/contacts.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import {
@@ -37,16 +38,6 @@ async function getCall(
 ): Promise<Record<string, any> | undefined> {
   const r = await call(node.app, session, 'GET', `/api/hotline/calls/${id}`);
   return r.statusCode === 200 ? r.json<Record<string, any>>() : undefined;
-}
-
-async function auditCount(node: NodeHandle, action: string, id: string): Promise<number> {
-  const rows = await node.node.store.db
-    .selectFrom('audit_log')
-    .select('seq')
-    .where('action', '=', action)
-    .where('entity_id', '=', id)
-    .execute();
-  return rows.length;
 }
 
 for (const dialect of DIALECTS) {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/server/clock.js';
+import { auditCount } from './harness/audit.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle } from './harness/node.js';
 import { until } from './harness/wait.js';
@@ -53,15 +54,7 @@ for (const dialect of DIALECTS) {
       expect(Date.parse(sent.json().acknowledge.dueAt)).toBe(sentAt + 2 * HOUR);
       expect(Date.parse(sent.json().acknowledge.dueSoonAt)).toBe(sentAt + 1.5 * HOUR);
 
-      const fired = async (node: NodeHandle, action: string) =>
-        (
-          await node.node.store.db
-            .selectFrom('audit_log')
-            .select('seq')
-            .where('entity_id', '=', id)
-            .where('action', '=', action)
-            .execute()
-        ).length;
+      const fired = (node: NodeHandle, action: string) => auditCount(node, action, id);
       const waitFired = (node: NodeHandle, action: string) =>
         until(async () => (await fired(node, action)) > 0, action, 10_000, 25);
 

@@ -172,7 +172,7 @@ describe('a preservation request between us-doj and cn-mps', () => {
       const response = await fetch(
         `${node.url}/api/requests/${id}/attachments/${event.attachment.id}`,
         {
-          headers: { cookie: await cookieOf(node) },
+          headers: { cookie: (await node.session()).cookie },
         },
       );
       const bytes = Buffer.from(await response.arrayBuffer());
@@ -226,21 +226,6 @@ describe('a preservation request between us-doj and cn-mps', () => {
     );
   });
 });
-
-const cookies = new Map<string, string>();
-async function cookieOf(node: NodeProcess): Promise<string> {
-  let cookie = cookies.get(node.nodeId);
-  if (!cookie) {
-    const login = await fetch(`${node.url}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'federation test password' }),
-    });
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    cookies.set(node.nodeId, cookie);
-  }
-  return cookie;
-}
 
 describe('refusals', () => {
   let id = '';
@@ -474,7 +459,7 @@ describe('ping tests', () => {
     });
     expect(report.body.medianMs).toBeGreaterThanOrEqual(0);
     const csv = await fetch(`${a.url}/api/pings/report.csv?peer=cn-mps`, {
-      headers: { cookie: await cookieOf(a) },
+      headers: { cookie: (await a.session()).cookie },
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).split('\r\n')[1]).toContain('MPS 24/7 point of contact,1,1,');

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/server/log.js';
 import { createNode, type Node } from '../../src/server/node.js';
 import { initializeNode } from '../../src/server/setup.js';
 import { CLI_MAIN, ROOT } from './cli.js';
+import { appliedNotesIn } from './notes.js';
 
 /**
  * Real node processes on loopback, each with its own data directory and SQLite file:
@@ -40,6 +41,8 @@ export interface NodeProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
+  /** The admin's session (cookie + CSRF), logged in once; `api` calls with it. */
+  session(): Promise<{ cookie: string; csrf: string }>;
   /** Logged-in admin session (cookie + CSRF) for API calls. */
   api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
@@ -142,7 +145,7 @@ export async function createNodeProcess(
       await exited;
       handle.child = undefined;
     },
-    async api(method, path, body) {
+    async session() {
       if (!session) {
         const login = await fetch(`${url}/api/session`, {
           method: 'POST',
@@ -153,11 +156,15 @@ export async function createNodeProcess(
         const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
         session = { cookie, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
       }
+      return session;
+    },
+    async api(method, path, body) {
+      const { cookie, csrf } = await handle.session();
       const response = await fetch(`${url}${path}`, {
         method,
         headers: {
-          cookie: session.cookie,
-          'x-csrf-token': session.csrf,
+          cookie,
+          'x-csrf-token': csrf,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -246,14 +253,7 @@ export async function appliedNotes(
 ): Promise<{ seq: number; text: string }[]> {
   const node = await openLocal(dataDir);
   try {
-    const rows = await node.store.db
-      .selectFrom('notes')
-      .select(['seq', 'text'])
-      .where('direction', '=', 'in')
-      .where('peer_id', '=', peerId)
-      .orderBy('seq')
-      .execute();
-    return rows.map((r) => ({ seq: Number(r.seq), text: r.text }));
+    return await appliedNotesIn(node.store.db, peerId);
   } finally {
     await node.close();
   }
