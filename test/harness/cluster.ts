@@ -93,6 +93,15 @@ export async function createNodeProcess(
   });
   const url = `http://127.0.0.1:${port}`;
   let session: { cookie: string; csrf: string } | undefined;
+  /** Sends `signal` to the running process, if any, and waits for it to exit. */
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    const child = handle.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    handle.child = undefined;
+  };
   const handle: NodeProcess = {
     nodeId,
     dataDir,
@@ -129,22 +138,8 @@ export async function createNodeProcess(
       handle.child = child;
       await waitReady(url, child, () => handle.log);
     },
-    async kill() {
-      const child = handle.child;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-      handle.child = undefined;
-    },
-    async stop() {
-      const child = handle.child;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      handle.child = undefined;
-    },
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
     async session() {
       if (!session) {
         const login = await fetch(`${url}/api/session`, {
