@@ -5,8 +5,8 @@ import { startTestNode, type TestNode } from '../harness/node.js';
 import { peerUp } from '../harness/peers.js';
 
 // Two real nodes, peered both ways through the API (each fetches the other's descriptor over
-// real HTTP); Chromium drives the web app of
-// each. A note written on us-doj must appear on cn-mps's Notes page without a reload.
+// real HTTP); Chromium drives the web app of each. A note written on us-doj must appear on
+// cn-mps's Notes page without a reload.
 
 const TIMEOUT = 90_000;
 
