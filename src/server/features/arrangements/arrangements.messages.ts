@@ -21,8 +21,7 @@ export function arrangementMessages(
   clock: Clock,
   arrangements: ArrangementsService,
 ): MessageKind[] {
-  const kinds: MessageKind[] = [];
-  kinds.push(
+  return [
     messageKind({
       kind: ARRANGEMENT_PROPOSE_KIND,
       schema: ArrangementProposeMessage,
@@ -57,8 +56,6 @@ export function arrangementMessages(
         arrangements.changed(hooks, peer.node_id);
       },
     }),
-  );
-  kinds.push(
     messageKind({
       kind: ARRANGEMENT_ANSWER_KIND,
       schema: ArrangementAnswerMessage,
@@ -91,6 +88,5 @@ export function arrangementMessages(
         arrangements.changed(hooks, peer.node_id);
       },
     }),
-  );
-  return kinds;
+  ];
 }

@@ -28,37 +28,29 @@ export function caseMessages({
   objects: ObjectsService;
   sharing: SharingService;
 }): MessageKind[] {
-  const kinds: MessageKind[] = [];
-  kinds.push(
+  return [
     messageKind({
       kind: CASE_SHARE_KIND,
       schema: CaseShareMessage,
       handle: (trx, body, { peer, hooks }) => cases.caseReceived(trx, hooks, peer.node_id, body),
     }),
-  );
-  kinds.push(
     messageKind({
       kind: STIX_UPSERT_KIND,
       schema: StixUpsertMessage,
       handle: (trx, body, { peer, hooks }) =>
         objects.objectReceived(trx, hooks, peer.node_id, body),
     }),
-  );
-  kinds.push(
     messageKind({
       kind: STIX_DELETE_KIND,
       schema: StixDeleteMessage,
       handle: (trx, body, { peer, hooks }) =>
         objects.objectDeletedByPeer(trx, hooks, peer.node_id, body),
     }),
-  );
-  kinds.push(
     messageKind({
       kind: STIX_FEEDBACK_KIND,
       schema: StixFeedbackMessage,
       handle: (trx, body, { peer, hooks }) =>
         sharing.feedbackReceived(trx, hooks, peer.node_id, body),
     }),
-  );
-  return kinds;
+  ];
 }

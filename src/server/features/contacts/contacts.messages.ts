@@ -51,7 +51,6 @@ async function storePeerContact(db: Db, row: ContactRow): Promise<void> {
 
 /** The peers' published contacts, kept current by their messages. */
 export function contactMessages(clock: Clock, contacts: ContactsService): MessageKind[] {
-  const kinds: MessageKind[] = [];
   const audit = (db: Db, peer: string, action: string, id: string, details = {}) =>
     appendAudit(db, {
       actor: { kind: 'peer', nodeId: peer },
@@ -61,7 +60,7 @@ export function contactMessages(clock: Clock, contacts: ContactsService): Messag
       entityId: id,
       details: { peer, ...details },
     });
-  kinds.push(
+  return [
     messageKind({
       kind: CONTACT_UPSERT_KIND,
       schema: ContactUpsertMessage,
@@ -71,8 +70,6 @@ export function contactMessages(clock: Clock, contacts: ContactsService): Messag
         contacts.changed(hooks, peer.node_id, body.contact.id);
       },
     }),
-  );
-  kinds.push(
     messageKind({
       kind: CONTACT_REMOVE_KIND,
       schema: ContactRemoveMessage,
@@ -82,8 +79,6 @@ export function contactMessages(clock: Clock, contacts: ContactsService): Messag
         contacts.changed(hooks, peer.node_id, body.id);
       },
     }),
-  );
-  kinds.push(
     messageKind({
       kind: CONTACT_SYNC_KIND,
       schema: ContactSyncMessage,
@@ -102,6 +97,5 @@ export function contactMessages(clock: Clock, contacts: ContactsService): Messag
         contacts.changed(hooks, peer.node_id, null);
       },
     }),
-  );
-  return kinds;
+  ];
 }

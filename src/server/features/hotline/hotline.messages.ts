@@ -22,28 +22,22 @@ export function hotlineMessages(
   moves: CallMovesService,
   coverage: CoverageService,
 ): MessageKind[] {
-  const kinds: MessageKind[] = [];
-  kinds.push(
+  return [
     messageKind({
       kind: HOTLINE_CALL_KIND,
       schema: HotlineCallMessage,
       handle: (trx, body, { peer, hooks }) => hotline.received(trx, hooks, peer.node_id, body),
     }),
-  );
-  kinds.push(
     messageKind({
       kind: HOTLINE_UPDATE_KIND,
       schema: HotlineUpdateMessage,
       handle: (trx, body, { peer, hooks }) => moves.updated(trx, hooks, peer.node_id, body),
     }),
-  );
-  kinds.push(
     messageKind({
       kind: HOTLINE_COVERAGE_KIND,
       schema: HotlineCoverageMessage,
       handle: (trx, body, { peer, hooks }) =>
         coverage.coverageReceived(trx, hooks, peer.node_id, body),
     }),
-  );
-  return kinds;
+  ];
 }

@@ -10,8 +10,7 @@ import { announceNote } from './notes.service.js';
 
 /** `liaison.note`: a short text from a peer, stored and shown live. */
 export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
-  const kinds: MessageKind[] = [];
-  kinds.push(
+  return [
     messageKind({
       kind: NOTE_KIND,
       schema: NoteMessage,
@@ -40,6 +39,5 @@ export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
         announceNote(bus, hooks, row);
       },
     }),
-  );
-  return kinds;
+  ];
 }

@@ -10,20 +10,16 @@ import type { PingsService } from './pings.service.js';
 
 /** `liaison.ping` to one of our contacts, and `liaison.ping.ack`, the answer to ours. */
 export function pingMessages(pings: PingsService): MessageKind[] {
-  const kinds: MessageKind[] = [];
-  kinds.push(
+  return [
     messageKind({
       kind: PING_KIND,
       schema: PingMessage,
       handle: (trx, body, { peer, hooks }) => pings.received(trx, hooks, peer.node_id, body),
     }),
-  );
-  kinds.push(
     messageKind({
       kind: PING_ACK_KIND,
       schema: PingAckMessage,
       handle: (trx, body, { peer, hooks }) => pings.acknowledged(trx, hooks, peer.node_id, body),
     }),
-  );
-  return kinds;
+  ];
 }

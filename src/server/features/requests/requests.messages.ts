@@ -5,13 +5,11 @@ import type { RequestsService } from './requests.service.js';
 
 /** `liaison.request.event`: every move on a request, and the request itself when sent. */
 export function requestMessages(requests: RequestsService): MessageKind[] {
-  const kinds: MessageKind[] = [];
-  kinds.push(
+  return [
     messageKind({
       kind: REQUEST_EVENT_KIND,
       schema: RequestEventMessage,
       handle: (trx, body, { peer, hooks }) => requests.receive(trx, hooks, peer, body),
     }),
-  );
-  return kinds;
+  ];
 }
