@@ -142,6 +142,7 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_SMTP_PORT: { key: ['hotline', 'smtp', 'port'], kind: 'integer' },
   LIAISON_SMTP_FROM: { key: ['hotline', 'smtp', 'from'], kind: 'string' },
   LIAISON_NODE_NAME: { key: ['node', 'name'], kind: 'string' },
+  LIAISON_CHECKPOINT_MINUTES: { key: ['federation', 'checkpointMinutes'], kind: 'integer' },
 };
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
