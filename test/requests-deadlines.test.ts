@@ -3,6 +3,7 @@ import { ManualClock } from '../src/server/clock.js';
 import { auditCount } from './harness/audit.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle } from './harness/node.js';
+import { peerUp } from './harness/peers.js';
 import { until } from './harness/wait.js';
 
 /**
@@ -25,15 +26,9 @@ for (const dialect of DIALECTS) {
       handles.push(b);
       const urlA = await a.node.listen();
       const urlB = await b.node.listen();
+      await peerUp(a, b, urlA, urlB);
       const adminA = await login(a.app, 'admin', a.admin.password);
       const adminB = await login(b.app, 'admin', b.admin.password);
-      for (const [app, session, url, fingerprint] of [
-        [a.app, adminA, urlB, b.node.keys.fingerprint],
-        [b.app, adminB, urlA, a.node.keys.fingerprint],
-      ] as const) {
-        const r = await call(app, session, 'POST', '/api/federation/peers', { url, fingerprint });
-        expect(r.statusCode).toBe(201);
-      }
 
       // Urgent incident assistance: acknowledge within 2 hours (default arrangement).
       const draft = await call(a.app, adminA, 'POST', '/api/requests', {
