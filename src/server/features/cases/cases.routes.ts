@@ -12,8 +12,6 @@ import {
   CaseView,
   CreateCaseBody,
   FeedbackBody,
-  GlobalSearchQuery,
-  GlobalSearchResults,
   LookupQuery,
   LookupResults,
   MarkingBody,
@@ -254,19 +252,6 @@ export function registerCaseRoutes(
       });
       return sendBundle(reply, chunks);
     },
-  );
-  app.get(
-    '/api/search',
-    {
-      schema: {
-        tags,
-        summary:
-          'The search box: cases and objects (exact values, then words in names, descriptions, notes), grouped by case, as this user may see them',
-        querystring: GlobalSearchQuery,
-        response: { 200: GlobalSearchResults, ...errors },
-      },
-    },
-    async (request) => search.searchAll(requireActor(request), request.query),
   );
   app.get(
     '/api/stix/export',

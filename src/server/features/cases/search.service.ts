@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { GlobalSearchResults } from '../../../core/schemas/cases.js';
 import { nodeIdentity } from '../../../core/stix/ids.js';
 import { markingDefinitionOf } from '../../../core/stix/tlp.js';
 import { bulkMayCarry, TLP_LEVELS } from '../../../core/tlp-rules.js';
@@ -12,7 +11,6 @@ import {
   exportPage,
   findCase,
   objectsWithValue,
-  searchCases,
   searchObjects,
   type ExportFilter,
 } from './cases.repository.js';
@@ -42,51 +40,6 @@ export class SearchService {
       .filter((row) => this.support.readable(actor, row))
       .slice(0, query.limit);
     return this.withCaseTitles(db, rows);
-  }
-
-  /**
-   * The search box: the cases whose title or summary hold the words, and the objects that
-   * name the text exactly (an address, a hash) or hold its words in their names,
-   * descriptions, patterns or notes; only what this user may see, grouped by case.
-   */
-  async searchAll(actor: Actor, query: { q: string; limit: number }): Promise<GlobalSearchResults> {
-    authorize(actor, 'cases.read');
-    const db = this.deps.store.db;
-    const q = query.q.trim();
-    const exact = (await objectsWithValue(db, q.toLowerCase(), query.limit * 4)).filter((row) =>
-      this.support.readable(actor, row),
-    );
-    const exactIds = new Set(exact.map((row) => row.id));
-    const text = (await searchObjects(db, q, undefined, query.limit * 4)).filter(
-      (row) => !exactIds.has(row.id) && this.support.readable(actor, row),
-    );
-    const hits = [...exact, ...text].slice(0, query.limit);
-    const matchingCases = await searchCases(db, q, query.limit);
-    const groups = new Map<string, GlobalSearchResults['groups'][number]>();
-    const groupOf = async (caseId: string) => {
-      let group = groups.get(caseId);
-      if (!group) {
-        group = {
-          caseId,
-          caseTitle: (await findCase(db, caseId))?.title ?? '',
-          caseMatches: false,
-          objects: [],
-        };
-        groups.set(caseId, group);
-      }
-      return group;
-    };
-    for (const row of hits) {
-      (await groupOf(row.case_id)).objects.push({
-        id: row.id,
-        type: row.type,
-        label: row.label,
-        tlp: row.tlp,
-        exact: exactIds.has(row.id),
-      });
-    }
-    for (const row of matchingCases) (await groupOf(row.id)).caseMatches = true;
-    return { q, groups: [...groups.values()] };
   }
 
   /**
