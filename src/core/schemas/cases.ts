@@ -66,10 +66,13 @@ export const CaseView = z.object({
   updatedAt: z.string(),
 });
 export type CaseView = z.infer<typeof CaseView>;
-export const CaseList = z.object({ cases: z.array(CaseView) });
+/** A page of cases, most recently changed first; `next` asks for the page after it. */
+export const CaseList = z.object({ cases: z.array(CaseView), next: z.string().nullable() });
 export const CaseQuery = z.object({
   status: z.enum(CASE_STATUSES).optional(),
   priorityCase: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(500).optional(),
 });
 
 export const FeedbackView = z.object({
@@ -102,7 +105,31 @@ export const ObjectView = z.object({
 });
 export type ObjectView = z.infer<typeof ObjectView>;
 
-export const CaseDetail = CaseView.extend({ objects: z.array(ObjectView) });
+export const OBJECT_SORTS = ['recent', 'oldest', 'type', 'label'] as const;
+
+/** Which of a case's objects a page holds, in what order, from where. */
+export const CaseObjectsQuery = z.object({
+  type: z.string().max(100).optional(),
+  tlp: Tlp.optional(),
+  /** Words the objects' names, descriptions, values, patterns or notes all hold. */
+  q: z.string().trim().max(200).optional(),
+  /** Objects this node sent to a peer (yes) or to none (no). */
+  shared: z.enum(['yes', 'no']).optional(),
+  sort: z.enum(OBJECT_SORTS).default('recent'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(2000).optional(),
+});
+export type CaseObjectsQuery = z.infer<typeof CaseObjectsQuery>;
+
+/** A page of a case's objects; `next` is the cursor of the page after it, if there is one. */
+export const ObjectPage = z.object({ objects: z.array(ObjectView), next: z.string().nullable() });
+export type ObjectPage = z.infer<typeof ObjectPage>;
+
+/** A case with the first page of its objects (`GET /api/cases/:id/objects` gives the next). */
+export const CaseDetail = CaseView.extend({
+  objects: z.array(ObjectView),
+  objectsNext: z.string().nullable(),
+});
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
 const StixInput = z.record(z.string(), z.unknown());

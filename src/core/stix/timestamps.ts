@@ -70,3 +70,11 @@ export function compareStixTimestamps(a: string, b: string): number {
   const right = sortable(b);
   return left < right ? -1 : left > right ? 1 : 0;
 }
+
+/**
+ * A STIX timestamp as a key that compares and sorts by instant (`…:00Z` and `…:00.000Z` are
+ * one key: one version, as STIX says); null (an object without `modified`) stays null.
+ */
+export function timestampKey(value: string | null): string | null {
+  return value === null ? null : sortable(value);
+}

@@ -3,12 +3,14 @@ import {
   exportMayCarry,
   peerMayReceive,
   rolesThatMaySee,
+  TLP_LEVELS,
   userMaySee,
   type CaseNodes,
   type Marked,
 } from '../../../core/tlp-rules.js';
 import type { Actor } from '../../actor.js';
 import type { StixObjectRow } from './cases.table.js';
+import type { Sight } from './members.repository.js';
 
 /**
  * The gate. Every path that lets an object out — a read, a list, a search, an export, a
@@ -29,6 +31,20 @@ export function readable(self: string, actor: Actor, row: StixObjectRow): boolea
   if (actor.kind === 'cli' || actor.kind === 'system') return true;
   if (actor.kind === 'peer') return false;
   return userMaySee(marked(row), self, actor.roles);
+}
+
+/** `readable` as SQL asks it of a case's objects (members.repository.ts). */
+export function sightOf(self: string, actor: Actor): Sight {
+  if (actor.kind === 'cli' || actor.kind === 'system') {
+    return { all: true, levels: TLP_LEVELS, red: true };
+  }
+  if (actor.kind === 'peer') return { all: false, levels: [], red: false };
+  const roles = actor.roles;
+  // RED is asked of an object this node wrote: whether the roles are cleared for it at all.
+  const levels = TLP_LEVELS.filter((tlp) =>
+    userMaySee({ tlp, origin: self, redRecipients: [] }, self, roles),
+  );
+  return { all: false, levels, red: levels.includes('red') };
 }
 
 /** Whether a bulk export for `actor` may carry the object. */

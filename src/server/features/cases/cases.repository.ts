@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db, Store } from '../../store/database.js';
+import type { Db } from '../../store/database.js';
+import { containing, wordsOf } from './members.repository.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
 import type {
   CaseLinksTable,
@@ -18,15 +19,26 @@ export async function insertCase(db: Db, row: CaseRow): Promise<void> {
   await db.insertInto('cases').values(row).execute();
 }
 
+/** Cases, most recently changed first; a page of `limit` after `after` if given. */
 export function listCaseRows(
   db: Db,
-  query: { status?: string | undefined; priorityCase?: boolean | undefined },
+  query: {
+    status?: string | undefined;
+    priorityCase?: boolean | undefined;
+    after?: { updatedAt: number; id: string } | undefined;
+    limit?: number | undefined;
+  },
 ): Promise<CaseRow[]> {
   let q = db.selectFrom('cases').selectAll();
   if (query.status) q = q.where('status', '=', query.status);
   if (query.priorityCase !== undefined)
     q = q.where('priority_case', '=', query.priorityCase ? 1 : 0);
-  return q.orderBy('updated_at', 'desc').orderBy('id').execute();
+  if (query.after) {
+    const { updatedAt, id } = query.after;
+    q = q.where(sql<boolean>`(updated_at, id) < (${updatedAt}, ${id})`);
+  }
+  q = q.orderBy('updated_at', 'desc').orderBy('id', 'desc');
+  return query.limit !== undefined ? q.limit(query.limit).execute() : q.execute();
 }
 
 export async function updateCaseRow(
@@ -136,18 +148,6 @@ export function findObject(db: Db, id: string): Promise<StixObjectRow | undefine
   return db.selectFrom('stix_objects').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The live (not deleted) objects of a case. */
-export function objectsOfCase(db: Db, caseId: string): Promise<StixObjectRow[]> {
-  return db
-    .selectFrom('stix_objects')
-    .selectAll()
-    .where('case_id', '=', caseId)
-    .where('deleted', '=', 0)
-    .orderBy('type')
-    .orderBy('id')
-    .execute();
-}
-
 /** Whether an object of the case changed in [from, to). */
 export async function caseActiveBetween(
   db: Db,
@@ -156,8 +156,8 @@ export async function caseActiveBetween(
   to: number,
 ): Promise<boolean> {
   const active = await db
-    .selectFrom('stix_objects')
-    .select('id')
+    .selectFrom('case_objects')
+    .select('object_id')
     .where('case_id', '=', caseId)
     .where('updated_at', '>=', from)
     .where('updated_at', '<', to)
@@ -178,13 +178,13 @@ export function authorsAndMarkings(
   levels: readonly TlpLevel[],
 ): Promise<{ origin_node: string; tlp: TlpLevel }[]> {
   let q = db
-    .selectFrom('stix_objects')
-    .select(['origin_node', 'tlp'])
+    .selectFrom('stix_objects as o')
+    .select(['o.origin_node', 'o.tlp'])
     .distinct()
-    .where('deleted', '=', 0)
-    .where('tlp', 'in', [...levels]);
-  if (filter.caseId !== undefined) q = q.where('case_id', '=', filter.caseId);
-  if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+    .where('o.deleted', '=', 0)
+    .where('o.tlp', 'in', [...levels]);
+  if (filter.caseId !== undefined) q = q.where(inCaseSql(filter.caseId));
+  if (filter.type !== undefined) q = q.where('o.type', '=', filter.type);
   return q.execute();
 }
 
@@ -195,14 +195,30 @@ export function exportPage(
   after: string,
   limit: number,
 ): Promise<StixObjectRow[]> {
+  if (filter.caseId !== undefined) {
+    // A case's objects are read along its membership (one index), not across every object.
+    let q = db
+      .selectFrom('case_objects as m')
+      .innerJoin('stix_objects as o', 'o.id', 'm.object_id')
+      .selectAll('o')
+      .where('m.case_id', '=', filter.caseId)
+      .where('m.object_id', '>', after)
+      .where('o.deleted', '=', 0);
+    if (filter.type !== undefined) q = q.where('m.type', '=', filter.type);
+    return q.orderBy('m.object_id').limit(limit).execute();
+  }
   let q = db
-    .selectFrom('stix_objects')
-    .selectAll()
-    .where('deleted', '=', 0)
-    .where('id', '>', after);
-  if (filter.caseId !== undefined) q = q.where('case_id', '=', filter.caseId);
-  if (filter.type !== undefined) q = q.where('type', '=', filter.type);
-  return q.orderBy('id').limit(limit).execute();
+    .selectFrom('stix_objects as o')
+    .selectAll('o')
+    .where('o.deleted', '=', 0)
+    .where('o.id', '>', after);
+  if (filter.type !== undefined) q = q.where('o.type', '=', filter.type);
+  return q.orderBy('o.id').limit(limit).execute();
+}
+
+/** `o` (stix_objects) is one of the case's objects. */
+function inCaseSql(caseId: string) {
+  return sql<boolean>`exists (select 1 from case_objects m where m.case_id = ${caseId} and m.object_id = o.id)`;
 }
 
 /** Saves the object's current version, and the values exact lookup finds it by. */
@@ -240,9 +256,6 @@ export function objectsWithValue(db: Db, value: string, limit: number): Promise<
     .execute();
 }
 
-/** A version as the service records it; its place on the counter is taken here. */
-export type NewVersion = Omit<StixVersionRow, 'n' | 'seq' | 'added_us' | 'current'>;
-
 /**
  * Takes `count` places on the version counter: the first seq and the first date_added (µs),
  * each strictly above every earlier one and date_added never behind the clock. The counter
@@ -267,92 +280,15 @@ export async function takePlaces(
   return { seq: Number(row.seq) - count + 1, addedUs: Number(row.added_us) - count + 1 };
 }
 
-export async function addVersion(db: Db, version: NewVersion): Promise<void> {
-  const last = await db
-    .selectFrom('stix_versions')
-    .select((eb) => eb.fn.max('n').as('n'))
-    .where('id', '=', version.id)
-    .executeTakeFirst();
-  await db
-    .updateTable('stix_versions')
-    .set({ current: 0 })
-    .where('id', '=', version.id)
-    .where('current', '=', 1)
-    .execute();
-  const place = await takePlaces(db, 1, version.recorded_at);
-  await db
-    .insertInto('stix_versions')
-    .values({
-      ...version,
-      n: Number(last?.n ?? 0) + 1,
-      seq: place.seq,
-      added_us: place.addedUs,
-      current: 1,
-    })
-    .execute();
-}
-
-/** What an import needs to know of objects already held. */
-export function heldObjects(db: Db, ids: readonly string[]) {
-  return db
-    .selectFrom('stix_objects')
-    .select(['id', 'case_id', 'modified', 'deleted'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
-/**
- * Inserts new objects with their first versions and lookup values, in statements of many
- * rows (an import's batch); each object is new, checked by the caller.
- */
-export async function insertNewObjects(
-  db: Db,
-  rows: readonly { row: StixObjectRow; values: readonly string[] }[],
-  nowMs: number,
-  insertMany: Store['insertMany'],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const place = await takePlaces(db, rows.length, nowMs);
-  await insertMany(
-    db,
-    'stix_objects',
-    rows.map((r) => r.row),
-  );
-  await insertMany(
-    db,
-    'stix_versions',
-    rows.map(({ row }, i) => ({
-      id: row.id,
-      n: 1,
-      seq: place.seq + i,
-      added_us: place.addedUs + i,
-      case_id: row.case_id,
-      type: row.type,
-      current: 1,
-      modified: row.modified,
-      tlp: row.tlp,
-      red_recipients: row.red_recipients,
-      body: row.body ?? '{}',
-      recorded_at: row.updated_at,
-    })),
-  );
-  await insertMany(
-    db,
-    'stix_values',
-    rows.flatMap(({ row, values }) =>
-      [...new Set(values)].map((value) => ({ object_id: row.id, value })),
-    ),
-  );
-}
-
+/** An object's versions, earliest `modified` first (the order they arrived in is `n`). */
 export function versionsOf(db: Db, id: string): Promise<StixVersionRow[]> {
-  return db.selectFrom('stix_versions').selectAll().where('id', '=', id).orderBy('n').execute();
-}
-
-/** A deleted object keeps no versions and is no longer followed to any peer. */
-export async function forgetHistory(db: Db, objectId: string): Promise<void> {
-  await db.deleteFrom('stix_versions').where('id', '=', objectId).execute();
-  await db.deleteFrom('stix_shares').where('object_id', '=', objectId).execute();
+  return db
+    .selectFrom('stix_versions')
+    .selectAll()
+    .where('id', '=', id)
+    .orderBy('modified')
+    .orderBy('n')
+    .execute();
 }
 
 /** The object went to `peer` at `at` (later versions follow it). */
@@ -387,6 +323,40 @@ export async function sharesOf(db: Db, objectId: string): Promise<string[]> {
   return rows.map((row) => row.peer_id);
 }
 
+/** The peers each object went to. */
+export async function sharesOfMany(
+  db: Db,
+  objectIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (objectIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('stix_shares')
+    .select(['object_id', 'peer_id'])
+    .where('object_id', 'in', [...objectIds])
+    .orderBy('peer_id')
+    .execute();
+  for (const row of rows) out.set(row.object_id, [...(out.get(row.object_id) ?? []), row.peer_id]);
+  return out;
+}
+
+/** Each object's feedback, oldest first. */
+export async function feedbackOfMany(
+  db: Db,
+  objectIds: readonly string[],
+): Promise<Map<string, StixFeedbackRow[]>> {
+  const out = new Map<string, StixFeedbackRow[]>();
+  if (objectIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('stix_feedback')
+    .selectAll()
+    .where('object_id', 'in', [...objectIds])
+    .orderBy('at')
+    .execute();
+  for (const row of rows) out.set(row.object_id, [...(out.get(row.object_id) ?? []), row]);
+  return out;
+}
+
 export function feedbackOf(db: Db, objectId: string): Promise<StixFeedbackRow[]> {
   return db
     .selectFrom('stix_feedback')
@@ -415,23 +385,6 @@ export async function saveFeedback(db: Db, row: StixFeedbackRow): Promise<void> 
   await db.insertInto('stix_feedback').values(row).execute();
 }
 
-/** `%word%` for LIKE, its wildcards escaped. */
-function containing(word: string): string {
-  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** The words of a search, lowercased; each must appear. */
-export function wordsOf(needle: string): string[] {
-  return [
-    ...new Set(
-      needle
-        .toLowerCase()
-        .split(/\s+/)
-        .filter((word) => word.length > 0),
-    ),
-  ].slice(0, 10);
-}
-
 /** Objects whose searchable text holds every word of `needle`, newest first. */
 export function searchObjects(
   db: Db,
@@ -444,14 +397,5 @@ export function searchObjects(
     q = q.where(sql<boolean>`search like ${containing(word)} escape '\\'`);
   }
   if (type) q = q.where('type', '=', type);
-  return q.orderBy('updated_at', 'desc').limit(limit).execute();
-}
-
-/** Cases whose title or summary holds every word of `needle`. */
-export function searchCases(db: Db, needle: string, limit: number): Promise<CaseRow[]> {
-  let q = db.selectFrom('cases').selectAll();
-  for (const word of wordsOf(needle)) {
-    q = q.where(sql<boolean>`lower(title || ' ' || summary) like ${containing(word)} escape '\\'`);
-  }
   return q.orderBy('updated_at', 'desc').limit(limit).execute();
 }

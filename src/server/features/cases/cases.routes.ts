@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   AddObjectBody,
   CaseDetail,
+  CaseObjectsQuery,
   CaseLink,
   CaseList,
   CaseQuery,
@@ -17,6 +18,7 @@ import {
   MarkingBody,
   ObjectHistory,
   ObjectParams,
+  ObjectPage,
   ObjectView,
   SearchQuery,
   SearchResults,
@@ -84,7 +86,7 @@ export function registerCaseRoutes(
         response: { 200: CaseList, ...errors },
       },
     },
-    async (request) => ({ cases: await cases.list(requireActor(request), request.query) }),
+    async (request) => cases.list(requireActor(request), request.query),
   );
   app.post(
     '/api/cases',
@@ -174,12 +176,28 @@ export function registerCaseRoutes(
     {
       schema: {
         tags,
-        summary: 'A case with the objects this user may see',
+        summary:
+          'A case with the first page of the objects this user may see (filtered and sorted as asked)',
         params: CaseParams,
+        querystring: CaseObjectsQuery,
         response: { 200: CaseDetail, ...errors },
       },
     },
-    async (request) => cases.get(requireActor(request), request.params.id),
+    async (request) => cases.get(requireActor(request), request.params.id, request.query),
+  );
+  app.get(
+    '/api/cases/:id/objects',
+    {
+      schema: {
+        tags,
+        summary:
+          "A page of a case's objects this user may see: by type, marking, words, shared or not; sorted; after a cursor",
+        params: CaseParams,
+        querystring: CaseObjectsQuery,
+        response: { 200: ObjectPage, ...errors },
+      },
+    },
+    async (request) => cases.objects(requireActor(request), request.params.id, request.query),
   );
   app.patch(
     '/api/cases/:id',

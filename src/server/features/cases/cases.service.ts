@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type {
   CaseDetail,
   CaseLink,
+  CaseObjectsQuery,
   CaseReport,
   CaseShareMessage,
   CaseView,
   CreateCaseBody,
+  ObjectPage,
   UpdateCaseBody,
 } from '../../../core/schemas/cases.js';
 import type { PeriodQuery } from '../../../core/schemas/pings.js';
@@ -23,15 +25,28 @@ import {
   insertCase,
   linkTargetExists,
   listCaseRows,
-  objectsOfCase,
   participantRowsOf,
   participantsOf,
   requestLinkTimes,
   setParticipants,
   updateCaseRow,
 } from './cases.repository.js';
+import {
+  decodeCaseCursor,
+  decodeObjectCursor,
+  encodeCaseCursor,
+  encodeObjectCursor,
+} from './cases.cursors.js';
 import type { CaseSupport } from './cases.support.js';
+import { objectsPage } from './members.repository.js';
 import type { CaseRow } from './cases.table.js';
+
+type CaseQuery = {
+  status?: string | undefined;
+  priorityCase?: 'true' | 'false' | undefined;
+  limit: number;
+  cursor?: string | undefined;
+};
 
 /**
  * Cases: opening, changing and linking them, who is in them, the status report, and a
@@ -45,17 +60,23 @@ export class CasesService {
     return this.support.deps;
   }
 
-  async list(
-    actor: Actor,
-    query: { status?: string; priorityCase?: 'true' | 'false' },
-  ): Promise<CaseView[]> {
+  /** A page of cases, most recently changed first, with what each holds for this reader. */
+  async list(actor: Actor, query: CaseQuery): Promise<{ cases: CaseView[]; next: string | null }> {
     authorize(actor, 'cases.read');
     const db = this.deps.store.db;
+    const after = query.cursor === undefined ? undefined : decodeCaseCursor(query.cursor);
     const rows = await listCaseRows(db, {
       status: query.status,
       priorityCase: query.priorityCase === undefined ? undefined : query.priorityCase === 'true',
+      after,
+      limit: query.limit + 1,
     });
-    return Promise.all(rows.map((row) => this.support.caseView(db, actor, row)));
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      cases: await this.support.caseViews(db, actor, page),
+      next: rows.length > query.limit && last ? encodeCaseCursor(last) : null,
+    };
   }
 
   async create(actor: Actor, body: CreateCaseBody): Promise<CaseView> {
@@ -88,14 +109,36 @@ export class CasesService {
     return this.support.caseView(this.deps.store.db, actor, row);
   }
 
-  async get(actor: Actor, id: string): Promise<CaseDetail> {
+  /** A case with the first page of the objects this user may see (the query shapes it). */
+  async get(actor: Actor, id: string, query: CaseObjectsQuery): Promise<CaseDetail> {
     authorize(actor, 'cases.read');
     const db = this.deps.store.db;
     const row = await this.support.loadCase(db, id);
-    const objects = (await objectsOfCase(db, id)).filter((o) => this.support.readable(actor, o));
+    const page = await this.objects(actor, id, query);
     return {
       ...(await this.support.caseView(db, actor, row)),
-      objects: await Promise.all(objects.map((o) => this.support.objectView(db, o))),
+      objects: page.objects,
+      objectsNext: page.next,
+    };
+  }
+
+  /** A page of a case's objects this user may see, filtered and sorted, after a cursor. */
+  async objects(actor: Actor, id: string, query: CaseObjectsQuery): Promise<ObjectPage> {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    await this.support.loadCase(db, id);
+    const cursor = query.cursor === undefined ? null : decodeObjectCursor(query.cursor, query.sort);
+    const { rows, cursors } = await objectsPage(db, id, this.support.sight(actor), {
+      filter: { type: query.type, tlp: query.tlp, q: query.q, shared: query.shared },
+      sort: query.sort,
+      cursor,
+      limit: query.limit,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = cursors[page.length - 1];
+    return {
+      objects: await this.support.objectViews(db, page),
+      next: rows.length > query.limit && last ? encodeObjectCursor(query.sort, last) : null,
     };
   }
 

@@ -4,7 +4,6 @@
  */
 import { STIX21_SDO_TYPES, STIX21_SRO_TYPES } from '../../../core/stix/any-object.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
-import type { NewVersion } from './cases.repository.js';
 import type { StixObjectRow } from './cases.table.js';
 
 type Stix = Record<string, unknown>;
@@ -149,19 +148,5 @@ export function objectRowOf(
     search: searchTextOf(object),
     body: JSON.stringify(object),
     updated_at: now,
-  };
-}
-
-/** The version a row's object is, as it is recorded in its history. */
-export function versionOf(row: StixObjectRow, now: number): NewVersion {
-  return {
-    id: row.id,
-    case_id: row.case_id,
-    type: row.type,
-    modified: row.modified,
-    tlp: row.tlp,
-    red_recipients: row.red_recipients,
-    body: row.body ?? '{}',
-    recorded_at: now,
   };
 }

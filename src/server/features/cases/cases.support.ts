@@ -18,20 +18,29 @@ import { forbidden, notFound, unprocessable } from '../../errors.js';
 import { listPeerRows } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { FeatureDeps } from '../feature-deps.js';
-import { audienceOf, readable } from './cases.gate.js';
+import { audienceOf, readable, sendable, sightOf } from './cases.gate.js';
 import { presentCase, presentObject } from './cases.present.js';
 import {
   feedbackOf,
+  feedbackOfMany,
   findCase,
   findObject,
-  forgetHistory,
   linksOf,
-  objectsOfCase,
   participantsOf,
   recordShare,
   saveObject,
   sharesOf,
+  sharesOfMany,
+  versionsOf,
 } from './cases.repository.js';
+import { visibleCounts, type Sight } from './members.repository.js';
+import {
+  forgetObject,
+  inCase,
+  recordVersions,
+  type Arriving,
+  type Recorded,
+} from './versions.repository.js';
 import { referencesOf } from './cases.stix.js';
 import type { CaseRow, StixObjectRow } from './cases.table.js';
 
@@ -67,7 +76,7 @@ export class CaseSupport {
     objectId: string,
   ): Promise<StixObjectRow> {
     const row = await findObject(db, objectId);
-    if (!row || row.case_id !== caseId || !this.readable(actor, row)) {
+    if (!row || !this.readable(actor, row) || !(await inCase(db, caseId, objectId))) {
       throw notFound('object_not_found', `The case holds no object ${objectId}.`);
     }
     return row;
@@ -94,13 +103,30 @@ export class CaseSupport {
     return { owner: row.owner_node, participants: await participantsOf(db, row.id) };
   }
 
-  async caseView(db: Db, actor: Actor, row: CaseRow): Promise<CaseView> {
-    const objects = (await objectsOfCase(db, row.id)).filter((o) => this.readable(actor, o));
+  /** The case as `actor` sees it; `count` is the objects it may see, if known already. */
+  async caseView(db: Db, actor: Actor, row: CaseRow, count?: number): Promise<CaseView> {
+    const objectCount =
+      count ?? (await visibleCounts(db, [row.id], this.sight(actor))).get(row.id) ?? 0;
     return presentCase(row, {
       participants: await participantsOf(db, row.id),
       links: await linksOf(db, row.id),
-      objectCount: objects.length,
+      objectCount,
     });
+  }
+
+  /** Cases as `actor` sees them, their object counts asked in one query. */
+  async caseViews(db: Db, actor: Actor, rows: readonly CaseRow[]): Promise<CaseView[]> {
+    const counts = await visibleCounts(
+      db,
+      rows.map((row) => row.id),
+      this.sight(actor),
+    );
+    return Promise.all(rows.map((row) => this.caseView(db, actor, row, counts.get(row.id) ?? 0)));
+  }
+
+  /** What `actor` may see of cases' objects, as SQL asks it (cases.gate.ts). */
+  sight(actor: Actor): Sight {
+    return sightOf(this.deps.nodeId, actor);
   }
 
   async objectView(db: Db, row: StixObjectRow): Promise<ObjectView> {
@@ -108,6 +134,24 @@ export class CaseSupport {
       sharedWith: await sharesOf(db, row.id),
       feedback: await feedbackOf(db, row.id),
     });
+  }
+
+  /** Several objects' views, their shares and feedback read in one query each. */
+  async objectViews(db: Db, rows: readonly StixObjectRow[]): Promise<ObjectView[]> {
+    const ids = rows.map((row) => row.id);
+    const shares = await sharesOfMany(db, ids);
+    const feedback = await feedbackOfMany(db, ids);
+    return rows.map((row) =>
+      presentObject(row, {
+        sharedWith: shares.get(row.id) ?? [],
+        feedback: feedback.get(row.id) ?? [],
+      }),
+    );
+  }
+
+  /** Records versions into a case (versions.repository.ts), as this node. */
+  record(trx: Db, caseId: string, arriving: readonly Arriving[], now: number): Promise<Recorded> {
+    return recordVersions(trx, this.deps.store.insertMany, caseId, arriving, now, this.deps.nodeId);
   }
 
   caseChanged(hooks: TxHooks, caseId: string): void {
@@ -153,20 +197,50 @@ export class CaseSupport {
   }
 
   /** The object's current version, to `peer`; later versions will follow it there. */
+  /** Sends the object's current version to `peer`, as an object of case `caseId`. */
   async sendObject(
     trx: Db,
     hooks: TxHooks,
+    caseId: string,
     row: StixObjectRow,
     peer: string,
     now: number,
   ): Promise<void> {
     await this.deps.federation.send(trx, hooks, peer, STIX_UPSERT_KIND, {
-      caseId: row.case_id,
+      caseId,
       object: JSON.parse(row.body ?? '{}') as Stix,
       tlp: row.tlp,
       redRecipients: JSON.parse(row.red_recipients) as string[],
     } satisfies StixUpsertMessage);
     await recordShare(trx, row.id, peer, now);
+  }
+
+  /**
+   * Sends every version of the object to `peer`, earliest first, so the peer's copy has the
+   * whole history; an earlier version whose marking may not go to the peer stays here.
+   */
+  async sendHistory(
+    trx: Db,
+    hooks: TxHooks,
+    caseId: string,
+    row: StixObjectRow,
+    scope: CaseNodes,
+    peer: string,
+    now: number,
+  ): Promise<void> {
+    for (const version of await versionsOf(trx, row.id)) {
+      if (version.current === 1) continue;
+      const earlier = {
+        ...row,
+        tlp: version.tlp,
+        red_recipients: version.red_recipients,
+        modified: version.modified,
+        body: version.body,
+      };
+      if (!sendable(this.deps.nodeId, earlier, scope, peer).ok) continue;
+      await this.sendObject(trx, hooks, caseId, earlier, peer, now);
+    }
+    await this.sendObject(trx, hooks, caseId, row, peer, now);
   }
 
   /** Tells `peer` the object is gone. */
@@ -193,7 +267,7 @@ export class CaseSupport {
       search: '',
       updated_at: now,
     });
-    await forgetHistory(trx, row.id);
+    await forgetObject(trx, row.id);
   }
 
   /** Every object a new object refers to must be in the case (or be a node identity or marking). */
@@ -202,8 +276,7 @@ export class CaseSupport {
     for (const ref of referencesOf(object)) {
       if (ref.startsWith('marking-definition--')) continue;
       if (ref.startsWith('identity--') && (await this.nodeOfIdentity(trx, ref))) continue;
-      const target = await findObject(trx, ref);
-      if (!target || target.deleted === 1 || target.case_id !== caseId) missing.push(ref);
+      if (!(await inCase(trx, caseId, ref))) missing.push(ref);
     }
     if (missing.length > 0 && !received) {
       throw unprocessable(

@@ -32,6 +32,7 @@ export interface CaseLinksTable {
 /** The current version of each STIX object; a deleted one stays as a tombstone (no body). */
 export interface StixObjectsTable {
   id: string;
+  /** The case the object first came into here; `case_objects` says every case that holds it. */
   case_id: string;
   type: string;
   origin_node: string;
@@ -50,6 +51,35 @@ export interface StixObjectsTable {
 }
 export type StixObjectRow = Selectable<StixObjectsTable>;
 
+/**
+ * Which case holds which object (an object may be in several), with what the case page
+ * filters and sorts on. `red_here`: this node's users may see the object when it is RED
+ * (this node wrote it or is a recipient); -1 until the feature's start computes it.
+ */
+export interface CaseObjectsTable {
+  case_id: string;
+  object_id: string;
+  type: string;
+  tlp: TlpLevel;
+  red_here: number;
+  label: string;
+  updated_at: number;
+  added_at: number;
+}
+export type CaseObjectRow = Selectable<CaseObjectsTable>;
+
+/**
+ * A case's TAXII stream: one entry per version of each object it holds, in counter order.
+ * An entry shares its version's seq, except for an object that joined the case later.
+ */
+export interface CaseEntriesTable {
+  case_id: string;
+  seq: number;
+  object_id: string;
+  n: number;
+  added_us: number;
+}
+
 /** The values an object names, lowercased, for exact lookup. */
 export interface StixValuesTable {
   object_id: string;
@@ -59,7 +89,9 @@ export interface StixValuesTable {
 /**
  * Every version an object had, in the order this node recorded them. `seq` is its place on
  * one counter across all objects (the TAXII cursor) and `added_us` its date_added in
- * microseconds, strictly increasing with `seq`; `current` marks the latest version.
+ * microseconds, strictly increasing with `seq`; `current` marks the latest version (by
+ * `modified`) and `earliest` the earliest, whatever order they arrived in. `case_id` is the
+ * case it first came into here.
  */
 export interface StixVersionsTable {
   id: string;
@@ -69,6 +101,7 @@ export interface StixVersionsTable {
   case_id: string;
   type: string;
   current: number;
+  earliest: number;
   modified: string | null;
   tlp: TlpLevel;
   red_recipients: string;
@@ -130,7 +163,7 @@ export interface ImportJobsTable {
   imported: number;
   updated: number;
   unchanged: number;
-  /** Objects another case of this node holds already (an object belongs to one case). */
+  /** Objects another case of this node held already, now in this one too. */
   elsewhere: number;
   failed: number;
   message: string | null;
@@ -156,6 +189,8 @@ declare module '../../store/database.js' {
     case_participants: CaseParticipantsTable;
     case_links: CaseLinksTable;
     stix_objects: StixObjectsTable;
+    case_objects: CaseObjectsTable;
+    case_entries: CaseEntriesTable;
     stix_versions: StixVersionsTable;
     stix_values: StixValuesTable;
     stix_shares: StixSharesTable;

@@ -293,13 +293,14 @@ export class ImportService {
         job,
         slice.map((object, i) => prepareObject(at + i, object, this.contextOf(job))),
         { offset: 0, index: at + slice.length, depth: 0 },
+        this.deps.nodeId,
       );
       job = stored.row;
       failures.push(...stored.failures);
     }
     const end = this.deps.clock.now();
     await markDone(db, job.id, end);
-    if (job.imported > 0 || job.updated > 0) {
+    if (job.imported > 0 || job.updated > 0 || job.elsewhere > 0) {
       this.deps.bus.publish('case.changed', { caseId: request.caseId }, { roles: ROLES });
     }
     return {
@@ -331,7 +332,16 @@ export class ImportService {
       source,
       context: this.contextOf(job),
       store: async (row, prepared, resume) =>
-        (await storeBatch(this.deps.store, this.deps.clock.now(), row, prepared, resume)).row,
+        (
+          await storeBatch(
+            this.deps.store,
+            this.deps.clock.now(),
+            row,
+            prepared,
+            resume,
+            this.deps.nodeId,
+          )
+        ).row,
       progress,
     };
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FeatureFactory } from '../module.js';
 import * as casesTables from './migrations/2026_11_24_2100_cases.js';
+import * as objectsInCases from './migrations/2026_12_02_0900_objects_in_cases.js';
 import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
 import { registerCaseRoutes } from './cases.routes.js';
@@ -10,6 +11,7 @@ import { ImportService } from './import.service.js';
 import { ObjectsService } from './objects.service.js';
 import { SearchService } from './search.service.js';
 import { SharingService } from './sharing.service.js';
+import { judgeRedHere } from './versions.repository.js';
 
 declare module '../module.js' {
   interface FeatureServices {
@@ -35,7 +37,10 @@ export const casesModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'cases',
-    migrations: { '2026_11_24_2100_cases': casesTables },
+    migrations: {
+      '2026_11_24_2100_cases': casesTables,
+      '2026_12_02_0900_objects_in_cases': objectsInCases,
+    },
     services: {
       cases,
       caseObjects: objects,
@@ -49,7 +54,10 @@ export const casesModule: FeatureFactory = (ctx) => {
       registerImportRoutes(app, imports);
       return Promise.resolve();
     },
-    start: () => imports.resumeAbandoned(),
+    async start() {
+      await judgeRedHere(ctx.store.db, ctx.nodeId);
+      await imports.resumeAbandoned();
+    },
     async stop() {
       await imports.interruptAll();
       await imports.close();

@@ -26,7 +26,6 @@ import type { Db, TxHooks } from '../../store/database.js';
 import { sendable } from './cases.gate.js';
 import { presentVersion } from './cases.present.js';
 import {
-  addVersion,
   findCase,
   findObject,
   removeShare,
@@ -35,9 +34,10 @@ import {
   updateCaseRow,
   versionsOf,
 } from './cases.repository.js';
-import { objectRowOf, SDO_SRO_TYPES, valuesOf, versionOf } from './cases.stix.js';
+import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { StixObjectRow } from './cases.table.js';
+import { casesOf, leaveCase, removeVersions, replaceCurrent } from './versions.repository.js';
 
 type Stix = Record<string, unknown>;
 
@@ -66,14 +66,19 @@ export class ObjectsService {
     const row = await this.deps.store.transaction(async (trx, hooks) => {
       const caseRow = await this.support.loadCase(trx, caseId);
       const { object, tlp } = this.complete(body, now);
-      if (await findObject(trx, String(object['id']))) {
-        throw conflict('object_exists', `The case already holds ${String(object['id'])}.`);
+      const held = await findObject(trx, String(object['id']));
+      if (held) {
+        throw conflict(
+          'object_exists',
+          held.deleted === 1
+            ? `${held.id} was deleted here; a deleted object is not brought back.`
+            : `This node holds ${held.id} already; an import adds it to this case.`,
+        );
       }
       await this.support.checkReferences(trx, caseId, object);
       const redRecipients = tlp === 'red' ? [...new Set(body.redRecipients)] : [];
       const row = objectRowOf(caseId, object, tlp, this.deps.nodeId, redRecipients, now);
-      await saveObject(trx, row, valuesOf(object));
-      await addVersion(trx, versionOf(row, now));
+      await this.support.record(trx, caseId, [{ row, values: valuesOf(object) }], now);
       await updateCaseRow(trx, caseId, { updated_at: now });
       await appendAudit(trx, {
         actor,
@@ -200,12 +205,29 @@ export class ObjectsService {
     );
   }
 
-  /** Deletes one of this node's objects: a tombstone here, and at every peer it went to. */
+  /**
+   * Takes an object out of a case. While other cases hold it, it only leaves this one; out
+   * of its last case, one of this node's objects is deleted: a tombstone here, and at every
+   * peer it went to.
+   */
   async deleteObject(actor: Actor, caseId: string, objectId: string): Promise<void> {
     authorize(actor, 'cases.write');
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx, hooks) => {
       const row = await this.support.readableObject(trx, actor, caseId, objectId);
+      if ((await casesOf(trx, objectId)).length > 1) {
+        await leaveCase(trx, caseId, objectId);
+        await appendAudit(trx, {
+          actor,
+          at: now,
+          action: 'stix.leave_case',
+          entityType: 'stix',
+          entityId: objectId,
+          details: { case: caseId },
+        });
+        this.support.objectChanged(hooks, caseId, row);
+        return;
+      }
       this.support.mustBeOrigin(row);
       const peers = await sharesOf(trx, objectId);
       for (const peer of peers) {
@@ -221,6 +243,41 @@ export class ObjectsService {
         details: { case: caseId, peers },
       });
       this.support.objectChanged(hooks, caseId, row);
+    });
+  }
+
+  /**
+   * Removes some versions of one of this node's objects (TAXII's DELETE with a version
+   * filter); the latest left becomes the object as it is now.
+   */
+  async removeVersions(actor: Actor, objectId: string, ns: readonly number[]): Promise<void> {
+    authorize(actor, 'cases.write');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await findObject(trx, objectId);
+      if (!row || row.deleted === 1) {
+        throw notFound('object_not_found', `This node holds no object ${objectId}.`);
+      }
+      this.support.mustBeOrigin(row);
+      const current = await removeVersions(trx, objectId, ns);
+      let after = row;
+      if (current) {
+        const object = JSON.parse(current.body) as Stix;
+        const red = JSON.parse(current.red_recipients) as string[];
+        after = objectRowOf(row.case_id, object, current.tlp, row.origin_node, red, now);
+        await replaceCurrent(trx, after, valuesOf(object), this.deps.nodeId);
+      }
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'stix.versions_removed',
+        entityType: 'stix',
+        entityId: objectId,
+        details: { versions: [...ns] },
+      });
+      for (const caseId of await casesOf(trx, objectId)) {
+        this.support.objectChanged(hooks, caseId, after);
+      }
     });
   }
 
@@ -265,9 +322,8 @@ export class ObjectsService {
         tlp === 'red'
           ? (marking?.redRecipients ?? (JSON.parse(current.red_recipients) as string[]))
           : [];
-      const row = objectRowOf(caseId, next, tlp, current.origin_node, red, now);
-      await saveObject(trx, row, valuesOf(next));
-      await addVersion(trx, versionOf(row, now));
+      const row = objectRowOf(current.case_id, next, tlp, current.origin_node, red, now);
+      await this.support.record(trx, caseId, [{ row, values: valuesOf(next) }], now);
       await updateCaseRow(trx, caseId, { updated_at: now });
       await this.propagate(trx, hooks, caseId, row, now);
       await appendAudit(trx, {
@@ -300,7 +356,7 @@ export class ObjectsService {
     const scope = await this.support.scopeOf(trx, caseRow);
     for (const peer of await sharesOf(trx, row.id)) {
       if (sendable(this.deps.nodeId, row, scope, peer).ok) {
-        await this.support.sendObject(trx, hooks, row, peer, now);
+        await this.support.sendObject(trx, hooks, caseId, row, peer, now);
       } else {
         await this.support.sendDeletion(trx, hooks, peer, { caseId, id: row.id }, now);
         await removeShare(trx, row.id, peer);
@@ -336,13 +392,18 @@ export class ObjectsService {
       );
     }
     const existing = await findObject(trx, id);
-    if (existing && (existing.deleted === 1 || existing.case_id !== body.caseId)) return;
-    if (existing && !isLater(object['modified'], existing.modified)) return;
+    if (existing?.deleted === 1) return;
     const now = this.deps.clock.now();
     await this.support.checkReferences(trx, body.caseId, object, true);
     const row = objectRowOf(body.caseId, object, body.tlp, origin, body.redRecipients, now);
-    await saveObject(trx, row, valuesOf(object));
-    await addVersion(trx, versionOf(row, now));
+    // Any version, earlier or later than those held, joins the history; one held is nothing.
+    const recorded = await this.support.record(
+      trx,
+      body.caseId,
+      [{ row, values: valuesOf(object) }],
+      now,
+    );
+    if (recorded.same > 0) return;
     await updateCaseRow(trx, body.caseId, { updated_at: now });
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: sender },
@@ -414,12 +475,6 @@ function mayHaveNewVersion(current: StixObjectRow, support: CaseSupport): void {
       'A revoked object has no later versions; add a new object instead.',
     );
   }
-}
-
-function isLater(incoming: unknown, current: string | null): boolean {
-  if (typeof incoming !== 'string') return false;
-  if (current === null) return true;
-  return Date.parse(incoming) > Date.parse(current);
 }
 
 /** 422 invalid_stix with every problem, named by property (core/stix/schemas.ts). */

@@ -14,8 +14,14 @@ import { conflict, notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { displayNameOf } from '../feature-deps.js';
 import { sendable } from './cases.gate.js';
-import { findObject, objectsOfCase, saveFeedback } from './cases.repository.js';
+import { findObject, saveFeedback } from './cases.repository.js';
+import { caseObjectsAfter } from './members.repository.js';
+import { inCase } from './versions.repository.js';
 import type { CaseSupport } from './cases.support.js';
+import type { StixObjectRow } from './cases.table.js';
+
+/** Objects read per page when a whole case is shared. */
+const SHARE_PAGE = 1000;
 
 /**
  * Sharing: sending a case's objects to a node of the case as far as TLP 2.0 allows (what
@@ -42,26 +48,17 @@ export class SharingService {
           `${body.peer} is not in this case; the case's owner adds it first (POST …/participants).`,
         );
       }
-      const all = (await objectsOfCase(trx, caseId)).filter((o) => this.support.readable(actor, o));
-      let chosen = all;
-      if (body.objects) {
-        const unknown = body.objects.filter((id) => !all.some((o) => o.id === id));
-        if (unknown.length > 0) {
-          throw notFound('object_not_found', `The case holds no object ${unknown.join(', ')}.`);
-        }
-        chosen = all.filter((o) => body.objects?.includes(o.id));
-      }
       const sent: string[] = [];
       const withheld: { id: string; reason: string }[] = [];
       if (scope.owner === this.deps.nodeId)
         await this.support.sendCaseTo(trx, hooks, caseRow, scope, body.peer);
-      for (const row of chosen) {
+      for await (const row of this.chosen(trx, actor, caseId, body.objects)) {
         const verdict = sendable(this.deps.nodeId, row, scope, body.peer);
         if (!verdict.ok) {
           withheld.push({ id: row.id, reason: verdict.reason });
           continue;
         }
-        await this.support.sendObject(trx, hooks, row, body.peer, now);
+        await this.support.sendHistory(trx, hooks, caseId, row, scope, body.peer, now);
         sent.push(row.id);
       }
       await appendAudit(trx, {
@@ -80,6 +77,41 @@ export class SharingService {
       sent: result.sent,
       withheld: result.withheld,
     };
+  }
+
+  /**
+   * The objects a share sends: those named (each must be in the case and readable), or
+   * every object of the case the actor may see, read page by page.
+   */
+  private async *chosen(
+    trx: Db,
+    actor: Actor,
+    caseId: string,
+    named: readonly string[] | undefined,
+  ): AsyncGenerator<StixObjectRow> {
+    if (named) {
+      const rows: StixObjectRow[] = [];
+      const unknown: string[] = [];
+      for (const id of new Set(named)) {
+        const row = await findObject(trx, id);
+        if (row && this.support.readable(actor, row) && (await inCase(trx, caseId, id))) {
+          rows.push(row);
+        } else unknown.push(id);
+      }
+      if (unknown.length > 0) {
+        throw notFound('object_not_found', `The case holds no object ${unknown.join(', ')}.`);
+      }
+      yield* rows;
+      return;
+    }
+    let after = '';
+    for (;;) {
+      const page = await caseObjectsAfter(trx, caseId, after, SHARE_PAGE);
+      for (const row of page) if (this.support.readable(actor, row)) yield row;
+      const last = page[page.length - 1];
+      if (!last || page.length < SHARE_PAGE) return;
+      after = last.id;
+    }
   }
 
   /** How this node used a peer's object; the answer goes back to the node that wrote it. */

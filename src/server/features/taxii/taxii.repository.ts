@@ -85,29 +85,31 @@ export interface VersionQuery {
 }
 
 /**
- * The versions a collection holds after `afterSeq`, in counter order, at most `limit`;
- * the marking levels are a first cut, the caller's TLP gate decides for each.
+ * The versions a collection holds after `afterSeq`, in counter order, at most `limit`, in one
+ * query: a case's collection reads the case's stream (`case_entries`, which has an entry for
+ * each version of each object the case holds), the all-cases collection the versions
+ * themselves. The marking levels are a first cut; the caller's TLP gate decides for each.
  */
 export async function versionsPage(db: Db, query: VersionQuery): Promise<VersionEntry[]> {
   if (query.levels.length === 0) return [];
-  let q = db
-    .selectFrom('stix_versions as v')
+  const stream =
+    query.caseId !== null
+      ? db
+          .selectFrom('case_entries as s')
+          .innerJoin('stix_versions as v', (join) =>
+            join.onRef('v.id', '=', 's.object_id').onRef('v.n', '=', 's.n'),
+          )
+          .where('s.case_id', '=', query.caseId)
+      : db.selectFrom('stix_versions as s').innerJoin('stix_versions as v', (join) =>
+          join.onRef('v.id', '=', 's.id').onRef('v.n', '=', 's.n'),
+        );
+  let q = stream
     .innerJoin('stix_objects as o', 'o.id', 'v.id')
-    .select([
-      'v.id',
-      'v.n',
-      'v.seq',
-      'v.added_us',
-      'v.modified',
-      'v.body',
-      'o.tlp',
-      'o.origin_node',
-    ])
-    .where('v.seq', '>', query.afterSeq)
+    .select(['v.id', 'v.n', 's.seq', 's.added_us', 'v.modified', 'v.body', 'o.tlp', 'o.origin_node'])
+    .where('s.seq', '>', query.afterSeq)
     .where('o.deleted', '=', 0)
     .where('o.tlp', 'in', [...query.levels]);
-  if (query.caseId !== null) q = q.where('v.case_id', '=', query.caseId);
-  if (query.addedAfterUs !== null) q = q.where('v.added_us', '>', query.addedAfterUs);
+  if (query.addedAfterUs !== null) q = q.where('s.added_us', '>', query.addedAfterUs);
   if (query.ids !== null) q = q.where('v.id', 'in', query.ids.length > 0 ? [...query.ids] : ['']);
   if (query.types !== null) {
     q = q.where('v.type', 'in', query.types.length > 0 ? [...query.types] : ['']);
@@ -117,7 +119,7 @@ export async function versionsPage(db: Db, query: VersionQuery): Promise<Version
     q = q.where((eb) =>
       eb.or([
         ...(versions.last ? [eb('v.current', '=', 1)] : []),
-        ...(versions.first ? [eb('v.n', '=', 1)] : []),
+        ...(versions.first ? [eb('v.earliest', '=', 1)] : []),
         ...(versions.modified.length > 0 ? [eb('v.modified', 'in', [...versions.modified])] : []),
         ...(!versions.last && !versions.first && versions.modified.length === 0
           ? [sql<boolean>`1 = 0`]
@@ -125,48 +127,17 @@ export async function versionsPage(db: Db, query: VersionQuery): Promise<Version
       ]),
     );
   }
-  return q.orderBy('v.seq').limit(query.limit).execute();
+  return q.orderBy('s.seq').limit(query.limit).execute();
 }
 
-/** The case that holds a stored object, and the node that wrote it. */
-export function caseAndAuthorOf(
-  db: Db,
-  objectId: string,
-): Promise<{ case_id: string; origin_node: string }> {
-  return db
+/** The node that wrote a stored object. */
+export async function authorOf(db: Db, objectId: string): Promise<string> {
+  const row = await db
     .selectFrom('stix_objects')
-    .select(['case_id', 'origin_node'])
+    .select('origin_node')
     .where('id', '=', objectId)
     .executeTakeFirstOrThrow();
-}
-
-/** Removes some versions of an object; the latest left becomes current. */
-export async function deleteVersions(db: Db, id: string, ns: readonly number[]): Promise<void> {
-  if (ns.length === 0) return;
-  await db
-    .deleteFrom('stix_versions')
-    .where('id', '=', id)
-    .where('n', 'in', [...ns])
-    .execute();
-  const latest = await db
-    .selectFrom('stix_versions')
-    .selectAll()
-    .where('id', '=', id)
-    .orderBy('n', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!latest) return;
-  await db
-    .updateTable('stix_versions')
-    .set({ current: 1 })
-    .where('id', '=', id)
-    .where('n', '=', latest.n)
-    .execute();
-  await db
-    .updateTable('stix_objects')
-    .set({ body: latest.body, modified: latest.modified })
-    .where('id', '=', id)
-    .execute();
+  return row.origin_node;
 }
 
 export async function saveStatus(db: Db, row: TaxiiStatusRow): Promise<void> {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { actorRef, can, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
 import { forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import type { ImportService, ObjectsService } from '../cases/public.js';
@@ -29,8 +28,7 @@ import {
 } from './taxii.query.js';
 import {
   accessForPrincipals,
-  caseAndAuthorOf,
-  deleteVersions,
+  authorOf,
   findCollection,
   findStatus,
   listCollections,
@@ -166,30 +164,21 @@ export class TaxiiService {
       'match[spec_version]': filters['match[spec_version]'],
     });
     if (chosen.length === 0) return;
-    const object = await caseAndAuthorOf(db, objectId);
-    if (chosen.length === all.length) {
-      // Every version: the object goes, as a tombstone, and its deletion reaches the peers.
-      await this.deps.objects.deleteObject(actor, object.case_id, objectId);
+    if (chosen.length === all.length && row.case_id !== null) {
+      // Every version: the object leaves the case (a tombstone if it was its last case,
+      // whose deletion reaches the peers).
+      await this.deps.objects.deleteObject(actor, row.case_id, objectId);
       return;
     }
-    if (object.origin_node !== this.deps.nodeId) {
-      throw forbidden(`${object.origin_node} wrote this object; only it removes its versions.`);
+    const author = await authorOf(db, objectId);
+    if (author !== this.deps.nodeId) {
+      throw forbidden(`${author} wrote this object; only it removes its versions.`);
     }
-    await this.deps.store.transaction(async (trx) => {
-      await deleteVersions(
-        trx,
-        objectId,
-        chosen.map((entry) => Number(entry.n)),
-      );
-      await appendAudit(trx, {
-        actor,
-        at: this.deps.clock.now(),
-        action: 'taxii.versions.delete',
-        entityType: 'stix',
-        entityId: objectId,
-        details: { collection: collectionId, versions: chosen.map(versionOf) },
-      });
-    });
+    await this.deps.objects.removeVersions(
+      actor,
+      objectId,
+      chosen.map((entry) => Number(entry.n)),
+    );
   }
 
   /** Adds the objects of an envelope to the collection's case; answers a status resource. */
