@@ -77,7 +77,9 @@ export async function objectsPage(
   if (query.cursor !== null) {
     const left = sql.join(columns.map((column) => sql.ref(`m.${column}`)));
     const right = sql.join(query.cursor.map((value) => sql`${value}`));
-    q = q.where(order.desc ? sql<SqlBool>`(${left}) < (${right})` : sql<SqlBool>`(${left}) > (${right})`);
+    q = q.where(
+      order.desc ? sql<SqlBool>`(${left}) < (${right})` : sql<SqlBool>`(${left}) > (${right})`,
+    );
   }
   for (const column of columns) q = q.orderBy(`m.${column}`, order.desc ? 'desc' : 'asc');
   const rows = await q.limit(query.limit + 1).execute();

@@ -228,7 +228,13 @@ function planNew(
     const version = { ...item.row, case_id: caseId };
     const flags = { current: i === fresh.length - 1, earliest: i === 0 };
     plan.versions.push(versionRow(version, i + 1, at, flags, nowMs));
-    plan.entries.push({ case_id: caseId, seq: at.seq, object_id: row.id, n: i + 1, added_us: at.addedUs });
+    plan.entries.push({
+      case_id: caseId,
+      seq: at.seq,
+      object_id: row.id,
+      n: i + 1,
+      added_us: at.addedUs,
+    });
   });
   plan.objects.push(row);
   for (const value of new Set(latest.values)) plan.values.push({ object_id: row.id, value });
@@ -261,15 +267,23 @@ async function planHeld(
     // The versions it brings enter this case's stream now, in the order of their `modified`.
     for (const version of [...held.versions].sort(byVersionModified)) {
       const at = place();
-      plan.entries.push({ case_id: caseId, seq: at.seq, object_id: id, n: Number(version.n), added_us: at.addedUs });
+      plan.entries.push({
+        case_id: caseId,
+        seq: at.seq,
+        object_id: id,
+        n: Number(version.n),
+        added_us: at.addedUs,
+      });
     }
   }
   const current = held.versions.find((v) => v.current === 1);
   const earliest = held.versions.find((v) => v.earliest === 1);
   const latestFresh = fresh[fresh.length - 1];
   const firstFresh = fresh[0];
-  const becomesCurrent = latestFresh !== undefined && isAfter(latestFresh.row.modified, current?.modified ?? null);
-  const becomesEarliest = firstFresh !== undefined && isAfter(earliest?.modified ?? null, firstFresh.row.modified);
+  const becomesCurrent =
+    latestFresh !== undefined && isAfter(latestFresh.row.modified, current?.modified ?? null);
+  const becomesEarliest =
+    firstFresh !== undefined && isAfter(earliest?.modified ?? null, firstFresh.row.modified);
   if (becomesCurrent) await clearMark(db, id, 'current');
   if (becomesEarliest) await clearMark(db, id, 'earliest');
   for (const [i, item] of fresh.entries()) {
@@ -312,7 +326,12 @@ function isAfter(a: string | null, b: string | null): boolean {
 }
 
 async function clearMark(db: Db, id: string, mark: 'current' | 'earliest'): Promise<void> {
-  await db.updateTable('stix_versions').set({ [mark]: 0 }).where('id', '=', id).where(mark, '=', 1).execute();
+  await db
+    .updateTable('stix_versions')
+    .set({ [mark]: 0 })
+    .where('id', '=', id)
+    .where(mark, '=', 1)
+    .execute();
 }
 
 /**
@@ -372,8 +391,16 @@ export async function casesOf(db: Db, objectId: string): Promise<string[]> {
 
 /** The object leaves one case: its place there and its entries in the case's stream. */
 export async function leaveCase(db: Db, caseId: string, objectId: string): Promise<void> {
-  await db.deleteFrom('case_objects').where('case_id', '=', caseId).where('object_id', '=', objectId).execute();
-  await db.deleteFrom('case_entries').where('case_id', '=', caseId).where('object_id', '=', objectId).execute();
+  await db
+    .deleteFrom('case_objects')
+    .where('case_id', '=', caseId)
+    .where('object_id', '=', objectId)
+    .execute();
+  await db
+    .deleteFrom('case_entries')
+    .where('case_id', '=', caseId)
+    .where('object_id', '=', objectId)
+    .execute();
 }
 
 /** A deleted object leaves every case, keeps no versions and is followed to no peer. */
@@ -395,8 +422,16 @@ export async function removeVersions(
   ns: readonly number[],
 ): Promise<StixVersionRow | null> {
   if (ns.length === 0) return null;
-  await db.deleteFrom('stix_versions').where('id', '=', id).where('n', 'in', [...ns]).execute();
-  await db.deleteFrom('case_entries').where('object_id', '=', id).where('n', 'in', [...ns]).execute();
+  await db
+    .deleteFrom('stix_versions')
+    .where('id', '=', id)
+    .where('n', 'in', [...ns])
+    .execute();
+  await db
+    .deleteFrom('case_entries')
+    .where('object_id', '=', id)
+    .where('n', 'in', [...ns])
+    .execute();
   const left = await db.selectFrom('stix_versions').selectAll().where('id', '=', id).execute();
   left.sort((a, b) => byVersionModified(a, b));
   const earliest = left[0];
@@ -404,11 +439,21 @@ export async function removeVersions(
   if (!earliest || !latest) return null;
   if (earliest.earliest !== 1) {
     await clearMark(db, id, 'earliest');
-    await db.updateTable('stix_versions').set({ earliest: 1 }).where('id', '=', id).where('n', '=', earliest.n).execute();
+    await db
+      .updateTable('stix_versions')
+      .set({ earliest: 1 })
+      .where('id', '=', id)
+      .where('n', '=', earliest.n)
+      .execute();
   }
   if (latest.current === 1) return null;
   await clearMark(db, id, 'current');
-  await db.updateTable('stix_versions').set({ current: 1 }).where('id', '=', id).where('n', '=', latest.n).execute();
+  await db
+    .updateTable('stix_versions')
+    .set({ current: 1 })
+    .where('id', '=', id)
+    .where('n', '=', latest.n)
+    .execute();
   return latest;
 }
 
@@ -421,6 +466,10 @@ export async function judgeRedHere(db: Db, self: string): Promise<void> {
     .where('m.red_here', '=', -1)
     .execute();
   for (const row of rows) {
-    await db.updateTable('case_objects').set({ red_here: redHere(row, self) }).where('object_id', '=', row.id).execute();
+    await db
+      .updateTable('case_objects')
+      .set({ red_here: redHere(row, self) })
+      .where('object_id', '=', row.id)
+      .execute();
   }
 }

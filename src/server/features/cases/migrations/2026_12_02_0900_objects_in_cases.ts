@@ -27,7 +27,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('added_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('case_objects_pk', ['case_id', 'object_id'])
     .execute();
-  await db.schema.createIndex('case_objects_object').on('case_objects').column('object_id').execute();
+  await db.schema
+    .createIndex('case_objects_object')
+    .on('case_objects')
+    .column('object_id')
+    .execute();
   await db.schema
     .createIndex('case_objects_recent')
     .on('case_objects')
@@ -58,7 +62,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('added_us', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('case_entries_pk', ['case_id', 'seq'])
     .execute();
-  await db.schema.createIndex('case_entries_object').on('case_entries').column('object_id').execute();
+  await db.schema
+    .createIndex('case_entries_object')
+    .on('case_entries')
+    .column('object_id')
+    .execute();
 
   await db.schema
     .alterTable('stix_versions')
