@@ -7,6 +7,7 @@ import type { FeatureFactory } from './module.js';
 import { notesModule } from './notes/index.js';
 import { pingsModule } from './pings/index.js';
 import { requestsModule } from './requests/index.js';
+import { searchModule } from './search/index.js';
 import { taxiiModule } from './taxii/index.js';
 
 /**
@@ -14,6 +15,7 @@ import { taxiiModule } from './taxii/index.js';
  * services of those before it. Adding a feature is one folder and one line here.
  */
 export const FEATURES: readonly FeatureFactory[] = [
+  searchModule,
   accountsModule,
   notesModule,
   contactsModule,

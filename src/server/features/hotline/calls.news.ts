@@ -9,8 +9,10 @@ import { notFound } from '../../errors.js';
 import type { HotlineAlertReason } from '../../events.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { FeatureContext } from '../module.js';
+import type { SearchService } from '../search/public.js';
 import { presentCall, presentCallDetail } from './hotline.present.js';
 import { findCall, listCallEvents } from './hotline.repository.js';
+import { callDoc } from './hotline.search.js';
 import type { CallRow } from './hotline.table.js';
 
 /** Who is alerted when a call names nobody in particular. */
@@ -28,16 +30,22 @@ export async function callDetail(db: Db, id: string): Promise<CallDetail> {
 
 /**
  * Telling others of a call: every screen (`hotline.changed`), the people it alerts
- * (`hotline.alert`), and the peer (`liaison.hotline.update`). Live events go out after
- * the commit; the peer's message is written in the transaction.
+ * (`hotline.alert`), the peer (`liaison.hotline.update`) and the search. Live events go
+ * out after the commit; the peer's message and the search's copy are written in the
+ * transaction.
  */
 export class CallNews {
-  constructor(private readonly deps: Pick<FeatureContext, 'store' | 'bus' | 'federation'>) {}
+  constructor(
+    private readonly deps: Pick<FeatureContext, 'store' | 'bus' | 'federation'> & {
+      search: SearchService;
+    },
+  ) {}
 
-  /** Publishes the call's state after the commit. */
+  /** Writes the call as it now is to the search, and publishes its state after the commit. */
   async publish(trx: Db, hooks: TxHooks, id: string): Promise<void> {
     const row = await findCall(trx, id);
     if (!row) return;
+    await this.deps.search.index(trx, [callDoc(row)]);
     hooks.afterCommit(() => this.changedNow(presentCall(row)));
   }
 

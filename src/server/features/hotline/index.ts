@@ -7,6 +7,7 @@ import { COVERAGE_TIMER, CoverageService } from './coverage.service.js';
 import { hotlineMessages } from './hotline.messages.js';
 import { Notifier } from './hotline.notifier.js';
 import { registerHotlineRoutes } from './hotline.routes.js';
+import { registerCallSearch } from './hotline.search.js';
 import {
   DELIVERY_TIMER,
   DeliveryPayload,
@@ -38,7 +39,9 @@ declare module '../module.js' {
 export const hotlineModule: FeatureFactory = (ctx) => {
   const coverage = new CoverageService(ctx);
   const roster = new RosterService({ ...ctx, coverage });
-  const news = new CallNews(ctx);
+  const search = ctx.use('search');
+  registerCallSearch(search);
+  const news = new CallNews({ ...ctx, search });
   // The notifier reports each e-mail or webhook post on the call's timeline.
   const notifier = new Notifier({
     store: ctx.store,

@@ -1,5 +1,6 @@
 import type { FeatureFactory } from '../module.js';
 import { noteMessages } from './notes.messages.js';
+import { registerNoteSearch } from './notes.search.js';
 import { registerNotesRoutes } from './notes.routes.js';
 import { NotesService } from './notes.service.js';
 
@@ -11,11 +12,13 @@ declare module '../module.js' {
 
 /** `liaison.note`: short texts between nodes. */
 export const notesModule: FeatureFactory = (ctx) => {
-  const notes = new NotesService(ctx);
+  const search = ctx.use('search');
+  registerNoteSearch(search);
+  const notes = new NotesService({ ...ctx, search });
   return {
     name: 'notes',
     services: { notes },
-    kinds: noteMessages(ctx.clock, ctx.bus),
+    kinds: noteMessages(ctx.clock, ctx.bus, search),
     routes: (app) => registerNotesRoutes(app, notes),
   };
 };

@@ -5,11 +5,13 @@ import type { Clock } from '../../clock.js';
 import type { EventBus } from '../../events.js';
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
+import type { SearchService } from '../search/public.js';
 import { insertNote } from './notes.repository.js';
+import { noteDoc } from './notes.search.js';
 import { announceNote } from './notes.service.js';
 
 /** `liaison.note`: a short text from a peer, stored and shown live. */
-export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
+export function noteMessages(clock: Clock, bus: EventBus, search: SearchService): MessageKind[] {
   return [
     messageKind({
       kind: NOTE_KIND,
@@ -27,6 +29,7 @@ export function noteMessages(clock: Clock, bus: EventBus): MessageKind[] {
           created_at: now,
         };
         await insertNote(trx, row);
+        await search.index(trx, [noteDoc(row)]);
         await appendAudit(trx, {
           actor: { kind: 'peer', nodeId: peer.node_id },
           at: now,

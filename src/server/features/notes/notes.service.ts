@@ -9,6 +9,8 @@ import { insertNote, listNotes } from './notes.repository.js';
 import type { NoteRow } from './notes.table.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 import { presentNote } from './notes.present.js';
+import { noteDoc } from './notes.search.js';
+import type { SearchService } from '../search/public.js';
 
 /** Shows a note, sent or received, live to every role once its transaction commits. */
 export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow): void {
@@ -19,7 +21,7 @@ export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow): void
 
 /** Notes: the simplest use of the stream — a short text to a peer. */
 export class NotesService {
-  constructor(private readonly deps: FeatureDeps) {}
+  constructor(private readonly deps: FeatureDeps & { search: SearchService }) {}
 
   async send(actor: Actor, body: SendNoteBody): Promise<NoteView> {
     authorize(actor, 'notes.send');
@@ -43,6 +45,7 @@ export class NotesService {
         created_at: now,
       };
       await insertNote(trx, note);
+      await this.deps.search.index(trx, [noteDoc(note)]);
       await appendAudit(trx, {
         actor,
         at: now,

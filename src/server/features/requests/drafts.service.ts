@@ -77,6 +77,7 @@ export class RequestDrafts {
         updated_at: now,
       };
       await insertRequest(trx, row);
+      await this.timeline.index(trx, id);
       await appendAudit(trx, {
         actor,
         at: now,
@@ -110,6 +111,7 @@ export class RequestDrafts {
         updated_at: now,
       };
       await updateRequest(trx, id, changes);
+      await this.timeline.index(trx, id);
       await appendAudit(trx, {
         actor,
         at: now,

@@ -12,6 +12,7 @@ import { RequestMoves } from './moves.service.js';
 import { RequestReceiver } from './receive.service.js';
 import { requestMessages } from './requests.messages.js';
 import { registerRequestRoutes } from './requests.routes.js';
+import { registerRequestSearch } from './requests.search.js';
 import { RequestsService } from './requests.service.js';
 import { RequestTimeline } from './timeline.service.js';
 
@@ -23,7 +24,9 @@ declare module '../module.js' {
 
 /** Requests for assistance: drafts, sending, moves, attachments, deadlines, figures. */
 export const requestsModule: FeatureFactory = (ctx) => {
-  const deps = { ...ctx, log: ctx.log.child({ component: 'requests' }) };
+  const search = ctx.use('search');
+  registerRequestSearch(search);
+  const deps = { ...ctx, log: ctx.log.child({ component: 'requests' }), search };
   const timeline = new RequestTimeline(deps);
   const deadlines = new RequestDeadlines(deps, timeline);
   const requests = new RequestsService(deps, {

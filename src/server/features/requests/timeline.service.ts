@@ -21,6 +21,7 @@ import type { Actor } from '../../actor.js';
 import { notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { TimerWorker } from '../../timers/timers.js';
+import type { SearchService } from '../search/public.js';
 import { findArrangement, termsInForce } from '../arrangements/public.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 import { PRESERVATION_TIMER } from './deadlines.service.js';
@@ -33,10 +34,16 @@ import {
   setEventsApplied,
   updateRequest,
 } from './requests.repository.js';
+import { requestDoc } from './requests.search.js';
 import type { RequestAttachmentRow, RequestEventRow, RequestRow } from './requests.table.js';
 
 /** What the request services are given by the module (features/requests/index.ts). */
-export type RequestsDeps = FeatureDeps & { timers: TimerWorker; timeZone: string; log: Logger };
+export type RequestsDeps = FeatureDeps & {
+  timers: TimerWorker;
+  timeZone: string;
+  log: Logger;
+  search: SearchService;
+};
 
 /**
  * The shared path of every event on a request, whoever made it (a user here, a timer, the
@@ -139,7 +146,14 @@ export class RequestTimeline {
         event: presentEventMessage(event, attachment),
       } satisfies RequestEventMessage);
     }
+    await this.index(trx, row.id);
     this.publish(hooks, row.id);
+  }
+
+  /** Writes the request, as it now is, to the search (after it or its timeline changed). */
+  async index(trx: Db, id: string): Promise<void> {
+    const row = await this.load(trx, id);
+    await this.deps.search.index(trx, [requestDoc(row, await listEvents(trx, id))]);
   }
 
   /** When preservation ends: its period from when it began, plus each extension. */
