@@ -96,6 +96,7 @@ export class CasesService {
     };
     await this.deps.store.transaction(async (trx, hooks) => {
       await insertCase(trx, row);
+      await this.support.indexCase(trx, row);
       await appendAudit(trx, {
         actor,
         at: now,
@@ -160,6 +161,7 @@ export class CasesService {
       };
       await updateCaseRow(trx, id, changes);
       const updated = { ...row, ...changes };
+      await this.support.indexCase(trx, updated);
       await appendAudit(trx, {
         actor,
         at: now,
@@ -321,6 +323,7 @@ export class CasesService {
     };
     if (existing) await updateCaseRow(trx, row.id, row);
     else await insertCase(trx, row);
+    await this.support.indexCase(trx, row);
     await setParticipants(trx, row.id, message.participants, now);
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: sender },

@@ -18,6 +18,8 @@ import { forbidden, notFound, unprocessable } from '../../errors.js';
 import { listPeerRows } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { FeatureDeps } from '../feature-deps.js';
+import type { SearchService } from '../search/public.js';
+import { caseDoc, objectDoc } from './cases.search.js';
 import { audienceOf, readable, sendable, sightOf } from './cases.gate.js';
 import { presentCase, presentObject } from './cases.present.js';
 import {
@@ -35,19 +37,20 @@ import {
 } from './cases.repository.js';
 import { visibleCounts, type Sight } from './members.repository.js';
 import {
+  casesOf,
   forgetObject,
   inCase,
   recordVersions,
   type Arriving,
   type Recorded,
 } from './versions.repository.js';
-import { referencesOf } from './cases.stix.js';
+import { referencesOf, valuesOf } from './cases.stix.js';
 import type { CaseRow, StixObjectRow } from './cases.table.js';
 
 type Stix = Record<string, unknown>;
 
 /** What the services of cases are given (index.ts). */
-export type CasesDeps = FeatureDeps & { log: Logger; nodeName: string };
+export type CasesDeps = FeatureDeps & { log: Logger; nodeName: string; search: SearchService };
 
 /**
  * What the services of cases (cases, objects, sharing, search) share: finding a case or an
@@ -149,9 +152,44 @@ export class CaseSupport {
     );
   }
 
-  /** Records versions into a case (versions.repository.ts), as this node. */
-  record(trx: Db, caseId: string, arriving: readonly Arriving[], now: number): Promise<Recorded> {
-    return recordVersions(trx, this.deps.store.insertMany, caseId, arriving, now, this.deps.nodeId);
+  /**
+   * Records versions into a case (versions.repository.ts), as this node, and keeps the
+   * search up to date: objects new here or with a new current version are indexed, those
+   * only joining the case are put in it.
+   */
+  async record(
+    trx: Db,
+    caseId: string,
+    arriving: readonly Arriving[],
+    now: number,
+  ): Promise<Recorded> {
+    const recorded = await recordVersions(
+      trx,
+      this.deps.store.insertMany,
+      caseId,
+      arriving,
+      now,
+      this.deps.nodeId,
+    );
+    await this.deps.search.index(
+      trx,
+      recorded.indexed.map((item) => objectDoc(item.row, item.values, item.caseIds)),
+    );
+    await this.deps.search.addToCase(trx, 'object', recorded.joinedIds, caseId);
+    return recorded;
+  }
+
+  /** The object in the search as it is now, in the cases that hold it now. */
+  async reindexObject(trx: Db, row: StixObjectRow): Promise<void> {
+    const object = JSON.parse(row.body ?? '{}') as Stix;
+    await this.deps.search.index(trx, [
+      objectDoc(row, valuesOf(object), await casesOf(trx, row.id)),
+    ]);
+  }
+
+  /** The case in the search, as it is now. */
+  async indexCase(trx: Db, row: CaseRow): Promise<void> {
+    await this.deps.search.index(trx, [caseDoc(row)]);
   }
 
   caseChanged(hooks: TxHooks, caseId: string): void {
@@ -268,6 +306,7 @@ export class CaseSupport {
       updated_at: now,
     });
     await forgetObject(trx, row.id);
+    await this.deps.search.remove(trx, 'object', [row.id]);
   }
 
   /** Every object a new object refers to must be in the case (or be a node identity or marking). */

@@ -4,7 +4,7 @@ import type { Db, Store } from '../../store/database.js';
 import type { ImportFailure, Prepared } from './import.prepare.js';
 import { findJob, insertErrors, updateJob } from './import.repository.js';
 import { updateCaseRow } from './cases.repository.js';
-import { recordVersions } from './versions.repository.js';
+import type { Arriving, Recorded } from './versions.repository.js';
 import type { ImportJobRow, StixObjectRow } from './cases.table.js';
 
 /** Objects stored per transaction: one resume point each. */
@@ -13,6 +13,14 @@ export const IMPORT_BATCH = 2000;
 export const MAX_KEPT_ERRORS = 10_000;
 
 type Ready = Extract<Prepared, { ok: true }>;
+
+/** Records versions into a case and the search (CaseSupport.record). */
+export type Recorder = (
+  trx: Db,
+  caseId: string,
+  arriving: readonly Arriving[],
+  now: number,
+) => Promise<Recorded>;
 
 /** The job, or 404 import_not_found. */
 export async function loadJob(db: Db, id: string): Promise<ImportJobRow> {
@@ -33,18 +41,16 @@ export async function storeBatch(
   job: ImportJobRow,
   prepared: Prepared[],
   resume: ResumePoint,
-  self: string,
+  record: Recorder,
 ): Promise<{ row: ImportJobRow; failures: ImportFailure[]; changed: StixObjectRow[] }> {
   return store.transaction(async (trx) => {
     const fresh = await loadJob(trx, job.id);
     const sorted = sortBatch(prepared, now);
-    const recorded = await recordVersions(
+    const recorded = await record(
       trx,
-      store.insertMany,
       job.case_id,
       sorted.ready.map((item) => ({ row: item.row, values: item.values })),
       now,
-      self,
     );
     const failures = [...sorted.failures, ...refusedDeleted(sorted.ready, recorded.deleted)];
     await keepErrors(trx, fresh, failures);

@@ -13,7 +13,7 @@ import type { FeatureDeps } from '../feature-deps.js';
 import { presentImport, presentImportError } from './cases.present.js';
 import { findCase } from './cases.repository.js';
 import type { ImportFormat, ImportJobRow } from './cases.table.js';
-import { IMPORT_BATCH, loadJob, storeBatch } from './import.batch.js';
+import { IMPORT_BATCH, loadJob, storeBatch, type Recorder } from './import.batch.js';
 import { ImportPreparer, prepareObject, type ImportFailure } from './import.prepare.js';
 import { readMisp, readStix, type ImportRun } from './import.read.js';
 import {
@@ -57,7 +57,9 @@ export class ImportService {
   private readonly running = new Set<string>();
   private readonly preparer: ImportPreparer;
 
-  constructor(private readonly deps: FeatureDeps & { log: Logger; uploadsDir: string }) {
+  constructor(
+    private readonly deps: FeatureDeps & { log: Logger; uploadsDir: string; record: Recorder },
+  ) {
     this.preparer = new ImportPreparer(deps.log);
   }
 
@@ -293,7 +295,7 @@ export class ImportService {
         job,
         slice.map((object, i) => prepareObject(at + i, object, this.contextOf(job))),
         { offset: 0, index: at + slice.length, depth: 0 },
-        this.deps.nodeId,
+        this.deps.record,
       );
       job = stored.row;
       failures.push(...stored.failures);
@@ -339,7 +341,7 @@ export class ImportService {
             row,
             prepared,
             resume,
-            this.deps.nodeId,
+            this.deps.record,
           )
         ).row,
       progress,

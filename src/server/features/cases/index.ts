@@ -6,6 +6,7 @@ import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
 import { registerCaseRoutes } from './cases.routes.js';
 import { CasesService } from './cases.service.js';
+import { registerCaseSearch } from './cases.search.js';
 import { CaseSupport } from './cases.support.js';
 import { ImportService } from './import.service.js';
 import { ObjectsService } from './objects.service.js';
@@ -25,7 +26,13 @@ declare module '../module.js' {
 
 /** Cases and their STIX 2.1 objects, sharing under TLP 2.0, search and export, and bulk imports. */
 export const casesModule: FeatureFactory = (ctx) => {
-  const support = new CaseSupport({ ...ctx, log: ctx.log.child({ component: 'cases' }) });
+  const searchIndex = ctx.use('search');
+  const support = new CaseSupport({
+    ...ctx,
+    search: searchIndex,
+    log: ctx.log.child({ component: 'cases' }),
+  });
+  registerCaseSearch(searchIndex, support);
   const cases = new CasesService(support);
   const objects = new ObjectsService(support);
   const sharing = new SharingService(support);
@@ -34,6 +41,7 @@ export const casesModule: FeatureFactory = (ctx) => {
     ...ctx,
     log: ctx.log.child({ component: 'imports' }),
     uploadsDir: path.join(ctx.dataDir, 'imports'),
+    record: (trx, caseId, arriving, now) => support.record(trx, caseId, arriving, now),
   });
   return {
     name: 'cases',

@@ -217,6 +217,7 @@ export class ObjectsService {
       const row = await this.support.readableObject(trx, actor, caseId, objectId);
       if ((await casesOf(trx, objectId)).length > 1) {
         await leaveCase(trx, caseId, objectId);
+        await this.support.reindexObject(trx, row);
         await appendAudit(trx, {
           actor,
           at: now,
@@ -266,6 +267,7 @@ export class ObjectsService {
         const red = JSON.parse(current.red_recipients) as string[];
         after = objectRowOf(row.case_id, object, current.tlp, row.origin_node, red, now);
         await replaceCurrent(trx, after, valuesOf(object), this.deps.nodeId);
+        await this.support.reindexObject(trx, after);
       }
       await appendAudit(trx, {
         actor,

@@ -32,6 +32,10 @@ export interface Recorded {
   deleted: string[];
   /** The objects whose current version changed, that are new, or that joined the case. */
   changed: StixObjectRow[];
+  /** The objects to index again (new, or a new current version), with every case of theirs. */
+  indexed: { row: StixObjectRow; values: readonly string[]; caseIds: readonly string[] }[];
+  /** Objects that only joined this case (their current version is as it was). */
+  joinedIds: string[];
 }
 
 /** Ids asked of the store at once. */
@@ -59,7 +63,16 @@ export async function recordVersions(
   nowMs: number,
   self: string,
 ): Promise<Recorded> {
-  const out: Recorded = { added: 0, versions: 0, joined: 0, same: 0, deleted: [], changed: [] };
+  const out: Recorded = {
+    added: 0,
+    versions: 0,
+    joined: 0,
+    same: 0,
+    deleted: [],
+    changed: [],
+    indexed: [],
+    joinedIds: [],
+  };
   const groups = groupVersions(arriving, out);
   const held = await loadHeld(db, [...groups.keys()]);
   const plan: Plan = { objects: [], versions: [], values: [], members: [], entries: [] };
@@ -241,6 +254,7 @@ function planNew(
   plan.members.push(membershipOf(caseId, row, self, nowMs));
   out.added++;
   out.changed.push(row);
+  out.indexed.push({ row, values: latest.values, caseIds: [caseId] });
 }
 
 /**
@@ -303,10 +317,12 @@ async function planHeld(
   if (becomesCurrent && latestFresh) {
     row = { ...latestFresh.row, case_id: held.row.case_id };
     await replaceCurrent(db, row, latestFresh.values, self);
+    out.indexed.push({ row, values: latestFresh.values, caseIds: cases });
   }
   if (joins) {
     plan.members.push(membershipOf(caseId, row, self, nowMs));
     out.joined++;
+    if (!becomesCurrent) out.joinedIds.push(id);
   }
   if (joins || becomesCurrent) out.changed.push(row);
 }
