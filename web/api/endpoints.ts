@@ -55,8 +55,8 @@ import type {
   UserPatch,
   CollectionAdminView,
   CollectionBody,
-  GlobalSearchResults,
   ImportErrorPage,
+  SearchResults,
   ImportFormat,
   ImportJobView,
   SubscriptionBody,
@@ -535,10 +535,14 @@ export function caseReportCsvUrl(period: PeriodQuery): string {
   return `/api/cases/report.csv${periodQuery(period)}`;
 }
 
-/** The search box on every page: cases and objects this user may see, grouped by case. */
-export function searchEverything(q: string, limit = 50): Promise<GlobalSearchResults> {
+/**
+ * The search box on every page: requests, notes, calls, cases and objects this user may
+ * see, values in the query exactly first; `cursor` is the `next` of the page before.
+ */
+export function searchEverything(q: string, limit = 50, cursor?: string): Promise<SearchResults> {
   const query = new URLSearchParams({ q, limit: String(limit) });
-  return request<GlobalSearchResults>('GET', `/api/search?${query}`);
+  if (cursor) query.set('cursor', cursor);
+  return request<SearchResults>('GET', `/api/search?${query}`);
 }
 
 // Bulk imports into a case: a file sent as it is, or a URL the node fetches.

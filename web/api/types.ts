@@ -244,11 +244,13 @@ export interface CaseSearchResult {
   object: ObjectView;
 }
 
-/** The search box on every page (GET /api/search): cases and objects, grouped by case. */
-import type { GlobalSearchResults } from '../../src/core/schemas/cases';
-export type { GlobalSearchResults } from '../../src/core/schemas/cases';
-export type SearchGroup = GlobalSearchResults['groups'][number];
-export type SearchHit = SearchGroup['objects'][number];
+/** The search box on every page (GET /api/search): requests, notes, calls, cases, objects. */
+export {
+  SEARCH_KINDS,
+  type SearchHit,
+  type SearchKind,
+  type SearchResults,
+} from '../../src/core/schemas/search';
 
 // Bulk imports into a case (src/core/schemas/imports.ts; its lists copied, checked by `every`).
 import type { ImportErrorView, ImportJobView } from '../../src/core/schemas/imports';

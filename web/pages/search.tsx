@@ -1,36 +1,60 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import * as api from '../api/endpoints';
-import type { GlobalSearchResults, SearchGroup } from '../api/types';
-import { TlpBadge, typeName } from '../components/cases';
+import type { SearchHit, SearchKind, SearchResults } from '../api/types';
+import { TlpBadge } from '../components/cases';
 import { ErrorAlert } from '../components/errors';
 import { useCoalesced, usePageTitle, useLoader } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 
-/** As many objects as the node sends at most for one search. */
+/** Hits asked for per page; "Show more" asks for the next. */
 export const SEARCH_LIMIT = 50;
 
-/** What the search box in the header found: cases and objects, grouped by case. */
+/**
+ * What the search box in the header found: requests, notes, calls, cases and objects, each
+ * a link to the item itself, grouped by kind in the order their best hit came.
+ */
 export function SearchPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const q = (params.get('q') ?? '').trim();
   usePageTitle(q ? t('search.resultsFor', { q }) : t('search.title'));
   const {
-    data: results,
+    data: first,
     error,
     reload,
-  } = useLoader<GlobalSearchResults>(
+  } = useLoader<SearchResults>(
     useCallback(
-      () => (q === '' ? Promise.resolve({ q, groups: [] }) : api.searchEverything(q, SEARCH_LIMIT)),
+      () =>
+        q === ''
+          ? Promise.resolve({ q, hits: [], next: null })
+          : api.searchEverything(q, SEARCH_LIMIT),
       [q],
     ),
   );
-  // An import ended, an object arrived: the answer may have changed.
+  // Pages fetched with "Show more", after the first; a new first page starts them over.
+  const [more, setMore] = useState<{ after: SearchResults; pages: SearchResults[] } | null>(null);
+  const pages = first ? [first, ...(more?.after === first ? more.pages : [])] : [];
+  const next = pages[pages.length - 1]?.next ?? null;
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const showMore = async () => {
+    if (!first || !next) return;
+    try {
+      const page = await api.searchEverything(q, SEARCH_LIMIT, next);
+      setMore({ after: first, pages: [...pages.slice(1), page] });
+      setMoreError(null);
+    } catch (failure) {
+      setMoreError(failure);
+    }
+  };
+  // Something searchable changed: the answer may have too.
   const refresh = useCoalesced(reload);
-  useLiveEvent(['resync', 'case.changed', 'case.object'], refresh);
-  const objects = results?.groups.reduce((sum, g) => sum + g.objects.length, 0) ?? 0;
+  useLiveEvent(
+    ['resync', 'case.changed', 'case.object', 'request.changed', 'note.created', 'hotline.changed'],
+    refresh,
+  );
+  const hits = pages.flatMap((page) => page.hits);
 
   return (
     <section className="page search-page">
@@ -41,28 +65,26 @@ export function SearchPage() {
         <>
           <p className="lead">{t('search.resultsFor', { q })}</p>
           {error ? <ErrorAlert error={error} /> : null}
-          {results === null ? (
+          {first === null ? (
             error ? null : (
               <p role="status">{t('common.loading')}</p>
             )
-          ) : results.groups.length === 0 ? (
+          ) : hits.length === 0 && next === null ? (
             <div className="empty" role="status">
               <p>{t('search.none', { q })}</p>
             </div>
           ) : (
             <>
-              <p role="status">
-                {t('search.summary', {
-                  count: objects,
-                  cases: t('search.cases', { count: results.groups.length }),
-                })}
-              </p>
-              {objects >= SEARCH_LIMIT ? (
-                <p className="muted small">{t('search.limited', { limit: SEARCH_LIMIT })}</p>
-              ) : null}
-              {results.groups.map((group) => (
-                <SearchGroupView key={group.caseId} group={group} />
+              <p role="status">{t('search.summary', { count: hits.length })}</p>
+              {groupByKind(hits).map(([kind, group]) => (
+                <SearchGroupView key={kind} kind={kind} hits={group} />
               ))}
+              {moreError ? <ErrorAlert error={moreError} /> : null}
+              {next ? (
+                <button type="button" onClick={() => void showMore()}>
+                  {t('search.more')}
+                </button>
+              ) : null}
             </>
           )}
         </>
@@ -71,54 +93,62 @@ export function SearchPage() {
   );
 }
 
-function SearchGroupView({ group }: { group: SearchGroup }) {
+/** The hits by kind, the kinds in the order of their first hit (exact matches come first). */
+function groupByKind(hits: readonly SearchHit[]): [SearchKind, SearchHit[]][] {
+  const groups = new Map<SearchKind, SearchHit[]>();
+  for (const hit of hits) {
+    const group = groups.get(hit.kind) ?? [];
+    group.push(hit);
+    groups.set(hit.kind, group);
+  }
+  return [...groups.entries()];
+}
+
+function SearchGroupView({ kind, hits }: { kind: SearchKind; hits: SearchHit[] }) {
   const { t } = useTranslation();
-  const headingId = `search-case-${group.caseId}`;
+  const headingId = `search-kind-${kind}`;
+  const title = t(`search.kinds.${kind}`, { count: hits.length });
   return (
     <section className="card search-group" aria-labelledby={headingId} data-testid="search-group">
       <div className="section-head">
-        <h2 id={headingId}>
-          <Link to={`/cases/${group.caseId}`}>{group.caseTitle || t('search.untitled')}</Link>
-        </h2>
-        {group.caseMatches ? <span className="badge">{t('search.caseMatches')}</span> : null}
+        <h2 id={headingId}>{title}</h2>
       </div>
-      {group.objects.length === 0 ? (
-        <p className="muted small">{t('search.noObjects')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">
-              {t('search.objectsOf', { title: group.caseTitle })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('search.columns.object')}</th>
-                <th scope="col">{t('search.columns.type')}</th>
-                <th scope="col">{t('search.columns.tlp')}</th>
-                <th scope="col">{t('search.columns.match')}</th>
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('search.columns.item')}</th>
+              <th scope="col">{t('search.columns.match')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {hits.map((hit) => (
+              <tr key={hit.id} data-testid="search-hit">
+                <td className="search-label">
+                  <Link to={hit.link}>{hit.title || hit.id}</Link>
+                  {hit.tlp ? (
+                    <>
+                      {' '}
+                      <TlpBadge level={hit.tlp} />
+                    </>
+                  ) : null}
+                  {hit.snippet && hit.snippet !== hit.title ? (
+                    <p className="muted small">{hit.snippet}</p>
+                  ) : null}
+                </td>
+                <td>
+                  {hit.match === 'exact' ? (
+                    <span className="badge badge-exact">{t('search.exact')}</span>
+                  ) : (
+                    <span className="muted small">{t(`search.match.${hit.match}`)}</span>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {group.objects.map((hit) => (
-                <tr key={hit.id} data-testid="search-hit">
-                  <td className="search-label">{hit.label || hit.id}</td>
-                  <td>{typeName(t, hit.type)}</td>
-                  <td>
-                    <TlpBadge level={hit.tlp} />
-                  </td>
-                  <td>
-                    {hit.exact ? (
-                      <span className="badge badge-exact">{t('search.exact')}</span>
-                    ) : (
-                      <span className="muted small">{t('search.words')}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

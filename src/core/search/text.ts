@@ -19,9 +19,18 @@ export function segmentCjk(text: string): string {
   return text.replace(CJK_CHARACTER, ' $1 ');
 }
 
-/** What an item's text becomes in the index: refanged, so `evil[.]example` is words too. */
+/**
+ * What a text becomes in the full-text index, and what each word of a query becomes before
+ * it is matched: refanged (so `evil[.]example` holds the words of `evil.example`), accents
+ * dropped, Chinese spaced out, and every run of letters and digits one word, all else a
+ * space. The stores then only split on spaces: SQLite's unicode61 and PostgreSQL's parser
+ * (which would keep `login-portal.example.com` as one "host" token) see the same words.
+ */
 export function indexText(text: string): string {
-  return segmentCjk(refang(text));
+  return segmentCjk(refang(text).normalize('NFD').replace(/\p{Mn}/gu, ''))
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0)
+    .join(' ');
 }
 
 /** At most this many words of a query go to the full-text index; the rest are ignored. */
@@ -47,7 +56,7 @@ export function parseQuery(q: string): ParsedQuery {
   // A query of one token that is no value the patterns know (a file name, a mutex) may
   // still be a value an object names exactly.
   const trimmed = q.trim();
-  if (trimmed.length > 0 && !/\s/.test(trimmed) && found.length === 0) {
+  if (/[\p{L}\p{N}]/u.test(trimmed) && !/\s/.test(trimmed) && found.length === 0) {
     values.add(normalizeValue(refanged));
   }
   let rest = refanged;

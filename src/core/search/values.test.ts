@@ -86,7 +86,7 @@ describe('queries', () => {
 
   it('spaces out Chinese characters, in the index and in the query', () => {
     expect(segmentCjk('数据泄露事件')).toBe(' 数  据  泄  露  事  件 ');
-    expect(indexText('泄露到 evil[.]example.com')).toBe(' 泄  露  到  evil.example.com');
+    expect(indexText('泄露到 evil[.]example.com, café')).toBe('泄 露 到 evil example com cafe');
     expect(parseQuery('数据泄露').words).toEqual(['数据泄露']);
   });
 });

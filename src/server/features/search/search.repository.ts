@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { SearchKind } from '../../../core/schemas/search.js';
-import { segmentCjk } from '../../../core/search/text.js';
+import { indexText } from '../../../core/search/text.js';
 import type { Db, Dialect, Store } from '../../store/database.js';
 import type { SearchDocRow } from './search.table.js';
 
@@ -196,13 +196,14 @@ export async function exactPage(
 }
 
 /**
- * The full-text query: every word must be found, a word of several tokens as a phrase.
- * Each word is passed as a quoted string (FTS5) or through phraseto_tsquery (PostgreSQL),
- * so nothing a user types is read as an operator.
+ * The full-text query: every word must be found, a word of several tokens (`kit-panel`,
+ * `数据`) as a phrase. Each word, prepared as the index's text is, is passed as a quoted
+ * string (FTS5) or through phraseto_tsquery (PostgreSQL), so nothing a user types is read
+ * as an operator.
  */
 function matchSql(dialect: Dialect, words: readonly string[]): RawBuilder<unknown> {
   if (dialect === 'sqlite') {
-    const query = words.map((w) => `"${segmentCjk(w).replaceAll('"', '""')}"`).join(' ');
+    const query = words.map((w) => `"${indexText(w).replaceAll('"', '""')}"`).join(' ');
     return sql`search_fts match ${query}`;
   }
   return sql`d.tsv @@ (${tsquery(words)})`;
@@ -210,7 +211,7 @@ function matchSql(dialect: Dialect, words: readonly string[]): RawBuilder<unknow
 
 function tsquery(words: readonly string[]): RawBuilder<unknown> {
   return sql.join(
-    words.map((w) => sql`phraseto_tsquery('simple', ${segmentCjk(w)})`),
+    words.map((w) => sql`phraseto_tsquery('simple', ${indexText(w)})`),
     sql` && `,
   );
 }
