@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJobView } from '../src/core/schemas/imports.js';
+import type { SearchResults } from '../src/core/schemas/search.js';
 import { tlpOfObject } from '../src/core/stix/tlp.js';
 import { loadConfig } from '../src/server/config.js';
 import { createLogger } from '../src/server/log.js';
@@ -439,7 +440,7 @@ describe('importing MISP events', () => {
 });
 
 describe('the search box', () => {
-  it('finds a value exactly and words anywhere, grouped by case, as the user may see them', async () => {
+  it('finds a value exactly and words anywhere, each hit linked into its case, as the user may see them', async () => {
     const caseId = await openCase(a, admin, 'Search: phishing kit infrastructure');
     await upload(
       caseId,
@@ -454,52 +455,40 @@ describe('the search box', () => {
         ],
       }),
     );
-    type Results = {
-      groups: {
-        caseId: string;
-        caseTitle: string;
-        caseMatches: boolean;
-        objects: { id: string; exact: boolean; tlp: string }[];
-      }[];
-    };
     const search = async (session: Session, q: string) => {
       const r = await call(a.app, session, 'GET', `/api/search?q=${encodeURIComponent(q)}`);
       expect(r.statusCode, r.body).toBe(200);
-      return r.json<Results>();
+      return r.json<SearchResults>().hits;
     };
+    const objectId = String(indicator(900_001)['id']);
     // 10.13.186.161 is the value of indicator 900_001's pattern.
     const ip = String(indicator(900_001)['pattern']).replace(/^.*'(.*)'.*$/, '$1');
-    const exact = await search(admin, ip);
-    expect(exact.groups).toEqual([
+    expect(await search(admin, ip)).toEqual([
       {
+        kind: 'object',
+        id: objectId,
+        title: 'Phishing kit panel',
+        snippet: expect.stringContaining('phishing kit panel') as string,
         caseId,
-        caseTitle: 'Search: phishing kit infrastructure',
-        caseMatches: false,
-        objects: [
-          {
-            id: indicator(900_001)['id'],
-            type: 'indicator',
-            label: 'Phishing kit panel',
-            tlp: 'amber',
-            exact: true,
-          },
-        ],
+        link: `/cases/${caseId}?object=${encodeURIComponent(objectId)}`,
+        match: 'exact',
+        tlp: 'amber',
       },
     ]);
-    const words = await search(admin, 'kit PANEL');
-    const group = words.groups.find((g) => g.caseId === caseId);
-    expect(group?.caseMatches).toBe(false);
-    expect(group?.objects.map((o) => [o.id, o.exact])).toEqual([[indicator(900_001)['id'], false]]);
+    const words = (await search(admin, 'kit PANEL')).filter((hit) => hit.caseId === caseId);
+    expect(words.map((hit) => [hit.kind, hit.id, hit.match])).toEqual([
+      ['object', objectId, 'words'],
+    ]);
     expect(
-      (await search(admin, 'phishing kit')).groups.find((g) => g.caseId === caseId)?.caseMatches,
+      (await search(admin, 'phishing kit')).some((hit) => hit.kind === 'case' && hit.id === caseId),
     ).toBe(true);
     // RED: the admin of the node that holds it sees it; an observer sees neither it nor AMBER.
     const redIp = String(indicator(900_002)['pattern']).replace(/^.*'(.*)'.*$/, '$1');
-    expect((await search(admin, redIp)).groups[0]?.objects[0]?.tlp).toBe('red');
+    expect((await search(admin, redIp))[0]?.tlp).toBe('red');
     const observer = await a.createUser('search-observer', ['observer']);
     const watching = await login(a.app, observer.username, observer.password);
-    expect((await search(watching, redIp)).groups).toEqual([]);
-    expect((await search(watching, ip)).groups).toEqual([]);
+    expect(await search(watching, redIp)).toEqual([]);
+    expect(await search(watching, ip)).toEqual([]);
     const bad = await call(a.app, admin, 'GET', '/api/search?q=');
     expect(bad.statusCode).toBe(400);
   });
