@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTlp } from '../src/core/stix/tlp.js';
 import type { TlpLevel } from '../src/core/tlp-rules.js';
 import { openCase } from './harness/cases.js';
-import { DIALECTS, dialectAvailable } from './harness/databases.js';
+import { createTestDatabase, DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { indicator } from './harness/stix-feed.js';
+import { until } from './harness/wait.js';
 
 /**
  * Issue 14, acceptance 1: every version of an object is kept whatever order it arrives in
@@ -354,6 +355,52 @@ for (const dialect of DIALECTS) {
       const all = await ok<{ cases: { id: string }[] }>(call(node.app, admin, 'GET', '/api/cases'));
       expect(listed).toEqual(new Set(all.cases.map((c) => c.id)));
       expect(listed.size).toBeGreaterThanOrEqual(4);
+    });
+
+    it('indexes for search, after a restart, what was held before the search existed', async () => {
+      const database = await createTestDatabase(dialect);
+      let before: NodeHandle | undefined = await makeNode({ nodeId: 'us-doj', dialect, database });
+      const session = await login(before.app, 'admin', before.admin.password);
+      const caseId = await openCase(before, session, 'Zebracorn campaign');
+      const id = String(indicator(700)['id']);
+      await before.node.imports.importObjects(SYSTEM, { caseId, tlp: 'green', label: 'test' }, [
+        indicator(700, { name: 'quokkabeacon relay' }),
+      ]);
+      // As the node was before the search: nothing of its cases in the index, the mark set.
+      await before.node.store.transaction(async (trx) => {
+        await before?.node.search.remove(trx, 'object', [id]);
+        await before?.node.search.remove(trx, 'case', [caseId]);
+        await trx
+          .insertInto('cases_search_backfill')
+          .values({ name: 'objects', after: '' })
+          .execute();
+      });
+      const found = async (handle: NodeHandle, who: Session, q: string) =>
+        (
+          await ok<{ hits: { id: string }[] }>(
+            call(handle.app, who, 'GET', `/api/search?q=${encodeURIComponent(q)}`),
+          )
+        ).hits.map((hit) => hit.id);
+      expect(await found(before, session, 'quokkabeacon')).toEqual([]);
+      await before.stop();
+      before = undefined;
+
+      const after = await makeNode({ nodeId: 'us-doj', dialect, database, noAdmin: true });
+      try {
+        const again = await login(after.app, 'admin', after.admin.password);
+        await until(
+          async () => (await found(after, again, 'quokkabeacon')).includes(id),
+          'the object held before the search to be found',
+        );
+        expect(await found(after, again, 'zebracorn')).toContain(caseId);
+        const mark = await after.node.store.db
+          .selectFrom('cases_search_backfill')
+          .selectAll()
+          .execute();
+        expect(mark).toEqual([]);
+      } finally {
+        await after.destroy();
+      }
     });
   });
 }

@@ -135,6 +135,13 @@ export interface StixCounterTable {
   added_us: number;
 }
 
+/** Where indexing what was held before the search existed has got to (one row, or none). */
+export interface CasesSearchBackfillTable {
+  name: string;
+  /** The last object id indexed ('' before the first). */
+  after: string;
+}
+
 export type ImportFormat = 'stix' | 'misp';
 export type ImportStatus = 'running' | 'done' | 'failed' | 'interrupted';
 
@@ -197,6 +204,7 @@ declare module '../../store/database.js' {
     stix_feedback: StixFeedbackTable;
     stix_counter: StixCounterTable;
     import_jobs: ImportJobsTable;
+    cases_search_backfill: CasesSearchBackfillTable;
     import_errors: ImportErrorsTable;
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FeatureFactory } from '../module.js';
 import * as casesTables from './migrations/2026_11_24_2100_cases.js';
 import * as objectsInCases from './migrations/2026_12_02_0900_objects_in_cases.js';
+import * as casesInSearch from './migrations/2026_12_03_1000_cases_in_search.js';
 import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
 import { registerCaseRoutes } from './cases.routes.js';
@@ -11,6 +12,7 @@ import { CaseSupport } from './cases.support.js';
 import { ImportService } from './import.service.js';
 import { ObjectsService } from './objects.service.js';
 import { SearchService } from './search.service.js';
+import { SearchBackfill } from './search.backfill.js';
 import { SharingService } from './sharing.service.js';
 import { judgeRedHere } from './versions.repository.js';
 
@@ -33,6 +35,7 @@ export const casesModule: FeatureFactory = (ctx) => {
     log: ctx.log.child({ component: 'cases' }),
   });
   registerCaseSearch(searchIndex, support);
+  const backfill = new SearchBackfill(support);
   const cases = new CasesService(support);
   const objects = new ObjectsService(support);
   const sharing = new SharingService(support);
@@ -48,6 +51,7 @@ export const casesModule: FeatureFactory = (ctx) => {
     migrations: {
       '2026_11_24_2100_cases': casesTables,
       '2026_12_02_0900_objects_in_cases': objectsInCases,
+      '2026_12_03_1000_cases_in_search': casesInSearch,
     },
     services: {
       cases,
@@ -65,8 +69,10 @@ export const casesModule: FeatureFactory = (ctx) => {
     async start() {
       await judgeRedHere(ctx.store.db, ctx.nodeId);
       await imports.resumeAbandoned();
+      backfill.start();
     },
     async stop() {
+      await backfill.stop();
       await imports.interruptAll();
       await imports.close();
     },
