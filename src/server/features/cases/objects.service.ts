@@ -405,7 +405,7 @@ export class ObjectsService {
       [{ row, values: valuesOf(object) }],
       now,
     );
-    if (recorded.same > 0) return;
+    if (recorded.added + recorded.versions + recorded.joined === 0) return;
     await updateCaseRow(trx, body.caseId, { updated_at: now });
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: sender },
