@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHit, SearchResults } from '../src/core/schemas/search.js';
+import * as searchTables from '../src/server/features/search/migrations/2026_12_03_0900_search.js';
 import { openCase } from './harness/cases.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
@@ -276,6 +277,18 @@ for (const dialect of DIALECTS) {
       }
       // A quote and a parenthesis around a word leave the word.
       expect(refs(await hits(b, adminB, '"phishing" (kit)'))).toEqual([`note:${ids.note}:words`]);
+    });
+
+    it('indexes, in its migration, the requests, notes and calls already stored', async () => {
+      // cn-mps as it was before search: the index gone; then the migration runs again.
+      await searchTables.down(b.node.store.db);
+      await searchTables.up(b.node.store.db);
+      expect(refs(await hits(b, adminB, 'have we seen 203.0.113.7?'))).toEqual([
+        `request:${ids.request}:exact`,
+      ]);
+      expect(refs(await hits(b, adminB, '数据泄露'))).toEqual([`request:${ids.request}:words`]);
+      expect(refs(await hits(b, adminB, 'phishing kit'))).toEqual([`note:${ids.note}:words`]);
+      expect(refs(await hits(b, adminB, 'offline backups'))).toEqual([`call:${ids.call}:words`]);
     });
   });
 
