@@ -175,7 +175,11 @@ function scopeSql(scope: SearchScope): RawBuilder<unknown> {
     parts.push(sql`and d.kind in (${sql.join(scope.kinds)})`);
   }
   if (scope.caseId !== undefined) {
-    parts.push(sql`and d.id in (select doc from search_doc_cases where case_id = ${scope.caseId})`);
+    // A probe per candidate (the key is (case_id, doc)), not the case's whole list: a case
+    // may hold a million objects.
+    parts.push(
+      sql`and exists (select 1 from search_doc_cases c where c.case_id = ${scope.caseId} and c.doc = d.id)`,
+    );
   }
   return sql.join(parts, sql` `);
 }
@@ -187,10 +191,12 @@ export async function exactPage(
   scope: SearchScope,
   page: Page,
 ): Promise<SearchDocRow[]> {
+  // Driven from the values' index: the few items naming a value, never a walk of all items.
   const { rows } = await sql<SearchDocRow>`
-    select ${DOC_COLUMNS} from search_docs d
-    where d.id in (select doc from search_values where value in (${sql.join(values)}))
-    ${scopeSql(scope)}
+    select ${DOC_COLUMNS}
+    from (select distinct doc from search_values where value in (${sql.join(values)})) v
+    join search_docs d on d.id = v.doc
+    where 1 = 1 ${scopeSql(scope)}
     order by d.id desc limit ${page.limit} offset ${page.offset}`.execute(db);
   return rows;
 }
