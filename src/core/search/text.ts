@@ -27,7 +27,11 @@ export function segmentCjk(text: string): string {
  * (which would keep `login-portal.example.com` as one "host" token) see the same words.
  */
 export function indexText(text: string): string {
-  return segmentCjk(refang(text).normalize('NFD').replace(/\p{Mn}/gu, ''))
+  return segmentCjk(
+    refang(text)
+      .normalize('NFD')
+      .replace(/\p{Mn}/gu, ''),
+  )
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word.length > 0)
     .join(' ');
