@@ -23,6 +23,7 @@ let adminA: Session;
 let adminB: Session;
 let urlA: string;
 let feedToken: string; // an analyst's token, granted read (write through its user)
+let feedUserId: string;
 let watcher: { id: string; username: string; password: string }; // an observer: CLEAR and GREEN only
 let strangerToken: string; // an analyst granted nothing
 let caseX: string;
@@ -102,6 +103,7 @@ beforeAll(async () => {
   adminB = await login(b.app, 'admin', b.admin.password);
   const cli = { kind: 'cli', osUser: 'test' } as const;
   const feed = await a.createUser('feed', ['analyst']);
+  feedUserId = feed.id;
   watcher = await a.createUser('watcher', ['observer']);
   const stranger = await a.createUser('stranger', ['analyst']);
   feedToken = `Bearer ${(await a.node.accounts.createToken(cli, { name: 'SOC', roles: ['analyst'] }, feed.id)).secret}`;
@@ -457,6 +459,31 @@ describe('TAXII 2.1 endpoints', () => {
         taxii(a.app, feedToken, 'GET', '/taxii2/api/status/0c2a7e21-5d4c-4c3c-9e42-0f1b2f3c4d5e/'),
         404,
       ],
+      ['a status id no server gives', taxii(a.app, feedToken, 'GET', '/taxii2/api/status/x/'), 404],
+      ['unknown API root', taxii(a.app, feedToken, 'GET', '/taxii2/nosuch/'), 404],
+      [
+        'collections of an unknown API root',
+        taxii(a.app, feedToken, 'GET', '/taxii2/nosuch/collections/'),
+        404,
+      ],
+      [
+        'objects of an unknown API root',
+        taxii(a.app, feedToken, 'GET', `/taxii2/nosuch/collections/${collectionX}/objects/`),
+        404,
+      ],
+      [
+        'adding under an unknown API root',
+        taxii(a.app, feedToken, 'POST', `/taxii2/nosuch/collections/${collectionX}/objects/`, {
+          body: { objects: [indicator(43)] },
+        }),
+        404,
+      ],
+      ['unknown API root, unauthenticated', taxii(a.app, undefined, 'GET', '/taxii2/nosuch/'), 404],
+      [
+        'a long made-up collection id',
+        taxii(a.app, feedToken, 'GET', objectsUrl('x'.repeat(100))),
+        404,
+      ],
     ];
     for (const [what, pending, expected] of cases) {
       const response = await pending;
@@ -464,11 +491,56 @@ describe('TAXII 2.1 endpoints', () => {
       expect(response.headers['content-type'], what).toBe(TAXII);
       const error = response.json<{ title: string; description: string; http_status: string }>();
       expect(error.http_status, what).toBe(String(expected));
+      expect(error.title.length, what).toBeGreaterThan(3);
       expect(error.description.length, what).toBeGreaterThan(10);
+      if (expected === 415) expect(error.description, what).toContain(TAXII);
       if (expected === 401) {
         expect(response.headers['www-authenticate'], what).toMatch(/^Basic realm=/);
       }
     }
+  });
+});
+
+describe('TAXII credentials and grants, remembered a few seconds', () => {
+  it('refuses at once a revoked token, a disabled user and a withdrawn grant', async () => {
+    const reader = await a.createUser('reader', ['analyst']);
+    const cli = { kind: 'cli', osUser: 'test' } as const;
+    const made = await a.node.accounts.createToken(
+      cli,
+      { name: 'soon revoked', roles: ['analyst'] },
+      reader.id,
+    );
+    const token = `Bearer ${made.secret}`;
+    const grant = (canRead: boolean) =>
+      call(a.app, adminA, 'PUT', `/api/taxii/collections/${collectionX}`, {
+        title: 'Botnet C2 indicators',
+        caseId: caseX,
+        maxTlp: 'amber',
+        access: [
+          { principal: `user:${reader.id}`, canRead, canWrite: false },
+          ...[feedUserId, watcher.id].map((id) => ({
+            principal: `user:${id}`,
+            canRead: true,
+            canWrite: id === feedUserId,
+          })),
+        ],
+      });
+    expect((await grant(true)).statusCode).toBe(200);
+    const page = () => taxii(a.app, token, 'GET', objectsUrl(collectionX));
+    expect((await page()).statusCode).toBe(200);
+    expect((await page()).statusCode).toBe(200);
+    expect((await grant(false)).statusCode).toBe(200);
+    expect((await page()).statusCode).toBe(404);
+    expect((await grant(true)).statusCode).toBe(200);
+    expect((await page()).statusCode).toBe(200);
+    await a.node.accounts.revokeToken(cli, made.token.id);
+    const revoked = await page();
+    expect(revoked.statusCode, revoked.body).toBe(401);
+
+    const password = basic(reader);
+    expect((await taxii(a.app, password, 'GET', objectsUrl(collectionX))).statusCode).toBe(200);
+    await a.node.accounts.updateUser(cli, reader.id, { disabled: true });
+    expect((await taxii(a.app, password, 'GET', objectsUrl(collectionX))).statusCode).toBe(401);
   });
 });
 

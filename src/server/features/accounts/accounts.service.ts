@@ -4,11 +4,12 @@ import type {
   UpdateUserBody,
 } from '../../../core/schemas/accounts.js';
 import type { Actor } from '../../actor.js';
+import { AuthCache } from './auth-cache.js';
 import { SessionsService, type SessionsDeps } from './sessions.service.js';
 import { TokensService, type TokensDeps } from './tokens.service.js';
 import { UsersService, type UsersDeps } from './users.service.js';
 
-export interface AccountsDeps extends UsersDeps, SessionsDeps, TokensDeps {}
+export type AccountsDeps = Omit<UsersDeps & SessionsDeps & TokensDeps, 'authCache'>;
 
 /**
  * The face of accounts on the node (`node.accounts`): its three use-case services, and the
@@ -19,7 +20,9 @@ export class AccountsService {
   readonly sessions: SessionsService;
   readonly tokens: TokensService;
 
-  constructor(deps: AccountsDeps) {
+  constructor(accountsDeps: AccountsDeps) {
+    // One cache of verified credentials, which every change to accounts clears.
+    const deps = { ...accountsDeps, authCache: new AuthCache() };
     this.users = new UsersService(deps);
     this.sessions = new SessionsService(deps);
     this.tokens = new TokensService(deps);

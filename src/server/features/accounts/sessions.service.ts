@@ -13,6 +13,7 @@ import {
   LOGIN_WINDOW_MS,
 } from './credentials.js';
 import { presentUser, rolesOf } from './accounts.present.js';
+import type { AuthCache, CachedCredential } from './auth-cache.js';
 import * as repo from './accounts.repository.js';
 import type { UserRow } from './accounts.table.js';
 import { randomSecret, sha256Hex } from './passwords.js';
@@ -23,6 +24,7 @@ export interface SessionsDeps {
   log: Logger;
   sessionIdleMs: number;
   sessionMaxMs: number;
+  authCache: AuthCache;
 }
 
 export interface LoginResult {
@@ -107,12 +109,27 @@ export class SessionsService {
     return { sessionSecret, csrfToken, expiresAt, user: presentUser(user) };
   }
 
-  /** The actor behind a session cookie, or undefined when it is unknown, expired or disabled. */
+  /**
+   * The actor behind a session cookie, or undefined when it is unknown, expired or disabled.
+   * A session verified in the last AUTH_CACHE_MS is not looked up again (auth-cache.ts).
+   */
   async authenticateSession(
     secret: string,
   ): Promise<{ actor: Actor; csrfToken: string } | undefined> {
     if (secret.length < 20 || secret.length > 100) return undefined;
     const id = sha256Hex(secret);
+    const cached = this.deps.authCache.get(`session:${id}`);
+    if (cached?.csrfToken !== undefined && (cached.expiresAt ?? 0) > this.now()) {
+      return { actor: cached.actor, csrfToken: cached.csrfToken };
+    }
+    const found = await this.verifySession(id);
+    if (found) this.deps.authCache.set(`session:${id}`, found);
+    return found && found.csrfToken !== undefined
+      ? { actor: found.actor, csrfToken: found.csrfToken }
+      : undefined;
+  }
+
+  private async verifySession(id: string): Promise<CachedCredential | undefined> {
     const session = await repo.findSession(this.db, id);
     const now = this.now();
     if (!session) return undefined;
@@ -122,8 +139,9 @@ export class SessionsService {
     }
     const user = await repo.findUser(this.db, session.user_id);
     if (!user || user.disabled === 1) return undefined;
+    let expiresAt = Number(session.expires_at);
     if (now - Number(session.last_seen_at) > 60_000) {
-      const expiresAt = Math.min(
+      expiresAt = Math.min(
         now + this.deps.sessionIdleMs,
         Number(session.created_at) + this.deps.sessionMaxMs,
       );
@@ -132,6 +150,7 @@ export class SessionsService {
     return {
       actor: userActor(user, id, user.must_change_password === 1),
       csrfToken: session.csrf_token,
+      expiresAt,
     };
   }
 
@@ -155,13 +174,15 @@ export class SessionsService {
         entityId: actor.userId,
       });
     });
+    this.deps.authCache.clear();
   }
 
   /**
    * HTTP Basic for TAXII clients: the user's own password, throttled like a login. A good
    * answer is remembered for a minute (by a hash of the pair), so a client paging a
-   * collection does not pay a password hash per page; a disabled user or a changed
-   * password takes effect within that minute.
+   * collection does not pay a password hash per page; a changed password takes effect
+   * within that minute. The actor itself is kept AUTH_CACHE_MS (auth-cache.ts): a user
+   * disabled through this process is refused at once, through another within those seconds.
    */
   async authenticateBasic(
     usernameInput: string,
@@ -170,6 +191,8 @@ export class SessionsService {
   ): Promise<Actor | undefined> {
     const username = normalizeUsername(usernameInput);
     const key = sha256Hex(`${username}\u0000${password}`);
+    const known = this.deps.authCache.get(`basic:${key}`);
+    if (known) return known.actor;
     const now = this.now();
     const cached = this.basicCache.get(key);
     let userId = cached && cached.until > now ? cached.userId : undefined;
@@ -190,7 +213,9 @@ export class SessionsService {
     }
     const user = await repo.findUser(this.db, userId);
     if (!user || user.disabled === 1 || user.must_change_password === 1) return undefined;
-    return userActor(user, 'basic', false);
+    const actor = userActor(user, 'basic', false);
+    this.deps.authCache.set(`basic:${key}`, { actor, expiresAt: null });
+    return actor;
   }
 
   private readonly basicCache = new Map<string, { userId: string; until: number }>();

@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.js';
 import { badRequest, forbidden, notFound } from '../../errors.js';
 import type { Db, Store } from '../../store/database.js';
 import { presentToken, rolesOf } from './accounts.present.js';
+import type { AuthCache } from './auth-cache.js';
 import * as repo from './accounts.repository.js';
 import type { ApiTokenRow } from './accounts.table.js';
 import { randomSecret, sameSecretHash, sha256Hex } from './passwords.js';
@@ -16,6 +17,7 @@ const TOKEN_PREFIX = 'lsn_';
 export interface TokensDeps {
   store: Store;
   clock: Clock;
+  authCache: AuthCache;
 }
 
 /** API tokens (`lsn_<id>.<secret>`): machines acting for a user, with at most its roles. */
@@ -30,8 +32,26 @@ export class TokensService {
     return this.deps.clock.now();
   }
 
-  /** The actor behind an API token (`lsn_<id>.<secret>`), or undefined. */
+  /**
+   * The actor behind an API token (`lsn_<id>.<secret>`), or undefined. A token verified in
+   * the last AUTH_CACHE_MS is not looked up again (auth-cache.ts); its expiry still counts.
+   */
   async authenticateToken(token: string): Promise<Actor | undefined> {
+    const key = `token:${sha256Hex(token)}`;
+    const cached = this.deps.authCache.get(key);
+    if (cached && (cached.expiresAt === null || cached.expiresAt > this.now())) {
+      return cached.actor;
+    }
+    const actor = await this.verifyToken(token);
+    if (actor) {
+      this.deps.authCache.set(key, { actor: actor.actor, expiresAt: actor.expiresAt });
+    }
+    return actor?.actor;
+  }
+
+  private async verifyToken(
+    token: string,
+  ): Promise<{ actor: Actor; expiresAt: number | null } | undefined> {
     const match = /^lsn_([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(token);
     if (!match) return undefined;
     const [, id, secret] = match as unknown as [string, string, string];
@@ -48,7 +68,10 @@ export class TokensService {
     if (row.last_used_at === null || now - Number(row.last_used_at) > 60_000) {
       await repo.markTokenUsed(this.db, id, now);
     }
-    return { kind: 'token', userId: user.id, username: user.username, roles, tokenId: id };
+    return {
+      actor: { kind: 'token', userId: user.id, username: user.username, roles, tokenId: id },
+      expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    };
   }
 
   /** Creates an API token for the actor (or, for an admin, for another user). */
@@ -120,5 +143,6 @@ export class TokensService {
         details: { name: row.name, userId: row.user_id },
       });
     });
+    this.deps.authCache.clear();
   }
 }

@@ -13,6 +13,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
 import type { Db, Store, Trx } from '../../store/database.js';
 import { presentUser, rolesOf } from './accounts.present.js';
+import type { AuthCache } from './auth-cache.js';
 import * as repo from './accounts.repository.js';
 import type { UserRow } from './accounts.table.js';
 import { generateOneTimePassword, hashPassword, sha256Hex, verifyPassword } from './passwords.js';
@@ -21,6 +22,7 @@ export interface UsersDeps {
   store: Store;
   clock: Clock;
   bus: EventBus;
+  authCache: AuthCache;
 }
 
 /** The user row with this id; user_not_found otherwise. */
@@ -94,6 +96,7 @@ export class UsersService {
       );
       await this.audit(trx, actor, 'user.password_change', user, after);
     });
+    this.deps.authCache.clear();
   }
 
   // ---- administration ------------------------------------------------------------------
@@ -188,6 +191,7 @@ export class UsersService {
       });
       return after;
     });
+    this.deps.authCache.clear();
     return presentUser(row);
   }
 
@@ -210,6 +214,7 @@ export class UsersService {
         this.revokeSessions(id, 'password_reset');
       });
     });
+    this.deps.authCache.clear();
     return { password };
   }
 

@@ -7,6 +7,7 @@ import { notFound, unprocessable } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { findCase } from '../cases/public.js';
 import type { FeatureDeps } from '../feature-deps.js';
+import type { CollectionAccess } from './taxii.access.js';
 import { presentCollectionAdmin } from './taxii.present.js';
 import {
   accessOf,
@@ -23,7 +24,13 @@ import type { TaxiiCollectionRow } from './taxii.table.js';
  * up to a marking level) and who may read or write each (users and tokens by name).
  */
 export class CollectionsService {
-  constructor(private readonly deps: FeatureDeps & { log: Logger; publicUrl: string }) {}
+  constructor(
+    private readonly deps: FeatureDeps & {
+      log: Logger;
+      publicUrl: string;
+      access: CollectionAccess;
+    },
+  ) {}
 
   async adminList(actor: Actor): Promise<CollectionAdminView[]> {
     authorize(actor, 'taxii.manage');
@@ -55,6 +62,7 @@ export class CollectionsService {
         entityId: id,
       });
     });
+    this.deps.access.clear();
   }
 
   private async save(
@@ -107,6 +115,7 @@ export class CollectionsService {
       });
       return row;
     });
+    this.deps.access.clear();
     return this.view(this.deps.store.db, row);
   }
 

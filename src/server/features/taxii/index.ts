@@ -1,6 +1,7 @@
 import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
 import { CollectionsService } from './collections.service.js';
+import { CollectionAccess } from './taxii.access.js';
 import { POLL_TIMER, PollPayload, TaxiiClient } from './taxii.client.js';
 import { registerTaxiiRoutes } from './taxii.routes.js';
 import { TaxiiService } from './taxii.service.js';
@@ -17,8 +18,16 @@ declare module '../module.js' {
 export const taxiiModule: FeatureFactory = (ctx) => {
   const imports = ctx.use('imports');
   const log = ctx.log.child({ component: 'taxii' });
-  const taxii = new TaxiiService({ ...ctx, log, imports, objects: ctx.use('caseObjects') });
-  const collections = new CollectionsService({ ...ctx, log });
+  // What the admin defines, read by every TAXII request, changed by the admin's API.
+  const access = new CollectionAccess(() => ctx.store.db);
+  const taxii = new TaxiiService({
+    ...ctx,
+    log,
+    imports,
+    objects: ctx.use('caseObjects'),
+    access,
+  });
+  const collections = new CollectionsService({ ...ctx, log, access });
   const taxiiClient = new TaxiiClient({
     ...ctx,
     log: ctx.log.child({ component: 'taxii-client' }),

@@ -43,8 +43,9 @@ export function accessOf(db: Db, collectionId: string): Promise<TaxiiAccessRow[]
     .execute();
 }
 
-export function accessForPrincipals(db: Db, principals: readonly string[]) {
-  return db.selectFrom('taxii_access').selectAll().where('principal', 'in', principals).execute();
+/** Every grant on every collection (taxii.access.ts keeps them a few seconds). */
+export function allAccess(db: Db): Promise<TaxiiAccessRow[]> {
+  return db.selectFrom('taxii_access').selectAll().execute();
 }
 
 export async function setAccess(
@@ -86,48 +87,58 @@ export interface VersionQuery {
 
 /**
  * The versions a collection holds after `afterSeq`, in counter order, at most `limit`, in one
- * query: a case's collection reads the case's stream (`case_entries`, which has an entry for
- * each version of each object the case holds), the all-cases collection the versions
- * themselves. The marking levels are a first cut; the caller's TLP gate decides for each.
+ * query: a case's collection walks the case's stream (`case_entries` by its key (case_id,
+ * seq), an entry for each version of each object the case holds), the all-cases collection
+ * the versions themselves (`stix_versions` by seq); match[id] goes by the object's index
+ * instead (case_entries_object, the versions' key). Written as SQL text, not built: it is
+ * the TAXII server's hot path, and its shape is fixed. The marking levels are a first cut;
+ * the caller's TLP gate decides for each entry.
  */
 export async function versionsPage(db: Db, query: VersionQuery): Promise<VersionEntry[]> {
   if (query.levels.length === 0) return [];
-  const stream =
-    query.caseId !== null
-      ? db
-          .selectFrom('case_entries as s')
-          .innerJoin('stix_versions as v', (join) =>
-            join.onRef('v.id', '=', 's.object_id').onRef('v.n', '=', 's.n'),
-          )
-          .where('s.case_id', '=', query.caseId)
-      : db.selectFrom('stix_versions as s').innerJoin('stix_versions as v', (join) =>
-          join.onRef('v.id', '=', 's.id').onRef('v.n', '=', 's.n'),
-        );
-  let q = stream
-    .innerJoin('stix_objects as o', 'o.id', 'v.id')
-    .select(['v.id', 'v.n', 's.seq', 's.added_us', 'v.modified', 'v.body', 'o.tlp', 'o.origin_node'])
-    .where('s.seq', '>', query.afterSeq)
-    .where('o.deleted', '=', 0)
-    .where('o.tlp', 'in', [...query.levels]);
-  if (query.addedAfterUs !== null) q = q.where('s.added_us', '>', query.addedAfterUs);
-  if (query.ids !== null) q = q.where('v.id', 'in', query.ids.length > 0 ? [...query.ids] : ['']);
+  const inCase = query.caseId !== null;
+  // s: the stream's entry (its place and date added), v: the version, o: its object.
+  const from = inCase
+    ? sql`case_entries s
+        join stix_versions v on v.id = s.object_id and v.n = s.n
+        join stix_objects o on o.id = s.object_id`
+    : sql`stix_versions v join stix_objects o on o.id = v.id`;
+  const s = inCase ? 's' : 'v';
+  const conditions = [
+    ...(inCase ? [sql`s.case_id = ${query.caseId}`] : []),
+    sql`${sql.ref(`${s}.seq`)} > ${query.afterSeq}`,
+    sql`o.deleted = 0`,
+    sql`o.tlp in (${sql.join(query.levels)})`,
+  ];
+  if (query.addedAfterUs !== null) {
+    conditions.push(sql`${sql.ref(`${s}.added_us`)} > ${query.addedAfterUs}`);
+  }
+  if (query.ids !== null) {
+    const ids = query.ids.length > 0 ? query.ids : [''];
+    conditions.push(sql`${sql.ref(inCase ? 's.object_id' : 'v.id')} in (${sql.join(ids)})`);
+  }
   if (query.types !== null) {
-    q = q.where('v.type', 'in', query.types.length > 0 ? [...query.types] : ['']);
+    conditions.push(sql`v.type in (${sql.join(query.types.length > 0 ? query.types : [''])})`);
   }
   const versions = query.versions;
   if (versions !== null) {
-    q = q.where((eb) =>
-      eb.or([
-        ...(versions.last ? [eb('v.current', '=', 1)] : []),
-        ...(versions.first ? [eb('v.earliest', '=', 1)] : []),
-        ...(versions.modified.length > 0 ? [eb('v.modified', 'in', [...versions.modified])] : []),
-        ...(!versions.last && !versions.first && versions.modified.length === 0
-          ? [sql<boolean>`1 = 0`]
-          : []),
-      ]),
-    );
+    const any = [
+      ...(versions.last ? [sql`v.current = 1`] : []),
+      ...(versions.first ? [sql`v.earliest = 1`] : []),
+      ...(versions.modified.length > 0
+        ? [sql`v.modified in (${sql.join(versions.modified)})`]
+        : []),
+    ];
+    conditions.push(any.length > 0 ? sql`(${sql.join(any, sql` or `)})` : sql`1 = 0`);
   }
-  return q.orderBy('s.seq').limit(query.limit).execute();
+  const result = await sql<VersionEntry>`
+    select v.id, v.n, ${sql.ref(`${s}.seq`)} as seq, ${sql.ref(`${s}.added_us`)} as added_us,
+      v.modified, v.body, o.tlp, o.origin_node
+    from ${from}
+    where ${sql.join(conditions, sql` and `)}
+    order by ${sql.ref(`${s}.seq`)}
+    limit ${query.limit}`.execute(db);
+  return result.rows;
 }
 
 /** The node that wrote a stored object. */

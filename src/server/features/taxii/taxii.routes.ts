@@ -33,8 +33,9 @@ const Filters = z.object({
   'match[version]': param,
   'match[spec_version]': param,
 });
-const CollectionParams = z.object({ api: z.literal('api'), collection: z.string().min(1).max(64) });
-const ObjectParams = CollectionParams.extend({ object: z.string().min(1).max(300) });
+/** Any id: one the server does not hold is a 404 from the service, as TAXII says (3.6). */
+const CollectionParams = z.object({ collection: z.string() });
+const ObjectParams = CollectionParams.extend({ object: z.string() });
 const Id = z.object({ id: z.string().uuid() });
 
 /** As bytes: Fastify would rewrite the media type of a JSON string (adding a charset). */
@@ -65,9 +66,11 @@ export function registerTaxiiRoutes(
   }: { taxii: TaxiiService; collections: CollectionsService; client: TaxiiClient },
 ): void {
   void parent.register((scope, _options, registered) => {
+    // One parser for every media type: TAXII 2.1 JSON is parsed, anything else is a 415
+    // that names the media type to send (not Fastify's, which speaks of application/json).
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
-      /^application\/taxii\+json/i,
+      '*',
       { parseAs: 'string', bodyLimit: MAX_CONTENT_LENGTH },
       (request, body, done) => {
         if (!isTaxiiContentType(request.headers['content-type'])) {
@@ -112,28 +115,23 @@ export function registerTaxiiRoutes(
       requireActor(request);
       return sendTaxii(reply, 200, taxii.discovery());
     });
+    app.get('/taxii2/api/', { schema: { ...hide, summary: 'The API root' } }, (request, reply) => {
+      requireActor(request);
+      return sendTaxii(reply, 200, taxii.apiRoot());
+    });
     app.get(
-      '/taxii2/:api/',
-      { schema: { ...hide, summary: 'The API root', params: z.object({ api: z.literal('api') }) } },
-      (request, reply) => {
-        requireActor(request);
-        return sendTaxii(reply, 200, taxii.apiRoot());
-      },
-    );
-    app.get(
-      '/taxii2/:api/collections/',
+      '/taxii2/api/collections/',
       {
         schema: {
           ...hide,
           summary: 'The collections this caller may read or write',
-          params: z.object({ api: z.literal('api') }),
         },
       },
       async (request, reply) =>
         sendTaxii(reply, 200, await taxii.collections(requireActor(request))),
     );
     app.get(
-      '/taxii2/:api/collections/:collection/',
+      '/taxii2/api/collections/:collection/',
       { schema: { ...hide, summary: 'One collection', params: CollectionParams } },
       async (request, reply) =>
         sendTaxii(
@@ -143,7 +141,7 @@ export function registerTaxiiRoutes(
         ),
     );
     app.get(
-      '/taxii2/:api/collections/:collection/objects/',
+      '/taxii2/api/collections/:collection/objects/',
       {
         schema: {
           ...hide,
@@ -159,7 +157,7 @@ export function registerTaxiiRoutes(
         ),
     );
     app.post(
-      '/taxii2/:api/collections/:collection/objects/',
+      '/taxii2/api/collections/:collection/objects/',
       {
         schema: {
           ...hide,
@@ -175,7 +173,7 @@ export function registerTaxiiRoutes(
         ),
     );
     app.get(
-      '/taxii2/:api/collections/:collection/manifest/',
+      '/taxii2/api/collections/:collection/manifest/',
       {
         schema: {
           ...hide,
@@ -191,7 +189,7 @@ export function registerTaxiiRoutes(
         ),
     );
     app.get(
-      '/taxii2/:api/collections/:collection/objects/:object/',
+      '/taxii2/api/collections/:collection/objects/:object/',
       {
         schema: {
           ...hide,
@@ -212,7 +210,7 @@ export function registerTaxiiRoutes(
         ),
     );
     app.delete(
-      '/taxii2/:api/collections/:collection/objects/:object/',
+      '/taxii2/api/collections/:collection/objects/:object/',
       {
         schema: {
           ...hide,
@@ -232,7 +230,7 @@ export function registerTaxiiRoutes(
       },
     );
     app.get(
-      '/taxii2/:api/collections/:collection/objects/:object/versions/',
+      '/taxii2/api/collections/:collection/objects/:object/versions/',
       {
         schema: {
           ...hide,
@@ -253,12 +251,12 @@ export function registerTaxiiRoutes(
         ),
     );
     app.get(
-      '/taxii2/:api/status/:status/',
+      '/taxii2/api/status/:status/',
       {
         schema: {
           ...hide,
           summary: 'How an add went',
-          params: z.object({ api: z.literal('api'), status: z.string().uuid() }),
+          params: z.object({ status: z.string() }),
         },
       },
       async (request, reply) =>

@@ -26,12 +26,10 @@ import {
   type QueryDefaults,
   type TaxiiFilters,
 } from './taxii.query.js';
+import type { CollectionAccess } from './taxii.access.js';
 import {
-  accessForPrincipals,
   authorOf,
-  findCollection,
   findStatus,
-  listCollections,
   saveStatus,
   versionsPage,
   type VersionEntry,
@@ -57,6 +55,7 @@ export class TaxiiService {
       log: Logger;
       imports: ImportService;
       objects: ObjectsService;
+      access: CollectionAccess;
       publicUrl: string;
       nodeName: string;
     },
@@ -84,10 +83,9 @@ export class TaxiiService {
   }
 
   async collections(actor: Actor): Promise<Record<string, unknown>> {
-    const db = this.deps.store.db;
     const out = [];
-    for (const row of await listCollections(db)) {
-      const rights = await this.rightsOn(db, actor, row);
+    for (const row of await this.deps.access.collections()) {
+      const rights = await this.rightsOn(actor, row);
       if (rights.read || rights.write) out.push(presentCollection(row, rights));
     }
     return out.length > 0 ? { collections: out } : {};
@@ -248,8 +246,8 @@ export class TaxiiService {
     id: string,
     need: 'read' | 'write' | 'any',
   ): Promise<{ row: TaxiiCollectionRow; rights: Rights }> {
-    const row = await findCollection(db, id);
-    const rights = row ? await this.rightsOn(db, actor, row) : { read: false, write: false };
+    const row = await this.deps.access.collection(id);
+    const rights = row ? await this.rightsOn(actor, row) : { read: false, write: false };
     if (!row || (!rights.read && !rights.write)) {
       throw notFound('collection_not_found', `No collection ${id} is open to you.`);
     }
@@ -258,7 +256,7 @@ export class TaxiiService {
     return { row, rights };
   }
 
-  private async rightsOn(db: Db, actor: Actor, row: TaxiiCollectionRow): Promise<Rights> {
+  private async rightsOn(actor: Actor, row: TaxiiCollectionRow): Promise<Rights> {
     const readable = can(actor, 'cases.read');
     const writable = can(actor, 'cases.write') && row.case_id !== null;
     if (actor.kind === 'cli' || actor.kind === 'system') return { read: true, write: writable };
@@ -266,7 +264,7 @@ export class TaxiiService {
     if (actor.roles.includes('admin')) return { read: readable, write: writable };
     const principals = [`user:${actor.userId}`];
     if (actor.kind === 'token') principals.push(`token:${actor.tokenId}`);
-    const grants = (await accessForPrincipals(db, principals)).filter(
+    const grants = (await this.deps.access.grantsOf(principals)).filter(
       (grant) => grant.collection_id === row.id,
     );
     return {
