@@ -27,6 +27,13 @@ export function segmentCjk(text: string): string {
  * (which would keep `login-portal.example.com` as one "host" token) see the same words.
  */
 export function indexText(text: string): string {
+  // Plain ASCII (most of a feed) has no accents and no Chinese: only the split is needed.
+  if (ASCII.test(text)) {
+    return refang(text)
+      .split(/[^A-Za-z0-9]+/)
+      .filter((word) => word.length > 0)
+      .join(' ');
+  }
   return segmentCjk(
     refang(text)
       .normalize('NFD')
@@ -36,6 +43,8 @@ export function indexText(text: string): string {
     .filter((word) => word.length > 0)
     .join(' ');
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** At most this many words of a query go to the full-text index; the rest are ignored. */
 const MAX_QUERY_WORDS = 16;

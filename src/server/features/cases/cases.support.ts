@@ -171,9 +171,13 @@ export class CaseSupport {
       now,
       this.deps.nodeId,
     );
+    const fresh = recorded.indexed.flatMap((item) => (item.fresh ? [item.fresh] : []));
+    await this.deps.search.indexPrepared(trx, fresh, true);
     await this.deps.search.index(
       trx,
-      recorded.indexed.map((item) => objectDoc(item.row, item.values, item.caseIds)),
+      recorded.indexed
+        .filter((item) => !item.fresh)
+        .map((item) => objectDoc(item.row, item.values, item.caseIds)),
     );
     await this.deps.search.addToCase(trx, 'object', recorded.joinedIds, caseId);
     return recorded;

@@ -49,7 +49,7 @@ export async function storeBatch(
     const recorded = await record(
       trx,
       job.case_id,
-      sorted.ready.map((item) => ({ row: item.row, values: item.values })),
+      sorted.ready.map((item) => ({ row: item.row, values: item.values, doc: item.doc })),
       now,
     );
     const failures = [...sorted.failures, ...refusedDeleted(sorted.ready, recorded.deleted)];

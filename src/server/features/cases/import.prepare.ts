@@ -5,6 +5,8 @@ import { parseAnyStixObject } from '../../../core/stix/any-object.js';
 import type { ScannedElement } from '../../../core/stix/bundle-stream.js';
 import { isTlpMarkingRef, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
+import { prepareSearchDoc, type IndexedDoc } from '../search/public.js';
+import { objectDoc } from './cases.search.js';
 import { objectRowOf, valuesOf } from './cases.stix.js';
 import type { StixObjectRow } from './cases.table.js';
 
@@ -24,7 +26,7 @@ export interface ImportFailure {
 
 /** One element of the source, prepared outside the transaction. */
 export type Prepared =
-  | { position: number; ok: true; row: StixObjectRow; values: string[] }
+  | { position: number; ok: true; row: StixObjectRow; values: string[]; doc: IndexedDoc }
   | (ImportFailure & { ok: false })
   | { position: number; ok: 'skip' };
 
@@ -70,13 +72,12 @@ export function prepareObject(position: number, input: unknown, context: Prepare
   const marked = type === 'marking-definition' ? 'clear' : tlpOfObject(object);
   const tlp = marked ?? context.tlp;
   const body = marked === null ? withTlp(object, tlp) : object;
-  return {
-    position,
-    ok: true,
-    values: valuesOf(body),
-    // The time it is stored is set when its batch is.
-    row: objectRowOf(context.caseId, body, tlp, context.nodeId, [], 0),
-  };
+  const values = valuesOf(body);
+  // The time it is stored is set when its batch is.
+  const row = objectRowOf(context.caseId, body, tlp, context.nodeId, [], 0);
+  // Its search document, ready for the index if the object is new to the node.
+  const doc = prepareSearchDoc(objectDoc(row, values, [context.caseId]));
+  return { position, ok: true, values, row, doc };
 }
 
 export interface PrepareRequest {

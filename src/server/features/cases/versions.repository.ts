@@ -2,6 +2,7 @@ import { timestampKey } from '../../../core/stix/timestamps.js';
 import type { Db, Store } from '../../store/database.js';
 import { takePlaces } from './cases.repository.js';
 import type { Selectable } from 'kysely';
+import type { IndexedDoc } from '../search/public.js';
 import type {
   CaseEntriesTable,
   CaseObjectsTable,
@@ -16,6 +17,8 @@ type EntryRow = Selectable<CaseEntriesTable>;
 export interface Arriving {
   row: StixObjectRow;
   values: readonly string[];
+  /** Its search document, prepared already (an import's worker does), for a new object. */
+  doc?: IndexedDoc | undefined;
 }
 
 /** What recording a set of versions into a case did. */
@@ -33,7 +36,13 @@ export interface Recorded {
   /** The objects whose current version changed, that are new, or that joined the case. */
   changed: StixObjectRow[];
   /** The objects to index again (new, or a new current version), with every case of theirs. */
-  indexed: { row: StixObjectRow; values: readonly string[]; caseIds: readonly string[] }[];
+  indexed: {
+    row: StixObjectRow;
+    values: readonly string[];
+    caseIds: readonly string[];
+    /** Prepared already, and new to the node: nothing indexed to replace. */
+    fresh?: IndexedDoc | undefined;
+  }[];
   /** Objects that only joined this case (their current version is as it was). */
   joinedIds: string[];
 }
@@ -254,7 +263,12 @@ function planNew(
   plan.members.push(membershipOf(caseId, row, self, nowMs));
   out.added++;
   out.changed.push(row);
-  out.indexed.push({ row, values: latest.values, caseIds: [caseId] });
+  out.indexed.push({
+    row,
+    values: latest.values,
+    caseIds: [caseId],
+    fresh: latest.doc && { ...latest.doc, updatedAt: Number(row.updated_at) },
+  });
 }
 
 /**

@@ -5,8 +5,7 @@ import type {
   SearchQuery,
   SearchResults,
 } from '../../../core/schemas/search.js';
-import { indexText, parseQuery, type ParsedQuery } from '../../../core/search/text.js';
-import { extractValues, normalizeValue } from '../../../core/search/values.js';
+import { parseQuery, type ParsedQuery } from '../../../core/search/text.js';
 import type { Actor } from '../../actor.js';
 import { badRequest } from '../../errors.js';
 import type { Db, Store } from '../../store/database.js';
@@ -21,24 +20,9 @@ import {
   type IndexedDoc,
   type SearchScope,
 } from './search.repository.js';
+import { prepareSearchDoc, type SearchDoc } from './search.prepare.js';
 import { SearchProviders, type SearchProvider } from './search.providers.js';
 import type { SearchDocRow } from './search.table.js';
-
-/** An item as a feature hands it to the search. */
-export interface SearchDoc {
-  kind: SearchKind;
-  /** The item's own id (a request's, a STIX object's…). */
-  refId: string;
-  /** The cases that hold it, the first being the one its hits link into by default. */
-  caseIds?: readonly string[];
-  title: string;
-  /** Its searchable text; the values in it (addresses, hashes…) are found by themselves. */
-  text: string;
-  /** Values it names besides those in its text (an observable's value, a file's hashes). */
-  values?: readonly string[];
-  /** Epoch milliseconds. */
-  updatedAt: number;
-}
 
 /** When more items than this hold the words, they are shown newest first, not ranked. */
 export const RANK_LIMIT = 10_000;
@@ -46,10 +30,6 @@ export const RANK_LIMIT = 10_000;
 const CHUNK = 200;
 /** A page looks at no more candidates than this (the viewer may see few of many). */
 const MAX_EXAMINED = 5_000;
-const MAX_TITLE = 300;
-const MAX_SNIPPET = 240;
-/** The text indexed of one item: a long attachment's words past this are not searched. */
-const MAX_TEXT = 100_000;
 
 /** Where a page ends: the phase (0: exact values, 1: words), the offset in it, the ranking. */
 const Cursor = z.object({
@@ -81,26 +61,6 @@ interface Plan {
   scope: SearchScope;
 }
 
-function prepare(doc: SearchDoc): IndexedDoc {
-  const title = doc.title.trim().slice(0, MAX_TITLE);
-  const text = doc.text.slice(0, MAX_TEXT);
-  const values = new Set([
-    ...(doc.values ?? []).map(normalizeValue).filter((v) => v.length > 0 && v.length <= 2000),
-    ...extractValues(`${title}\n${text}`),
-  ]);
-  return {
-    kind: doc.kind,
-    refId: doc.refId,
-    caseIds: [...new Set(doc.caseIds ?? [])],
-    title,
-    snippet: text.replace(/\s+/g, ' ').trim().slice(0, MAX_SNIPPET),
-    updatedAt: doc.updatedAt,
-    titleWords: indexText(title),
-    bodyWords: indexText(text),
-    values: [...values],
-  };
-}
-
 /**
  * Full-text search over what the features index (requests, notes, calls, cases, objects).
  * Features write their items in their own transactions (`index`, `remove`) and say who may
@@ -125,11 +85,23 @@ export class SearchService {
     if (docs.length === 0) return;
     const latest = new Map(docs.map((doc) => [`${doc.kind}:${doc.refId}`, doc]));
     const unique = [...latest.values()];
-    for (const kind of new Set(unique.map((doc) => doc.kind))) {
-      const refIds = unique.filter((doc) => doc.kind === kind).map((doc) => doc.refId);
-      await deleteDocs(trx, this.deps.store.dialect, await findDocIds(trx, kind, refIds));
+    await this.indexPrepared(trx, unique.map(prepareSearchDoc));
+  }
+
+  /**
+   * Adds items prepared already (prepareSearchDoc, on an import's worker thread, say).
+   * `fresh`: the caller knows none of them is indexed yet (objects new to the node), so
+   * nothing is looked up to be replaced.
+   */
+  async indexPrepared(trx: Db, docs: readonly IndexedDoc[], fresh = false): Promise<void> {
+    if (docs.length === 0) return;
+    if (!fresh) {
+      for (const kind of new Set(docs.map((doc) => doc.kind))) {
+        const refIds = docs.filter((doc) => doc.kind === kind).map((doc) => doc.refId);
+        await deleteDocs(trx, this.deps.store.dialect, await findDocIds(trx, kind, refIds));
+      }
     }
-    await insertDocs(this.deps.store, trx, unique.map(prepare));
+    await insertDocs(this.deps.store, trx, docs);
   }
 
   /** Removes items, in the caller's transaction. */
