@@ -1,7 +1,7 @@
 import type { CollectionAdminView, SubscriptionView } from '../../../core/schemas/taxii.js';
 import { iso } from '../../clock.js';
-import { formatDateAdded, STIX_MEDIA_TYPE } from './taxii.media.js';
-import type { VersionEntry } from './taxii.repository.js';
+import { encodeNext, formatDateAdded, STIX_MEDIA_TYPE } from './taxii.media.js';
+import type { BodyWindow, Gate, VersionEntry } from './taxii.repository.js';
 import type {
   TaxiiAccessRow,
   TaxiiCollectionRow,
@@ -53,16 +53,36 @@ export function listing(
   return { body: `{"more":${page.more}${next}${list}}`, ...bounds(page.entries) };
 }
 
-/** A TAXII envelope: the objects of the page, each as it is stored. */
-export function envelope(page: VersionPage): TaxiiPage {
-  return listing(
-    page,
-    'objects',
-    page.entries.map((entry) => entry.body),
-  );
+/**
+ * A TAXII envelope of stored bodies, as text: the first `pageSize` entries of the window
+ * (which holds one more when more follow), those `mayServe` lets through, each body as it
+ * is stored; `next` names the window's last place served, seen or not.
+ */
+export function envelope(
+  window: BodyWindow,
+  pageSize: number,
+  mayServe: (gate: Gate) => boolean,
+): TaxiiPage {
+  const more = window.gates.length > pageSize;
+  const served: Gate[] = [];
+  const bodies: string[] = [];
+  const count = Math.min(pageSize, window.gates.length);
+  for (let i = 0; i < count; i++) {
+    const gate = window.gates[i] as Gate;
+    if (!mayServe(gate)) continue;
+    served.push(gate);
+    bodies.push(window.bodies[i] as string);
+  }
+  const lastSeq = window.gates[count - 1]?.seq;
+  const next = more && lastSeq !== undefined ? `,"next":"${encodeNext(lastSeq)}"` : '';
+  const list = bodies.length > 0 ? `,"objects":[${bodies.join(',')}]` : '';
+  return { body: `{"more":${more}${next}${list}}`, ...bounds(served) };
 }
 
-function bounds(entries: readonly VersionEntry[]): { first: string | null; last: string | null } {
+function bounds(entries: readonly Pick<VersionEntry, 'added_us'>[]): {
+  first: string | null;
+  last: string | null;
+} {
   const first = entries[0];
   const last = entries[entries.length - 1];
   return {

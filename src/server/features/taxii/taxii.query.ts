@@ -3,7 +3,7 @@ import { exportMayCarry, TLP_LEVELS, tlpRank, type TlpLevel } from '../../../cor
 import type { Actor } from '../../actor.js';
 import { badRequest } from '../../errors.js';
 import { decodeNext, parseTimestampUs } from './taxii.media.js';
-import type { VersionEntry, VersionQuery } from './taxii.repository.js';
+import type { Gate, VersionQuery } from './taxii.repository.js';
 import type { TaxiiCollectionRow } from './taxii.table.js';
 
 /** The query parameters of the TAXII 2.1 object endpoints, as received. */
@@ -45,7 +45,7 @@ export function visible(
   self: string,
   actor: Actor,
   row: TaxiiCollectionRow,
-  entry: VersionEntry,
+  entry: Pick<Gate, 'tlp' | 'origin_node'>,
 ): boolean {
   // RED is never served: its recipients need not be read.
   return (

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
 import type { Db } from '../../store/database.js';
 import type {
@@ -86,18 +86,17 @@ export interface VersionQuery {
 }
 
 /**
- * The versions a collection holds after `afterSeq`, in counter order, at most `limit`, in one
- * query: a case's collection walks the case's stream (`case_entries` by its key (case_id,
- * seq), an entry for each version of each object the case holds), the all-cases collection
- * the versions themselves (`stix_versions` by seq); match[id] goes by the object's index
- * instead (case_entries_object, the versions' key). Written as SQL text, not built: it is
- * the TAXII server's hot path, and its shape is fixed. The marking levels are a first cut;
- * the caller's TLP gate decides for each entry.
+ * The versions a collection holds after `afterSeq`, in counter order, at most `limit`, as a
+ * query of `columns`: a case's collection walks the case's stream (`case_entries` by its key
+ * (case_id, seq): an entry for each version of each object the case holds), the all-cases
+ * collection the versions themselves (`stix_versions` by seq); match[id] goes by the object's
+ * index instead (case_entries_object, the versions' key). Written as SQL text, not built: it
+ * is the TAXII server's hot path, and its shape is fixed. In `columns`, `s` is the entry
+ * (its place `seq` and `added_us`), `v` the version, `o` its object. The marking levels are
+ * a first cut; the caller's TLP gate decides for each entry.
  */
-export async function versionsPage(db: Db, query: VersionQuery): Promise<VersionEntry[]> {
-  if (query.levels.length === 0) return [];
+function streamQuery(query: VersionQuery, columns: (s: string) => RawBuilder<unknown>) {
   const inCase = query.caseId !== null;
-  // s: the stream's entry (its place and date added), v: the version, o: its object.
   const from = inCase
     ? sql`case_entries s
         join stix_versions v on v.id = s.object_id and v.n = s.n
@@ -131,14 +130,88 @@ export async function versionsPage(db: Db, query: VersionQuery): Promise<Version
     ];
     conditions.push(any.length > 0 ? sql`(${sql.join(any, sql` or `)})` : sql`1 = 0`);
   }
-  const result = await sql<VersionEntry>`
-    select v.id, v.n, ${sql.ref(`${s}.seq`)} as seq, ${sql.ref(`${s}.added_us`)} as added_us,
-      v.modified, v.body, o.tlp, o.origin_node
-    from ${from}
+  return sql`select ${columns(s)} from ${from}
     where ${sql.join(conditions, sql` and `)}
     order by ${sql.ref(`${s}.seq`)}
-    limit ${query.limit}`.execute(db);
-  return result.rows;
+    limit ${query.limit}`;
+}
+
+/** The versions of a page, one row each (manifest, versions, deletes). */
+export async function versionsPage(db: Db, query: VersionQuery): Promise<VersionEntry[]> {
+  if (query.levels.length === 0) return [];
+  const columns = (s: string) =>
+    sql`v.id, v.n, ${sql.ref(`${s}.seq`)} as seq, ${sql.ref(`${s}.added_us`)} as added_us,
+      v.modified, v.body, o.tlp, o.origin_node`;
+  return (await sql<VersionEntry>`${streamQuery(query, columns)}`.execute(db)).rows;
+}
+
+/** What the TLP gate and the page's headers need of an entry served as its body alone. */
+export interface Gate {
+  tlp: TlpLevel;
+  origin_node: string;
+  added_us: number;
+  seq: number;
+}
+
+/** A page of stored bodies: the gate of each entry, and its body, in the same order. */
+export interface BodyWindow {
+  gates: Gate[];
+  bodies: string[];
+}
+
+/**
+ * No JSON text holds this character unescaped (RFC 8259 escapes every control character in
+ * strings and allows none outside them): the stored bodies are joined and split on it.
+ */
+const BODY_SEPARATOR = '\u001e';
+
+/**
+ * The objects' page as the stored text of each version, in one row: the page's bodies
+ * joined by the database, and a small JSON array of the gates, so that a page of a hundred
+ * objects crosses from the driver as two strings rather than a hundred rows. Both
+ * aggregates read the ordered subquery's rows in one pass, so they agree on the order; the
+ * caller checks it is the counter's (gates carry `seq`).
+ */
+export async function bodiesPage(db: Db, query: VersionQuery): Promise<BodyWindow> {
+  if (query.levels.length === 0) return { gates: [], bodies: [] };
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const columns = (s: string) =>
+    sql`o.tlp, o.origin_node, ${sql.ref(`${s}.added_us`)} as added_us,
+      ${sql.ref(`${s}.seq`)} as seq, v.body`;
+  const page = streamQuery(query, columns);
+  const aggregate = postgres
+    ? sql`select json_agg(json_build_array(w.tlp, w.origin_node, w.added_us, w.seq)) as gates,
+        string_agg(w.body, ${BODY_SEPARATOR}) as bodies from (${page}) w`
+    : sql`select json_group_array(json_array(w.tlp, w.origin_node, w.added_us, w.seq)) as gates,
+        group_concat(w.body, ${BODY_SEPARATOR}) as bodies from (${page}) w`;
+  const row = (
+    await sql<{ gates: string | unknown[] | null; bodies: string | null }>`${aggregate}`.execute(db)
+  ).rows[0];
+  if (!row?.bodies) return { gates: [], bodies: [] };
+  const tuples = (typeof row.gates === 'string' ? JSON.parse(row.gates) : row.gates) as [
+    TlpLevel,
+    string,
+    number | string,
+    number | string,
+  ][];
+  const gates = tuples.map(([tlp, origin, addedUs, seq]) => ({
+    tlp,
+    origin_node: origin,
+    added_us: Number(addedUs),
+    seq: Number(seq),
+  }));
+  const bodies = row.bodies.split(BODY_SEPARATOR);
+  if (gates.every((gate, i) => i === 0 || (gates[i - 1] as Gate).seq < gate.seq)) {
+    return { gates, bodies };
+  }
+  // Neither database promises an aggregate the subquery's order; put it back if it strayed.
+  const order = gates
+    .map((_, i) => i)
+    .sort((x, y) => (gates[x] as Gate).seq - (gates[y] as Gate).seq);
+  return {
+    gates: order.map((i) => gates[i] as Gate),
+    bodies: order.map((i) => bodies[i] as string),
+  };
 }
 
 /** The node that wrote a stored object. */

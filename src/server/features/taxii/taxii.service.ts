@@ -31,6 +31,7 @@ import {
   authorOf,
   findStatus,
   saveStatus,
+  bodiesPage,
   versionsPage,
   type VersionEntry,
 } from './taxii.repository.js';
@@ -100,10 +101,8 @@ export class TaxiiService {
   // ---- objects ----------------------------------------------------------------------------
 
   async objects(actor: Actor, collectionId: string, filters: TaxiiFilters): Promise<TaxiiPage> {
-    const db = this.deps.store.db;
-    const { row } = await this.open(db, actor, collectionId, 'read');
-    const page = await this.page(db, actor, row, filters, { versions: 'last', ids: null });
-    return envelope(page);
+    const { row } = await this.open(this.deps.store.db, actor, collectionId, 'read');
+    return this.envelope(actor, row, filters, null);
   }
 
   async manifest(actor: Actor, collectionId: string, filters: TaxiiFilters): Promise<TaxiiPage> {
@@ -121,8 +120,7 @@ export class TaxiiService {
   ): Promise<TaxiiPage> {
     const db = this.deps.store.db;
     const row = await this.openHolding(db, actor, collectionId, objectId, 'read');
-    const page = await this.page(db, actor, row, filters, { versions: 'last', ids: [objectId] });
-    return envelope(page);
+    return this.envelope(actor, row, filters, [objectId]);
   }
 
   async versions(
@@ -323,6 +321,18 @@ export class TaxiiService {
     defaults: QueryDefaults,
   ) {
     return queryOf(row, levelsFor(this.deps.nodeId, actor, row), filters, defaults);
+  }
+
+  /** A page of objects, as stored: one query, the TLP gate on each entry, no parsing. */
+  private async envelope(
+    actor: Actor,
+    row: TaxiiCollectionRow,
+    filters: TaxiiFilters,
+    ids: string[] | null,
+  ): Promise<TaxiiPage> {
+    const query = this.queryOf(actor, row, filters, { versions: 'last', ids });
+    const window = await bodiesPage(this.deps.store.db, query);
+    return envelope(window, query.pageSize, (gate) => visible(this.deps.nodeId, actor, row, gate));
   }
 
   private async page(
