@@ -205,34 +205,6 @@ export const LookupQuery = z.object({
 });
 export const LookupResults = SearchResults.extend({ value: z.string() });
 
-/** The search box on every page: cases and objects, grouped by case. */
-export const GlobalSearchQuery = z.object({
-  q: z.string().trim().min(1, 'required').max(500),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-export const GlobalSearchResults = z.object({
-  q: z.string(),
-  groups: z.array(
-    z.object({
-      caseId: z.string(),
-      caseTitle: z.string(),
-      /** The case's own title or summary holds the words. */
-      caseMatches: z.boolean(),
-      objects: z.array(
-        z.object({
-          id: z.string(),
-          type: z.string(),
-          label: z.string(),
-          tlp: Tlp,
-          /** The object names the value exactly (an address, a domain, a hash…). */
-          exact: z.boolean(),
-        }),
-      ),
-    }),
-  ),
-});
-export type GlobalSearchResults = z.infer<typeof GlobalSearchResults>;
-
 export const ObjectHistory = z.object({
   versions: z.array(
     z.object({

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '../../store/database.js';
-import { containing, wordsOf } from './members.repository.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
 import type {
   CaseLinksTable,
@@ -146,6 +145,12 @@ export function linksOf(db: Db, caseId: string) {
 
 export function findObject(db: Db, id: string): Promise<StixObjectRow | undefined> {
   return db.selectFrom('stix_objects').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The objects of these ids (current versions). */
+export async function objectsByIds(db: Db, ids: readonly string[]): Promise<StixObjectRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('stix_objects').selectAll().where('id', 'in', ids).execute();
 }
 
 /** Whether an object of the case changed in [from, to). */
@@ -383,19 +388,4 @@ export async function saveFeedback(db: Db, row: StixFeedbackRow): Promise<void> 
     .where('node_id', '=', row.node_id)
     .execute();
   await db.insertInto('stix_feedback').values(row).execute();
-}
-
-/** Objects whose searchable text holds every word of `needle`, newest first. */
-export function searchObjects(
-  db: Db,
-  needle: string,
-  type: string | undefined,
-  limit: number,
-): Promise<StixObjectRow[]> {
-  let q = db.selectFrom('stix_objects').selectAll().where('deleted', '=', 0);
-  for (const word of wordsOf(needle)) {
-    q = q.where(sql<boolean>`search like ${containing(word)} escape '\\'`);
-  }
-  if (type) q = q.where('type', '=', type);
-  return q.orderBy('updated_at', 'desc').limit(limit).execute();
 }

@@ -1,5 +1,5 @@
-import type { Db } from '../../store/database.js';
 import { permitted, type SearchDoc, type SearchService } from '../search/public.js';
+import { objectsByIds } from './cases.repository.js';
 import type { CaseSupport } from './cases.support.js';
 import type { CaseRow, StixObjectRow } from './cases.table.js';
 
@@ -42,12 +42,6 @@ export function objectDoc(
     values,
     updatedAt: Number(row.updated_at),
   };
-}
-
-/** The objects of these ids (current versions). */
-async function objectsByIds(db: Db, ids: readonly string[]): Promise<StixObjectRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('stix_objects').selectAll().where('id', 'in', ids).execute();
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   exportPage,
   findCase,
   objectsWithValue,
-  searchObjects,
+  findObject,
   type ExportFilter,
 } from './cases.repository.js';
 import type { CaseSupport } from './cases.support.js';
@@ -33,13 +33,25 @@ export class SearchService {
     return this.support.deps;
   }
 
+  /**
+   * Objects of every case whose values or words match, through the full-text index (the
+   * search feature: exact values first, then words, ranked), of one type if asked.
+   */
   async search(actor: Actor, query: { q: string; type?: string; limit: number }) {
     authorize(actor, 'cases.read');
     const db = this.deps.store.db;
-    const rows = (await searchObjects(db, query.q.toLowerCase(), query.type, query.limit * 4))
-      .filter((row) => this.support.readable(actor, row))
-      .slice(0, query.limit);
-    return this.withCaseTitles(db, rows);
+    const found = await this.deps.search.search(actor, {
+      q: query.q,
+      kind: 'object',
+      limit: Math.min(query.limit, 200),
+    });
+    const rows: StixObjectRow[] = [];
+    for (const hit of found.hits) {
+      const row = await findObject(db, hit.id);
+      if (!row || !this.support.readable(actor, row)) continue;
+      if (query.type === undefined || row.type === query.type) rows.push(row);
+    }
+    return this.withCaseTitles(db, rows.slice(0, query.limit));
   }
 
   /**
