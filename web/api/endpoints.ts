@@ -3,6 +3,7 @@ import type {
   AddObjectBody,
   CaseDetail,
   CaseLink,
+  CaseList,
   CaseReport,
   CaseSearchResult,
   CaseStatus,
@@ -10,8 +11,10 @@ import type {
   CreateCaseBody,
   FeedbackBody,
   MarkingBody,
+  ObjectPage,
   ObjectVersion,
   ObjectView,
+  ObjectsQuery,
   ShareBody,
   ShareResult,
   UpdateCaseBody,
@@ -434,22 +437,44 @@ function objectPath(caseId: string, objectId: string, rest = ''): string {
   return casePath(caseId, `/objects/${encodeURIComponent(objectId)}${rest}`);
 }
 
-export async function listCases(
-  opts: { status?: CaseStatus; priorityCase?: boolean } = {},
-): Promise<CaseView[]> {
+/** A page of cases, most recently changed first; pass `next` as `cursor` for the one after. */
+export function listCases(
+  opts: { status?: CaseStatus; priorityCase?: boolean; limit?: number; cursor?: string } = {},
+): Promise<CaseList> {
   const query = new URLSearchParams();
   if (opts.status) query.set('status', opts.status);
   if (opts.priorityCase !== undefined) query.set('priorityCase', String(opts.priorityCase));
-  const { cases } = await request<{ cases: CaseView[] }>('GET', `/api/cases?${query}`);
-  return cases;
+  if (opts.limit !== undefined) query.set('limit', String(opts.limit));
+  if (opts.cursor) query.set('cursor', opts.cursor);
+  return request<CaseList>('GET', `/api/cases?${query}`);
 }
 
 export function createCase(body: Partial<CreateCaseBody>): Promise<CaseView> {
   return request<CaseView>('POST', '/api/cases', body);
 }
 
-export function getCase(id: string): Promise<CaseDetail> {
-  return request<CaseDetail>('GET', casePath(id));
+/** `?type=…&tlp=…` for a case's objects query; the server's defaults are left out. */
+function objectsQuery(query: ObjectsQuery): string {
+  const params = new URLSearchParams();
+  if (query.type) params.set('type', query.type);
+  if (query.tlp) params.set('tlp', query.tlp);
+  if (query.q && query.q.trim() !== '') params.set('q', query.q.trim());
+  if (query.shared) params.set('shared', query.shared);
+  if (query.sort && query.sort !== 'recent') params.set('sort', query.sort);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.cursor) params.set('cursor', query.cursor);
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** The case with the first page of its objects (as `query` filters and sorts them). */
+export function getCase(id: string, query: ObjectsQuery = {}): Promise<CaseDetail> {
+  return request<CaseDetail>('GET', casePath(id, objectsQuery(query)));
+}
+
+/** A page of the case's objects this user may see; `next` asks for the one after it. */
+export function listCaseObjects(id: string, query: ObjectsQuery = {}): Promise<ObjectPage> {
+  return request<ObjectPage>('GET', casePath(id, `/objects${objectsQuery(query)}`));
 }
 
 export function updateCase(id: string, patch: UpdateCaseBody): Promise<CaseView> {

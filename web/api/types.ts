@@ -186,7 +186,12 @@ export type HotlineAlertReason =
 
 // Cases and shared intelligence (src/core/schemas/cases.ts has zod: its lists are copied
 // here, checked by `every`; the TLP rules are pure and imported as they are).
-import type { CaseView, FeedbackView, ObjectView } from '../../src/core/schemas/cases';
+import type {
+  CaseObjectsQuery,
+  CaseView,
+  FeedbackView,
+  ObjectView,
+} from '../../src/core/schemas/cases';
 import type { TlpLevel } from '../../src/core/tlp-rules';
 export type {
   AddObjectBody,
@@ -198,6 +203,7 @@ export type {
   FeedbackBody,
   FeedbackView,
   MarkingBody,
+  ObjectPage,
   ObjectView,
   ShareBody,
   ShareResult,
@@ -229,6 +235,26 @@ export const FEEDBACK_USES = every<FeedbackUse>()([
   'false_positive',
   'no_action',
 ]);
+
+/** A page of cases (GET /api/cases). */
+export interface CaseList {
+  cases: CaseView[];
+  next: string | null;
+}
+
+export type ObjectSort = CaseObjectsQuery['sort'];
+export const OBJECT_SORTS = every<ObjectSort>()(['recent', 'oldest', 'type', 'label']);
+
+/** Which of a case's objects to read (GET /api/cases/:id/objects); all optional. */
+export interface ObjectsQuery {
+  type?: string;
+  tlp?: TlpLevel;
+  q?: string;
+  shared?: 'yes' | 'no';
+  sort?: ObjectSort;
+  limit?: number;
+  cursor?: string;
+}
 
 /** One version of an object (GET …/objects/:objectId/history). */
 export interface ObjectVersion {

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
-import type { CaseDetail, ObjectView, TlpLevel } from '../api/types';
+import type { CaseView, ObjectView, TlpLevel } from '../api/types';
 import {
   OBJECT_TYPES,
   OPINIONS,
@@ -235,10 +235,13 @@ type FieldKey =
 /** "Add an object": the type, the fields it needs, its TLP marking and RED recipients. */
 export function AddObjectForm({
   detail,
+  known,
   self,
   onAdded,
 }: {
-  detail: CaseDetail;
+  detail: CaseView;
+  /** The case's objects the page has read (a case may hold too many to offer them all). */
+  known: readonly ObjectView[];
   self: string;
   onAdded: (object: ObjectView) => void;
 }) {
@@ -250,8 +253,8 @@ export function AddObjectForm({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
   const [added, setAdded] = useState<string | null>(null);
-  const objects = detail.objects.filter((o) => !o.revoked);
-  const byId = useMemo(() => new Map(detail.objects.map((o) => [o.id, o])), [detail.objects]);
+  const objects = known.filter((o) => !o.revoked);
+  const byId = useMemo(() => new Map(known.map((o) => [o.id, o])), [known]);
   const otherNodes = [detail.owner, ...detail.participants].filter((n) => n !== self);
 
   const field = (key: FieldKey) => draft.fields[key] ?? '';
@@ -524,6 +527,12 @@ export function AddObjectForm({
               </option>
             ))}
           </select>
+          {['relationship', 'sighting', 'opinion', 'note', 'report'].includes(draft.type) &&
+          known.length < detail.objectCount ? (
+            <p className="field-hint" data-testid="add-known-hint">
+              {t('cases.add.knownOnly', { count: known.length, total: detail.objectCount })}
+            </p>
+          ) : null}
         </div>
         {typeFields()}
         <TlpField id={id} value={tlp} onChange={setTlp} />

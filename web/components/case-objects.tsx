@@ -1,15 +1,20 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/endpoints';
 import {
   FEEDBACK_USES,
+  OBJECT_SORTS,
+  TLP_LEVELS,
   tlpRank,
-  type CaseDetail,
+  type CaseView,
   type FeedbackUse,
+  type ObjectSort,
   type ObjectVersion,
   type ObjectView,
+  type ObjectsQuery,
   type TlpLevel,
 } from '../api/types';
+import type { ObjectPages } from './case-object-pages';
 import {
   FeedbackList,
   OBJECT_TYPES,
@@ -19,6 +24,7 @@ import {
   isVersioned,
   objectLabel,
   text,
+  tlpLabel,
   typeName,
 } from './cases';
 import { ErrorAlert } from './errors';
@@ -32,21 +38,6 @@ interface Permissions {
   self: string | null;
   mayWrite: boolean;
   mayDeclassify: boolean;
-}
-
-/** The objects of types, in the order of OBJECT_TYPES, then any other type by name. */
-function groups(objects: readonly ObjectView[]): [string, ObjectView[]][] {
-  const byType = new Map<string, ObjectView[]>();
-  for (const object of objects) {
-    const list = byType.get(object.type) ?? [];
-    list.push(object);
-    byType.set(object.type, list);
-  }
-  const known = OBJECT_TYPES.filter((type) => byType.has(type));
-  const other = [...byType.keys()]
-    .filter((type) => !(OBJECT_TYPES as readonly string[]).includes(type))
-    .sort();
-  return [...known, ...other].map((type) => [type, byType.get(type) ?? []]);
 }
 
 /** A line of what the object says beyond its name (the pattern, the confidence …). */
@@ -64,75 +55,329 @@ function detailOf(view: ObjectView): string {
   }
 }
 
-/** The case's objects in one table per type, with their marking, origin and actions. */
+/** The filters and order of the objects' list (what GET /api/cases/:id/objects takes). */
+export interface ObjectFilters {
+  type: string;
+  tlp: TlpLevel | '';
+  q: string;
+  shared: '' | 'yes' | 'no';
+  sort: ObjectSort;
+}
+
+export const NO_FILTERS: ObjectFilters = { type: '', tlp: '', q: '', shared: '', sort: 'recent' };
+
+export function isFiltered(filters: ObjectFilters): boolean {
+  return (
+    filters.type !== '' || filters.tlp !== '' || filters.q.trim() !== '' || filters.shared !== ''
+  );
+}
+
+/** The filters as the API's query. */
+export function queryOf(filters: ObjectFilters): ObjectsQuery {
+  return {
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.tlp ? { tlp: filters.tlp } : {}),
+    ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+    ...(filters.shared ? { shared: filters.shared } : {}),
+    sort: filters.sort,
+  };
+}
+
+/**
+ * The case's objects, a page at a time: filters (type, marking, words, shared), the order,
+ * "showing N of M", "Load more"; each row with its marking, origin and actions. `target`
+ * (a search hit's `?object=`) is shown first: its row when it is loaded, else a card.
+ */
 export function CaseObjects({
   detail,
+  pages,
+  filters,
+  onFilters,
   byId,
   permissions,
+  target,
   onChanged,
 }: {
-  detail: CaseDetail;
+  detail: CaseView;
+  pages: ObjectPages;
+  filters: ObjectFilters;
+  onFilters: (filters: ObjectFilters) => void;
   byId: ReadonlyMap<string, ObjectView>;
   permissions: Permissions;
-  onChanged: () => void;
+  target: string | null;
+  onChanged: (objectId?: string) => void;
 }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<{ id: string; action: Action } | null>(null);
-  if (detail.objects.length === 0) {
-    return (
-      <div className="empty">
-        <p>{t('cases.objects.empty')}</p>
-      </div>
-    );
-  }
+  const { objects, next, error, loadingMore, loadMore } = pages;
+  // The linked object's row, once: scrolled to, marked, its history opened.
+  const shown = useRef<string | null>(null);
+  const targetLoaded = target !== null && (objects ?? []).some((o) => o.id === target);
+  useEffect(() => {
+    if (!target || !targetLoaded || shown.current === target) return;
+    shown.current = target;
+    setOpen({ id: target, action: 'history' });
+    const row = document.querySelector(`tr[data-object-id="${CSS.escape(target)}"]`);
+    if (row instanceof HTMLElement) {
+      row.scrollIntoView({ block: 'center' });
+      row.focus({ preventScroll: true });
+    }
+  }, [target, targetLoaded]);
+  const filtered = isFiltered(filters);
   return (
     <>
-      {groups(detail.objects).map(([type, objects]) => (
-        <ObjectTable
-          key={type}
-          type={type}
-          objects={objects}
-          detail={detail}
-          byId={byId}
-          permissions={permissions}
-          open={open}
-          setOpen={setOpen}
-          onChanged={onChanged}
-        />
-      ))}
+      {target && objects !== null && !targetLoaded ? (
+        <LinkedObject caseId={detail.id} objectId={target} />
+      ) : null}
+      <ObjectFiltersForm filters={filters} onFilters={onFilters} />
+      {error ? <ErrorAlert error={error} /> : null}
+      {objects === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : objects.length === 0 ? (
+        <div className="empty" role="status">
+          <p>{filtered ? t('cases.objects.noneMatch') : t('cases.objects.empty')}</p>
+        </div>
+      ) : (
+        <>
+          <ObjectTable
+            objects={objects}
+            detail={detail}
+            byId={byId}
+            permissions={permissions}
+            target={target}
+            open={open}
+            setOpen={setOpen}
+            onChanged={onChanged}
+          />
+          <div className="list-foot">
+            <p className="muted small" role="status" data-testid="objects-shown">
+              {filtered
+                ? next
+                  ? t('cases.objects.shownMatchingMore', {
+                      count: objects.length,
+                      total: detail.objectCount,
+                    })
+                  : t('cases.objects.shownMatching', {
+                      count: objects.length,
+                      total: detail.objectCount,
+                    })
+                : t('cases.objects.shown', {
+                    count: objects.length,
+                    total: Math.max(detail.objectCount, objects.length),
+                  })}
+            </p>
+            {next ? (
+              <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+                {loadingMore ? t('common.loading') : t('cases.objects.loadMore')}
+              </button>
+            ) : null}
+          </div>
+        </>
+      )}
     </>
   );
 }
 
+/** Type, marking, words, shared or not, and the order; the words apply on Enter. */
+function ObjectFiltersForm({
+  filters,
+  onFilters,
+}: {
+  filters: ObjectFilters;
+  onFilters: (filters: ObjectFilters) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [words, setWords] = useState(filters.q);
+  useEffect(() => setWords(filters.q), [filters.q]);
+  const set = (change: Partial<ObjectFilters>) => onFilters({ ...filters, q: words, ...change });
+  return (
+    <form
+      className="form object-filters"
+      role="search"
+      aria-label={t('cases.objects.filters.label')}
+      noValidate
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        set({});
+      }}
+    >
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-type`}>{t('cases.objects.filters.type')}</label>
+          <select
+            id={`${id}-type`}
+            value={filters.type}
+            onChange={(e) => set({ type: e.target.value })}
+          >
+            <option value="">{t('cases.objects.filters.allTypes')}</option>
+            {OBJECT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {typeName(t, type)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-tlp`}>{t('cases.objects.filters.tlp')}</label>
+          <select
+            id={`${id}-tlp`}
+            value={filters.tlp}
+            onChange={(e) => set({ tlp: e.target.value as TlpLevel | '' })}
+          >
+            <option value="">{t('cases.objects.filters.allMarkings')}</option>
+            {TLP_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {tlpLabel(level)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-shared`}>{t('cases.objects.filters.shared')}</label>
+          <select
+            id={`${id}-shared`}
+            value={filters.shared}
+            onChange={(e) => set({ shared: e.target.value as ObjectFilters['shared'] })}
+          >
+            <option value="">{t('cases.objects.filters.sharedAny')}</option>
+            <option value="yes">{t('cases.objects.filters.sharedYes')}</option>
+            <option value="no">{t('cases.objects.filters.sharedNo')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-sort`}>{t('cases.objects.filters.sort')}</label>
+          <select
+            id={`${id}-sort`}
+            value={filters.sort}
+            onChange={(e) => set({ sort: e.target.value as ObjectSort })}
+          >
+            {OBJECT_SORTS.map((sort) => (
+              <option key={sort} value={sort}>
+                {t(`cases.objects.sorts.${sort}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="inline-form">
+        <label htmlFor={`${id}-q`}>{t('cases.objects.filters.words')}</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={words}
+          maxLength={200}
+          aria-describedby={`${id}-q-hint`}
+          onChange={(e) => setWords(e.target.value)}
+        />
+        <button type="submit">{t('cases.objects.filters.apply')}</button>
+        {isFiltered(filters) || words !== '' ? (
+          <button
+            type="button"
+            className="button-quiet"
+            onClick={() => {
+              setWords('');
+              onFilters({ ...NO_FILTERS, sort: filters.sort });
+            }}
+          >
+            {t('cases.objects.filters.clear')}
+          </button>
+        ) : null}
+      </div>
+      <p className="field-hint" id={`${id}-q-hint`}>
+        {t('cases.objects.filters.wordsHint')}
+      </p>
+    </form>
+  );
+}
+
+/** The object a link named (`?object=`) when it is not among the loaded rows: its versions. */
+function LinkedObject({ caseId, objectId }: { caseId: string; objectId: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    setVersions(null);
+    setError(null);
+    api.getObjectHistory(caseId, objectId).then(
+      (list) => {
+        if (live) setVersions(list);
+      },
+      (failure: unknown) => {
+        if (live) setError(failure);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseId, objectId]);
+  const last = versions?.[versions.length - 1];
+  const type = objectId.split('--')[0] ?? '';
+  const name = last ? versionLabel(last.object) || objectId : objectId;
+  return (
+    <section
+      className="card linked-object"
+      aria-labelledby={`${id}-title`}
+      data-testid="linked-object"
+    >
+      <h3 id={`${id}-title`}>
+        {t('cases.objects.linked', { type: typeName(t, type), name })}{' '}
+        {last ? <TlpBadge level={last.tlp} /> : null}
+      </h3>
+      <p className="muted small">{t('cases.objects.linkedHint')}</p>
+      {error ? <ErrorAlert error={error} /> : null}
+      {versions === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : (
+        <VersionList versions={versions} />
+      )}
+    </section>
+  );
+}
+
+/** What a version is called: its name, value, explanation or content. */
+function versionLabel(object: Record<string, unknown>): string {
+  return (
+    text(object, 'name') ||
+    text(object, 'value') ||
+    text(object, 'explanation') ||
+    text(object, 'content')
+  );
+}
+
 function ObjectTable({
-  type,
   objects,
   detail,
   byId,
   permissions,
+  target,
   open,
   setOpen,
   onChanged,
 }: {
-  type: string;
   objects: ObjectView[];
-  detail: CaseDetail;
+  detail: CaseView;
   byId: ReadonlyMap<string, ObjectView>;
   permissions: Permissions;
+  target: string | null;
   open: { id: string; action: Action } | null;
   setOpen: (open: { id: string; action: Action } | null) => void;
-  onChanged: () => void;
+  onChanged: (objectId?: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
   const id = useId();
-  const title = `${typeName(t, type)} (${objects.length})`;
   return (
-    <section className="case-objects" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{title}</h3>
+    <section className="case-objects" aria-label={t('cases.objects.tableLabel')}>
       <div className="table-wrap">
-        <table data-testid={`objects-${type}`}>
-          <caption className="visually-hidden">{title}</caption>
+        <table data-testid="objects">
+          <caption className="visually-hidden">{t('cases.objects.tableLabel')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('cases.objects.columns.name')}</th>
@@ -162,14 +407,22 @@ function ObjectTable({
                 </button>
               );
               const detailLine = detailOf(view);
+              const classes = [
+                view.revoked ? 'row-revoked' : '',
+                view.id === target ? 'row-target' : '',
+              ].filter(Boolean);
               return [
                 <tr
                   key={view.id}
                   data-testid="object-row"
                   data-object-id={view.id}
-                  className={view.revoked ? 'row-revoked' : undefined}
+                  tabIndex={view.id === target ? -1 : undefined}
+                  aria-current={view.id === target ? 'true' : undefined}
+                  className={classes.length > 0 ? classes.join(' ') : undefined}
                 >
                   <td>
+                    <span className="object-type small">{typeName(t, view.type)}</span>
+                    <br />
                     <span id={`${id}-${view.id}`} className="object-name">
                       {objectLabel(t, view, byId)}
                     </span>
@@ -250,7 +503,7 @@ function ObjectTable({
                         permissions={permissions}
                         onDone={() => {
                           setOpen(null);
-                          onChanged();
+                          onChanged(view.id);
                         }}
                         onCancel={() => setOpen(null)}
                       />
@@ -269,7 +522,7 @@ function ObjectTable({
 function ActionPanel(props: {
   action: Action;
   view: ObjectView;
-  detail: CaseDetail;
+  detail: CaseView;
   byId: ReadonlyMap<string, ObjectView>;
   permissions: Permissions;
   onDone: () => void;
@@ -360,7 +613,7 @@ function VersionForm({
   onCancel,
 }: {
   view: ObjectView;
-  detail: CaseDetail;
+  detail: CaseView;
   onDone: () => void;
   onCancel: () => void;
 }) {
@@ -430,7 +683,7 @@ function ConfirmPanel({
 }: {
   kind: 'revoke' | 'delete';
   view: ObjectView;
-  detail: CaseDetail;
+  detail: CaseView;
   byId: ReadonlyMap<string, ObjectView>;
   onDone: () => void;
   onCancel: () => void;
@@ -477,7 +730,7 @@ function MarkingForm({
   onCancel,
 }: {
   view: ObjectView;
-  detail: CaseDetail;
+  detail: CaseView;
   permissions: Permissions;
   onDone: () => void;
   onCancel: () => void;
@@ -541,9 +794,8 @@ function MarkingForm({
   );
 }
 
-function History({ view, detail }: { view: ObjectView; detail: CaseDetail }) {
-  const { t, i18n } = useTranslation();
-  const zone = useUserTimeZone();
+function History({ view, detail }: { view: ObjectView; detail: CaseView }) {
+  const { t } = useTranslation();
   const id = useId();
   const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -570,38 +822,40 @@ function History({ view, detail }: { view: ObjectView; detail: CaseDetail }) {
         error ? null : (
           <p role="status">{t('common.loading')}</p>
         )
-      ) : versions.length === 0 ? (
-        <p className="muted">{t('cases.history.none')}</p>
       ) : (
-        <ol className="history-list" aria-label={t('cases.history.title')}>
-          {versions.map((version, index) => (
-            <li key={`${version.modified ?? 'none'}-${index}`}>
-              <strong>{t('cases.history.version', { n: index + 1 })}</strong>{' '}
-              {version.modified ? (
-                <time dateTime={version.modified}>
-                  {formatDateTime(version.modified, i18n.language, zone)}
-                </time>
-              ) : null}{' '}
-              <TlpBadge level={version.tlp} />
-              {version.object['revoked'] === true ? (
-                <span className="badge badge-off">{t('cases.objects.revoked')}</span>
-              ) : null}
-              <span className="muted small">
-                {' '}
-                {text(version.object, 'name') ||
-                  text(version.object, 'value') ||
-                  text(version.object, 'explanation') ||
-                  text(version.object, 'content')}
-              </span>
-              <details>
-                <summary>{t('cases.history.json')}</summary>
-                <pre className="stix-json">{JSON.stringify(version.object, null, 2)}</pre>
-              </details>
-            </li>
-          ))}
-        </ol>
+        <VersionList versions={versions} />
       )}
     </section>
+  );
+}
+
+/** An object's versions, oldest first, each with its date, marking and STIX JSON. */
+function VersionList({ versions }: { versions: readonly ObjectVersion[] }) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  if (versions.length === 0) return <p className="muted">{t('cases.history.none')}</p>;
+  return (
+    <ol className="history-list" aria-label={t('cases.history.title')}>
+      {versions.map((version, index) => (
+        <li key={`${version.modified ?? 'none'}-${index}`}>
+          <strong>{t('cases.history.version', { n: index + 1 })}</strong>{' '}
+          {version.modified ? (
+            <time dateTime={version.modified}>
+              {formatDateTime(version.modified, i18n.language, zone)}
+            </time>
+          ) : null}{' '}
+          <TlpBadge level={version.tlp} />
+          {version.object['revoked'] === true ? (
+            <span className="badge badge-off">{t('cases.objects.revoked')}</span>
+          ) : null}
+          <span className="muted small"> {versionLabel(version.object)}</span>
+          <details>
+            <summary>{t('cases.history.json')}</summary>
+            <pre className="stix-json">{JSON.stringify(version.object, null, 2)}</pre>
+          </details>
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -612,7 +866,7 @@ function FeedbackForm({
   onCancel,
 }: {
   view: ObjectView;
-  detail: CaseDetail;
+  detail: CaseView;
   onDone: () => void;
   onCancel: () => void;
 }) {

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import * as api from '../api/endpoints';
 import {
   CASE_PRIORITIES,
@@ -22,8 +22,21 @@ import { AttributionView } from '../components/case-attribution';
 import { CaseGraph } from '../components/case-graph';
 import { CaseImports } from '../components/case-import';
 import { AddObjectForm } from '../components/case-object-form';
-import { CaseObjects } from '../components/case-objects';
-import { CasePriorityBadge, CaseStatusBadge, isCaseEvent, optionLabel } from '../components/cases';
+import {
+  ATTRIBUTION_LIMIT,
+  ATTRIBUTION_TYPES,
+  useObjectPages,
+  useObjectsOfTypes,
+} from '../components/case-object-pages';
+import { CaseObjects, NO_FILTERS, queryOf, type ObjectFilters } from '../components/case-objects';
+import {
+  CasePriorityBadge,
+  CaseStatusBadge,
+  OBJECT_TYPES,
+  isCaseEvent,
+  optionLabel,
+  typeName,
+} from '../components/cases';
 import { ChoiceField } from '../components/choice-field';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime } from '../components/format';
@@ -49,27 +62,56 @@ function When({ iso }: { iso: string }) {
   return <time dateTime={iso}>{formatDateTime(iso, i18n.language, zone)}</time>;
 }
 
+/** Objects the graph draws at most (a circle of more is unreadable). */
+const GRAPH_MAX = 150;
+
 /** One case: its fields, nodes, links, sharing, the attribution dispute, graph and objects. */
 export function CasePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const target = params.get('object');
   const user = useUser();
   const self = useSession().node.node?.nodeId ?? null;
+  // The case itself; its objects are read page by page below (limit=1: the count comes along).
   const {
     data: detail,
     error,
     reload,
-  } = useLoader<CaseDetail>(useCallback(() => api.getCase(id), [id]));
-  const refresh = useCoalesced(reload);
+  } = useLoader<CaseDetail>(useCallback(() => api.getCase(id, { limit: 1 }), [id]));
+  const [filters, setFilters] = useState<ObjectFilters>(NO_FILTERS);
+  const query = useMemo(() => queryOf(filters), [filters]);
+  const pages = useObjectPages(id, query);
+  const related = useObjectsOfTypes(id, ATTRIBUTION_TYPES);
+  // Live events name the object that changed; a burst is read in one refresh.
+  const changed = useRef(new Set<string>());
+  const { refresh: refreshPages } = pages;
+  const { reload: reloadRelated } = related;
+  const refresh = useCoalesced(
+    useCallback(async () => {
+      const ids = [...changed.current];
+      changed.current.clear();
+      await Promise.all([reload(), refreshPages(ids), reloadRelated()]);
+    }, [reload, refreshPages, reloadRelated]),
+  );
+  const changedObject = useCallback(
+    (objectId?: string) => {
+      if (objectId) changed.current.add(objectId);
+      refresh();
+    },
+    [refresh],
+  );
   usePageTitle(detail ? detail.title : t('cases.title'));
   useLiveEvent('resync', refresh);
   useLiveEvent(['case.changed', 'case.object'], (data) => {
-    if (isCaseEvent(data) && data.caseId === id) refresh();
+    if (isCaseEvent(data) && data.caseId === id) changedObject(data.objectId);
   });
+  // Names for references: the attribution's objects and the loaded page.
   const byId = useMemo(
-    () => new Map((detail?.objects ?? []).map((o) => [o.id, o])),
-    [detail?.objects],
+    () => new Map([...(related.objects ?? []), ...(pages.objects ?? [])].map((o) => [o.id, o])),
+    [related.objects, pages.objects],
   );
+  const known = useMemo(() => [...byId.values()], [byId]);
 
   if (!detail) {
     return (
@@ -90,6 +132,8 @@ export function CasePage() {
     mayDeclassify: rolesAllow(user.roles, 'cases.declassify'),
   };
   const isOwner = self !== null && detail.owner === self;
+  const loaded = pages.objects ?? [];
+  const drawn = loaded.slice(0, GRAPH_MAX);
 
   return (
     <section className="page case-page">
@@ -126,21 +170,55 @@ export function CasePage() {
       <section className="case-section" aria-labelledby="case-attribution">
         <h2 id="case-attribution">{t('cases.attribution.title')}</h2>
         <p className="muted">{t('cases.attribution.intro')}</p>
-        <AttributionView objects={detail.objects} byId={byId} self={self} />
+        {related.truncated.length > 0 ? (
+          <p className="notice small" role="note" data-testid="attribution-partial">
+            {t('cases.attribution.partial', { limit: ATTRIBUTION_LIMIT })}
+          </p>
+        ) : null}
+        {related.error ? <ErrorAlert error={related.error} /> : null}
+        {related.objects === null ? (
+          related.error ? null : (
+            <p role="status">{t('common.loading')}</p>
+          )
+        ) : (
+          <AttributionView objects={related.objects} byId={byId} self={self} />
+        )}
       </section>
 
       <section className="case-section" aria-labelledby="case-graph">
         <h2 id="case-graph">{t('cases.graph.title')}</h2>
-        <CaseGraph objects={detail.objects} byId={byId} />
+        {pages.objects !== null && loaded.length < detail.objectCount ? (
+          <p className="muted small" data-testid="graph-partial">
+            {t('cases.graph.partial', {
+              count: drawn.length,
+              total: detail.objectCount,
+            })}
+          </p>
+        ) : null}
+        <CaseGraph objects={drawn} byId={byId} />
       </section>
 
       <section className="case-section" aria-labelledby="case-objects">
-        <h2 id="case-objects">{t('cases.objects.title', { count: detail.objects.length })}</h2>
-        <CaseObjects detail={detail} byId={byId} permissions={permissions} onChanged={refresh} />
+        <h2 id="case-objects">{t('cases.objects.title', { count: detail.objectCount })}</h2>
+        <CaseObjects
+          detail={detail}
+          pages={pages}
+          filters={filters}
+          onFilters={setFilters}
+          byId={byId}
+          permissions={permissions}
+          target={target}
+          onChanged={changedObject}
+        />
       </section>
 
       {mayWrite && self !== null ? (
-        <AddObjectForm detail={detail} self={self} onAdded={refresh} />
+        <AddObjectForm
+          detail={detail}
+          known={known}
+          self={self}
+          onAdded={(view) => changedObject(view.id)}
+        />
       ) : null}
     </section>
   );
@@ -502,7 +580,7 @@ function SharePanel({
   const id = useId();
   const nodes = nodesOfCase(detail).filter((n) => n !== self);
   const [peer, setPeer] = useState(nodes.length === 1 ? (nodes[0] ?? '') : '');
-  const [chosen, setChosen] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<ObjectView[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
   const [result, setResult] = useState<(ShareResult & { peer: string }) | null>(null);
@@ -527,7 +605,7 @@ function SharePanel({
     try {
       const answer = await api.shareCase(detail.id, {
         peer,
-        ...(chosen.length > 0 ? { objects: chosen } : {}),
+        ...(chosen.length > 0 ? { objects: chosen.map((o) => o.id) } : {}),
       });
       setResult({ ...answer, peer });
       setChosen([]);
@@ -564,27 +642,7 @@ function SharePanel({
               ))}
             </select>
           </div>
-          <details className="share-choose">
-            <summary>{t('cases.share.chooseObjects')}</summary>
-            <fieldset className="checkboxes">
-              <legend>{t('cases.share.objects')}</legend>
-              {detail.objects.map((o) => (
-                <label key={o.id} className="checkbox" htmlFor={`${id}-o-${o.id}`}>
-                  <input
-                    id={`${id}-o-${o.id}`}
-                    type="checkbox"
-                    checked={chosen.includes(o.id)}
-                    onChange={(e) =>
-                      setChosen((current) =>
-                        e.target.checked ? [...current, o.id] : current.filter((x) => x !== o.id),
-                      )
-                    }
-                  />
-                  {optionLabel(t, o, byId)}
-                </label>
-              ))}
-            </fieldset>
-          </details>
+          <ObjectPicker caseId={detail.id} byId={byId} chosen={chosen} onChosen={setChosen} />
           <div className="form-actions">
             <button type="submit" className="button-primary" disabled={busy}>
               {chosen.length > 0
@@ -603,13 +661,20 @@ function SharePanel({
             <>
               <p>{t('cases.share.withheld', { count: result.withheld.length })}</p>
               <ul className="withheld" aria-label={t('cases.share.withheldLabel')}>
-                {result.withheld.map((w) => (
+                {result.withheld.slice(0, WITHHELD_SHOWN).map((w) => (
                   <li key={w.id}>
                     <strong>{name(w.id)}</strong>:{' '}
                     {isRefusal(w.reason) ? t(`cases.share.reasons.${w.reason}`) : w.reason}
                   </li>
                 ))}
               </ul>
+              {result.withheld.length > WITHHELD_SHOWN ? (
+                <p className="muted small">
+                  {t('cases.share.withheldMore', {
+                    count: result.withheld.length - WITHHELD_SHOWN,
+                  })}
+                </p>
+              ) : null}
             </>
           ) : null}
         </div>
@@ -617,3 +682,137 @@ function SharePanel({
     </section>
   );
 }
+
+/** Withheld objects named after a share, at most (a whole case may withhold thousands). */
+const WITHHELD_SHOWN = 100;
+
+/**
+ * Which objects to share, found by words and type a page at a time (a case may hold a
+ * million: they are never all listed). The chosen stay chosen across searches.
+ */
+function ObjectPicker({
+  caseId,
+  byId,
+  chosen,
+  onChosen,
+}: {
+  caseId: string;
+  byId: ReadonlyMap<string, ObjectView>;
+  chosen: ObjectView[];
+  onChosen: (chosen: ObjectView[]) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [q, setQ] = useState('');
+  const [type, setType] = useState('');
+  const [found, setFound] = useState<{ objects: ObjectView[]; next: string | null } | null>(null);
+  const [problem, setProblem] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const names = useMemo(
+    () => new Map([...byId, ...(found?.objects ?? []).map((o) => [o.id, o] as const)]),
+    [byId, found],
+  );
+  const find = async (cursor?: string) => {
+    setBusy(true);
+    try {
+      const page = await api.listCaseObjects(caseId, {
+        ...(q.trim() ? { q: q.trim() } : {}),
+        ...(type ? { type } : {}),
+        limit: PICKER_PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
+      setFound((current) =>
+        cursor && current
+          ? { objects: [...current.objects, ...page.objects], next: page.next }
+          : page,
+      );
+      setProblem(null);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const isChosen = (objectId: string) => chosen.some((o) => o.id === objectId);
+  const toggle = (view: ObjectView, on: boolean) =>
+    onChosen(on ? [...chosen, view] : chosen.filter((o) => o.id !== view.id));
+  const box = (view: ObjectView, prefix: string) => (
+    <label key={view.id} className="checkbox" htmlFor={`${id}-${prefix}-${view.id}`}>
+      <input
+        id={`${id}-${prefix}-${view.id}`}
+        type="checkbox"
+        checked={isChosen(view.id)}
+        onChange={(e) => toggle(view, e.target.checked)}
+      />
+      {optionLabel(t, view, names)}
+    </label>
+  );
+  return (
+    <details
+      className="share-choose"
+      onToggle={(event) => {
+        if (event.currentTarget.open && found === null) void find();
+      }}
+    >
+      <summary>{t('cases.share.chooseObjects')}</summary>
+      <p className="field-hint">{t('cases.share.findHint')}</p>
+      <div className="inline-form" role="search" aria-label={t('cases.share.find')}>
+        <label htmlFor={`${id}-q`}>{t('cases.share.findWords')}</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={q}
+          maxLength={200}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void find();
+            }
+          }}
+        />
+        <label htmlFor={`${id}-type`}>{t('cases.objects.filters.type')}</label>
+        <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
+          <option value="">{t('cases.objects.filters.allTypes')}</option>
+          {OBJECT_TYPES.map((name) => (
+            <option key={name} value={name}>
+              {typeName(t, name)}
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={busy} onClick={() => void find()}>
+          {t('cases.share.find')}
+        </button>
+      </div>
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {chosen.length > 0 ? (
+        <fieldset className="checkboxes">
+          <legend>{t('cases.share.chosen', { count: chosen.length })}</legend>
+          {chosen.map((view) => box(view, 'chosen'))}
+        </fieldset>
+      ) : null}
+      {found === null ? null : (
+        <fieldset className="checkboxes">
+          <legend>{t('cases.share.objects')}</legend>
+          {found.objects.length === 0 ? (
+            <p className="muted small">{t('cases.share.noneFound')}</p>
+          ) : null}
+          {found.objects.filter((view) => !isChosen(view.id)).map((view) => box(view, 'found'))}
+          {found.next ? (
+            <button
+              type="button"
+              className="button-quiet"
+              disabled={busy}
+              onClick={() => void find(found.next ?? undefined)}
+            >
+              {t('cases.share.more')}
+            </button>
+          ) : null}
+        </fieldset>
+      )}
+    </details>
+  );
+}
+
+/** Objects the share's picker lists per page. */
+const PICKER_PAGE = 50;

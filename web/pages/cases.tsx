@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api/endpoints';
@@ -17,20 +17,91 @@ import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../compo
 import { ChoiceField } from '../components/choice-field';
 import { ErrorAlert } from '../components/errors';
 import { formatDateTime } from '../components/format';
-import { useCoalesced, usePageTitle, useLoader } from '../components/hooks';
+import { useCoalesced, usePageTitle } from '../components/hooks';
 import { useLiveEvent } from '../components/live-events';
 import { useSession, useUser, useUserTimeZone } from '../components/session';
 
-const PRIORITY_RANK: Record<CasePriority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+/** Cases asked for per page; "Load more" asks for the next. */
+export const CASES_PAGE = 100;
 
-/** Priority cases first, then by priority, then the most recently changed. */
-export function sortCases(cases: readonly CaseView[]): CaseView[] {
-  return [...cases].sort(
-    (a, b) =>
-      Number(b.priorityCase) - Number(a.priorityCase) ||
-      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
-      b.updatedAt.localeCompare(a.updatedAt),
+type CaseFilters = { status?: CaseStatus; priorityCase?: boolean };
+
+/**
+ * The cases, page by page, most recently changed first: the first page when the filters
+ * change, the next with `loadMore`; `refresh` reads the first page again and keeps the
+ * pages loaded after it (a live event does not read every loaded page again).
+ */
+function useCasePages(filters: CaseFilters) {
+  const [cases, setCases] = useState<CaseView[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const generation = useRef(0);
+  const loaded = useRef<{ cases: CaseView[] | null; next: string | null }>({
+    cases: null,
+    next: null,
+  });
+  const { status, priorityCase } = filters;
+  const query = useCallback(
+    (cursor?: string) =>
+      api.listCases({
+        ...(status ? { status } : {}),
+        ...(priorityCase !== undefined ? { priorityCase } : {}),
+        limit: CASES_PAGE,
+        ...(cursor ? { cursor } : {}),
+      }),
+    [status, priorityCase],
   );
+  const show = useCallback((list: CaseView[] | null, cursor: string | null) => {
+    loaded.current = { cases: list, next: cursor };
+    setCases(list);
+    setNext(cursor);
+  }, []);
+  useEffect(() => {
+    const mine = ++generation.current;
+    show(null, null);
+    setError(null);
+    query().then(
+      (page) => {
+        if (generation.current === mine) show(page.cases, page.next);
+      },
+      (failure: unknown) => {
+        if (generation.current === mine) setError(failure);
+      },
+    );
+  }, [query, show]);
+  const loadMore = async () => {
+    const { cases: before, next: cursor } = loaded.current;
+    if (before === null || cursor === null) return;
+    const mine = generation.current;
+    setLoadingMore(true);
+    try {
+      const page = await query(cursor);
+      if (generation.current !== mine) return;
+      const ids = new Set(before.map((c) => c.id));
+      show([...before, ...page.cases.filter((c) => !ids.has(c.id))], page.next);
+      setError(null);
+    } catch (failure) {
+      if (generation.current === mine) setError(failure);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const refresh = useCallback(async () => {
+    const mine = generation.current;
+    try {
+      const page = await query();
+      if (generation.current !== mine) return;
+      const { cases: before, next: cursor } = loaded.current;
+      if (before === null || before.length <= CASES_PAGE) return show(page.cases, page.next);
+      const ids = new Set(page.cases.map((c) => c.id));
+      show([...page.cases, ...before.filter((c) => !ids.has(c.id))], cursor);
+      setError(null);
+    } catch (failure) {
+      if (generation.current === mine) setError(failure);
+    }
+  }, [query, show]);
+  return { cases, next, error, loadingMore, loadMore, refresh };
 }
 
 /** The links between the cases' pages. */
@@ -52,26 +123,14 @@ export function CasesPage() {
   usePageTitle(t('cases.title'));
   const [status, setStatus] = useState<CaseStatus | ''>('');
   const [priorityOnly, setPriorityOnly] = useState(false);
-  const {
-    data: cases,
-    error,
-    reload,
-  } = useLoader<CaseView[]>(
-    useCallback(
-      () =>
-        api.listCases({
-          ...(status ? { status } : {}),
-          ...(priorityOnly ? { priorityCase: true } : {}),
-        }),
-      [status, priorityOnly],
-    ),
-  );
+  const { cases, next, error, loadingMore, loadMore, refresh } = useCasePages({
+    ...(status ? { status } : {}),
+    ...(priorityOnly ? { priorityCase: true } : {}),
+  });
   // A case shared with this node, or changed; its objects arriving change its count.
-  const refresh = useCoalesced(reload);
-  useLiveEvent(['resync', 'case.changed', 'case.object'], refresh);
+  useLiveEvent(['resync', 'case.changed', 'case.object'], useCoalesced(refresh));
   const [composing, setComposing] = useState(false);
   const id = useId();
-  const sorted = useMemo(() => (cases ? sortCases(cases) : null), [cases]);
 
   return (
     <section className="page">
@@ -113,16 +172,30 @@ export function CasesPage() {
         </label>
       </div>
       {error ? <ErrorAlert error={error} /> : null}
-      {sorted === null ? (
+      {cases === null ? (
         error ? null : (
           <p role="status">{t('common.loading')}</p>
         )
-      ) : sorted.length === 0 ? (
+      ) : cases.length === 0 ? (
         <div className="empty">
           <p>{status || priorityOnly ? t('cases.emptyFiltered') : t('cases.empty')}</p>
         </div>
       ) : (
-        <CaseTable cases={sorted} />
+        <>
+          <CaseTable cases={cases} />
+          <div className="list-foot">
+            <p className="muted small" role="status" data-testid="cases-shown">
+              {next
+                ? t('cases.shownMore', { count: cases.length })
+                : t('cases.shownAll', { count: cases.length })}
+            </p>
+            {next ? (
+              <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+                {loadingMore ? t('common.loading') : t('cases.loadMore')}
+              </button>
+            ) : null}
+          </div>
+        </>
       )}
       <CaseSearch />
     </section>

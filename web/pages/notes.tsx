@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import * as api from '../api/endpoints';
 import { rolesAllow, type NoteView, type PeerView } from '../api/types';
 import { ErrorAlert } from '../components/errors';
@@ -11,6 +11,8 @@ import { useUser, useUserTimeZone } from '../components/session';
 
 export const MAX_NOTE_LENGTH = 2000;
 const NOTES_SHOWN = 100;
+/** The most notes the list reads to find a note a link names (the server's largest page). */
+const NOTES_SEARCHED = 500;
 
 function isNoteEvent(data: unknown): data is { note: NoteView } {
   if (typeof data !== 'object' || data === null) return false;
@@ -149,15 +151,37 @@ function SendNoteForm({
   );
 }
 
-function NoteItem({ note, peers }: { note: NoteView; peers: ReadonlyMap<string, PeerView> }) {
+function NoteItem({
+  note,
+  peers,
+  target = false,
+}: {
+  note: NoteView;
+  peers: ReadonlyMap<string, PeerView>;
+  /** The note a link named (`?note=`): scrolled to and marked. */
+  target?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
   const headingId = useId();
   const outgoing = note.direction === 'out';
   const peer = peerLabel(note.peer, peers);
+  const article = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!target) return;
+    article.current?.scrollIntoView({ block: 'center' });
+    article.current?.focus({ preventScroll: true });
+  }, [target]);
   return (
     <li>
-      <article className={`note note-${note.direction}`} aria-labelledby={headingId}>
+      <article
+        ref={article}
+        className={`note note-${note.direction}${target ? ' note-target' : ''}`}
+        aria-labelledby={headingId}
+        aria-current={target ? 'true' : undefined}
+        tabIndex={target ? -1 : undefined}
+        data-note-id={note.id}
+      >
         <header className="note-head">
           <span className={outgoing ? 'badge badge-out' : 'badge badge-in'}>
             {outgoing ? t('notes.sentBadge') : t('notes.receivedBadge')}
@@ -205,6 +229,10 @@ export function NotesPage() {
   const [notes, setNotes] = useState<NoteView[] | null>(null);
   const [notesError, setNotesError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
+  const [params] = useSearchParams();
+  const target = params.get('note');
+  // A linked note older than the newest 100: the list reads up to 500 to find it.
+  const [limit, setLimit] = useState(NOTES_SHOWN);
 
   const loadPeers = useCallback(async () => {
     try {
@@ -221,7 +249,7 @@ export function NotesPage() {
     const arrived: NoteView[] = [];
     arrivedWhileLoading.current = arrived;
     try {
-      const list = await api.listNotes({ limit: NOTES_SHOWN, ...(filter ? { peer: filter } : {}) });
+      const list = await api.listNotes({ limit, ...(filter ? { peer: filter } : {}) });
       const matching = arrived.filter((n) => !filter || n.peer === filter);
       setNotes(matching.reduce(addNote, list));
       setNotesError(null);
@@ -230,7 +258,7 @@ export function NotesPage() {
     } finally {
       if (arrivedWhileLoading.current === arrived) arrivedWhileLoading.current = null;
     }
-  }, [filter]);
+  }, [filter, limit]);
 
   useEffect(() => {
     void loadPeers();
@@ -255,6 +283,11 @@ export function NotesPage() {
     () => new Map((peers ?? []).map((peer) => [peer.nodeId, peer] as const)),
     [peers],
   );
+  const targetShown = target !== null && (notes ?? []).some((n) => n.id === target);
+  const targetMissing = target !== null && notes !== null && !targetShown;
+  useEffect(() => {
+    if (targetMissing && limit < NOTES_SEARCHED && !filter) setLimit(NOTES_SEARCHED);
+  }, [targetMissing, limit, filter]);
 
   return (
     <section className="page">
@@ -319,6 +352,13 @@ export function NotesPage() {
           ) : null}
         </div>
         {notesError ? <ErrorAlert error={notesError} /> : null}
+        {targetMissing && (limit >= NOTES_SEARCHED || filter) ? (
+          <p className="notice" role="note" data-testid="note-missing">
+            {filter
+              ? t('notes.targetFiltered')
+              : t('notes.targetMissing', { limit: NOTES_SEARCHED })}
+          </p>
+        ) : null}
         {notes === null ? (
           notesError ? null : (
             <p role="status">{t('common.loading')}</p>
@@ -340,11 +380,11 @@ export function NotesPage() {
           <>
             <ol className="notes" aria-labelledby="notes-list">
               {notes.map((note) => (
-                <NoteItem key={note.id} note={note} peers={byId} />
+                <NoteItem key={note.id} note={note} peers={byId} target={note.id === target} />
               ))}
             </ol>
-            {notes.length >= NOTES_SHOWN ? (
-              <p className="muted small">{t('notes.limited', { limit: NOTES_SHOWN })}</p>
+            {notes.length >= limit ? (
+              <p className="muted small">{t('notes.limited', { limit })}</p>
             ) : null}
           </>
         )}

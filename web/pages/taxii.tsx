@@ -44,8 +44,9 @@ interface Choices {
 }
 
 async function loadChoices(): Promise<Choices> {
-  const [cases, users, tokens] = await Promise.all([
-    api.listCases(),
+  const [{ cases }, users, tokens] = await Promise.all([
+    // The most recently changed cases (the server's largest page) are the ones to choose from.
+    api.listCases({ limit: 500 }),
     api.listUsers(),
     // Tokens only name principals: without them, users still can be chosen.
     api.listTokens(true).catch(() => [] as TokenView[]),
