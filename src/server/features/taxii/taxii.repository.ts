@@ -95,7 +95,8 @@ export interface VersionQuery {
  * (its place `seq` and `added_us`), `v` the version, `o` its object. The marking levels are
  * a first cut; the caller's TLP gate decides for each entry.
  */
-function streamQuery(query: VersionQuery, columns: (s: string) => RawBuilder<unknown>) {
+function streamQuery(db: Db, query: VersionQuery, columns: (s: string) => RawBuilder<unknown>) {
+  const postgres = isPostgres(db);
   const inCase = query.caseId !== null;
   const from = inCase
     ? sql`case_entries s
@@ -103,9 +104,15 @@ function streamQuery(query: VersionQuery, columns: (s: string) => RawBuilder<unk
         join stix_objects o on o.id = s.object_id`
     : sql`stix_versions v join stix_objects o on o.id = v.id`;
   const s = inCase ? 's' : 'v';
+  // match[id] in a case: SQLite is told (a unary +) not to walk the case's stream, whose
+  // key it would prefer without statistics, but the few entries of the objects named.
+  const byObject = inCase && query.ids !== null && !postgres;
+  const seq = byObject ? sql`+s.seq` : sql.ref(`${s}.seq`);
   const conditions = [
-    ...(inCase ? [sql`s.case_id = ${query.caseId}`] : []),
-    sql`${sql.ref(`${s}.seq`)} > ${query.afterSeq}`,
+    ...(inCase
+      ? [byObject ? sql`+s.case_id = ${query.caseId}` : sql`s.case_id = ${query.caseId}`]
+      : []),
+    sql`${seq} > ${afterBound(query, postgres)}`,
     sql`o.deleted = 0`,
     sql`o.tlp in (${sql.join(query.levels)})`,
   ];
@@ -136,13 +143,34 @@ function streamQuery(query: VersionQuery, columns: (s: string) => RawBuilder<unk
     limit ${query.limit}`;
 }
 
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Where the walk starts: after the cursor, and after added_after's place. Places on the
+ * counter are taken with strictly increasing seq and date added together (takePlaces in the
+ * cases feature), so the last version added at or before added_after (found by the
+ * stix_versions_added index) bounds the walk from below, and a client polling with
+ * added_after does not walk the stream from its beginning; the exact added_us condition
+ * still applies.
+ */
+function afterBound(query: VersionQuery, postgres: boolean): RawBuilder<unknown> {
+  if (query.addedAfterUs === null) return sql`${query.afterSeq}`;
+  const place = sql`coalesce((select b.seq from stix_versions b
+    where b.added_us <= ${query.addedAfterUs} order by b.added_us desc limit 1), 0)`;
+  return postgres
+    ? sql`greatest(${query.afterSeq}, ${place})`
+    : sql`max(${query.afterSeq}, ${place})`;
+}
+
 /** The versions of a page, one row each (manifest, versions, deletes). */
 export async function versionsPage(db: Db, query: VersionQuery): Promise<VersionEntry[]> {
   if (query.levels.length === 0) return [];
   const columns = (s: string) =>
     sql`v.id, v.n, ${sql.ref(`${s}.seq`)} as seq, ${sql.ref(`${s}.added_us`)} as added_us,
       v.modified, v.body, o.tlp, o.origin_node`;
-  return (await sql<VersionEntry>`${streamQuery(query, columns)}`.execute(db)).rows;
+  return (await sql<VersionEntry>`${streamQuery(db, query, columns)}`.execute(db)).rows;
 }
 
 /** What the TLP gate and the page's headers need of an entry served as its body alone. */
@@ -174,11 +202,11 @@ const BODY_SEPARATOR = '\u001e';
  */
 export async function bodiesPage(db: Db, query: VersionQuery): Promise<BodyWindow> {
   if (query.levels.length === 0) return { gates: [], bodies: [] };
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const columns = (s: string) =>
     sql`o.tlp, o.origin_node, ${sql.ref(`${s}.added_us`)} as added_us,
       ${sql.ref(`${s}.seq`)} as seq, v.body`;
-  const page = streamQuery(query, columns);
+  const page = streamQuery(db, query, columns);
   const aggregate = postgres
     ? sql`select json_agg(json_build_array(w.tlp, w.origin_node, w.added_us, w.seq)) as gates,
         string_agg(w.body, ${BODY_SEPARATOR}) as bodies from (${page}) w`
