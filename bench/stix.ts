@@ -1,73 +1,68 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { ROOT } from '../test/harness/cli.js';
 import {
   clusterRoot,
   createNodeProcess,
-  freePort,
   removeClusterRoots,
   type NodeProcess,
 } from '../test/harness/cluster.js';
-import { writeIndicatorBundle } from '../test/harness/stix-feed.js';
+import { indicator, writeIndicatorBundle } from '../test/harness/stix-feed.js';
+import { expectStatus, json, load, sequential, type Answer } from './http.js';
 import { machine, percentile, printTable } from './report.js';
+import { bareRoute, rawInserts } from './stix.baselines.js';
 
 /**
- * bench/stix (../shared/BENCH.md): one real node process (SQLite, the built product).
- * - import: `liaison import stix FILE --case ID` (the CLI, its own process) of a bundle of
- *   COUNT indicators written to disk first; objects/s over the CLI's whole run, and its peak
- *   RSS (VmHWM, sampled from /proc while it runs);
- * - TAXII: with those stored, READERS concurrent clients each fetching pages of 100 from
- *   random places of one collection (GET …/objects/?limit=100&next=…) for SECONDS; latency
- *   p50/p99 and requests/s;
+ * bench/stix (../shared/BENCH.md): one real node process (SQLite, the built product), one
+ * case filled in two steps, so that what a user reads is measured at a tenth of the size and
+ * at the full size (the growth ratio says whether it scans):
+ * - import: `liaison import stix FILE --case ID` (the CLI, its own process) of bundles of
+ *   indicators written to disk first: COUNT/10, then the rest; objects/s over the CLI's runs,
+ *   and its peak RSS (VmHWM, sampled from /proc while it runs);
+ * - at each size: search (GET /api/search: an address, a rare word, a word found nowhere)
+ *   and the case page (GET /api/cases/:id, GET /api/cases/:id/objects?limit=50), p99 of
+ *   calls made one after another;
+ * - TAXII: READERS concurrent clients each fetching pages of 100 from random places of one
+ *   collection (GET …/objects/?limit=100&next=…) for SECONDS; latency p50/p99 and requests/s;
  * - lookup: "have we seen 10.x.y.z?" (GET /api/cases/lookup?value=) one after another;
- * baselines, same run: raw SQLite inserts of the same rows (read back from the node's
- * database, inserted with prepared statements into the same tables and indexes, in
- * transactions of the same size, same pragmas), and a bare Fastify route answering the
- * same page bytes to the same concurrency.
+ * baselines, same run: raw SQLite inserts of the rows the import wrote (stix_baselines.ts),
+ * and a bare Fastify route answering the same page bytes to the same concurrency.
+ * BENCH_STIX_PROFILE=DIR runs the node with --cpu-prof into DIR (read it after the run).
  */
 const COUNT = Number(process.env['BENCH_STIX_OBJECTS'] ?? 1_000_000);
+const SMALL = Math.round(COUNT / 10);
 const READERS = 16;
 const SECONDS = Number(process.env['BENCH_STIX_SECONDS'] ?? 15);
-const LOOKUPS = 2000;
+/** Calls per measured read (search queries, case pages, lookups). */
+const CALLS = Number(process.env['BENCH_STIX_MESSAGES'] ?? 1000);
 const PAGE = 100;
 /** BENCH_STIX_IMPORT_ONLY=1: only the import (for the flat-memory run on a file of GBs). */
 const IMPORT_ONLY = process.env['BENCH_STIX_IMPORT_ONLY'] === '1';
+const PROFILE = process.env['BENCH_STIX_PROFILE'];
+/** One indicator in RARE carries the rare word; no object carries the word found nowhere. */
+const RARE = 10_000;
+const RARE_WORD = 'quetzalcoatl';
+const NOWHERE_WORD = 'zyzzyva';
 
-interface Load {
-  latencies: number[];
-  requests: number;
-  seconds: number;
+const ipOf = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+const randomBelow = (n: number) => Math.floor(Math.random() * n);
+
+/** Indicators `from` … `to - 1`, every RARE-th naming the rare word. */
+function feedObject(n: number): Record<string, unknown> {
+  return n % RARE === 7
+    ? indicator(n, { description: `Beacon of the ${RARE_WORD} cluster, seen in the intrusion.` })
+    : indicator(n);
 }
 
-/** READERS clients asking `next()`'s URLs for SECONDS, each waiting for its answer. */
-async function load(next: () => string, headers: Record<string, string>): Promise<Load> {
-  const latencies: number[] = [];
-  const until = performance.now() + SECONDS * 1000;
-  const began = performance.now();
-  let failures = 0;
-  await Promise.all(
-    Array.from({ length: READERS }, async () => {
-      while (performance.now() < until) {
-        const start = performance.now();
-        const response = await fetch(next(), { headers });
-        await response.arrayBuffer();
-        if (response.status !== 200) failures++;
-        latencies.push(performance.now() - start);
-      }
-    }),
-  );
-  if (failures > 0) throw new Error(`${failures} requests failed`);
-  return { latencies, requests: latencies.length, seconds: (performance.now() - began) / 1000 };
+interface Imported {
+  seconds: number;
+  peakRssMb: number;
+  job: Record<string, number | string>;
 }
 
 /** Runs the CLI import in its own process; its wall time and peak RSS. */
-async function importWithCli(
-  node: NodeProcess,
-  file: string,
-  caseId: string,
-): Promise<{ seconds: number; peakRssMb: number; job: Record<string, number | string> }> {
+async function importWithCli(node: NodeProcess, file: string, caseId: string): Promise<Imported> {
   const began = performance.now();
   const child = spawn(
     process.execPath,
@@ -95,142 +90,93 @@ async function importWithCli(
       const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
       if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
     } catch {
-      // gone
+      // the process has exited between two samples
     }
   };
   const timer = setInterval(sample, 100);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
   const seconds = (performance.now() - began) / 1000;
-  if (code !== 0) throw new Error(`import failed (${code}):\n${err}\n${out}`);
+  if (code !== 0) throw new Error(`import of ${file} failed (${code}):\n${err}\n${out}`);
   const job = (JSON.parse(out) as { import: Record<string, number | string> }).import;
   return { seconds, peakRssMb: Math.round(peakKb / 1024), job };
 }
 
-/** The same rows, raw: prepared inserts into the same tables and indexes. */
-function rawInserts(dataDir: string, into: string): number {
-  const source = new SQLite(path.join(dataDir, 'liaison.db'), { readonly: true });
-  const target = new SQLite(into);
-  target.pragma('journal_mode = WAL');
-  target.pragma('synchronous = FULL');
-  const tables = ['stix_objects', 'stix_versions', 'stix_values'];
-  const ddl = source
-    .prepare(
-      `select sql from sqlite_master where tbl_name in (${tables.map(() => '?').join(',')}) and sql is not null`,
-    )
-    .all(...tables) as { sql: string }[];
-  for (const { sql } of ddl) target.exec(sql);
-  const insert = Object.fromEntries(
-    tables.map((table) => {
-      const columns = (
-        source.prepare(`pragma table_info(${table})`).all() as { name: string }[]
-      ).map((c) => c.name);
-      return [
-        table,
-        target.prepare(
-          `insert into ${table} (${columns.join(',')}) values (${columns.map(() => '?').join(',')})`,
-        ),
-      ];
-    }),
-  );
-  const read = {
-    objects: source.prepare('select * from stix_objects where id > ? order by id limit 2000'),
-    versions: source.prepare('select * from stix_versions where id = ?'),
-    values: source.prepare('select * from stix_values where object_id = ?'),
-  };
-  let after = '';
-  let rows = 0;
-  let insertMs = 0;
-  for (;;) {
-    const objects = read.objects.all(after) as Record<string, unknown>[];
-    if (objects.length === 0) break;
-    const batch = objects.map((object) => ({
-      object,
-      versions: read.versions.all(object['id']) as Record<string, unknown>[],
-      values: read.values.all(object['id']) as Record<string, unknown>[],
-    }));
-    const start = performance.now();
-    target.transaction(() => {
-      for (const item of batch) {
-        insert['stix_objects']?.run(...Object.values(item.object));
-        for (const v of item.versions) insert['stix_versions']?.run(...Object.values(v));
-        for (const v of item.values) insert['stix_values']?.run(...Object.values(v));
-      }
-    })();
-    insertMs += performance.now() - start;
-    rows += objects.length;
-    after = String(objects[objects.length - 1]?.['id']);
+/** Writes indicators `from` … `to - 1` as a bundle and imports it into the case. */
+async function importRange(
+  node: NodeProcess,
+  root: string,
+  caseId: string,
+  from: number,
+  to: number,
+): Promise<Imported & { fileMb: number }> {
+  const file = path.join(root, `feed-${from}.json`);
+  await writeIndicatorBundle(file, to - from, (i) => feedObject(from + i));
+  const fileMb = statSync(file).size / 1024 / 1024;
+  const imported = await importWithCli(node, file, caseId);
+  if (imported.job['imported'] !== to - from) {
+    throw new Error(`import of ${from}…${to}: ${JSON.stringify(imported.job)}`);
   }
-  source.close();
-  target.close();
-  return rows / (insertMs / 1000);
+  return { ...imported, fileMb };
 }
 
-/** A bare Fastify server in its own process, answering `body` to every GET. */
-async function bareRoute(bodyFile: string): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const script = `
-    import Fastify from 'fastify';
-    import { readFileSync } from 'node:fs';
-    const body = readFileSync(${JSON.stringify(bodyFile)});
-    const app = Fastify();
-    app.get('/page', (_request, reply) => {
-      reply.header('content-type', 'application/taxii+json;version=2.1').send(body);
-    });
-    await app.listen({ host: '127.0.0.1', port: ${port} });
-    process.stdout.write('ready\\n');
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  return { url: `http://127.0.0.1:${port}/page`, stop: () => child.kill('SIGTERM') };
+interface Reads {
+  search: number[];
+  casePage: number[];
+}
+
+/**
+ * What a user reads at the case's size `held`: search (an address held, a rare word, a word
+ * found nowhere, in turn) and the case's first page (the case, and its objects' first page).
+ */
+async function userReads(
+  url: string,
+  headers: Record<string, string>,
+  caseId: string,
+  held: number,
+): Promise<Reads> {
+  // An address and the rare word must be found, the other word must not.
+  const queries = [
+    () => ({ q: ipOf(randomBelow(held)), found: true }),
+    () => ({ q: RARE_WORD, found: true }),
+    () => ({ q: NOWHERE_WORD, found: false }),
+  ];
+  const expected = new Map<string, boolean>();
+  const search = await sequential(
+    `search at ${held} objects`,
+    CALLS,
+    (i) => {
+      const { q, found } = (queries[i % queries.length] as (typeof queries)[number])();
+      const target = `${url}/api/search?q=${encodeURIComponent(q)}&limit=50`;
+      expected.set(target, found);
+      return target;
+    },
+    headers,
+    (answer: Answer, target: string) => {
+      const hits = json<{ hits: unknown[] }>(answer).hits.length;
+      if (hits > 0 !== expected.get(target)) throw new Error(`search ${target}: ${hits} hits`);
+    },
+  );
+  const pages = [`${url}/api/cases/${caseId}`, `${url}/api/cases/${caseId}/objects?limit=50`];
+  const casePage = await sequential(
+    `case page at ${held} objects`,
+    CALLS,
+    (i) => pages[i % pages.length] as string,
+    headers,
+  );
+  return { search, casePage };
 }
 
 export async function run(): Promise<void> {
   const root = clusterRoot();
-  const node = await createNodeProcess(root, 'us-doj');
+  const node = await createNodeProcess(root, 'us-doj', {
+    ...(PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] } : {}),
+  });
   await node.start();
   try {
+    // Everything the bench needs of the API is made before the long import.
     const opened = await node.api('POST', '/api/cases', { title: 'Feed', kind: 'hacking' });
     const caseId = (opened.body as { id: string }).id;
-    const file = path.join(root, 'feed.json');
-    await writeIndicatorBundle(file, COUNT);
-    const fileMb = Math.round(statSync(file).size / 1024 / 1024);
-
-    const imported = await importWithCli(node, file, caseId);
-    if (imported.job['imported'] !== COUNT) {
-      throw new Error(`imported ${JSON.stringify(imported.job)}`);
-    }
-    const importRate = COUNT / imported.seconds;
-    if (IMPORT_ONLY) {
-      printTable(
-        `bench/stix import only — ${COUNT.toLocaleString('en')} indicators (${fileMb} MB bundle)`,
-        [
-          [
-            'import (CLI, whole run)',
-            `${Math.round(importRate).toLocaleString('en')} objects/s in ${imported.seconds.toFixed(1)} s`,
-          ],
-          ['import peak RSS (CLI process)', `${imported.peakRssMb} MB`],
-        ],
-      );
-      console.log(
-        JSON.stringify({
-          bench: 'stix',
-          results: {
-            import_objects_per_s: Math.round(importRate),
-            import_peak_rss_mb: imported.peakRssMb,
-            import_file_mb: fileMb,
-          },
-          baseline: {},
-          machine: machine(),
-        }),
-      );
-      return;
-    }
-    const rawRate = rawInserts(node.dataDir, path.join(root, 'raw.db'));
-
     const token = await node.api('POST', '/api/tokens', { name: 'bench', roles: ['admin'] });
     const secret = (token.body as { secret: string }).secret;
     const collection = await node.api('POST', '/api/taxii/collections', {
@@ -240,83 +186,164 @@ export async function run(): Promise<void> {
       access: [],
     });
     const collectionId = (collection.body as { id: string }).id;
-    const headers = {
-      authorization: `Bearer ${secret}`,
-      accept: 'application/taxii+json;version=2.1',
-    };
+    if (!caseId || !secret || !collectionId) {
+      throw new Error(`setup: ${JSON.stringify({ opened, token, collection })}`);
+    }
+    const bearer = { authorization: `Bearer ${secret}` };
+
+    const first = await importRange(node, root, caseId, 0, SMALL);
+    const small = IMPORT_ONLY ? undefined : await userReads(node.url, bearer, caseId, SMALL);
+    const rest = await importRange(node, root, caseId, SMALL, COUNT);
+    const importRate = COUNT / (first.seconds + rest.seconds);
+    const peakRssMb = Math.max(first.peakRssMb, rest.peakRssMb);
+    const fileMb = Math.round(first.fileMb + rest.fileMb);
+    if (IMPORT_ONLY || !small) {
+      printImportOnly(importRate, first.seconds + rest.seconds, peakRssMb, fileMb);
+      return;
+    }
+    const full = await userReads(node.url, bearer, caseId, COUNT);
+    const rawRate = rawInserts(node.dataDir, path.join(root, 'raw.db'));
+
+    const headers = { ...bearer, accept: 'application/taxii+json;version=2.1' };
     const pageUrl = (seq: number) =>
       `${node.url}/taxii2/api/collections/${collectionId}/objects/?limit=${PAGE}&next=${Buffer.from(`v1:${seq}`).toString('base64url')}`;
-    const sample = await fetch(pageUrl(COUNT / 2), { headers });
-    const sampleBody = Buffer.from(await sample.arrayBuffer());
-    const pageObjects = (JSON.parse(sampleBody.toString()) as { objects: unknown[] }).objects
-      .length;
-    if (pageObjects !== PAGE) throw new Error(`a page held ${pageObjects} objects`);
+    const sample = await expectStatus('a TAXII page', 200, pageUrl(COUNT / 2), { headers });
+    const pageObjects = json<{ objects: unknown[] }>(sample).objects.length;
+    if (pageObjects !== PAGE) throw new Error(`a TAXII page held ${pageObjects} objects`);
     const bodyFile = path.join(root, 'page.json');
-    await import('node:fs/promises').then((fs) => fs.writeFile(bodyFile, sampleBody));
-    const random = () => Math.floor(Math.random() * (COUNT - PAGE));
-    const taxii = await load(() => pageUrl(random()), headers);
+    writeFileSync(bodyFile, sample.body);
+    const taxii = await load(
+      'TAXII pages',
+      READERS,
+      SECONDS,
+      () => pageUrl(randomBelow(COUNT - PAGE)),
+      headers,
+    );
     const bare = await bareRoute(bodyFile);
-    let bareLoad: Load;
-    try {
-      bareLoad = await load(() => bare.url, headers);
-    } finally {
-      bare.stop();
-    }
+    const bareLoad = await load('bare route', READERS, SECONDS, () => bare.url, headers).finally(
+      () => bare.stop(),
+    );
 
-    const lookups: number[] = [];
-    for (let i = 0; i < LOOKUPS; i++) {
-      const n = Math.floor(Math.random() * COUNT);
-      const value = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-      const start = performance.now();
-      const response = await fetch(`${node.url}/api/cases/lookup?value=${value}`, {
-        headers: { authorization: `Bearer ${secret}` },
-      });
-      const found = (await response.json()) as { results: unknown[] };
-      lookups.push(performance.now() - start);
-      if (found.results.length !== 1)
-        throw new Error(`lookup of ${value}: ${found.results.length}`);
-    }
+    const lookups = await sequential(
+      'lookup',
+      CALLS,
+      () => `${node.url}/api/cases/lookup?value=${ipOf(randomBelow(COUNT))}`,
+      bearer,
+      (answer, target) => {
+        const found = json<{ results: unknown[] }>(answer).results.length;
+        if (found !== 1) throw new Error(`lookup ${target}: ${found} results`);
+      },
+    );
 
     const results = {
       import_objects_per_s: Math.round(importRate),
-      import_peak_rss_mb: imported.peakRssMb,
+      import_peak_rss_mb: peakRssMb,
       taxii_page_p50_ms: percentile(taxii.latencies, 50),
       taxii_page_p99_ms: percentile(taxii.latencies, 99),
       taxii_requests_per_s: Math.round(taxii.requests / taxii.seconds),
       lookup_p99_ms: percentile(lookups, 99),
+      search_p99_ms_100k: percentile(small.search, 99),
+      search_p99_ms_1m: percentile(full.search, 99),
+      case_page_p99_ms_100k: percentile(small.casePage, 99),
+      case_page_p99_ms_1m: percentile(full.casePage, 99),
     };
     const baseline = {
       sqlite_insert_rows_per_s: Math.round(rawRate),
       bare_route_requests_per_s: Math.round(bareLoad.requests / bareLoad.seconds),
+      bare_route_p99_ms: percentile(bareLoad.latencies, 99),
     };
-    printTable(`bench/stix — ${COUNT.toLocaleString('en')} indicators (${fileMb} MB bundle)`, [
-      [
-        'import (CLI, whole run)',
-        `${results.import_objects_per_s.toLocaleString('en')} objects/s in ${imported.seconds.toFixed(1)} s`,
-      ],
-      ['import peak RSS (CLI process)', `${results.import_peak_rss_mb} MB`],
-      [
-        'raw SQLite inserts, same rows (baseline)',
-        `${baseline.sqlite_insert_rows_per_s.toLocaleString('en')} objects/s`,
-      ],
-      [
-        `TAXII page of ${PAGE}, ${READERS} readers, p50 / p99`,
-        `${results.taxii_page_p50_ms} / ${results.taxii_page_p99_ms} ms`,
-      ],
-      ['TAXII requests/s', `${results.taxii_requests_per_s}`],
-      [
-        'bare Fastify route, same bytes (baseline)',
-        `${baseline.bare_route_requests_per_s} requests/s, p99 ${percentile(bareLoad.latencies, 99)} ms`,
-      ],
-      [
-        'TAXII / bare route',
-        `${Math.round((100 * results.taxii_requests_per_s) / Math.max(1, baseline.bare_route_requests_per_s))}%`,
-      ],
-      ['lookup p50 / p99', `${percentile(lookups, 50)} / ${results.lookup_p99_ms} ms`],
-    ]);
+    printFigures(results, baseline, {
+      importSeconds: first.seconds + rest.seconds,
+      fileMb,
+      taxiiP50: results.taxii_page_p50_ms,
+      lookupP50: percentile(lookups, 50),
+    });
     console.log(JSON.stringify({ bench: 'stix', results, baseline, machine: machine() }));
   } finally {
     await node.stop();
     removeClusterRoots();
   }
+}
+
+function printImportOnly(rate: number, seconds: number, peakRssMb: number, fileMb: number): void {
+  printTable(`bench/stix import only — ${COUNT.toLocaleString('en')} indicators (${fileMb} MB)`, [
+    [
+      'import (CLI, whole run)',
+      `${Math.round(rate).toLocaleString('en')} objects/s in ${seconds.toFixed(1)} s`,
+    ],
+    ['import peak RSS (CLI process)', `${peakRssMb} MB`],
+  ]);
+  console.log(
+    JSON.stringify({
+      bench: 'stix',
+      results: {
+        import_objects_per_s: Math.round(rate),
+        import_peak_rss_mb: peakRssMb,
+        import_file_mb: fileMb,
+      },
+      baseline: {},
+      machine: machine(),
+    }),
+  );
+}
+
+const verdict = (ok: boolean) => (ok ? 'pass' : 'FAIL');
+
+/** The human table: each figure, its baseline, and pass or fail against its target. */
+function printFigures(
+  r: Record<string, number>,
+  b: Record<string, number>,
+  extra: { importSeconds: number; fileMb: number; taxiiP50: number; lookupP50: number },
+): void {
+  const num = (key: string, source = r) => source[key] ?? 0;
+  const importRatio = num('import_objects_per_s') / Math.max(1, num('sqlite_insert_rows_per_s', b));
+  const taxiiRatio = num('taxii_requests_per_s') / Math.max(1, num('bare_route_requests_per_s', b));
+  const p99Ratio = num('taxii_page_p99_ms') / Math.max(0.01, num('bare_route_p99_ms', b));
+  const small = `${(SMALL / 1000).toLocaleString('en')}k`;
+  const full = `${(COUNT / 1000).toLocaleString('en')}k`;
+  const growth = (key: string) => num(`${key}_1m`) / Math.max(0.01, num(`${key}_100k`));
+  const atScale = (key: string, label: string): [string, string] => [
+    `${label} p99, ${small} → ${full}`,
+    `${num(`${key}_100k`)} → ${num(`${key}_1m`)} ms, growth ${growth(key).toFixed(2)}× — ${verdict(
+      num(`${key}_1m`) <= 50 && growth(key) <= 1.5,
+    )} (≤ 50 ms, ≤ 1.5×)`,
+  ];
+  printTable(
+    `bench/stix — ${COUNT.toLocaleString('en')} indicators (${extra.fileMb} MB of bundles)`,
+    [
+      [
+        'import (CLI, two runs)',
+        `${num('import_objects_per_s').toLocaleString('en')} objects/s in ${extra.importSeconds.toFixed(1)} s`,
+      ],
+      [
+        'raw SQLite inserts, same rows (baseline)',
+        `${num('sqlite_insert_rows_per_s', b).toLocaleString('en')} objects/s`,
+      ],
+      [
+        'import / raw',
+        `${Math.round(100 * importRatio)}% — ${verdict(importRatio >= 0.9)} (≥ 90%)`,
+      ],
+      [
+        'import peak RSS (CLI process)',
+        `${num('import_peak_rss_mb')} MB — ${verdict(num('import_peak_rss_mb') <= 600)} (≤ 600 MB)`,
+      ],
+      [
+        `TAXII page of ${PAGE}, ${READERS} readers, p50 / p99`,
+        `${extra.taxiiP50} / ${num('taxii_page_p99_ms')} ms`,
+      ],
+      ['TAXII requests/s', `${num('taxii_requests_per_s')}`],
+      [
+        'bare Fastify route, same bytes (baseline)',
+        `${num('bare_route_requests_per_s', b)} requests/s, p99 ${num('bare_route_p99_ms', b)} ms`,
+      ],
+      [
+        'TAXII / bare route, requests/s',
+        `${Math.round(100 * taxiiRatio)}% — ${verdict(taxiiRatio >= 0.5)} (≥ 50%)`,
+      ],
+      ['TAXII / bare route, p99', `${p99Ratio.toFixed(2)}× — ${verdict(p99Ratio <= 2)} (≤ 2×)`],
+      atScale('search_p99_ms', 'search (address, rare word, no word)'),
+      atScale('case_page_p99_ms', 'case page (case, first 50 objects)'),
+      ['lookup p50 / p99', `${extra.lookupP50} / ${num('lookup_p99_ms')} ms`],
+    ],
+  );
 }
