@@ -9,9 +9,12 @@ import { usePeeredPair } from '../harness/pair.js';
 // us-doj opens a case and imports, through the case page, a STIX 2.1 bundle file of three
 // good indicators and one malformed (no pattern): the page follows the import to its end,
 // shows 3 imported, 1 failed, and the error report naming the bad object and why. The
-// search box in the header finds one indicator's address, in that case, marked as an exact
-// match. The admin then opens the TAXII page, serves the case as a collection (at most
-// TLP:AMBER) and sees the collection's URL for SOC tools; the page also reads in Chinese.
+// search box in the header finds one indicator's address, marked as an exact match, and
+// its link opens the object's row in the case. The admin then opens the TAXII page, serves
+// the case as a collection (at most TLP:AMBER) and sees the collection's URL for SOC tools;
+// the page also reads in Chinese. A case of more objects than one page shows the first
+// page, loads the next, filters by type and by words, and opens a linked object that is
+// not loaded.
 
 const TIMEOUT = 300_000;
 
@@ -120,36 +123,47 @@ describe('intelligence in Chromium', () => {
           await listed.getByText('Done', { exact: true }).waitFor();
           await page.getByText('Phishing server 198.51.100.7', { exact: true }).first().waitFor();
 
-          // The search box in the header: the address, in this case, matched exactly.
-          const search = page.getByRole('search', { name: 'Search cases and objects' });
+          // The search box in the header: the address, as an object of the case, matched
+          // exactly; the hit is a link to the object in its case.
+          const search = page.getByRole('search', {
+            name: 'Search requests, notes, calls, cases and objects',
+          });
           await search.getByRole('searchbox').fill('198.51.100.7');
           await search.getByRole('searchbox').press('Enter');
           await page.getByRole('heading', { level: 1, name: 'Search', exact: true }).waitFor();
           await page.getByText('Results for “198.51.100.7”').waitFor();
-          const group = page.getByTestId('search-group').filter({ hasText: title });
-          await group.getByRole('link', { name: title }).waitFor();
-          const hit = group
+          const objects = page.getByTestId('search-group').filter({
+            has: page.getByRole('heading', { level: 2, name: /^\d+ objects?$/ }),
+          });
+          const hit = objects
             .getByTestId('search-hit')
             .filter({ hasText: 'Phishing server 198.51.100.7' });
-          expect(await hit.getByRole('cell').allTextContents()).toEqual([
-            'Phishing server 198.51.100.7',
-            'Indicator',
-            'TLP:AMBER',
-            'Exact match',
-          ]);
+          const hitCells = await hit.getByRole('cell').all();
+          expect(hitCells).toHaveLength(2);
+          await hitCells[0]!.getByRole('link', { name: 'Phishing server 198.51.100.7' }).waitFor();
+          expect(await hitCells[0]!.getByText('TLP:AMBER', { exact: true }).count()).toBe(1);
+          expect(await hitCells[1]!.textContent()).toBe('Exact match');
           // Nothing found says so.
           await search.getByRole('searchbox').fill('no-such-thing.invalid');
           await search.getByRole('searchbox').press('Enter');
           await page
             .getByText(
-              'Nothing found for “no-such-thing.invalid”: no case or object you may see matches.',
+              'Nothing found for “no-such-thing.invalid”: no request, note, call, case or object you may see matches.',
             )
             .waitFor();
-          // The case title leads back to the case.
+          // The hit leads to the object in its case: its row marked, its versions open.
           await search.getByRole('searchbox').fill('198.51.100.7');
           await search.getByRole('searchbox').press('Enter');
-          await page.getByTestId('search-group').getByRole('link', { name: title }).click();
+          await page
+            .getByTestId('search-hit')
+            .getByRole('link', { name: 'Phishing server 198.51.100.7' })
+            .click();
           await page.getByRole('heading', { level: 1, name: title }).waitFor();
+          expect(page.url()).toContain(`/cases/${created.body.id}?object=`);
+          const marked = page.locator('tr[data-testid="object-row"][aria-current="true"]');
+          await marked.waitFor();
+          expect(await marked.textContent()).toContain('Phishing server 198.51.100.7');
+          await page.getByRole('list', { name: 'Versions' }).first().waitFor();
 
           // TAXII (admin): the case served as a collection, at most TLP:AMBER, read by admin.
           await openFromNav(page, 'TAXII', 'TAXII');
@@ -192,7 +206,123 @@ describe('intelligence in Chromium', () => {
             .getByRole('link', { name: 'TAXII 服务', exact: true })
             .waitFor();
           await row.getByRole('button', { name: '复制' }).waitFor();
-          await page.getByRole('search', { name: '搜索案件和对象' }).waitFor();
+          await page
+            .getByRole('search', { name: '搜索请求、便笺、热线呼叫、案件和对象' })
+            .waitFor();
+        });
+      } finally {
+        await a.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a case of more objects than one page shows the first page, loads the next, filters by type and by words, and opens a linked object not loaded',
+    async () => {
+      // The admin reads English again (a test before may have left it in Chinese).
+      expect((await us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
+      const title = `Scanning campaign (${Date.now()})`;
+      const created = await us.api('POST', '/api/cases', {
+        title,
+        summary: 'Mass scanning of exposed VPN gateways.',
+        kind: 'hacking',
+        priority: 'medium',
+      });
+      expect(created.status).toBe(201);
+      const caseId = created.body.id as string;
+      // 60 objects, more than the page's 50: 52 scanners and 3 beacons (indicators), then 5
+      // domain names. The first written is the oldest, so the last shown.
+      const add = async (object: Record<string, unknown>): Promise<string> => {
+        const answer = await us.api('POST', `/api/cases/${caseId}/objects`, {
+          object,
+          tlp: 'green',
+        });
+        expect(answer.status).toBe(201);
+        return answer.body.id as string;
+      };
+      const ids: string[] = [];
+      for (let n = 1; n <= 55; n++) {
+        const name = n <= 52 ? `Scanner host ${n}` : `Beacon relay ${n}`;
+        ids.push(
+          await add({
+            type: 'indicator',
+            name,
+            pattern: `[ipv4-addr:value = '203.0.113.${n}']`,
+            pattern_type: 'stix',
+            valid_from: '2026-11-01T00:00:00Z',
+          }),
+        );
+      }
+      for (let n = 1; n <= 5; n++) {
+        ids.push(await add({ type: 'domain-name', value: `scan-${n}.example` }));
+      }
+      const oldest = ids[0]!;
+
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      try {
+        await screenshotOnFailure({ 'us-doj-paging': a.page }, async () => {
+          const page = a.page;
+          await openFromNav(page, 'Cases', 'Cases');
+          await page.getByRole('link', { name: title }).click();
+          await page.getByRole('heading', { level: 1, name: title }).waitFor();
+          await page.getByRole('heading', { level: 2, name: '60 objects' }).waitFor();
+          const rows = page.getByTestId('object-row');
+          const shown = page.getByTestId('objects-shown');
+
+          // The first page: the 50 most recently changed, the domain names first.
+          await shown.getByText('Showing 50 of 60 objects.').waitFor();
+          expect(await rows.count()).toBe(50);
+          expect(await rows.first().textContent()).toContain('scan-5.example');
+          const oldestRow = page.locator(`tr[data-object-id="${oldest}"]`);
+          expect(await oldestRow.count()).toBe(0);
+
+          // The next page: the 10 oldest, after the first 50; nothing more to load.
+          await page.getByRole('button', { name: 'Load more objects' }).click();
+          await shown.getByText('Showing 60 of 60 objects.').waitFor();
+          expect(await rows.count()).toBe(60);
+          expect(await rows.last().getAttribute('data-object-id')).toBe(oldest);
+          expect(await page.getByRole('button', { name: 'Load more objects' }).count()).toBe(0);
+
+          // Filters: by type, then by words; each starts again from the first page.
+          const filters = page.getByRole('search', { name: 'Filter the objects' });
+          await filters.getByLabel('Type').selectOption('domain-name');
+          await shown.getByText('Showing the 5 matching objects (60 in the case).').waitFor();
+          expect(await rows.count()).toBe(5);
+          const domains = await rows.allTextContents();
+          [5, 4, 3, 2, 1].forEach((n, index) =>
+            expect(domains[index]).toContain(`scan-${n}.example`),
+          );
+          await filters.getByLabel('Type').selectOption('');
+          await filters.getByLabel('Words').fill('beacon');
+          await filters.getByRole('button', { name: 'Filter', exact: true }).click();
+          await shown.getByText('Showing the 3 matching objects (60 in the case).').waitFor();
+          expect(await rows.count()).toBe(3);
+          for (const row of await rows.all())
+            expect(await row.textContent()).toMatch(/Beacon relay/);
+          // Ordered by name, and cleared.
+          await filters.getByRole('button', { name: 'Clear the filters' }).click();
+          await shown.getByText('Showing 50 of 60 objects.').waitFor();
+          await filters.getByLabel('Order').selectOption('label');
+          await expect
+            .poll(async () => (await rows.first().textContent()) ?? '')
+            .toContain('Beacon relay 53');
+
+          // A link to the oldest object, which the first page does not hold: its versions.
+          await page.goto(`${us.url}/cases/${caseId}?object=${encodeURIComponent(oldest)}`);
+          await page.getByRole('heading', { level: 1, name: title }).waitFor();
+          const linked = page.getByTestId('linked-object');
+          await linked
+            .getByRole('heading', { name: 'From the link: Indicator Scanner host 1' })
+            .waitFor();
+          await linked.getByText('TLP:GREEN', { exact: true }).first().waitFor();
+          expect(await rows.count()).toBe(50);
+
+          // The same page in Chinese.
+          await page.getByRole('button', { name: '简体中文' }).click();
+          await page.getByRole('heading', { level: 2, name: '60 个对象' }).waitFor();
+          await shown.getByText('显示 50 个对象，共 60 个。').waitFor();
+          await page.getByRole('button', { name: '加载更多对象' }).waitFor();
         });
       } finally {
         await a.context.close();

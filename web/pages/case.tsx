@@ -63,7 +63,7 @@ function When({ iso }: { iso: string }) {
 }
 
 /** Objects the graph draws at most (a circle of more is unreadable). */
-const GRAPH_MAX = 150;
+const GRAPH_MAX = 100;
 
 /** One case: its fields, nodes, links, sharing, the attribution dispute, graph and objects. */
 export function CasePage() {
