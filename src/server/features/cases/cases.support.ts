@@ -35,11 +35,9 @@ import {
   sharesOfMany,
   versionsOf,
 } from './cases.repository.js';
-import { visibleCounts, type Sight } from './members.repository.js';
+import { casesOf, inCase, visibleCounts, type Sight } from './members.repository.js';
 import {
-  casesOf,
   forgetObject,
-  inCase,
   recordVersions,
   type Arriving,
   type Recorded,

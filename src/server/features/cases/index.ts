@@ -14,7 +14,7 @@ import { ObjectsService } from './objects.service.js';
 import { SearchService } from './search.service.js';
 import { SearchBackfill } from './search.backfill.js';
 import { SharingService } from './sharing.service.js';
-import { judgeRedHere } from './versions.repository.js';
+import { judgeRedHere } from './members.repository.js';
 
 declare module '../module.js' {
   interface FeatureServices {

@@ -1,7 +1,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
 import type { Db } from '../../store/database.js';
-import type { StixObjectRow } from './cases.table.js';
+import type { Selectable } from 'kysely';
+import type { CaseObjectsTable, StixObjectRow } from './cases.table.js';
 
 /**
  * What a reader may see of a case's objects, as SQL can ask it: the markings below RED the
@@ -151,4 +152,83 @@ export function wordsOf(needle: string): string[] {
         .filter((word) => word.length > 0),
     ),
   ].slice(0, 10);
+}
+
+/** Whether this node's users may see the object when it is RED (see CaseObjectsTable). */
+export function redHere(row: StixObjectRow, self: string): number {
+  if (row.tlp !== 'red') return 0;
+  const recipients = JSON.parse(row.red_recipients) as string[];
+  return row.origin_node === self || recipients.includes(self) ? 1 : 0;
+}
+
+/** The case page's copy of what it filters and sorts an object by. */
+export function membershipOf(
+  caseId: string,
+  row: StixObjectRow,
+  self: string,
+  at: number,
+): Selectable<CaseObjectsTable> {
+  return {
+    case_id: caseId,
+    object_id: row.id,
+    type: row.type,
+    tlp: row.tlp,
+    red_here: redHere(row, self),
+    label: row.label,
+    updated_at: row.updated_at,
+    added_at: at,
+  };
+}
+
+/** Whether the case holds the object. */
+export async function inCase(db: Db, caseId: string, objectId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('case_objects')
+    .select('object_id')
+    .where('case_id', '=', caseId)
+    .where('object_id', '=', objectId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The cases that hold the object. */
+export async function casesOf(db: Db, objectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('case_objects')
+    .select('case_id')
+    .where('object_id', '=', objectId)
+    .orderBy('case_id')
+    .execute();
+  return rows.map((row) => row.case_id);
+}
+
+/** The object leaves one case: its place there and its entries in the case's stream. */
+export async function leaveCase(db: Db, caseId: string, objectId: string): Promise<void> {
+  await db
+    .deleteFrom('case_objects')
+    .where('case_id', '=', caseId)
+    .where('object_id', '=', objectId)
+    .execute();
+  await db
+    .deleteFrom('case_entries')
+    .where('case_id', '=', caseId)
+    .where('object_id', '=', objectId)
+    .execute();
+}
+
+/** Fixes `red_here` of the rows the migration could not judge (it did not know this node). */
+export async function judgeRedHere(db: Db, self: string): Promise<void> {
+  const rows = await db
+    .selectFrom('case_objects as m')
+    .innerJoin('stix_objects as o', 'o.id', 'm.object_id')
+    .selectAll('o')
+    .where('m.red_here', '=', -1)
+    .execute();
+  for (const row of rows) {
+    await db
+      .updateTable('case_objects')
+      .set({ red_here: redHere(row, self) })
+      .where('object_id', '=', row.id)
+      .execute();
+  }
 }

@@ -37,7 +37,8 @@ import {
 import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { StixObjectRow } from './cases.table.js';
-import { casesOf, leaveCase, removeVersions, replaceCurrent } from './versions.repository.js';
+import { casesOf, leaveCase } from './members.repository.js';
+import { removeVersions, replaceCurrent } from './versions.repository.js';
 
 type Stix = Record<string, unknown>;
 

@@ -15,8 +15,7 @@ import type { Db, TxHooks } from '../../store/database.js';
 import { displayNameOf } from '../feature-deps.js';
 import { sendable } from './cases.gate.js';
 import { findObject, saveFeedback } from './cases.repository.js';
-import { caseObjectsAfter } from './members.repository.js';
-import { inCase } from './versions.repository.js';
+import { caseObjectsAfter, inCase } from './members.repository.js';
 import type { CaseSupport } from './cases.support.js';
 import type { StixObjectRow } from './cases.table.js';
 
