@@ -14,7 +14,7 @@ import { usePeeredPair } from '../harness/pair.js';
 // the case as a collection (at most TLP:AMBER) and sees the collection's URL for SOC tools;
 // the page also reads in Chinese. A case of more objects than one page shows the first
 // page, loads the next, filters by type and by words, and opens a linked object that is
-// not loaded.
+// not loaded. A link to a note marks that note.
 
 const TIMEOUT = 300_000;
 
@@ -323,6 +323,36 @@ describe('intelligence in Chromium', () => {
           await page.getByRole('heading', { level: 2, name: '60 个对象' }).waitFor();
           await shown.getByText('显示 50 个对象，共 60 个。').waitFor();
           await page.getByRole('button', { name: '加载更多对象' }).waitFor();
+        });
+      } finally {
+        await a.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a link to a note (a search hit's) marks that note in the list",
+    async () => {
+      expect((await us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
+      const texts = [1, 2, 3].map((n) => `Scan report ${n} (${Date.now()})`);
+      const ids: string[] = [];
+      for (const text of texts) {
+        const sent = await us.api('POST', '/api/notes', { peer: 'cn-mps', text });
+        expect(sent.status).toBe(201);
+        ids.push(sent.body.id as string);
+      }
+      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      try {
+        await screenshotOnFailure({ 'us-doj-note': a.page }, async () => {
+          const page = a.page;
+          await page.goto(`${us.url}/notes?note=${encodeURIComponent(ids[1]!)}`);
+          await page.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
+          const marked = page.locator('article[aria-current="true"]');
+          await marked.waitFor();
+          expect(await marked.count()).toBe(1);
+          expect(await marked.textContent()).toContain(texts[1]);
+          expect(await marked.getAttribute('data-note-id')).toBe(ids[1]);
         });
       } finally {
         await a.context.close();

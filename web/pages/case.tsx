@@ -815,4 +815,4 @@ function ObjectPicker({
 }
 
 /** Objects the share's picker lists per page. */
-const PICKER_PAGE = 50;
+const PICKER_PAGE = 25;
