@@ -305,6 +305,19 @@ export function registerCaseRoutes(
         .status(201)
         .send(await objects.addObject(requireActor(request), request.params.id, request.body)),
   );
+  app.get(
+    '/api/cases/:id/objects/:objectId',
+    {
+      schema: {
+        tags,
+        summary: 'One object of the case as it is now, if this user may see it',
+        params: ObjectParams,
+        response: { 200: ObjectView, ...errors },
+      },
+    },
+    async (request) =>
+      objects.getObject(requireActor(request), request.params.id, request.params.objectId),
+  );
   app.patch(
     '/api/cases/:id/objects/:objectId',
     {

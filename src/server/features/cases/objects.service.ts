@@ -7,21 +7,13 @@ import type {
 } from '../../../core/schemas/cases.js';
 import { parseAnyStixObject } from '../../../core/stix/any-object.js';
 import { identityIdOf, isStixType, stixIdFor } from '../../../core/stix/ids.js';
-import { parseStixObject } from '../../../core/stix/schemas.js';
 import { stixTimestamp } from '../../../core/stix/timestamps.js';
 import { tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import { nextModified } from '../../../core/stix/version.js';
 import { mayAccept, tlpRank, type Marked, type TlpLevel } from '../../../core/tlp-rules.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import {
-  badRequest,
-  conflict,
-  forbidden,
-  notFound,
-  unprocessable,
-  type AppError,
-} from '../../errors.js';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { sendable } from './cases.gate.js';
 import { presentVersion } from './cases.present.js';
@@ -37,6 +29,7 @@ import {
 import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { StixObjectRow } from './cases.table.js';
+import { assertValidStix, invalidStix, mayHaveNewVersion } from './objects.checks.js';
 import { casesOf, leaveCase } from './members.repository.js';
 import { removeVersions, replaceCurrent } from './versions.repository.js';
 
@@ -284,6 +277,15 @@ export class ObjectsService {
     });
   }
 
+  async getObject(actor: Actor, caseId: string, objectId: string): Promise<ObjectView> {
+    authorize(actor, 'cases.read');
+    const db = this.deps.store.db;
+    return this.support.objectView(
+      db,
+      await this.support.readableObject(db, actor, caseId, objectId),
+    );
+  }
+
   async objectHistory(actor: Actor, caseId: string, objectId: string) {
     authorize(actor, 'cases.read');
     const db = this.deps.store.db;
@@ -461,33 +463,4 @@ export class ObjectsService {
       details: { case: body.caseId },
     });
   }
-}
-
-/** Only the author makes versions, of SDOs and SROs, and none after a revocation. */
-function mayHaveNewVersion(current: StixObjectRow, support: CaseSupport): void {
-  support.mustBeOrigin(current);
-  if (!SDO_SRO_TYPES.has(current.type)) {
-    throw unprocessable(
-      'not_versioned',
-      `${current.type} objects have no versions in STIX 2.1; add a new object instead.`,
-    );
-  }
-  if (current.revoked === 1) {
-    throw conflict(
-      'object_revoked',
-      'A revoked object has no later versions; add a new object instead.',
-    );
-  }
-}
-
-/** 422 invalid_stix with every problem, named by property (core/stix/schemas.ts). */
-function invalidStix(errors: string[]): AppError {
-  return unprocessable('invalid_stix', `Not a valid STIX 2.1 object: ${errors.join('; ')}`, {
-    extra: { errors },
-  });
-}
-
-function assertValidStix(object: Stix, parse = parseStixObject): void {
-  const parsed = parse(object);
-  if (!parsed.ok) throw invalidStix(parsed.errors);
 }
