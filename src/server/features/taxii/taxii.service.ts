@@ -93,21 +93,20 @@ export class TaxiiService {
   }
 
   async collection(actor: Actor, id: string): Promise<Record<string, unknown>> {
-    const db = this.deps.store.db;
-    const { row, rights } = await this.open(db, actor, id, 'any');
+    const { row, rights } = await this.open(actor, id, 'any');
     return presentCollection(row, rights);
   }
 
   // ---- objects ----------------------------------------------------------------------------
 
   async objects(actor: Actor, collectionId: string, filters: TaxiiFilters): Promise<TaxiiPage> {
-    const { row } = await this.open(this.deps.store.db, actor, collectionId, 'read');
+    const { row } = await this.open(actor, collectionId, 'read');
     return this.envelope(actor, row, filters, null);
   }
 
   async manifest(actor: Actor, collectionId: string, filters: TaxiiFilters): Promise<TaxiiPage> {
     const db = this.deps.store.db;
-    const { row } = await this.open(db, actor, collectionId, 'read');
+    const { row } = await this.open(actor, collectionId, 'read');
     const page = await this.page(db, actor, row, filters, { versions: 'last', ids: null });
     return listing(page, 'objects', page.entries.map(manifestRecord));
   }
@@ -184,7 +183,7 @@ export class TaxiiService {
     envelope: unknown,
   ): Promise<Record<string, unknown>> {
     const db = this.deps.store.db;
-    const { row } = await this.open(db, actor, collectionId, 'write');
+    const { row } = await this.open(actor, collectionId, 'write');
     if (row.case_id === null) {
       throw forbidden('This collection spans every case and is read only.');
     }
@@ -230,8 +229,7 @@ export class TaxiiService {
     const row = await findStatus(db, id);
     if (!row) throw notFound('status_not_found', `No status ${id}.`);
     // Only who may write the collection, or who asked, sees how an add went.
-    if (row.requested_by !== actorRef(actor))
-      await this.open(db, actor, row.collection_id, 'write');
+    if (row.requested_by !== actorRef(actor)) await this.open(actor, row.collection_id, 'write');
     return presentStatus(row);
   }
 
@@ -239,7 +237,6 @@ export class TaxiiService {
 
   /** The collection, if the actor may `need` it; an unknown one and a hidden one look alike. */
   private async open(
-    db: Db,
     actor: Actor,
     id: string,
     need: 'read' | 'write' | 'any',
@@ -279,7 +276,7 @@ export class TaxiiService {
     objectId: string,
     need: 'read' | 'write',
   ): Promise<TaxiiCollectionRow> {
-    const { row } = await this.open(db, actor, collectionId, need);
+    const { row } = await this.open(actor, collectionId, need);
     await this.mustHold(db, actor, row, objectId);
     return row;
   }
