@@ -207,6 +207,55 @@ for (const dialect of DIALECTS) {
       expect((await taxii(node.app, token, 'GET', `${base}/objects/${id}/`)).statusCode).toBe(404);
     });
 
+    it('serves each version under the stricter of its own marking and its object’s', async () => {
+      const caseId = await openCase(node, admin, 'Declassified');
+      const watcher = await node.createUser(`watcher-${dialect}`, ['observer']);
+      const { id: collection } = await ok<{ id: string }>(
+        call(node.app, admin, 'POST', '/api/taxii/collections', {
+          title: 'Declassified',
+          caseId,
+          maxTlp: 'amber',
+          access: [
+            { principal: `user:${feedUser}`, canRead: true, canWrite: false },
+            { principal: `user:${watcher.id}`, canRead: true, canWrite: false },
+          ],
+        }),
+        201,
+      );
+      const made = await ok<{ id: string }>(
+        call(node.app, admin, 'POST', `/api/cases/${caseId}/objects`, {
+          object: indicator(800, { name: 'written under AMBER' }),
+          tlp: 'amber',
+        }),
+        201,
+      );
+      await ok(
+        call(node.app, admin, 'POST', `/api/cases/${caseId}/objects/${made.id}/marking`, {
+          tlp: 'green',
+          reason: 'the victim agreed',
+        }),
+      );
+      const basic = `Basic ${Buffer.from(`${watcher.username}:${watcher.password}`).toString('base64')}`;
+      const url = `/taxii2/api/collections/${collection}/objects/${made.id}/?match[version]=all`;
+      const asAnalyst = await ok<{ objects?: Stix[] }>(taxii(node.app, token, 'GET', url));
+      expect(asAnalyst.objects).toHaveLength(2);
+      // The observer (CLEAR and GREEN) gets the GREEN version only, never the AMBER one.
+      const asObserver = await ok<{ objects?: Stix[] }>(taxii(node.app, basic, 'GET', url));
+      expect(asObserver.objects?.map((o) => o['name'])).toEqual(['written under AMBER']);
+      expect(asObserver.objects?.[0]?.['object_marking_refs']).toEqual(
+        asAnalyst.objects?.[1]?.['object_marking_refs'],
+      );
+      const versions = await ok<{ versions: string[] }>(
+        taxii(
+          node.app,
+          basic,
+          'GET',
+          `/taxii2/api/collections/${collection}/objects/${made.id}/versions/`,
+        ),
+      );
+      expect(versions.versions).toHaveLength(1);
+    });
+
     it('holds one object in two cases; a new version reaches both, leaving one case keeps it in the other', async () => {
       const x = await openCase(node, admin, 'Botnet');
       const y = await openCase(node, admin, 'Ransomware');

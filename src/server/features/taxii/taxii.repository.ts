@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
-import type { TlpLevel } from '../../../core/tlp-rules.js';
+import { TLP_LEVELS, type TlpLevel } from '../../../core/tlp-rules.js';
 import type { Db } from '../../store/database.js';
 import type {
   TaxiiAccessRow,
@@ -115,6 +115,7 @@ function streamQuery(db: Db, query: VersionQuery, columns: (s: string) => RawBui
     sql`${seq} > ${afterBound(query, postgres)}`,
     sql`o.deleted = 0`,
     sql`o.tlp in (${sql.join(query.levels)})`,
+    sql`v.tlp in (${sql.join(query.levels)})`,
   ];
   if (query.addedAfterUs !== null) {
     conditions.push(sql`${sql.ref(`${s}.added_us`)} > ${query.addedAfterUs}`);
@@ -143,6 +144,19 @@ function streamQuery(db: Db, query: VersionQuery, columns: (s: string) => RawBui
     limit ${query.limit}`;
 }
 
+/** A marking's rank in SQL (TLP_LEVELS' order). */
+function rankOf(column: string): RawBuilder<number> {
+  const cases = TLP_LEVELS.map((level, rank) => sql`when ${level} then ${sql.lit(rank)}`);
+  return sql<number>`(case ${sql.ref(column)} ${sql.join(cases, sql` `)} end)`;
+}
+
+/**
+ * The marking an entry is served under: the stricter of its version's and its object's. A
+ * version written under AMBER stays AMBER after the object is lowered to GREEN (it said
+ * what AMBER covered), and an object raised since covers its earlier versions too.
+ */
+const GATED_TLP = sql`case when ${rankOf('v.tlp')} > ${rankOf('o.tlp')} then v.tlp else o.tlp end`;
+
 function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
@@ -169,7 +183,7 @@ export async function versionsPage(db: Db, query: VersionQuery): Promise<Version
   if (query.levels.length === 0) return [];
   const columns = (s: string) =>
     sql`v.id, v.n, ${sql.ref(`${s}.seq`)} as seq, ${sql.ref(`${s}.added_us`)} as added_us,
-      v.modified, v.body, o.tlp, o.origin_node`;
+      v.modified, v.body, ${GATED_TLP} as tlp, o.origin_node`;
   return (await sql<VersionEntry>`${streamQuery(db, query, columns)}`.execute(db)).rows;
 }
 
@@ -204,7 +218,7 @@ export async function bodiesPage(db: Db, query: VersionQuery): Promise<BodyWindo
   if (query.levels.length === 0) return { gates: [], bodies: [] };
   const postgres = isPostgres(db);
   const columns = (s: string) =>
-    sql`o.tlp, o.origin_node, ${sql.ref(`${s}.added_us`)} as added_us,
+    sql`${GATED_TLP} as tlp, o.origin_node, ${sql.ref(`${s}.added_us`)} as added_us,
       ${sql.ref(`${s}.seq`)} as seq, v.body`;
   const page = streamQuery(db, query, columns);
   const aggregate = postgres
