@@ -451,5 +451,23 @@ for (const dialect of DIALECTS) {
         await after.destroy();
       }
     });
+
+    it('keeps each case’s counts equal to what it holds, after everything above', async () => {
+      const db = node.node.store.db;
+      const held = await db
+        .selectFrom('case_objects')
+        .select(['case_id', 'tlp', 'red_here', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['case_id', 'tlp', 'red_here'])
+        .execute();
+      const kept = await db
+        .selectFrom('case_object_counts')
+        .select(['case_id', 'tlp', 'red_here', 'n'])
+        .where('n', '!=', 0)
+        .execute();
+      const key = (r: { case_id: string; tlp: string; red_here: number; n: number }) =>
+        `${r.case_id} ${r.tlp} ${Number(r.red_here)} ${Number(r.n)}`;
+      expect(kept.map(key).sort()).toEqual(held.map(key).sort());
+      expect(held.length).toBeGreaterThan(3);
+    });
   });
 }

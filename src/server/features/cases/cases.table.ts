@@ -68,6 +68,14 @@ export interface CaseObjectsTable {
 }
 export type CaseObjectRow = Selectable<CaseObjectsTable>;
 
+/** How many objects a case holds of one marking (and RED seen here or not). */
+export interface CaseObjectCountsTable {
+  case_id: string;
+  tlp: TlpLevel;
+  red_here: number;
+  n: number;
+}
+
 /**
  * A case's TAXII stream: one entry per version of each object it holds, in counter order.
  * An entry shares its version's seq, except for an object that joined the case later.
@@ -198,6 +206,7 @@ declare module '../../store/database.js' {
     stix_objects: StixObjectsTable;
     case_objects: CaseObjectsTable;
     case_entries: CaseEntriesTable;
+    case_object_counts: CaseObjectCountsTable;
     stix_versions: StixVersionsTable;
     stix_values: StixValuesTable;
     stix_shares: StixSharesTable;

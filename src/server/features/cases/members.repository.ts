@@ -100,7 +100,7 @@ export async function objectsPage(
   };
 }
 
-/** How many objects of each case the reader may see, counted along one index. */
+/** How many objects of each case the reader may see: sums of the kept counts. */
 export async function visibleCounts(
   db: Db,
   caseIds: readonly string[],
@@ -109,14 +109,84 @@ export async function visibleCounts(
   const counts = new Map<string, number>();
   if (caseIds.length === 0) return counts;
   const rows = await db
-    .selectFrom('case_objects as m')
-    .select(['m.case_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectFrom('case_object_counts as m')
+    .select(['m.case_id', (eb) => eb.fn.sum<number>('m.n').as('n')])
     .where('m.case_id', 'in', [...caseIds])
     .where(visibleTo(sight))
     .groupBy('m.case_id')
     .execute();
   for (const row of rows) counts.set(row.case_id, Number(row.n));
   return counts;
+}
+
+/** A change to the counts: memberships of (case, marking, RED seen here) added or removed. */
+export type CountDeltas = Map<
+  string,
+  { case_id: string; tlp: TlpLevel; red_here: number; n: number }
+>;
+
+export function countDelta(
+  deltas: CountDeltas,
+  member: { case_id: string; tlp: TlpLevel; red_here: number },
+  n: number,
+): void {
+  const key = `${member.case_id}\u0000${member.tlp}\u0000${member.red_here}`;
+  const entry = deltas.get(key) ?? { ...member, n: 0 };
+  entry.n += n;
+  deltas.set(key, entry);
+}
+
+/** Applies count changes, in the caller's transaction (one upsert per key). */
+export async function applyCounts(db: Db, deltas: CountDeltas): Promise<void> {
+  for (const delta of deltas.values()) {
+    if (delta.n === 0) continue;
+    await db
+      .insertInto('case_object_counts')
+      .values({ case_id: delta.case_id, tlp: delta.tlp, red_here: delta.red_here, n: delta.n })
+      .onConflict((oc) =>
+        oc
+          .columns(['case_id', 'tlp', 'red_here'])
+          .doUpdateSet({ n: sql<number>`case_object_counts.n + ${delta.n}` }),
+      )
+      .execute();
+  }
+}
+
+/** The object's memberships as the counts see them. */
+function membershipsOf(db: Db, objectId: string) {
+  return db
+    .selectFrom('case_objects')
+    .select(['case_id', 'tlp', 'red_here'])
+    .where('object_id', '=', objectId)
+    .execute();
+}
+
+/**
+ * What every case page holding the object filters and sorts it by, after a new current
+ * version; the counts follow a new marking.
+ */
+export async function restateMemberships(db: Db, row: StixObjectRow, self: string): Promise<void> {
+  const deltas: CountDeltas = new Map();
+  const after = { tlp: row.tlp, red_here: redHere(row, self) };
+  for (const member of await membershipsOf(db, row.id)) {
+    countDelta(deltas, member, -1);
+    countDelta(deltas, { ...member, ...after }, 1);
+  }
+  await db
+    .updateTable('case_objects')
+    .set({ type: row.type, ...after, label: row.label, updated_at: row.updated_at })
+    .where('object_id', '=', row.id)
+    .execute();
+  await applyCounts(db, deltas);
+}
+
+/** The object leaves every case it is in (it is deleted). */
+export async function leaveEveryCase(db: Db, objectId: string): Promise<void> {
+  const deltas: CountDeltas = new Map();
+  for (const member of await membershipsOf(db, objectId)) countDelta(deltas, member, -1);
+  await db.deleteFrom('case_objects').where('object_id', '=', objectId).execute();
+  await db.deleteFrom('case_entries').where('object_id', '=', objectId).execute();
+  await applyCounts(db, deltas);
 }
 
 /** The objects of a case in id order after `after` (sharing a whole case goes page by page). */
@@ -204,6 +274,11 @@ export async function casesOf(db: Db, objectId: string): Promise<string[]> {
 
 /** The object leaves one case: its place there and its entries in the case's stream. */
 export async function leaveCase(db: Db, caseId: string, objectId: string): Promise<void> {
+  const deltas: CountDeltas = new Map();
+  for (const member of await membershipsOf(db, objectId)) {
+    if (member.case_id === caseId) countDelta(deltas, member, -1);
+  }
+  await applyCounts(db, deltas);
   await db
     .deleteFrom('case_objects')
     .where('case_id', '=', caseId)
@@ -224,11 +299,5 @@ export async function judgeRedHere(db: Db, self: string): Promise<void> {
     .selectAll('o')
     .where('m.red_here', '=', -1)
     .execute();
-  for (const row of rows) {
-    await db
-      .updateTable('case_objects')
-      .set({ red_here: redHere(row, self) })
-      .where('object_id', '=', row.id)
-      .execute();
-  }
+  for (const row of rows) await restateMemberships(db, row, self);
 }

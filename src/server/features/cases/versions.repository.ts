@@ -1,7 +1,14 @@
 import { timestampKey } from '../../../core/stix/timestamps.js';
 import type { Db, Store } from '../../store/database.js';
 import { takePlaces } from './cases.repository.js';
-import { membershipOf, redHere } from './members.repository.js';
+import {
+  applyCounts,
+  countDelta,
+  leaveEveryCase,
+  membershipOf,
+  restateMemberships,
+  type CountDeltas,
+} from './members.repository.js';
 import type { Selectable } from 'kysely';
 import type { IndexedDoc } from '../search/public.js';
 import type {
@@ -120,6 +127,9 @@ export async function recordVersions(
   await insertMany(db, 'stix_versions', plan.versions);
   await insertMany(db, 'stix_values', plan.values);
   await insertMany(db, 'case_objects', plan.members);
+  const deltas: CountDeltas = new Map();
+  for (const member of plan.members) countDelta(deltas, member, 1);
+  await applyCounts(db, deltas);
   await insertMany(db, 'case_entries', plan.entries);
   return out;
 }
@@ -359,23 +369,12 @@ export async function replaceCurrent(
       .values(unique.map((value) => ({ object_id: id, value })))
       .execute();
   }
-  await db
-    .updateTable('case_objects')
-    .set({
-      type: row.type,
-      tlp: row.tlp,
-      red_here: redHere(row, self),
-      label: row.label,
-      updated_at: row.updated_at,
-    })
-    .where('object_id', '=', id)
-    .execute();
+  await restateMemberships(db, row, self);
 }
 
 /** A deleted object leaves every case, keeps no versions and is followed to no peer. */
 export async function forgetObject(db: Db, objectId: string): Promise<void> {
-  await db.deleteFrom('case_objects').where('object_id', '=', objectId).execute();
-  await db.deleteFrom('case_entries').where('object_id', '=', objectId).execute();
+  await leaveEveryCase(db, objectId);
   await db.deleteFrom('stix_versions').where('id', '=', objectId).execute();
   await db.deleteFrom('stix_shares').where('object_id', '=', objectId).execute();
 }

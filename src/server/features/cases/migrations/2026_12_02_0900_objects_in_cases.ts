@@ -53,6 +53,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['case_id', 'tlp', 'red_here'])
     .execute();
 
+  // How many objects each case holds per marking (and RED seen here or not): the counts a
+  // reader may see are sums of a few rows, not a count of a million.
+  await db.schema
+    .createTable('case_object_counts')
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    .addColumn('tlp', 'text', (c) => c.notNull())
+    .addColumn('red_here', 'integer', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('case_object_counts_pk', ['case_id', 'tlp', 'red_here'])
+    .execute();
+
   await db.schema
     .createTable('case_entries')
     .addColumn('case_id', 'text', (c) => c.notNull())
@@ -81,6 +92,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     select case_id, id, type, tlp, case when tlp = 'red' then -1 else 0 end, label, updated_at, updated_at
     from stix_objects where deleted = 0`.execute(db);
   await sql`
+    insert into case_object_counts (case_id, tlp, red_here, n)
+    select case_id, tlp, red_here, count(*) from case_objects group by case_id, tlp, red_here`.execute(
+    db,
+  );
+  await sql`
     insert into case_entries (case_id, seq, object_id, n, added_us)
     select v.case_id, v.seq, v.id, v.n, v.added_us
     from stix_versions v join stix_objects o on o.id = v.id
@@ -90,5 +106,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('stix_versions').dropColumn('earliest').execute();
   await db.schema.dropTable('case_entries').execute();
+  await db.schema.dropTable('case_object_counts').execute();
   await db.schema.dropTable('case_objects').execute();
 }
