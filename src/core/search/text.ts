@@ -28,7 +28,7 @@ export function segmentCjk(text: string): string {
  */
 export function indexText(text: string): string {
   // Plain ASCII (most of a feed) has no accents and no Chinese: only the split is needed.
-  if (ASCII.test(text)) {
+  if (isAscii(text)) {
     return refang(text)
       .split(/[^A-Za-z0-9]+/)
       .filter((word) => word.length > 0)
@@ -44,7 +44,8 @@ export function indexText(text: string): string {
     .join(' ');
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Printable ASCII and line breaks only: nothing to unaccent, no Chinese to space out. */
+const isAscii = (text: string): boolean => !/[^\u0020-\u007e\t\n\r]/.test(text);
 
 /** At most this many words of a query go to the full-text index; the rest are ignored. */
 const MAX_QUERY_WORDS = 16;
