@@ -526,6 +526,11 @@ export function setObjectMarking(
   return request<ObjectView>('POST', objectPath(caseId, objectId, '/marking'), body);
 }
 
+/** One object of a case as it is now. */
+export function getCaseObject(caseId: string, objectId: string): Promise<ObjectView> {
+  return request<ObjectView>('GET', objectPath(caseId, objectId));
+}
+
 export async function getObjectHistory(caseId: string, objectId: string): Promise<ObjectVersion[]> {
   const { versions } = await request<{ versions: ObjectVersion[] }>(
     'GET',

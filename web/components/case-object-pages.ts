@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as api from '../api/endpoints';
 import { ApiError } from '../api/client';
-import type { ObjectsQuery, ObjectVersion, ObjectView } from '../api/types';
+import type { ObjectsQuery, ObjectView } from '../api/types';
 
 /** Objects asked for per page on the case page (the server's default; at most 500). */
 export const OBJECTS_PAGE = 50;
@@ -30,17 +30,6 @@ export function withFreshFirstPage(
 ): ObjectView[] {
   const ids = new Set(fresh.map((o) => o.id));
   return [...fresh, ...loaded.filter((o) => !ids.has(o.id))];
-}
-
-/** The loaded object as its newest readable version says it is now. */
-export function withVersion(view: ObjectView, version: ObjectVersion): ObjectView {
-  return {
-    ...view,
-    object: version.object,
-    tlp: version.tlp,
-    modified: version.modified,
-    revoked: version.object['revoked'] === true,
-  };
 }
 
 /**
@@ -123,7 +112,7 @@ export function useObjectPages(caseId: string, query: ObjectsQuery): ObjectPages
           return;
         }
         let merged = withFreshFirstPage(loaded, page.objects);
-        // Changed objects loaded further down: their newest version, or gone. (A burst of
+        // Changed objects loaded further down: as they are now (feedback, shares too), or gone. (A burst of
         // changes is more than a few reads: those stay as they were until the next query.)
         const onFirst = new Set(page.objects.map((o) => o.id));
         const stale = (changed ?? [])
@@ -131,11 +120,8 @@ export function useObjectPages(caseId: string, query: ObjectsQuery): ObjectPages
           .slice(0, STALE_READS);
         for (const id of stale) {
           try {
-            const versions = await api.getObjectHistory(caseId, id);
-            const last = versions[versions.length - 1];
-            merged = last
-              ? merged.map((o) => (o.id === id ? withVersion(o, last) : o))
-              : merged.filter((o) => o.id !== id);
+            const fresh = await api.getCaseObject(caseId, id);
+            merged = merged.map((o) => (o.id === id ? fresh : o));
           } catch (failure) {
             if (!(failure instanceof ApiError && failure.status === 404)) throw failure;
             merged = merged.filter((o) => o.id !== id);
