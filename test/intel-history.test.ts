@@ -311,6 +311,21 @@ for (const dialect of DIALECTS) {
       ).toBe(200);
     });
 
+    it('takes the same new objects imported into two cases at once', async () => {
+      const x = await openCase(node, admin, 'Race one');
+      const y = await openCase(node, admin, 'Race two');
+      const objects = Array.from({ length: 300 }, (_, i) => version(3000 + i, DAY('11-01')));
+      const [jobX, jobY] = await Promise.all([importInto(x, objects), importInto(y, objects)]);
+      expect(Number(jobX.imported) + Number(jobY.imported)).toBe(300);
+      expect(Number(jobX.elsewhere) + Number(jobY.elsewhere)).toBe(300);
+      for (const caseId of [x, y]) {
+        const page = await ok<{ objectCount: number }>(
+          call(node.app, admin, 'GET', `/api/cases/${caseId}?limit=1`),
+        );
+        expect(page.objectCount).toBe(300);
+      }
+    });
+
     it('reads a case page by page, filtered and sorted, and the case list page by page', async () => {
       const caseId = await openCase(node, admin, 'Large');
       const levels: TlpLevel[] = ['clear', 'green', 'amber'];

@@ -43,6 +43,34 @@ export async function storeBatch(
   resume: ResumePoint,
   record: Recorder,
 ): Promise<{ row: ImportJobRow; failures: ImportFailure[]; changed: StixObjectRow[] }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeOnce(store, now, job, prepared, resume, record);
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+/**
+ * PostgreSQL lets two imports run at once: when another one stored one of this batch's new
+ * objects first, its insert fails on the key (23505); run again, the object is held now
+ * and this batch adds it to its case. (SQLite has one writer: it never happens there.)
+ */
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
+  );
+}
+
+async function storeOnce(
+  store: Store,
+  now: number,
+  job: ImportJobRow,
+  prepared: Prepared[],
+  resume: ResumePoint,
+  record: Recorder,
+): Promise<{ row: ImportJobRow; failures: ImportFailure[]; changed: StixObjectRow[] }> {
   return store.transaction(async (trx) => {
     const fresh = await loadJob(trx, job.id);
     const sorted = sortBatch(prepared, now);
