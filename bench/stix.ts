@@ -9,9 +9,10 @@ import {
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { indicator, writeIndicatorBundle } from '../test/harness/stix-feed.js';
-import { expectStatus, json, load, sequential, type Answer } from './http.js';
+import { expectStatus, json, load, sequential, type Answer, type Load } from './http.js';
 import { machine, percentile, printTable } from './report.js';
 import { bareRoute, rawInserts } from './stix.baselines.js';
+import { floorRoute } from './stix.floor.js';
 
 /**
  * bench/stix (../shared/BENCH.md): one real node process (SQLite, the built product), one
@@ -37,6 +38,8 @@ const SECONDS = Number(process.env['BENCH_STIX_SECONDS'] ?? 15);
 /** Calls per measured read (search queries, case pages, lookups). */
 const CALLS = Number(process.env['BENCH_STIX_MESSAGES'] ?? 1000);
 const PAGE = 100;
+/** TAXII, the bare route and the floor take turns this many times within SECONDS each. */
+const ROUNDS = 3;
 /** BENCH_STIX_IMPORT_ONLY=1: only the import (for the flat-memory run on a file of GBs). */
 const IMPORT_ONLY = process.env['BENCH_STIX_IMPORT_ONLY'] === '1';
 const PROFILE = process.env['BENCH_STIX_PROFILE'];
@@ -167,6 +170,14 @@ async function userReads(
   return { search, casePage };
 }
 
+const emptyLoad = (): Load => ({ latencies: [], requests: 0, seconds: 0 });
+
+function add(total: Load, part: Load): void {
+  for (const latency of part.latencies) total.latencies.push(latency);
+  total.requests += part.requests;
+  total.seconds += part.seconds;
+}
+
 export async function run(): Promise<void> {
   const root = clusterRoot();
   const node = await createNodeProcess(root, 'us-doj', {
@@ -212,17 +223,39 @@ export async function run(): Promise<void> {
     if (pageObjects !== PAGE) throw new Error(`a TAXII page held ${pageObjects} objects`);
     const bodyFile = path.join(root, 'page.json');
     writeFileSync(bodyFile, sample.body);
-    const taxii = await load(
-      'TAXII pages',
-      READERS,
-      SECONDS,
-      () => pageUrl(randomBelow(COUNT - PAGE)),
-      headers,
-    );
     const bare = await bareRoute(bodyFile);
-    const bareLoad = await load('bare route', READERS, SECONDS, () => bare.url, headers).finally(
-      () => bare.stop(),
-    );
+    const floor = await floorRoute({
+      dataDir: node.dataDir,
+      nodeId: node.nodeId,
+      caseId,
+      pageSize: PAGE,
+      authorization: bearer.authorization,
+    });
+    const floorSample = await expectStatus('the floor route', 200, floor.url(COUNT / 2), {
+      headers,
+    });
+    if (json<{ objects: unknown[] }>(floorSample).objects.length !== PAGE) {
+      throw new Error('the floor route did not answer a page');
+    }
+    // The three take turns, so that a shared machine's load weighs on each alike.
+    const taxii = emptyLoad();
+    const bareLoad = emptyLoad();
+    const floorLoad = emptyLoad();
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const slice = SECONDS / ROUNDS;
+        const random = () => randomBelow(COUNT - PAGE);
+        add(taxii, await load('TAXII pages', READERS, slice, () => pageUrl(random()), headers));
+        add(bareLoad, await load('bare route', READERS, slice, () => bare.url, headers));
+        add(
+          floorLoad,
+          await load('floor route', READERS, slice, () => floor.url(random()), headers),
+        );
+      }
+    } finally {
+      bare.stop();
+      floor.stop();
+    }
 
     const lookups = await sequential(
       'lookup',
@@ -251,6 +284,8 @@ export async function run(): Promise<void> {
       sqlite_insert_rows_per_s: Math.round(rawRate),
       bare_route_requests_per_s: Math.round(bareLoad.requests / bareLoad.seconds),
       bare_route_p99_ms: percentile(bareLoad.latencies, 99),
+      floor_route_requests_per_s: Math.round(floorLoad.requests / floorLoad.seconds),
+      floor_route_p99_ms: percentile(floorLoad.latencies, 99),
     };
     printFigures(results, baseline, {
       importSeconds: first.seconds + rest.seconds,
@@ -299,6 +334,10 @@ function printFigures(
   const importRatio = num('import_objects_per_s') / Math.max(1, num('sqlite_insert_rows_per_s', b));
   const taxiiRatio = num('taxii_requests_per_s') / Math.max(1, num('bare_route_requests_per_s', b));
   const p99Ratio = num('taxii_page_p99_ms') / Math.max(0.01, num('bare_route_p99_ms', b));
+  const floorRatio =
+    num('floor_route_requests_per_s', b) / Math.max(1, num('bare_route_requests_per_s', b));
+  const taxiiFloor =
+    num('taxii_requests_per_s') / Math.max(1, num('floor_route_requests_per_s', b));
   const small = `${(SMALL / 1000).toLocaleString('en')}k`;
   const full = `${(COUNT / 1000).toLocaleString('en')}k`;
   const growth = (key: string) => num(`${key}_1m`) / Math.max(0.01, num(`${key}_100k`));
@@ -341,6 +380,11 @@ function printFigures(
         `${Math.round(100 * taxiiRatio)}% — ${verdict(taxiiRatio >= 0.5)} (≥ 50%)`,
       ],
       ['TAXII / bare route, p99', `${p99Ratio.toFixed(2)}× — ${verdict(p99Ratio <= 2)} (≤ 2×)`],
+      [
+        'floor: bare route + cached auth + the page SQL',
+        `${num('floor_route_requests_per_s', b)} requests/s (${Math.round(100 * floorRatio)}% of bare), p99 ${num('floor_route_p99_ms', b)} ms`,
+      ],
+      ['TAXII / floor, requests/s', `${Math.round(100 * taxiiFloor)}%`],
       atScale('search_p99_ms', 'search (address, rare word, no word)'),
       atScale('case_page_p99_ms', 'case page (case, first 50 objects)'),
       ['lookup p50 / p99', `${extra.lookupP50} / ${num('lookup_p99_ms')} ms`],

@@ -8,6 +8,8 @@ import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { indicator } from './harness/stix-feed.js';
 import { validateStix } from './harness/stix-schemas.js';
+import { encodeNext } from '../src/server/features/taxii/taxii.media.js';
+import { envelope as envelopeOf } from '../src/server/features/taxii/taxii.present.js';
 
 /**
  * TAXII 2.1 (issue 7, acceptance 3 and 4): every endpoint and filter and the error
@@ -598,6 +600,50 @@ describe('TAXII under arbitrary input', () => {
       { numRuns: 300 },
     );
   }, 120_000);
+});
+
+describe('an envelope of stored bodies', () => {
+  // The bodies as the database joins them: UTF-8 bytes, a comma after each but the last.
+  const stored = [
+    '{"id":"a","name":"Zugriff über 北京"}',
+    '{"id":"b"}',
+    '{"id":"c","x":"€"}',
+    '{"id":"d"}',
+  ];
+  const window = () => {
+    let start = 0;
+    const gates = stored.map((body, i) => {
+      const bytes = Buffer.byteLength(body);
+      const gate = {
+        tlp: 'green' as TlpLevel,
+        origin_node: 'us-doj',
+        added_us: 1_000 + i,
+        seq: 10 + i,
+        start,
+        bytes,
+      };
+      start += bytes + 1;
+      return gate;
+    });
+    return { gates, bodies: Buffer.from(stored.join(',')) };
+  };
+
+  it('serves the bodies the gate lets through, byte for byte, and names the last place seen', () => {
+    const all = envelopeOf(window(), 3, () => true);
+    expect(JSON.parse(all.body.toString())).toEqual({
+      more: true,
+      next: encodeNext(12),
+      objects: stored.slice(0, 3).map((body) => JSON.parse(body) as unknown),
+    });
+    const some = envelopeOf(window(), 10, (gate) => gate.seq !== 11);
+    expect(JSON.parse(some.body.toString())).toEqual({
+      more: false,
+      objects: [stored[0], stored[2], stored[3]].map((body) => JSON.parse(body ?? '') as unknown),
+    });
+    const none = envelopeOf(window(), 2, () => false);
+    expect(JSON.parse(none.body.toString())).toEqual({ more: true, next: encodeNext(11) });
+    expect(none.first).toBeNull();
+  });
 });
 
 describe('paging while objects arrive', () => {

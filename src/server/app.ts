@@ -18,9 +18,13 @@ import { VERSION } from './version.js';
 /** The node's HTTP API and web app. Never listens: node.ts does, tests use inject(). */
 export async function buildApp(node: Node): Promise<FastifyInstance> {
   const { config } = node;
+  // Request ids: this process's random prefix and a counter (unique, and no call into the
+  // random generator per request).
+  const prefix = randomBytes(4).toString('hex');
+  let requests = 0;
   const app = Fastify({
     loggerInstance: node.log,
-    genReqId: () => `req-${randomBytes(6).toString('hex')}`,
+    genReqId: () => `req-${prefix}-${(requests++).toString(36)}`,
     trustProxy: config.http.trustProxy,
     bodyLimit: 1024 * 1024,
     ...(node.https ? { https: node.https } : {}),

@@ -11,9 +11,9 @@ import type {
 
 /** Rows become TAXII resources and admin views here: pure functions of what they are given. */
 
-/** A TAXII reply: its JSON text, and the date_added of its first and last entries. */
+/** A TAXII reply: its JSON (text, or bytes), and the date_added of its first and last entries. */
 export interface TaxiiPage {
-  body: string;
+  body: string | Buffer;
   first: string | null;
   last: string | null;
 }
@@ -54,9 +54,10 @@ export function listing(
 }
 
 /**
- * A TAXII envelope of stored bodies, as text: the first `pageSize` entries of the window
+ * A TAXII envelope of stored bodies, as bytes: the first `pageSize` entries of the window
  * (which holds one more when more follow), those `mayServe` lets through, each body as it
- * is stored; `next` names the window's last place served, seen or not.
+ * is stored; `next` names the window's last place served, seen or not. When every entry
+ * passes, the bodies go out as the one run of bytes the database joined.
  */
 export function envelope(
   window: BodyWindow,
@@ -64,20 +65,37 @@ export function envelope(
   mayServe: (gate: Gate) => boolean,
 ): TaxiiPage {
   const more = window.gates.length > pageSize;
-  const served: Gate[] = [];
-  const bodies: string[] = [];
   const count = Math.min(pageSize, window.gates.length);
+  const served: Gate[] = [];
+  const runs: Buffer[] = [];
+  // Consecutive served entries whose bodies lie one after another are taken as one run.
+  let runStart = -1;
+  let runEnd = -1;
   for (let i = 0; i < count; i++) {
     const gate = window.gates[i] as Gate;
     if (!mayServe(gate)) continue;
     served.push(gate);
-    bodies.push(window.bodies[i] as string);
+    if (gate.start === runEnd + 1 && runStart >= 0) {
+      runEnd = gate.start + gate.bytes;
+      continue;
+    }
+    if (runStart >= 0) runs.push(COMMA, window.bodies.subarray(runStart, runEnd));
+    runStart = gate.start;
+    runEnd = gate.start + gate.bytes;
   }
+  if (runStart >= 0) runs.push(COMMA, window.bodies.subarray(runStart, runEnd));
   const lastSeq = window.gates[count - 1]?.seq;
   const next = more && lastSeq !== undefined ? `,"next":"${encodeNext(lastSeq)}"` : '';
-  const list = bodies.length > 0 ? `,"objects":[${bodies.join(',')}]` : '';
-  return { body: `{"more":${more}${next}${list}}`, ...bounds(served) };
+  const head = `{"more":${more}${next}`;
+  const body =
+    runs.length === 0
+      ? Buffer.from(`${head}}`)
+      : Buffer.concat([Buffer.from(`${head},"objects":[`), ...runs.slice(1), CLOSE]);
+  return { body, ...bounds(served) };
 }
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
 
 function bounds(entries: readonly Pick<VersionEntry, 'added_us'>[]): {
   first: string | null;

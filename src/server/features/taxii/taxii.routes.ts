@@ -43,7 +43,11 @@ function sendTaxii(reply: FastifyReply, status: number, body: unknown): FastifyR
   return reply
     .status(status)
     .header('content-type', TAXII_MEDIA_TYPE)
-    .send(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
+    .send(
+      Buffer.isBuffer(body)
+        ? body
+        : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    );
 }
 
 function sendPage(reply: FastifyReply, page: TaxiiPage): FastifyReply {
