@@ -28,7 +28,9 @@ import { floorRoute } from './stix.floor.js';
  *   collection (GET …/objects/?limit=100&next=…) for SECONDS; latency p50/p99 and requests/s;
  * - lookup: "have we seen 10.x.y.z?" (GET /api/cases/lookup?value=) one after another;
  * baselines, same run: raw SQLite inserts of the rows the import wrote (stix_baselines.ts),
- * and a bare Fastify route answering the same page bytes to the same concurrency.
+ * and a bare Fastify route answering the same page bytes to the same concurrency; and the
+ * floor (stix.floor.ts): that bare route plus cached auth and the node's own page SQL, the
+ * most TAXII could reach on this stack. TAXII, bare and floor take turns (ROUNDS).
  * BENCH_STIX_PROFILE=DIR runs the node with --cpu-prof into DIR (read it after the run).
  */
 const COUNT = Number(process.env['BENCH_STIX_OBJECTS'] ?? 1_000_000);
