@@ -297,25 +297,8 @@ function ObjectFiltersForm({
 function LinkedObject({ caseId, objectId }: { caseId: string; objectId: string }) {
   const { t } = useTranslation();
   const id = useId();
-  const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let live = true;
-    setVersions(null);
-    setError(null);
-    api.getObjectHistory(caseId, objectId).then(
-      (list) => {
-        if (live) setVersions(list);
-      },
-      (failure: unknown) => {
-        if (live) setError(failure);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [caseId, objectId]);
-  const last = versions?.[versions.length - 1];
+  const history = useObjectHistory(caseId, objectId);
+  const last = history.versions?.[history.versions.length - 1];
   const type = objectId.split('--')[0] ?? '';
   const name = last ? versionLabel(last.object) || objectId : objectId;
   return (
@@ -329,6 +312,47 @@ function LinkedObject({ caseId, objectId }: { caseId: string; objectId: string }
         {last ? <TlpBadge level={last.tlp} /> : null}
       </h3>
       <p className="muted small">{t('cases.objects.linkedHint')}</p>
+      <HistoryBody {...history} />
+    </section>
+  );
+}
+
+/**
+ * An object's versions, read when the object (or its newest version, `modified`) changes;
+ * an answer to an earlier object is dropped.
+ */
+function useObjectHistory(
+  caseId: string,
+  objectId: string,
+  modified?: string | null,
+): { versions: ObjectVersion[] | null; error: unknown } {
+  const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  // Another object: nothing of the last one's is shown while its versions are read.
+  useEffect(() => setVersions(null), [caseId, objectId]);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api.getObjectHistory(caseId, objectId).then(
+      (list) => {
+        if (live) setVersions(list);
+      },
+      (failure: unknown) => {
+        if (live) setError(failure);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseId, objectId, modified]);
+  return { versions, error };
+}
+
+/** The versions read, or what went wrong, or that they are being read. */
+function HistoryBody({ versions, error }: { versions: ObjectVersion[] | null; error: unknown }) {
+  const { t } = useTranslation();
+  return (
+    <>
       {error ? <ErrorAlert error={error} /> : null}
       {versions === null ? (
         error ? null : (
@@ -337,7 +361,7 @@ function LinkedObject({ caseId, objectId }: { caseId: string; objectId: string }
       ) : (
         <VersionList versions={versions} />
       )}
-    </section>
+    </>
   );
 }
 
@@ -797,34 +821,12 @@ function MarkingForm({
 function History({ view, detail }: { view: ObjectView; detail: CaseView }) {
   const { t } = useTranslation();
   const id = useId();
-  const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let live = true;
-    api.getObjectHistory(detail.id, view.id).then(
-      (list) => {
-        if (live) setVersions(list);
-      },
-      (failure: unknown) => {
-        if (live) setError(failure);
-      },
-    );
-    return () => {
-      live = false;
-    };
-    // A new version (view.modified) reads the history again.
-  }, [detail.id, view.id, view.modified]);
+  // A new version (view.modified) reads the history again.
+  const history = useObjectHistory(detail.id, view.id, view.modified);
   return (
     <section className="object-history" aria-labelledby={`${id}-title`}>
       <h4 id={`${id}-title`}>{t('cases.history.title')}</h4>
-      {error ? <ErrorAlert error={error} /> : null}
-      {versions === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : (
-        <VersionList versions={versions} />
-      )}
+      <HistoryBody {...history} />
     </section>
   );
 }
