@@ -43,13 +43,37 @@ export async function storeBatch(
   resume: ResumePoint,
   record: Recorder,
 ): Promise<{ row: ImportJobRow; failures: ImportFailure[]; changed: StixObjectRow[] }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await storeOnce(store, now, job, prepared, resume, record);
-    } catch (error) {
-      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
-    }
-  }
+  return runAgainIfRaced(() =>
+    store.transaction(async (trx) => {
+      const fresh = await loadJob(trx, job.id);
+      const sorted = sortBatch(prepared, now);
+      const recorded = await record(
+        trx,
+        job.case_id,
+        sorted.ready.map((item) => ({ row: item.row, values: item.values, doc: item.doc })),
+        now,
+      );
+      const failures = [...sorted.failures, ...refusedDeleted(sorted.ready, recorded.deleted)];
+      await keepErrors(trx, fresh, failures);
+      const changes = {
+        read: Number(fresh.read) + prepared.length,
+        imported: Number(fresh.imported) + recorded.added,
+        updated: Number(fresh.updated) + recorded.versions,
+        unchanged: Number(fresh.unchanged) + sorted.unchanged + recorded.same,
+        elsewhere: Number(fresh.elsewhere) + recorded.joined,
+        failed: Number(fresh.failed) + failures.length,
+        resume_offset: resume.offset,
+        resume_index: resume.index,
+        resume_depth: resume.depth,
+        updated_at: now,
+      };
+      await updateJob(trx, job.id, changes);
+      if (recorded.changed.length > 0) {
+        await updateCaseRow(trx, job.case_id, { updated_at: now });
+      }
+      return { row: { ...fresh, ...changes }, failures, changed: recorded.changed };
+    }),
+  );
 }
 
 /**
@@ -57,49 +81,18 @@ export async function storeBatch(
  * objects first, its insert fails on the key (23505); run again, the object is held now
  * and this batch adds it to its case. (SQLite has one writer: it never happens there.)
  */
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
-  );
-}
-
-async function storeOnce(
-  store: Store,
-  now: number,
-  job: ImportJobRow,
-  prepared: Prepared[],
-  resume: ResumePoint,
-  record: Recorder,
-): Promise<{ row: ImportJobRow; failures: ImportFailure[]; changed: StixObjectRow[] }> {
-  return store.transaction(async (trx) => {
-    const fresh = await loadJob(trx, job.id);
-    const sorted = sortBatch(prepared, now);
-    const recorded = await record(
-      trx,
-      job.case_id,
-      sorted.ready.map((item) => ({ row: item.row, values: item.values, doc: item.doc })),
-      now,
-    );
-    const failures = [...sorted.failures, ...refusedDeleted(sorted.ready, recorded.deleted)];
-    await keepErrors(trx, fresh, failures);
-    const changes = {
-      read: Number(fresh.read) + prepared.length,
-      imported: Number(fresh.imported) + recorded.added,
-      updated: Number(fresh.updated) + recorded.versions,
-      unchanged: Number(fresh.unchanged) + sorted.unchanged + recorded.same,
-      elsewhere: Number(fresh.elsewhere) + recorded.joined,
-      failed: Number(fresh.failed) + failures.length,
-      resume_offset: resume.offset,
-      resume_index: resume.index,
-      resume_depth: resume.depth,
-      updated_at: now,
-    };
-    await updateJob(trx, job.id, changes);
-    if (recorded.changed.length > 0) {
-      await updateCaseRow(trx, job.case_id, { updated_at: now });
+async function runAgainIfRaced<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const raced =
+        typeof error === 'object' &&
+        error !== null &&
+        (error as { code?: unknown }).code === '23505';
+      if (!raced || tries >= 3) throw error;
     }
-    return { row: { ...fresh, ...changes }, failures, changed: recorded.changed };
-  });
+  }
 }
 
 /** The batch sorted: what failed, what to record, and what needs nothing (built-in markings). */
