@@ -32,6 +32,7 @@ export function objectDoc(
   row: StixObjectRow,
   values: readonly string[],
   caseIds: readonly string[] = [row.case_id],
+  object?: Record<string, unknown>,
 ): SearchDoc {
   return {
     kind: 'object',
@@ -40,8 +41,18 @@ export function objectDoc(
     title: row.label,
     text: row.search,
     values,
+    // Its patterns and observable values are `values`; its prose is scanned for more.
+    ...(object ? { valueText: proseOf(object) } : {}),
     updatedAt: Number(row.updated_at),
   };
+}
+
+/** The free text of a STIX object: its names, descriptions, explanation and content. */
+function proseOf(object: Record<string, unknown>): string {
+  return ['name', 'description', 'explanation', 'content', 'abstract']
+    .map((key) => object[key])
+    .filter((value): value is string => typeof value === 'string')
+    .join('\n');
 }
 
 /**

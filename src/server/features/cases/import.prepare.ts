@@ -76,7 +76,7 @@ export function prepareObject(position: number, input: unknown, context: Prepare
   // The time it is stored is set when its batch is.
   const row = objectRowOf(context.caseId, body, tlp, context.nodeId, [], 0);
   // Its search document, ready for the index if the object is new to the node.
-  const doc = prepareSearchDoc(objectDoc(row, values, [context.caseId]));
+  const doc = prepareSearchDoc(objectDoc(row, values, [context.caseId], body));
   return { position, ok: true, values, row, doc };
 }
 

@@ -15,6 +15,12 @@ export interface SearchDoc {
   text: string;
   /** Values it names besides those in its text (an observable's value, a file's hashes). */
   values?: readonly string[];
+  /**
+   * The free text whose values (addresses, hashes…) are found by themselves, when not all of
+   * `title` and `text` is free text: an object's patterns and observable values are in
+   * `values` already, so only its names and descriptions are scanned.
+   */
+  valueText?: string;
   /** Epoch milliseconds. */
   updatedAt: number;
 }
@@ -34,7 +40,7 @@ export function prepareSearchDoc(doc: SearchDoc): IndexedDoc {
   const text = doc.text.slice(0, MAX_TEXT);
   const values = new Set([
     ...(doc.values ?? []).map(normalizeValue).filter((v) => v.length > 0 && v.length <= 2000),
-    ...extractValues(`${title}\n${text}`),
+    ...extractValues(doc.valueText?.slice(0, MAX_TEXT) ?? `${title}\n${text}`),
   ]);
   return {
     kind: doc.kind,
