@@ -83,7 +83,7 @@ export function registerImport(program: Command): void {
 function printSummary(job: ImportJobView): void {
   const lines = [
     `Import ${job.id} into case ${job.caseId}: ${job.status}${job.message ? ` — ${job.message}` : ''}`,
-    `  read ${job.read}, imported ${job.imported}, updated ${job.updated}, unchanged ${job.unchanged}, held by other cases ${job.elsewhere}, not imported ${job.failed}`,
+    `  read ${job.read}, imported ${job.imported}, updated ${job.updated}, unchanged ${job.unchanged}, added from other cases ${job.elsewhere}, not imported ${job.failed}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

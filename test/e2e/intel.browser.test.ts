@@ -104,7 +104,7 @@ describe('intelligence in Chromium', () => {
           expect(await job.getByTestId('import-elsewhere').textContent()).toBe('0');
           await job
             .getByText(
-              'Import done: 3 imported, 0 updated, 0 unchanged, 0 held by other cases, 1 failed.',
+              'Import done: 3 imported, 0 updated, 0 unchanged, 0 added from other cases, 1 failed.',
             )
             .waitFor();
           expect(await job.getByRole('progressbar').getAttribute('value')).toBe('100');
