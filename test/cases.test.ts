@@ -573,6 +573,19 @@ describe('bad input changes nothing (acceptance 4)', () => {
         adminA,
         'POST',
         `/api/cases/${caseId}/objects`,
+        {
+          object: {
+            ...indicator('Typo', '198.51.100.9'),
+            pattern: "[ipv4-addr:value = '999.1.1.1']",
+          },
+        },
+        422,
+        'invalid_stix',
+      ],
+      [
+        adminA,
+        'POST',
+        `/api/cases/${caseId}/objects`,
         { object: { type: 'weapon', name: 'x' } },
         422,
         'invalid_stix',

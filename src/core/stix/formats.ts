@@ -175,3 +175,15 @@ export function isBase64(value: string): boolean {
 export function isLanguageTag(value: string): boolean {
   return /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/.test(value);
 }
+
+/** The hash algorithms of the STIX vocabulary (hash-algorithm-ov) and the form of each digest. */
+export const KNOWN_HASHES: Readonly<Record<string, { format: RegExp; hint: string }>> = {
+  MD5: { format: /^[a-fA-F0-9]{32}$/, hint: '32 hexadecimal digits' },
+  'SHA-1': { format: /^[a-fA-F0-9]{40}$/, hint: '40 hexadecimal digits' },
+  'SHA-256': { format: /^[a-fA-F0-9]{64}$/, hint: '64 hexadecimal digits' },
+  'SHA-512': { format: /^[a-fA-F0-9]{128}$/, hint: '128 hexadecimal digits' },
+  'SHA3-256': { format: /^[a-fA-F0-9]{64}$/, hint: '64 hexadecimal digits' },
+  'SHA3-512': { format: /^[a-fA-F0-9]{128}$/, hint: '128 hexadecimal digits' },
+  SSDEEP: { format: /^[a-zA-Z0-9/+:.]{1,128}$/, hint: 'an ssdeep digest' },
+  TLSH: { format: /^[a-zA-Z0-9]{70}$/, hint: '70 letters and digits' },
+};

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateStix, validateStixBundleObjects } from '../../../test/harness/stix-schemas.js';
 import { deterministicScoId, newStixId, nodeIdentity } from './ids.js';
-import { checkStixPattern } from './pattern.js';
+import { checkPatternValues, checkStixPattern } from './pattern.js';
 import { parseStixObject, STIX_TYPES, StixObject } from './schemas.js';
 import { markingRefOf, tlpMarkingDefinitions, tlpOfObject } from './tlp.js';
 import { newVersion, revoke } from './version.js';
@@ -499,7 +499,7 @@ describe('custom properties and extensions', () => {
 describe('STIX patterns, lightly', () => {
   it.each([
     "[ipv4-addr:value = '198.51.100.3']",
-    "[file:hashes.'SHA-256' = 'ba78'] AND [file:name MATCHES '^inv.*\\\\.exe$']",
+    "[file:hashes.'SHA-256' = 'ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78'] AND [file:name MATCHES '^inv.*\\\\.exe$']",
     "([domain-name:value = 'a.example'] OR [domain-name:value = 'b.example']) WITHIN 600 SECONDS",
     "[email-message:body_multipart[*].body_raw_ref.name LIKE '%.exe']",
     "[network-traffic:dst_ref.value ISSUBSET '198.51.100.0/24']",
@@ -518,6 +518,28 @@ describe('STIX patterns, lightly', () => {
     ['[ipv4-addr:value]', 'must contain at least one comparison in square brackets'],
   ])('%s: %s', (pattern, problem) => {
     expect(checkStixPattern(pattern)[0]).toContain(problem);
+  });
+
+  it.each([
+    ["[ipv4-addr:value = '999.1.1.1']", "'999.1.1.1' in ipv4-addr:value is not an IPv4 address"],
+    ["[ipv6-addr:value = '2001:db8::g']", "'2001:db8::g' in ipv6-addr:value is not an IPv6"],
+    ["[file:hashes.'SHA-256' = 'abc123']", "'abc123' in file:hashes.'SHA-256' is not 64 hex"],
+    ["[file:hashes.md5 = 'd41d8cd98f00b204e9800998ecf8427']", 'is not 32 hexadecimal digits'],
+    ["[domain-name:value IN ('example.com', 'exa mple.com')]", "'exa mple.com' in domain-name"],
+    ["[email-addr:value = 'nobody']", "'nobody' in email-addr:value is not an e-mail address"],
+  ])('the value in %s is refused: %s', (pattern, problem) => {
+    expect(checkPatternValues(pattern)[0]).toContain(problem);
+  });
+
+  it.each([
+    "[ipv4-addr:value = '198.51.100.0/24'] OR [ipv6-addr:value = '2001:db8::1']",
+    "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']",
+    "[file:hashes.'SHA256' = 'ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78ba78']",
+    "[domain-name:value = '_dmarc.example.com'] AND [url:value = 'not checked']",
+    "[ipv4-addr:value LIKE '999.%'] AND [file:hashes.'X-CUSTOM' = 'x']",
+    "[email-addr:value = 'o\\'brien@example.com']",
+  ])('the values in %s are fine', (pattern) => {
+    expect(checkPatternValues(pattern)).toEqual([]);
   });
 
   it('other pattern languages are not checked as STIX', () => {

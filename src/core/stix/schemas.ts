@@ -9,6 +9,7 @@ import {
   isIpv6,
   isLanguageTag,
   isUri,
+  KNOWN_HASHES,
 } from './formats.js';
 import { checkStixPattern } from './pattern.js';
 import { compareStixTimestamps, isStixTimestamp, isStixTimestampMs } from './timestamps.js';
@@ -167,16 +168,6 @@ const idOf = (type: string) =>
     error: `must be an identifier like ${type}--<uuid>`,
   });
 
-const KNOWN_HASHES: Readonly<Record<string, { format: RegExp; hint: string }>> = {
-  MD5: { format: /^[a-fA-F0-9]{32}$/, hint: '32 hexadecimal digits' },
-  'SHA-1': { format: /^[a-fA-F0-9]{40}$/, hint: '40 hexadecimal digits' },
-  'SHA-256': { format: /^[a-fA-F0-9]{64}$/, hint: '64 hexadecimal digits' },
-  'SHA-512': { format: /^[a-fA-F0-9]{128}$/, hint: '128 hexadecimal digits' },
-  'SHA3-256': { format: /^[a-fA-F0-9]{64}$/, hint: '64 hexadecimal digits' },
-  'SHA3-512': { format: /^[a-fA-F0-9]{128}$/, hint: '128 hexadecimal digits' },
-  SSDEEP: { format: /^[a-zA-Z0-9/+:.]{1,128}$/, hint: 'an ssdeep digest' },
-  TLSH: { format: /^[a-zA-Z0-9]{70}$/, hint: '70 letters and digits' },
-};
 const HASH_NAME = /^[a-zA-Z0-9_-]{3,250}$/;
 
 /** The STIX hashes type (2.7); `vocabularyOnly` for external references, whose OASIS schema takes only the hash-algorithm-ov names. */

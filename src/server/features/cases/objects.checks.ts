@@ -1,3 +1,4 @@
+import { checkPatternValues } from '../../../core/stix/pattern.js';
 import { parseStixObject } from '../../../core/stix/schemas.js';
 import { conflict, unprocessable, type AppError } from '../../errors.js';
 import { SDO_SRO_TYPES } from './cases.stix.js';
@@ -34,4 +35,18 @@ export function invalidStix(errors: string[]): AppError {
 export function assertValidStix(object: Stix, parse = parseStixObject): void {
   const parsed = parse(object);
   if (!parsed.ok) throw invalidStix(parsed.errors);
+}
+
+/**
+ * What this node's users write is held to more than STIX's shape: the addresses, domain
+ * names and hashes their patterns compare must be well formed. Imports and peers' objects
+ * are not (core/stix/pattern.ts says why).
+ */
+export function assertAuthoredValues(object: Stix, before?: Stix): void {
+  const pattern = object['pattern'];
+  if (object['type'] !== 'indicator' || object['pattern_type'] !== 'stix') return;
+  // A revocation or a new marking of an imported indicator does not re-judge its pattern.
+  if (typeof pattern !== 'string' || pattern === before?.['pattern']) return;
+  const problems = checkPatternValues(pattern);
+  if (problems.length > 0) throw invalidStix(problems.map((p) => `indicator.pattern: ${p}`));
 }

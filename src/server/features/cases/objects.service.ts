@@ -29,7 +29,12 @@ import {
 import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { StixObjectRow } from './cases.table.js';
-import { assertValidStix, invalidStix, mayHaveNewVersion } from './objects.checks.js';
+import {
+  assertAuthoredValues,
+  assertValidStix,
+  invalidStix,
+  mayHaveNewVersion,
+} from './objects.checks.js';
 import { casesOf, leaveCase } from './members.repository.js';
 import { removeVersions, replaceCurrent } from './versions.repository.js';
 
@@ -127,6 +132,7 @@ export class ObjectsService {
     object['id'] = typeof input['id'] === 'string' ? input['id'] : stixIdFor({ ...object, type });
     const finished = withTlp(object, tlp);
     assertValidStix(finished);
+    assertAuthoredValues(finished);
     return { object: finished, tlp };
   }
 
@@ -321,6 +327,7 @@ export class ObjectsService {
         ),
       });
       assertValidStix(next, parseAnyStixObject);
+      assertAuthoredValues(next, before);
       await this.support.checkReferences(trx, caseId, next);
       const tlp = marking?.tlp ?? current.tlp;
       const red =
