@@ -114,6 +114,23 @@ for (const dialect of DIALECTS) {
         });
       listen(b);
 
+      // A call's case must be one both sides hold: not free text, not a case kept home.
+      const flash = { peer: 'cn-mps', tier: 'technical', priority: 'flash', subject: 'About' };
+      const noCase = await call(a.app, adminA, 'POST', '/api/hotline/calls', {
+        ...flash,
+        caseId: 'not-a-case',
+      });
+      expect([noCase.statusCode, noCase.json().error.code]).toEqual([404, 'case_not_found']);
+      const home = await call(a.app, adminA, 'POST', '/api/cases', {
+        title: 'Ours',
+        kind: 'fraud',
+      });
+      const unshared = await call(a.app, adminA, 'POST', '/api/hotline/calls', {
+        ...flash,
+        caseId: home.json().id,
+      });
+      expect([unshared.statusCode, unshared.json().error.code]).toEqual([409, 'case_not_shared']);
+
       // us-doj places a flash technical call: 5 minutes per rung by the default terms.
       const placed = await call(a.app, adminA, 'POST', '/api/hotline/calls', {
         peer: 'cn-mps',

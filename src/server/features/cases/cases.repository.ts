@@ -58,6 +58,19 @@ export async function participantsOf(db: Db, caseId: string): Promise<string[]> 
   return rows.map((row) => row.node_id);
 }
 
+/** Whether `nodeId` holds the case too: it opened it or takes part in it. */
+export async function caseSharedWith(db: Db, caseId: string, nodeId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('cases')
+    .leftJoin('case_participants as p', (join) =>
+      join.onRef('p.case_id', '=', 'cases.id').on('p.node_id', '=', nodeId),
+    )
+    .select(['cases.owner_node', 'p.node_id'])
+    .where('cases.id', '=', caseId)
+    .executeTakeFirst();
+  return row !== undefined && (row.owner_node === nodeId || row.node_id === nodeId);
+}
+
 export async function setParticipants(
   db: Db,
   caseId: string,

@@ -1,5 +1,5 @@
 /** What other features (TAXII) and the CLI may use of cases and their imports. */
-export { findCase } from './cases.repository.js';
+export { caseSharedWith, findCase } from './cases.repository.js';
 export type { CasesService } from './cases.service.js';
 export type { ObjectsService } from './objects.service.js';
 export type { ImportService, ImportSource } from './import.service.js';

@@ -21,6 +21,7 @@ import type { Db, TxHooks } from '../../store/database.js';
 import { termsInForce } from '../arrangements/public.js';
 import { displayNameOf } from '../feature-deps.js';
 import type { FeatureContext } from '../module.js';
+import { caseSharedWith, findCase } from '../cases/public.js';
 import { findRequest, type RequestRow } from '../requests/public.js';
 import { callDetail, type CallNews } from './calls.news.js';
 import { callMessage, presentCall } from './hotline.present.js';
@@ -128,6 +129,7 @@ export class HotlineService {
           );
         }
       }
+      if (body.caseId) await this.checkCase(trx, body.caseId, body.peer);
       const caller = await displayNameOf(trx, actor, this.deps.nodeId);
       return this.placeIn(trx, hooks, actor, body, caller, request);
     });
@@ -212,6 +214,19 @@ export class HotlineService {
     return toCsv(REVIEW_CSV_HEADER, await reviewCsvRows(this.deps.store.db, query));
   }
 
+  /** A call names a case both sides hold, or the peer could not open it. */
+  private async checkCase(trx: Db, caseId: string, peer: string): Promise<void> {
+    if (!(await findCase(trx, caseId))) {
+      throw notFound('case_not_found', `This node has no case ${caseId}.`);
+    }
+    if (!(await caseSharedWith(trx, caseId, peer))) {
+      throw conflict(
+        'case_not_shared',
+        `Case ${caseId} is not shared with ${peer}; add ${peer} to the case first, or leave the case out.`,
+      );
+    }
+  }
+
   /** A peer's call arrived: it is delivered now, and the ladder starts from now. */
   async received(trx: Db, hooks: TxHooks, peerId: string, body: HotlineCallMessage): Promise<void> {
     if (await findCall(trx, body.callId)) return;
@@ -233,7 +248,8 @@ export class HotlineService {
       text: body.text,
       request_id: requestId,
       request_reference: body.requestReference,
-      case_id: body.caseId,
+      // A case this node does not share with the caller would be a link to nowhere.
+      case_id: body.caseId && (await caseSharedWith(trx, body.caseId, peerId)) ? body.caseId : null,
       caller: body.caller,
       caller_user_id: null,
       created_at: Date.parse(body.createdAt),
