@@ -1,4 +1,5 @@
 import { accountsModule } from './accounts/index.js';
+import { attentionModule } from './attention/index.js';
 import { arrangementsModule } from './arrangements/index.js';
 import { casesModule } from './cases/index.js';
 import { contactsModule } from './contacts/index.js';
@@ -16,6 +17,7 @@ import { taxiiModule } from './taxii/index.js';
  */
 export const FEATURES: readonly FeatureFactory[] = [
   searchModule,
+  attentionModule,
   accountsModule,
   notesModule,
   contactsModule,

@@ -1,3 +1,4 @@
+import { registerCallAttention } from './hotline.attention.js';
 import { z } from 'zod';
 import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
@@ -37,6 +38,7 @@ declare module '../module.js' {
  * and webhook posts.
  */
 export const hotlineModule: FeatureFactory = (ctx) => {
+  registerCallAttention(ctx.use('attention'));
   const coverage = new CoverageService(ctx);
   const roster = new RosterService({ ...ctx, coverage });
   const search = ctx.use('search');

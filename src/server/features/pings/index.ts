@@ -1,3 +1,4 @@
+import { registerPingAttention } from './pings.attention.js';
 import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
 import { pingMessages } from './pings.messages.js';
@@ -12,6 +13,7 @@ declare module '../module.js' {
 
 /** Ping tests of the peers' contact points, and their report. */
 export const pingsModule: FeatureFactory = (ctx) => {
+  registerPingAttention(ctx.use('attention'));
   const pings = new PingsService(ctx);
   return {
     name: 'pings',

@@ -1,3 +1,4 @@
+import { registerRequestAttention } from './requests.attention.js';
 import { timerKind } from '../../timers/timers.js';
 import type { FeatureFactory } from '../module.js';
 import {
@@ -24,6 +25,7 @@ declare module '../module.js' {
 
 /** Requests for assistance: drafts, sending, moves, attachments, deadlines, figures. */
 export const requestsModule: FeatureFactory = (ctx) => {
+  registerRequestAttention(ctx.use('attention'));
   const search = ctx.use('search');
   registerRequestSearch(search);
   const deps = { ...ctx, log: ctx.log.child({ component: 'requests' }), search };
