@@ -667,3 +667,63 @@ describe('bad input changes nothing (acceptance 4)', () => {
     expect(auditAfter).toBe(auditBefore);
   });
 });
+
+describe('objects flow to the nodes of a case by themselves (issue 15, finding 2)', () => {
+  it('sends what is added, imported or held when a node joins, as TLP allows; a node may switch it off for its copy', async () => {
+    const caseId = await openCase(a, adminA, 'Flowing', BREACH);
+    const early = await add(a, adminA, caseId, indicator('Held before', '198.51.100.21'));
+    const added = await call(a.app, adminA, 'POST', `/api/cases/${caseId}/participants`, {
+      peer: 'cn-mps',
+    });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json().autoShare).toBe(true);
+    // No one presses Share: what the case held goes to the node that joined…
+    await until(
+      async () => (await objectsOn(b, adminB, caseId)).some((o) => o.id === early.id),
+      'cn-mps to receive what the case held',
+    );
+    // …and what is added or imported afterwards follows, but not what RED keeps here.
+    const later = await add(a, adminA, caseId, indicator('Added after', '198.51.100.22'));
+    const red = await add(a, adminA, caseId, indicator('Ours only', '198.51.100.23'), 'red');
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--5e0f7c7e-3f43-4d55-9a0e-1c1c1c1c1c1c',
+      objects: [
+        {
+          ...indicator('Imported', '198.51.100.24'),
+          spec_version: '2.1',
+          id: 'indicator--5e0f7c7e-3f43-4d55-9a0e-2d2d2d2d2d2d',
+          created: '2026-11-01T00:00:00.000Z',
+          modified: '2026-11-01T00:00:00.000Z',
+        },
+      ],
+    };
+    const job = await call(a.app, adminA, 'POST', `/api/cases/${caseId}/imports`, bundle);
+    expect(job.statusCode, job.body).toBe(202);
+    const onB = await until(async () => {
+      const ids = new Set((await objectsOn(b, adminB, caseId)).map((o) => o.id));
+      return ids.has(later.id) && ids.has(bundle.objects[0]?.id) ? ids : undefined;
+    }, 'cn-mps to receive the added and the imported objects');
+    expect(onB.has(red.id)).toBe(false);
+    const mine = await objectsOn(a, adminA, caseId);
+    expect(mine.find((o) => o.id === later.id)?.sharedWith).toEqual(['cn-mps']);
+    expect(mine.find((o) => o.id === red.id)?.sharedWith).toEqual([]);
+
+    // cn-mps switches the flow off for its copy (its own setting); the title stays the owner's.
+    const off = await call(b.app, adminB, 'PATCH', `/api/cases/${caseId}`, { autoShare: false });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json().autoShare).toBe(false);
+    const retitle = await call(b.app, adminB, 'PATCH', `/api/cases/${caseId}`, { title: 'Mine' });
+    expect(retitle.statusCode).toBe(403);
+    const kept = await add(b, adminB, caseId, indicator('Kept at cn-mps', '198.51.100.25'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await objectsOn(a, adminA, caseId)).some((o) => o.id === kept.id)).toBe(false);
+    // Switched on again, what it held goes.
+    const on = await call(b.app, adminB, 'PATCH', `/api/cases/${caseId}`, { autoShare: true });
+    expect(on.statusCode, on.body).toBe(200);
+    await until(
+      async () => (await objectsOn(a, adminA, caseId)).some((o) => o.id === kept.id),
+      'us-doj to receive what cn-mps held once its flow is on again',
+    );
+  });
+});

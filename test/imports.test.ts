@@ -229,6 +229,7 @@ describe('resuming an interrupted import', () => {
         summary: '',
         priority: 'medium',
         priorityCase: false,
+        autoShare: true,
       })
     ).id;
     const file = path.join(dir, 'big.json');

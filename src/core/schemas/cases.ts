@@ -28,6 +28,8 @@ export const CreateCaseBody = z
     priority: z.enum(CASE_PRIORITIES).default('medium'),
     /** On the list of priority cases the sides review together. */
     priorityCase: z.boolean().default(false),
+    /** This node's objects go to the case's nodes by themselves, as TLP allows. */
+    autoShare: z.boolean().default(true),
   })
   .strict();
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
@@ -40,6 +42,8 @@ export const UpdateCaseBody = z
     priority: z.enum(CASE_PRIORITIES).optional(),
     status: z.enum(CASE_STATUSES).optional(),
     priorityCase: z.boolean().optional(),
+    /** This node's own setting: any node of the case may change it for its copy. */
+    autoShare: z.boolean().optional(),
   })
   .strict();
 export type UpdateCaseBody = z.infer<typeof UpdateCaseBody>;
@@ -57,6 +61,8 @@ export const CaseView = z.object({
   priority: z.enum(CASE_PRIORITIES),
   status: z.enum(CASE_STATUSES),
   priorityCase: z.boolean(),
+  /** Whether this node's objects flow to the case's other nodes by themselves. */
+  autoShare: z.boolean(),
   /** The other nodes the case is shared with. */
   participants: z.array(z.string()),
   links: z.array(CaseLink),

@@ -32,6 +32,7 @@ export function presentCase(row: CaseRow, extras: CaseExtras): CaseView {
     priority: row.priority as CaseView['priority'],
     status: row.status as CaseView['status'],
     priorityCase: row.priority_case === 1,
+    autoShare: row.auto_share === 1,
     participants: extras.participants.filter((n) => n !== row.owner_node),
     links: extras.links.map((l) => ({ kind: l.kind, refId: l.ref_id })),
     objectCount: extras.objectCount,

@@ -38,6 +38,7 @@ import {
   encodeObjectCursor,
 } from './cases.cursors.js';
 import type { CaseSupport } from './cases.support.js';
+import type { CaseFlow } from './flow.service.js';
 import { objectsPage } from './members.repository.js';
 import type { CaseRow } from './cases.table.js';
 
@@ -54,7 +55,10 @@ type CaseQuery = {
  * sharing.service.ts; finding them, search.service.ts.
  */
 export class CasesService {
-  constructor(private readonly support: CaseSupport) {}
+  constructor(
+    private readonly support: CaseSupport,
+    private readonly flow: CaseFlow,
+  ) {}
 
   private get deps() {
     return this.support.deps;
@@ -91,6 +95,7 @@ export class CasesService {
       priority: body.priority,
       status: 'open',
       priority_case: body.priorityCase ? 1 : 0,
+      auto_share: body.autoShare ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -147,9 +152,11 @@ export class CasesService {
   async update(actor: Actor, id: string, body: UpdateCaseBody): Promise<CaseView> {
     authorize(actor, 'cases.write');
     const now = this.deps.clock.now();
+    // Automatic sharing is each node's own setting; everything else is the owner's.
+    const localOnly = Object.keys(body).every((key) => key === 'autoShare');
     const row = await this.deps.store.transaction(async (trx, hooks) => {
       const row = await this.support.loadCase(trx, id);
-      this.support.mustOwn(row);
+      if (!localOnly) this.support.mustOwn(row);
       const changes = {
         ...(body.title !== undefined ? { title: body.title } : {}),
         ...(body.summary !== undefined ? { summary: body.summary } : {}),
@@ -157,6 +164,7 @@ export class CasesService {
         ...(body.priority !== undefined ? { priority: body.priority } : {}),
         ...(body.status !== undefined ? { status: body.status } : {}),
         ...(body.priorityCase !== undefined ? { priority_case: body.priorityCase ? 1 : 0 } : {}),
+        ...(body.autoShare !== undefined ? { auto_share: body.autoShare ? 1 : 0 } : {}),
         updated_at: now,
       };
       await updateCaseRow(trx, id, changes);
@@ -171,7 +179,10 @@ export class CasesService {
         before: row,
         after: updated,
       });
-      await this.support.sendCase(trx, hooks, updated);
+      if (!localOnly) await this.support.sendCase(trx, hooks, updated);
+      if (body.autoShare === true && row.auto_share !== 1) {
+        await this.flow.caseToAll(trx, hooks, updated, now);
+      }
       this.support.caseChanged(hooks, id);
       return updated;
     });
@@ -202,6 +213,7 @@ export class CasesService {
           details: { peer: peerId },
         });
         await this.support.sendCase(trx, hooks, { ...row, updated_at: now });
+        await this.flow.caseTo(trx, hooks, row, peerId, now);
         this.support.caseChanged(hooks, id);
       }
       return { ...row, updated_at: now };
@@ -318,13 +330,19 @@ export class CasesService {
       priority: message.priority,
       status: message.status,
       priority_case: message.priorityCase ? 1 : 0,
+      auto_share: existing?.auto_share ?? 1,
       created_at: existing ? Number(existing.created_at) : now,
       updated_at: now,
     };
     if (existing) await updateCaseRow(trx, row.id, row);
     else await insertCase(trx, row);
     await this.support.indexCase(trx, row);
+    const before = new Set(existing ? await participantsOf(trx, row.id) : []);
     await setParticipants(trx, row.id, message.participants, now);
+    // A node that joined gets what this node holds of the case, as TLP allows.
+    for (const node of message.participants) {
+      if (!before.has(node)) await this.flow.caseTo(trx, hooks, row, node, now);
+    }
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: sender },
       at: now,

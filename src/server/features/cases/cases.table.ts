@@ -11,6 +11,8 @@ export interface CasesTable {
   priority: string;
   status: string;
   priority_case: number;
+  /** 1: this node's objects flow to the case's other nodes by themselves (CaseFlow). */
+  auto_share: number;
   created_at: number;
   updated_at: number;
 }

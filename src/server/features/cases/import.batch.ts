@@ -1,6 +1,6 @@
 import type { ResumePoint } from '../../../core/stix/bundle-stream.js';
 import { notFound } from '../../errors.js';
-import type { Db, Store } from '../../store/database.js';
+import type { Db, Store, TxHooks } from '../../store/database.js';
 import type { ImportFailure, Prepared } from './import.prepare.js';
 import { findJob, insertErrors, updateJob } from './import.repository.js';
 import { updateCaseRow } from './cases.repository.js';
@@ -17,6 +17,7 @@ type Ready = Extract<Prepared, { ok: true }>;
 /** Records versions into a case and the search (CaseSupport.record). */
 export type Recorder = (
   trx: Db,
+  hooks: TxHooks,
   caseId: string,
   arriving: readonly Arriving[],
   now: number,
@@ -44,11 +45,12 @@ export async function storeBatch(
   record: Recorder,
 ): Promise<{ row: ImportJobRow; failures: ImportFailure[]; changed: StixObjectRow[] }> {
   return runAgainIfRaced(() =>
-    store.transaction(async (trx) => {
+    store.transaction(async (trx, hooks) => {
       const fresh = await loadJob(trx, job.id);
       const sorted = sortBatch(prepared, now);
       const recorded = await record(
         trx,
+        hooks,
         job.case_id,
         sorted.ready.map((item) => ({ row: item.row, values: item.values, doc: item.doc })),
         now,

@@ -3,6 +3,8 @@ import type { FeatureFactory } from '../module.js';
 import * as casesTables from './migrations/2026_11_24_2100_cases.js';
 import * as objectsInCases from './migrations/2026_12_02_0900_objects_in_cases.js';
 import * as casesInSearch from './migrations/2026_12_03_1000_cases_in_search.js';
+import * as autoShare from './migrations/2026_12_03_1100_cases_auto_share.js';
+import { CaseFlow } from './flow.service.js';
 import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
 import { registerCaseRoutes } from './cases.routes.js';
@@ -36,15 +38,20 @@ export const casesModule: FeatureFactory = (ctx) => {
   });
   registerCaseSearch(searchIndex, support);
   const backfill = new SearchBackfill(support);
-  const cases = new CasesService(support);
-  const objects = new ObjectsService(support);
+  const flow = new CaseFlow(support);
+  const cases = new CasesService(support, flow);
+  const objects = new ObjectsService(support, flow);
   const sharing = new SharingService(support);
   const search = new SearchService(support);
   const imports = new ImportService({
     ...ctx,
     log: ctx.log.child({ component: 'imports' }),
     uploadsDir: path.join(ctx.dataDir, 'imports'),
-    record: (trx, caseId, arriving, now) => support.record(trx, caseId, arriving, now),
+    record: async (trx, hooks, caseId, arriving, now) => {
+      const recorded = await support.record(trx, caseId, arriving, now);
+      await flow.objects(trx, hooks, caseId, recorded.changed, now);
+      return recorded;
+    },
   });
   return {
     name: 'cases',
@@ -52,6 +59,7 @@ export const casesModule: FeatureFactory = (ctx) => {
       '2026_11_24_2100_cases': casesTables,
       '2026_12_02_0900_objects_in_cases': objectsInCases,
       '2026_12_03_1000_cases_in_search': casesInSearch,
+      '2026_12_03_1100_cases_auto_share': autoShare,
     },
     services: {
       cases,

@@ -28,6 +28,7 @@ import {
 } from './cases.repository.js';
 import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
+import type { CaseFlow } from './flow.service.js';
 import type { StixObjectRow } from './cases.table.js';
 import {
   assertAuthoredValues,
@@ -53,7 +54,10 @@ interface MarkingChange {
  * version follows the object to every peer that had it and may still have it.
  */
 export class ObjectsService {
-  constructor(private readonly support: CaseSupport) {}
+  constructor(
+    private readonly support: CaseSupport,
+    private readonly flow: CaseFlow,
+  ) {}
 
   private get deps() {
     return this.support.deps;
@@ -78,6 +82,7 @@ export class ObjectsService {
       const redRecipients = tlp === 'red' ? [...new Set(body.redRecipients)] : [];
       const row = objectRowOf(caseId, object, tlp, this.deps.nodeId, redRecipients, now);
       await this.support.record(trx, caseId, [{ row, values: valuesOf(object) }], now);
+      await this.flow.objects(trx, hooks, caseId, [row], now);
       await updateCaseRow(trx, caseId, { updated_at: now });
       await appendAudit(trx, {
         actor,
