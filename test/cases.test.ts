@@ -702,7 +702,7 @@ describe('objects flow to the nodes of a case by themselves (issue 15, finding 2
     expect(job.statusCode, job.body).toBe(202);
     const onB = await until(async () => {
       const ids = new Set((await objectsOn(b, adminB, caseId)).map((o) => String(o.id)));
-      return ids.has(later.id) && ids.has(bundle.objects[0]?.id) ? ids : undefined;
+      return ids.has(later.id) && ids.has(String(bundle.objects[0]?.id)) ? ids : undefined;
     }, 'cn-mps to receive the added and the imported objects');
     expect(onB.has(red.id)).toBe(false);
     const mine = await objectsOn(a, adminA, caseId);

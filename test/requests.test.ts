@@ -246,6 +246,11 @@ describe('refusals', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_request');
     expect(r.body.error.message).toContain('type');
+    // Each problem also as data, for a client to say in its user's language.
+    expect(r.body.error.issues).toEqual([
+      expect.objectContaining({ field: 'body.type', code: 'invalid_value' }),
+    ]);
+    expect(r.body.error.issues[0].params.values).toContain('takedown');
   });
 
   it('a move not allowed from the current state', async () => {

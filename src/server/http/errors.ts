@@ -64,6 +64,40 @@ function sendInternalError(reply: FastifyReply, request: FastifyRequest): Fastif
   );
 }
 
+interface ValidationIssue {
+  instancePath: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Bounds and formats a client may put into its own words; the rest stays in the message. */
+const ISSUE_PARAMS = ['minimum', 'maximum', 'format', 'expected', 'values', 'origin'] as const;
+
+/**
+ * Each problem as data, so a client can say it in its user's language and name the field:
+ * `{field: "body.until", code: "too_small", params: {minimum: 1}, message}`; `code` is
+ * zod's issue code (invalid_type, too_small, too_big, invalid_format, invalid_value,
+ * unrecognized_keys, custom).
+ */
+function issuesOf(context: string | undefined, issues: readonly ValidationIssue[]) {
+  return issues.slice(0, 10).map((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const params: Record<string, unknown> = {};
+    for (const key of ISSUE_PARAMS) {
+      const value = issue.params?.[key];
+      if (value !== undefined && typeof value !== 'object') params[key] = value;
+      else if (Array.isArray(value)) params[key] = value.map(String);
+    }
+    return {
+      field: `${context ?? 'request'}${path ? `.${path}` : ''}`,
+      code: issue.keyword ?? 'invalid',
+      params,
+      message: issue.message ?? 'is not valid',
+    };
+  });
+}
+
 function describeValidation(
   context: string | undefined,
   issues: readonly { instancePath: string; message?: string }[],
@@ -93,15 +127,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation as ValidationIssue[];
       return sendError(
         reply,
         request,
         400,
         'invalid_request',
-        describeValidation(
-          error.validationContext,
-          error.validation as { instancePath: string; message?: string }[],
-        ),
+        describeValidation(error.validationContext, issues),
+        {},
+        { issues: issuesOf(error.validationContext, issues) },
       );
     }
     if (isResponseSerializationError(error)) {
