@@ -253,6 +253,19 @@ describe('refusals', () => {
     expect(r.body.error.issues[0].params.values).toContain('takedown');
   });
 
+  it('deleting a request once sent; a draft may be deleted', async () => {
+    const sent = await a.api('DELETE', `/api/requests/${id}`);
+    expect([sent.status, sent.body.error.code]).toEqual([409, 'not_a_draft']);
+    const draft = await a.api('POST', '/api/requests', {
+      peer: 'cn-mps',
+      type: 'preservation',
+      title: 'Started by mistake',
+    });
+    expect(draft.status).toBe(201);
+    expect((await a.api('DELETE', `/api/requests/${draft.body.id}`)).status).toBe(204);
+    expect((await a.api('GET', `/api/requests/${draft.body.id}`)).status).toBe(404);
+  });
+
   it('a move not allowed from the current state', async () => {
     const r = await move(b, id, { action: 'fulfil' });
     expect(r.status).toBe(409);

@@ -24,6 +24,8 @@ export interface EventMap {
   'contact.changed': { node: string; id: string | null };
   'arrangement.changed': { peer: string };
   'request.changed': { request: RequestView };
+  /** A draft of this node was deleted. */
+  'request.deleted': { id: string };
   'hotline.changed': { call: CallView };
   'hotline.alert': { call: CallView; reason: HotlineAlertReason };
   'hotline.roster': Record<string, never>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addClock } from '../../../core/deadlines.js';
 import { cleanFields, missingFields, type RequestFields } from '../../../core/requests.js';
+import { ROLES } from '../../../core/roles.js';
 import type { CreateRequestBody, UpdateDraftBody } from '../../../core/schemas/requests.js';
 import { actorUserId, authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
@@ -12,7 +13,7 @@ import type { Db } from '../../store/database.js';
 import { termsInForce } from '../arrangements/public.js';
 import type { RequestDeadlines } from './deadlines.service.js';
 import { fieldsOf } from './requests.present.js';
-import { insertRequest, updateRequest } from './requests.repository.js';
+import { deleteDraft, insertRequest, updateRequest } from './requests.repository.js';
 import type { RequestRow } from './requests.table.js';
 import type { RequestsDeps, RequestTimeline } from './timeline.service.js';
 
@@ -122,6 +123,32 @@ export class RequestDrafts {
         after: { ...row, ...changes },
       });
       this.timeline.publish(hooks, id);
+    });
+  }
+
+  /** Deletes a draft of this node (never sent, so no peer knows it): gone, and audited. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    authorize(actor, 'requests.draft');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (trx, hooks) => {
+      const row = await this.timeline.load(trx, id);
+      if (row.direction !== 'out' || row.status !== 'draft') {
+        throw conflict(
+          'not_a_draft',
+          `Request ${row.reference} is ${row.status}; only drafts of this node can be deleted.`,
+        );
+      }
+      await deleteDraft(trx, id);
+      await this.deps.search.remove(trx, 'request', [id]);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'request.delete_draft',
+        entityType: 'request',
+        entityId: id,
+        before: row,
+      });
+      hooks.afterCommit(() => this.deps.bus.publish('request.deleted', { id }, { roles: ROLES }));
     });
   }
 

@@ -22,6 +22,13 @@ export async function insertRequest(db: Db, row: RequestRow): Promise<void> {
   await db.insertInto('requests').values(row).execute();
 }
 
+/** A draft and whatever hangs on it (a draft has no timeline yet, but nothing is left). */
+export async function deleteDraft(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('request_attachments').where('request_id', '=', id).execute();
+  await db.deleteFrom('request_events').where('request_id', '=', id).execute();
+  await db.deleteFrom('requests').where('id', '=', id).where('status', '=', 'draft').execute();
+}
+
 export async function updateRequest(
   db: Db,
   id: string,

@@ -117,6 +117,21 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
     },
     async (request) => requests.updateDraft(requireActor(request), request.params.id, request.body),
   );
+  app.delete(
+    '/api/requests/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a draft of this node (409 not_a_draft once sent)',
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await requests.deleteDraft(requireActor(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
   app.post(
     '/api/requests/:id/send',
     {

@@ -116,6 +116,10 @@ export class RequestsService {
     return this.get(actor, id);
   }
 
+  async deleteDraft(actor: Actor, id: string): Promise<void> {
+    await this.parts.drafts.remove(actor, id);
+  }
+
   async send(actor: Actor, id: string): Promise<RequestDetail> {
     await this.parts.drafts.send(actor, id);
     return this.get(actor, id);
