@@ -10,6 +10,7 @@ export const AuditEntryView = z.object({
   details: z.record(z.string(), z.unknown()),
   hash: z.string(),
 });
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
 export const AuditList = z.object({ entries: z.array(AuditEntryView) });
 export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),

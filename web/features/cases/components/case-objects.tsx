@@ -1,0 +1,922 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import * as api from '../api';
+import {
+  FEEDBACK_USES,
+  OBJECT_SORTS,
+  TLP_LEVELS,
+  tlpRank,
+  type CaseView,
+  type FeedbackUse,
+  type ObjectSort,
+  type ObjectVersion,
+  type ObjectView,
+  type ObjectsQuery,
+  type TlpLevel,
+} from '../../../app/types';
+import type { ObjectPages } from './case-object-pages';
+import {
+  FeedbackList,
+  OBJECT_TYPES,
+  RedRecipientsField,
+  TlpBadge,
+  TlpField,
+  isVersioned,
+  objectLabel,
+  text,
+  tlpLabel,
+  typeName,
+} from './cases';
+import { ErrorAlert } from '../../../ui/errors';
+import { formatDateTime } from '../../../ui/format';
+import { useUserTimeZone } from '../../../app/session';
+import '../i18n';
+
+type Action = 'version' | 'revoke' | 'delete' | 'marking' | 'history' | 'feedback';
+
+interface Permissions {
+  /** This node's id (null while it loads). */
+  self: string | null;
+  mayWrite: boolean;
+  mayDeclassify: boolean;
+}
+
+/** A line of what the object says beyond its name (the pattern, the confidence …). */
+function detailOf(view: ObjectView): string {
+  const object = view.object;
+  switch (view.type) {
+    case 'indicator':
+      return text(object, 'pattern');
+    case 'opinion':
+      return text(object, 'explanation');
+    case 'note':
+      return text(object, 'content');
+    default:
+      return text(object, 'description');
+  }
+}
+
+/** The filters and order of the objects' list (what GET /api/cases/:id/objects takes). */
+export interface ObjectFilters {
+  type: string;
+  tlp: TlpLevel | '';
+  q: string;
+  shared: '' | 'yes' | 'no';
+  sort: ObjectSort;
+}
+
+export const NO_FILTERS: ObjectFilters = { type: '', tlp: '', q: '', shared: '', sort: 'recent' };
+
+export function isFiltered(filters: ObjectFilters): boolean {
+  return (
+    filters.type !== '' || filters.tlp !== '' || filters.q.trim() !== '' || filters.shared !== ''
+  );
+}
+
+/** The filters as the API's query. */
+export function queryOf(filters: ObjectFilters): ObjectsQuery {
+  return {
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.tlp ? { tlp: filters.tlp } : {}),
+    ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+    ...(filters.shared ? { shared: filters.shared } : {}),
+    sort: filters.sort,
+  };
+}
+
+/**
+ * The case's objects, a page at a time: filters (type, marking, words, shared), the order,
+ * "showing N of M", "Load more"; each row with its marking, origin and actions. `target`
+ * (a search hit's `?object=`) is shown first: its row when it is loaded, else a card.
+ */
+export function CaseObjects({
+  detail,
+  pages,
+  filters,
+  onFilters,
+  byId,
+  permissions,
+  target,
+  onChanged,
+}: {
+  detail: CaseView;
+  pages: ObjectPages;
+  filters: ObjectFilters;
+  onFilters: (filters: ObjectFilters) => void;
+  byId: ReadonlyMap<string, ObjectView>;
+  permissions: Permissions;
+  target: string | null;
+  onChanged: (objectId?: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<{ id: string; action: Action } | null>(null);
+  const { objects, next, error, loadingMore, loadMore } = pages;
+  // The linked object's row, once: scrolled to, marked, its history opened.
+  const shown = useRef<string | null>(null);
+  const targetLoaded = target !== null && (objects ?? []).some((o) => o.id === target);
+  useEffect(() => {
+    if (!target || !targetLoaded || shown.current === target) return;
+    shown.current = target;
+    setOpen({ id: target, action: 'history' });
+    const row = document.querySelector(`tr[data-object-id="${CSS.escape(target)}"]`);
+    if (row instanceof HTMLElement) {
+      row.scrollIntoView({ block: 'center' });
+      row.focus({ preventScroll: true });
+    }
+  }, [target, targetLoaded]);
+  const filtered = isFiltered(filters);
+  return (
+    <>
+      {target && objects !== null && !targetLoaded ? (
+        <LinkedObject caseId={detail.id} objectId={target} />
+      ) : null}
+      <ObjectFiltersForm filters={filters} onFilters={onFilters} />
+      {error ? <ErrorAlert error={error} /> : null}
+      {objects === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : objects.length === 0 ? (
+        <div className="empty" role="status">
+          <p>{filtered ? t('cases.objects.noneMatch') : t('cases.objects.empty')}</p>
+        </div>
+      ) : (
+        <>
+          <ObjectTable
+            objects={objects}
+            detail={detail}
+            byId={byId}
+            permissions={permissions}
+            target={target}
+            open={open}
+            setOpen={setOpen}
+            onChanged={onChanged}
+          />
+          <div className="list-foot">
+            <p className="muted small" role="status" data-testid="objects-shown">
+              {filtered
+                ? next
+                  ? t('cases.objects.shownMatchingMore', {
+                      count: objects.length,
+                      total: detail.objectCount,
+                    })
+                  : t('cases.objects.shownMatching', {
+                      count: objects.length,
+                      total: detail.objectCount,
+                    })
+                : t('cases.objects.shown', {
+                    count: objects.length,
+                    total: Math.max(detail.objectCount, objects.length),
+                  })}
+            </p>
+            {next ? (
+              <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+                {loadingMore ? t('common.loading') : t('cases.objects.loadMore')}
+              </button>
+            ) : null}
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+/** Type, marking, words, shared or not, and the order; the words apply on Enter. */
+function ObjectFiltersForm({
+  filters,
+  onFilters,
+}: {
+  filters: ObjectFilters;
+  onFilters: (filters: ObjectFilters) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [words, setWords] = useState(filters.q);
+  useEffect(() => setWords(filters.q), [filters.q]);
+  const set = (change: Partial<ObjectFilters>) => onFilters({ ...filters, q: words, ...change });
+  return (
+    <form
+      className="form object-filters"
+      role="search"
+      aria-label={t('cases.objects.filters.label')}
+      noValidate
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        set({});
+      }}
+    >
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-type`}>{t('cases.objects.filters.type')}</label>
+          <select
+            id={`${id}-type`}
+            value={filters.type}
+            onChange={(e) => set({ type: e.target.value })}
+          >
+            <option value="">{t('cases.objects.filters.allTypes')}</option>
+            {OBJECT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {typeName(t, type)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-tlp`}>{t('cases.objects.filters.tlp')}</label>
+          <select
+            id={`${id}-tlp`}
+            value={filters.tlp}
+            onChange={(e) => set({ tlp: e.target.value as TlpLevel | '' })}
+          >
+            <option value="">{t('cases.objects.filters.allMarkings')}</option>
+            {TLP_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {tlpLabel(level)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-shared`}>{t('cases.objects.filters.shared')}</label>
+          <select
+            id={`${id}-shared`}
+            value={filters.shared}
+            onChange={(e) => set({ shared: e.target.value as ObjectFilters['shared'] })}
+          >
+            <option value="">{t('cases.objects.filters.sharedAny')}</option>
+            <option value="yes">{t('cases.objects.filters.sharedYes')}</option>
+            <option value="no">{t('cases.objects.filters.sharedNo')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-sort`}>{t('cases.objects.filters.sort')}</label>
+          <select
+            id={`${id}-sort`}
+            value={filters.sort}
+            onChange={(e) => set({ sort: e.target.value as ObjectSort })}
+          >
+            {OBJECT_SORTS.map((sort) => (
+              <option key={sort} value={sort}>
+                {t(`cases.objects.sorts.${sort}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="inline-form">
+        <label htmlFor={`${id}-q`}>{t('cases.objects.filters.words')}</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={words}
+          maxLength={200}
+          aria-describedby={`${id}-q-hint`}
+          onChange={(e) => setWords(e.target.value)}
+        />
+        <button type="submit">{t('cases.objects.filters.apply')}</button>
+        {isFiltered(filters) || words !== '' ? (
+          <button
+            type="button"
+            className="button-quiet"
+            onClick={() => {
+              setWords('');
+              onFilters({ ...NO_FILTERS, sort: filters.sort });
+            }}
+          >
+            {t('cases.objects.filters.clear')}
+          </button>
+        ) : null}
+      </div>
+      <p className="field-hint" id={`${id}-q-hint`}>
+        {t('cases.objects.filters.wordsHint')}
+      </p>
+    </form>
+  );
+}
+
+/** The object a link named (`?object=`) when it is not among the loaded rows: its versions. */
+function LinkedObject({ caseId, objectId }: { caseId: string; objectId: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const history = useObjectHistory(caseId, objectId);
+  const last = history.versions?.[history.versions.length - 1];
+  const type = objectId.split('--')[0] ?? '';
+  const name = last ? versionLabel(last.object) || objectId : objectId;
+  return (
+    <section
+      className="card linked-object"
+      aria-labelledby={`${id}-title`}
+      data-testid="linked-object"
+    >
+      <h3 id={`${id}-title`}>
+        {t('cases.objects.linked', { type: typeName(t, type), name })}{' '}
+        {last ? <TlpBadge level={last.tlp} /> : null}
+      </h3>
+      <p className="muted small">{t('cases.objects.linkedHint')}</p>
+      <HistoryBody {...history} />
+    </section>
+  );
+}
+
+/**
+ * An object's versions, read when the object (or its newest version, `modified`) changes;
+ * an answer to an earlier object is dropped.
+ */
+function useObjectHistory(
+  caseId: string,
+  objectId: string,
+  modified?: string | null,
+): { versions: ObjectVersion[] | null; error: unknown } {
+  const [versions, setVersions] = useState<ObjectVersion[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  // Another object: nothing of the last one's is shown while its versions are read.
+  useEffect(() => setVersions(null), [caseId, objectId]);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api.getObjectHistory(caseId, objectId).then(
+      (list) => {
+        if (live) setVersions(list);
+      },
+      (failure: unknown) => {
+        if (live) setError(failure);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseId, objectId, modified]);
+  return { versions, error };
+}
+
+/** The versions read, or what went wrong, or that they are being read. */
+function HistoryBody({ versions, error }: { versions: ObjectVersion[] | null; error: unknown }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {error ? <ErrorAlert error={error} /> : null}
+      {versions === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : (
+        <VersionList versions={versions} />
+      )}
+    </>
+  );
+}
+
+/** What a version is called: its name, value, explanation or content. */
+function versionLabel(object: Record<string, unknown>): string {
+  return (
+    text(object, 'name') ||
+    text(object, 'value') ||
+    text(object, 'explanation') ||
+    text(object, 'content')
+  );
+}
+
+function ObjectTable({
+  objects,
+  detail,
+  byId,
+  permissions,
+  target,
+  open,
+  setOpen,
+  onChanged,
+}: {
+  objects: ObjectView[];
+  detail: CaseView;
+  byId: ReadonlyMap<string, ObjectView>;
+  permissions: Permissions;
+  target: string | null;
+  open: { id: string; action: Action } | null;
+  setOpen: (open: { id: string; action: Action } | null) => void;
+  onChanged: (objectId?: string) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const id = useId();
+  return (
+    <section className="case-objects" aria-label={t('cases.objects.tableLabel')}>
+      <div className="table-wrap">
+        <table data-testid="objects">
+          <caption className="visually-hidden">{t('cases.objects.tableLabel')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('cases.objects.columns.name')}</th>
+              <th scope="col">{t('cases.objects.columns.tlp')}</th>
+              <th scope="col">{t('cases.objects.columns.origin')}</th>
+              <th scope="col">{t('cases.objects.columns.state')}</th>
+              <th scope="col">{t('cases.objects.columns.feedback')}</th>
+              <th scope="col">{t('cases.objects.columns.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {objects.map((view) => {
+              const own = permissions.self !== null && view.origin === permissions.self;
+              const peer = permissions.self !== null && view.origin !== permissions.self;
+              const action = open?.id === view.id ? open.action : null;
+              const toggle = (next: Action) =>
+                setOpen(action === next ? null : { id: view.id, action: next });
+              const button = (next: Action, label: string, danger = false) => (
+                <button
+                  type="button"
+                  className={danger ? 'button-quiet-danger' : 'button-quiet'}
+                  aria-expanded={action === next}
+                  aria-describedby={`${id}-${view.id}`}
+                  onClick={() => toggle(next)}
+                >
+                  {label}
+                </button>
+              );
+              const detailLine = detailOf(view);
+              const classes = [
+                view.revoked ? 'row-revoked' : '',
+                view.id === target ? 'row-target' : '',
+              ].filter(Boolean);
+              return [
+                <tr
+                  key={view.id}
+                  data-testid="object-row"
+                  data-object-id={view.id}
+                  tabIndex={view.id === target ? -1 : undefined}
+                  aria-current={view.id === target ? 'true' : undefined}
+                  className={classes.length > 0 ? classes.join(' ') : undefined}
+                >
+                  <td>
+                    <span className="object-type small">{typeName(t, view.type)}</span>
+                    <br />
+                    <span id={`${id}-${view.id}`} className="object-name">
+                      {objectLabel(t, view, byId)}
+                    </span>
+                    {view.type === 'relationship' &&
+                    typeof view.object['confidence'] === 'number' ? (
+                      <span className="tag">
+                        {t('cases.attribution.confidence', {
+                          confidence: view.object['confidence'],
+                        })}
+                      </span>
+                    ) : null}
+                    {detailLine ? (
+                      <>
+                        <br />
+                        <span className="muted small object-detail">{detailLine}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    <TlpBadge level={view.tlp} />
+                    {view.tlp === 'red' && view.redRecipients.length > 0 ? (
+                      <span className="muted small">
+                        {' '}
+                        {t('cases.objects.redTo', { nodes: view.redRecipients.join(', ') })}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>{own ? t('cases.thisNode', { node: view.origin }) : view.origin}</td>
+                  <td>
+                    {view.revoked ? (
+                      <span className="badge badge-off">{t('cases.objects.revoked')}</span>
+                    ) : null}
+                    {view.modified ? (
+                      <span className="muted small nowrap">
+                        {t('cases.objects.modified')}{' '}
+                        <time dateTime={view.modified}>
+                          {formatDateTime(view.modified, i18n.language, zone)}
+                        </time>
+                      </span>
+                    ) : null}
+                    {own && view.sharedWith.length > 0 ? (
+                      <span className="muted small">
+                        <br />
+                        {t('cases.objects.sharedWith', { nodes: view.sharedWith.join(', ') })}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    <FeedbackList feedback={view.feedback} />
+                  </td>
+                  <td className="actions object-actions">
+                    {own && permissions.mayWrite && isVersioned(view.type) && !view.revoked
+                      ? button('version', t('cases.objects.newVersion'))
+                      : null}
+                    {own && permissions.mayWrite && isVersioned(view.type) && !view.revoked
+                      ? button('revoke', t('cases.objects.revoke'), true)
+                      : null}
+                    {own && permissions.mayWrite
+                      ? button('delete', t('cases.objects.delete'), true)
+                      : null}
+                    {own && permissions.mayWrite && isVersioned(view.type)
+                      ? button('marking', t('cases.objects.marking'))
+                      : null}
+                    {button('history', t('cases.objects.history'))}
+                    {peer && permissions.mayWrite
+                      ? button('feedback', t('cases.objects.feedback'))
+                      : null}
+                  </td>
+                </tr>,
+                action ? (
+                  <tr key={`${view.id}-panel`} className="object-panel">
+                    <td colSpan={6}>
+                      <ActionPanel
+                        action={action}
+                        view={view}
+                        detail={detail}
+                        byId={byId}
+                        permissions={permissions}
+                        onDone={() => {
+                          setOpen(null);
+                          onChanged(view.id);
+                        }}
+                        onCancel={() => setOpen(null)}
+                      />
+                    </td>
+                  </tr>
+                ) : null,
+              ];
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function ActionPanel(props: {
+  action: Action;
+  view: ObjectView;
+  detail: CaseView;
+  byId: ReadonlyMap<string, ObjectView>;
+  permissions: Permissions;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  switch (props.action) {
+    case 'version':
+      return <VersionForm {...props} />;
+    case 'revoke':
+      return <ConfirmPanel {...props} kind="revoke" />;
+    case 'delete':
+      return <ConfirmPanel {...props} kind="delete" />;
+    case 'marking':
+      return <MarkingForm {...props} />;
+    case 'history':
+      return <History {...props} />;
+    case 'feedback':
+      return <FeedbackForm {...props} />;
+  }
+}
+
+/** Runs an action, keeping its error; `busy` while it runs. */
+function useAction(onDone: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await work();
+      onDone();
+    } catch (error) {
+      setProblem({ error });
+      setBusy(false);
+    }
+  };
+  return { busy, problem, setProblem, run };
+}
+
+function PanelForm({
+  title,
+  problem,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  problem: { message?: string; error?: unknown } | null;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <form
+      className="form object-form"
+      noValidate
+      aria-labelledby={`${id}-title`}
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <h4 id={`${id}-title`}>{title}</h4>
+      {problem ? <ErrorAlert {...problem} /> : null}
+      {children}
+    </form>
+  );
+}
+
+/** The properties a new version may change, by type. */
+function editableOf(view: ObjectView): string[] {
+  switch (view.type) {
+    case 'opinion':
+      return ['explanation'];
+    case 'note':
+      return ['abstract', 'content'];
+    case 'relationship':
+    case 'sighting':
+      return ['description'];
+    default:
+      return ['name', 'description'];
+  }
+}
+
+function VersionForm({
+  view,
+  detail,
+  onDone,
+  onCancel,
+}: {
+  view: ObjectView;
+  detail: CaseView;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const keys = editableOf(view);
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(keys.map((key) => [key, text(view.object, key)])),
+  );
+  const { busy, problem, setProblem, run } = useAction(onDone);
+  const submit = () => {
+    const changes = Object.fromEntries(
+      keys
+        .filter((key) => (values[key] ?? '') !== text(view.object, key))
+        .map((key) => [key, (values[key] ?? '').trim()]),
+    );
+    if (Object.keys(changes).length === 0) {
+      return setProblem({ message: t('cases.objects.nothingChanged') });
+    }
+    void run(() => api.updateCaseObject(detail.id, view.id, changes));
+  };
+  return (
+    <PanelForm title={t('cases.objects.versionTitle')} problem={problem} onSubmit={submit}>
+      <p className="field-hint">{t('cases.objects.versionHint')}</p>
+      {keys.map((key) => (
+        <div className="field" key={key}>
+          <label htmlFor={`${id}-${key}`}>
+            {t(`cases.add.fields.${key as 'name' | 'description'}`)}
+          </label>
+          {key === 'name' || key === 'abstract' ? (
+            <input
+              id={`${id}-${key}`}
+              value={values[key] ?? ''}
+              maxLength={300}
+              onChange={(e) => setValues((current) => ({ ...current, [key]: e.target.value }))}
+            />
+          ) : (
+            <textarea
+              id={`${id}-${key}`}
+              rows={3}
+              maxLength={20_000}
+              value={values[key] ?? ''}
+              onChange={(e) => setValues((current) => ({ ...current, [key]: e.target.value }))}
+            />
+          )}
+        </div>
+      ))}
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('cases.objects.saveVersion')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}
+
+function ConfirmPanel({
+  kind,
+  view,
+  detail,
+  byId,
+  onDone,
+  onCancel,
+}: {
+  kind: 'revoke' | 'delete';
+  view: ObjectView;
+  detail: CaseView;
+  byId: ReadonlyMap<string, ObjectView>;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const { busy, problem, run } = useAction(onDone);
+  const label = objectLabel(t, view, byId);
+  const submit = () =>
+    void run(() =>
+      kind === 'revoke'
+        ? api.revokeCaseObject(detail.id, view.id)
+        : api.deleteCaseObject(detail.id, view.id),
+    );
+  return (
+    <PanelForm
+      title={t(kind === 'revoke' ? 'cases.objects.revokeTitle' : 'cases.objects.deleteTitle', {
+        label,
+      })}
+      problem={problem}
+      onSubmit={submit}
+    >
+      <p>
+        {t(kind === 'revoke' ? 'cases.objects.revokeExplain' : 'cases.objects.deleteExplain', {
+          nodes: view.sharedWith.length > 0 ? view.sharedWith.join(', ') : '—',
+        })}
+      </p>
+      <div className="form-actions">
+        <button type="submit" className="button-danger" disabled={busy}>
+          {t(kind === 'revoke' ? 'cases.objects.confirmRevoke' : 'cases.objects.confirmDelete')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}
+
+function MarkingForm({
+  view,
+  detail,
+  permissions,
+  onDone,
+  onCancel,
+}: {
+  view: ObjectView;
+  detail: CaseView;
+  permissions: Permissions;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [tlp, setTlp] = useState<TlpLevel>(view.tlp);
+  const [reason, setReason] = useState('');
+  const [red, setRed] = useState<string[]>(view.redRecipients);
+  const { busy, problem, setProblem, run } = useAction(onDone);
+  const lowering = tlpRank(tlp) < tlpRank(view.tlp);
+  const refused = lowering && !permissions.mayDeclassify;
+  const others = [detail.owner, ...detail.participants].filter((n) => n !== permissions.self);
+  const submit = () => {
+    if (tlp === view.tlp && tlp !== 'red') {
+      return setProblem({ message: t('cases.objects.nothingChanged') });
+    }
+    if (lowering && reason.trim() === '') {
+      return setProblem({ message: t('cases.marking.reasonRequired') });
+    }
+    void run(() =>
+      api.setObjectMarking(detail.id, view.id, {
+        tlp,
+        reason: reason.trim(),
+        ...(tlp === 'red' ? { redRecipients: red } : {}),
+      }),
+    );
+  };
+  return (
+    <PanelForm title={t('cases.marking.title')} problem={problem} onSubmit={submit}>
+      <p className="small">
+        {t('cases.marking.current')} <TlpBadge level={view.tlp} />
+      </p>
+      <TlpField id={id} value={tlp} onChange={setTlp} label={t('cases.marking.new')} />
+      <div className={lowering ? 'notice' : 'field-hint'} role={lowering ? 'note' : undefined}>
+        <p>{t('cases.marking.lowerRule')}</p>
+        {refused ? <p>{t('cases.marking.adminOnly')}</p> : null}
+      </div>
+      {tlp === 'red' ? <RedRecipientsField nodes={others} value={red} onChange={setRed} /> : null}
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>
+          {lowering ? t('cases.marking.reasonRequiredLabel') : t('cases.marking.reason')}
+        </label>
+        <textarea
+          id={`${id}-reason`}
+          rows={2}
+          maxLength={2000}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy || refused}>
+          {t('cases.marking.submit')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}
+
+function History({ view, detail }: { view: ObjectView; detail: CaseView }) {
+  const { t } = useTranslation();
+  const id = useId();
+  // A new version (view.modified) reads the history again.
+  const history = useObjectHistory(detail.id, view.id, view.modified);
+  return (
+    <section className="object-history" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t('cases.history.title')}</h4>
+      <HistoryBody {...history} />
+    </section>
+  );
+}
+
+/** An object's versions, oldest first, each with its date, marking and STIX JSON. */
+function VersionList({ versions }: { versions: readonly ObjectVersion[] }) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  if (versions.length === 0) return <p className="muted">{t('cases.history.none')}</p>;
+  return (
+    <ol className="history-list" aria-label={t('cases.history.title')}>
+      {versions.map((version, index) => (
+        <li key={`${version.modified ?? 'none'}-${index}`}>
+          <strong>{t('cases.history.version', { n: index + 1 })}</strong>{' '}
+          {version.modified ? (
+            <time dateTime={version.modified}>
+              {formatDateTime(version.modified, i18n.language, zone)}
+            </time>
+          ) : null}{' '}
+          <TlpBadge level={version.tlp} />
+          {version.object['revoked'] === true ? (
+            <span className="badge badge-off">{t('cases.objects.revoked')}</span>
+          ) : null}
+          <span className="muted small"> {versionLabel(version.object)}</span>
+          <details>
+            <summary>{t('cases.history.json')}</summary>
+            <pre className="stix-json">{JSON.stringify(version.object, null, 2)}</pre>
+          </details>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function FeedbackForm({
+  view,
+  detail,
+  onDone,
+  onCancel,
+}: {
+  view: ObjectView;
+  detail: CaseView;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [use, setUse] = useState<FeedbackUse>('used_in_investigation');
+  const [note, setNote] = useState('');
+  const { busy, problem, run } = useAction(onDone);
+  return (
+    <PanelForm
+      title={t('cases.feedback.title', { node: view.origin })}
+      problem={problem}
+      onSubmit={() => void run(() => api.giveFeedback(detail.id, view.id, { use, note }))}
+    >
+      <p className="field-hint">{t('cases.feedback.hint', { node: view.origin })}</p>
+      <div className="field">
+        <label htmlFor={`${id}-use`}>{t('cases.feedback.use')}</label>
+        <select
+          id={`${id}-use`}
+          value={use}
+          onChange={(e) => setUse(e.target.value as FeedbackUse)}
+        >
+          {FEEDBACK_USES.map((u) => (
+            <option key={u} value={u}>
+              {t(`cases.feedback.uses.${u}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-note`}>{t('cases.feedback.note')}</label>
+        <textarea
+          id={`${id}-note`}
+          rows={2}
+          maxLength={2000}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('cases.feedback.submit')}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
+    </PanelForm>
+  );
+}

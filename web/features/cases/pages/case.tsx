@@ -1,0 +1,822 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import * as api from '../api';
+import * as hotlineApi from '../../hotline/api';
+import * as peersApi from '../../peers/api';
+import * as requestsApi from '../../requests/api';
+import {
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  nodesOfCase,
+  rolesAllow,
+  type CallView,
+  type CaseDetail,
+  type CaseLink,
+  type CasePriority,
+  type CaseStatus,
+  type ObjectView,
+  type PeerView,
+  type RequestView,
+  type ShareRefusal,
+  type ShareResult,
+} from '../../../app/types';
+import { AttributionView } from '../components/case-attribution';
+import { CaseGraph } from '../components/case-graph';
+import { CaseImports } from '../components/case-import';
+import { AddObjectForm } from '../components/case-object-form';
+import {
+  ATTRIBUTION_LIMIT,
+  ATTRIBUTION_TYPES,
+  useObjectPages,
+  useObjectsOfTypes,
+} from '../components/case-object-pages';
+import { CaseObjects, NO_FILTERS, queryOf, type ObjectFilters } from '../components/case-objects';
+import {
+  CasePriorityBadge,
+  CaseStatusBadge,
+  OBJECT_TYPES,
+  isCaseEvent,
+  optionLabel,
+  typeName,
+} from '../components/cases';
+import { ChoiceField } from '../../../ui/choice-field';
+import { ErrorAlert } from '../../../ui/errors';
+import { formatDateTime } from '../../../ui/format';
+import { useCoalesced, usePageTitle, useLoader } from '../../../ui/hooks';
+import { useLiveEvent } from '../../../app/live-events';
+import { useSession, useUser, useUserTimeZone } from '../../../app/session';
+import '../i18n';
+
+const REFUSALS: readonly ShareRefusal[] = [
+  'not_a_case_node',
+  'not_origin_or_owner',
+  'strict_not_origin',
+  'red_not_origin',
+  'red_not_recipient',
+];
+
+function isRefusal(reason: string): reason is ShareRefusal {
+  return (REFUSALS as readonly string[]).includes(reason);
+}
+
+function When({ iso }: { iso: string }) {
+  const { i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  return <time dateTime={iso}>{formatDateTime(iso, i18n.language, zone)}</time>;
+}
+
+/** Objects the graph draws at most (a circle of more is unreadable). */
+const GRAPH_MAX = 100;
+
+/** One case: its fields, nodes, links, sharing, the attribution dispute, graph and objects. */
+export function CasePage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const target = params.get('object');
+  const user = useUser();
+  const self = useSession().node.node?.nodeId ?? null;
+  // The case itself; its objects are read page by page below (limit=1: the count comes along).
+  const {
+    data: detail,
+    error,
+    reload,
+  } = useLoader<CaseDetail>(useCallback(() => api.getCase(id, { limit: 1 }), [id]));
+  const [filters, setFilters] = useState<ObjectFilters>(NO_FILTERS);
+  const query = useMemo(() => queryOf(filters), [filters]);
+  const pages = useObjectPages(id, query);
+  const related = useObjectsOfTypes(id, ATTRIBUTION_TYPES);
+  // Live events name the object that changed; a burst is read in one refresh.
+  const changed = useRef(new Set<string>());
+  const { refresh: refreshPages } = pages;
+  const { reload: reloadRelated } = related;
+  const refresh = useCoalesced(
+    useCallback(async () => {
+      const ids = [...changed.current];
+      changed.current.clear();
+      await Promise.all([reload(), refreshPages(ids), reloadRelated()]);
+    }, [reload, refreshPages, reloadRelated]),
+  );
+  const changedObject = useCallback(
+    (objectId?: string) => {
+      if (objectId) changed.current.add(objectId);
+      refresh();
+    },
+    [refresh],
+  );
+  usePageTitle(detail ? detail.title : t('cases.title'));
+  useLiveEvent('resync', refresh);
+  useLiveEvent(['case.changed', 'case.object'], (data) => {
+    if (isCaseEvent(data) && data.caseId === id) changedObject(data.objectId);
+  });
+  // Names for references: the attribution's objects and the loaded page.
+  const byId = useMemo(
+    () => new Map([...(related.objects ?? []), ...(pages.objects ?? [])].map((o) => [o.id, o])),
+    [related.objects, pages.objects],
+  );
+  const known = useMemo(() => [...byId.values()], [byId]);
+
+  if (!detail) {
+    return (
+      <section className="page">
+        <p className="small">
+          <Link to="/cases">{t('cases.back')}</Link>
+        </p>
+        <h1>{t('cases.title')}</h1>
+        {error ? <ErrorAlert error={error} /> : <p role="status">{t('common.loading')}</p>}
+      </section>
+    );
+  }
+
+  const mayWrite = rolesAllow(user.roles, 'cases.write');
+  const permissions = {
+    self,
+    mayWrite,
+    mayDeclassify: rolesAllow(user.roles, 'cases.declassify'),
+  };
+  const isOwner = self !== null && detail.owner === self;
+  const loaded = pages.objects ?? [];
+  const drawn = loaded.slice(0, GRAPH_MAX);
+
+  return (
+    <section className="page case-page">
+      <p className="small">
+        <Link to="/cases">{t('cases.back')}</Link>
+      </p>
+      <h1>{detail.title}</h1>
+      {error ? <ErrorAlert error={error} /> : null}
+      <CaseFacts detail={detail} self={self} />
+      {isOwner && mayWrite ? <EditCase detail={detail} onSaved={refresh} /> : null}
+      <div className="cards">
+        <Participants detail={detail} isOwner={isOwner && mayWrite} onChanged={refresh} />
+        <Links detail={detail} mayWrite={mayWrite} onChanged={refresh} />
+      </div>
+      <div className="cards">
+        {mayWrite ? (
+          <SharePanel detail={detail} self={self} byId={byId} onShared={refresh} />
+        ) : null}
+        <section className="card" aria-labelledby="case-export">
+          <h2 id="case-export">{t('cases.export.title')}</h2>
+          <p className="muted small">{t('cases.export.hint')}</p>
+          <a
+            className="button-link"
+            href={api.caseExportUrl(detail.id)}
+            download={`case-${detail.id}.stix.json`}
+          >
+            {t('cases.export.link')}
+          </a>
+        </section>
+      </div>
+
+      <CaseImports caseId={detail.id} mayWrite={mayWrite} />
+
+      <section className="case-section" aria-labelledby="case-attribution">
+        <h2 id="case-attribution">{t('cases.attribution.title')}</h2>
+        <p className="muted">{t('cases.attribution.intro')}</p>
+        {related.truncated.length > 0 ? (
+          <p className="notice small" role="note" data-testid="attribution-partial">
+            {t('cases.attribution.partial', { limit: ATTRIBUTION_LIMIT })}
+          </p>
+        ) : null}
+        {related.error ? <ErrorAlert error={related.error} /> : null}
+        {related.objects === null ? (
+          related.error ? null : (
+            <p role="status">{t('common.loading')}</p>
+          )
+        ) : (
+          <AttributionView objects={related.objects} byId={byId} self={self} />
+        )}
+      </section>
+
+      <section className="case-section" aria-labelledby="case-graph">
+        <h2 id="case-graph">{t('cases.graph.title')}</h2>
+        {pages.objects !== null && loaded.length < detail.objectCount ? (
+          <p className="muted small" data-testid="graph-partial">
+            {t('cases.graph.partial', {
+              count: drawn.length,
+              total: detail.objectCount,
+            })}
+          </p>
+        ) : null}
+        <CaseGraph objects={drawn} byId={byId} />
+      </section>
+
+      <section className="case-section" aria-labelledby="case-objects">
+        <h2 id="case-objects">{t('cases.objects.title', { count: detail.objectCount })}</h2>
+        <CaseObjects
+          detail={detail}
+          pages={pages}
+          filters={filters}
+          onFilters={setFilters}
+          byId={byId}
+          permissions={permissions}
+          target={target}
+          onChanged={changedObject}
+        />
+      </section>
+
+      {mayWrite && self !== null ? (
+        <AddObjectForm
+          detail={detail}
+          known={known}
+          self={self}
+          onAdded={(view) => changedObject(view.id)}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function CaseFacts({ detail, self }: { detail: CaseDetail; self: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <dl className="facts" aria-label={t('cases.case.facts')}>
+        <div>
+          <dt>{t('cases.case.owner')}</dt>
+          <dd data-testid="case-owner">
+            {detail.owner === self ? t('cases.thisNode', { node: detail.owner }) : detail.owner}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('cases.case.kind')}</dt>
+          <dd>{t(`cases.kinds.${detail.kind}`)}</dd>
+        </div>
+        <div>
+          <dt>{t('cases.case.priority')}</dt>
+          <dd data-testid="case-priority">
+            <CasePriorityBadge priority={detail.priority} />
+            {detail.priorityCase ? (
+              <span className="badge priority-case">{t('cases.priorityCase')}</span>
+            ) : null}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('cases.case.status')}</dt>
+          <dd data-testid="case-status">
+            <CaseStatusBadge status={detail.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('cases.case.opened')}</dt>
+          <dd>
+            <When iso={detail.createdAt} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('cases.case.updated')}</dt>
+          <dd>
+            <When iso={detail.updatedAt} />
+          </dd>
+        </div>
+      </dl>
+      {detail.summary ? (
+        <section aria-labelledby="case-summary">
+          <h2 id="case-summary" className="visually-hidden">
+            {t('cases.case.summary')}
+          </h2>
+          <p className="note-text case-summary">{detail.summary}</p>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+/** The owner moves the case along and sets its priority. */
+function EditCase({ detail, onSaved }: { detail: CaseDetail; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [status, setStatus] = useState<CaseStatus>(detail.status);
+  const [priority, setPriority] = useState<CasePriority>(detail.priority);
+  const [priorityCase, setPriorityCase] = useState(detail.priorityCase);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>(null);
+  useEffect(() => {
+    setStatus(detail.status);
+    setPriority(detail.priority);
+    setPriorityCase(detail.priorityCase);
+  }, [detail.status, detail.priority, detail.priorityCase]);
+  const changed =
+    status !== detail.status ||
+    priority !== detail.priority ||
+    priorityCase !== detail.priorityCase;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.updateCase(detail.id, { status, priority, priorityCase });
+      onSaved();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="form card case-edit"
+      noValidate
+      aria-labelledby={`${id}-title`}
+      onSubmit={(event) => void submit(event)}
+    >
+      <h2 id={`${id}-title`}>{t('cases.case.editTitle')}</h2>
+      {problem ? <ErrorAlert error={problem} /> : null}
+      <div className="field-row">
+        <ChoiceField
+          id={`${id}-status`}
+          label={t('cases.case.status')}
+          value={status}
+          options={CASE_STATUSES}
+          labelOf={(s) => t(`cases.statuses.${s}`)}
+          onChange={setStatus}
+        />
+        <ChoiceField
+          id={`${id}-priority`}
+          label={t('cases.case.priority')}
+          value={priority}
+          options={CASE_PRIORITIES}
+          labelOf={(p) => t(`cases.priorities.${p}`)}
+          onChange={setPriority}
+        />
+        <label className="checkbox inline-check" htmlFor={`${id}-priority-case`}>
+          <input
+            id={`${id}-priority-case`}
+            type="checkbox"
+            checked={priorityCase}
+            onChange={(e) => setPriorityCase(e.target.checked)}
+          />
+          {t('cases.priorityCase')}
+        </label>
+        <div className="form-actions">
+          <button type="submit" disabled={busy || !changed}>
+            {t('cases.case.save')}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+function Participants({
+  detail,
+  isOwner,
+  onChanged,
+}: {
+  detail: CaseDetail;
+  isOwner: boolean;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [peers, setPeers] = useState<PeerView[] | null>(null);
+  const [peer, setPeer] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>(null);
+  useEffect(() => {
+    if (!isOwner) return;
+    peersApi.listPeers().then(
+      (list) => setPeers(list.filter((p) => p.status === 'active')),
+      (error: unknown) => setProblem(error),
+    );
+  }, [isOwner]);
+  const candidates = (peers ?? []).filter((p) => !detail.participants.includes(p.nodeId));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!peer) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.addCaseParticipant(detail.id, peer);
+      setPeer('');
+      onChanged();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.participants.title')}</h2>
+      <p className="muted small">{t('cases.participants.intro', { owner: detail.owner })}</p>
+      {detail.participants.length === 0 ? (
+        <p className="muted">{t('cases.participants.none')}</p>
+      ) : (
+        <ul className="plain" aria-label={t('cases.participants.title')}>
+          {detail.participants.map((node) => (
+            <li key={node} data-testid="participant">
+              {node}
+            </li>
+          ))}
+        </ul>
+      )}
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {isOwner ? (
+        <form className="inline-form" noValidate onSubmit={(event) => void submit(event)}>
+          <label htmlFor={`${id}-peer`}>{t('cases.participants.peer')}</label>
+          <select
+            id={`${id}-peer`}
+            value={peer}
+            disabled={candidates.length === 0}
+            onChange={(e) => setPeer(e.target.value)}
+          >
+            <option value="">
+              {peers !== null && candidates.length === 0
+                ? t('cases.participants.noMore')
+                : t('cases.participants.choose')}
+            </option>
+            {candidates.map((p) => (
+              <option key={p.nodeId} value={p.nodeId}>
+                {p.name} ({p.nodeId})
+              </option>
+            ))}
+          </select>
+          <button type="submit" disabled={busy || !peer}>
+            {t('cases.participants.add')}
+          </button>
+        </form>
+      ) : (
+        <p className="muted small">{t('cases.participants.ownerOnly')}</p>
+      )}
+    </section>
+  );
+}
+
+function Links({
+  detail,
+  mayWrite,
+  onChanged,
+}: {
+  detail: CaseDetail;
+  mayWrite: boolean;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [requests, setRequests] = useState<RequestView[]>([]);
+  const [calls, setCalls] = useState<CallView[]>([]);
+  const [kind, setKind] = useState<CaseLink['kind']>('request');
+  const [refId, setRefId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>(null);
+  useEffect(() => {
+    // Names for the links; a failure leaves the ids, which still link.
+    requestsApi.listRequests().then(setRequests, () => undefined);
+    hotlineApi.listCalls({ limit: 200 }).then(setCalls, () => undefined);
+  }, []);
+  const requestName = (ref: string) => {
+    const r = requests.find((x) => x.id === ref);
+    return r ? `${r.reference} — ${r.title}` : ref;
+  };
+  const callName = (ref: string) => calls.find((x) => x.id === ref)?.subject ?? ref;
+  const linked = new Set(detail.links.map((l) => `${l.kind}:${l.refId}`));
+  const options =
+    kind === 'request'
+      ? requests
+          .filter((r) => r.status !== 'draft' && !linked.has(`request:${r.id}`))
+          .map((r) => ({ id: r.id, name: requestName(r.id) }))
+      : calls
+          .filter((c) => !linked.has(`call:${c.id}`))
+          .map((c) => ({ id: c.id, name: c.subject }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!refId) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.linkToCase(detail.id, { kind, refId });
+      setRefId('');
+      onChanged();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.links.title')}</h2>
+      {detail.links.length === 0 ? (
+        <p className="muted">{t('cases.links.none')}</p>
+      ) : (
+        <ul className="plain" aria-label={t('cases.links.title')}>
+          {detail.links.map((link) => (
+            <li key={`${link.kind}-${link.refId}`}>
+              <span className="tag">{t(`cases.links.kinds.${link.kind}`)}</span>{' '}
+              {link.kind === 'request' ? (
+                <Link to={`/requests/${link.refId}`}>{requestName(link.refId)}</Link>
+              ) : (
+                <Link to={`/hotline/${link.refId}`}>{callName(link.refId)}</Link>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {mayWrite ? (
+        <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={`${id}-kind`}>{t('cases.links.kind')}</label>
+              <select
+                id={`${id}-kind`}
+                value={kind}
+                onChange={(e) => {
+                  setKind(e.target.value as CaseLink['kind']);
+                  setRefId('');
+                }}
+              >
+                <option value="request">{t('cases.links.kinds.request')}</option>
+                <option value="call">{t('cases.links.kinds.call')}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-ref`}>{t('cases.links.which')}</label>
+              <select
+                id={`${id}-ref`}
+                value={refId}
+                disabled={options.length === 0}
+                onChange={(e) => setRefId(e.target.value)}
+              >
+                <option value="">
+                  {options.length === 0 ? t('cases.links.nothing') : t('cases.links.choose')}
+                </option>
+                {options.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div className="form-actions">
+            <button type="submit" disabled={busy || !refId}>
+              {t('cases.links.add')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+/** Sends the case's objects to one of its nodes, as far as TLP lets them go, and says what stayed. */
+function SharePanel({
+  detail,
+  self,
+  byId,
+  onShared,
+}: {
+  detail: CaseDetail;
+  self: string | null;
+  byId: ReadonlyMap<string, ObjectView>;
+  onShared: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const nodes = nodesOfCase(detail).filter((n) => n !== self);
+  const [peer, setPeer] = useState(nodes.length === 1 ? (nodes[0] ?? '') : '');
+  const [chosen, setChosen] = useState<ObjectView[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const [result, setResult] = useState<(ShareResult & { peer: string }) | null>(null);
+  // When the case has one other node (the usual pair), it is chosen for the user.
+  const nodesKey = nodes.join(' ');
+  useEffect(() => {
+    const list = nodesKey.split(' ').filter(Boolean);
+    if (!peer && list.length === 1) setPeer(list[0] ?? '');
+  }, [peer, nodesKey]);
+
+  const name = (objectId: string) => {
+    const view = byId.get(objectId);
+    return view ? optionLabel(t, view, byId) : objectId;
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!peer) return setProblem({ message: t('cases.share.peerRequired') });
+    setBusy(true);
+    setProblem(null);
+    setResult(null);
+    try {
+      const answer = await api.shareCase(detail.id, {
+        peer,
+        ...(chosen.length > 0 ? { objects: chosen.map((o) => o.id) } : {}),
+      });
+      setResult({ ...answer, peer });
+      setChosen([]);
+      onShared();
+    } catch (error) {
+      setProblem({ error });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card share-panel" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.share.title')}</h2>
+      <p className="muted small">{t('cases.share.intro')}</p>
+      {nodes.length === 0 ? (
+        <p className="muted">{t('cases.share.noNode')}</p>
+      ) : (
+        <form
+          className="form"
+          noValidate
+          aria-labelledby={`${id}-title`}
+          onSubmit={(event) => void submit(event)}
+        >
+          {problem ? <ErrorAlert {...problem} /> : null}
+          <div className="field">
+            <label htmlFor={`${id}-peer`}>{t('cases.share.peer')}</label>
+            <select id={`${id}-peer`} value={peer} onChange={(e) => setPeer(e.target.value)}>
+              <option value="">{t('cases.share.choosePeer')}</option>
+              {nodes.map((node) => (
+                <option key={node} value={node}>
+                  {node}
+                </option>
+              ))}
+            </select>
+          </div>
+          <ObjectPicker caseId={detail.id} byId={byId} chosen={chosen} onChosen={setChosen} />
+          <div className="form-actions">
+            <button type="submit" className="button-primary" disabled={busy}>
+              {chosen.length > 0
+                ? t('cases.share.submitChosen', { count: chosen.length })
+                : t('cases.share.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+      {result ? (
+        <div role="status" className="share-result" data-testid="share-result">
+          <p className="alert alert-ok">
+            {t('cases.share.sent', { count: result.sent.length, peer: result.peer })}
+          </p>
+          {result.withheld.length > 0 ? (
+            <>
+              <p>{t('cases.share.withheld', { count: result.withheld.length })}</p>
+              <ul className="withheld" aria-label={t('cases.share.withheldLabel')}>
+                {result.withheld.slice(0, WITHHELD_SHOWN).map((w) => (
+                  <li key={w.id}>
+                    <strong>{name(w.id)}</strong>:{' '}
+                    {isRefusal(w.reason) ? t(`cases.share.reasons.${w.reason}`) : w.reason}
+                  </li>
+                ))}
+              </ul>
+              {result.withheld.length > WITHHELD_SHOWN ? (
+                <p className="muted small">
+                  {t('cases.share.withheldMore', {
+                    count: result.withheld.length - WITHHELD_SHOWN,
+                  })}
+                </p>
+              ) : null}
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** Withheld objects named after a share, at most (a whole case may withhold thousands). */
+const WITHHELD_SHOWN = 100;
+
+/**
+ * Which objects to share, found by words and type a page at a time (a case may hold a
+ * million: they are never all listed). The chosen stay chosen across searches.
+ */
+function ObjectPicker({
+  caseId,
+  byId,
+  chosen,
+  onChosen,
+}: {
+  caseId: string;
+  byId: ReadonlyMap<string, ObjectView>;
+  chosen: ObjectView[];
+  onChosen: (chosen: ObjectView[]) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [q, setQ] = useState('');
+  const [type, setType] = useState('');
+  const [found, setFound] = useState<{ objects: ObjectView[]; next: string | null } | null>(null);
+  const [problem, setProblem] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const names = useMemo(
+    () => new Map([...byId, ...(found?.objects ?? []).map((o) => [o.id, o] as const)]),
+    [byId, found],
+  );
+  const find = async (cursor?: string) => {
+    setBusy(true);
+    try {
+      const page = await api.listCaseObjects(caseId, {
+        ...(q.trim() ? { q: q.trim() } : {}),
+        ...(type ? { type } : {}),
+        limit: PICKER_PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
+      setFound((current) =>
+        cursor && current
+          ? { objects: [...current.objects, ...page.objects], next: page.next }
+          : page,
+      );
+      setProblem(null);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const isChosen = (objectId: string) => chosen.some((o) => o.id === objectId);
+  const toggle = (view: ObjectView, on: boolean) =>
+    onChosen(on ? [...chosen, view] : chosen.filter((o) => o.id !== view.id));
+  const box = (view: ObjectView, prefix: string) => (
+    <label key={view.id} className="checkbox" htmlFor={`${id}-${prefix}-${view.id}`}>
+      <input
+        id={`${id}-${prefix}-${view.id}`}
+        type="checkbox"
+        checked={isChosen(view.id)}
+        onChange={(e) => toggle(view, e.target.checked)}
+      />
+      {optionLabel(t, view, names)}
+    </label>
+  );
+  return (
+    <details
+      className="share-choose"
+      onToggle={(event) => {
+        if (event.currentTarget.open && found === null) void find();
+      }}
+    >
+      <summary>{t('cases.share.chooseObjects')}</summary>
+      <p className="field-hint">{t('cases.share.findHint')}</p>
+      <div className="inline-form" role="search" aria-label={t('cases.share.find')}>
+        <label htmlFor={`${id}-q`}>{t('cases.share.findWords')}</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={q}
+          maxLength={200}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void find();
+            }
+          }}
+        />
+        <label htmlFor={`${id}-type`}>{t('cases.objects.filters.type')}</label>
+        <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
+          <option value="">{t('cases.objects.filters.allTypes')}</option>
+          {OBJECT_TYPES.map((name) => (
+            <option key={name} value={name}>
+              {typeName(t, name)}
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={busy} onClick={() => void find()}>
+          {t('cases.share.find')}
+        </button>
+      </div>
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {chosen.length > 0 ? (
+        <fieldset className="checkboxes">
+          <legend>{t('cases.share.chosen', { count: chosen.length })}</legend>
+          {chosen.map((view) => box(view, 'chosen'))}
+        </fieldset>
+      ) : null}
+      {found === null ? null : (
+        <fieldset className="checkboxes">
+          <legend>{t('cases.share.objects')}</legend>
+          {found.objects.length === 0 ? (
+            <p className="muted small">{t('cases.share.noneFound')}</p>
+          ) : null}
+          {found.objects.filter((view) => !isChosen(view.id)).map((view) => box(view, 'found'))}
+          {found.next ? (
+            <button
+              type="button"
+              className="button-quiet"
+              disabled={busy}
+              onClick={() => void find(found.next ?? undefined)}
+            >
+              {t('cases.share.more')}
+            </button>
+          ) : null}
+        </fieldset>
+      )}
+    </details>
+  );
+}
+
+/** Objects the share's picker lists per page. */
+const PICKER_PAGE = 25;

@@ -1,0 +1,438 @@
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import * as api from '../api';
+import {
+  CASE_KINDS,
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  rolesAllow,
+  type CaseKind,
+  type CasePriority,
+  type CaseSearchResult,
+  type CaseStatus,
+  type CaseView,
+} from '../../../app/types';
+import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
+import { ChoiceField } from '../../../ui/choice-field';
+import { ErrorAlert } from '../../../ui/errors';
+import { formatDateTime } from '../../../ui/format';
+import { useCoalesced, usePageTitle } from '../../../ui/hooks';
+import { useLiveEvent } from '../../../app/live-events';
+import { useSession, useUser, useUserTimeZone } from '../../../app/session';
+import '../i18n';
+
+/** Cases asked for per page; "Load more" asks for the next. */
+export const CASES_PAGE = 100;
+
+type CaseFilters = { status?: CaseStatus; priorityCase?: boolean };
+
+/**
+ * The cases, page by page, most recently changed first: the first page when the filters
+ * change, the next with `loadMore`; `refresh` reads the first page again and keeps the
+ * pages loaded after it (a live event does not read every loaded page again).
+ */
+function useCasePages(filters: CaseFilters) {
+  const [cases, setCases] = useState<CaseView[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const generation = useRef(0);
+  const loaded = useRef<{ cases: CaseView[] | null; next: string | null }>({
+    cases: null,
+    next: null,
+  });
+  const { status, priorityCase } = filters;
+  const query = useCallback(
+    (cursor?: string) =>
+      api.listCases({
+        ...(status ? { status } : {}),
+        ...(priorityCase !== undefined ? { priorityCase } : {}),
+        limit: CASES_PAGE,
+        ...(cursor ? { cursor } : {}),
+      }),
+    [status, priorityCase],
+  );
+  const show = useCallback((list: CaseView[] | null, cursor: string | null) => {
+    loaded.current = { cases: list, next: cursor };
+    setCases(list);
+    setNext(cursor);
+  }, []);
+  useEffect(() => {
+    const mine = ++generation.current;
+    show(null, null);
+    setError(null);
+    query().then(
+      (page) => {
+        if (generation.current === mine) show(page.cases, page.next);
+      },
+      (failure: unknown) => {
+        if (generation.current === mine) setError(failure);
+      },
+    );
+  }, [query, show]);
+  const loadMore = async () => {
+    const { cases: before, next: cursor } = loaded.current;
+    if (before === null || cursor === null) return;
+    const mine = generation.current;
+    setLoadingMore(true);
+    try {
+      const page = await query(cursor);
+      if (generation.current !== mine) return;
+      const ids = new Set(before.map((c) => c.id));
+      show([...before, ...page.cases.filter((c) => !ids.has(c.id))], page.next);
+      setError(null);
+    } catch (failure) {
+      if (generation.current === mine) setError(failure);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const refresh = useCallback(async () => {
+    const mine = generation.current;
+    try {
+      const page = await query();
+      if (generation.current !== mine) return;
+      const { cases: before, next: cursor } = loaded.current;
+      if (before === null || before.length <= CASES_PAGE) return show(page.cases, page.next);
+      const ids = new Set(page.cases.map((c) => c.id));
+      show([...page.cases, ...before.filter((c) => !ids.has(c.id))], cursor);
+      setError(null);
+    } catch (failure) {
+      if (generation.current === mine) setError(failure);
+    }
+  }, [query, show]);
+  return { cases, next, error, loadingMore, loadMore, refresh };
+}
+
+/** The links between the cases' pages. */
+export function CasesTabs() {
+  const { t } = useTranslation();
+  return (
+    <p className="page-links small">
+      <Link to="/cases">{t('cases.links.list')}</Link>
+      <Link to="/cases/report">{t('cases.links.report')}</Link>
+    </p>
+  );
+}
+
+/** The cases this node holds (its own and those peers shared), and "Open a case". */
+export function CasesPage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const mayWrite = rolesAllow(user.roles, 'cases.write');
+  usePageTitle(t('cases.title'));
+  const [status, setStatus] = useState<CaseStatus | ''>('');
+  const [priorityOnly, setPriorityOnly] = useState(false);
+  const { cases, next, error, loadingMore, loadMore, refresh } = useCasePages({
+    ...(status ? { status } : {}),
+    ...(priorityOnly ? { priorityCase: true } : {}),
+  });
+  // A case shared with this node, or changed; its objects arriving change its count.
+  useLiveEvent(['resync', 'case.changed', 'case.object'], useCoalesced(refresh));
+  const [composing, setComposing] = useState(false);
+  const id = useId();
+
+  return (
+    <section className="page">
+      <div className="section-head">
+        <h1>{t('cases.title')}</h1>
+        {mayWrite && !composing ? (
+          <button type="button" className="button-primary" onClick={() => setComposing(true)}>
+            {t('cases.open')}
+          </button>
+        ) : null}
+      </div>
+      <p className="lead">{t('cases.intro')}</p>
+      <CasesTabs />
+      {composing ? <OpenCaseForm onCancel={() => setComposing(false)} /> : null}
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-status`}>{t('cases.filters.status')}</label>
+          <select
+            id={`${id}-status`}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as CaseStatus | '')}
+          >
+            <option value="">{t('cases.filters.allStatuses')}</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`cases.statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="checkbox inline-check" htmlFor={`${id}-priority`}>
+          <input
+            id={`${id}-priority`}
+            type="checkbox"
+            checked={priorityOnly}
+            onChange={(e) => setPriorityOnly(e.target.checked)}
+          />
+          {t('cases.filters.priorityOnly')}
+        </label>
+      </div>
+      {error ? <ErrorAlert error={error} /> : null}
+      {cases === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : cases.length === 0 ? (
+        <div className="empty">
+          <p>{status || priorityOnly ? t('cases.emptyFiltered') : t('cases.empty')}</p>
+        </div>
+      ) : (
+        <>
+          <CaseTable cases={cases} />
+          <div className="list-foot">
+            <p className="muted small" role="status" data-testid="cases-shown">
+              {next
+                ? t('cases.shownMore', { count: cases.length })
+                : t('cases.shownAll', { count: cases.length })}
+            </p>
+            {next ? (
+              <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+                {loadingMore ? t('common.loading') : t('cases.loadMore')}
+              </button>
+            ) : null}
+          </div>
+        </>
+      )}
+      <CaseSearch />
+    </section>
+  );
+}
+
+function CaseTable({ cases }: { cases: CaseView[] }) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const self = useSession().node.node?.nodeId;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{t('cases.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('cases.columns.title')}</th>
+            <th scope="col">{t('cases.columns.kind')}</th>
+            <th scope="col">{t('cases.columns.priority')}</th>
+            <th scope="col">{t('cases.columns.status')}</th>
+            <th scope="col">{t('cases.columns.owner')}</th>
+            <th scope="col">{t('cases.columns.participants')}</th>
+            <th scope="col">{t('cases.columns.objects')}</th>
+            <th scope="col">{t('cases.columns.updated')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((c) => (
+            <tr key={c.id} data-testid="case-row">
+              <td>
+                <Link to={`/cases/${c.id}`}>{c.title}</Link>
+                {c.priorityCase ? (
+                  <span className="badge priority-case">{t('cases.priorityCase')}</span>
+                ) : null}
+              </td>
+              <td>{t(`cases.kinds.${c.kind}`)}</td>
+              <td>
+                <CasePriorityBadge priority={c.priority} />
+              </td>
+              <td>
+                <CaseStatusBadge status={c.status} />
+              </td>
+              <td>{c.owner === self ? t('cases.thisNode', { node: c.owner }) : c.owner}</td>
+              <td>{c.participants.length > 0 ? c.participants.join(', ') : '—'}</td>
+              <td className="num">{c.objectCount}</td>
+              <td className="nowrap">
+                <time dateTime={c.updatedAt}>
+                  {formatDateTime(c.updatedAt, i18n.language, zone)}
+                </time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function OpenCaseForm({ onCancel }: { onCancel: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const navigate = useNavigate();
+  const [title, setTitle] = useState('');
+  const [summary, setSummary] = useState('');
+  const [kind, setKind] = useState<CaseKind>('hacking');
+  const [priority, setPriority] = useState<CasePriority>('medium');
+  const [priorityCase, setPriorityCase] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (title.trim() === '') return setProblem({ message: t('cases.form.titleRequired') });
+    setProblem(null);
+    setBusy(true);
+    try {
+      const created = await api.createCase({
+        title: title.trim(),
+        summary: summary.trim(),
+        kind,
+        priority,
+        priorityCase,
+      });
+      await navigate(`/cases/${created.id}`);
+    } catch (error) {
+      setProblem({ error });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card case-form" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.form.heading')}</h2>
+      <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+        {problem ? <ErrorAlert {...problem} /> : null}
+        <div className="field">
+          <label htmlFor={`${id}-name`}>{t('cases.form.title')}</label>
+          <input
+            id={`${id}-name`}
+            value={title}
+            maxLength={200}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-summary`}>{t('cases.form.summary')}</label>
+          <textarea
+            id={`${id}-summary`}
+            rows={3}
+            maxLength={20_000}
+            value={summary}
+            onChange={(e) => setSummary(e.target.value)}
+          />
+        </div>
+        <div className="field-row">
+          <ChoiceField
+            id={`${id}-kind`}
+            label={t('cases.form.kind')}
+            value={kind}
+            options={CASE_KINDS}
+            labelOf={(k) => t(`cases.kinds.${k}`)}
+            onChange={setKind}
+          />
+          <ChoiceField
+            id={`${id}-priority`}
+            label={t('cases.form.priority')}
+            value={priority}
+            options={CASE_PRIORITIES}
+            labelOf={(p) => t(`cases.priorities.${p}`)}
+            onChange={setPriority}
+          />
+        </div>
+        <label className="checkbox" htmlFor={`${id}-priority-case`}>
+          <input
+            id={`${id}-priority-case`}
+            type="checkbox"
+            checked={priorityCase}
+            aria-describedby={`${id}-priority-case-hint`}
+            onChange={(e) => setPriorityCase(e.target.checked)}
+          />
+          {t('cases.form.priorityCase')}
+        </label>
+        <p className="field-hint" id={`${id}-priority-case-hint`}>
+          {t('cases.form.priorityCaseHint')}
+        </p>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            {t('cases.form.submit')}
+          </button>
+          <button type="button" disabled={busy} onClick={onCancel}>
+            {t('cases.form.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Search the objects of every case, as far as this user may see them. */
+function CaseSearch() {
+  const { t } = useTranslation();
+  const id = useId();
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState<CaseSearchResult[] | null>(null);
+  const [searched, setSearched] = useState('');
+  const [problem, setProblem] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const query = q.trim();
+    if (query === '') return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      setResults(await api.searchCases(query));
+      setSearched(query);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="case-search" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('cases.search.title')}</h2>
+      <form className="inline-form" role="search" onSubmit={(event) => void submit(event)}>
+        <label htmlFor={`${id}-q`}>{t('cases.search.label')}</label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={q}
+          maxLength={200}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="submit" disabled={busy}>
+          {t('cases.search.submit')}
+        </button>
+      </form>
+      {problem ? <ErrorAlert error={problem} /> : null}
+      {results === null ? null : results.length === 0 ? (
+        <div className="empty">
+          <p>{t('cases.search.none', { q: searched })}</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">
+              {t('cases.search.results', { q: searched })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('cases.search.columns.object')}</th>
+                <th scope="col">{t('cases.search.columns.type')}</th>
+                <th scope="col">{t('cases.search.columns.tlp')}</th>
+                <th scope="col">{t('cases.search.columns.case')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r) => (
+                <tr key={`${r.caseId}-${r.object.id}`}>
+                  <td>{r.object.label}</td>
+                  <td>{typeName(t, r.object.type)}</td>
+                  <td>
+                    <TlpBadge level={r.object.tlp} />
+                  </td>
+                  <td>
+                    <Link to={`/cases/${r.caseId}`}>{r.caseTitle}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

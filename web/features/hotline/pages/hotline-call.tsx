@@ -1,0 +1,369 @@
+import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../../app/client';
+import * as api from '../api';
+import {
+  CALL_STATES,
+  isOpen,
+  rolesAllow,
+  type CallDetail,
+  type CallEventView,
+  type CallState,
+} from '../../../app/types';
+import { ErrorAlert } from '../../../ui/errors';
+import { formatDateTime, formatDuration } from '../../../ui/format';
+import { usePageTitle, useLoader } from '../../../ui/hooks';
+import {
+  CallStateBadge,
+  DeadlineCountdown,
+  PriorityBadge,
+  isCallEvent,
+} from '../components/hotline';
+import { useLiveEvent } from '../../../app/live-events';
+import { useUser, useUserTimeZone } from '../../../app/session';
+import '../i18n';
+
+/** The states a call goes through, in order; `not_delivered` is a detour off `sent`. */
+const PATH: readonly CallState[] = CALL_STATES.filter((s) => s !== 'not_delivered');
+
+function When({ iso }: { iso: string }) {
+  const { i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  return <time dateTime={iso}>{formatDateTime(iso, i18n.language, zone)}</time>;
+}
+
+/**
+ * sent → delivered → seen → acknowledged → resolved, each step marked when it happened (a
+ * call resolved without an acknowledgement leaves that step unmarked).
+ */
+function Progress({ call }: { call: CallDetail }) {
+  const { t } = useTranslation();
+  const current = call.state === 'not_delivered' ? 'sent' : call.state;
+  const happened: Record<(typeof PATH)[number], boolean> = {
+    sent: true,
+    not_delivered: call.notDeliveredAt !== null,
+    delivered: call.deliveredAt !== null,
+    seen: call.seenAt !== null,
+    acknowledged: call.acknowledgedAt !== null,
+    resolved: call.resolvedAt !== null,
+  };
+  return (
+    <ol className="call-progress" aria-label={t('hotline.call.progress')}>
+      {PATH.map((state) => (
+        <li
+          key={state}
+          className={happened[state] ? 'step-done' : 'step-todo'}
+          aria-current={state === current ? 'step' : undefined}
+        >
+          {t(`hotline.states.${state}`)}
+          {state === 'sent' && call.state === 'not_delivered' ? (
+            <span className="badge call-state call-state-not_delivered">
+              {t('hotline.states.not_delivered')}
+            </span>
+          ) : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Timeline({ call }: { call: CallDetail }) {
+  const { t } = useTranslation();
+  if (call.events.length === 0) return <p className="muted">{t('hotline.call.noEvents')}</p>;
+  return (
+    <ol className="call-timeline" aria-labelledby="call-timeline">
+      {call.events.map((event, index) => (
+        <TimelineItem key={`${event.at}-${index}`} event={event} direction={call.direction} />
+      ))}
+    </ol>
+  );
+}
+
+function TimelineItem({
+  event,
+  direction,
+}: {
+  event: CallEventView;
+  direction: CallDetail['direction'];
+}) {
+  const { t } = useTranslation();
+  // The receiving side got the call: "delivered to the peer" is the caller's view of it.
+  const phrase =
+    event.kind === 'delivered' && direction === 'in'
+      ? t('hotline.events.received')
+      : t(`hotline.events.${event.kind}`, { rung: event.rung ?? '' });
+  return (
+    <li className={`call-event call-event-${event.kind}`}>
+      <When iso={event.at} /> <strong>{phrase}</strong>
+      {event.by ? <span> · {t('hotline.by', { name: event.by })}</span> : null}
+      {event.detail ? <span className="muted"> · {event.detail}</span> : null}
+    </li>
+  );
+}
+
+function ResolveForm({ call, onDone }: { call: CallDetail; onDone: (c: CallDetail) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [outcome, setOutcome] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (outcome.trim() === '') return setProblem({ message: t('hotline.call.outcomeRequired') });
+    setBusy(true);
+    setProblem(null);
+    try {
+      onDone(await api.resolveCall(call.id, outcome.trim()));
+      setOutcome('');
+    } catch (error) {
+      setProblem({ error });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form card" noValidate onSubmit={(event) => void submit(event)}>
+      <h2>{t('hotline.call.resolveTitle')}</h2>
+      {problem ? <ErrorAlert {...problem} /> : null}
+      <div className="field">
+        <label htmlFor={`${id}-outcome`}>{t('hotline.call.outcome')}</label>
+        <textarea
+          id={`${id}-outcome`}
+          rows={2}
+          maxLength={2000}
+          value={outcome}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => setOutcome(e.target.value)}
+        />
+        <p className="field-hint" id={`${id}-hint`}>
+          {t('hotline.call.outcomeHint')}
+        </p>
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {t('hotline.call.resolve')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One call: what it is about, where it stands, its rung and countdown, and its timeline. */
+export function HotlineCallPage() {
+  const { t, i18n } = useTranslation();
+  const { id = '' } = useParams();
+  const user = useUser();
+  const {
+    data: call,
+    setData: setCall,
+    error,
+    reload,
+  } = useLoader<CallDetail>(useCallback(() => api.getCall(id), [id]));
+  usePageTitle(call ? call.subject : t('hotline.title'));
+  useLiveEvent('resync', () => void reload());
+  useLiveEvent('hotline.changed', (data) => {
+    if (isCallEvent(data) && data.call.id === id) void reload();
+  });
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>(null);
+
+  if (!call) {
+    return (
+      <section className="page">
+        <h1>{t('hotline.title')}</h1>
+        {error ? <ErrorAlert error={error} /> : <p role="status">{t('common.loading')}</p>}
+      </section>
+    );
+  }
+
+  const mayAnswer = rolesAllow(user.roles, 'hotline.answer');
+  const mayResolve =
+    call.direction === 'in' ? mayAnswer : rolesAllow(user.roles, 'hotline.call') || mayAnswer;
+  const acknowledge = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setCall(await api.acknowledgeCall(call.id));
+    } catch (failure) {
+      // Someone else took it first: the page shows by whom once read again.
+      if (!(failure instanceof ApiError && failure.code === 'call_already_acknowledged')) {
+        setProblem(failure);
+      }
+      void reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="page">
+      <p className="small">
+        <Link to="/hotline">{t('hotline.back')}</Link>
+      </p>
+      <h1>{call.subject}</h1>
+      {error ? <ErrorAlert error={error} /> : null}
+      {problem ? <ErrorAlert error={problem} /> : null}
+      <Progress call={call} />
+      <dl className="facts" aria-label={t('hotline.call.facts')}>
+        <div>
+          <dt>{t('hotline.call.state')}</dt>
+          <dd data-testid="call-state">
+            <CallStateBadge call={call} />
+            {call.acknowledgedBy ? (
+              <span data-testid="call-acknowledged-by">
+                {t('hotline.call.acknowledgedBy', { name: call.acknowledgedBy })}
+              </span>
+            ) : null}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('hotline.call.direction')}</dt>
+          <dd>
+            {t(call.direction === 'out' ? 'hotline.toPeer' : 'hotline.fromPeer', {
+              peer: call.peer,
+            })}
+            {' · '}
+            {t('hotline.call.caller', { name: call.caller })}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('hotline.call.kind')}</dt>
+          <dd>
+            <PriorityBadge priority={call.priority} />
+            <span className="badge">{t(`hotline.tiers.${call.tier}`)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('hotline.call.placed')}</dt>
+          <dd>
+            <When iso={call.createdAt} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('hotline.call.acknowledgeWithin')}</dt>
+          <dd>{formatDuration(call.acknowledgeWithinMs, i18n.language)}</dd>
+        </div>
+        {call.requestId ? (
+          <div>
+            <dt>{t('hotline.call.request')}</dt>
+            <dd>
+              <Link to={`/requests/${call.requestId}`}>
+                {call.requestReference ?? call.requestId}
+              </Link>
+            </dd>
+          </div>
+        ) : null}
+        {call.caseId ? (
+          <div>
+            <dt>{t('hotline.call.case')}</dt>
+            <dd>
+              {/^[0-9a-f-]{36}$/i.test(call.caseId) ? (
+                <Link to={`/cases/${call.caseId}`}>
+                  <code>{call.caseId}</code>
+                </Link>
+              ) : (
+                <code>{call.caseId}</code>
+              )}
+            </dd>
+          </div>
+        ) : null}
+        {call.notDeliveredAt ? (
+          <div>
+            <dt>{t('hotline.call.notDeliveredAt')}</dt>
+            <dd className="deadline-overdue">
+              <When iso={call.notDeliveredAt} />
+            </dd>
+          </div>
+        ) : null}
+        {call.deliveredAt ? (
+          <div>
+            <dt>{t('hotline.call.deliveredAt')}</dt>
+            <dd>
+              <When iso={call.deliveredAt} />
+            </dd>
+          </div>
+        ) : null}
+        {call.seenAt ? (
+          <div>
+            <dt>{t('hotline.call.seenAt')}</dt>
+            <dd>
+              <When iso={call.seenAt} />
+              {call.seenBy ? ` · ${t('hotline.by', { name: call.seenBy })}` : null}
+            </dd>
+          </div>
+        ) : null}
+        {call.acknowledgedAt ? (
+          <div>
+            <dt>{t('hotline.call.acknowledgedAt')}</dt>
+            <dd>
+              <When iso={call.acknowledgedAt} />
+              {call.acknowledgedBy ? ` · ${t('hotline.by', { name: call.acknowledgedBy })}` : null}
+            </dd>
+          </div>
+        ) : null}
+        {call.rung !== null ? (
+          <div>
+            <dt>{t('hotline.call.rung')}</dt>
+            <dd data-testid="call-rung">
+              {call.rungs
+                ? t('hotline.rungOf', { rung: call.rung, rungs: call.rungs })
+                : t('hotline.rungOnly', { rung: call.rung })}
+              {call.exhausted ? <span className="tag">{t('hotline.exhausted')}</span> : null}
+              {call.rungDeadlineAt && isOpen(call.state) ? (
+                <>
+                  <br />
+                  {t('hotline.call.rungDeadline')} <When iso={call.rungDeadlineAt} />
+                  {' · '}
+                  <DeadlineCountdown deadline={call.rungDeadlineAt} />
+                </>
+              ) : null}
+            </dd>
+          </div>
+        ) : null}
+        {call.resolvedAt ? (
+          <div>
+            <dt>{t('hotline.call.resolvedAt')}</dt>
+            <dd>
+              <When iso={call.resolvedAt} />
+              {call.resolvedBy ? ` · ${t('hotline.by', { name: call.resolvedBy })}` : null}
+            </dd>
+          </div>
+        ) : null}
+        {call.outcome ? (
+          <div>
+            <dt>{t('hotline.call.outcome')}</dt>
+            <dd className="note-text">{call.outcome}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {call.text ? (
+        <section aria-labelledby="call-text">
+          <h2 id="call-text">{t('hotline.call.text')}</h2>
+          <p className="note-text">{call.text}</p>
+        </section>
+      ) : null}
+      {call.direction === 'in' && isOpen(call.state) && mayAnswer ? (
+        <div className="form-actions call-actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={busy}
+            onClick={() => void acknowledge()}
+          >
+            {t('hotline.acknowledge')}
+          </button>
+        </div>
+      ) : null}
+      {call.state !== 'resolved' && mayResolve ? (
+        <ResolveForm call={call} onDone={setCall} />
+      ) : null}
+      <section aria-labelledby="call-timeline">
+        <h2 id="call-timeline">{t('hotline.call.timeline')}</h2>
+        <Timeline call={call} />
+      </section>
+    </section>
+  );
+}

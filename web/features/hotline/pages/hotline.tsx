@@ -1,0 +1,348 @@
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import * as api from '../api';
+import * as peersApi from '../../peers/api';
+import * as requestsApi from '../../requests/api';
+import {
+  isOpen,
+  rolesAllow,
+  type CallView,
+  type PeerView,
+  type Priority,
+  type RequestView,
+  type Tier,
+} from '../../../app/types';
+import { ErrorAlert } from '../../../ui/errors';
+import { formatDateTime } from '../../../ui/format';
+import { usePageTitle, useLoader } from '../../../ui/hooks';
+import {
+  CallStateBadge,
+  PriorityBadge,
+  RungSummary,
+  TierPriorityFields,
+  isCallEvent,
+  upsertCall,
+} from '../components/hotline';
+import { useLiveEvent } from '../../../app/live-events';
+import { useUser, useUserTimeZone } from '../../../app/session';
+import '../i18n';
+import '../../notes/i18n';
+
+/** How many closed calls the board shows under the open ones. */
+const RECENT = 50;
+
+/** The links between the hotline's pages (everyone may see the peers' coverage). */
+export function HotlineTabs() {
+  const { t } = useTranslation();
+  return (
+    <p className="hotline-links small">
+      <Link to="/hotline">{t('hotline.links.board')}</Link>
+      <Link to="/hotline/roster">{t('hotline.links.roster')}</Link>
+      <Link to="/hotline/review">{t('hotline.links.review')}</Link>
+    </p>
+  );
+}
+
+/** The live call board: open calls both ways, then the recent ones, and the composer. */
+export function HotlinePage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const canCall = rolesAllow(user.roles, 'hotline.call');
+  usePageTitle(t('hotline.title'));
+  const open = useLoader<CallView[]>(useCallback(() => api.listCalls({ open: true }), []));
+  const recent = useLoader<CallView[]>(
+    useCallback(() => api.listCalls({ open: false, limit: RECENT }), []),
+  );
+  const { setData: setOpen, reload: reloadOpen } = open;
+  const { setData: setRecent, reload: reloadRecent } = recent;
+  useLiveEvent('resync', () => {
+    void reloadOpen();
+    void reloadRecent();
+  });
+  useLiveEvent('hotline.changed', (data) => {
+    if (!isCallEvent(data)) return;
+    const call = data.call;
+    const still = isOpen(call.state);
+    setOpen((current) =>
+      current
+        ? still
+          ? upsertCall(current, call)
+          : current.filter((c) => c.id !== call.id)
+        : current,
+    );
+    setRecent((current) =>
+      current
+        ? still
+          ? current.filter((c) => c.id !== call.id)
+          : upsertCall(current, call).slice(0, RECENT)
+        : current,
+    );
+  });
+  const [composing, setComposing] = useState(false);
+
+  return (
+    <section className="page">
+      <div className="section-head">
+        <h1>{t('hotline.title')}</h1>
+        {canCall && !composing ? (
+          <button type="button" className="button-primary" onClick={() => setComposing(true)}>
+            {t('hotline.newCall')}
+          </button>
+        ) : null}
+      </div>
+      <p className="lead">{t('hotline.intro')}</p>
+      <HotlineTabs />
+      {composing ? <Composer onCancel={() => setComposing(false)} /> : null}
+      <CallTable
+        title={t('hotline.openTitle')}
+        empty={t('hotline.openEmpty')}
+        calls={open.data}
+        error={open.error}
+      />
+      <CallTable
+        title={t('hotline.recentTitle')}
+        empty={t('hotline.recentEmpty')}
+        calls={recent.data}
+        error={recent.error}
+      />
+    </section>
+  );
+}
+
+function CallTable({
+  title,
+  empty,
+  calls,
+  error,
+}: {
+  title: string;
+  empty: string;
+  calls: CallView[] | null;
+  error: unknown;
+}) {
+  const { t, i18n } = useTranslation();
+  const id = useId();
+  const zone = useUserTimeZone();
+  return (
+    <section className="hotline-calls" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {error ? <ErrorAlert error={error} /> : null}
+      {calls === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : calls.length === 0 ? (
+        <div className="empty">
+          <p>{empty}</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('hotline.columns.subject')}</th>
+                <th scope="col">{t('hotline.columns.direction')}</th>
+                <th scope="col">{t('hotline.columns.priority')}</th>
+                <th scope="col">{t('hotline.columns.state')}</th>
+                <th scope="col">{t('hotline.columns.rung')}</th>
+                <th scope="col">{t('hotline.columns.placed')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.map((call) => (
+                <tr key={call.id} data-testid="call-row">
+                  <td>
+                    <Link to={`/hotline/${call.id}`}>{call.subject}</Link>
+                  </td>
+                  <td>
+                    <span className={`badge badge-${call.direction}`}>
+                      {t(call.direction === 'out' ? 'hotline.toPeer' : 'hotline.fromPeer', {
+                        peer: call.peer,
+                      })}
+                    </span>
+                  </td>
+                  <td>
+                    <PriorityBadge priority={call.priority} />
+                    <span className="tag">{t(`hotline.tiers.${call.tier}`)}</span>
+                  </td>
+                  <td>
+                    <CallStateBadge call={call} />
+                    {call.acknowledgedBy ? (
+                      <span className="muted small">
+                        {' '}
+                        {t('hotline.by', { name: call.acknowledgedBy })}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    <RungSummary call={call} />
+                  </td>
+                  <td className="nowrap">
+                    <time dateTime={call.createdAt}>
+                      {formatDateTime(call.createdAt, i18n.language, zone)}
+                    </time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Composer({ onCancel }: { onCancel: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const navigate = useNavigate();
+  const [peers, setPeers] = useState<PeerView[] | null>(null);
+  const [peer, setPeer] = useState('');
+  const [tier, setTier] = useState<Tier>('technical');
+  const [priority, setPriority] = useState<Priority>('urgent');
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [requests, setRequests] = useState<RequestView[]>([]);
+  const [requestId, setRequestId] = useState('');
+  const [caseId, setCaseId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+
+  useEffect(() => {
+    peersApi.listPeers().then(
+      (list) => {
+        const active = list.filter((p) => p.status === 'active');
+        setPeers(active);
+        if (active.length === 1 && active[0]) setPeer(active[0].nodeId);
+      },
+      (error: unknown) => setProblem({ error }),
+    );
+  }, []);
+  useEffect(() => {
+    setRequestId('');
+    if (!peer) return setRequests([]);
+    let live = true;
+    requestsApi.listRequests({ peer }).then(
+      (list) => {
+        if (live) setRequests(list.filter((r) => r.status !== 'draft'));
+      },
+      () => {
+        if (live) setRequests([]);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [peer]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!peer) return setProblem({ message: t('hotline.form.peerRequired') });
+    if (subject.trim() === '') return setProblem({ message: t('hotline.form.subjectRequired') });
+    setProblem(null);
+    setBusy(true);
+    try {
+      const call = await api.placeCall({
+        peer,
+        tier,
+        priority,
+        subject: subject.trim(),
+        text: text.trim(),
+        ...(requestId ? { requestId } : {}),
+        ...(caseId.trim() ? { caseId: caseId.trim() } : {}),
+      });
+      await navigate(`/hotline/${call.id}`);
+    } catch (error) {
+      setProblem({ error });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card hotline-composer" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('hotline.form.title')}</h2>
+      {peers && peers.length === 0 ? (
+        <div className="empty">
+          <p>{t('notes.noActivePeer')}</p>
+        </div>
+      ) : null}
+      <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+        {problem ? <ErrorAlert {...problem} /> : null}
+        <div className="field">
+          <label htmlFor={`${id}-peer`}>{t('hotline.form.peer')}</label>
+          <select id={`${id}-peer`} value={peer} onChange={(e) => setPeer(e.target.value)}>
+            <option value="">{t('notes.choosePeer')}</option>
+            {(peers ?? []).map((p) => (
+              <option key={p.nodeId} value={p.nodeId}>
+                {p.name} ({p.nodeId})
+              </option>
+            ))}
+          </select>
+        </div>
+        <TierPriorityFields
+          id={id}
+          tier={tier}
+          priority={priority}
+          onTier={setTier}
+          onPriority={setPriority}
+        />
+        <div className="field">
+          <label htmlFor={`${id}-subject`}>{t('hotline.form.subject')}</label>
+          <input
+            id={`${id}-subject`}
+            value={subject}
+            maxLength={200}
+            onChange={(e) => setSubject(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-text`}>{t('hotline.form.text')}</label>
+          <textarea
+            id={`${id}-text`}
+            rows={4}
+            maxLength={10_000}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-request`}>{t('hotline.form.request')}</label>
+            <select
+              id={`${id}-request`}
+              value={requestId}
+              disabled={requests.length === 0}
+              onChange={(e) => setRequestId(e.target.value)}
+            >
+              <option value="">{t('hotline.form.noRequest')}</option>
+              {requests.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.reference} — {r.title}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-case`}>{t('hotline.form.case')}</label>
+            <input
+              id={`${id}-case`}
+              value={caseId}
+              maxLength={100}
+              onChange={(e) => setCaseId(e.target.value)}
+            />
+          </div>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            {t('hotline.form.place')}
+          </button>
+          <button type="button" disabled={busy} onClick={onCancel}>
+            {t('hotline.form.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

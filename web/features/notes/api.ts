@@ -1,0 +1,14 @@
+import { request } from '../../app/client';
+import type { NoteView } from '../../app/types';
+
+export async function listNotes(opts: { peer?: string; limit?: number } = {}): Promise<NoteView[]> {
+  const query = new URLSearchParams();
+  query.set('limit', String(opts.limit ?? 100));
+  if (opts.peer) query.set('peer', opts.peer);
+  const { notes } = await request<{ notes: NoteView[] }>('GET', `/api/notes?${query}`);
+  return notes;
+}
+
+export function sendNote(peer: string, text: string): Promise<NoteView> {
+  return request<NoteView>('POST', '/api/notes', { peer, text });
+}

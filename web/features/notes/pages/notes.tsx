@@ -1,0 +1,396 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import * as api from '../api';
+import * as peersApi from '../../peers/api';
+import { rolesAllow, type NoteView, type PeerView } from '../../../app/types';
+import { ErrorAlert } from '../../../ui/errors';
+import { formatDateTime } from '../../../ui/format';
+import { usePageTitle } from '../../../ui/hooks';
+import { useLiveEvent } from '../../../app/live-events';
+import { useUser, useUserTimeZone } from '../../../app/session';
+import '../i18n';
+
+export const MAX_NOTE_LENGTH = 2000;
+const NOTES_SHOWN = 100;
+/** The most notes the list reads to find a note a link names (the server's largest page). */
+const NOTES_SEARCHED = 500;
+
+function isNoteEvent(data: unknown): data is { note: NoteView } {
+  if (typeof data !== 'object' || data === null) return false;
+  const note = (data as Record<string, unknown>)['note'];
+  return typeof note === 'object' && note !== null && typeof (note as NoteView).id === 'string';
+}
+
+/** Newest first, by when the note was recorded here; one entry per id. */
+function addNote(notes: NoteView[], note: NoteView): NoteView[] {
+  if (notes.some((n) => n.id === note.id)) return notes;
+  return [note, ...notes].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+function peerLabel(nodeId: string, peers: ReadonlyMap<string, PeerView>): string {
+  const peer = peers.get(nodeId);
+  return peer ? `${peer.name} (${nodeId})` : nodeId;
+}
+
+function SendNoteForm({
+  peers,
+  canManagePeers,
+  onSent,
+}: {
+  peers: PeerView[];
+  canManagePeers: boolean;
+  onSent: (note: NoteView) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const active = peers.filter((peer) => peer.status === 'active');
+  const [peer, setPeer] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState<'peer' | 'text' | null>(null);
+  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const [sentTo, setSentTo] = useState('');
+  const peerSelect = useRef<HTMLSelectElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+
+  // With a single peer there is nothing to choose.
+  const onlyPeer = active.length === 1 ? active[0]?.nodeId : undefined;
+  const chosen = active.some((p) => p.nodeId === peer) ? peer : (onlyPeer ?? '');
+
+  if (active.length === 0) {
+    return (
+      <div className="empty">
+        <p>{t('notes.noActivePeer')}</p>
+        <p className="muted">
+          {canManagePeers ? <Link to="/peers">{t('notes.addPeerLink')}</Link> : t('notes.askAdmin')}
+        </p>
+      </div>
+    );
+  }
+
+  const fail = (field: 'peer' | 'text', issue: { message?: string; error?: unknown }) => {
+    setProblem(issue);
+    setInvalid(field);
+    (field === 'peer' ? peerSelect : textArea).current?.focus();
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSentTo('');
+    if (chosen === '') return fail('peer', { message: t('notes.peerRequired') });
+    const trimmed = text.trim();
+    if (trimmed === '') return fail('text', { message: t('notes.textRequired') });
+    if (trimmed.length > MAX_NOTE_LENGTH) {
+      return fail('text', { message: t('notes.textTooLong', { max: MAX_NOTE_LENGTH }) });
+    }
+    setProblem(null);
+    setInvalid(null);
+    setBusy(true);
+    try {
+      const note = await api.sendNote(chosen, trimmed);
+      setText('');
+      setSentTo(chosen);
+      onSent(note);
+      textArea.current?.focus();
+    } catch (error) {
+      fail('text', { error });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const over = text.length > MAX_NOTE_LENGTH;
+  return (
+    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+      {problem ? <ErrorAlert {...problem} /> : null}
+      <div className="field">
+        <label htmlFor={`${id}-peer`}>{t('notes.to')}</label>
+        <select
+          ref={peerSelect}
+          id={`${id}-peer`}
+          value={chosen}
+          aria-invalid={invalid === 'peer' || undefined}
+          onChange={(event) => setPeer(event.target.value)}
+        >
+          {onlyPeer ? null : <option value="">{t('notes.choosePeer')}</option>}
+          {active.map((p) => (
+            <option key={p.nodeId} value={p.nodeId}>
+              {p.name} ({p.nodeId})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-text`}>{t('notes.text')}</label>
+        <textarea
+          ref={textArea}
+          id={`${id}-text`}
+          rows={4}
+          aria-describedby={`${id}-count ${id}-hint`}
+          aria-invalid={invalid === 'text' || over || undefined}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+        />
+        <div className="field-foot">
+          <p id={`${id}-hint`} className="field-hint">
+            {t('notes.textHint')}
+          </p>
+          <p id={`${id}-count`} className={over ? 'counter counter-over' : 'counter'}>
+            {t('notes.counter', { length: text.length, max: MAX_NOTE_LENGTH })}
+          </p>
+        </div>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? t('notes.sending') : t('notes.send')}
+        </button>
+        <p role="status" className="small">
+          {sentTo ? t('notes.sent', { peer: sentTo }) : ''}
+        </p>
+      </div>
+    </form>
+  );
+}
+
+function NoteItem({
+  note,
+  peers,
+  target = false,
+}: {
+  note: NoteView;
+  peers: ReadonlyMap<string, PeerView>;
+  /** The note a link named (`?note=`): scrolled to and marked. */
+  target?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const headingId = useId();
+  const outgoing = note.direction === 'out';
+  const peer = peerLabel(note.peer, peers);
+  const article = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!target) return;
+    article.current?.scrollIntoView({ block: 'center' });
+    article.current?.focus({ preventScroll: true });
+  }, [target]);
+  return (
+    <li>
+      <article
+        ref={article}
+        className={`note note-${note.direction}${target ? ' note-target' : ''}`}
+        aria-labelledby={headingId}
+        aria-current={target ? 'true' : undefined}
+        tabIndex={target ? -1 : undefined}
+        data-note-id={note.id}
+      >
+        <header className="note-head">
+          <span className={outgoing ? 'badge badge-out' : 'badge badge-in'}>
+            {outgoing ? t('notes.sentBadge') : t('notes.receivedBadge')}
+          </span>
+          <h3 id={headingId} className="note-peer">
+            {outgoing ? t('notes.toPeer', { peer }) : t('notes.fromPeer', { peer })}
+          </h3>
+        </header>
+        <p className="note-text">{note.text}</p>
+        <p className="note-meta small muted">
+          {t('notes.by', { author: note.author })}
+          {' · '}
+          {t('notes.sentAt')}{' '}
+          <time dateTime={note.sentAt}>{formatDateTime(note.sentAt, i18n.language, zone)}</time>
+          {outgoing ? null : (
+            <>
+              {' · '}
+              {t('notes.receivedAt')}{' '}
+              <time dateTime={note.createdAt}>
+                {formatDateTime(note.createdAt, i18n.language, zone)}
+              </time>
+            </>
+          )}
+          {note.seq === null ? null : (
+            <>
+              {' · '}
+              {t('notes.seq', { seq: note.seq })}
+            </>
+          )}
+        </p>
+      </article>
+    </li>
+  );
+}
+
+export function NotesPage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const canSend = rolesAllow(user.roles, 'notes.send');
+  const canManagePeers = rolesAllow(user.roles, 'peers.manage');
+  usePageTitle(t('notes.title'));
+  const filterId = useId();
+  const [peers, setPeers] = useState<PeerView[] | null>(null);
+  const [peersError, setPeersError] = useState<unknown>(null);
+  const [notes, setNotes] = useState<NoteView[] | null>(null);
+  const [notesError, setNotesError] = useState<unknown>(null);
+  const [filter, setFilter] = useState('');
+  const [params] = useSearchParams();
+  const target = params.get('note');
+  // A linked note older than the newest 100: the list reads up to 500 to find it.
+  const [limit, setLimit] = useState(NOTES_SHOWN);
+
+  const loadPeers = useCallback(async () => {
+    try {
+      setPeers(await peersApi.listPeers());
+      setPeersError(null);
+    } catch (error) {
+      setPeersError(error);
+    }
+  }, []);
+
+  // Notes announced while a list is being read: the answer may be older than they are.
+  const arrivedWhileLoading = useRef<NoteView[] | null>(null);
+  const loadNotes = useCallback(async () => {
+    const arrived: NoteView[] = [];
+    arrivedWhileLoading.current = arrived;
+    try {
+      const list = await api.listNotes({ limit, ...(filter ? { peer: filter } : {}) });
+      const matching = arrived.filter((n) => !filter || n.peer === filter);
+      setNotes(matching.reduce(addNote, list));
+      setNotesError(null);
+    } catch (error) {
+      setNotesError(error);
+    } finally {
+      if (arrivedWhileLoading.current === arrived) arrivedWhileLoading.current = null;
+    }
+  }, [filter, limit]);
+
+  useEffect(() => {
+    void loadPeers();
+  }, [loadPeers]);
+  useEffect(() => {
+    void loadNotes();
+  }, [loadNotes]);
+
+  useLiveEvent('resync', () => {
+    void loadPeers();
+    void loadNotes();
+  });
+  useLiveEvent('federation.peers', () => void loadPeers());
+  useLiveEvent('note.created', (data) => {
+    if (!isNoteEvent(data)) return;
+    arrivedWhileLoading.current?.push(data.note);
+    if (filter && data.note.peer !== filter) return;
+    setNotes((current) => (current ? addNote(current, data.note) : current));
+  });
+
+  const byId = useMemo(
+    () => new Map((peers ?? []).map((peer) => [peer.nodeId, peer] as const)),
+    [peers],
+  );
+  const targetShown = target !== null && (notes ?? []).some((n) => n.id === target);
+  const targetMissing = target !== null && notes !== null && !targetShown;
+  useEffect(() => {
+    if (targetMissing && limit < NOTES_SEARCHED && !filter) setLimit(NOTES_SEARCHED);
+  }, [targetMissing, limit, filter]);
+
+  return (
+    <section className="page">
+      <div className="section-head">
+        <h1>{t('notes.title')}</h1>
+        <button type="button" onClick={() => void loadNotes()}>
+          {t('common.refresh')}
+        </button>
+      </div>
+      <p className="lead">{t('notes.intro')}</p>
+      {canManagePeers ? null : (
+        <p className="small">
+          <Link to="/peers">{t('notes.peersLink')}</Link>
+        </p>
+      )}
+
+      <section className="card compose" aria-labelledby="notes-write">
+        <h2 id="notes-write">{t('notes.writeTitle')}</h2>
+        {!canSend ? (
+          <p className="muted">{t('notes.readOnly')}</p>
+        ) : peersError ? (
+          <>
+            <ErrorAlert error={peersError} />
+            <button type="button" onClick={() => void loadPeers()}>
+              {t('app.retry')}
+            </button>
+          </>
+        ) : peers === null ? (
+          <p role="status">{t('common.loading')}</p>
+        ) : (
+          <SendNoteForm
+            peers={peers}
+            canManagePeers={canManagePeers}
+            onSent={(note) => {
+              if (!filter || note.peer === filter) {
+                setNotes((current) => addNote(current ?? [], note));
+              }
+            }}
+          />
+        )}
+      </section>
+
+      <section className="notes-section" aria-labelledby="notes-list">
+        <div className="section-head">
+          <h2 id="notes-list">{t('notes.listTitle')}</h2>
+          {peers && peers.length > 0 ? (
+            <div className="inline-field">
+              <label htmlFor={filterId}>{t('notes.filter')}</label>
+              <select
+                id={filterId}
+                value={filter}
+                onChange={(event) => setFilter(event.target.value)}
+              >
+                <option value="">{t('notes.allPeers')}</option>
+                {peers.map((peer) => (
+                  <option key={peer.nodeId} value={peer.nodeId}>
+                    {peer.name} ({peer.nodeId})
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+        </div>
+        {notesError ? <ErrorAlert error={notesError} /> : null}
+        {targetMissing && (limit >= NOTES_SEARCHED || filter) ? (
+          <p className="notice" role="note" data-testid="note-missing">
+            {filter
+              ? t('notes.targetFiltered')
+              : t('notes.targetMissing', { limit: NOTES_SEARCHED })}
+          </p>
+        ) : null}
+        {notes === null ? (
+          notesError ? null : (
+            <p role="status">{t('common.loading')}</p>
+          )
+        ) : notes.length === 0 ? (
+          <div className="empty">
+            {filter ? (
+              <p>{t('notes.emptyFiltered', { peer: peerLabel(filter, byId) })}</p>
+            ) : (
+              <>
+                <p>{t('notes.empty')}</p>
+                {peers && peers.length === 0 ? (
+                  <p className="muted">{t('notes.emptyNoPeers')}</p>
+                ) : null}
+              </>
+            )}
+          </div>
+        ) : (
+          <>
+            <ol className="notes" aria-labelledby="notes-list">
+              {notes.map((note) => (
+                <NoteItem key={note.id} note={note} peers={byId} target={note.id === target} />
+              ))}
+            </ol>
+            {notes.length >= limit ? (
+              <p className="muted small">{t('notes.limited', { limit })}</p>
+            ) : null}
+          </>
+        )}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,500 @@
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../../app/client';
+import * as api from '../api';
+import {
+  rolesAllow,
+  type ArrangementState,
+  type RequestDetail,
+  type RequestEventView,
+  type RequestView,
+} from '../../../app/types';
+import { ErrorAlert } from '../../../ui/errors';
+import { usePageTitle, useLoader } from '../../../ui/hooks';
+import { EscalateRequest } from '../../hotline/components/hotline';
+import { useLiveEvent } from '../../../app/live-events';
+import {
+  BothZones,
+  DeadlineFact,
+  FieldValue,
+  FieldsForm,
+  StatusBadge,
+  fileToAttachment,
+  isRequestEvent,
+  peerTimeZone,
+  UrgencyField,
+} from '../components/requests';
+import { useUser } from '../../../app/session';
+import {
+  MOVES,
+  REQUEST_ACTIONS,
+  REQUEST_FIELDS,
+  URGENCIES,
+  checkMove,
+  type RequestAction,
+  type RequestField,
+  type RequestFields,
+  type Urgency,
+} from '../../../../src/core/requests';
+// A value of a zod schema module: zod comes with it, in this page's chunk only.
+import { MAX_ATTACHMENT_BYTES } from '../../../../src/core/schemas/requests';
+import '../i18n';
+
+type Problem = { message?: string; error?: unknown } | null;
+
+function isRequestField(value: unknown): value is RequestField {
+  return typeof value === 'string' && (REQUEST_FIELDS as readonly string[]).includes(value);
+}
+
+/** The missing fields a refused send listed, by their translated names. */
+function MissingFields({ missing }: { missing: readonly RequestField[] }) {
+  const { t } = useTranslation();
+  return (
+    <div role="alert" className="alert alert-error">
+      <p>{t('requests.draft.incomplete')}</p>
+      <ul aria-label={t('requests.draft.missingLabel')}>
+        {missing.map((field) => (
+          <li key={field}>{t(`requests.fields.${field}`)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function DraftEditor({
+  request,
+  onChanged,
+}: {
+  request: RequestDetail;
+  onChanged: (request: RequestView) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [arrangement, setArrangement] = useState<ArrangementState | null>(null);
+  const [title, setTitle] = useState(request.title);
+  const [urgency, setUrgency] = useState<Urgency>(request.urgency);
+  const [fields, setFields] = useState<RequestFields>(request.fields as RequestFields);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem>(null);
+  const [missing, setMissing] = useState<RequestField[]>([]);
+  const [saved, setSaved] = useState(false);
+
+  const loadArrangement = useCallback(async () => {
+    try {
+      setArrangement(await api.getArrangement(request.peer));
+    } catch (error) {
+      setProblem({ error });
+    }
+  }, [request.peer]);
+  useEffect(() => {
+    void loadArrangement();
+  }, [loadArrangement]);
+  useLiveEvent('arrangement.changed', () => void loadArrangement());
+
+  const terms = arrangement?.inForce.terms.requestTypes[request.type];
+  const required = terms?.requiredFields ?? [];
+  const urgencies = URGENCIES.filter((u) => !terms || terms.deadlines[u] || u === urgency);
+
+  const save = async () => {
+    // An emptied field is sent as '' so that the node clears it.
+    const patch: RequestFields = {};
+    for (const field of REQUEST_FIELDS) {
+      const value = fields[field];
+      if (value !== undefined) patch[field] = value;
+      else if (request.fields[field] !== undefined) patch[field] = '';
+    }
+    return api.updateDraft(request.id, { title: title.trim(), urgency, fields: patch });
+  };
+
+  const run = async (send: boolean) => {
+    setBusy(true);
+    setProblem(null);
+    setSaved(false);
+    try {
+      const updated = await save();
+      setMissing([]);
+      if (send) {
+        onChanged(await api.sendRequest(request.id));
+      } else {
+        setSaved(true);
+        onChanged(updated);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'request_incomplete') {
+        const list = error.details['missing'];
+        setMissing(Array.isArray(list) ? list.filter(isRequestField) : []);
+      } else {
+        setMissing([]);
+        setProblem({ error });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(false);
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${id}-head`}>
+      <h2 id={`${id}-head`}>{t('requests.draft.title')}</h2>
+      <p className="muted">{t('requests.draft.intro')}</p>
+      <form className="form" noValidate onSubmit={submit}>
+        {problem ? <ErrorAlert {...problem} /> : null}
+        {missing.length > 0 ? <MissingFields missing={missing} /> : null}
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-title`}>{t('requests.form.title')}</label>
+            <input
+              id={`${id}-title`}
+              value={title}
+              maxLength={200}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          </div>
+          <UrgencyField
+            id={`${id}-urgency`}
+            value={urgency}
+            urgencies={urgencies}
+            onChange={setUrgency}
+          />
+        </div>
+        <FieldsForm
+          required={required}
+          fields={fields}
+          invalid={missing}
+          onChange={(field, value) => setFields((current) => ({ ...current, [field]: value }))}
+        />
+        <div className="form-actions">
+          <button type="submit" disabled={busy}>
+            {t('requests.draft.save')}
+          </button>
+          <button
+            type="button"
+            className="button-primary"
+            disabled={busy}
+            onClick={() => void run(true)}
+          >
+            {t('requests.draft.send')}
+          </button>
+          <p role="status" className="small">
+            {saved ? t('requests.draft.saved') : ''}
+          </p>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+const USER_ACTIONS = REQUEST_ACTIONS.filter(
+  (action) => action !== 'send' && action !== 'expire_preservation',
+);
+
+function Moves({
+  request,
+  onChanged,
+}: {
+  request: RequestDetail;
+  onChanged: (request: RequestView) => void;
+}) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const id = useId();
+  const side = request.direction === 'out' ? 'requester' : 'responder';
+  const may = rolesAllow(user.roles, side === 'requester' ? 'requests.draft' : 'requests.handle');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem>(null);
+  const file = useRef<HTMLInputElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+
+  const allowed = USER_ACTIONS.filter(
+    (action) => checkMove(action, side, request.status, request.preservation) === undefined,
+  );
+  if (!may || allowed.length === 0) return null;
+
+  const run = async (action: RequestAction) => {
+    const trimmed = text.trim();
+    if (MOVES[action].needsText && trimmed === '') {
+      setProblem({ message: t('requests.moves.textRequired') });
+      textArea.current?.focus();
+      return;
+    }
+    const chosen = file.current?.files?.[0];
+    if (action === 'message' && trimmed === '' && !chosen) {
+      setProblem({ message: t('requests.moves.messageEmpty') });
+      textArea.current?.focus();
+      return;
+    }
+    if (chosen && chosen.size > MAX_ATTACHMENT_BYTES) {
+      setProblem({ message: t('requests.moves.fileTooLarge') });
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      const attachment = chosen ? await fileToAttachment(chosen) : undefined;
+      const updated = await api.moveRequest(request.id, {
+        action: action as Exclude<RequestAction, 'send' | 'expire_preservation'>,
+        ...(trimmed ? { text: trimmed } : {}),
+        ...(attachment ? { attachment } : {}),
+      });
+      setText('');
+      if (file.current) file.current.value = '';
+      onChanged(updated);
+    } catch (error) {
+      setProblem({ error });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${id}-head`}>
+      <h2 id={`${id}-head`}>{t('requests.moves.title')}</h2>
+      <div className="form">
+        {problem ? <ErrorAlert {...problem} /> : null}
+        <div className="field">
+          <label htmlFor={`${id}-text`}>{t('requests.moves.text')}</label>
+          <textarea
+            ref={textArea}
+            id={`${id}-text`}
+            rows={3}
+            aria-describedby={`${id}-hint`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <p id={`${id}-hint`} className="field-hint">
+            {t('requests.moves.textHint')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-file`}>{t('requests.moves.attachment')}</label>
+          <input ref={file} id={`${id}-file`} type="file" />
+        </div>
+        <div className="form-actions">
+          {allowed.map((action) => (
+            <button
+              key={action}
+              type="button"
+              className={
+                action === 'decline' || action === 'withdraw' ? 'button-danger' : 'button-primary'
+              }
+              disabled={busy}
+              onClick={() => void run(action)}
+            >
+              {t(`requests.actions.${action}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function TimelineItem({ request, event }: { request: RequestDetail; event: RequestEventView }) {
+  const { t } = useTranslation();
+  const id = useId();
+  return (
+    <li>
+      <article
+        className={`note note-${event.side === 'requester' ? 'out' : 'in'}`}
+        aria-labelledby={id}
+      >
+        <header className="note-head">
+          <span className="badge">{t(`requests.sides.${event.side}`)}</span>
+          <h3 id={id} className="note-peer">
+            {t(`requests.events.${event.action}`)}
+          </h3>
+          {event.applied ? null : <span className="tag">{t('requests.timeline.notApplied')}</span>}
+        </header>
+        {event.text ? <p className="note-text">{event.text}</p> : null}
+        {event.fields && Object.keys(event.fields).length > 0 && event.action !== 'send' ? (
+          <dl className="facts">
+            {Object.entries(event.fields).map(([field, value]) => (
+              <div key={field}>
+                <dt>{isRequestField(field) ? t(`requests.fields.${field}`) : field}</dt>
+                <dd>
+                  <FieldValue value={value} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        ) : null}
+        {event.attachment ? (
+          <p className="small">
+            {t('requests.timeline.attachment')}{' '}
+            <a
+              href={api.attachmentUrl(request.id, event.attachment.id)}
+              download={event.attachment.name}
+            >
+              {event.attachment.name}
+            </a>{' '}
+            <span className="muted">
+              ({t('requests.timeline.bytes', { size: event.attachment.size })})
+            </span>
+            <br />
+            <span className="muted">{t('requests.timeline.sha256')}</span>{' '}
+            <code className="sha256">{event.attachment.sha256}</code>
+          </p>
+        ) : null}
+        <p className="note-meta small muted">
+          {t('requests.timeline.by', { actor: event.actor, node: event.node })}
+          {' · '}
+          <BothZones iso={event.at} peerZone={peerTimeZone(request)} />
+        </p>
+      </article>
+    </li>
+  );
+}
+
+export function RequestPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const {
+    data: request,
+    setData: setRequest,
+    error,
+    reload: load,
+  } = useLoader<RequestDetail>(useCallback(() => api.getRequest(id), [id]));
+  usePageTitle(request ? `${request.reference} ${request.title}` : t('requests.title'));
+  useLiveEvent('resync', () => void load());
+  useLiveEvent('request.changed', (data) => {
+    if (isRequestEvent(data) && data.request.id === id) void load();
+  });
+  useLiveEvent('request.deadline', (data) => {
+    if ((data as { requestId?: unknown } | null)?.requestId === id) void load();
+  });
+
+  // A move or a save answered: show it at once, then read the timeline again.
+  const changed = useCallback(
+    (view: RequestView) => {
+      setRequest((current) => (current ? { ...current, ...view } : current));
+      void load();
+    },
+    [load, setRequest],
+  );
+
+  if (!request) {
+    return (
+      <section className="page">
+        <h1>{t('requests.title')}</h1>
+        {error ? <ErrorAlert error={error} /> : <p role="status">{t('common.loading')}</p>}
+      </section>
+    );
+  }
+
+  const fieldEntries = Object.entries(request.fields).filter(([, v]) => v !== '');
+  return (
+    <section className="page">
+      <p className="small">
+        <Link to={request.direction === 'out' ? '/requests?direction=out' : '/requests'}>
+          {t(request.direction === 'out' ? 'requests.backOut' : 'requests.backIn')}
+        </Link>
+      </p>
+      <h1>{request.title}</h1>
+      {error ? <ErrorAlert error={error} /> : null}
+      <dl className="facts" aria-label={t('requests.detail.facts')}>
+        <div>
+          <dt>{t('requests.detail.reference')}</dt>
+          <dd>
+            <code>{request.reference}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('requests.detail.status')}</dt>
+          <dd data-testid="request-status">
+            <StatusBadge request={request} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('requests.detail.direction')}</dt>
+          <dd>
+            {t(
+              request.direction === 'out' ? 'requests.detail.toPeer' : 'requests.detail.fromPeer',
+              {
+                peer: request.peer,
+              },
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('requests.detail.type')}</dt>
+          <dd>
+            {t(`requests.types.${request.type}`)} · {t(`requests.urgencies.${request.urgency}`)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('requests.detail.arrangement')}</dt>
+          <dd>
+            <Link to={`/arrangements/${request.peer}`}>
+              {request.arrangementVersion === null
+                ? t('requests.detail.arrangementInForce')
+                : t('arrangements.version', { version: request.arrangementVersion })}
+            </Link>
+          </dd>
+        </div>
+        {request.sentAt ? (
+          <div>
+            <dt>{t('requests.detail.sentAt')}</dt>
+            <dd>
+              <BothZones iso={request.sentAt} peerZone={peerTimeZone(request)} />
+            </dd>
+          </div>
+        ) : null}
+        {request.status === 'draft' ? null : (
+          <>
+            <DeadlineFact request={request} which="acknowledge" />
+            <DeadlineFact request={request} which="respond" />
+          </>
+        )}
+        {request.preservedUntil ? (
+          <div>
+            <dt>{t('requests.detail.preservedUntil')}</dt>
+            <dd>
+              <BothZones iso={request.preservedUntil} peerZone={peerTimeZone(request)} />
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+
+      {request.status === 'draft' && request.direction === 'out' ? (
+        <DraftEditor key={request.id} request={request} onChanged={changed} />
+      ) : (
+        <section aria-labelledby="request-fields">
+          <h2 id="request-fields">{t('requests.detail.fields')}</h2>
+          <dl className="facts">
+            {fieldEntries.map(([field, value]) => (
+              <div key={field}>
+                <dt>{isRequestField(field) ? t(`requests.fields.${field}`) : field}</dt>
+                <dd>
+                  <FieldValue value={value} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+
+      {request.status === 'draft' ? null : <Moves request={request} onChanged={changed} />}
+
+      <EscalateRequest request={request} />
+
+      <section aria-labelledby="request-timeline">
+        <h2 id="request-timeline">{t('requests.timeline.title')}</h2>
+        {request.timeline.length === 0 ? (
+          <p className="muted">{t('requests.timeline.empty')}</p>
+        ) : (
+          <ol className="notes" aria-labelledby="request-timeline">
+            {request.timeline.map((event) => (
+              <TimelineItem key={event.id} request={request} event={event} />
+            ))}
+          </ol>
+        )}
+      </section>
+    </section>
+  );
+}
