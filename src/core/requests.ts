@@ -312,3 +312,10 @@ export function missingFields(
 export function cleanFields(fields: RequestFields): RequestFields {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => isFilled(value)));
 }
+
+/**
+ * The largest attachment, before encoding. It travels base64 inside a message that is
+ * signed and encrypted (two more base64url layers, × 2.37 in all), and an envelope is at
+ * most 4 MiB: 1.5 MiB leaves room for the rest of the message.
+ */
+export const MAX_ATTACHMENT_BYTES = 1.5 * 1024 * 1024;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  MAX_ATTACHMENT_BYTES,
   PRESERVATION_STATUSES,
   REQUEST_ACTIONS,
   REQUEST_FIELDS,
@@ -35,12 +36,7 @@ export const UpdateDraftBody = z
   .strict();
 export type UpdateDraftBody = z.infer<typeof UpdateDraftBody>;
 
-/**
- * The largest attachment, before encoding. It travels base64 inside a message that is
- * signed and encrypted (two more base64url layers, × 2.37 in all), and an envelope is at
- * most 4 MiB: 1.5 MiB leaves room for the rest of the message.
- */
-export const MAX_ATTACHMENT_BYTES = 1.5 * 1024 * 1024;
+export { MAX_ATTACHMENT_BYTES } from '../requests.js';
 
 export const AttachmentUpload = z
   .object({

@@ -38,7 +38,7 @@ import {
   type Urgency,
 } from '../../../../src/core/requests';
 // A value of a zod schema module: zod comes with it, in this page's chunk only.
-import { MAX_ATTACHMENT_BYTES } from '../../../../src/core/schemas/requests';
+import { MAX_ATTACHMENT_BYTES } from '../../../../src/core/requests';
 import '../i18n';
 
 type Problem = { message?: string; error?: unknown } | null;
