@@ -155,18 +155,28 @@ describe('a preservation request between us-doj and cn-mps', () => {
     const progress = await waitFor(b, id, 'in_progress');
     expect(progress.fields.time_range).toBe('2026-10-01/2026-10-15');
     const file = attachment('Data preserved under reference MPS-PRES-8841.');
+    // The period is only set where preservation begins or is extended.
+    const early = await move(b, id, { action: 'message', text: 'x', preservationDays: 90 });
+    expect([early.status, early.body.error.code]).toEqual([400, 'preservation_days_not_allowed']);
+    // The responder keeps the data 90 days, not the arrangement's 60: the record says so.
     const fulfilled = await move(b, id, {
       action: 'fulfil',
-      text: 'Data preserved for 60 days.',
+      text: 'Data preserved for 90 days.',
       attachment: file,
+      preservationDays: 90,
     });
     expect(fulfilled.status).toBe(200);
     expect(fulfilled.body.status).toBe('fulfilled');
     expect(fulfilled.body.preservation).toBe('active');
+    const fulfilEvent = fulfilled.body.timeline.find((e: any) => e.action === 'fulfil');
+    expect(fulfilEvent.preservationDays).toBe(90);
+    const days = (Date.parse(fulfilled.body.preservedUntil) - Date.parse(fulfilEvent.at)) / 864e5;
+    expect(Math.round(days)).toBe(90);
     const onA = await waitFor(a, id, 'fulfilled');
     expect(onA.preservation).toBe('active');
     expect(onA.preservedUntil).toBe(fulfilled.body.preservedUntil);
     const event = onA.timeline.find((e: any) => e.action === 'fulfil');
+    expect(event.preservationDays).toBe(90);
     expect(event.attachment.sha256).toBe(file.sha256);
     for (const node of [a, b]) {
       const response = await fetch(

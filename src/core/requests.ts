@@ -206,6 +206,8 @@ export interface TimelineEvent {
   node: string;
   action: RequestAction;
   at: number;
+  /** The preservation period (or extension) in days the responder set; null: the terms'. */
+  days?: number | null;
 }
 
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
@@ -225,6 +227,10 @@ export interface FoldedState {
   /** When preservation began and the last extension (for the expiry clock). */
   preservationStartedAt: number | null;
   extensions: number;
+  /** The period the responder set when preservation began (null: the terms' period). */
+  preservationDays: number | null;
+  /** Each extension's days as set (null: the terms' extension). */
+  extensionDays: (number | null)[];
 }
 
 /**
@@ -244,6 +250,8 @@ export function foldRequest(
     closedAt: null,
     preservationStartedAt: null,
     extensions: 0,
+    preservationDays: null,
+    extensionDays: [],
   };
   for (const event of [...events].sort(compareEvents)) {
     const move = MOVES[event.action];
@@ -266,10 +274,14 @@ export function foldRequest(
     if (startsPreservation(type, event.action)) {
       state.preservation = 'active';
       state.preservationStartedAt = event.at;
+      state.preservationDays = event.days ?? null;
     }
     if (move.preservation) {
       state.preservation = move.preservation.to;
-      if (event.action === 'extend_preservation') state.extensions++;
+      if (event.action === 'extend_preservation') {
+        state.extensions++;
+        state.extensionDays.push(event.days ?? null);
+      }
     }
   }
   return state;

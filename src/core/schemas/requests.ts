@@ -57,6 +57,11 @@ export const MoveBody = z
     /** provide_information: fields to add or correct. */
     fields: RequestFieldsBody.optional(),
     attachment: AttachmentUpload.optional(),
+    /**
+     * fulfil / fulfil_partially of a preservation request, and extend_preservation: how many
+     * days the data is kept (default: the arrangement's period or extension).
+     */
+    preservationDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 export type MoveBody = z.infer<typeof MoveBody>;
@@ -81,6 +86,8 @@ export const RequestEventView = z.object({
   text: z.string().nullable(),
   fields: z.record(z.string(), z.union([z.string(), z.boolean()])).nullable(),
   attachment: AttachmentView.nullable(),
+  /** The preservation period or extension the responder set, in days (null: the terms'). */
+  preservationDays: z.number().nullable(),
   /** False when the move arrived after the other side had already moved on. */
   applied: z.boolean(),
 });
@@ -178,6 +185,8 @@ export const RequestEventMessage = z
           })
           .strict()
           .nullable(),
+        /** Absent from nodes that predate it: the terms' period then. */
+        preservationDays: z.number().int().min(1).max(3650).nullable().optional(),
       })
       .strict(),
   })

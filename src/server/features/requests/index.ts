@@ -1,5 +1,6 @@
 import { registerRequestAttention } from './requests.attention.js';
 import { timerKind } from '../../timers/timers.js';
+import * as preservationDays from './migrations/2026_12_03_1200_preservation_days.js';
 import type { FeatureFactory } from '../module.js';
 import {
   DEADLINE_TIMER,
@@ -40,6 +41,7 @@ export const requestsModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'requests',
+    migrations: { '2026_12_03_1200_preservation_days': preservationDays },
     services: { requests },
     kinds: requestMessages(requests),
     timers: [

@@ -3,6 +3,7 @@ import {
   checkMove,
   cleanFields,
   MOVES,
+  startsPreservation,
   type RequestFields,
   type Side,
 } from '../../../core/requests.js';
@@ -39,7 +40,16 @@ export class RequestMoves {
       const side: Side = row.direction === 'out' ? 'requester' : 'responder';
       authorize(actor, side === 'requester' ? 'requests.draft' : 'requests.handle');
       const { text, fields } = checkMoveBody(row, side, body, attachment !== null);
-      const event = await this.timeline.newEvent(trx, actor, row, body.action, now, text, fields);
+      const event = await this.timeline.newEvent(
+        trx,
+        actor,
+        row,
+        body.action,
+        now,
+        text,
+        fields,
+        body.preservationDays ?? null,
+      );
       const attachmentRow = attachment
         ? { ...attachment, id: randomUUID(), request_id: id, event_id: event.id, created_at: now }
         : null;
@@ -55,6 +65,7 @@ export class RequestMoves {
           event: event.id,
           ...(text ? { text } : {}),
           ...(fields ? { fields } : {}),
+          ...(body.preservationDays ? { preservationDays: body.preservationDays } : {}),
           ...(attachmentRow ? { attachment: attachmentSummary(attachmentRow) } : {}),
         },
       });
@@ -92,6 +103,14 @@ function checkMoveBody(
     body.fields && body.action === 'provide_information' ? cleanFields(body.fields) : null;
   if (body.fields && body.action !== 'provide_information') {
     throw badRequest('fields_not_allowed', 'Fields can only be added when providing information.');
+  }
+  const setsPeriod =
+    startsPreservation(row.type, body.action) || body.action === 'extend_preservation';
+  if (body.preservationDays !== undefined && !setsPeriod) {
+    throw badRequest(
+      'preservation_days_not_allowed',
+      'A preservation period is set when fulfilling a preservation request or extending it.',
+    );
   }
   return { text, fields };
 }

@@ -125,6 +125,7 @@ function eventOf(
     text: event.text,
     fields: event.fields ? JSON.stringify(event.fields) : null,
     attachment_id: event.attachment?.id ?? null,
+    preservation_days: event.preservationDays ?? null,
     applied: 1,
   };
 }

@@ -128,6 +128,7 @@ export function presentEvent(
     text: event.text,
     fields: eventFields(event),
     attachment: event.attachment_id ? (attachments.get(event.attachment_id) ?? null) : null,
+    preservationDays: event.preservation_days === null ? null : Number(event.preservation_days),
     applied: event.applied === 1,
   };
 }
@@ -148,5 +149,6 @@ export function presentEventMessage(
     attachment: attachment
       ? { ...presentAttachment(attachment), content: attachment.content }
       : null,
+    preservationDays: event.preservation_days === null ? null : Number(event.preservation_days),
   };
 }

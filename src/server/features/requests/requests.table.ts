@@ -54,6 +54,8 @@ export interface RequestEventsTable {
   text: string | null;
   fields: string | null;
   attachment_id: string | null;
+  /** The preservation period or extension in days the responder set (null: the terms'). */
+  preservation_days: number | null;
   /** 0 when the move had no effect (the other side had moved on). */
   applied: number;
 }

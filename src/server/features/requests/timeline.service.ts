@@ -68,6 +68,7 @@ export class RequestTimeline {
     at: number,
     text: string | null,
     fields: RequestFields | null,
+    preservationDays: number | null = null,
   ): Promise<RequestEventRow> {
     const events = await listEvents(trx, row.id);
     const lamport = events.reduce((max, e) => Math.max(max, Number(e.lamport)), 0) + 1;
@@ -83,6 +84,7 @@ export class RequestTimeline {
       text,
       fields: fields ? JSON.stringify(fields) : null,
       attachment_id: null,
+      preservation_days: preservationDays,
       applied: 1,
     };
   }
@@ -110,6 +112,7 @@ export class RequestTimeline {
         node: e.node_id,
         action: e.action,
         at: Number(e.at),
+        days: e.preservation_days === null ? null : Number(e.preservation_days),
       })),
       (node) => sideOf(row, this.deps.nodeId, node),
     );
@@ -166,9 +169,19 @@ export class RequestTimeline {
     const terms = await this.termsOf(db, row);
     const clocks = terms.requestTypes[row.type]?.preservation;
     if (!clocks) return null;
-    let until = addClock(folded.preservationStartedAt, clocks.period, row.responder_time_zone);
-    for (let i = 0; i < folded.extensions; i++) {
-      until = addClock(until, clocks.extension, row.responder_time_zone);
+    const zone = row.responder_time_zone;
+    const period = folded.preservationDays;
+    let until = addClock(
+      folded.preservationStartedAt,
+      period === null ? clocks.period : { amount: period, unit: 'days' },
+      zone,
+    );
+    for (const days of folded.extensionDays) {
+      until = addClock(
+        until,
+        days === null ? clocks.extension : { amount: days, unit: 'days' },
+        zone,
+      );
     }
     return until;
   }
