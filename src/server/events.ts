@@ -20,6 +20,8 @@ export interface EventMap {
   'federation.ledger': { peer: string; ledger: LedgerView };
   'federation.peers': { peer: string };
   'note.created': { note: NoteView };
+  /** A note was acknowledged (by us or by the peer). */
+  'note.changed': { note: NoteView };
   'ping.changed': { ping: PingView };
   'contact.changed': { node: string; id: string | null };
   'arrangement.changed': { peer: string };

@@ -1,4 +1,5 @@
 import type { FeatureFactory } from '../module.js';
+import * as noteThreads from './migrations/2026_12_03_1300_note_threads.js';
 import { noteMessages } from './notes.messages.js';
 import { registerNoteSearch } from './notes.search.js';
 import { registerNotesRoutes } from './notes.routes.js';
@@ -17,6 +18,7 @@ export const notesModule: FeatureFactory = (ctx) => {
   const notes = new NotesService({ ...ctx, search });
   return {
     name: 'notes',
+    migrations: { '2026_12_03_1300_note_threads': noteThreads },
     services: { notes },
     kinds: noteMessages(ctx.clock, ctx.bus, search),
     routes: (app) => registerNotesRoutes(app, notes),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ERROR_RESPONSES } from '../../../core/schemas/common.js';
+import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import { NoteList, NoteQuery, NoteView, SendNoteBody } from '../../../core/schemas/notes.js';
 import { requireActor } from '../../http/auth.js';
 import type { NotesService } from './notes.service.js';
@@ -20,7 +20,19 @@ export function registerNotesRoutes(parent: FastifyInstance, notes: NotesService
         response: { 200: NoteList, ...errors },
       },
     },
-    async (request) => ({ notes: await notes.list(requireActor(request), request.query) }),
+    async (request) => notes.list(requireActor(request), request.query),
+  );
+  app.post(
+    '/api/notes/:id/acknowledge',
+    {
+      schema: {
+        tags,
+        summary: 'Acknowledge a received note that asks for it (liaison.note_ack to its writer)',
+        params: IdParams,
+        response: { 200: NoteView, ...errors },
+      },
+    },
+    async (request) => notes.acknowledge(requireActor(request), request.params.id),
   );
   app.post(
     '/api/notes',

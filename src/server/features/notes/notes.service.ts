@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { NOTE_KIND, type NoteView, type SendNoteBody } from '../../../core/schemas/notes.js';
+import {
+  NOTE_ACK_KIND,
+  NOTE_KIND,
+  type NoteAckMessage,
+  type NoteQuery,
+  type NoteView,
+  type SendNoteBody,
+} from '../../../core/schemas/notes.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
 import { ROLES } from '../../../core/roles.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
 import type { TxHooks } from '../../store/database.js';
-import { insertNote, listNotes } from './notes.repository.js';
+import { findNote, insertNote, listNotes, setNoteAcknowledged } from './notes.repository.js';
 import type { NoteRow } from './notes.table.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 import { presentNote } from './notes.present.js';
@@ -13,13 +21,38 @@ import { noteDoc } from './notes.search.js';
 import type { SearchService } from '../search/public.js';
 
 /** Shows a note, sent or received, live to every role once its transaction commits. */
-export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow): void {
+export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow, created = true): void {
   hooks.afterCommit(() =>
-    bus.publish('note.created', { note: presentNote(note) }, { roles: ROLES }),
+    bus.publish(
+      created ? 'note.created' : 'note.changed',
+      { note: presentNote(note) },
+      {
+        roles: ROLES,
+      },
+    ),
   );
 }
 
-/** Notes: the simplest use of the stream — a short text to a peer. */
+/** The cursor of a page of notes: where the last note of the page stands. */
+function encodeCursor(row: NoteRow): string {
+  return Buffer.from(`${Number(row.created_at)}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: number; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || !/^\d+$/.test(at)) {
+    throw badRequest(
+      'invalid_cursor',
+      'The cursor is not one this list gave; start again without it.',
+    );
+  }
+  return { at: Number(at), id };
+}
+
+/**
+ * Notes: the simplest use of the stream — a short text to a peer, which may answer another
+ * note and may ask the peer to acknowledge it.
+ */
 export class NotesService {
   constructor(private readonly deps: FeatureDeps & { search: SearchService }) {}
 
@@ -27,12 +60,18 @@ export class NotesService {
     authorize(actor, 'notes.send');
     const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
+      const answered = body.replyTo ? await findNote(trx, body.replyTo) : undefined;
+      if (body.replyTo && (!answered || answered.peer_id !== body.peer)) {
+        throw notFound('note_not_found', `No note with ${body.peer} has the id ${body.replyTo}.`);
+      }
       const author = await displayNameOf(trx, actor, `${this.deps.nodeId} operator`);
       const id = randomUUID();
       const { seq } = await this.deps.federation.send(trx, hooks, body.peer, NOTE_KIND, {
         noteId: id,
         text: body.text,
         author,
+        ...(answered?.origin_id ? { replyTo: answered.origin_id } : {}),
+        ...(body.ackRequested ? { ackRequested: true } : {}),
       });
       const note: NoteRow = {
         id,
@@ -43,6 +82,11 @@ export class NotesService {
         author,
         sent_at: now,
         created_at: now,
+        origin_id: id,
+        reply_to: answered?.id ?? null,
+        ack_requested: body.ackRequested ? 1 : 0,
+        acknowledged_at: null,
+        acknowledged_by: null,
       };
       await insertNote(trx, note);
       await this.deps.search.index(trx, [noteDoc(note)]);
@@ -61,8 +105,54 @@ export class NotesService {
     return presentNote(row);
   }
 
-  async list(actor: Actor, options: { peer?: string; limit: number }): Promise<NoteView[]> {
+  /** The receiver's acknowledgement of a note that asked for one; it goes back to the writer. */
+  async acknowledge(actor: Actor, id: string): Promise<NoteView> {
+    authorize(actor, 'notes.send');
+    const now = this.deps.clock.now();
+    const row = await this.deps.store.transaction(async (trx, hooks) => {
+      const note = await findNote(trx, id);
+      if (!note) throw notFound('note_not_found', `No note has the id ${id}.`);
+      if (note.direction !== 'in' || note.ack_requested !== 1 || !note.origin_id) {
+        throw conflict(
+          'ack_not_requested',
+          'Only a received note that asks for it is acknowledged.',
+        );
+      }
+      if (note.acknowledged_at !== null) return note;
+      const by = await displayNameOf(trx, actor, `${this.deps.nodeId} operator`);
+      await setNoteAcknowledged(trx, id, now, by);
+      await this.deps.federation.send(trx, hooks, note.peer_id, NOTE_ACK_KIND, {
+        noteId: note.origin_id,
+        by,
+        at: new Date(now).toISOString(),
+      } satisfies NoteAckMessage);
+      await appendAudit(trx, {
+        actor,
+        at: now,
+        action: 'note.acknowledge',
+        entityType: 'note',
+        entityId: id,
+        details: { peer: note.peer_id },
+      });
+      const acknowledged = { ...note, acknowledged_at: now, acknowledged_by: by };
+      announceNote(this.deps.bus, hooks, acknowledged, false);
+      return acknowledged;
+    });
+    return presentNote(row);
+  }
+
+  async list(actor: Actor, query: NoteQuery): Promise<{ notes: NoteView[]; next: string | null }> {
     authorize(actor, 'notes.read');
-    return (await listNotes(this.deps.store.db, options)).map(presentNote);
+    const rows = await listNotes(this.deps.store.db, {
+      ...(query.peer ? { peer: query.peer } : {}),
+      limit: query.limit,
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      notes: page.map((row) => presentNote(row, row.acked_seq)),
+      next: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
   }
 }

@@ -12,6 +12,13 @@ export interface NotesTable {
   author: string;
   sent_at: number;
   created_at: number;
+  /** Its id on the node that wrote it (ours: `id`; theirs: as they sent it). */
+  origin_id: string | null;
+  /** The local id of the note it answers. */
+  reply_to: string | null;
+  ack_requested: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
 }
 export type NoteRow = Selectable<NotesTable>;
 
