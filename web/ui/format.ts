@@ -109,7 +109,7 @@ function formatUnit(count: number, unit: string, language: string): string {
 /** "a, b and c" / "a、b和c", in the user's language. */
 export function formatList(items: readonly string[], language: string): string {
   try {
-    return new Intl.ListFormat(language, { style: 'narrow', type: 'unit' }).format(items);
+    return new Intl.ListFormat(language, { style: 'long', type: 'conjunction' }).format(items);
   } catch {
     return items.join(', ');
   }

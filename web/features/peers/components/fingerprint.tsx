@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../app/client';
+import { RequestReference } from '../../../ui/errors';
 import { fingerprintLines } from '../../../ui/format';
 import '../i18n';
 
@@ -50,9 +51,7 @@ export function FingerprintMismatch({ error }: { error: ApiError }) {
       <p className="small muted">
         {t('peers.mismatch.nodeSaid')} <span lang="en">{error.message}</span>
       </p>
-      {error.requestId ? (
-        <p className="alert-reference">{t('errors.reference', { requestId: error.requestId })}</p>
-      ) : null}
+      <RequestReference error={error} />
     </div>
   );
 }
