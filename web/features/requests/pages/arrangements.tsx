@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useParams } from 'react-router';
@@ -12,7 +12,10 @@ import {
   type PeerView,
   type TypeTerms,
 } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList } from '../../../ui/async-table';
+import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime, formatList } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -21,6 +24,7 @@ import {
   REQUEST_FIELDS,
   REQUEST_TYPES,
   URGENCIES,
+  type RequestField,
   type Urgency,
 } from '../../../../src/core/requests';
 import {
@@ -172,8 +176,30 @@ function HotlineTermsTable({ terms }: { terms: ArrangementTerms }) {
   );
 }
 
-function TermsTable({ terms }: { terms: ArrangementTerms }) {
+/** The information a type of request must contain: a list, one field an item. */
+function RequiredFields({ fields }: { fields: readonly RequestField[] }) {
   const { t, i18n } = useTranslation();
+  if (fields.length === 0) return <>—</>;
+  const names = fields.map((field) => t(`requests.fields.${field}`));
+  return (
+    <ul
+      className="term-list"
+      aria-label={t('arrangements.requiredOf', { fields: formatList(names, i18n.language) })}
+    >
+      {names.map((name) => (
+        <li key={name}>{name}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** "In force: version 3", or for version 0 the default terms every node starts with. */
+function inForceTitle(t: TFunction, version: number): string {
+  return version === 0 ? t('arrangements.inForceDefault') : t('arrangements.inForce', { version });
+}
+
+function TermsTable({ terms }: { terms: ArrangementTerms }) {
+  const { t } = useTranslation();
   return (
     <div className="table-wrap">
       <table>
@@ -195,10 +221,7 @@ function TermsTable({ terms }: { terms: ArrangementTerms }) {
                 <th scope="row">{t(`requests.types.${type}`)}</th>
                 <td>{terms_?.allowed ? t('common.yes') : t('common.no')}</td>
                 <td>
-                  {formatList(
-                    (terms_?.requiredFields ?? []).map((f) => t(`requests.fields.${f}`)),
-                    i18n.language,
-                  ) || '—'}
+                  <RequiredFields fields={terms_?.requiredFields ?? []} />
                 </td>
                 <td>
                   {URGENCIES.filter((u) => terms_?.deadlines[u]).map((u) => {
@@ -281,8 +304,7 @@ function ProposeForm({
 }) {
   const { t } = useTranslation();
   const [terms, setTerms] = useState<ArrangementTerms>(() => structuredClone(base));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const propose = useSubmit(api.proposeArrangement, onDone);
   const id = useId();
 
   const setType = (type: (typeof REQUEST_TYPES)[number], patch: Partial<TypeTerms>) =>
@@ -309,62 +331,53 @@ function ProposeForm({
     });
 
   const changes = diffTerms(t, base, terms);
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.proposeArrangement(peer, terms);
-      onDone();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    void propose.submit(peer, terms);
+  };
+  const labels = {
+    title: t('arrangements.propose.titleField'),
+    dueSoonPercent: t('arrangements.propose.dueSoon'),
   };
 
   return (
-    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-      {error ? <ErrorAlert error={error} /> : null}
+    <form className="form" noValidate onSubmit={submit}>
+      <ProblemAlert problem={propose.problem} fields={labels} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-title`}>{t('arrangements.propose.titleField')}</label>
+        <Field label={labels.title}>
           <input
-            id={`${id}-title`}
             value={terms.title}
             onChange={(e) => setTerms({ ...terms, title: e.target.value })}
           />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-soon`}>{t('arrangements.propose.dueSoon')}</label>
+        </Field>
+        <Field label={labels.dueSoonPercent}>
           <input
-            id={`${id}-soon`}
             type="number"
             min={1}
             max={99}
             value={terms.dueSoonPercent}
             onChange={(e) => setTerms({ ...terms, dueSoonPercent: Number(e.target.value) || 75 })}
           />
-        </div>
+        </Field>
       </div>
       <details>
         <summary>{t('arrangements.hotline.caption')}</summary>
         {TIERS.map((tier) => (
           <div key={tier} className="field-row">
             {PRIORITIES.map((priority) => (
-              <div key={priority} className="field">
-                <label htmlFor={`${id}-hotline-${tier}-${priority}`}>
-                  {t(`hotline.tiers.${tier}`)} · {t(`hotline.priorities.${priority}`)}
-                </label>
+              <Field
+                key={priority}
+                id={`${id}-hotline-${tier}-${priority}`}
+                label={`${t(`hotline.tiers.${tier}`)} · ${t(`hotline.priorities.${priority}`)}`}
+              >
                 <input
-                  id={`${id}-hotline-${tier}-${priority}`}
                   type="number"
                   min={1}
                   max={10080}
                   value={hotlineMinutes(terms, tier, priority)}
                   onChange={(e) => setHotline(tier, priority, Number(e.target.value))}
                 />
-              </div>
+              </Field>
             ))}
           </div>
         ))}
@@ -469,7 +482,11 @@ function ProposeForm({
         )}
       </section>
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy || changes.length === 0}>
+        <button
+          type="submit"
+          className="button-primary"
+          disabled={propose.busy || changes.length === 0}
+        >
           {t('arrangements.propose.submit')}
         </button>
         <button type="button" onClick={onDone}>
@@ -495,21 +512,9 @@ function VersionItem({
 }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const answer = useSubmit(api.answerArrangement, onChanged);
   const fromPeer = version.proposedBy !== null && version.proposedBy !== ownNode;
-  const answer = async (choice: 'accept' | 'decline') => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.answerArrangement(version.peer, version.version, choice);
-      onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const busy = answer.busy;
   const when = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language, zone) : '—');
   const changes = version.status === 'proposed' ? diffTerms(t, inForce.terms, version.terms) : [];
   return (
@@ -531,10 +536,14 @@ function VersionItem({
             ? ` · ${t('arrangements.acceptedAt', { at: when(version.acceptedAt) })}`
             : ''}
         </p>
-        {error ? <ErrorAlert error={error} /> : null}
+        <ProblemAlert problem={answer.problem} />
         {version.status === 'proposed' ? (
           <>
-            <h4>{t('arrangements.diff.againstInForce', { version: inForce.version })}</h4>
+            <h4>
+              {inForce.version === 0
+                ? t('arrangements.diff.againstDefault')
+                : t('arrangements.diff.againstInForce', { version: inForce.version })}
+            </h4>
             {changes.length === 0 ? (
               <p className="muted">{t('arrangements.diff.none')}</p>
             ) : (
@@ -550,7 +559,7 @@ function VersionItem({
                   type="button"
                   className="button-primary"
                   disabled={busy}
-                  onClick={() => void answer('accept')}
+                  onClick={() => void answer.submit(version.peer, version.version, 'accept')}
                 >
                   {t('arrangements.accept')}
                 </button>
@@ -558,7 +567,7 @@ function VersionItem({
                   type="button"
                   className="button-danger"
                   disabled={busy}
-                  onClick={() => void answer('decline')}
+                  onClick={() => void answer.submit(version.peer, version.version, 'decline')}
                 >
                   {t('arrangements.decline')}
                 </button>
@@ -580,21 +589,12 @@ export function ArrangementPage() {
   const { node } = useSession();
   const canManage = rolesAllow(user.roles, 'arrangements.manage');
   usePageTitle(t('arrangements.titleWith', { peer }));
-  const [state, setState] = useState<ArrangementState | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [proposing, setProposing] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setState(await api.getArrangement(peer));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [peer]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const {
+    data: state,
+    error,
+    reload: load,
+  } = useLoader<ArrangementState>(useCallback(() => api.getArrangement(peer), [peer]));
   useLiveEvent('resync', () => void load());
   useLiveEvent('arrangement.changed', (data) => {
     if ((data as { peer?: unknown } | null)?.peer === peer) void load();
@@ -614,9 +614,7 @@ export function ArrangementPage() {
       ) : (
         <>
           <section aria-labelledby="arrangement-in-force">
-            <h2 id="arrangement-in-force">
-              {t('arrangements.inForce', { version: state.inForce.version })}
-            </h2>
+            <h2 id="arrangement-in-force">{inForceTitle(t, state.inForce.version)}</h2>
             {state.inForce.version === 0 ? (
               <p className="notice">{t('arrangements.defaultInForce')}</p>
             ) : null}
@@ -699,24 +697,19 @@ export function ArrangementsPage() {
     <section className="page">
       <h1>{t('arrangements.title')}</h1>
       <p className="lead">{t('arrangements.intro')}</p>
-      {error ? <ErrorAlert error={error} /> : null}
-      {peers === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : peers.length === 0 ? (
-        <p className="muted">{t('arrangements.noPeers')}</p>
-      ) : (
-        <ul>
-          {peers.map((peer) => (
-            <li key={peer.nodeId}>
-              <Link to={`/arrangements/${peer.nodeId}`}>
-                {t('arrangements.withPeer', { peer: `${peer.name} (${peer.nodeId})` })}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AsyncList rows={peers} error={error} empty={<p>{t('arrangements.noPeers')}</p>}>
+        {(list) => (
+          <ul>
+            {list.map((peer) => (
+              <li key={peer.nodeId}>
+                <Link to={`/arrangements/${peer.nodeId}`}>
+                  {t('arrangements.withPeer', { peer: `${peer.name} (${peer.nodeId})` })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncList>
     </section>
   );
 }
