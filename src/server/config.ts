@@ -106,6 +106,17 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ deliveryTimeoutSeconds: 3 }),
+    outbound: z
+      .object({
+        /**
+         * Hosts (`feeds.internal`, `10.1.2.3:8443`) and ranges (`10.0.0.0/8`) that URL
+         * imports, TAXII subscriptions and webhooks may reach although they are loopback,
+         * private, link-local or otherwise not public (src/server/outbound.ts).
+         */
+        allow: z.array(z.string().min(1).max(300)).max(1000).default([]),
+      })
+      .strict()
+      .default({ allow: [] }),
     events: z
       .object({
         heartbeatSeconds: z.number().min(0.05).max(300).default(15),
@@ -130,7 +141,7 @@ export class ConfigError extends Error {
   }
 }
 
-type ValueKind = 'string' | 'integer' | 'boolean';
+type ValueKind = 'string' | 'integer' | 'boolean' | 'list';
 /** Environment variables that override a key of the file. */
 export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> = {
   LIAISON_HTTP_HOST: { key: ['http', 'host'], kind: 'string' },
@@ -143,6 +154,8 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_SMTP_FROM: { key: ['hotline', 'smtp', 'from'], kind: 'string' },
   LIAISON_NODE_NAME: { key: ['node', 'name'], kind: 'string' },
   LIAISON_CHECKPOINT_MINUTES: { key: ['federation', 'checkpointMinutes'], kind: 'integer' },
+  /** Comma-separated, replaces the file's list. */
+  LIAISON_OUTBOUND_ALLOW: { key: ['outbound', 'allow'], kind: 'list' },
 };
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
@@ -178,6 +191,11 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems
         continue;
       }
       value = text === 'true';
+    } else if (kind === 'list') {
+      value = text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
     }
     if (name === 'LIAISON_DATABASE_URL') {
       // The URL switches the node to PostgreSQL, whatever the file says.

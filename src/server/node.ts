@@ -18,6 +18,7 @@ import { ensureCheckpointTimer, registerAuditCheckpoints } from './federation/ch
 import { FEATURES } from './features/index.js';
 import type { FeatureContext, FeatureModule, FeatureServices } from './features/module.js';
 import { VERSION } from './version.js';
+import { OutboundGuard } from './outbound.js';
 
 /**
  * The composition root: config → store → keys → features → workers → HTTP.
@@ -109,6 +110,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     publicUrl: publicUrlOf(config),
     secureCookies: usesTls(config),
     dataDir: config.dataDir,
+    outbound: new OutboundGuard(config.outbound.allow),
   });
   const parts: NodeParts = {
     config,

@@ -123,7 +123,13 @@ export async function createNodeProcess(
         ],
         {
           cwd: ROOT,
-          env: { ...process.env, LIAISON_LOG_LEVEL: 'warn', ...options.env },
+          // The tests' feeds, TAXII servers and webhook receivers run on this machine.
+          env: {
+            ...process.env,
+            LIAISON_LOG_LEVEL: 'warn',
+            LIAISON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
+            ...options.env,
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

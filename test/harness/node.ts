@@ -44,6 +44,8 @@ export interface MakeNodeOptions {
   noAdmin?: boolean;
   /** The hotline's settings (delivery timeout, SMTP server). */
   hotline?: ConfigInput['hotline'];
+  /** What URL imports, subscriptions and webhooks may reach; default: this machine (the tests' servers). */
+  outboundAllow?: string[];
   /** Runs before the node starts its workers: register timer kinds and message kinds here. */
   beforeStart?: (node: Node) => void;
 }
@@ -79,6 +81,7 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
       log: { level: options.logLevel ?? (options.log ? 'info' : 'silent') },
       events: { heartbeatSeconds: options.heartbeatSeconds ?? 15, recentLogSize: 100 },
       ...(options.hotline ? { hotline: options.hotline } : {}),
+      outbound: { allow: options.outboundAllow ?? ['127.0.0.0/8', '::1'] },
     },
     database.dataDir,
   );

@@ -2,6 +2,7 @@ import type { Actor } from '../actor.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { Federation } from '../federation/federation.js';
+import type { OutboundGuard } from '../outbound.js';
 import type { Db, Store } from '../store/database.js';
 import { findUser } from './accounts/public.js';
 
@@ -12,6 +13,8 @@ export interface FeatureDeps {
   bus: EventBus;
   federation: Federation;
   nodeId: string;
+  /** The one way out for fetches a user can aim (src/server/outbound.ts). */
+  outbound: OutboundGuard;
 }
 
 /** How an actor is named to a peer: a user's display name, else `fallback`. */

@@ -3,6 +3,7 @@ import type { Migration } from 'kysely';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
+import type { OutboundGuard } from '../outbound.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { Federation } from '../federation/federation.js';
@@ -42,6 +43,8 @@ export interface FeatureContext {
   readonly publicUrl: string;
   readonly secureCookies: boolean;
   readonly dataDir: string;
+  /** The one way out for fetches a user can aim (URL imports, subscriptions, webhooks). */
+  readonly outbound: OutboundGuard;
   /**
    * A service of a feature created earlier in the list. Features reach each other's
    * services only through this (and through `public.ts` for types and pure helpers).

@@ -14,6 +14,7 @@ import {
   type Prepared,
 } from './import.prepare.js';
 import { updateJob } from './import.repository.js';
+import type { OutboundGuard } from '../../outbound.js';
 import { openSource, readWhole, type ImportSource } from './import.source.js';
 import type { ImportJobRow } from './cases.table.js';
 
@@ -24,6 +25,8 @@ export const MAX_MISP_BYTES = 256 * 1024 * 1024;
 export interface ImportRun {
   job: ImportJobRow;
   source: ImportSource;
+  /** The guard URL sources are fetched through. */
+  outbound: OutboundGuard;
   context: PrepareContext;
   /** Stores a batch with its resume point; returns the job as it is now. */
   store(row: ImportJobRow, prepared: Prepared[], resume: ResumePoint): Promise<ImportJobRow>;
@@ -72,7 +75,7 @@ export async function readStix(run: ImportRun, preparer: ImportPreparer): Promis
     inflight = next;
   };
   try {
-    for await (const chunk of await openSource(run.source, offset)) {
+    for await (const chunk of await openSource(run.source, offset, run.outbound)) {
       for (const element of scanner.push(chunk as Buffer)) {
         pending.push(element);
         if (pending.length >= IMPORT_BATCH) {
@@ -96,7 +99,7 @@ export async function readStix(run: ImportRun, preparer: ImportPreparer): Promis
 /** A MISP event, read whole and mapped to STIX; what it cannot map is listed first. */
 export async function readMisp(run: ImportRun, db: Db): Promise<void> {
   const { job } = run;
-  const text = await readWhole(run.source, MAX_MISP_BYTES);
+  const text = await readWhole(run.source, MAX_MISP_BYTES, run.outbound);
   let input: unknown;
   try {
     input = JSON.parse(text);

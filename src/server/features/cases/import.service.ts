@@ -128,6 +128,8 @@ export class ImportService {
     authorize(actor, 'cases.write');
     const db = this.deps.store.db;
     await this.mustHaveCase(request.caseId);
+    // Refused now, before a job exists: a URL this node may not fetch (src/server/outbound.ts).
+    if (request.source.kind === 'url') await this.deps.outbound.check(request.source.url);
     const { fingerprint, size } = await fingerprintOf(request.source);
     const now = this.deps.clock.now();
     const unfinished = await unfinishedJobsOf(db, {
@@ -332,6 +334,7 @@ export class ImportService {
     return {
       job,
       source,
+      outbound: this.deps.outbound,
       context: this.contextOf(job),
       store: async (row, prepared, resume) =>
         (

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { badGateway, badRequest, tooLarge } from '../../errors.js';
+import { AppError, badGateway, badRequest, tooLarge } from '../../errors.js';
+import type { OutboundGuard } from '../../outbound.js';
 
 /** Where an import reads from. */
 export type ImportSource =
@@ -42,17 +43,26 @@ export async function fingerprintOf(
 export async function openSource(
   source: ImportSource,
   offset: number,
+  outbound: OutboundGuard,
 ): Promise<AsyncIterable<unknown>> {
   if (source.kind === 'file') {
     return createReadStream(source.path, { start: offset, highWaterMark: 1 << 20 });
   }
-  const response = await fetch(source.url, {
-    headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-  });
+  let response: Response;
+  try {
+    response = await outbound.fetch(source.url, {
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+    });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    // Which ports are closed is not the user's to learn: one sentence for every failure.
+    throw badGateway('import_source_failed', `${new URL(source.url).host} could not be read.`);
+  }
   if (!response.ok || !response.body) {
+    await response.body?.cancel();
     throw badGateway(
       'import_source_failed',
-      `${source.url} answered ${response.status} ${response.statusText}.`,
+      `${new URL(source.url).host} answered ${response.status}.`,
     );
   }
   const stream = Readable.fromWeb(response.body as never);
@@ -75,7 +85,11 @@ async function* skipBytes(stream: Readable, count: number): AsyncIterable<Buffer
 }
 
 /** The whole source as text, if it is at most `limit` bytes (a MISP event). */
-export async function readWhole(source: ImportSource, limit: number): Promise<string> {
+export async function readWhole(
+  source: ImportSource,
+  limit: number,
+  outbound: OutboundGuard,
+): Promise<string> {
   if (source.kind === 'file') {
     const info = await stat(source.path);
     if (info.size > limit) {
@@ -85,7 +99,7 @@ export async function readWhole(source: ImportSource, limit: number): Promise<st
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of await openSource(source, 0)) {
+  for await (const chunk of await openSource(source, 0, outbound)) {
     size += (chunk as Buffer).length;
     if (size > limit) {
       throw tooLarge('import_too_large', `A MISP event may be at most ${limit} bytes.`);

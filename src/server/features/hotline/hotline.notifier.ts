@@ -3,6 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
+import type { OutboundGuard } from '../../outbound.js';
 import type { EventBus } from '../../events.js';
 import type { Store } from '../../store/database.js';
 import {
@@ -70,6 +71,7 @@ export class Notifier {
       log: Logger;
       bus: EventBus;
       smtp: Config['hotline']['smtp'];
+      outbound: OutboundGuard;
       pollMs?: number;
       onSent: (callId: string) => void;
     },
@@ -225,7 +227,7 @@ export class Notifier {
     // The receiver checks the timestamp against its own wall clock, so this is real time
     // even when the node runs on a virtual clock (an exercise).
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const response = await fetch(hook.url, {
+    const response = await this.deps.outbound.fetch(hook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -234,7 +236,7 @@ export class Notifier {
         'x-liaison-delivery': row.id,
       },
       body,
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
     });
     await response.body?.cancel();
     if (!response.ok) throw new Error(`${hook.name} answered HTTP ${response.status}`);

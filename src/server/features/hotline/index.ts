@@ -51,6 +51,7 @@ export const hotlineModule: FeatureFactory = (ctx) => {
     bus: ctx.bus,
     log: ctx.log.child({ component: 'hotline-notifier' }),
     smtp: ctx.config.hotline.smtp,
+    outbound: ctx.outbound,
     onSent: (callId) => void news.republish(callId),
   });
   const ladder = new LadderService({

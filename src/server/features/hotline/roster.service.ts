@@ -63,7 +63,7 @@ function channelsOf(contact: ContactRow): ContactChannels {
   };
 }
 
-type RosterDeps = Pick<FeatureContext, 'store' | 'clock' | 'bus' | 'nodeId'> & {
+type RosterDeps = Pick<FeatureContext, 'store' | 'clock' | 'bus' | 'nodeId' | 'outbound'> & {
   coverage: CoverageService;
 };
 
@@ -159,6 +159,7 @@ export class RosterService {
 
   async createWebhook(actor: Actor, body: WebhookBody): Promise<WebhookView> {
     authorize(actor, 'hotline.webhooks');
+    await this.deps.outbound.check(body.url);
     const now = this.deps.clock.now();
     return this.deps.store.transaction(async (trx, hooks) => {
       const row: WebhookRow = {
@@ -186,6 +187,7 @@ export class RosterService {
     body: z.infer<typeof UpdateWebhookBody>,
   ): Promise<WebhookView> {
     authorize(actor, 'hotline.webhooks');
+    if (body.url !== undefined) await this.deps.outbound.check(body.url);
     const now = this.deps.clock.now();
     return this.deps.store.transaction(async (trx, hooks) => {
       const existing = await findWebhook(trx, id);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { SubscriptionBody, SubscriptionView } from '../../../core/schemas/taxii.js';
 import { actorRef, authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { badGateway, notFound } from '../../errors.js';
+import { AppError, badGateway, notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { TimerWorker } from '../../timers/timers.js';
 import { findCase, type ImportService } from '../cases/public.js';
@@ -70,6 +70,7 @@ export class TaxiiClient {
 
   async subscribe(actor: Actor, body: SubscriptionBody): Promise<SubscriptionView> {
     authorize(actor, 'taxii.manage');
+    await this.deps.outbound.check(body.url);
     const now = this.deps.clock.now();
     const url = body.url.endsWith('/') ? body.url : `${body.url}/`;
     const row: TaxiiSubscriptionRow = {
@@ -202,17 +203,17 @@ export class TaxiiClient {
       headers['authorization'] =
         `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     }
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+    let response: Response;
+    try {
+      response = await this.deps.outbound.fetch(url.toString(), { headers, timeoutMs: 60_000 });
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw badGateway('taxii_poll_failed', `${url.host} could not be reached.`);
+    }
     const text = await response.text();
     if (!response.ok) {
-      let detail = text.slice(0, 300);
-      try {
-        const error = JSON.parse(text) as { description?: string; title?: string };
-        detail = error.description ?? error.title ?? detail;
-      } catch {
-        // not JSON: the text as it is
-      }
-      throw badGateway('taxii_poll_failed', `${url.origin} answered ${response.status}: ${detail}`);
+      // Only the status: a remote body is never shown (it may be anything the server holds).
+      throw badGateway('taxii_poll_failed', `${url.host} answered ${response.status}.`);
     }
     let body: unknown;
     try {
