@@ -512,6 +512,27 @@ describe('TLP 2.0 over every path (acceptance 2)', () => {
     const forController = await call(a.app, users.controller, 'GET', `/api/cases/${caseId}`);
     expect(forController.body).not.toContain(marker('amber'));
 
+    // Adding a RED recipient is the same act as lowering (issue 16, row 5): the analyst is
+    // refused, the admin needs a reason, and cn-mps gets nothing meanwhile.
+    const widen = { tlp: 'red', redRecipients: ['gb-nca', 'cn-mps'], reason: '' };
+    const url = `/api/cases/${caseId}/objects/${ids['amber']}/marking`;
+    const widenedByAnalyst = await call(a.app, users.analyst, 'POST', url, widen);
+    expect([widenedByAnalyst.statusCode, widenedByAnalyst.json().error.code]).toEqual([
+      403,
+      'forbidden',
+    ]);
+    const widenedNoReason = await call(a.app, adminA, 'POST', url, widen);
+    expect([widenedNoReason.statusCode, widenedNoReason.json().error.code]).toEqual([
+      400,
+      'reason_required',
+    ]);
+    const same = await call(a.app, users.analyst, 'POST', url, {
+      tlp: 'red',
+      redRecipients: ['gb-nca'],
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    expect((await objectsOn(b, adminB, caseId)).some((o) => o.id === ids['amber'])).toBe(false);
+
     // Lowering: refused to an analyst, refused without a reason, done by an admin and audited.
     const lower = { tlp: 'green', reason: '' };
     const byAnalyst = await call(

@@ -190,10 +190,23 @@ export class ObjectsService {
     authorize(actor, 'cases.write');
     const current = await this.support.readableObject(this.deps.store.db, actor, caseId, objectId);
     const lowering = tlpRank(body.tlp) < tlpRank(current.tlp);
-    if (lowering) {
+    // Who may hold a RED object is as much a marking as its level: changing it widens or
+    // narrows what leaves this node, so it takes the same right and a reason as lowering.
+    const held = JSON.parse(current.red_recipients) as string[];
+    const recipientsChange =
+      current.tlp === 'red' &&
+      body.tlp === 'red' &&
+      body.redRecipients !== undefined &&
+      !sameSet(held, body.redRecipients);
+    if (lowering || recipientsChange) {
       authorize(actor, 'cases.declassify');
-      if (!body.reason) {
-        throw badRequest('reason_required', 'Lowering a marking needs a reason (it is audited).');
+      if (!body.reason?.trim()) {
+        throw badRequest(
+          'reason_required',
+          lowering
+            ? 'Lowering a marking needs a reason (it is audited).'
+            : 'Changing who may hold a RED object needs a reason (it is audited).',
+        );
       }
     }
     return this.newVersion(
@@ -201,7 +214,7 @@ export class ObjectsService {
       caseId,
       objectId,
       (object) => withTlp(object, body.tlp),
-      lowering ? 'stix.marking_lowered' : 'stix.marking',
+      lowering ? 'stix.marking_lowered' : recipientsChange ? 'stix.red_recipients' : 'stix.marking',
       {
         tlp: body.tlp,
         ...(body.redRecipients ? { redRecipients: body.redRecipients } : {}),
@@ -475,4 +488,10 @@ export class ObjectsService {
       details: { case: body.caseId },
     });
   }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((item) => right.has(item));
 }
