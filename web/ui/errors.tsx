@@ -1,8 +1,8 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError, NETWORK_ERROR } from '../app/client';
-import en from './i18n/en.json';
-import './i18n';
+import type en from './i18n/en.json';
+import { errorKeys, useKitStrings } from './i18n';
 import './ui.css';
 
 /**
@@ -27,12 +27,25 @@ export type FieldLabels = Readonly<Record<string, string>>;
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 const kit = (t: TFunction): Translate => t as unknown as Translate;
 
-/** Every stable error code that has its own translated message. */
-const TRANSLATED: ReadonlySet<string> = new Set(
-  Object.entries(en.errors)
-    .filter(([, value]) => typeof value === 'string')
-    .map(([key]) => key),
-);
+type Strings = typeof en.errors;
+const EXPECTED: readonly (keyof Strings['expected'])[] = [
+  'string',
+  'number',
+  'int',
+  'boolean',
+  'array',
+  'object',
+];
+const FORMATS: readonly (keyof Strings['formats'])[] = [
+  'email',
+  'url',
+  'datetime',
+  'date',
+  'time',
+  'uuid',
+];
+const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  (list as readonly unknown[]).includes(value);
 
 /** Generic keys of errors.* that are not error codes. */
 const GENERIC = new Set(['network', 'unknown', 'refused', 'server', 'detail', 'reference']);
@@ -60,7 +73,7 @@ const WITH_DETAIL = new Set([
 
 /** Whether the web has a translated message for this server error code. */
 export function hasTranslation(code: string): boolean {
-  return TRANSLATED.has(code) && !GENERIC.has(code);
+  return errorKeys().has(code) && !GENERIC.has(code);
 }
 
 /** One problem of a 400 invalid_request, as the server sends it (docs/api.md). */
@@ -128,14 +141,14 @@ export function describeIssue(translate: TFunction, issue: Issue): string {
         return t('errors.issue.too_big_number', { maximum: params.maximum });
       return t('errors.issue.too_big');
     case 'invalid_type':
-      return params.expected && params.expected in en.errors.expected
+      return isOneOf(EXPECTED, params.expected)
         ? t('errors.issue.invalid_type_expected', {
             expected: t(`errors.expected.${params.expected}`),
           })
         : t('errors.issue.invalid_type');
     case 'invalid_format':
     case 'invalid_string':
-      return params.format && params.format in en.errors.formats
+      return isOneOf(FORMATS, params.format)
         ? t('errors.issue.invalid_format_known', { format: t(`errors.formats.${params.format}`) })
         : t('errors.issue.invalid_format');
     case 'invalid_value':
@@ -243,6 +256,9 @@ export function ErrorAlert({
   fields?: FieldLabels;
 }) {
   const { t } = useTranslation();
+  // The kit's strings arrive in a chunk of their own (i18n/index.ts): a moment at most.
+  const loaded = useKitStrings();
+  if (!loaded) return null;
   const explained =
     message !== undefined ? { text: message, details: [] } : explainError(t, error, fields);
   const tr = kit(t);
@@ -277,6 +293,7 @@ function ErrorReference({
 /** "Reference: <request id>" of a failed call, to quote to the node's administrator. */
 export function RequestReference({ error }: { error: unknown }) {
   const { t } = useTranslation();
+  useKitStrings();
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   return <ErrorReference requestId={requestId} translate={kit(t)} />;
 }
@@ -293,4 +310,21 @@ export function ProblemAlert({
   return (
     <ErrorAlert error={problem.error} message={problem.message} {...(fields ? { fields } : {})} />
   );
+}
+
+/**
+ * The fields a problem is about, by their last name ('body.username' → 'username'): the
+ * problem's own field, or each field the node's invalid_request names. For Field's `invalid`.
+ */
+export function problemFields(problem: Problem | null | undefined): ReadonlySet<string> {
+  const fields = new Set<string>();
+  if (!problem) return fields;
+  if (problem.field) fields.add(problem.field);
+  if (problem.error instanceof ApiError) {
+    for (const issue of issuesOf(problem.error)) {
+      const last = issue.field.split('.').at(-1);
+      if (last) fields.add(last);
+    }
+  }
+  return fields;
 }

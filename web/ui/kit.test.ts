@@ -1,15 +1,18 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import i18n from '../app/i18n';
 import { ApiError, NETWORK_ERROR } from '../app/client';
 import { AsyncTable, asyncState } from './async-table';
 import { ErrorAlert, explainError, fieldLabel, hasTranslation } from './errors';
 import { controlProps, Field } from './field';
 import { runSubmit } from './submit';
+import { kitStrings } from './i18n';
 import en from './i18n/en.json';
 import zhCN from './i18n/zh-CN.json';
+
+beforeAll(() => kitStrings);
 
 const zh = i18n.getFixedT('zh-CN');
 const english = i18n.getFixedT('en');

@@ -2,8 +2,12 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import { ROLES, type Role, type UserView } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
-import { usePageTitle } from '../../../ui/hooks';
+import { AsyncTable, type Column } from '../../../ui/async-table';
+import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useLoader, usePageTitle } from '../../../ui/hooks';
+import { upsertById } from '../../../ui/lists';
+import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
 import { OneTimePassword } from '../components/one-time-password';
 import { useUser } from '../../../app/session';
@@ -23,8 +27,14 @@ function CreateUserForm({
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [roles, setRoles] = useState<Role[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const create = useSubmit(api.createUser, (created) => {
+    setUsername('');
+    setDisplayName('');
+    setRoles([]);
+    onCreated(created.user, created.password);
+  });
+  const labels = { username: t('users.username'), displayName: t('users.displayName') };
+  const invalid = problemFields(create.problem);
 
   const toggle = (role: Role, on: boolean) =>
     setRoles((current) =>
@@ -33,63 +43,46 @@ function CreateUserForm({
         : current.filter((r) => r !== role),
     );
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (username.trim() === '' || displayName.trim() === '') {
-      setProblem({ message: t('users.fieldsRequired') });
-      document
-        .getElementById(username.trim() === '' ? 'new-username' : 'new-display-name')
-        ?.focus();
+      const field = username.trim() === '' ? 'username' : 'displayName';
+      create.fail({ message: t('users.fieldsRequired'), field });
+      document.getElementById(field === 'username' ? 'new-username' : 'new-display-name')?.focus();
       return;
     }
     if (roles.length === 0) {
-      setProblem({ message: t('users.rolesRequired') });
+      create.fail({ message: t('users.rolesRequired'), field: 'roles' });
       document.getElementById(`new-role-${ROLES[0]}`)?.focus();
       return;
     }
-    setProblem(null);
-    setBusy(true);
-    try {
-      const created = await api.createUser({
-        username: username.trim(),
-        displayName: displayName.trim(),
-        roles,
-      });
-      setUsername('');
-      setDisplayName('');
-      setRoles([]);
-      onCreated(created.user, created.password);
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
-    }
+    void create.submit({ username: username.trim(), displayName: displayName.trim(), roles });
   };
 
   return (
-    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-      {problem ? <ErrorAlert {...problem} /> : null}
+    <form className="form" noValidate onSubmit={submit}>
+      <ProblemAlert problem={create.problem} fields={labels} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="new-username">{t('users.username')}</label>
+        <Field id="new-username" label={labels.username} invalid={invalid.has('username')}>
           <input
-            id="new-username"
             autoComplete="off"
             autoCapitalize="none"
             spellCheck={false}
             value={username}
             onChange={(event) => setUsername(event.target.value)}
           />
-        </div>
-        <div className="field">
-          <label htmlFor="new-display-name">{t('users.displayName')}</label>
+        </Field>
+        <Field
+          id="new-display-name"
+          label={labels.displayName}
+          invalid={invalid.has('displayName')}
+        >
           <input
-            id="new-display-name"
             autoComplete="off"
             value={displayName}
             onChange={(event) => setDisplayName(event.target.value)}
           />
-        </div>
+        </Field>
       </div>
       <fieldset className="checkboxes">
         <legend>{t('users.roles')}</legend>
@@ -106,15 +99,15 @@ function CreateUserForm({
         ))}
       </fieldset>
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? t('users.creating') : t('users.create')}
+        <button type="submit" className="button-primary" disabled={create.busy}>
+          {create.busy ? t('users.creating') : t('users.create')}
         </button>
       </div>
     </form>
   );
 }
 
-function UserRow({
+function UserActions({
   user,
   isMe,
   onChanged,
@@ -130,111 +123,85 @@ function UserRow({
   onError: (error: unknown) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const resetButton = useRef<HTMLButtonElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
+  const toggle = useSubmit(
+    (disabled: boolean) => api.updateUser(user.id, { disabled }),
+    (updated, disabled) => {
+      onChanged(updated);
+      onNotice(
+        t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }),
+      );
+    },
+  );
+  const reset = useSubmit(
+    () => api.resetPassword(user.id),
+    (password) => {
+      setConfirming(false);
+      onSecret({ username: user.username, password });
+    },
+  );
+  const busy = toggle.busy || reset.busy;
+  const failed = toggle.problem?.error ?? reset.problem?.error;
+  useEffect(() => {
+    if (failed) onError(failed);
+  }, [failed, onError]);
 
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
   }, [confirming]);
 
-  const setDisabled = async (disabled: boolean) => {
-    setBusy(true);
-    try {
-      const updated = await api.updateUser(user.id, { disabled });
-      onChanged(updated);
-      onNotice(
-        t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }),
-      );
-    } catch (error) {
-      onError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const reset = async () => {
-    setBusy(true);
-    try {
-      const password = await api.resetPassword(user.id);
-      setConfirming(false);
-      onSecret({ username: user.username, password });
-    } catch (error) {
-      onError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <tr>
-      <th scope="row">
-        <code>{user.username}</code>
-        {isMe ? <span className="tag">{t('users.you')}</span> : null}
-      </th>
-      <td>{user.displayName}</td>
-      <td>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
-      <td>
-        <span className={user.disabled ? 'badge badge-off' : 'badge badge-on'}>
-          {user.disabled ? t('users.disabled') : t('users.active')}
-        </span>
-        {user.mustChangePassword ? <span className="badge">{t('users.mustChange')}</span> : null}
-      </td>
-      <td className="actions">
-        {confirming ? (
-          <div
-            className="confirm"
-            role="group"
-            aria-label={t('users.resetPasswordOf', { username: user.username })}
-          >
-            <p>{t('users.confirmReset', { username: user.username })}</p>
-            <button
-              ref={confirmButton}
-              type="button"
-              className="button-danger"
-              disabled={busy}
-              onClick={() => void reset()}
-            >
-              {t('users.confirm')}
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-                setTimeout(() => resetButton.current?.focus(), 0);
-              }}
-            >
-              {t('users.cancel')}
-            </button>
-          </div>
-        ) : (
-          <>
-            {isMe ? null : (
-              <button
-                type="button"
-                disabled={busy}
-                aria-label={t(user.disabled ? 'users.enable' : 'users.disable', {
-                  username: user.username,
-                })}
-                onClick={() => void setDisabled(!user.disabled)}
-              >
-                {user.disabled ? t('users.enableShort') : t('users.disableShort')}
-              </button>
-            )}
-            <button
-              ref={resetButton}
-              type="button"
-              disabled={busy}
-              aria-label={t('users.resetPasswordOf', { username: user.username })}
-              onClick={() => setConfirming(true)}
-            >
-              {t('users.resetPassword')}
-            </button>
-          </>
-        )}
-      </td>
-    </tr>
+  return confirming ? (
+    <div
+      className="confirm"
+      role="group"
+      aria-label={t('users.resetPasswordOf', { username: user.username })}
+    >
+      <p>{t('users.confirmReset', { username: user.username })}</p>
+      <button
+        ref={confirmButton}
+        type="button"
+        className="button-danger"
+        disabled={busy}
+        onClick={() => void reset.submit()}
+      >
+        {t('users.confirm')}
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          setConfirming(false);
+          setTimeout(() => resetButton.current?.focus(), 0);
+        }}
+      >
+        {t('users.cancel')}
+      </button>
+    </div>
+  ) : (
+    <>
+      {isMe ? null : (
+        <button
+          type="button"
+          disabled={busy}
+          aria-label={t(user.disabled ? 'users.enable' : 'users.disable', {
+            username: user.username,
+          })}
+          onClick={() => void toggle.submit(!user.disabled)}
+        >
+          {user.disabled ? t('users.enableShort') : t('users.disableShort')}
+        </button>
+      )}
+      <button
+        ref={resetButton}
+        type="button"
+        disabled={busy}
+        aria-label={t('users.resetPasswordOf', { username: user.username })}
+        onClick={() => setConfirming(true)}
+      >
+        {t('users.resetPassword')}
+      </button>
+    </>
   );
 }
 
@@ -242,29 +209,66 @@ export function UsersPage() {
   const { t } = useTranslation();
   const me = useUser();
   usePageTitle(t('users.title'));
-  const [users, setUsers] = useState<UserView[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const {
+    data: users,
+    setData: setUsers,
+    error: loadError,
+    reload: load,
+  } = useLoader<UserView[]>(useCallback(() => api.listUsers(), []));
   const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [secret, setSecret] = useState<Secret | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setUsers(await api.listUsers());
-      setLoadError(null);
-    } catch (error) {
-      setLoadError(error);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   useLiveEvent(['user.changed', 'resync'], () => void load());
 
-  const replace = (user: UserView) =>
-    setUsers((current) => current?.map((u) => (u.id === user.id ? user : u)) ?? null);
+  const columns: Column<UserView>[] = [
+    {
+      header: t('users.username'),
+      rowHeader: true,
+      cell: (user) => (
+        <>
+          <code>{user.username}</code>
+          {user.id === me.id ? <span className="tag">{t('users.you')}</span> : null}
+        </>
+      ),
+    },
+    { header: t('users.displayName'), cell: (user) => user.displayName },
+    {
+      header: t('users.roles'),
+      cell: (user) => user.roles.map((role) => t(`roles.${role}`)).join(', '),
+    },
+    {
+      header: t('users.status'),
+      cell: (user) => (
+        <>
+          <span className={user.disabled ? 'badge badge-off' : 'badge badge-on'}>
+            {user.disabled ? t('users.disabled') : t('users.active')}
+          </span>
+          {user.mustChangePassword ? <span className="badge">{t('users.mustChange')}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: t('users.actions'),
+      className: 'actions',
+      cell: (user) => (
+        <UserActions
+          user={user}
+          isMe={user.id === me.id}
+          onChanged={(updated) => {
+            setActionError(null);
+            setUsers((current) => upsertById(current, updated));
+          }}
+          onSecret={(value) => {
+            setActionError(null);
+            setSecret(value);
+          }}
+          onNotice={setNotice}
+          onError={setActionError}
+        />
+      ),
+    },
+  ];
 
   return (
     <section className="page">
@@ -303,50 +307,18 @@ export function UsersPage() {
           {notice}
         </p>
         {actionError ? <ErrorAlert error={actionError} /> : null}
-        {loadError ? <ErrorAlert error={loadError} /> : null}
-        {users === null ? (
-          loadError ? null : (
-            <p role="status">{t('common.loading')}</p>
-          )
-        ) : users.length === 0 ? (
-          <p>{t('users.empty')}</p>
-        ) : (
-          <div className="table-wrap" role="region" aria-labelledby="users-list" tabIndex={0}>
-            <table>
-              <caption className="visually-hidden">
-                {t('users.count', { total: users.length })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.username')}</th>
-                  <th scope="col">{t('users.displayName')}</th>
-                  <th scope="col">{t('users.roles')}</th>
-                  <th scope="col">{t('users.status')}</th>
-                  <th scope="col">{t('users.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((user) => (
-                  <UserRow
-                    key={user.id}
-                    user={user}
-                    isMe={user.id === me.id}
-                    onChanged={(updated) => {
-                      setActionError(null);
-                      replace(updated);
-                    }}
-                    onSecret={(value) => {
-                      setActionError(null);
-                      setSecret(value);
-                    }}
-                    onNotice={setNotice}
-                    onError={setActionError}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <AsyncTable
+          rows={users}
+          error={loadError}
+          empty={<p>{t('users.empty')}</p>}
+          columns={columns}
+          rowKey={(user) => user.id}
+          caption={
+            <span className="visually-hidden">
+              {t('users.count', { total: users?.length ?? 0 })}
+            </span>
+          }
+        />
       </section>
     </section>
   );

@@ -4,9 +4,12 @@ import { Link, useSearchParams } from 'react-router';
 import * as api from '../api';
 import * as peersApi from '../../peers/api';
 import { rolesAllow, type NoteView, type PeerView } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList } from '../../../ui/async-table';
+import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
 import { formatDateTime } from '../../../ui/format';
-import { usePageTitle } from '../../../ui/hooks';
+import { useLoader, usePageTitle } from '../../../ui/hooks';
+import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
@@ -47,12 +50,16 @@ function SendNoteForm({
   const active = peers.filter((peer) => peer.status === 'active');
   const [peer, setPeer] = useState('');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [invalid, setInvalid] = useState<'peer' | 'text' | null>(null);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
   const [sentTo, setSentTo] = useState('');
   const peerSelect = useRef<HTMLSelectElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
+  const send = useSubmit(api.sendNote, (note, to) => {
+    setText('');
+    setSentTo(to);
+    onSent(note);
+    textArea.current?.focus();
+  });
+  const invalid = problemFields(send.problem);
 
   // With a single peer there is nothing to choose.
   const onlyPeer = active.length === 1 ? active[0]?.nodeId : undefined;
@@ -69,50 +76,32 @@ function SendNoteForm({
     );
   }
 
-  const fail = (field: 'peer' | 'text', issue: { message?: string; error?: unknown }) => {
-    setProblem(issue);
-    setInvalid(field);
+  const fail = (field: 'peer' | 'text', message: string) => {
+    send.fail({ message, field });
     (field === 'peer' ? peerSelect : textArea).current?.focus();
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setSentTo('');
-    if (chosen === '') return fail('peer', { message: t('notes.peerRequired') });
+    if (chosen === '') return fail('peer', t('notes.peerRequired'));
     const trimmed = text.trim();
-    if (trimmed === '') return fail('text', { message: t('notes.textRequired') });
+    if (trimmed === '') return fail('text', t('notes.textRequired'));
     if (trimmed.length > MAX_NOTE_LENGTH) {
-      return fail('text', { message: t('notes.textTooLong', { max: MAX_NOTE_LENGTH }) });
+      return fail('text', t('notes.textTooLong', { max: MAX_NOTE_LENGTH }));
     }
-    setProblem(null);
-    setInvalid(null);
-    setBusy(true);
-    try {
-      const note = await api.sendNote(chosen, trimmed);
-      setText('');
-      setSentTo(chosen);
-      onSent(note);
-      textArea.current?.focus();
-    } catch (error) {
-      fail('text', { error });
-    } finally {
-      setBusy(false);
-    }
+    void send.submit(chosen, trimmed);
   };
 
   const over = text.length > MAX_NOTE_LENGTH;
   return (
-    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-      {problem ? <ErrorAlert {...problem} /> : null}
-      <div className="field">
-        <label htmlFor={`${id}-peer`}>{t('notes.to')}</label>
-        <select
-          ref={peerSelect}
-          id={`${id}-peer`}
-          value={chosen}
-          aria-invalid={invalid === 'peer' || undefined}
-          onChange={(event) => setPeer(event.target.value)}
-        >
+    <form className="form" noValidate onSubmit={submit}>
+      <ProblemAlert
+        problem={send.problem}
+        fields={{ peer: t('notes.to'), text: t('notes.text') }}
+      />
+      <Field label={t('notes.to')} invalid={invalid.has('peer')}>
+        <select ref={peerSelect} value={chosen} onChange={(event) => setPeer(event.target.value)}>
           {onlyPeer ? null : <option value="">{t('notes.choosePeer')}</option>}
           {active.map((p) => (
             <option key={p.nodeId} value={p.nodeId}>
@@ -120,30 +109,29 @@ function SendNoteForm({
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-text`}>{t('notes.text')}</label>
-        <textarea
-          ref={textArea}
-          id={`${id}-text`}
-          rows={4}
-          aria-describedby={`${id}-count ${id}-hint`}
-          aria-invalid={invalid === 'text' || over || undefined}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-        />
-        <div className="field-foot">
-          <p id={`${id}-hint`} className="field-hint">
-            {t('notes.textHint')}
-          </p>
+      </Field>
+      <Field
+        id={`${id}-text`}
+        label={t('notes.text')}
+        hint={t('notes.textHint')}
+        invalid={invalid.has('text') || over}
+        after={
           <p id={`${id}-count`} className={over ? 'counter counter-over' : 'counter'}>
             {t('notes.counter', { length: text.length, max: MAX_NOTE_LENGTH })}
           </p>
-        </div>
-      </div>
+        }
+      >
+        <textarea
+          ref={textArea}
+          rows={4}
+          aria-describedby={`${id}-count`}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+        />
+      </Field>
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? t('notes.sending') : t('notes.send')}
+        <button type="submit" className="button-primary" disabled={send.busy}>
+          {send.busy ? t('notes.sending') : t('notes.send')}
         </button>
         <p role="status" className="small">
           {sentTo ? t('notes.sent', { peer: sentTo }) : ''}
@@ -226,8 +214,11 @@ export function NotesPage() {
   const canManagePeers = rolesAllow(user.roles, 'peers.manage');
   usePageTitle(t('notes.title'));
   const filterId = useId();
-  const [peers, setPeers] = useState<PeerView[] | null>(null);
-  const [peersError, setPeersError] = useState<unknown>(null);
+  const {
+    data: peers,
+    error: peersError,
+    reload: loadPeers,
+  } = useLoader<PeerView[]>(useCallback(() => peersApi.listPeers(), []));
   const [notes, setNotes] = useState<NoteView[] | null>(null);
   const [notesError, setNotesError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
@@ -235,15 +226,6 @@ export function NotesPage() {
   const target = params.get('note');
   // A linked note older than the newest 100: the list reads up to 500 to find it.
   const [limit, setLimit] = useState(NOTES_SHOWN);
-
-  const loadPeers = useCallback(async () => {
-    try {
-      setPeers(await peersApi.listPeers());
-      setPeersError(null);
-    } catch (error) {
-      setPeersError(error);
-    }
-  }, []);
 
   // Notes announced while a list is being read: the answer may be older than they are.
   const arrivedWhileLoading = useRef<NoteView[] | null>(null);
@@ -262,9 +244,6 @@ export function NotesPage() {
     }
   }, [filter, limit]);
 
-  useEffect(() => {
-    void loadPeers();
-  }, [loadPeers]);
   useEffect(() => {
     void loadNotes();
   }, [loadNotes]);
@@ -353,7 +332,6 @@ export function NotesPage() {
             </div>
           ) : null}
         </div>
-        {notesError ? <ErrorAlert error={notesError} /> : null}
         {targetMissing && (limit >= NOTES_SEARCHED || filter) ? (
           <p className="notice" role="note" data-testid="note-missing">
             {filter
@@ -361,13 +339,11 @@ export function NotesPage() {
               : t('notes.targetMissing', { limit: NOTES_SEARCHED })}
           </p>
         ) : null}
-        {notes === null ? (
-          notesError ? null : (
-            <p role="status">{t('common.loading')}</p>
-          )
-        ) : notes.length === 0 ? (
-          <div className="empty">
-            {filter ? (
+        <AsyncList
+          rows={notes}
+          error={notesError}
+          empty={
+            filter ? (
               <p>{t('notes.emptyFiltered', { peer: peerLabel(filter, byId) })}</p>
             ) : (
               <>
@@ -376,20 +352,22 @@ export function NotesPage() {
                   <p className="muted">{t('notes.emptyNoPeers')}</p>
                 ) : null}
               </>
-            )}
-          </div>
-        ) : (
-          <>
-            <ol className="notes" aria-labelledby="notes-list">
-              {notes.map((note) => (
-                <NoteItem key={note.id} note={note} peers={byId} target={note.id === target} />
-              ))}
-            </ol>
-            {notes.length >= limit ? (
-              <p className="muted small">{t('notes.limited', { limit })}</p>
-            ) : null}
-          </>
-        )}
+            )
+          }
+        >
+          {(list) => (
+            <>
+              <ol className="notes" aria-labelledby="notes-list">
+                {list.map((note) => (
+                  <NoteItem key={note.id} note={note} peers={byId} target={note.id === target} />
+                ))}
+              </ol>
+              {list.length >= limit ? (
+                <p className="muted small">{t('notes.limited', { limit })}</p>
+              ) : null}
+            </>
+          )}
+        </AsyncList>
       </section>
     </section>
   );
