@@ -148,7 +148,8 @@ function Attribution({
   );
 }
 
-function Answer({ answer, self }: { answer: ObjectView; self: string | null }) {
+/** An opinion (its verdict and explanation) or a note, with the node it came from. */
+export function Answer({ answer, self }: { answer: ObjectView; self: string | null }) {
   const { t } = useTranslation();
   const object = answer.object;
   if (answer.type === 'opinion') {

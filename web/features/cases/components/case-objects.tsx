@@ -27,6 +27,8 @@ import {
   tlpLabel,
   typeName,
 } from './cases';
+import { Answer } from './case-attribution';
+import { SharedState } from './case-object-sharing';
 import { ErrorAlert } from '../../../ui/errors';
 import { formatDateTime } from '../../../ui/format';
 import { useUserTimeZone } from '../../../app/session';
@@ -86,7 +88,8 @@ export function queryOf(filters: ObjectFilters): ObjectsQuery {
 
 /**
  * The case's objects, a page at a time: filters (type, marking, words, shared), the order,
- * "showing N of M", "Load more"; each row with its marking, origin and actions. `target`
+ * "showing N of M", "Load more"; each row with its marking, origin, where it was shared,
+ * the opinions and notes about it, and its actions. `target`
  * (a search hit's `?object=`) is shown first: its row when it is loaded, else a card.
  */
 export function CaseObjects({
@@ -95,6 +98,7 @@ export function CaseObjects({
   filters,
   onFilters,
   byId,
+  answers,
   permissions,
   target,
   onChanged,
@@ -104,6 +108,8 @@ export function CaseObjects({
   filters: ObjectFilters;
   onFilters: (filters: ObjectFilters) => void;
   byId: ReadonlyMap<string, ObjectView>;
+  /** The opinions and notes about each object, by its id. */
+  answers: ReadonlyMap<string, ObjectView[]>;
   permissions: Permissions;
   target: string | null;
   onChanged: (objectId?: string) => void;
@@ -146,6 +152,7 @@ export function CaseObjects({
             objects={objects}
             detail={detail}
             byId={byId}
+            answers={answers}
             permissions={permissions}
             target={target}
             open={open}
@@ -380,6 +387,7 @@ function ObjectTable({
   objects,
   detail,
   byId,
+  answers,
   permissions,
   target,
   open,
@@ -389,6 +397,7 @@ function ObjectTable({
   objects: ObjectView[];
   detail: CaseView;
   byId: ReadonlyMap<string, ObjectView>;
+  answers: ReadonlyMap<string, ObjectView[]>;
   permissions: Permissions;
   target: string | null;
   open: { id: string; action: Action } | null;
@@ -445,7 +454,7 @@ function ObjectTable({
                   aria-current={view.id === target ? 'true' : undefined}
                   className={classes.length > 0 ? classes.join(' ') : undefined}
                 >
-                  <td>
+                  <td data-label={t('cases.objects.columns.name')}>
                     <span className="object-type small">{typeName(t, view.type)}</span>
                     <br />
                     <span id={`${id}-${view.id}`} className="object-name">
@@ -465,8 +474,9 @@ function ObjectTable({
                         <span className="muted small object-detail">{detailLine}</span>
                       </>
                     ) : null}
+                    <ObjectAnswers answers={answers.get(view.id) ?? []} self={permissions.self} />
                   </td>
-                  <td>
+                  <td data-label={t('cases.objects.columns.tlp')}>
                     <TlpBadge level={view.tlp} />
                     {view.tlp === 'red' && view.redRecipients.length > 0 ? (
                       <span className="muted small">
@@ -475,8 +485,10 @@ function ObjectTable({
                       </span>
                     ) : null}
                   </td>
-                  <td>{own ? t('cases.thisNode', { node: view.origin }) : view.origin}</td>
-                  <td>
+                  <td data-label={t('cases.objects.columns.origin')}>
+                    {own ? t('cases.thisNode', { node: view.origin }) : view.origin}
+                  </td>
+                  <td data-label={t('cases.objects.columns.state')}>
                     {view.revoked ? (
                       <span className="badge badge-off">{t('cases.objects.revoked')}</span>
                     ) : null}
@@ -488,17 +500,23 @@ function ObjectTable({
                         </time>
                       </span>
                     ) : null}
-                    {own && view.sharedWith.length > 0 ? (
-                      <span className="muted small">
-                        <br />
-                        {t('cases.objects.sharedWith', { nodes: view.sharedWith.join(', ') })}
-                      </span>
+                    {own && permissions.self !== null ? (
+                      <SharedState
+                        view={view}
+                        detail={detail}
+                        self={permissions.self}
+                        mayWrite={permissions.mayWrite}
+                        onShared={onChanged}
+                      />
                     ) : null}
                   </td>
-                  <td>
+                  <td data-label={t('cases.objects.columns.feedback')}>
                     <FeedbackList feedback={view.feedback} />
                   </td>
-                  <td className="actions object-actions">
+                  <td
+                    className="actions object-actions"
+                    data-label={t('cases.objects.columns.actions')}
+                  >
                     {own && permissions.mayWrite && isVersioned(view.type) && !view.revoked
                       ? button('version', t('cases.objects.newVersion'))
                       : null}
@@ -918,5 +936,28 @@ function FeedbackForm({
         </button>
       </div>
     </PanelForm>
+  );
+}
+
+/** The opinions and notes that name the object (their object_refs), under its name. */
+function ObjectAnswers({ answers, self }: { answers: readonly ObjectView[]; self: string | null }) {
+  const { t } = useTranslation();
+  const id = useId();
+  if (answers.length === 0) return null;
+  return (
+    <section
+      className="object-answers"
+      aria-labelledby={`${id}-title`}
+      data-testid="object-answers"
+    >
+      <h4 id={`${id}-title`}>{t('cases.attribution.answersCount', { count: answers.length })}</h4>
+      <ul className="plain">
+        {answers.map((answer) => (
+          <li key={answer.id}>
+            <Answer answer={answer} self={self} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,4 +1,13 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type JSX,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import * as api from '../api';
@@ -18,7 +27,6 @@ import {
   type ObjectView,
   type PeerView,
   type RequestView,
-  type ShareRefusal,
   type ShareResult,
 } from '../../../app/types';
 import { AttributionView } from '../components/case-attribution';
@@ -38,8 +46,11 @@ import {
   OBJECT_TYPES,
   isCaseEvent,
   optionLabel,
+  refs,
   typeName,
 } from '../components/cases';
+import { Tabs } from '../components/case-tabs';
+import { useRefusalText } from '../components/case-object-sharing';
 import { ChoiceField } from '../../../ui/choice-field';
 import { ErrorAlert } from '../../../ui/errors';
 import { formatDateTime } from '../../../ui/format';
@@ -47,18 +58,6 @@ import { useCoalesced, usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { useSession, useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
-
-const REFUSALS: readonly ShareRefusal[] = [
-  'not_a_case_node',
-  'not_origin_or_owner',
-  'strict_not_origin',
-  'red_not_origin',
-  'red_not_recipient',
-];
-
-function isRefusal(reason: string): reason is ShareRefusal {
-  return (REFUSALS as readonly string[]).includes(reason);
-}
 
 function When({ iso }: { iso: string }) {
   const { i18n } = useTranslation();
@@ -73,8 +72,18 @@ const GRAPH_MAX = 100;
 export function CasePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const target = params.get('object');
+  const asked = params.get('tab');
+  // A link to an object (a search hit) opens the objects whatever the tab.
+  const tab: CaseTab = isCaseTab(asked) ? asked : 'objects';
+  const chooseTab = (next: CaseTab) => {
+    if (next === tab) return;
+    const changed = new URLSearchParams(params);
+    if (next === 'objects') changed.delete('tab');
+    else changed.set('tab', next);
+    setParams(changed);
+  };
   const user = useUser();
   const self = useSession().node.node?.nodeId ?? null;
   // The case itself; its objects are read page by page below (limit=1: the count comes along).
@@ -116,6 +125,16 @@ export function CasePage() {
     [related.objects, pages.objects],
   );
   const known = useMemo(() => [...byId.values()], [byId]);
+  // The opinions and notes about each object, shown under it in the list.
+  const answers = useMemo(() => {
+    const about = new Map<string, ObjectView[]>();
+    for (const o of related.objects ?? []) {
+      if (o.type !== 'opinion' && o.type !== 'note') continue;
+      for (const ref of refs(o.object, 'object_refs'))
+        about.set(ref, [...(about.get(ref) ?? []), o]);
+    }
+    return about;
+  }, [related.objects]);
 
   if (!detail) {
     return (
@@ -139,38 +158,34 @@ export function CasePage() {
   const loaded = pages.objects ?? [];
   const drawn = loaded.slice(0, GRAPH_MAX);
 
-  return (
-    <section className="page case-page">
-      <p className="small">
-        <Link to="/cases">{t('cases.back')}</Link>
-      </p>
-      <h1>{detail.title}</h1>
-      {error ? <ErrorAlert error={error} /> : null}
-      <CaseFacts detail={detail} self={self} />
-      {isOwner && mayWrite ? <EditCase detail={detail} onSaved={refresh} /> : null}
-      <div className="cards">
-        <Participants detail={detail} isOwner={isOwner && mayWrite} onChanged={refresh} />
-        <Links detail={detail} mayWrite={mayWrite} onChanged={refresh} />
-      </div>
-      <div className="cards">
-        {mayWrite ? (
-          <SharePanel detail={detail} self={self} byId={byId} onShared={refresh} />
-        ) : null}
-        <section className="card" aria-labelledby="case-export">
-          <h2 id="case-export">{t('cases.export.title')}</h2>
-          <p className="muted small">{t('cases.export.hint')}</p>
-          <a
-            className="button-link"
-            href={api.caseExportUrl(detail.id)}
-            download={`case-${detail.id}.stix.json`}
-          >
-            {t('cases.export.link')}
-          </a>
-        </section>
-      </div>
-
-      <CaseImports caseId={detail.id} mayWrite={mayWrite} />
-
+  const objectsPanel = (
+    <>
+      <section className="case-section" aria-labelledby="case-objects">
+        <h2 id="case-objects">{t('cases.objects.title', { count: detail.objectCount })}</h2>
+        <CaseObjects
+          detail={detail}
+          pages={pages}
+          filters={filters}
+          onFilters={setFilters}
+          byId={byId}
+          answers={answers}
+          permissions={permissions}
+          target={target}
+          onChanged={changedObject}
+        />
+      </section>
+      {mayWrite && self !== null ? (
+        <AddObjectForm
+          detail={detail}
+          known={known}
+          self={self}
+          onAdded={(view) => changedObject(view.id)}
+        />
+      ) : null}
+    </>
+  );
+  const graphPanel = (
+    <>
       <section className="case-section" aria-labelledby="case-attribution">
         <h2 id="case-attribution">{t('cases.attribution.title')}</h2>
         <p className="muted">{t('cases.attribution.intro')}</p>
@@ -188,7 +203,6 @@ export function CasePage() {
           <AttributionView objects={related.objects} byId={byId} self={self} />
         )}
       </section>
-
       <section className="case-section" aria-labelledby="case-graph">
         <h2 id="case-graph">{t('cases.graph.title')}</h2>
         {pages.objects !== null && loaded.length < detail.objectCount ? (
@@ -201,30 +215,124 @@ export function CasePage() {
         ) : null}
         <CaseGraph objects={drawn} byId={byId} />
       </section>
-
-      <section className="case-section" aria-labelledby="case-objects">
-        <h2 id="case-objects">{t('cases.objects.title', { count: detail.objectCount })}</h2>
-        <CaseObjects
-          detail={detail}
-          pages={pages}
-          filters={filters}
-          onFilters={setFilters}
-          byId={byId}
-          permissions={permissions}
-          target={target}
-          onChanged={changedObject}
-        />
+    </>
+  );
+  const importPanel = (
+    <>
+      <CaseImports caseId={detail.id} mayWrite={mayWrite} />
+      <section className="card" aria-labelledby="case-export">
+        <h2 id="case-export">{t('cases.export.title')}</h2>
+        <p className="muted small">{t('cases.export.hint')}</p>
+        <a
+          className="button-link"
+          href={api.caseExportUrl(detail.id)}
+          download={`case-${detail.id}.stix.json`}
+        >
+          {t('cases.export.link')}
+        </a>
       </section>
+    </>
+  );
+  const peoplePanel = (
+    <>
+      <div className="cards">
+        <Participants detail={detail} isOwner={isOwner && mayWrite} onChanged={refresh} />
+        <Links detail={detail} mayWrite={mayWrite} onChanged={refresh} />
+      </div>
+      {mayWrite ? <SharePanel detail={detail} self={self} byId={byId} onShared={refresh} /> : null}
+    </>
+  );
+  const panels: Record<CaseTab, JSX.Element> = {
+    objects: objectsPanel,
+    graph: graphPanel,
+    import: importPanel,
+    people: peoplePanel,
+  };
 
-      {mayWrite && self !== null ? (
-        <AddObjectForm
-          detail={detail}
-          known={known}
-          self={self}
-          onAdded={(view) => changedObject(view.id)}
-        />
-      ) : null}
+  return (
+    <section className="page case-page">
+      <p className="small">
+        <Link to="/cases">{t('cases.back')}</Link>
+      </p>
+      <h1>{detail.title}</h1>
+      {error ? <ErrorAlert error={error} /> : null}
+      <CaseFacts detail={detail} self={self} />
+      <AutoShare detail={detail} mayWrite={mayWrite} onSaved={refresh} />
+      {isOwner && mayWrite ? <EditCase detail={detail} onSaved={refresh} /> : null}
+      <Tabs
+        id="case"
+        label={t('cases.tabs.label')}
+        tabs={CASE_TABS}
+        current={tab}
+        labelOf={(name) => t(`cases.tabs.${name}`)}
+        onChoose={chooseTab}
+      >
+        {panels[tab]}
+      </Tabs>
     </section>
+  );
+}
+
+/** The parts of the case page, one at a time; the URL's `?tab=` names the one shown. */
+const CASE_TABS = ['objects', 'graph', 'import', 'people'] as const;
+type CaseTab = (typeof CASE_TABS)[number];
+
+function isCaseTab(value: string | null): value is CaseTab {
+  return (CASE_TABS as readonly (string | null)[]).includes(value);
+}
+
+/**
+ * Whether this node's new objects go to the case's other nodes by themselves (this node's
+ * own setting for its copy of the case; switched on, what the case holds follows).
+ */
+function AutoShare({
+  detail,
+  mayWrite,
+  onSaved,
+}: {
+  detail: CaseDetail;
+  mayWrite: boolean;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>(null);
+  // Shown as chosen at once; the case as read again (or a refusal) settles it.
+  const [value, setValue] = useState(detail.autoShare);
+  useEffect(() => setValue(detail.autoShare), [detail.autoShare]);
+  const change = async (autoShare: boolean) => {
+    setBusy(true);
+    setProblem(null);
+    setValue(autoShare);
+    try {
+      await api.updateCase(detail.id, { autoShare });
+      onSaved();
+    } catch (failure) {
+      setValue(detail.autoShare);
+      setProblem(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="auto-share card" data-testid="auto-share">
+      <label className="checkbox" htmlFor={`${id}-auto`}>
+        <input
+          id={`${id}-auto`}
+          type="checkbox"
+          checked={value}
+          disabled={busy || !mayWrite}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => void change(e.target.checked)}
+        />
+        {t('cases.sharing.auto')}
+      </label>
+      <p className="muted small" id={`${id}-hint`}>
+        {value ? t('cases.sharing.autoOnHint') : t('cases.sharing.autoOffHint')}
+      </p>
+      {problem ? <ErrorAlert error={problem} /> : null}
+    </div>
   );
 }
 
@@ -582,6 +690,7 @@ function SharePanel({
 }) {
   const { t } = useTranslation();
   const id = useId();
+  const refusal = useRefusalText();
   const nodes = nodesOfCase(detail).filter((n) => n !== self);
   const [peer, setPeer] = useState(nodes.length === 1 ? (nodes[0] ?? '') : '');
   const [chosen, setChosen] = useState<ObjectView[]>([]);
@@ -667,8 +776,7 @@ function SharePanel({
               <ul className="withheld" aria-label={t('cases.share.withheldLabel')}>
                 {result.withheld.slice(0, WITHHELD_SHOWN).map((w) => (
                   <li key={w.id}>
-                    <strong>{name(w.id)}</strong>:{' '}
-                    {isRefusal(w.reason) ? t(`cases.share.reasons.${w.reason}`) : w.reason}
+                    <strong>{name(w.id)}</strong>: {refusal(w.reason)}
                   </li>
                 ))}
               </ul>
