@@ -2,9 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import type { AuditEntryView } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncTable, type Column } from '../../../ui/async-table';
 import { formatDateTime } from '../../../ui/format';
 import { usePageTitle } from '../../../ui/hooks';
+import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUserTimeZone } from '../../../app/session';
 import '../i18n';
@@ -35,116 +36,92 @@ export function AuditPage() {
   const zone = useUserTimeZone();
   usePageTitle(t('audit.title'));
   const [entries, setEntries] = useState<AuditEntryView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [atStart, setAtStart] = useState(false);
 
-  const load = useCallback(async () => {
-    setBusy(true);
-    try {
-      const first = await api.listAudit({ limit: PAGE_SIZE });
-      setEntries(first);
-      setAtStart(first.length < PAGE_SIZE);
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }, []);
+  /** The newest page (`before` undefined) or the page older than `before`, added at the end. */
+  const read = useSubmit(
+    (before?: number) => api.listAudit({ limit: PAGE_SIZE, ...(before ? { before } : {}) }),
+    (page, before) => {
+      setEntries((current) => (before ? [...(current ?? []), ...page] : page));
+      setAtStart(page.length < PAGE_SIZE);
+    },
+  );
+  const { submit: readPage } = read;
+  const load = useCallback(() => void readPage(undefined), [readPage]);
+  useEffect(load, [load]);
+  useLiveEvent('resync', load);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  useLiveEvent('resync', () => void load());
-
-  const loadOlder = async () => {
-    const last = entries?.at(-1);
-    if (!last) return;
-    setBusy(true);
-    try {
-      const older = await api.listAudit({ limit: PAGE_SIZE, before: last.seq });
-      setEntries((current) => [...(current ?? []), ...older]);
-      setAtStart(older.length < PAGE_SIZE);
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const columns: Column<AuditEntryView>[] = [
+    { header: t('audit.seq'), className: 'num', cell: (entry) => entry.seq },
+    {
+      header: t('audit.at'),
+      className: 'nowrap',
+      cell: (entry) => (
+        <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language, zone)}</time>
+      ),
+    },
+    {
+      header: t('audit.actor'),
+      cell: (entry) => describeActor(entry.actor) ?? <em>{t('audit.system')}</em>,
+    },
+    {
+      header: t('audit.action'),
+      className: 'nowrap',
+      cell: (entry) => <code>{entry.action}</code>,
+    },
+    {
+      header: t('audit.entity'),
+      cell: (entry) => (
+        <>
+          {entry.entityType ? <code>{entry.entityType}</code> : null}
+          {entry.entityId ? <span className="small"> {entry.entityId}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: t('audit.details'),
+      className: 'details',
+      cell: (entry) => <code>{describeDetails(entry.details)}</code>,
+    },
+    {
+      header: t('audit.hash'),
+      cell: (entry) => <code title={entry.hash}>{entry.hash.slice(0, 12)}…</code>,
+    },
+  ];
 
   return (
     <section className="page">
       <div className="section-head">
         <h1>{t('audit.title')}</h1>
-        <button type="button" onClick={() => void load()} disabled={busy}>
+        <button type="button" onClick={load} disabled={read.busy}>
           {t('common.refresh')}
         </button>
       </div>
       <p className="lead">{t('audit.intro')}</p>
-      {error ? <ErrorAlert error={error} /> : null}
-      {entries === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : entries.length === 0 ? (
-        <p>{t('audit.empty')}</p>
-      ) : (
-        <>
-          <div className="table-wrap" role="region" aria-label={t('audit.title')} tabIndex={0}>
-            <table className="audit">
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.seq')}</th>
-                  <th scope="col">{t('audit.at')}</th>
-                  <th scope="col">{t('audit.actor')}</th>
-                  <th scope="col">{t('audit.action')}</th>
-                  <th scope="col">{t('audit.entity')}</th>
-                  <th scope="col">{t('audit.details')}</th>
-                  <th scope="col">{t('audit.hash')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((entry) => (
-                  <tr key={entry.seq}>
-                    <td className="num">{entry.seq}</td>
-                    <td className="nowrap">
-                      <time dateTime={entry.at}>
-                        {formatDateTime(entry.at, i18n.language, zone)}
-                      </time>
-                    </td>
-                    <td>{describeActor(entry.actor) ?? <em>{t('audit.system')}</em>}</td>
-                    <td className="nowrap">
-                      <code>{entry.action}</code>
-                    </td>
-                    <td>
-                      {entry.entityType ? <code>{entry.entityType}</code> : null}
-                      {entry.entityId ? <span className="small"> {entry.entityId}</span> : null}
-                    </td>
-                    <td className="details">
-                      <code>{describeDetails(entry.details)}</code>
-                    </td>
-                    <td>
-                      <code title={entry.hash}>{entry.hash.slice(0, 12)}…</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="form-actions">
-            {atStart ? (
-              <p className="muted">{t('audit.noMore')}</p>
-            ) : (
-              <button type="button" onClick={() => void loadOlder()} disabled={busy}>
-                {t('audit.loadOlder')}
-              </button>
-            )}
-          </div>
-        </>
-      )}
+      <AsyncTable
+        rows={entries}
+        error={read.problem?.error}
+        empty={<p>{t('audit.empty')}</p>}
+        columns={columns}
+        rowKey={(entry) => entry.seq}
+        className="audit"
+        caption={<span className="visually-hidden">{t('audit.title')}</span>}
+      />
+      {entries && entries.length > 0 ? (
+        <div className="form-actions">
+          {atStart ? (
+            <p className="muted">{t('audit.noMore')}</p>
+          ) : (
+            <button
+              type="button"
+              onClick={() => void read.submit(entries.at(-1)?.seq)}
+              disabled={read.busy}
+            >
+              {t('audit.loadOlder')}
+            </button>
+          )}
+        </div>
+      ) : null}
     </section>
   );
 }

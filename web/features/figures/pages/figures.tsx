@@ -2,16 +2,19 @@ import { useCallback, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import type { FigureRow, RequestFigures } from '../../../app/types';
+import { AsyncTable, type Column } from '../../../ui/async-table';
 import { ErrorAlert } from '../../../ui/errors';
 import { formatMaybeDuration, formatShare } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { PeriodFields, usePeriodFilter } from '../../../ui/period';
 import { REQUEST_TYPES } from '../../../../src/core/requests';
+import type en from '../i18n/en.json';
 import '../i18n';
 import '../../requests/i18n';
 
 type Direction = FigureRow['direction'];
+type FIGURE_COLUMNS = typeof en.figures.columns;
 
 /** The request types in their usual order, then the total. */
 function sortRows(rows: FigureRow[]): FigureRow[] {
@@ -79,58 +82,38 @@ function DirectionFigures({ direction, rows }: { direction: Direction; rows: Fig
   const mine = sortRows(rows.filter((row) => row.direction === direction));
   const title = t(direction === 'out' ? 'figures.sentTitle' : 'figures.receivedTitle');
   const empty = mine.every((row) => row.count === 0);
+  const duration = (ms: number | null) => formatMaybeDuration(ms, language);
+  const share = (value: number | null) => formatShare(value, language);
+  const column = (
+    key: Exclude<keyof FIGURE_COLUMNS, 'type'>,
+    cell: (row: FigureRow) => string | number,
+  ): Column<FigureRow> => ({ header: t(`figures.columns.${key}`), className: 'num', cell });
+  const columns: Column<FigureRow>[] = [
+    { header: t('figures.columns.type'), rowHeader: true, cell: (row) => typeName(row.type) },
+    column('count', (row) => row.count),
+    column('acknowledged', (row) => row.acknowledged),
+    column('acknowledgeMedian', (row) => duration(row.acknowledgeMedianMs)),
+    column('acknowledgeP90', (row) => duration(row.acknowledgeP90Ms)),
+    column('responded', (row) => row.responded),
+    column('respondMedian', (row) => duration(row.respondMedianMs)),
+    column('respondP90', (row) => duration(row.respondP90Ms)),
+    column('withinDeadline', (row) => share(row.withinDeadlineShare)),
+    column('completeFirstTime', (row) => share(row.completeFirstTimeShare)),
+    column('moreInformation', (row) => share(row.moreInformationShare)),
+  ];
 
   return (
     <section className="figures" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
-      {empty ? (
-        <div className="empty">
-          <p>{t('figures.empty')}</p>
-        </div>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('figures.columns.type')}</th>
-                  <th scope="col">{t('figures.columns.count')}</th>
-                  <th scope="col">{t('figures.columns.acknowledged')}</th>
-                  <th scope="col">{t('figures.columns.acknowledgeMedian')}</th>
-                  <th scope="col">{t('figures.columns.acknowledgeP90')}</th>
-                  <th scope="col">{t('figures.columns.responded')}</th>
-                  <th scope="col">{t('figures.columns.respondMedian')}</th>
-                  <th scope="col">{t('figures.columns.respondP90')}</th>
-                  <th scope="col">{t('figures.columns.withinDeadline')}</th>
-                  <th scope="col">{t('figures.columns.completeFirstTime')}</th>
-                  <th scope="col">{t('figures.columns.moreInformation')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {mine.map((row) => (
-                  <tr key={row.type} className={row.type === 'all' ? 'row-total' : undefined}>
-                    <th scope="row">{typeName(row.type)}</th>
-                    <td className="num">{row.count}</td>
-                    <td className="num">{row.acknowledged}</td>
-                    <td className="num">
-                      {formatMaybeDuration(row.acknowledgeMedianMs, language)}
-                    </td>
-                    <td className="num">{formatMaybeDuration(row.acknowledgeP90Ms, language)}</td>
-                    <td className="num">{row.responded}</td>
-                    <td className="num">{formatMaybeDuration(row.respondMedianMs, language)}</td>
-                    <td className="num">{formatMaybeDuration(row.respondP90Ms, language)}</td>
-                    <td className="num">{formatShare(row.withinDeadlineShare, language)}</td>
-                    <td className="num">{formatShare(row.completeFirstTimeShare, language)}</td>
-                    <td className="num">{formatShare(row.moreInformationShare, language)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <MedianChart rows={mine} title={t('figures.chartTitle', { what: title })} />
-        </>
-      )}
+      <AsyncTable
+        rows={empty ? [] : mine}
+        empty={<p>{t('figures.empty')}</p>}
+        columns={columns}
+        rowKey={(row) => row.type}
+        rowClassName={(row) => (row.type === 'all' ? 'row-total' : undefined)}
+        caption={<span className="visually-hidden">{title}</span>}
+      />
+      {empty ? null : <MedianChart rows={mine} title={t('figures.chartTitle', { what: title })} />}
     </section>
   );
 }
