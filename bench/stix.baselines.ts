@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { DEFAULT_JSON_DEPTH, DEFAULT_STIX_OBJECT_BYTES } from '../src/core/json-limits.js';
 import { indexText } from '../src/core/search/text.js';
 import { prepareElement } from '../src/server/features/cases/import.prepare.js';
 import { indicator } from '../test/harness/stix-feed.js';
@@ -186,7 +187,12 @@ export async function bareRoute(bodyFile: string): Promise<{ url: string; stop: 
  * as a share of the raw inserts.
  */
 export function prepareRate(count: number): number {
-  const context = { caseId: 'bench', tlp: 'amber' as const, nodeId: 'bench' };
+  const context = {
+    caseId: 'bench',
+    tlp: 'amber' as const,
+    nodeId: 'bench',
+    limits: { stixObjectBytes: DEFAULT_STIX_OBJECT_BYTES, jsonDepth: DEFAULT_JSON_DEPTH },
+  };
   const elements = Array.from({ length: count }, (_, n) => {
     const text = JSON.stringify(indicator(n));
     return { kind: 'object' as const, index: n, start: 0, end: text.length, text };

@@ -3,6 +3,8 @@ import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonDepth } from '../core/json-limits.js';
+import { badRequest } from './errors.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
 import { registerAuth } from './http/auth.js';
@@ -34,6 +36,25 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // A body nested deeper than the limit is refused before anything walks it (issue 16, row 8).
+  const depthLimit = config.limits.jsonDepth;
+  app.addHook('preValidation', (request, _reply, done) => {
+    const body = request.body;
+    const walkable =
+      body !== null &&
+      typeof body === 'object' &&
+      (Array.isArray(body) || Object.getPrototypeOf(body) === Object.prototype);
+    if (walkable && jsonDepth(body, depthLimit) > depthLimit) {
+      done(
+        badRequest(
+          'too_deep',
+          `The body nests deeper than ${depthLimit} levels; nothing was stored (limits.jsonDepth).`,
+        ),
+      );
+      return;
+    }
+    done();
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -4,6 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { CountryCode, NodeId } from '../core/schemas/common.js';
 import { TimeZone } from '../core/schemas/accounts.js';
+import { DEFAULT_JSON_DEPTH, DEFAULT_STIX_OBJECT_BYTES } from '../core/json-limits.js';
 
 /**
  * The node's configuration: `config.yaml` in the data directory, then environment
@@ -106,6 +107,20 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ deliveryTimeoutSeconds: 3 }),
+    limits: z
+      .object({
+        /** The largest STIX object taken at any door (API, import, TAXII, peers). */
+        stixObjectBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(DEFAULT_STIX_OBJECT_BYTES),
+        /** How deep JSON may nest in a request body or a STIX object. */
+        jsonDepth: z.number().int().min(8).max(1000).default(DEFAULT_JSON_DEPTH),
+      })
+      .strict()
+      .default({ stixObjectBytes: DEFAULT_STIX_OBJECT_BYTES, jsonDepth: DEFAULT_JSON_DEPTH }),
     outbound: z
       .object({
         /**

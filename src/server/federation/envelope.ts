@@ -8,6 +8,7 @@ import {
   type JWK,
 } from 'jose';
 import { failure, type AppError } from '../errors.js';
+import { jsonDepth } from '../../core/json-limits.js';
 
 /**
  * The envelope of a federation message (docs/federation.md, "Envelope"): the message is
@@ -53,6 +54,8 @@ function refuse(code: string, message: string, status = 400): AppError {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** Deeper than any message kind nests (a STIX object inside a message inside an envelope). */
+const MESSAGE_DEPTH = 100;
 
 export async function importSigningKey(jwk: JWK): Promise<SigningKey> {
   return importJWK(jwk, JWS_ALG);
@@ -170,6 +173,13 @@ export async function openEnvelope(
     message = JSON.parse(decoder.decode(payload)) as SignedMessage;
   } catch {
     throw refuse('invalid_envelope', 'The signed message is not JSON.');
+  }
+  // A message nested deeper than any of ours is refused before anything walks it.
+  if (jsonDepth(message, MESSAGE_DEPTH) > MESSAGE_DEPTH) {
+    throw refuse(
+      'invalid_envelope',
+      `The signed message nests deeper than ${MESSAGE_DEPTH} levels.`,
+    );
   }
   if (
     message === null ||

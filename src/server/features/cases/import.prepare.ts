@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { stixObjectLimitProblem } from '../../../core/json-limits.js';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { parseAnyStixObject } from '../../../core/stix/any-object.js';
@@ -36,12 +37,21 @@ export interface PrepareContext {
   /** The marking for objects without their own. */
   tlp: TlpLevel;
   nodeId: string;
+  /** The largest object and the deepest nesting taken (config `limits`). */
+  limits: { stixObjectBytes: number; jsonDepth: number };
 }
 
 export function prepareElement(element: ScannedElement, context: PrepareContext): Prepared {
   const position = element.index;
   if (element.kind !== 'object' || element.text === null) {
     return { position, ok: false, objectId: null, reason: 'not a JSON object' };
+  }
+  // Refused before it is parsed: one object of 60 MB is a stall, not an indicator.
+  const text = element.text;
+  const bytes = text.length * 3 > context.limits.stixObjectBytes ? Buffer.byteLength(text) : 0;
+  if (bytes > context.limits.stixObjectBytes) {
+    const problem = stixObjectLimitProblem(bytes, null, context.limits);
+    if (problem) return { position, ok: false, objectId: null, reason: problem };
   }
   let parsed: unknown;
   try {
@@ -54,13 +64,22 @@ export function prepareElement(element: ScannedElement, context: PrepareContext)
       reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
-  return prepareObject(position, parsed, context);
+  return prepareObject(position, parsed, context, 0);
 }
 
-export function prepareObject(position: number, input: unknown, context: PrepareContext): Prepared {
+/** `bytes`: the object's size when known (checked already); else it is measured here. */
+export function prepareObject(
+  position: number,
+  input: unknown,
+  context: PrepareContext,
+  bytes?: number,
+): Prepared {
   const record = input as Stix | null;
   const id = record?.['id'];
   const objectId = typeof id === 'string' ? id : null;
+  const size = bytes ?? Buffer.byteLength(JSON.stringify(input) ?? '');
+  const limited = stixObjectLimitProblem(size, input, context.limits);
+  if (limited) return { position, ok: false, objectId, reason: limited };
   if (record?.['type'] === 'marking-definition' && objectId && isTlpMarkingRef(objectId)) {
     // The TLP definitions are built in: every export carries the ones it uses.
     return { position, ok: 'skip' };

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
 import { ROLES } from '../../../core/roles.js';
 import type { ImportErrorView, ImportJobView } from '../../../core/schemas/imports.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
@@ -58,7 +59,12 @@ export class ImportService {
   private readonly preparer: ImportPreparer;
 
   constructor(
-    private readonly deps: FeatureDeps & { log: Logger; uploadsDir: string; record: Recorder },
+    private readonly deps: FeatureDeps & {
+      log: Logger;
+      uploadsDir: string;
+      record: Recorder;
+      config: Pick<Config, 'limits'>;
+    },
   ) {
     this.preparer = new ImportPreparer(deps.log);
   }
@@ -322,7 +328,12 @@ export class ImportService {
   }
 
   private contextOf(job: ImportJobRow) {
-    return { caseId: job.case_id, tlp: job.tlp, nodeId: this.deps.nodeId };
+    return {
+      caseId: job.case_id,
+      tlp: job.tlp,
+      nodeId: this.deps.nodeId,
+      limits: this.deps.config.limits,
+    };
   }
 
   /** A run of the job: each batch stored in its own transaction, at the time it is stored. */

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportJobView } from '../src/core/schemas/imports.js';
+import { openCase } from './harness/cases.js';
+import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
+import { indicator } from './harness/stix-feed.js';
+import { until } from './harness/wait.js';
+
+/**
+ * Issue 16, rows 3 and 8: an object nested 5,000 levels answered 500; one indicator whose
+ * name was 60 MB stalled every page that showed its case. Now a depth cap on every JSON body
+ * and a size and depth cap per STIX object at every door, each a clear 4xx (or a failure
+ * named in the import), and nothing stored.
+ */
+const deep = (levels: number): unknown =>
+  JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`) as unknown;
+
+let node: NodeHandle;
+let admin: Session;
+let caseId = '';
+
+beforeAll(async () => {
+  node = await makeNode({ nodeId: 'us-doj' });
+  admin = await login(node.app, 'admin', node.admin.password);
+  caseId = await openCase(node, admin, 'Limits');
+});
+
+afterAll(async () => {
+  await node?.destroy();
+});
+
+describe('limits at every door', () => {
+  it('refuses a body nested 5,000 levels with 400 too_deep, never a 500', async () => {
+    // Sent as text: the test's own client cannot stringify it either.
+    const object = JSON.stringify({ ...indicator(1), id: undefined }).replace(
+      /}$/,
+      `,"x_deep":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+    );
+    const r = await node.app.inject({
+      method: 'POST',
+      url: `/api/cases/${caseId}/objects`,
+      headers: {
+        cookie: admin.cookie,
+        'x-csrf-token': admin.csrf,
+        'content-type': 'application/json',
+      },
+      payload: `{"object":${object}}`,
+    });
+    expect([r.statusCode, r.json().error.code]).toEqual([400, 'too_deep']);
+    const note = await call(node.app, admin, 'POST', '/api/notes', deep(200));
+    expect(note.statusCode).toBe(400);
+    const page = await call(node.app, admin, 'GET', `/api/cases/${caseId}`);
+    expect(page.json().objects).toEqual([]);
+  });
+
+  it('names an over-large or over-deep object among an import’s failures and keeps the rest', async () => {
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--6b0f7c7e-3f43-4d55-9a0e-1c1c1c1c1c1c',
+      objects: [
+        indicator(1),
+        { ...indicator(2), name: 'x'.repeat(2 * 1024 * 1024) },
+        { ...indicator(3), x_deep: deep(100) },
+        indicator(4),
+      ],
+    };
+    const r = await node.app.inject({
+      method: 'POST',
+      url: `/api/cases/${caseId}/imports`,
+      headers: {
+        cookie: admin.cookie,
+        'x-csrf-token': admin.csrf,
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify(bundle),
+    });
+    expect(r.statusCode, r.body).toBe(202);
+    const id = r.json<ImportJobView>().id;
+    const job = await until(async () => {
+      const now = (await call(node.app, admin, 'GET', `/api/imports/${id}`)).json<ImportJobView>();
+      return now.status !== 'running' && now;
+    }, 'the import to end');
+    expect(job).toMatchObject({ status: 'done', imported: 2, failed: 2 });
+    const errors = (await call(node.app, admin, 'GET', `/api/imports/${id}/errors`)).json();
+    const reasons = (errors.errors as { reason: string }[]).map((e) => e.reason).join(' | ');
+    expect(reasons).toContain('limits.stixObjectBytes');
+    expect(reasons).toContain('limits.jsonDepth');
+  });
+
+  it('refuses the same in a TAXII envelope, per object', async () => {
+    const me = (await call(node.app, admin, 'GET', '/api/me')).json<{ id: string }>().id;
+    const collection = await call(node.app, admin, 'POST', '/api/taxii/collections', {
+      title: 'Limits',
+      caseId,
+      maxTlp: 'amber',
+      access: [{ principal: `user:${me}`, canRead: true, canWrite: true }],
+    });
+    expect(collection.statusCode, collection.body).toBe(201);
+    const taxiiId = collection.json().id as string;
+    const token = await node.node.accounts.createToken(
+      { kind: 'cli', osUser: 'test' },
+      { name: 'taxii', roles: ['admin'] },
+      me,
+    );
+    const r = await node.app.inject({
+      method: 'POST',
+      url: `/taxii2/api/collections/${taxiiId}/objects/`,
+      headers: {
+        authorization: `Bearer ${token.secret}`,
+        accept: 'application/taxii+json;version=2.1',
+        'content-type': 'application/taxii+json;version=2.1',
+      },
+      payload: JSON.stringify({
+        objects: [indicator(5), { ...indicator(6), name: 'x'.repeat(2 * 1024 * 1024) }],
+      }),
+    });
+    expect(r.statusCode, r.body).toBe(202);
+    expect(r.json()).toMatchObject({ success_count: 1, failure_count: 1 });
+    expect(JSON.stringify(r.json().failures)).toContain('limits.stixObjectBytes');
+    // An envelope nested too deep is refused whole, a TAXII error, and nothing is stored.
+    const tooDeep = await node.app.inject({
+      method: 'POST',
+      url: `/taxii2/api/collections/${taxiiId}/objects/`,
+      headers: {
+        authorization: `Bearer ${token.secret}`,
+        accept: 'application/taxii+json;version=2.1',
+        'content-type': 'application/taxii+json;version=2.1',
+      },
+      payload: JSON.stringify({ objects: [{ ...indicator(7), x_deep: deep(100) }] }),
+    });
+    expect([tooDeep.statusCode, tooDeep.json().error_code]).toEqual([400, 'too_deep']);
+  });
+});
