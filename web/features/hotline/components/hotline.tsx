@@ -17,10 +17,10 @@ import {
 import { setMuted, useAlarm, useAudioState, useMuted } from '../../../app/alarm';
 import { ChoiceField } from '../../../ui/choice-field';
 import { ErrorAlert } from '../../../ui/errors';
-import { formatDuration } from '../../../ui/format';
+import { formatDateTime, formatDuration, formatZoneTime, zoneOffset } from '../../../ui/format';
 import { useNow } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
-import { useUser } from '../../../app/session';
+import { useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
 
 const ALERT_REASONS: readonly HotlineAlertReason[] = [
@@ -82,6 +82,26 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
       {t(`hotline.priorities.${priority}`)}
     </span>
   );
+}
+
+/**
+ * A date and time in the user's zone, with the zone named ("3 Dec 2026, 02:15:00 (GMT-5)"),
+ * so the duty officer and the caller's side never read each other's clock by mistake;
+ * `short` gives the time of day alone ("02:15 (GMT-5)").
+ */
+export function CallTime({ iso, short = false }: { iso: string; short?: boolean }) {
+  const { i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  return <time dateTime={iso}>{zonedText(iso, i18n.language, zone, short)}</time>;
+}
+
+/** CallTime's text, for a sentence. */
+export function zonedText(iso: string, language: string, zone: string, short = false): string {
+  const date = new Date(iso);
+  if (short) return formatZoneTime(date, language, zone);
+  const offset = zoneOffset(date, language, zone);
+  const text = formatDateTime(date, language, zone);
+  return offset ? `${text} (${offset})` : text;
 }
 
 /** Time left until a deadline, counting every second; "late by …" once past. */
@@ -322,6 +342,7 @@ export function HotlineBanner() {
                     </Link>
                   </p>
                   <p className="small">
+                    {t('hotline.banner.placed')} <CallTime iso={call.createdAt} short /> ·{' '}
                     <RungSummary call={call} />
                   </p>
                 </div>

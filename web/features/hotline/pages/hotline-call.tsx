@@ -1,8 +1,9 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../app/client';
 import * as api from '../api';
+import * as casesApi from '../../cases/api';
 import {
   CALL_STATES,
   isOpen,
@@ -12,25 +13,24 @@ import {
   type CallState,
 } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
-import { formatDateTime, formatDuration } from '../../../ui/format';
+import { formatDuration } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import {
   CallStateBadge,
+  CallTime,
   DeadlineCountdown,
   PriorityBadge,
   isCallEvent,
 } from '../components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
-import { useUser, useUserTimeZone } from '../../../app/session';
+import { useUser } from '../../../app/session';
 import '../i18n';
 
 /** The states a call goes through, in order; `not_delivered` is a detour off `sent`. */
 const PATH: readonly CallState[] = CALL_STATES.filter((s) => s !== 'not_delivered');
 
 function When({ iso }: { iso: string }) {
-  const { i18n } = useTranslation();
-  const zone = useUserTimeZone();
-  return <time dateTime={iso}>{formatDateTime(iso, i18n.language, zone)}</time>;
+  return <CallTime iso={iso} />;
 }
 
 /**
@@ -259,14 +259,8 @@ export function HotlineCallPage() {
         {call.caseId ? (
           <div>
             <dt>{t('hotline.call.case')}</dt>
-            <dd>
-              {/^[0-9a-f-]{36}$/i.test(call.caseId) ? (
-                <Link to={`/cases/${call.caseId}`}>
-                  <code>{call.caseId}</code>
-                </Link>
-              ) : (
-                <code>{call.caseId}</code>
-              )}
+            <dd data-testid="call-case">
+              <CaseLink caseId={call.caseId} />
             </dd>
           </div>
         ) : null}
@@ -366,4 +360,23 @@ export function HotlineCallPage() {
       </section>
     </section>
   );
+}
+
+/** The call's case as a link to it, by its title (its id while the title is read or unknown). */
+function CaseLink({ caseId }: { caseId: string }) {
+  const [title, setTitle] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setTitle(null);
+    casesApi.getCase(caseId, { limit: 1 }).then(
+      (found) => {
+        if (live) setTitle(found.title);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [caseId]);
+  return <Link to={`/cases/${encodeURIComponent(caseId)}`}>{title ?? <code>{caseId}</code>}</Link>;
 }

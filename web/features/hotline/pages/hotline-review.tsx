@@ -4,9 +4,9 @@ import { Link } from 'react-router';
 import * as api from '../api';
 import { PRIORITIES, TIERS, type ReviewReport, type ReviewSide } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
-import { formatDateTime, formatMaybeDuration } from '../../../ui/format';
+import { formatMaybeDuration } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
-import { CallStateBadge, PriorityBadge } from '../components/hotline';
+import { CallStateBadge, PriorityBadge, zonedText } from '../components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
 import { PeriodFields, usePeriodFilter } from '../../../ui/period';
 import { useUserTimeZone } from '../../../app/session';
@@ -164,7 +164,7 @@ function Side({ side, title, testId }: { side: ReviewSide; title: string; testId
                 <Link to={`/hotline/${call.id}`}>{call.subject}</Link>{' '}
                 <span className="muted small">
                   {call.peer} · {t(`hotline.tiers.${call.tier}`)} ·{' '}
-                  {formatDateTime(call.createdAt, language, zone)}
+                  {zonedText(call.createdAt, language, zone)}
                 </span>{' '}
                 <CallStateBadge call={call} />
               </li>

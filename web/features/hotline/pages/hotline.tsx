@@ -2,22 +2,24 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api';
+import * as casesApi from '../../cases/api';
 import * as peersApi from '../../peers/api';
 import * as requestsApi from '../../requests/api';
 import {
   isOpen,
   rolesAllow,
   type CallView,
+  type CaseView,
   type PeerView,
   type Priority,
   type RequestView,
   type Tier,
 } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
-import { formatDateTime } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import {
   CallStateBadge,
+  CallTime,
   PriorityBadge,
   RungSummary,
   TierPriorityFields,
@@ -25,7 +27,8 @@ import {
   upsertCall,
 } from '../components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
-import { useUser, useUserTimeZone } from '../../../app/session';
+import { useUser } from '../../../app/session';
+import { ApiError } from '../../../app/client';
 import '../i18n';
 import '../../notes/i18n';
 
@@ -121,9 +124,8 @@ function CallTable({
   calls: CallView[] | null;
   error: unknown;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const id = useId();
-  const zone = useUserTimeZone();
   return (
     <section className="hotline-calls" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
@@ -180,9 +182,7 @@ function CallTable({
                     <RungSummary call={call} />
                   </td>
                   <td className="nowrap">
-                    <time dateTime={call.createdAt}>
-                      {formatDateTime(call.createdAt, i18n.language, zone)}
-                    </time>
+                    <CallTime iso={call.createdAt} />
                   </td>
                 </tr>
               ))}
@@ -206,6 +206,7 @@ function Composer({ onCancel }: { onCancel: () => void }) {
   const [text, setText] = useState('');
   const [requests, setRequests] = useState<RequestView[]>([]);
   const [requestId, setRequestId] = useState('');
+  const cases = useCasesOf(peer);
   const [caseId, setCaseId] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
@@ -222,6 +223,7 @@ function Composer({ onCancel }: { onCancel: () => void }) {
   }, []);
   useEffect(() => {
     setRequestId('');
+    setCaseId('');
     if (!peer) return setRequests([]);
     let live = true;
     requestsApi.listRequests({ peer }).then(
@@ -251,11 +253,17 @@ function Composer({ onCancel }: { onCancel: () => void }) {
         subject: subject.trim(),
         text: text.trim(),
         ...(requestId ? { requestId } : {}),
-        ...(caseId.trim() ? { caseId: caseId.trim() } : {}),
+        ...(caseId ? { caseId } : {}),
       });
       await navigate(`/hotline/${call.id}`);
     } catch (error) {
-      setProblem({ error });
+      // The case is not (or no longer) one the peer holds: said in the composer's words.
+      setProblem(
+        error instanceof ApiError &&
+          (error.code === 'case_not_found' || error.code === 'case_not_shared')
+          ? { message: t(`hotline.form.caseErrors.${error.code}`, { peer }) }
+          : { error },
+      );
       setBusy(false);
     }
   };
@@ -326,12 +334,28 @@ function Composer({ onCancel }: { onCancel: () => void }) {
           </div>
           <div className="field">
             <label htmlFor={`${id}-case`}>{t('hotline.form.case')}</label>
-            <input
+            <select
               id={`${id}-case`}
               value={caseId}
-              maxLength={100}
+              disabled={!peer || cases.list === null || cases.list.length === 0}
+              aria-describedby={`${id}-case-hint`}
               onChange={(e) => setCaseId(e.target.value)}
-            />
+            >
+              <option value="">
+                {peer && cases.list !== null && cases.list.length === 0
+                  ? t('hotline.form.noCaseShared', { peer })
+                  : t('hotline.form.noCase')}
+              </option>
+              {(cases.list ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+            <p className="field-hint" id={`${id}-case-hint`}>
+              {peer ? t('hotline.form.caseHint', { peer }) : t('hotline.form.casePeerFirst')}
+            </p>
+            {cases.error ? <ErrorAlert error={cases.error} /> : null}
           </div>
         </div>
         <div className="form-actions">
@@ -345,4 +369,44 @@ function Composer({ onCancel }: { onCancel: () => void }) {
       </form>
     </section>
   );
+}
+
+/** Pages of cases read for the composer, at most (500 each). */
+const CASE_PAGES = 10;
+
+/**
+ * The cases this node shares with `peer` (it opened them, or takes part in them): the only
+ * ones a call to that peer may name. Read page by page, most recently changed first.
+ */
+function useCasesOf(peer: string): { list: CaseView[] | null; error: unknown } {
+  const [state, setState] = useState<{ list: CaseView[] | null; error: unknown }>({
+    list: null,
+    error: null,
+  });
+  useEffect(() => {
+    setState({ list: null, error: null });
+    if (!peer) return;
+    let live = true;
+    void (async () => {
+      try {
+        const found: CaseView[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < CASE_PAGES; page++) {
+          const answer = await casesApi.listCases({ limit: 500, ...(cursor ? { cursor } : {}) });
+          found.push(
+            ...answer.cases.filter((c) => c.owner === peer || c.participants.includes(peer)),
+          );
+          if (!answer.next) break;
+          cursor = answer.next;
+        }
+        if (live) setState({ list: found, error: null });
+      } catch (error) {
+        if (live) setState({ list: [], error });
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [peer]);
+  return state;
 }
