@@ -11,11 +11,14 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/client';
 import * as api from '../api';
 import { rolesAllow, type LedgerView, type PeerView, type RejectionView } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList, AsyncTable, type Column } from '../../../ui/async-table';
+import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { NodePending } from '../components/node-pending';
 import { FingerprintLines, FingerprintMismatch } from '../components/fingerprint';
 import { countryName, formatDateTime, formatDuration, formatZoneTime } from '../../../ui/format';
-import { useNow, usePageTitle } from '../../../ui/hooks';
+import { useLoader, useNow, usePageTitle } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { useSession, useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
@@ -70,104 +73,89 @@ function AddPeerForm({ onAdded }: { onAdded: (peer: PeerView) => void }) {
   const id = useId();
   const [url, setUrl] = useState('');
   const [fingerprint, setFingerprint] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [invalid, setInvalid] = useState<'url' | 'fingerprint' | null>(null);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
   const urlInput = useRef<HTMLInputElement>(null);
   const fingerprintInput = useRef<HTMLTextAreaElement>(null);
-
-  const fail = (field: 'url' | 'fingerprint', issue: { message?: string; error?: unknown }) => {
-    setProblem(issue);
-    setInvalid(field);
-    (field === 'url' ? urlInput : fingerprintInput).current?.focus();
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const trimmedUrl = url.trim();
-    if (!/^https?:\/\/\S+$/i.test(trimmedUrl)) {
-      return fail('url', { message: t('peers.add.urlInvalid') });
-    }
-    const digits = fingerprint.replace(/[\s-]+/g, '');
-    if (!/^\d+$/.test(digits) || digits.length !== FINGERPRINT_DIGITS) {
-      return fail('fingerprint', {
-        message: t('peers.add.fingerprintInvalid', { digits: FINGERPRINT_DIGITS }),
-      });
-    }
-    setProblem(null);
-    setInvalid(null);
-    setBusy(true);
-    try {
-      const peer = await api.addPeer({ url: trimmedUrl, fingerprint: fingerprint.trim() });
-      setUrl('');
-      setFingerprint('');
-      onAdded(peer);
-    } catch (error) {
-      const field =
-        error instanceof ApiError && error.code === 'fingerprint_mismatch' ? 'fingerprint' : 'url';
-      fail(field, { error });
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const add = useSubmit(api.addPeer, (peer) => {
+    setUrl('');
+    setFingerprint('');
+    onAdded(peer);
+  });
+  const problem = add.problem;
   const mismatch =
     problem?.error instanceof ApiError && problem.error.code === 'fingerprint_mismatch'
       ? problem.error
       : null;
+  // A refusal is about the fingerprint when it does not match, else about the URL.
+  const invalid = problem ? (problem.field ?? (mismatch ? 'fingerprint' : 'url')) : null;
+  useEffect(() => {
+    if (problem) (invalid === 'fingerprint' ? fingerprintInput : urlInput).current?.focus();
+  }, [problem, invalid]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmedUrl = url.trim();
+    if (!/^https?:\/\/\S+$/i.test(trimmedUrl)) {
+      return add.fail({ message: t('peers.add.urlInvalid'), field: 'url' });
+    }
+    const digits = fingerprint.replace(/[\s-]+/g, '');
+    if (!/^\d+$/.test(digits) || digits.length !== FINGERPRINT_DIGITS) {
+      return add.fail({
+        message: t('peers.add.fingerprintInvalid', { digits: FINGERPRINT_DIGITS }),
+        field: 'fingerprint',
+      });
+    }
+    void add.submit({ url: trimmedUrl, fingerprint: fingerprint.trim() });
+  };
+  const labels = { url: t('peers.add.url'), fingerprint: t('peers.add.fingerprint') };
 
   return (
-    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+    <form className="form" noValidate onSubmit={submit}>
       <div className="notice" role="note">
         <p>{t('peers.add.outOfBand')}</p>
       </div>
       <p className="muted">{t('peers.add.bothWays')}</p>
       {mismatch ? (
         <FingerprintMismatch error={mismatch} />
-      ) : problem ? (
-        <ErrorAlert {...problem} />
-      ) : null}
-      <div className="field">
-        <label htmlFor={`${id}-url`}>{t('peers.add.url')}</label>
+      ) : (
+        <ProblemAlert problem={problem} fields={labels} />
+      )}
+      <Field
+        id={`${id}-url`}
+        label={labels.url}
+        hint={t('peers.add.urlHint')}
+        invalid={invalid === 'url'}
+      >
         <input
           ref={urlInput}
-          id={`${id}-url`}
           type="url"
           inputMode="url"
           autoComplete="off"
           spellCheck={false}
           placeholder="https://liaison.example.org"
-          aria-describedby={`${id}-url-hint`}
-          aria-invalid={invalid === 'url' || undefined}
           value={url}
           onChange={(event) => setUrl(event.target.value)}
         />
-        <p id={`${id}-url-hint`} className="field-hint">
-          {t('peers.add.urlHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-fingerprint`}>{t('peers.add.fingerprint')}</label>
+      </Field>
+      <Field
+        id={`${id}-fingerprint`}
+        label={labels.fingerprint}
+        hint={t('peers.add.fingerprintHint')}
+        invalid={invalid === 'fingerprint'}
+      >
         <textarea
           ref={fingerprintInput}
-          id={`${id}-fingerprint`}
           className="fingerprint-input"
           rows={3}
           autoComplete="off"
           spellCheck={false}
           inputMode="numeric"
-          aria-describedby={`${id}-fingerprint-hint`}
-          aria-invalid={invalid === 'fingerprint' || undefined}
           value={fingerprint}
           onChange={(event) => setFingerprint(event.target.value)}
         />
-        <p id={`${id}-fingerprint-hint`} className="field-hint">
-          {t('peers.add.fingerprintHint')}
-        </p>
-      </div>
+      </Field>
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? t('peers.add.submitting') : t('peers.add.submit')}
+        <button type="submit" className="button-primary" disabled={add.busy}>
+          {add.busy ? t('peers.add.submitting') : t('peers.add.submit')}
         </button>
       </div>
     </form>
@@ -205,7 +193,6 @@ function PeerActions({
 }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState<PendingAction | null>(null);
-  const [busy, setBusy] = useState(false);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const firstButton = useRef<HTMLButtonElement>(null);
 
@@ -213,22 +200,22 @@ function PeerActions({
     if (confirming) confirmButton.current?.focus();
   }, [confirming]);
 
-  const run = async (action: PendingAction) => {
-    setBusy(true);
-    try {
+  const run = useSubmit(
+    async (action: PendingAction) => {
       if (action === 'remove') {
         await api.removePeer(peer.nodeId);
         onRemoved(peer.nodeId);
       } else {
         onChanged(await api.setPeerActive(peer.nodeId, action === 'resume'));
       }
-      setConfirming(null);
-    } catch (error) {
-      onError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => setConfirming(null),
+  );
+  const busy = run.busy;
+  const failed = run.problem?.error;
+  useEffect(() => {
+    if (failed) onError(failed);
+  }, [failed, onError]);
 
   const names = { nodeId: peer.nodeId };
   if (confirming) {
@@ -240,7 +227,7 @@ function PeerActions({
           type="button"
           className={confirming === 'resume' ? 'button-primary' : 'button-danger'}
           disabled={busy}
-          onClick={() => void run(confirming)}
+          onClick={() => void run.submit(confirming)}
         >
           {t(`peers.actions.${confirming}`)}
         </button>
@@ -406,51 +393,43 @@ function PeerCard({
   );
 }
 
-function Rejections({ rejections }: { rejections: RejectionView[] }) {
+function Rejections({ rejections, error }: { rejections: RejectionView[] | null; error: unknown }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
-  if (rejections.length === 0) return <p className="muted">{t('peers.rejections.empty')}</p>;
+  const columns: Column<RejectionView>[] = [
+    {
+      header: t('peers.rejections.at'),
+      className: 'nowrap',
+      cell: (rejection) => (
+        <time dateTime={rejection.at}>{formatDateTime(rejection.at, i18n.language, zone)}</time>
+      ),
+    },
+    {
+      header: t('peers.rejections.where'),
+      cell: (rejection) =>
+        rejection.direction === 'in' ? t('peers.rejections.here') : t('peers.rejections.byPeer'),
+    },
+    { header: t('peers.rejections.peer'), cell: (rejection) => <code>{rejection.peer}</code> },
+    { header: t('peers.rejections.seq'), className: 'num', cell: (rejection) => rejection.seq },
+    { header: t('peers.rejections.kind'), cell: (rejection) => <code>{rejection.kind}</code> },
+    {
+      header: t('peers.rejections.reason'),
+      cell: (rejection) => (
+        <>
+          <code>{rejection.code}</code> {rejection.reason}
+        </>
+      ),
+    },
+  ];
   return (
-    <div className="table-wrap" role="region" aria-labelledby="peers-rejections" tabIndex={0}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('peers.rejections.at')}</th>
-            <th scope="col">{t('peers.rejections.where')}</th>
-            <th scope="col">{t('peers.rejections.peer')}</th>
-            <th scope="col">{t('peers.rejections.seq')}</th>
-            <th scope="col">{t('peers.rejections.kind')}</th>
-            <th scope="col">{t('peers.rejections.reason')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rejections.map((rejection) => (
-            <tr key={`${rejection.direction}-${rejection.peer}-${rejection.seq}-${rejection.id}`}>
-              <td className="nowrap">
-                <time dateTime={rejection.at}>
-                  {formatDateTime(rejection.at, i18n.language, zone)}
-                </time>
-              </td>
-              <td>
-                {rejection.direction === 'in'
-                  ? t('peers.rejections.here')
-                  : t('peers.rejections.byPeer')}
-              </td>
-              <td>
-                <code>{rejection.peer}</code>
-              </td>
-              <td className="num">{rejection.seq}</td>
-              <td>
-                <code>{rejection.kind}</code>
-              </td>
-              <td>
-                <code>{rejection.code}</code> {rejection.reason}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AsyncTable
+      rows={rejections}
+      error={error}
+      empty={<p className="muted">{t('peers.rejections.empty')}</p>}
+      columns={columns}
+      rowKey={(r) => `${r.direction}-${r.peer}-${r.seq}-${r.id}`}
+      caption={<span className="visually-hidden">{t('peers.rejections.title')}</span>}
+    />
   );
 }
 
@@ -460,33 +439,22 @@ export function PeersPage() {
   const canManage = rolesAllow(user.roles, 'peers.manage');
   const now = useNow();
   usePageTitle(t('peers.title'));
-  const [peers, setPeers] = useState<PeerRow[] | null>(null);
-  const [rejections, setRejections] = useState<RejectionView[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
-
-  const loadRejections = useCallback(async () => {
-    try {
-      setRejections(await api.listRejections(REJECTIONS_SHOWN));
-    } catch (error) {
-      setLoadError(error);
-    }
-  }, []);
-
+  const {
+    data: rejections,
+    error: rejectionsError,
+    reload: loadRejections,
+  } = useLoader(useCallback(() => api.listRejections(REJECTIONS_SHOWN), []));
+  const {
+    data: peers,
+    setData: setPeers,
+    error: loadError,
+    reload: loadPeers,
+  } = useLoader(useCallback(async () => (await api.listPeers()).map(withSeenAt), []));
   const load = useCallback(async () => {
-    try {
-      const [list] = await Promise.all([api.listPeers(), loadRejections()]);
-      setPeers(list.map(withSeenAt));
-      setLoadError(null);
-    } catch (error) {
-      setLoadError(error);
-    }
-  }, [loadRejections]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+    await Promise.all([loadPeers(), loadRejections()]);
+  }, [loadPeers, loadRejections]);
 
   useEffect(() => {
     if (canManage) return;
@@ -566,48 +534,47 @@ export function PeersPage() {
           {notice}
         </p>
         {actionError ? <ErrorAlert error={actionError} /> : null}
-        {loadError ? <ErrorAlert error={loadError} /> : null}
-        {peers === null ? (
-          loadError ? null : (
-            <p role="status">{t('common.loading')}</p>
-          )
-        ) : peers.length === 0 ? (
-          <p className="empty">{canManage ? t('peers.emptyAdmin') : t('peers.empty')}</p>
-        ) : (
-          <div className="peer-list">
-            {peers.map((peer) => (
-              <PeerCard
-                key={peer.nodeId}
-                peer={peer}
-                now={now}
-                canManage={canManage}
-                onChanged={(updated) => {
-                  replace(updated);
-                  setNotice(
-                    t(
-                      updated.status === 'suspended'
-                        ? 'peers.actions.suspendDone'
-                        : 'peers.actions.resumeDone',
-                      { nodeId: updated.nodeId },
-                    ),
-                  );
-                }}
-                onRemoved={(nodeId) => {
-                  setActionError(null);
-                  setPeers((current) => current?.filter((p) => p.nodeId !== nodeId) ?? null);
-                  setNotice(t('peers.actions.removeDone', { nodeId }));
-                }}
-                onError={setActionError}
-              />
-            ))}
-          </div>
-        )}
+        <AsyncList
+          rows={peers}
+          error={loadError}
+          empty={<p>{canManage ? t('peers.emptyAdmin') : t('peers.empty')}</p>}
+        >
+          {(list) => (
+            <div className="peer-list">
+              {list.map((peer) => (
+                <PeerCard
+                  key={peer.nodeId}
+                  peer={peer}
+                  now={now}
+                  canManage={canManage}
+                  onChanged={(updated) => {
+                    replace(updated);
+                    setNotice(
+                      t(
+                        updated.status === 'suspended'
+                          ? 'peers.actions.suspendDone'
+                          : 'peers.actions.resumeDone',
+                        { nodeId: updated.nodeId },
+                      ),
+                    );
+                  }}
+                  onRemoved={(nodeId) => {
+                    setActionError(null);
+                    setPeers((current) => current?.filter((p) => p.nodeId !== nodeId) ?? null);
+                    setNotice(t('peers.actions.removeDone', { nodeId }));
+                  }}
+                  onError={setActionError}
+                />
+              ))}
+            </div>
+          )}
+        </AsyncList>
       </section>
 
       <section aria-labelledby="peers-rejections">
         <h2 id="peers-rejections">{t('peers.rejections.title')}</h2>
         <p className="muted small">{t('peers.rejections.intro', { limit: REJECTIONS_SHOWN })}</p>
-        {rejections === null ? null : <Rejections rejections={rejections} />}
+        <Rejections rejections={rejections} error={rejectionsError} />
       </section>
     </section>
   );
