@@ -39,8 +39,11 @@ function audioState(): AudioState {
   return context?.state === 'running' ? 'running' : 'blocked';
 }
 
-/** Called on a user gesture: the one moment a browser lets a page start its audio. */
-function unlock(): void {
+/**
+ * Called on a user gesture: the one moment a browser lets a page start its audio. The
+ * "Enable sound" button calls it too, so a fresh duty tab can be armed on purpose.
+ */
+export function unlockAudio(): void {
   if (typeof AudioContext === 'undefined') return;
   try {
     if (!context) {
@@ -58,8 +61,8 @@ function unlock(): void {
 export function installAudioUnlock(): void {
   if (unlockInstalled || typeof window === 'undefined') return;
   unlockInstalled = true;
-  window.addEventListener('pointerdown', unlock, { capture: true });
-  window.addEventListener('keydown', unlock, { capture: true });
+  window.addEventListener('pointerdown', unlockAudio, { capture: true });
+  window.addEventListener('keydown', unlockAudio, { capture: true });
 }
 
 export function useAudioState(): AudioState {

@@ -5,6 +5,7 @@ import { rolesAllow, type Permission, type UserView } from './types';
 import { describeError } from '../ui/errors';
 import { FEATURES } from './features';
 import { AppLayout, BareLayout } from './layout';
+import { AttentionProvider } from './attention';
 import { LiveEventsProvider, useLiveEvent } from './live-events';
 import { SessionProvider, useSession, useUser } from './session';
 import { FeaturePage } from './feature';
@@ -168,60 +169,62 @@ function AuthenticatedApp() {
   return (
     <LiveEventsProvider onStreamRefused={onStreamRefused}>
       <SessionEvents />
-      <Routes>
-        <Route path="/login" element={<LeaveLogin />} />
-        <Route element={<AppLayout />}>
-          <Route index element={<HomePage />} />
-          <Route path="notes" element={<NotesPage />} />
-          <Route path="contacts" element={<ContactsPage />} />
-          <Route path="requests" element={<RequestsPage />} />
-          <Route path="requests/new" element={<NewRequestPage />} />
-          <Route path="requests/:id" element={<RequestPage />} />
-          <Route path="arrangements" element={<ArrangementsPage />} />
-          <Route path="arrangements/:peer" element={<ArrangementPage />} />
-          <Route path="hotline" element={<HotlinePage />} />
-          <Route path="hotline/roster" element={<HotlineRosterPage />} />
-          <Route path="hotline/review" element={<HotlineReviewPage />} />
-          <Route path="hotline/:id" element={<HotlineCallPage />} />
-          <Route path="cases" element={<CasesPage />} />
-          <Route path="cases/report" element={<CasesReportPage />} />
-          <Route path="cases/:id" element={<CasePage />} />
-          <Route path="pings" element={<PingsPage />} />
-          <Route path="figures" element={<FiguresPage />} />
-          <Route path="search" element={<SearchPage />} />
-          {FEATURES.map((feature) => (
-            <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
-          ))}
-          <Route path="settings" element={<SettingsPage />} />
-          {/* Every role may read the peers' state; only admins see the management controls. */}
-          <Route path="peers" element={<PeersPage />} />
-          <Route
-            path="users"
-            element={
-              <AdminOnly>
-                <UsersPage />
-              </AdminOnly>
-            }
-          />
-          <Route
-            path="audit"
-            element={
-              <AdminOnly>
-                <AuditPage />
-              </AdminOnly>
-            }
-          />
-          <Route
-            path="taxii"
-            element={
-              <Allowed permission="taxii.manage">
-                <TaxiiPage />
-              </Allowed>
-            }
-          />
-          <Route path="*" element={<NotFoundPage />} />
-        </Route>
-      </Routes>
+      <AttentionProvider>
+        <Routes>
+          <Route path="/login" element={<LeaveLogin />} />
+          <Route element={<AppLayout />}>
+            <Route index element={<HomePage />} />
+            <Route path="notes" element={<NotesPage />} />
+            <Route path="contacts" element={<ContactsPage />} />
+            <Route path="requests" element={<RequestsPage />} />
+            <Route path="requests/new" element={<NewRequestPage />} />
+            <Route path="requests/:id" element={<RequestPage />} />
+            <Route path="arrangements" element={<ArrangementsPage />} />
+            <Route path="arrangements/:peer" element={<ArrangementPage />} />
+            <Route path="hotline" element={<HotlinePage />} />
+            <Route path="hotline/roster" element={<HotlineRosterPage />} />
+            <Route path="hotline/review" element={<HotlineReviewPage />} />
+            <Route path="hotline/:id" element={<HotlineCallPage />} />
+            <Route path="cases" element={<CasesPage />} />
+            <Route path="cases/report" element={<CasesReportPage />} />
+            <Route path="cases/:id" element={<CasePage />} />
+            <Route path="pings" element={<PingsPage />} />
+            <Route path="figures" element={<FiguresPage />} />
+            <Route path="search" element={<SearchPage />} />
+            {FEATURES.map((feature) => (
+              <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
+            ))}
+            <Route path="settings" element={<SettingsPage />} />
+            {/* Every role may read the peers' state; only admins see the management controls. */}
+            <Route path="peers" element={<PeersPage />} />
+            <Route
+              path="users"
+              element={
+                <AdminOnly>
+                  <UsersPage />
+                </AdminOnly>
+              }
+            />
+            <Route
+              path="audit"
+              element={
+                <AdminOnly>
+                  <AuditPage />
+                </AdminOnly>
+              }
+            />
+            <Route
+              path="taxii"
+              element={
+                <Allowed permission="taxii.manage">
+                  <TaxiiPage />
+                </Allowed>
+              }
+            />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </AttentionProvider>
     </LiveEventsProvider>
   );
 }

@@ -1,8 +1,19 @@
-import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { rolesAllow } from './types';
+import { NavCount, useAttentionTotal } from './attention-banner';
 import { ConnectionIndicator } from './connection-indicator';
+import { useShortcuts } from './shortcuts';
 import { FEATURES } from './features';
 import { LanguageSwitch } from './language-switch';
 import { useSession, useUser } from './session';
@@ -12,6 +23,17 @@ import '../features/search/i18n';
 // The banners of every page (a hotline call, an incoming ping) load with their feature's chunk.
 const HotlineBanner = lazy(() =>
   import('../features/hotline/components/hotline').then((m) => ({ default: m.HotlineBanner })),
+);
+const IncomingRequestsBanner = lazy(() =>
+  import('../features/requests/components/incoming').then((m) => ({
+    default: m.IncomingRequestsBanner,
+  })),
+);
+// "Enable sound" and "Enable notifications", with the Web Audio code they arm.
+const AlertSetup = lazy(() => import('./alert-setup').then((m) => ({ default: m.AlertSetup })));
+// The list of shortcuts loads when first asked for ("?").
+const ShortcutsDialog = lazy(() =>
+  import('./shortcuts-dialog').then((m) => ({ default: m.ShortcutsDialog })),
 );
 const IncomingPingsBanner = lazy(() =>
   import('../features/pings/components/pings').then((m) => ({ default: m.IncomingPingsBanner })),
@@ -71,8 +93,8 @@ export function BareLayout({ children, tools }: { children: ReactNode; tools?: R
   );
 }
 
-/** The search box on every page: Enter opens the results page (/search?q=…). */
-function HeaderSearch() {
+/** The search box on every page: Enter opens the results page (/search?q=…); "/" focuses it. */
+function HeaderSearch({ input }: { input: RefObject<HTMLInputElement | null> }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
@@ -97,13 +119,15 @@ function HeaderSearch() {
         {t('search.label')}
       </label>
       <input
+        ref={input}
         id="header-search"
         type="search"
         value={q}
         maxLength={500}
         autoComplete="off"
         spellCheck={false}
-        placeholder={t('search.placeholder')}
+        placeholder={t('shell.searchPlaceholder')}
+        aria-keyshortcuts="/"
         onChange={(event) => setQ(event.target.value)}
       />
       <button type="submit">{t('search.submit')}</button>
@@ -111,13 +135,17 @@ function HeaderSearch() {
   );
 }
 
-function MainNav() {
+function MainNav({ open }: { open: boolean }) {
   const { t } = useTranslation();
   const user = useUser();
   const isAdmin = user.roles.includes('admin');
   const mayTaxii = rolesAllow(user.roles, 'taxii.manage');
   return (
-    <nav className="app-nav" aria-label={t('nav.label')}>
+    <nav
+      id="app-nav"
+      className={`app-nav${open ? ' app-nav-open' : ''}`}
+      aria-label={t('nav.label')}
+    >
       <ul>
         <li>
           <NavLink to="/" end>
@@ -131,19 +159,28 @@ function MainNav() {
           <NavLink to="/contacts">{t('nav.contacts')}</NavLink>
         </li>
         <li>
-          <NavLink to="/requests">{t('nav.requests')}</NavLink>
+          <NavLink to="/requests" aria-describedby="nav-count-requests-text">
+            {t('nav.requests')}
+            <NavCount area="requests" />
+          </NavLink>
         </li>
         <li>
           <NavLink to="/arrangements">{t('nav.arrangements')}</NavLink>
         </li>
         <li>
-          <NavLink to="/hotline">{t('nav.hotline')}</NavLink>
+          <NavLink to="/hotline" aria-describedby="nav-count-hotline-text">
+            {t('nav.hotline')}
+            <NavCount area="hotline" />
+          </NavLink>
         </li>
         <li>
           <NavLink to="/cases">{t('nav.cases')}</NavLink>
         </li>
         <li>
-          <NavLink to="/pings">{t('nav.pings')}</NavLink>
+          <NavLink to="/pings" aria-describedby="nav-count-pings-text">
+            {t('nav.pings')}
+            <NavCount area="pings" />
+          </NavLink>
         </li>
         <li>
           <NavLink to="/figures">{t('nav.figures')}</NavLink>
@@ -185,7 +222,30 @@ function MainNav() {
   );
 }
 
-/** Header (node, live status, language, user menu), navigation and the page. */
+/** On narrow screens the menu folds behind this button (hidden on wide screens by CSS). */
+function MenuButton({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+  const { t } = useTranslation();
+  const total = useAttentionTotal();
+  return (
+    <button
+      type="button"
+      className="menu-button"
+      aria-expanded={open}
+      aria-controls="app-nav"
+      onClick={onToggle}
+    >
+      <span className="menu-icon" aria-hidden="true" />
+      <span>{t('shell.menu')}</span>
+      {total > 0 ? (
+        <span className="nav-count" data-testid="menu-count">
+          <span aria-hidden="true">{total}</span>
+          <span className="visually-hidden">{t('shell.waitingCount', { count: total })}</span>
+        </span>
+      ) : null}
+    </button>
+  );
+}
+
 /** While a feature's page loads (its own chunk): the menu and header stay. */
 function PageLoading() {
   const { t } = useTranslation();
@@ -196,14 +256,25 @@ function PageLoading() {
   );
 }
 
+/** Header (node, live status, language, user menu), navigation, the banners and the page. */
 export function AppLayout() {
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
+  const search = useRef<HTMLInputElement>(null);
   const firstRender = useRef(true);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const shortcuts = useShortcuts({
+    focusSearch: () => {
+      setMenuOpen(true);
+      // The box may have just been shown (narrow screens): focus it once it is.
+      requestAnimationFrame(() => search.current?.focus());
+    },
+  });
 
   // After a navigation, move focus to the new page so keyboard and screen reader users
-  // start reading it from the top, as after a full page load.
+  // start reading it from the top, as after a full page load; the folded menu closes.
   useEffect(() => {
+    setMenuOpen(false);
     if (firstRender.current) {
       firstRender.current = false;
       return;
@@ -212,29 +283,45 @@ export function AppLayout() {
   }, [location.pathname]);
 
   return (
-    <div className="app">
+    <div className={`app${menuOpen ? ' menu-open' : ''}`}>
       <SkipLink />
       <header className="app-header">
+        <MenuButton open={menuOpen} onToggle={() => setMenuOpen((open) => !open)} />
         <Brand />
-        <HeaderSearch />
+        <div className="header-fold">
+          <HeaderSearch input={search} />
+          <LanguageSwitch />
+        </div>
         <div className="header-tools">
           <ConnectionIndicator />
-          <LanguageSwitch />
           <UserMenu />
         </div>
       </header>
       <div className="app-body">
-        <MainNav />
+        <MainNav open={menuOpen} />
         <main id="main" ref={main} tabIndex={-1} className="app-main">
-          <Suspense fallback={null}>
-            <HotlineBanner />
-            <IncomingPingsBanner />
-          </Suspense>
+          <div className="banners">
+            <Suspense fallback={null}>
+              <AlertSetup />
+              <HotlineBanner />
+            </Suspense>
+            <Suspense fallback={null}>
+              <IncomingRequestsBanner />
+            </Suspense>
+            <Suspense fallback={null}>
+              <IncomingPingsBanner />
+            </Suspense>
+          </div>
           <Suspense fallback={<PageLoading />}>
             <Outlet />
           </Suspense>
         </main>
       </div>
+      {shortcuts.open ? (
+        <Suspense fallback={null}>
+          <ShortcutsDialog {...shortcuts} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

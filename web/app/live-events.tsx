@@ -18,6 +18,7 @@ export type EventName =
   | 'federation.peers'
   | 'note.created'
   | 'request.changed'
+  | 'request.deleted'
   | 'request.deadline'
   | 'contact.changed'
   | 'arrangement.changed'
@@ -46,6 +47,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'federation.peers',
   'note.created',
   'request.changed',
+  'request.deleted',
   'request.deadline',
   'contact.changed',
   'arrangement.changed',

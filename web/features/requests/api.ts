@@ -58,6 +58,11 @@ export function updateDraft(id: string, patch: UpdateDraftBody): Promise<Request
   return request<RequestView>('PATCH', `/api/requests/${encodeURIComponent(id)}`, patch);
 }
 
+/** Deletes a draft of this node (204; 409 not_a_draft once sent). */
+export function deleteRequest(id: string): Promise<void> {
+  return request<void>('DELETE', `/api/requests/${encodeURIComponent(id)}`);
+}
+
 export function sendRequest(id: string): Promise<RequestView> {
   return request<RequestView>('POST', `/api/requests/${encodeURIComponent(id)}/send`);
 }

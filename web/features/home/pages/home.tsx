@@ -6,9 +6,11 @@ import type { RequestView } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
 import { NodePending } from '../../peers/components/node-pending';
 import { FEATURES } from '../../../app/features';
-import { countryName, zoneOffset } from '../../../ui/format';
+import { countryName, formatDateTime, zoneOffset } from '../../../ui/format';
 import { useLoader, useNow, usePageTitle } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
+import { incomingPath, useAttention } from '../../../app/attention';
+import { DueIn, LevelBadge } from '../../requests/components/incoming';
 import { usePendingIncomingPings } from '../../pings/components/pings';
 import {
   BothZones,
@@ -142,6 +144,55 @@ function DeadlinesPanel({ now }: { now: Date }) {
   );
 }
 
+/** What peers sent that nobody here has acknowledged yet, most pressing first (live). */
+function IncomingPanel() {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const { attention, error } = useAttention();
+  const items = attention?.incoming ?? [];
+  return (
+    <section className="card incoming" aria-labelledby="home-incoming">
+      <h2 id="home-incoming">{t('home.incomingTitle')}</h2>
+      {error ? <ErrorAlert error={error} /> : null}
+      {attention === null ? (
+        error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : items.length === 0 ? (
+        <p className="muted">{t('home.incomingNone')}</p>
+      ) : (
+        <ol className="incoming-list" aria-labelledby="home-incoming" data-testid="home-incoming">
+          {items.map((item) => (
+            <li key={`${item.area}/${item.id}`} className={`incoming-${item.level}`}>
+              <p className="incoming-head">
+                <LevelBadge level={item.level} />
+                <span className="tag">{t(`requests.incoming.areas.${item.area}`)}</span>
+              </p>
+              <p>
+                <Link to={incomingPath(item)}>
+                  {item.reference ? `${item.reference} · ` : ''}
+                  {item.title}
+                </Link>
+              </p>
+              <p className="small muted">
+                {t('home.incomingFrom', {
+                  peer: item.peer,
+                  time: formatDateTime(item.receivedAt, i18n.language, zone),
+                })}
+              </p>
+              {item.dueAt ? (
+                <p className="small">
+                  <DueIn dueAt={item.dueAt} />
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
 function PendingPingsCard() {
   const { t } = useTranslation();
   const { pings, error } = usePendingIncomingPings();
@@ -176,6 +227,7 @@ export function HomePage() {
       <p className="lead">{t('home.intro')}</p>
 
       <div className="cards">
+        <IncomingPanel />
         <DeadlinesPanel now={now} />
         <PendingPingsCard />
       </div>

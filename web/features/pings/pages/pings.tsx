@@ -75,6 +75,11 @@ function PingActions({ peer }: { peer: string }) {
   const [everyHours, setEveryHours] = useState('0');
 
   useEffect(() => {
+    // No peer chosen yet: there is no schedule to ask for (the node would answer 400).
+    if (peer === '') {
+      setEveryHours('0');
+      return;
+    }
     let live = true;
     api
       .getPingSchedule(peer)

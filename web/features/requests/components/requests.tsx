@@ -96,13 +96,47 @@ export function DeadlineFact({
   );
 }
 
+/** A peer's request nobody here has acknowledged yet: "New" to the receiver, not "Sent". */
+export function isNewIncoming(request: Pick<RequestView, 'direction' | 'status'>): boolean {
+  return request.direction === 'in' && request.status === 'sent';
+}
+
+export function StatusText({ request }: { request: Pick<RequestView, 'direction' | 'status'> }) {
+  const { t } = useTranslation();
+  return isNewIncoming(request) ? (
+    <span className="badge status-new">{t('requests.statusNew')}</span>
+  ) : (
+    <span className={`badge status-${request.status}`}>
+      {t(`requests.statuses.${request.status}`)}
+    </span>
+  );
+}
+
+/** Routine grey, urgent amber, emergency red. */
+export function UrgencyBadge({ urgency }: { urgency: Urgency }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`badge level level-${urgency}`}>{t(`requests.urgencies.${urgency}`)}</span>
+  );
+}
+
+/** A due time in the viewer's zone, with its offset (the request page adds the peer's). */
+export function DueTime({ iso }: { iso: string }) {
+  const { i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const date = new Date(iso);
+  return (
+    <time dateTime={iso} className="small muted due-time">
+      {formatDateTime(date, i18n.language, zone)} ({zoneOffset(date, i18n.language, zone)})
+    </time>
+  );
+}
+
 export function StatusBadge({ request }: { request: RequestView }) {
   const { t } = useTranslation();
   return (
     <>
-      <span className={`badge status-${request.status}`}>
-        {t(`requests.statuses.${request.status}`)}
-      </span>
+      <StatusText request={request} />
       {request.preservation ? (
         <span className="badge">{t(`requests.preservationStatuses.${request.preservation}`)}</span>
       ) : null}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../app/client';
 import * as api from '../api';
 import {
@@ -20,6 +20,7 @@ import {
   FieldValue,
   FieldsForm,
   StatusBadge,
+  UrgencyBadge,
   fileToAttachment,
   isRequestEvent,
   peerTimeZone,
@@ -79,6 +80,21 @@ function DraftEditor({
   const [problem, setProblem] = useState<Problem>(null);
   const [missing, setMissing] = useState<RequestField[]>([]);
   const [saved, setSaved] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const navigate = useNavigate();
+
+  const remove = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.deleteRequest(request.id);
+      await navigate('/requests?direction=out', { replace: true });
+    } catch (error) {
+      setProblem({ error });
+      setBusy(false);
+      setConfirmDelete(false);
+    }
+  };
 
   const loadArrangement = useCallback(async () => {
     try {
@@ -180,14 +196,50 @@ function DraftEditor({
           >
             {t('requests.draft.send')}
           </button>
+          <button
+            type="button"
+            className="button-danger"
+            disabled={busy}
+            aria-expanded={confirmDelete}
+            aria-controls={`${id}-delete`}
+            onClick={() => setConfirmDelete(true)}
+          >
+            {t('requests.draft.delete')}
+          </button>
           <p role="status" className="small">
             {saved ? t('requests.draft.saved') : ''}
           </p>
         </div>
+        {confirmDelete ? (
+          <div
+            id={`${id}-delete`}
+            className="confirm alert alert-error"
+            role="alertdialog"
+            aria-labelledby={`${id}-delete-q`}
+          >
+            <p id={`${id}-delete-q`}>{t('requests.draft.deleteConfirm')}</p>
+            <div className="form-actions">
+              <button
+                type="button"
+                className="button-danger"
+                disabled={busy}
+                onClick={() => void remove()}
+              >
+                {t('requests.draft.deleteYes')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => setConfirmDelete(false)}>
+                {t('requests.draft.deleteNo')}
+              </button>
+            </div>
+          </div>
+        ) : null}
       </form>
     </section>
   );
 }
+
+/** Moves that cannot be undone, sent only after a second, explicit confirmation. */
+const CONFIRMED: readonly RequestAction[] = ['decline'];
 
 const USER_ACTIONS = REQUEST_ACTIONS.filter(
   (action) => action !== 'send' && action !== 'expire_preservation',
@@ -208,6 +260,7 @@ function Moves({
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>(null);
+  const [confirming, setConfirming] = useState<RequestAction | null>(null);
   const file = useRef<HTMLInputElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
 
@@ -233,6 +286,13 @@ function Moves({
       setProblem({ message: t('requests.moves.fileTooLarge') });
       return;
     }
+    // A decline cannot be taken back: it is sent only once confirmed.
+    if (CONFIRMED.includes(action) && confirming !== action) {
+      setProblem(null);
+      setConfirming(action);
+      return;
+    }
+    setConfirming(null);
     setBusy(true);
     setProblem(null);
     try {
@@ -284,12 +344,35 @@ function Moves({
                 action === 'decline' || action === 'withdraw' ? 'button-danger' : 'button-primary'
               }
               disabled={busy}
+              aria-expanded={CONFIRMED.includes(action) ? confirming === action : undefined}
               onClick={() => void run(action)}
             >
               {t(`requests.actions.${action}`)}
             </button>
           ))}
         </div>
+        {confirming ? (
+          <div
+            className="confirm alert alert-error"
+            role="alertdialog"
+            aria-labelledby={`${id}-confirm`}
+          >
+            <p id={`${id}-confirm`}>{t('requests.moves.declineConfirm', { peer: request.peer })}</p>
+            <div className="form-actions">
+              <button
+                type="button"
+                className="button-danger"
+                disabled={busy}
+                onClick={() => void run(confirming)}
+              >
+                {t('requests.moves.declineYes')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => setConfirming(null)}>
+                {t('requests.moves.declineNo')}
+              </button>
+            </div>
+          </div>
+        ) : null}
       </div>
     </section>
   );
@@ -424,7 +507,7 @@ export function RequestPage() {
         <div>
           <dt>{t('requests.detail.type')}</dt>
           <dd>
-            {t(`requests.types.${request.type}`)} · {t(`requests.urgencies.${request.urgency}`)}
+            {t(`requests.types.${request.type}`)} <UrgencyBadge urgency={request.urgency} />
           </dd>
         </div>
         <div>

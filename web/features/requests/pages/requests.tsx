@@ -14,7 +14,10 @@ import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import {
   Countdown,
+  DueTime,
   FieldsForm,
+  StatusText,
+  UrgencyBadge,
   UrgencyField,
   cleanFields,
   isRequestEvent,
@@ -57,6 +60,11 @@ export function RequestsPage() {
     setRequests((current) => (current ? upsert(current, data.request) : current));
   });
   useLiveEvent('request.deadline', () => void load());
+  useLiveEvent('request.deleted', (data) => {
+    const deleted = (data as { id?: unknown } | null)?.id;
+    if (typeof deleted !== 'string') return;
+    setRequests((current) => (current ? current.filter((r) => r.id !== deleted) : current));
+  });
 
   const tab = (value: Direction) => (
     <button
@@ -121,18 +129,18 @@ export function RequestsPage() {
                       ? request.respond
                       : null;
                 return (
-                  <tr key={request.id}>
+                  <tr key={request.id} className={`urgency-row-${request.urgency}`}>
                     <td>
                       <Link to={`/requests/${request.id}`}>{request.reference}</Link>
                     </td>
                     <td>{request.title}</td>
                     <td>{request.peer}</td>
                     <td>
-                      {t(`requests.types.${request.type}`)}
-                      <span className="tag">{t(`requests.urgencies.${request.urgency}`)}</span>
+                      {t(`requests.types.${request.type}`)}{' '}
+                      <UrgencyBadge urgency={request.urgency} />
                     </td>
-                    <td>
-                      <span className="badge">{t(`requests.statuses.${request.status}`)}</span>
+                    <td data-testid="request-row-status">
+                      <StatusText request={request} />
                     </td>
                     <td>
                       {open && request.status !== 'draft' ? (
@@ -146,6 +154,8 @@ export function RequestsPage() {
                             :{' '}
                           </span>
                           <Countdown deadline={open} />
+                          <br />
+                          <DueTime iso={open.dueAt} />
                         </>
                       ) : (
                         <span className="muted">—</span>
