@@ -112,7 +112,8 @@ describe('Liaison on a phone (390×844)', () => {
           expect(await overflow(page)).toBeLessThanOrEqual(0);
 
           // The call's page fits too, banner still at the top.
-          await page.goto(`${cn.url}/hotline/${call.body.id as string}`);
+          // The first tap on a freshly loaded tab (it also unlocks the sound) opens the link.
+          await banner.getByRole('link', { name: subject }).click();
           await page.getByRole('heading', { level: 1, name: subject }).waitFor();
           expect(await overflow(page)).toBeLessThanOrEqual(0);
           const again = await banner.boundingBox();

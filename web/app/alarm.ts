@@ -61,7 +61,9 @@ export function unlockAudio(): void {
 export function installAudioUnlock(): void {
   if (unlockInstalled || typeof window === 'undefined') return;
   unlockInstalled = true;
-  window.addEventListener('pointerdown', unlockAudio, { capture: true });
+  // On click, not pointerdown: unlocking hides the "Enable sound" hints, and the page must
+  // not move between the press and the release, or the tap lands on something else.
+  window.addEventListener('click', unlockAudio, { capture: true });
   window.addEventListener('keydown', unlockAudio, { capture: true });
 }
 
