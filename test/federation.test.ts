@@ -10,6 +10,7 @@ import {
   type NodeProcess,
 } from './harness/cluster.js';
 import { until } from './harness/wait.js';
+import { TEST_METRICS_TOKEN } from './harness/node.js';
 
 /**
  * The stream between real node processes on loopback, each with its own SQLite file
@@ -151,7 +152,11 @@ describe('federation between node processes', () => {
     expect(down.backlog).toBe(50_000);
     expect(down.oldestUndeliveredAgeMs).toBeGreaterThan(0);
     expect(down.lastError.message).toContain(b.url);
-    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${a.url}/metrics`, {
+        headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+      })
+    ).text();
     expect(metrics).toMatch(/liaison_federation_backlog\{peer="cn-mps"\} 50000/);
     expect(metrics).toMatch(/liaison_federation_peer_up\{peer="cn-mps"\} 0/);
 

@@ -1,7 +1,14 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, makeNode, type NodeHandle, type Session } from '../../test/harness/node.js';
+import {
+  call,
+  login,
+  makeNode,
+  TEST_METRICS_TOKEN,
+  type NodeHandle,
+  type Session,
+} from '../../test/harness/node.js';
 
 describe('HTTP API', () => {
   let h: NodeHandle;
@@ -67,7 +74,18 @@ describe('HTTP API', () => {
   it('serves health, readiness and Prometheus metrics', async () => {
     expect((await h.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await h.app.inject('/readyz')).json()).toEqual({ status: 'ready' });
-    const metrics = await h.app.inject('/metrics');
+    // Closed to anyone without the metrics token (issue 16, row 10).
+    const open = await h.app.inject('/metrics');
+    expect([open.statusCode, open.json().error.code]).toEqual([401, 'metrics_token_required']);
+    const wrong = await h.app.inject({
+      url: '/metrics',
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const metrics = await h.app.inject({
+      url: '/metrics',
+      headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+    });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/text\/plain/);
     expect(metrics.body).toMatch(

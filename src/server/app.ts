@@ -76,7 +76,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
-  registerMetrics(app, node.metrics);
+  registerMetrics(app, node.metrics, config.metrics.token);
   registerAuth(app, node.accounts, {
     secureCookies: node.secureCookies,
     publicOrigin: node.publicUrl,

@@ -121,6 +121,13 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ stixObjectBytes: DEFAULT_STIX_OBJECT_BYTES, jsonDepth: DEFAULT_JSON_DEPTH }),
+    metrics: z
+      .object({
+        /** The bearer token a Prometheus scraper sends; none: /metrics is closed. */
+        token: z.string().min(24, 'at least 24 characters').max(200).optional(),
+      })
+      .strict()
+      .default({}),
     outbound: z
       .object({
         /**
@@ -169,6 +176,7 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_SMTP_FROM: { key: ['hotline', 'smtp', 'from'], kind: 'string' },
   LIAISON_NODE_NAME: { key: ['node', 'name'], kind: 'string' },
   LIAISON_CHECKPOINT_MINUTES: { key: ['federation', 'checkpointMinutes'], kind: 'integer' },
+  LIAISON_METRICS_TOKEN: { key: ['metrics', 'token'], kind: 'string' },
   /** Comma-separated, replaces the file's list. */
   LIAISON_OUTBOUND_ALLOW: { key: ['outbound', 'allow'], kind: 'list' },
 };

@@ -10,6 +10,7 @@ import { createNode, type Node } from '../../src/server/node.js';
 import { initializeNode } from '../../src/server/setup.js';
 import { CLI_MAIN, ROOT } from './cli.js';
 import { appliedNotesIn } from './notes.js';
+import { TEST_METRICS_TOKEN } from './node.js';
 
 /**
  * Real node processes on loopback, each with its own data directory and SQLite file:
@@ -128,6 +129,7 @@ export async function createNodeProcess(
             ...process.env,
             LIAISON_LOG_LEVEL: 'warn',
             LIAISON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
+            LIAISON_METRICS_TOKEN: TEST_METRICS_TOKEN,
             ...options.env,
           },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -71,6 +71,9 @@ function identityOf(id: string): { id: string; name: string; country: string; ti
   return { id, name: `Test node ${id}`, country: 'GB', timeZone: 'Europe/London' };
 }
 
+/** What the tests' scrapers send to /metrics. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
 export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandle> {
   const database = options.database ?? (await createTestDatabase(options.dialect ?? 'sqlite'));
   const config = parseConfig(
@@ -82,6 +85,7 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
       events: { heartbeatSeconds: options.heartbeatSeconds ?? 15, recentLogSize: 100 },
       ...(options.hotline ? { hotline: options.hotline } : {}),
       outbound: { allow: options.outboundAllow ?? ['127.0.0.0/8', '::1'] },
+      metrics: { token: TEST_METRICS_TOKEN },
     },
     database.dataDir,
   );

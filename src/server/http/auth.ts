@@ -65,6 +65,8 @@ export function registerAuth(
     if (url === undefined) return;
     const isApi = url.startsWith('/api/') && !url.startsWith('/api/docs');
     const authorization = request.headers.authorization;
+    // The scraper's bearer is the metrics token, not an API token (http/metrics.ts).
+    if (url === '/metrics') return;
     if (url.startsWith('/taxii2/')) {
       // TAXII clients: HTTP Basic or a bearer token, never the browser's cookie.
       request.actor = await taxiiActor(accounts, authorization, request.ip);

@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { failure } from '../errors.js';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics: request counts and latencies per route, plus process metrics. */
@@ -8,7 +10,23 @@ export function createMetrics(): Registry {
   return registry;
 }
 
-export function registerMetrics(app: FastifyInstance, registry: Registry): void {
+/** Whether `header` is `Bearer <token>` for the configured token (compared in constant time). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/**
+ * `/metrics` tells request counts per route, peer ids, sequence numbers and memory: it
+ * answers only a scraper holding the node's metrics token (config `metrics.token`), and is
+ * closed while none is set.
+ */
+export function registerMetrics(
+  app: FastifyInstance,
+  registry: Registry,
+  token: string | undefined,
+): void {
   const requests = new Counter({
     name: 'liaison_http_requests_total',
     help: 'HTTP requests answered, by method, route and status.',
@@ -32,7 +50,16 @@ export function registerMetrics(app: FastifyInstance, registry: Registry): void 
   app.get(
     '/metrics',
     { schema: { hide: true }, config: { auth: 'public' } },
-    async (_request, reply) => {
+    async (request, reply) => {
+      if (!token || !bearerMatches(request.headers.authorization, token)) {
+        throw failure(
+          'metrics_token_required',
+          401,
+          token
+            ? 'Scrape /metrics with Authorization: Bearer <metrics.token>.'
+            : '/metrics is closed until the configuration sets metrics.token (LIAISON_METRICS_TOKEN).',
+        );
+      }
       const text = await registry.metrics();
       return reply.type(registry.contentType).send(text);
     },
