@@ -12,7 +12,9 @@ import {
   type ContactView,
   type Weekday,
 } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime, formatList, timeZones } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -61,18 +63,34 @@ function ContactForm({
   const id = useId();
   const [body, setBody] = useState<ContactBody>(initial);
   const [languages, setLanguages] = useState(initial.languages.join(', '));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const save = useSubmit(
+    (payload: ContactBody) =>
+      editing ? api.updateContact(editing, payload) : api.createContact(payload),
+    onSaved,
+  );
+  const invalid = problemFields(save.problem);
+  const labels = {
+    name: t('contacts.form.name'),
+    kind: t('contacts.form.kind'),
+    roles: t('contacts.form.roles'),
+    channels: t('contacts.form.channels'),
+    languages: t('contacts.form.languages'),
+    timeZone: t('contacts.form.timeZone'),
+    start: t('contacts.form.start'),
+    end: t('contacts.form.end'),
+  };
   const set = (patch: Partial<ContactBody>) => setBody((current) => ({ ...current, ...patch }));
   const hours = (patch: Partial<ContactBody['workingHours']>) =>
     set({ workingHours: { ...body.workingHours, ...patch } });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (body.name.trim() === '') return setProblem({ message: t('contacts.form.nameRequired') });
-    if (body.roles.length === 0) return setProblem({ message: t('contacts.form.roleRequired') });
-    setBusy(true);
-    setProblem(null);
+    if (body.name.trim() === '') {
+      return save.fail({ message: t('contacts.form.nameRequired'), field: 'name' });
+    }
+    if (body.roles.length === 0) {
+      return save.fail({ message: t('contacts.form.roleRequired'), field: 'roles' });
+    }
     const payload: ContactBody = {
       ...body,
       name: body.name.trim(),
@@ -82,40 +100,25 @@ function ContactForm({
         .map((l) => l.trim())
         .filter(Boolean),
     };
-    try {
-      if (editing) await api.updateContact(editing, payload);
-      else await api.createContact(payload);
-      onSaved();
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
-    }
+    void save.submit(payload);
   };
 
   return (
-    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-      {problem ? <ErrorAlert {...problem} /> : null}
+    <form className="form" noValidate onSubmit={submit}>
+      <ProblemAlert problem={save.problem} fields={labels} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('contacts.form.name')}</label>
-          <input
-            id={`${id}-name`}
-            value={body.name}
-            onChange={(e) => set({ name: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-kind`}>{t('contacts.form.kind')}</label>
+        <Field id={`${id}-name`} label={labels.name} invalid={invalid.has('name')}>
+          <input value={body.name} onChange={(e) => set({ name: e.target.value })} />
+        </Field>
+        <Field id={`${id}-kind`} label={labels.kind}>
           <select
-            id={`${id}-kind`}
             value={body.kind}
             onChange={(e) => set({ kind: e.target.value as ContactBody['kind'] })}
           >
             <option value="person">{t('contacts.kinds.person')}</option>
             <option value="desk">{t('contacts.kinds.desk')}</option>
           </select>
-        </div>
+        </Field>
       </div>
       <fieldset className="field checkboxes">
         <legend>{t('contacts.form.roles')}</legend>
@@ -180,28 +183,18 @@ function ContactForm({
         </button>
       </fieldset>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-languages`}>{t('contacts.form.languages')}</label>
-          <input
-            id={`${id}-languages`}
-            value={languages}
-            onChange={(e) => setLanguages(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-zone`}>{t('contacts.form.timeZone')}</label>
-          <select
-            id={`${id}-zone`}
-            value={body.timeZone}
-            onChange={(e) => set({ timeZone: e.target.value })}
-          >
+        <Field id={`${id}-languages`} label={labels.languages} invalid={invalid.has('languages')}>
+          <input value={languages} onChange={(e) => setLanguages(e.target.value)} />
+        </Field>
+        <Field id={`${id}-zone`} label={labels.timeZone} invalid={invalid.has('timeZone')}>
+          <select value={body.timeZone} onChange={(e) => set({ timeZone: e.target.value })}>
             {timeZones().map((zone) => (
               <option key={zone} value={zone}>
                 {zone}
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       </div>
       <fieldset className="field">
         <legend>{t('contacts.form.hours')}</legend>
@@ -230,24 +223,20 @@ function ContactForm({
               ))}
             </div>
             <div className="field-row">
-              <div className="field">
-                <label htmlFor={`${id}-start`}>{t('contacts.form.start')}</label>
+              <Field id={`${id}-start`} label={labels.start} invalid={invalid.has('start')}>
                 <input
-                  id={`${id}-start`}
                   type="time"
                   value={body.workingHours.start}
                   onChange={(e) => hours({ start: e.target.value })}
                 />
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-end`}>{t('contacts.form.end')}</label>
+              </Field>
+              <Field id={`${id}-end`} label={labels.end} invalid={invalid.has('end')}>
                 <input
-                  id={`${id}-end`}
                   type="time"
                   value={body.workingHours.end}
                   onChange={(e) => hours({ end: e.target.value })}
                 />
-              </div>
+              </Field>
             </div>
           </>
         )}
@@ -261,7 +250,7 @@ function ContactForm({
         {t('contacts.form.published')}
       </label>
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
+        <button type="submit" className="button-primary" disabled={save.busy}>
           {editing ? t('contacts.form.save') : t('contacts.form.add')}
         </button>
         {onCancel ? (
@@ -288,21 +277,9 @@ function ContactCard({
   const headingId = useId();
   const [editing, setEditing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const action = useSubmit((run: () => Promise<unknown>) => run(), onChanged);
+  const busy = action.busy;
+  const act = (run: () => Promise<unknown>) => action.submit(run);
 
   if (editing) {
     return (
@@ -325,7 +302,10 @@ function ContactCard({
 
   const hours = contact.workingHours.always
     ? t('contacts.always')
-    : `${contact.workingHours.days.map((d) => t(`contacts.days.${d}`)).join(' ')} ${contact.workingHours.start}–${contact.workingHours.end}`;
+    : `${formatList(
+        contact.workingHours.days.map((d) => t(`contacts.days.${d}`)),
+        i18n.language,
+      )} ${contact.workingHours.start}–${contact.workingHours.end}`;
   return (
     <li>
       <article className="card" aria-labelledby={headingId}>
@@ -339,7 +319,7 @@ function ContactCard({
             </span>
           ) : null}
         </header>
-        {error ? <ErrorAlert error={error} /> : null}
+        <ProblemAlert problem={action.problem} />
         <dl className="facts">
           <div>
             <dt>{t('contacts.form.roles')}</dt>
