@@ -7,7 +7,7 @@ import { jsonDepth } from '../core/json-limits.js';
 import { badRequest } from './errors.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerFederationRoutes } from './federation/federation.routes.js';
-import { registerAuth } from './http/auth.js';
+import { reauthenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -87,7 +87,10 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   registerAuditRoutes(app, node.store);
   registerFederationRoutes(app, node.federation);
   for (const module of node.modules) await module.routes?.(app);
-  registerEventStream(app, node.bus, { heartbeatMs: config.events.heartbeatSeconds * 1000 });
+  registerEventStream(app, node.bus, {
+    heartbeatMs: config.events.heartbeatSeconds * 1000,
+    recheck: (request) => reauthenticate(node.accounts, request),
+  });
   await registerWeb(app, node.webRoot);
   return app;
 }

@@ -40,6 +40,24 @@ export function requireActor(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/**
+ * The request's credential checked again now (a long-lived stream asks every second): the
+ * actor it stands for today, or undefined once it was revoked, expired, logged out, or its
+ * user disabled.
+ */
+export async function reauthenticate(
+  accounts: AccountsService,
+  request: FastifyRequest,
+): Promise<Actor | undefined> {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return match ? accounts.tokens.authenticateToken(match[1] as string) : undefined;
+  }
+  const secret = request.cookies[SESSION_COOKIE];
+  return secret ? (await accounts.sessions.authenticateSession(secret))?.actor : undefined;
+}
+
 function checkOrigin(request: FastifyRequest, allowedOrigins: readonly string[]): void {
   const origin = request.headers.origin;
   if (origin === undefined || SAFE_METHODS.has(request.method)) return;

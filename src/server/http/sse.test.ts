@@ -15,11 +15,11 @@ interface SseEvent {
 }
 
 /** A real SSE client over HTTP: collects events and comment lines. */
-async function openStream(url: string, cookie: string, lastEventId?: string) {
+async function openStream(url: string, cookie: string, lastEventId?: string, bearer?: string) {
   const controller = new AbortController();
   const response = await fetch(url, {
     headers: {
-      cookie,
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : { cookie }),
       accept: 'text/event-stream',
       ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
     },
@@ -149,5 +149,34 @@ describe('live events (Server-Sent Events)', () => {
     expect(stream.events.map((e) => e.event)).toEqual(['user.changed', 'session.revoked']);
     expect(stream.events[0]?.data).toContain('"username":"viewer"');
     await stream.close();
+  });
+
+  it('ends a stream within a second of its token being revoked, its session ended or its roles changed (issue 16, row 4)', async () => {
+    const analyst = await h.createUser('streamer', ['analyst']);
+    const token = await h.node.accounts.createToken(
+      { kind: 'cli', osUser: 'test' },
+      { name: 'stream', roles: ['analyst'] },
+      analyst.id,
+    );
+    const byToken = await openStream(`${url}/api/events`, '', undefined, token.secret);
+    expect(byToken.status).toBe(200);
+    const revoked = await call(h.app, admin, 'DELETE', `/api/tokens/${token.token.id}`);
+    expect(revoked.statusCode, revoked.body).toBeLessThan(300);
+    const t0 = Date.now();
+    await until(() => byToken.ended, 'the token stream to end', 3000, 20);
+    expect(Date.now() - t0).toBeLessThan(2000);
+
+    const session = await login(h.app, 'streamer', analyst.password);
+    const bySession = await openStream(`${url}/api/events`, session.cookie);
+    expect((await call(h.app, session, 'DELETE', '/api/session')).statusCode).toBeLessThan(300);
+    await until(() => bySession.ended, 'the session stream to end after logout', 3000, 20);
+
+    const again = await login(h.app, 'streamer', analyst.password);
+    const beforeDemotion = await openStream(`${url}/api/events`, again.cookie);
+    const demoted = await call(h.app, admin, 'PATCH', `/api/users/${analyst.id}`, {
+      roles: ['observer'],
+    });
+    expect(demoted.statusCode, demoted.body).toBe(200);
+    await until(() => beforeDemotion.ended, 'the stream to end when the roles change', 3000, 20);
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../actor.js';
 import { authorize } from '../actor.js';
 import { visibleTo, type BusEvent, type EventBus, type Viewer } from '../events.js';
@@ -12,10 +12,25 @@ import { requireActor } from './auth.js';
 export function registerEventStream(
   app: FastifyInstance,
   bus: EventBus,
-  options: { heartbeatMs: number },
+  options: {
+    heartbeatMs: number;
+    /** The stream's credential checked again (http/auth.ts reauthenticate). */
+    recheck: (request: FastifyRequest) => Promise<Actor | undefined>;
+    /** How often every open stream's credential is checked again (default 1 s). */
+    recheckMs?: number;
+  },
 ): void {
   const open = new Set<() => void>();
+  /** Each open stream's check: closes it when its credential no longer holds as it did. */
+  const checks = new Map<() => void, () => Promise<void>>();
+  // One timer for every stream: a revoked token, a logout, a disabled user or changed roles
+  // end the stream within a second (cached credentials make each check cheap).
+  const timer = setInterval(() => {
+    for (const check of checks.values()) void check();
+  }, options.recheckMs ?? 1000);
+  timer.unref();
   app.addHook('onClose', (_instance, done) => {
+    clearInterval(timer);
     for (const close of open) close();
     done();
   });
@@ -64,6 +79,7 @@ export function registerEventStream(
         clearInterval(heartbeat);
         unsubscribe();
         open.delete(close);
+        checks.delete(close);
         raw.end();
       };
       const deliver = (event: BusEvent): void => {
@@ -85,6 +101,16 @@ export function registerEventStream(
 
       heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs);
       open.add(close);
+      const roles = [...actor.roles].sort().join(',');
+      checks.set(close, async () => {
+        const now = await options.recheck(request).catch(() => undefined);
+        const still =
+          now !== undefined &&
+          (now.kind === 'user' || now.kind === 'token') &&
+          now.userId === actor.userId &&
+          [...now.roles].sort().join(',') === roles;
+        if (!still) close();
+      });
       request.raw.on('close', close);
     },
   );
