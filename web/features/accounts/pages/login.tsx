@@ -1,20 +1,23 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/client';
 import { ErrorAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { usePageTitle } from '../../../ui/hooks';
 import { BareLayout } from '../../../app/layout';
 import { useSession } from '../../../app/session';
 import '../i18n';
 
-type Problem =
+/** Why logging in failed, as the login page words it. */
+type LoginFailure =
   | { kind: 'required' }
   | { kind: 'invalid' }
   | { kind: 'disabled' }
   | { kind: 'throttled'; until: number | null }
   | { kind: 'other'; error: unknown };
 
-function toProblem(error: unknown): Problem {
+function toFailure(error: unknown): LoginFailure {
   if (error instanceof ApiError) {
     if (error.code === 'invalid_credentials' || error.status === 401) return { kind: 'invalid' };
     if (error.code === 'account_disabled') return { kind: 'disabled' };
@@ -49,40 +52,48 @@ export function LoginPage() {
   usePageTitle(t('login.title'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const signIn = useSubmit(login);
+  const problem = signIn.problem;
+  // Once per problem: a throttled login's `until` must not move on each render.
+  const failure = useMemo<LoginFailure | null>(
+    () =>
+      !problem
+        ? null
+        : problem.message !== undefined
+          ? { kind: 'required' }
+          : toFailure(problem.error),
+    [problem],
+  );
   const usernameInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
-  const secondsLeft = useSecondsLeft(problem?.kind === 'throttled' ? problem.until : null);
+  const secondsLeft = useSecondsLeft(failure?.kind === 'throttled' ? failure.until : null);
 
   useEffect(() => {
     usernameInput.current?.focus();
   }, []);
 
+  // Refused by the node: the password is typed again.
+  useEffect(() => {
+    if (!problem?.error) return;
+    setPassword('');
+    passwordInput.current?.focus();
+  }, [problem]);
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (username.trim() === '' || password === '') {
-      setProblem({ kind: 'required' });
+      signIn.fail({ message: 'required' });
       (username.trim() === '' ? usernameInput : passwordInput).current?.focus();
       return;
     }
-    setBusy(true);
-    setProblem(null);
-    try {
-      await login(username.trim(), password);
-    } catch (error) {
-      setProblem(toProblem(error));
-      setPassword('');
-      passwordInput.current?.focus();
-      setBusy(false);
-    }
+    await signIn.submit(username.trim(), password);
   };
 
   let message: string | null = null;
-  if (problem?.kind === 'required') message = t('login.required');
-  if (problem?.kind === 'invalid') message = t('login.invalidCredentials');
-  if (problem?.kind === 'disabled') message = t('login.accountDisabled');
-  if (problem?.kind === 'throttled') {
+  if (failure?.kind === 'required') message = t('login.required');
+  if (failure?.kind === 'invalid') message = t('login.invalidCredentials');
+  if (failure?.kind === 'disabled') message = t('login.accountDisabled');
+  if (failure?.kind === 'throttled') {
     message =
       secondsLeft !== null && secondsLeft > 0
         ? t('login.tooManyAttempts', { seconds: secondsLeft })
@@ -94,39 +105,41 @@ export function LoginPage() {
       <div className="login">
         <h1>{t('login.title')}</h1>
         <p className="lead">{t('login.intro')}</p>
-        {problem?.kind === 'other' ? <ErrorAlert error={problem.error} /> : null}
+        {failure?.kind === 'other' ? <ErrorAlert error={failure.error} /> : null}
         {message !== null ? <ErrorAlert message={message} /> : null}
         <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-          <div className="field">
-            <label htmlFor="login-username">{t('login.username')}</label>
+          <Field
+            id="login-username"
+            label={t('login.username')}
+            invalid={failure?.kind === 'invalid'}
+          >
             <input
               ref={usernameInput}
-              id="login-username"
               name="username"
               autoComplete="username"
               autoCapitalize="none"
               spellCheck={false}
               value={username}
-              aria-invalid={problem?.kind === 'invalid' || undefined}
               onChange={(event) => setUsername(event.target.value)}
             />
-          </div>
-          <div className="field">
-            <label htmlFor="login-password">{t('login.password')}</label>
+          </Field>
+          <Field
+            id="login-password"
+            label={t('login.password')}
+            invalid={failure?.kind === 'invalid'}
+          >
             <input
               ref={passwordInput}
-              id="login-password"
               name="password"
               type="password"
               autoComplete="current-password"
               value={password}
-              aria-invalid={problem?.kind === 'invalid' || undefined}
               onChange={(event) => setPassword(event.target.value)}
             />
-          </div>
+          </Field>
           <div className="form-actions">
-            <button type="submit" className="button-primary button-wide" disabled={busy}>
-              {busy ? t('login.submitting') : t('login.submit')}
+            <button type="submit" className="button-primary button-wide" disabled={signIn.busy}>
+              {signIn.busy ? t('login.submitting') : t('login.submit')}
             </button>
           </div>
         </form>

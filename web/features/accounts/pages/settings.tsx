@@ -2,7 +2,9 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../../../app/api';
 import { isLanguage, LANGUAGES, type Language } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { problemFields, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { timeZones } from '../../../ui/format';
 import { usePageTitle } from '../../../ui/hooks';
 import { PasswordForm } from '../components/password-form';
@@ -21,45 +23,42 @@ function ProfileForm() {
   const [displayName, setDisplayName] = useState(user.displayName);
   const [timeZone, setTimeZone] = useState(user.timeZone ?? '');
   const [language, setLanguage] = useState<Language | ''>(user.language ?? '');
-  const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const save = useSubmit(api.updateMe, (updated, body) => {
+    setUser(updated);
+    applyLanguage(body.language ?? null);
+    setSaved(true);
+  });
+  const labels = {
+    displayName: t('settings.displayName'),
+    timeZone: t('settings.timeZone'),
+    language: t('settings.language'),
+  };
+  const invalid = problemFields(save.problem);
 
   // The header's language switch also changes the account's language: follow it.
   useEffect(() => {
     setLanguage(user.language ?? '');
   }, [user.language]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
     if (displayName.trim() === '') {
-      setProblem({ message: t('settings.displayNameRequired') });
+      save.fail({ message: t('settings.displayNameRequired'), field: 'displayName' });
       document.getElementById('settings-display-name')?.focus();
       return;
     }
-    setProblem(null);
-    setSaving(true);
-    try {
-      const wanted = language === '' ? null : language;
-      const updated = await api.updateMe({
-        displayName: displayName.trim(),
-        timeZone: timeZone === '' ? null : timeZone,
-        language: wanted,
-      });
-      setUser(updated);
-      applyLanguage(wanted);
-      setSaved(true);
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setSaving(false);
-    }
+    void save.submit({
+      displayName: displayName.trim(),
+      timeZone: timeZone === '' ? null : timeZone,
+      language: language === '' ? null : language,
+    });
   };
 
   return (
-    <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-      {problem ? <ErrorAlert {...problem} /> : null}
+    <form className="form" noValidate onSubmit={submit}>
+      <ProblemAlert problem={save.problem} fields={labels} />
       {saved ? (
         <p role="status" className="alert alert-ok">
           {t('settings.saved')}
@@ -77,22 +76,19 @@ function ProfileForm() {
           <dd>{user.roles.map((role) => t(`roles.${role}`)).join(', ')}</dd>
         </div>
       </dl>
-      <div className="field">
-        <label htmlFor="settings-display-name">{t('settings.displayName')}</label>
+      <Field
+        id="settings-display-name"
+        label={labels.displayName}
+        invalid={invalid.has('displayName')}
+      >
         <input
-          id="settings-display-name"
           autoComplete="name"
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="settings-time-zone">{t('settings.timeZone')}</label>
-        <select
-          id="settings-time-zone"
-          value={timeZone}
-          onChange={(event) => setTimeZone(event.target.value)}
-        >
+      </Field>
+      <Field id="settings-time-zone" label={labels.timeZone} invalid={invalid.has('timeZone')}>
+        <select value={timeZone} onChange={(event) => setTimeZone(event.target.value)}>
           <option value="">{t('settings.browserZone', { zone: browserTimeZone() })}</option>
           {zones.map((zone) => (
             <option key={zone} value={zone}>
@@ -100,11 +96,9 @@ function ProfileForm() {
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="settings-language">{t('settings.language')}</label>
+      </Field>
+      <Field id="settings-language" label={labels.language}>
         <select
-          id="settings-language"
           value={language}
           onChange={(event) => {
             const value = event.target.value;
@@ -118,10 +112,10 @@ function ProfileForm() {
             </option>
           ))}
         </select>
-      </div>
+      </Field>
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={saving}>
-          {saving ? t('settings.saving') : t('settings.save')}
+        <button type="submit" className="button-primary" disabled={save.busy}>
+          {save.busy ? t('settings.saving') : t('settings.save')}
         </button>
       </div>
     </form>
