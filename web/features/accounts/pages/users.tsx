@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import { ROLES, type Role, type UserView } from '../../../app/types';
 import { AsyncTable, type Column } from '../../../ui/async-table';
+import { Confirm } from '../../../ui/confirm';
 import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { useLoader, usePageTitle } from '../../../ui/hooks';
@@ -125,7 +126,6 @@ function UserActions({
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const resetButton = useRef<HTMLButtonElement>(null);
-  const confirmButton = useRef<HTMLButtonElement>(null);
   const toggle = useSubmit(
     (disabled: boolean) => api.updateUser(user.id, { disabled }),
     (updated, disabled) => {
@@ -148,36 +148,17 @@ function UserActions({
     if (failed) onError(failed);
   }, [failed, onError]);
 
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
-
   return confirming ? (
-    <div
-      className="confirm"
-      role="group"
-      aria-label={t('users.resetPasswordOf', { username: user.username })}
-    >
-      <p>{t('users.confirmReset', { username: user.username })}</p>
-      <button
-        ref={confirmButton}
-        type="button"
-        className="button-danger"
-        disabled={busy}
-        onClick={() => void reset.submit()}
-      >
-        {t('users.confirm')}
-      </button>
-      <button
-        type="button"
-        onClick={() => {
-          setConfirming(false);
-          setTimeout(() => resetButton.current?.focus(), 0);
-        }}
-      >
-        {t('users.cancel')}
-      </button>
-    </div>
+    <Confirm
+      label={t('users.resetPasswordOf', { username: user.username })}
+      question={t('users.confirmReset', { username: user.username })}
+      confirm={t('users.confirm')}
+      cancel={t('users.cancel')}
+      busy={busy}
+      onConfirm={() => void reset.submit()}
+      onCancel={() => setConfirming(false)}
+      returnFocus={resetButton}
+    />
   ) : (
     <>
       {isMe ? null : (

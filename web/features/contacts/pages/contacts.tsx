@@ -13,6 +13,7 @@ import {
   type Weekday,
 } from '../../../app/types';
 import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
+import { Confirm } from '../../../ui/confirm';
 import { Field } from '../../../ui/field';
 import { useSubmit } from '../../../ui/submit';
 import { formatDateTime, formatList, timeZones } from '../../../ui/format';
@@ -362,20 +363,14 @@ function ContactCard({
         </dl>
         {editable ? (
           confirmRemove ? (
-            <div className="confirm" role="group">
-              <p>{t('contacts.removeConfirm', { name: contact.name })}</p>
-              <button
-                type="button"
-                className="button-danger"
-                disabled={busy}
-                onClick={() => void act(() => api.removeContact(contact.id))}
-              >
-                {t('contacts.remove')}
-              </button>
-              <button type="button" onClick={() => setConfirmRemove(false)}>
-                {t('contacts.form.cancel')}
-              </button>
-            </div>
+            <Confirm
+              question={t('contacts.removeConfirm', { name: contact.name })}
+              confirm={t('contacts.remove')}
+              cancel={t('contacts.form.cancel')}
+              busy={busy}
+              onConfirm={() => void act(() => api.removeContact(contact.id))}
+              onCancel={() => setConfirmRemove(false)}
+            />
           ) : (
             <div className="form-actions">
               <button type="button" onClick={() => setEditing(true)}>

@@ -12,6 +12,7 @@ import { ApiError } from '../../../app/client';
 import * as api from '../api';
 import { rolesAllow, type LedgerView, type PeerView, type RejectionView } from '../../../app/types';
 import { AsyncList, AsyncTable, type Column } from '../../../ui/async-table';
+import { Confirm } from '../../../ui/confirm';
 import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { useSubmit } from '../../../ui/submit';
@@ -193,12 +194,7 @@ function PeerActions({
 }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState<PendingAction | null>(null);
-  const confirmButton = useRef<HTMLButtonElement>(null);
   const firstButton = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
 
   const run = useSubmit(
     async (action: PendingAction) => {
@@ -220,27 +216,17 @@ function PeerActions({
   const names = { nodeId: peer.nodeId };
   if (confirming) {
     return (
-      <div className="confirm" role="group" aria-label={t(`peers.actions.${confirming}Of`, names)}>
-        <p>{t(`peers.actions.${confirming}Confirm`, names)}</p>
-        <button
-          ref={confirmButton}
-          type="button"
-          className={confirming === 'resume' ? 'button-primary' : 'button-danger'}
-          disabled={busy}
-          onClick={() => void run.submit(confirming)}
-        >
-          {t(`peers.actions.${confirming}`)}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            setConfirming(null);
-            setTimeout(() => firstButton.current?.focus(), 0);
-          }}
-        >
-          {t('peers.actions.cancel')}
-        </button>
-      </div>
+      <Confirm
+        label={t(`peers.actions.${confirming}Of`, names)}
+        question={t(`peers.actions.${confirming}Confirm`, names)}
+        confirm={t(`peers.actions.${confirming}`)}
+        cancel={t('peers.actions.cancel')}
+        danger={confirming !== 'resume'}
+        busy={busy}
+        onConfirm={() => void run.submit(confirming)}
+        onCancel={() => setConfirming(null)}
+        returnFocus={firstButton}
+      />
     );
   }
   const toggle: PendingAction = peer.status === 'suspended' ? 'resume' : 'suspend';
