@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJobView } from '../src/core/schemas/imports.js';
 import { openCase } from './harness/cases.js';
@@ -128,5 +130,35 @@ describe('limits at every door', () => {
       payload: JSON.stringify({ objects: [{ ...indicator(7), x_deep: deep(100) }] }),
     });
     expect([tooDeep.statusCode, tooDeep.json().error_code]).toEqual([400, 'too_deep']);
+  });
+
+  it('authorizes an upload and checks its size before a byte is written (row 7)', async () => {
+    const small = await makeNode({ nodeId: 'gb-nca', limits: { uploadBytes: 1024 * 1024 } });
+    try {
+      const owner = await login(small.app, 'admin', small.admin.password);
+      const smallCase = await openCase(small, owner, 'Uploads');
+      const observer = await small.createUser('observer.upload', ['observer']);
+      const asObserver = await login(small.app, observer.username, observer.password);
+      const uploadsDir = path.join(small.database.dataDir, 'imports');
+      const upload = (session: Session, bytes: number) =>
+        small.app.inject({
+          method: 'POST',
+          url: `/api/cases/${smallCase}/imports`,
+          headers: {
+            cookie: session.cookie,
+            'x-csrf-token': session.csrf,
+            'content-type': 'application/octet-stream',
+          },
+          payload: Buffer.alloc(bytes, 32),
+        });
+      const refused = await upload(asObserver, 4 * 1024 * 1024);
+      expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'forbidden']);
+      expect(existsSync(uploadsDir) ? readdirSync(uploadsDir) : []).toEqual([]);
+      const big = await upload(owner, 2 * 1024 * 1024);
+      expect([big.statusCode, big.json().error.code]).toEqual([413, 'import_too_large']);
+      expect(existsSync(uploadsDir) ? readdirSync(uploadsDir) : []).toEqual([]);
+    } finally {
+      await small.destroy();
+    }
   });
 });

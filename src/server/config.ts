@@ -6,6 +6,9 @@ import { CountryCode, NodeId } from '../core/schemas/common.js';
 import { TimeZone } from '../core/schemas/accounts.js';
 import { DEFAULT_JSON_DEPTH, DEFAULT_STIX_OBJECT_BYTES } from '../core/json-limits.js';
 
+/** 2 GiB: a feed of millions of indicators as one STIX bundle. */
+const DEFAULT_UPLOAD_BYTES = 2 * 1024 ** 3;
+
 /**
  * The node's configuration: `config.yaml` in the data directory, then environment
  * overrides (ENV_OVERRIDES), validated once with zod and frozen. A wrong or missing value
@@ -116,11 +119,21 @@ export const ConfigSchema = z
           .min(1024)
           .max(64 * 1024 * 1024)
           .default(DEFAULT_STIX_OBJECT_BYTES),
+        /** The largest file an import upload may send (the CLI reads files of any size). */
+        uploadBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(DEFAULT_UPLOAD_BYTES),
         /** How deep JSON may nest in a request body or a STIX object. */
         jsonDepth: z.number().int().min(8).max(1000).default(DEFAULT_JSON_DEPTH),
       })
       .strict()
-      .default({ stixObjectBytes: DEFAULT_STIX_OBJECT_BYTES, jsonDepth: DEFAULT_JSON_DEPTH }),
+      .default({
+        stixObjectBytes: DEFAULT_STIX_OBJECT_BYTES,
+        jsonDepth: DEFAULT_JSON_DEPTH,
+        uploadBytes: DEFAULT_UPLOAD_BYTES,
+      }),
     metrics: z
       .object({
         /** The bearer token a Prometheus scraper sends; none: /metrics is closed. */

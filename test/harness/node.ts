@@ -46,6 +46,7 @@ export interface MakeNodeOptions {
   hotline?: ConfigInput['hotline'];
   /** What URL imports, subscriptions and webhooks may reach; default: this machine (the tests' servers). */
   outboundAllow?: string[];
+  limits?: ConfigInput['limits'];
   /** Runs before the node starts its workers: register timer kinds and message kinds here. */
   beforeStart?: (node: Node) => void;
 }
@@ -86,6 +87,7 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
       ...(options.hotline ? { hotline: options.hotline } : {}),
       outbound: { allow: options.outboundAllow ?? ['127.0.0.0/8', '::1'] },
       metrics: { token: TEST_METRICS_TOKEN },
+      ...(options.limits ? { limits: options.limits } : {}),
     },
     database.dataDir,
   );

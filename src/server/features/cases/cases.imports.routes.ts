@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -17,11 +17,30 @@ import {
 } from '../../../core/schemas/imports.js';
 import type { Actor } from '../../actor.js';
 import { requireActor } from '../../http/auth.js';
-import { badRequest } from '../../errors.js';
+import { badRequest, tooLarge } from '../../errors.js';
 import { presentImport } from './cases.present.js';
 import type { ImportService } from './import.service.js';
 
 const errors = ERROR_RESPONSES;
+
+function uploadTooLarge(cap: number) {
+  return tooLarge(
+    'import_too_large',
+    `An upload may be at most ${cap} bytes (limits.uploadBytes); import larger files with the CLI (liaison import).`,
+  );
+}
+
+/** Passes bytes on until `cap`, then fails the upload (a sender may lie about its length). */
+function capped(cap: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > cap) callback(uploadTooLarge(cap));
+      else callback(null, chunk);
+    },
+  });
+}
 const CaseParams = z.object({ id: z.string().uuid() });
 const JobParams = z.object({ id: z.string().uuid() });
 const UploadQuery = StartImportQuery.extend({
@@ -65,11 +84,15 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
         if (!body || typeof body.pipe !== 'function') {
           throw badRequest('empty_upload', 'Send the file as the request body.');
         }
+        // Authorized, the case found and the size known before a byte is written (issue 16, row 7).
+        const cap = await imports.mayUpload(actor, request.params.id);
+        const declared = Number(request.headers['content-length'] ?? 0);
+        if (declared > cap) throw uploadTooLarge(cap);
         const jobId = randomUUID();
         await mkdir(imports.uploadsDir, { recursive: true, mode: 0o700 });
         const file = imports.uploadPath(jobId);
         try {
-          await pipeline(body, createWriteStream(file, { mode: 0o600 }));
+          await pipeline(body, capped(cap), createWriteStream(file, { mode: 0o600 }));
           const job = await imports.begin(actor, {
             caseId: request.params.id,
             format: request.query.format,

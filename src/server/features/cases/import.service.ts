@@ -321,6 +321,16 @@ export class ImportService {
 
   // ---- helpers ----------------------------------------------------------------------------
 
+  /**
+   * What an upload is checked for before its first byte is read: the right to import and
+   * the case; and how many bytes it may have (config limits.uploadBytes).
+   */
+  async mayUpload(actor: Actor, caseId: string): Promise<number> {
+    authorize(actor, 'cases.write');
+    await this.mustHaveCase(caseId);
+    return this.deps.config.limits.uploadBytes;
+  }
+
   private async mustHaveCase(caseId: string): Promise<void> {
     if (!(await findCase(this.deps.store.db, caseId))) {
       throw notFound('case_not_found', `No case has the id ${caseId}.`);
