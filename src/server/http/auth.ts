@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../actor.js';
+import { can, type Actor } from '../actor.js';
+import type { Permission } from '../../core/roles.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { AccountsService } from '../features/accounts/public.js';
 
@@ -23,6 +24,11 @@ declare module 'fastify' {
     auth?: 'public';
     /** Reachable while the user still has to change a one-time password. */
     duringPasswordChange?: boolean;
+    /**
+     * The permission the whole route needs, checked before the request is validated: a
+     * caller without it learns 403, not the shape of the body the route expects.
+     */
+    permission?: Permission;
   }
 }
 
@@ -111,6 +117,9 @@ export function registerAuth(
     checkOrigin(request, [options.publicOrigin]);
     if (!isApi || config.auth === 'public') return;
     const actor = requireActor(request);
+    if (config.permission && !can(actor, config.permission)) {
+      throw forbidden(`This needs the permission ${config.permission}.`);
+    }
     if (actor.kind === 'user' && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !request.csrfToken || !sameText(sent, request.csrfToken)) {

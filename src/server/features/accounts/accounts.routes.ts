@@ -128,6 +128,7 @@ export function registerAccountsRoutes(
   app.post(
     '/api/users',
     {
+      config: { permission: 'users.manage' },
       schema: {
         tags,
         summary: 'Create a user (admin)',
@@ -156,6 +157,7 @@ export function registerAccountsRoutes(
   app.patch(
     '/api/users/:id',
     {
+      config: { permission: 'users.manage' },
       schema: {
         tags,
         summary: 'Change, disable or enable a user (admin)',

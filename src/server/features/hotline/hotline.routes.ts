@@ -188,6 +188,7 @@ export function registerHotlineRoutes(
   app.put(
     '/api/hotline/ladder',
     {
+      config: { permission: 'hotline.manage' },
       schema: {
         tags,
         summary: 'Replace the ladder',
@@ -275,6 +276,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/webhooks',
     {
+      config: { permission: 'hotline.manage' },
       schema: {
         tags,
         summary: 'Webhooks for SMS and pager gateways (the secrets are never shown)',
@@ -286,6 +288,7 @@ export function registerHotlineRoutes(
   app.post(
     '/api/hotline/webhooks',
     {
+      config: { permission: 'hotline.webhooks' },
       schema: {
         tags,
         summary: 'Add a webhook',
@@ -299,6 +302,7 @@ export function registerHotlineRoutes(
   app.patch(
     '/api/hotline/webhooks/:id',
     {
+      config: { permission: 'hotline.webhooks' },
       schema: {
         tags,
         summary: 'Change a webhook',
@@ -312,6 +316,7 @@ export function registerHotlineRoutes(
   app.delete(
     '/api/hotline/webhooks/:id',
     {
+      config: { permission: 'hotline.webhooks' },
       schema: { tags, summary: 'Remove a webhook', params: IdParams, response: noContent },
     },
     async (request, reply) => {

@@ -274,6 +274,7 @@ export function registerTaxiiRoutes(
   app.get(
     '/api/taxii/collections',
     {
+      config: { permission: 'taxii.manage' },
       schema: {
         tags,
         summary: 'The TAXII collections, with who may read and write them',
@@ -285,6 +286,7 @@ export function registerTaxiiRoutes(
   app.post(
     '/api/taxii/collections',
     {
+      config: { permission: 'taxii.manage' },
       schema: {
         tags,
         summary: 'Define a collection: a case (or every case) up to a marking level',
@@ -298,6 +300,7 @@ export function registerTaxiiRoutes(
   app.put(
     '/api/taxii/collections/:id',
     {
+      config: { permission: 'taxii.manage' },
       schema: {
         tags,
         summary: 'Change a collection and its rights',
@@ -311,6 +314,7 @@ export function registerTaxiiRoutes(
   app.delete(
     '/api/taxii/collections/:id',
     {
+      config: { permission: 'taxii.manage' },
       schema: {
         tags,
         summary: 'Remove a collection (the objects stay in their cases)',
@@ -337,6 +341,7 @@ export function registerTaxiiRoutes(
   app.post(
     '/api/taxii/subscriptions',
     {
+      config: { permission: 'taxii.manage' },
       schema: {
         tags,
         summary: 'Subscribe a case to a remote TAXII 2.1 collection, polled on a schedule',
@@ -350,6 +355,7 @@ export function registerTaxiiRoutes(
   app.post(
     '/api/taxii/subscriptions/:id/poll',
     {
+      config: { permission: 'cases.write' },
       schema: {
         tags,
         summary: 'Poll now (resuming where the last poll stopped)',
@@ -362,6 +368,7 @@ export function registerTaxiiRoutes(
   app.delete(
     '/api/taxii/subscriptions/:id',
     {
+      config: { permission: 'taxii.manage' },
       schema: {
         tags,
         summary: 'Stop a subscription (what it brought stays in the case)',
