@@ -56,6 +56,14 @@ function sideways(page: Page): Promise<number> {
   });
 }
 
+/** How far an element's own box scrolls sideways (0: not at all). */
+function innerSideways(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).evaluate((element) => {
+    const box = element as unknown as { scrollWidth: number; clientWidth: number };
+    return Math.max(0, box.scrollWidth - box.clientWidth);
+  });
+}
+
 describe('a case flows to its nodes by itself, in Chromium', () => {
   it(
     "us-doj's indicator reaches cn-mps without Share; RED and auto-off objects say Not shared; tabs; opinions beside objects; no sideways scroll on a phone",
@@ -189,7 +197,11 @@ describe('a case flows to its nodes by itself, in Chromium', () => {
               await phone.page.goto(`${cn.url}/cases/${caseId}?tab=${name}`);
               await phone.page.getByRole('heading', { level: 1, name: title }).waitFor();
               await phone.page.getByRole('tabpanel').first().waitFor();
-              if (name === 'objects') await objectRow(phone.page, indicator).waitFor();
+              if (name === 'objects') {
+                await objectRow(phone.page, indicator).waitFor();
+                // The objects are cards on a phone: their box does not scroll sideways either.
+                expect(await innerSideways(phone.page, '.case-objects .table-wrap')).toBe(0);
+              }
               expect(await sideways(phone.page), `tab ${name}`).toBeLessThanOrEqual(0);
             }
             await phone.page.goto(`${cn.url}/cases/${caseId}`);

@@ -48,6 +48,13 @@ function objectRow(page: Page, name: string): Locator {
   return page.getByTestId('object-row').filter({ hasText: name });
 }
 
+/** Opens a tab of the case page (Objects, Graph & attribution, …) by its name. */
+async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await tab.click();
+  await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+}
+
 /** Text colour and background of an element, as computed. */
 function colours(locator: Locator): Promise<{ color: string; background: string }> {
   return locator.evaluate((element) => {
@@ -141,6 +148,7 @@ describe('cases in Chromium', () => {
             color: 'rgb(255, 192, 0)',
             background: 'rgb(0, 0, 0)',
           });
+          await openTab(a.page, 'Graph & attribution');
           const claimA = a.page.getByTestId('attribution-claim');
           await claimA.getByText('Confidence 70 / 100').waitFor();
           await claimA.getByRole('listitem').filter({ hasText: indicator }).waitFor();
@@ -148,6 +156,7 @@ describe('cases in Chromium', () => {
           expect(await a.page.getByTestId('graph-edge').count()).toBe(1);
 
           // cn-mps joins the case and gets everything.
+          await openTab(a.page, 'Participants & links');
           await a.page.getByLabel('Add a peer').selectOption('cn-mps');
           await a.page.getByRole('button', { name: 'Add', exact: true }).click();
           await a.page.getByTestId('participant').filter({ hasText: 'cn-mps' }).waitFor();
@@ -178,7 +187,9 @@ describe('cases in Chromium', () => {
           await row.getByRole('link', { name: title }).click();
           await b.page.getByRole('heading', { level: 1, name: title }).waitFor();
           await markNotReloaded(b.page);
+          await openTab(b.page, 'Graph & attribution');
           await b.page.getByTestId('attribution-claim').getByText('Confidence 70 / 100').waitFor();
+          await openTab(b.page, 'Objects');
           expect(await objectRow(b.page, indicator).getByRole('cell').nth(2).textContent()).toBe(
             'us-doj',
           );
@@ -205,6 +216,7 @@ describe('cases in Chromium', () => {
           await submitObject(formB, 'Note: Our view of the attribution');
 
           // Shares back: its own two go; what us-doj wrote stays, and the page says why.
+          await openTab(b.page, 'Participants & links');
           await expect
             .poll(() => b.page.getByLabel('Node', { exact: true }).inputValue())
             .toBe('us-doj');
@@ -218,6 +230,7 @@ describe('cases in Chromium', () => {
           );
 
           // Feedback on the indicator: blocked.
+          await openTab(b.page, 'Objects');
           await objectRow(b.page, indicator).getByRole('button', { name: 'Give feedback' }).click();
           const feedback = b.page.getByRole('form', { name: 'Feedback to us-doj' });
           await feedback.getByLabel('Use').selectOption('blocked');
@@ -226,6 +239,7 @@ describe('cases in Chromium', () => {
           await objectRow(b.page, indicator).getByTestId('feedback').waitFor();
 
           // us-doj, without a reload: the opinion and the note beside the attribution.
+          await openTab(a.page, 'Graph & attribution');
           const answersA = a.page.getByTestId('attribution-answers');
           await answersA.getByText('2 opinions and notes').waitFor({ timeout: LIVE });
           const opinion = answersA.getByRole('listitem').filter({ hasText: 'Strongly disagree' });
@@ -243,6 +257,7 @@ describe('cases in Chromium', () => {
             expect(Math.abs(answersBox.y - claimBox.y)).toBeLessThan(5);
           }
           // … and the feedback on the indicator, from cn-mps.
+          await openTab(a.page, 'Objects');
           const given = objectRow(a.page, indicator).getByTestId('feedback');
           await given.waitFor({ timeout: LIVE });
           expect(await given.textContent()).toMatch(
@@ -269,6 +284,7 @@ describe('cases in Chromium', () => {
 
           // The same page in Chinese.
           await b.page.getByRole('button', { name: '简体中文' }).click();
+          await openTab(b.page, '关系图与归因');
           await b.page.getByRole('heading', { level: 2, name: '归因及各方回应' }).waitFor();
           await b.page
             .getByTestId('attribution-answers')

@@ -88,7 +88,8 @@ describe('intelligence in Chromium', () => {
           await page.getByRole('link', { name: title }).click();
           await page.getByRole('heading', { level: 1, name: title }).waitFor();
 
-          // The import: the file, its format and the marking of unmarked objects.
+          // The import (on its tab): the file, its format and the marking of unmarked objects.
+          await page.getByRole('tab', { name: 'Import & export', exact: true }).click();
           const form = page.getByRole('form', { name: 'Import into this case' });
           await form.getByLabel('File to import').setInputFiles(file);
           await form.getByLabel('Format').selectOption('stix');
@@ -121,6 +122,7 @@ describe('intelligence in Chromium', () => {
           // The import in the case's list, and its objects on the page.
           const listed = page.getByTestId('import-row').filter({ hasText: 'phishing.stix.json' });
           await listed.getByText('Done', { exact: true }).waitFor();
+          await page.getByRole('tab', { name: 'Objects', exact: true }).click();
           await page.getByText('Phishing server 198.51.100.7', { exact: true }).first().waitFor();
 
           // The search box in the header: the address, as an object of the case, matched
