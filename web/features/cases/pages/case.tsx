@@ -75,7 +75,7 @@ export function CasePage() {
   const [params, setParams] = useSearchParams();
   const target = params.get('object');
   const asked = params.get('tab');
-  // A link to an object (a search hit) opens the objects whatever the tab.
+  // No tab named (a search hit's ?object= link among them): the objects.
   const tab: CaseTab = isCaseTab(asked) ? asked : 'objects';
   const chooseTab = (next: CaseTab) => {
     if (next === tab) return;
