@@ -158,3 +158,39 @@ describe('URL imports, subscriptions and webhooks on a node that allows nothing 
     expect(hits).toBe(0);
   });
 });
+
+describe('a subscription whose server fails (issue 16, row 2)', () => {
+  it('tells the admin only the status, and other roles nothing', async () => {
+    const failing = createServer((_req, res) => {
+      res.writeHead(500).end('SECRET internal stack trace and config');
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const port = (failing.address() as AddressInfo).port;
+    const node = await makeNode({ nodeId: 'cn-mps' });
+    try {
+      const admin = await login(node.app, 'admin', node.admin.password);
+      const caseId = await openCase(node, admin, 'Fed');
+      const sub = await call(node.app, admin, 'POST', '/api/taxii/subscriptions', {
+        caseId,
+        url: `http://127.0.0.1:${port}/taxii2/api/collections/x/`,
+        auth: { kind: 'none' },
+        tlp: 'green',
+        intervalSeconds: 3600,
+      });
+      expect(sub.statusCode, sub.body).toBe(201);
+      const id = sub.json<{ id: string }>().id;
+      const polled = await call(node.app, admin, 'POST', `/api/taxii/subscriptions/${id}/poll`);
+      const lastError = polled.json<{ lastError: string | null }>().lastError ?? '';
+      expect(lastError).toContain('500');
+      expect(lastError).not.toContain('SECRET');
+      const analystUser = await node.createUser('analyst.subs', ['analyst']);
+      const analyst = await login(node.app, analystUser.username, analystUser.password);
+      const seen = await call(node.app, analyst, 'GET', '/api/taxii/subscriptions');
+      const views = seen.json<{ subscriptions: { lastError: string | null }[] }>().subscriptions;
+      expect(views.map((v) => v.lastError)).toEqual([null]);
+    } finally {
+      await node.destroy();
+      failing.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { SubscriptionBody, SubscriptionView } from '../../../core/schemas/taxii.js';
-import { actorRef, authorize, type Actor } from '../../actor.js';
+import { actorRef, authorize, can, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
 import { AppError, badGateway, notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
@@ -65,7 +65,11 @@ export class TaxiiClient {
 
   async list(actor: Actor): Promise<SubscriptionView[]> {
     authorize(actor, 'cases.read');
-    return (await listSubscriptions(this.deps.store.db)).map(presentSubscription);
+    // What went wrong talking to a remote server is the admins' to read (issue 16, row 2).
+    const admin = can(actor, 'taxii.manage');
+    return (await listSubscriptions(this.deps.store.db))
+      .map(presentSubscription)
+      .map((view) => (admin ? view : { ...view, lastError: null }));
   }
 
   async subscribe(actor: Actor, body: SubscriptionBody): Promise<SubscriptionView> {
