@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../../../../test/harness/databases.js';
 import { call, login, makeNode, type NodeHandle } from '../../../../test/harness/node.js';
 import { ManualClock } from '../../clock.js';
+import { ADDRESS_MAX_FAILURES } from './credentials.js';
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`accounts on ${dialect}`, () => {
@@ -71,8 +72,31 @@ for (const dialect of DIALECTS) {
       expect((await login(h.app, 'admin', h.admin.password)).cookie).toMatch(/liaison_session=/);
     });
 
-    it('throttles an address that tries many accounts', async () => {
+    it('counts an account and an address apart: another account still logs in from the address (issue 16, row 6)', async () => {
+      const carol = await h.createUser('carol', ['officer']);
       for (let i = 1; i <= 5; i++) {
+        const r = await h.app.inject({
+          method: 'POST',
+          url: '/api/session',
+          remoteAddress: '198.51.100.20',
+          payload: { username: 'admin', password: `typo ${i}` },
+        });
+        expect(r.statusCode).toBe(401);
+      }
+      const locked = await h.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        remoteAddress: '198.51.100.20',
+        payload: { username: 'admin', password: h.admin.password },
+      });
+      expect(locked.statusCode).toBe(429);
+      // The same office, another person: not locked out by a colleague's typos.
+      expect((await login(h.app, 'carol', carol.password, '198.51.100.20')).csrf).toBeTruthy();
+      clock.advance(61_000);
+    });
+
+    it('throttles an address that tries many accounts', async () => {
+      for (let i = 1; i <= ADDRESS_MAX_FAILURES; i++) {
         const r = await h.app.inject({
           method: 'POST',
           url: '/api/session',

@@ -5,11 +5,15 @@ import { verifyDummy, verifyPassword } from './passwords.js';
 
 /**
  * A password offered at the login form or by HTTP Basic (TAXII clients). Both are throttled
- * per account and per address: after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_MS,
- * either key is refused until its oldest failure leaves the window.
+ * per account and per address, separately: after LOGIN_MAX_FAILURES failures of one account
+ * within LOGIN_WINDOW_MS, that account is refused until its oldest failure leaves the window;
+ * an address is refused only after ADDRESS_MAX_FAILURES, so one person's mistakes behind a
+ * proxy or a NAT do not lock out everyone else there, while guessing across many accounts
+ * from one address still stops.
  */
 export const LOGIN_WINDOW_MS = 60_000;
 export const LOGIN_MAX_FAILURES = 5;
+export const ADDRESS_MAX_FAILURES = 30;
 
 /** Usernames are compared trimmed and in lower case. */
 export function normalizeUsername(input: string): string {
@@ -28,7 +32,9 @@ export async function throttledSeconds(
   now: number,
 ): Promise<number | undefined> {
   const recent = await repo.recentLoginFailures(db, keys, now - LOGIN_WINDOW_MS);
-  const blocked = recent.filter((r) => r.count >= LOGIN_MAX_FAILURES);
+  const limitOf = (key: string) =>
+    key.startsWith('address:') ? ADDRESS_MAX_FAILURES : LOGIN_MAX_FAILURES;
+  const blocked = recent.filter((r) => r.count >= limitOf(r.key));
   if (blocked.length === 0) return undefined;
   const retryAt = Math.max(...blocked.map((r) => r.oldest + LOGIN_WINDOW_MS));
   return Math.max(1, Math.ceil((retryAt - now) / 1000));
