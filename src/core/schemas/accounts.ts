@@ -46,6 +46,18 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const SessionView = z.object({ user: UserView, csrfToken: z.string() });
 export type SessionView = z.infer<typeof SessionView>;
 
+/** One of the user's sessions (GET /api/me/sessions); `id` names it, it opens nothing. */
+export const SessionInfo = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  /** The session this request came with. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+export const SessionList = z.object({ sessions: z.array(SessionInfo) });
+
 export const UpdateMeBody = z
   .object({
     displayName: DisplayName.optional(),

@@ -9,6 +9,7 @@ import {
   CreateUserBody,
   LoginBody,
   OneTimePassword,
+  SessionList,
   SessionView,
   TokenList,
   UpdateMeBody,
@@ -76,6 +77,36 @@ export function registerAccountsRoutes(
     async (request, reply) => {
       await accounts.sessions.logout(requireActor(request));
       clearSessionCookie(reply, options.secureCookies);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'My sessions (this browser and any other still logged in)',
+        response: { 200: SessionList, ...errors },
+      },
+    },
+    async (request) => ({
+      sessions: await accounts.sessions.listMine(requireActor(request)),
+    }),
+  );
+
+  app.delete(
+    '/api/me/sessions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'End one of my sessions',
+        params: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'a session id') }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await accounts.sessions.revokeMine(requireActor(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

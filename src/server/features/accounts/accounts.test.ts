@@ -116,6 +116,24 @@ for (const dialect of DIALECTS) {
       expect((await login(h.app, 'admin', h.admin.password, '198.51.100.8')).csrf).toBeTruthy();
     });
 
+    it('lists my sessions and ends one of them (issue 16, sessions)', async () => {
+      const dave = await h.createUser('dave', ['analyst']);
+      const here = await login(h.app, 'dave', dave.password);
+      const elsewhere = await login(h.app, 'dave', dave.password, '198.51.100.30');
+      const listed = await call(h.app, here, 'GET', '/api/me/sessions');
+      expect(listed.statusCode, listed.body).toBe(200);
+      const sessions = listed.json<{ sessions: { id: string; current: boolean }[] }>().sessions;
+      expect(sessions).toHaveLength(2);
+      expect(sessions.filter((s) => s.current)).toHaveLength(1);
+      const other = sessions.find((s) => !s.current);
+      const ended = await call(h.app, here, 'DELETE', `/api/me/sessions/${other?.id}`);
+      expect(ended.statusCode, ended.body).toBe(204);
+      expect((await call(h.app, elsewhere, 'GET', '/api/me')).statusCode).toBe(401);
+      expect((await call(h.app, here, 'GET', '/api/me')).statusCode).toBe(200);
+      const unknown = await call(h.app, here, 'DELETE', '/api/me/sessions/0123456789abcdef');
+      expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'session_not_found']);
+    });
+
     it('refuses a disabled user and ends the sessions of a user being disabled', async () => {
       const bob = await h.createUser('bob', ['officer']);
       const bobSession = await login(h.app, 'bob', bob.password);

@@ -1,9 +1,16 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import type { UserView } from '../../../core/schemas/accounts.js';
+import type { SessionInfo, UserView } from '../../../core/schemas/accounts.js';
 import type { Clock } from '../../clock.js';
-import { badRequest, failure, forbidden, tooManyRequests, unauthorized } from '../../errors.js';
+import {
+  badRequest,
+  failure,
+  forbidden,
+  notFound,
+  tooManyRequests,
+  unauthorized,
+} from '../../errors.js';
 import type { Db, Store } from '../../store/database.js';
 import {
   checkCredentials,
@@ -162,6 +169,39 @@ export class SessionsService {
     return session.csrf_token;
   }
 
+  /** The user's sessions, each named by a handle derived from its id (which opens nothing). */
+  async listMine(actor: Actor): Promise<SessionInfo[]> {
+    if (actor.kind !== 'user') throw forbidden('Sessions are those of a logged-in user.');
+    const rows = await repo.sessionsOfUser(this.db, actor.userId, this.now());
+    return rows.map((row) => ({
+      id: sessionHandle(row.id),
+      createdAt: new Date(Number(row.created_at)).toISOString(),
+      lastSeenAt: new Date(Number(row.last_seen_at)).toISOString(),
+      expiresAt: new Date(Number(row.expires_at)).toISOString(),
+      current: row.id === actor.sessionId,
+    }));
+  }
+
+  /** Ends one of the user's sessions (a browser left logged in elsewhere); audited. */
+  async revokeMine(actor: Actor, handle: string): Promise<void> {
+    if (actor.kind !== 'user') throw forbidden('Sessions are those of a logged-in user.');
+    const rows = await repo.sessionsOfUser(this.db, actor.userId, this.now());
+    const row = rows.find((r) => sessionHandle(r.id) === handle);
+    if (!row) throw notFound('session_not_found', `You have no session ${handle}.`);
+    await this.deps.store.transaction(async (trx) => {
+      await repo.deleteSession(trx, row.id);
+      await appendAudit(trx, {
+        actor,
+        at: this.now(),
+        action: 'session.revoke',
+        entityType: 'user',
+        entityId: actor.userId,
+        details: { session: handle },
+      });
+    });
+    this.deps.authCache.clear();
+  }
+
   async logout(actor: Actor): Promise<void> {
     if (actor.kind !== 'user') return;
     await this.deps.store.transaction(async (trx) => {
@@ -219,4 +259,9 @@ export class SessionsService {
   }
 
   private readonly basicCache = new Map<string, { userId: string; until: number }>();
+}
+
+/** A session's public name: a hash of its id, which is itself a hash of the cookie's secret. */
+function sessionHandle(id: string): string {
+  return sha256Hex(`handle:${id}`).slice(0, 16);
 }
