@@ -269,6 +269,7 @@ export function AppLayout() {
       // The box may have just been shown (narrow screens): focus it once it is.
       requestAnimationFrame(() => search.current?.focus());
     },
+    escape: () => setMenuOpen(false),
   });
 
   // After a navigation, move focus to the new page so keyboard and screen reader users

@@ -18,17 +18,26 @@ export interface Shortcuts {
   close: () => void;
 }
 
-/** "/" focuses the header's search box; "?" opens the list of shortcuts. */
-export function useShortcuts({ focusSearch }: { focusSearch: () => void }): Shortcuts {
+/** "/" focuses the header's search box; "?" opens the list of shortcuts; Escape closes the menu. */
+export function useShortcuts({
+  focusSearch,
+  escape,
+}: {
+  focusSearch: () => void;
+  escape: () => void;
+}): Shortcuts {
   const [open, setOpen] = useState(false);
   const focus = useRef(focusSearch);
+  const onEscape = useRef(escape);
   useEffect(() => {
     focus.current = focusSearch;
-  }, [focusSearch]);
+    onEscape.current = escape;
+  }, [focusSearch, escape]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === 'Escape') return onEscape.current();
       if (isTyping(event.target)) return;
       if (event.key === '/') {
         event.preventDefault();
