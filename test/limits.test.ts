@@ -161,4 +161,21 @@ describe('limits at every door', () => {
       await small.destroy();
     }
   });
+
+  it('limits the rate at the doors open without an account (the descriptor, the login)', async () => {
+    const { LIMITS } = await import('../src/server/http/rate-limits.js');
+    const { DESCRIPTOR_PATH } = await import('../src/server/federation/descriptor.js');
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMITS.descriptor.max; i++) {
+      const r = await node.app.inject({ url: DESCRIPTOR_PATH, remoteAddress: '203.0.113.50' });
+      statuses.push(r.statusCode);
+    }
+    expect(statuses.slice(0, LIMITS.descriptor.max).every((s) => s === 200)).toBe(true);
+    const last = await node.app.inject({ url: DESCRIPTOR_PATH, remoteAddress: '203.0.113.50' });
+    expect([last.statusCode, last.json().error.code]).toEqual([429, 'rate_limited']);
+    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await node.app.inject({ url: DESCRIPTOR_PATH, remoteAddress: '203.0.113.51' });
+    expect(other.statusCode).toBe(200);
+  });
 });

@@ -10,6 +10,7 @@ import { registerFederationRoutes } from './federation/federation.routes.js';
 import { reauthenticate, registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerEventStream } from './http/sse.js';
 import { registerWeb } from './http/static-web.js';
@@ -76,6 +77,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
+  await registerRateLimits(app, config.limits.rateExempt);
   registerMetrics(app, node.metrics, config.metrics.token);
   registerAuth(app, node.accounts, {
     secureCookies: node.secureCookies,

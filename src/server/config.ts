@@ -125,6 +125,8 @@ export const ConfigSchema = z
           .int()
           .min(1024 * 1024)
           .default(DEFAULT_UPLOAD_BYTES),
+        /** Addresses the request-rate limits never apply to (src/server/http/rate-limits.ts). */
+        rateExempt: z.array(z.string().min(1).max(100)).max(100).default([]),
         /** How deep JSON may nest in a request body or a STIX object. */
         jsonDepth: z.number().int().min(8).max(1000).default(DEFAULT_JSON_DEPTH),
       })
@@ -133,6 +135,7 @@ export const ConfigSchema = z
         stixObjectBytes: DEFAULT_STIX_OBJECT_BYTES,
         jsonDepth: DEFAULT_JSON_DEPTH,
         uploadBytes: DEFAULT_UPLOAD_BYTES,
+        rateExempt: [],
       }),
     metrics: z
       .object({
@@ -190,6 +193,7 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_NODE_NAME: { key: ['node', 'name'], kind: 'string' },
   LIAISON_CHECKPOINT_MINUTES: { key: ['federation', 'checkpointMinutes'], kind: 'integer' },
   LIAISON_METRICS_TOKEN: { key: ['metrics', 'token'], kind: 'string' },
+  LIAISON_RATE_EXEMPT: { key: ['limits', 'rateExempt'], kind: 'list' },
   /** Comma-separated, replaces the file's list. */
   LIAISON_OUTBOUND_ALLOW: { key: ['outbound', 'allow'], kind: 'list' },
 };

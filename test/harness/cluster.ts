@@ -130,6 +130,7 @@ export async function createNodeProcess(
             LIAISON_LOG_LEVEL: 'warn',
             LIAISON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
             LIAISON_METRICS_TOKEN: TEST_METRICS_TOKEN,
+            LIAISON_RATE_EXEMPT: '127.0.0.1,::1,::ffff:127.0.0.1',
             ...options.env,
           },
           stdio: ['ignore', 'pipe', 'pipe'],

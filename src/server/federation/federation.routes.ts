@@ -17,6 +17,7 @@ import { requireActor } from '../http/auth.js';
 import { BATCH_PATH, DESCRIPTOR_PATH } from './descriptor.js';
 import type { Federation } from './federation.js';
 import { receiveBatch } from './inbox.js';
+import { LIMITS } from '../http/rate-limits.js';
 
 const errors = ERROR_RESPONSES;
 
@@ -26,7 +27,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
   app.get(
     DESCRIPTOR_PATH,
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', rateLimit: LIMITS.descriptor },
       schema: {
         tags: ['federation'],
         summary: "This node's descriptor, signed with its key",
@@ -39,7 +40,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
   app.post(
     BATCH_PATH,
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', rateLimit: LIMITS.batch },
       bodyLimit: MAX_BATCH_BYTES,
       schema: {
         tags: ['federation'],

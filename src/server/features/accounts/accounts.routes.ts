@@ -17,6 +17,7 @@ import {
   UserList,
   UserView,
 } from '../../../core/schemas/accounts.js';
+import { LIMITS } from '../../http/rate-limits.js';
 import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../http/auth.js';
 import type { AccountsService } from './accounts.service.js';
@@ -34,7 +35,7 @@ export function registerAccountsRoutes(
   app.post(
     '/api/session',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', rateLimit: LIMITS.login },
       schema: {
         tags,
         summary: 'Log in',

@@ -1,0 +1,58 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decodeProtectedHeader } from 'jose';
+import { tooManyRequests } from '../errors.js';
+
+/**
+ * Request rates at the doors an attacker can knock on without an account (issue 16): the
+ * login, the node's descriptor and the federation batch endpoint. Routes opt in with
+ * `config.rateLimit` (see LIMITS); the rest of the API is behind authentication and the
+ * login throttle. Behind a reverse proxy, set `http.trustProxy` so the address is the
+ * client's, not the proxy's.
+ */
+export const LIMITS = {
+  /** Log-in attempts per address, on top of the per-account and per-address throttle. */
+  login: { max: 60, timeWindow: 60_000 },
+  /** Descriptor fetches per address: peering needs a handful. */
+  descriptor: { max: 120, timeWindow: 60_000 },
+  /**
+   * Batches per sending peer and address (a peer named in an envelope it may not have
+   * sealed only spends its sender's own budget): 100 a second outlasts any catch-up.
+   */
+  batch: {
+    max: 6000,
+    timeWindow: 60_000,
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) => `${request.ip}|${claimedSender(request)}`,
+  },
+} as const;
+
+/** The `from` an envelope of the batch claims (checked later, when it is opened). */
+function claimedSender(request: FastifyRequest): string {
+  const first = (request.body as { envelopes?: unknown[] } | undefined)?.envelopes?.[0];
+  if (typeof first !== 'string') return '?';
+  try {
+    const from = decodeProtectedHeader(first)['from'];
+    return typeof from === 'string' ? from.slice(0, 64) : '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** `exempt`: addresses never limited (config limits.rateExempt: a monitoring host, a test). */
+export async function registerRateLimits(
+  app: FastifyInstance,
+  exempt: readonly string[],
+): Promise<void> {
+  const free = new Set(exempt);
+  await app.register(rateLimit, {
+    global: false,
+    allowList: (request) => free.has(request.ip),
+    errorResponseBuilder: (_request, context) =>
+      tooManyRequests(
+        'rate_limited',
+        `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+        Math.ceil(context.ttl / 1000),
+      ),
+  });
+}
