@@ -123,7 +123,7 @@ describe('requests for assistance in Chromium', () => {
           // cn-mps: the request arrives in the inbox by itself; acknowledge, then ask.
           const row = b.page.getByRole('row').filter({ hasText: title });
           await row.waitFor({ timeout: LIVE });
-          await row.getByText('Sent', { exact: true }).waitFor();
+          await row.getByText('New', { exact: true }).waitFor();
           await row.getByRole('link').click();
           await b.page.getByRole('heading', { level: 1, name: title }).waitFor();
           await b.page
@@ -224,7 +224,7 @@ describe('requests for assistance in Chromium', () => {
           // us-doj proposes a shorter acknowledgement of routine preservation requests.
           await openFromNav(b.page, 'Arrangements', 'Arrangements');
           await b.page.getByRole('link', { name: /us-doj/ }).click();
-          await b.page.getByRole('heading', { name: 'In force: version 0' }).waitFor();
+          await b.page.getByRole('heading', { name: 'In force: the default terms (version 0)' }).waitFor();
           await openFromNav(a.page, 'Arrangements', 'Arrangements');
           await a.page.getByRole('link', { name: /cn-mps/ }).click();
           await a.page.getByRole('button', { name: 'Propose changes' }).click();
