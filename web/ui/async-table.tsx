@@ -73,6 +73,7 @@ export function AsyncTable<T>({
   onRetry,
   columns,
   rowKey,
+  label,
   caption,
   rowClassName,
   className,
@@ -83,6 +84,11 @@ export function AsyncTable<T>({
   onRetry?: () => void;
   columns: readonly Column<T>[];
   rowKey: (row: T) => Key;
+  /**
+   * What the table holds: the name of its scrollable region (focusable, so a keyboard can
+   * scroll a wide table) and, without a `caption`, its caption for screen readers.
+   */
+  label: string;
   caption?: ReactNode;
   rowClassName?: (row: T) => string | undefined;
   className?: string;
@@ -90,9 +96,9 @@ export function AsyncTable<T>({
   return (
     <AsyncList rows={rows} error={error} empty={empty} {...(onRetry ? { onRetry } : {})}>
       {(list) => (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
           <table className={className ? `async-table ${className}` : 'async-table'}>
-            {caption ? <caption>{caption}</caption> : null}
+            <caption>{caption ?? <span className="visually-hidden">{label}</span>}</caption>
             <thead>
               <tr>
                 {columns.map((column, index) => (

@@ -178,6 +178,7 @@ describe('AsyncTable', () => {
       createElement(AsyncTable<{ id: string }>, {
         rows: [{ id: 'a' }],
         empty: 'none',
+        label: 'Files',
         columns,
         rowKey: (row) => row.id,
       }),
@@ -185,10 +186,17 @@ describe('AsyncTable', () => {
     expect(html).toContain('<th scope="row" data-label="Name">a</th>');
     expect(html).toContain('<td data-label="Size">1</td>');
     expect(html).toContain('class="async-table"');
+    // A wide table scrolls: its region has a name and takes the keyboard's focus.
+    expect(html).toContain('role="region" aria-label="Files" tabindex="0"');
   });
 
   it('says it is loading, or empty, or the error', () => {
-    const props = { empty: 'Nothing yet', columns, rowKey: (row: { id: string }) => row.id };
+    const props = {
+      empty: 'Nothing yet',
+      label: 'Files',
+      columns,
+      rowKey: (row: { id: string }) => row.id,
+    };
     expect(render(createElement(AsyncTable<{ id: string }>, { ...props, rows: null }))).toContain(
       'role="status"',
     );

@@ -294,6 +294,7 @@ export function UsersPage() {
           empty={<p>{t('users.empty')}</p>}
           columns={columns}
           rowKey={(user) => user.id}
+          label={t('users.listTitle')}
           caption={
             <span className="visually-hidden">
               {t('users.count', { total: users?.length ?? 0 })}

@@ -105,7 +105,7 @@ export function AuditPage() {
         columns={columns}
         rowKey={(entry) => entry.seq}
         className="audit"
-        caption={<span className="visually-hidden">{t('audit.title')}</span>}
+        label={t('audit.title')}
       />
       {entries && entries.length > 0 ? (
         <div className="form-actions">

@@ -111,7 +111,7 @@ function DirectionFigures({ direction, rows }: { direction: Direction; rows: Fig
         columns={columns}
         rowKey={(row) => row.type}
         rowClassName={(row) => (row.type === 'all' ? 'row-total' : undefined)}
-        caption={<span className="visually-hidden">{title}</span>}
+        label={title}
       />
       {empty ? null : <MedianChart rows={mine} title={t('figures.chartTitle', { what: title })} />}
     </section>

@@ -414,7 +414,7 @@ function Rejections({ rejections, error }: { rejections: RejectionView[] | null;
       empty={<p className="muted">{t('peers.rejections.empty')}</p>}
       columns={columns}
       rowKey={(r) => `${r.direction}-${r.peer}-${r.seq}-${r.id}`}
-      caption={<span className="visually-hidden">{t('peers.rejections.title')}</span>}
+      label={t('peers.rejections.title')}
     />
   );
 }
