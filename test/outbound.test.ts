@@ -140,6 +140,15 @@ describe('URL imports, subscriptions and webhooks on a node that allows nothing 
     expect(hits).toBe(0);
   });
 
+  it('refuses a peer whose URL is loopback unless the configuration allows it', async () => {
+    const r = await call(node.app, admin, 'POST', '/api/federation/peers', {
+      url: targetUrl.replace('/feed.json', ''),
+      fingerprint: Array.from({ length: 12 }, () => '12345').join(' '),
+    });
+    expect([r.statusCode, r.json().error.code]).toEqual([400, 'outbound_refused']);
+    expect(hits).toBe(0);
+  });
+
   it('refuses a webhook or a TAXII subscription aimed at loopback', async () => {
     const hook = await call(node.app, admin, 'POST', '/api/hotline/webhooks', {
       name: 'Pager',

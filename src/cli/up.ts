@@ -59,6 +59,10 @@ async function prepare(root: string, basePort: number): Promise<SandboxNode[]> {
         country: def.country,
         timeZone: def.timeZone,
         port: basePort + def.offset,
+        // The sandbox's nodes peer with each other on this machine, and with nothing else.
+        outboundAllow: SANDBOX_NODES.filter((other) => other !== def).map(
+          (other) => `127.0.0.1:${basePort + other.offset}`,
+        ),
         adminUsername: 'admin',
         adminPassword: password,
         osUser: osUserName(),

@@ -81,6 +81,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
   });
   const metrics = createMetrics();
+  const outbound = new OutboundGuard(config.outbound.allow);
   const federation = new Federation({
     nodeId: config.node.id,
     name: config.node.name,
@@ -93,6 +94,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     keys,
     bus,
     metrics,
+    outbound,
   });
   registerAuditCheckpoints(federation, timers, config.federation.checkpointMinutes);
   const { modules, services } = createFeatures({
@@ -110,7 +112,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     publicUrl: publicUrlOf(config),
     secureCookies: usesTls(config),
     dataDir: config.dataDir,
-    outbound: new OutboundGuard(config.outbound.allow),
+    outbound,
   });
   const parts: NodeParts = {
     config,

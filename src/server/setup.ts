@@ -21,6 +21,8 @@ export interface InitOptions {
   adminUsername?: string;
   /** A chosen admin password (sandbox); otherwise a one-time password is generated. */
   adminPassword?: string;
+  /** Hosts or ranges outbound fetches may reach though not public (the sandbox's peers). */
+  outboundAllow?: string[];
   osUser: string;
 }
 
@@ -56,6 +58,7 @@ export async function initializeNode(options: InitOptions): Promise<InitResult> 
       ? { driver: 'postgres', url: options.databaseUrl }
       : { driver: 'sqlite', file: 'liaison.db' },
     log: { level: 'info' },
+    ...(options.outboundAllow ? { outbound: { allow: options.outboundAllow } } : {}),
   };
   // Fails with ConfigError (naming the key) before anything is written.
   parseConfig(input, dataDir, {}, 'the options given');

@@ -66,13 +66,13 @@ export async function fingerprintOfDescriptor(descriptor: NodeDescriptor): Promi
 export async function fetchVerifiedDescriptor(
   url: string,
   expectedFingerprint: string,
+  fetcher: (url: string) => Promise<Response> = (target) =>
+    fetch(target, { signal: AbortSignal.timeout(10_000) }),
 ): Promise<NodeDescriptor> {
   const base = url.replace(/\/+$/, '');
   let body: unknown;
   try {
-    const response = await fetch(`${base}${DESCRIPTOR_PATH}`, {
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await fetcher(`${base}${DESCRIPTOR_PATH}`);
     if (!response.ok) {
       throw badGateway(
         'peer_unreachable',

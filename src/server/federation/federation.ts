@@ -14,6 +14,7 @@ import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
 import { findPeer, ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
+import type { OutboundGuard } from '../outbound.js';
 
 /** How often peers' descriptors are fetched again (kinds accepted after an upgrade). */
 const DESCRIPTOR_REFRESH_MS = 5 * 60_000;
@@ -32,6 +33,7 @@ export interface FederationContext {
   /** Called inside the transaction that adds or resumes a peer (features send it their state). */
   peerActivated: PeerActivatedHook[];
   kinds: KindRegistry;
+  outbound: OutboundGuard;
   idlePollMs: number;
   nudge(peerId: string): void;
   onPeersChanged(peerId: string): void;
@@ -59,6 +61,8 @@ export interface FederationOptions {
   keys: NodeKeys;
   bus: EventBus;
   metrics: Registry;
+  /** A new peer's URL is fetched through it (src/server/outbound.ts). */
+  outbound: OutboundGuard;
   /** How often an idle dispatcher looks for messages other processes committed. */
   idlePollMs?: number;
 }
@@ -104,6 +108,7 @@ export class Federation {
       peerActivated: [],
       opener: new EnvelopeOpener(options.keys.encryption.privateJwk, options.log),
       kinds: new KindRegistry(),
+      outbound: options.outbound,
       idlePollMs: options.idlePollMs ?? 1_000,
       nudge: (peerId) => this.dispatchers.get(peerId)?.nudge(),
       onPeersChanged: (peerId) => {

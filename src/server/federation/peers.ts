@@ -189,7 +189,10 @@ export class PeersService {
 
   async add(actor: Actor, body: AddPeerBody): Promise<PeerView> {
     authorize(actor, 'peers.manage');
-    const descriptor = await fetchVerifiedDescriptor(body.url, body.fingerprint);
+    // A URL an admin typed: fetched through the guard like any other (src/server/outbound.ts).
+    const descriptor = await fetchVerifiedDescriptor(body.url, body.fingerprint, (target) =>
+      this.ctx.outbound.fetch(target, { timeoutMs: 10_000 }),
+    );
     if (descriptor.nodeId === this.ctx.nodeId) {
       throw badRequest('cannot_peer_self', 'That URL is this node itself.');
     }
