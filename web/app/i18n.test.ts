@@ -17,7 +17,7 @@ const read = (path: string) => readFileSync(new URL(path, web), 'utf8');
 
 /** The app's strings and each feature's: web/app/i18n and web/features/<name>/i18n. */
 const bundles = files
-  .filter((path) => /(^app|^features\/[\w-]+)\/i18n\/en\.json$/.test(path))
+  .filter((path) => /(^app|^ui|^features\/[\w-]+)\/i18n\/en\.json$/.test(path))
   .map((path) => {
     const dir = path.replace(/en\.json$/, '');
     return {

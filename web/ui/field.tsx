@@ -34,7 +34,7 @@ export function controlProps(
 }
 
 /**
- * A labelled control: `<Field label={t('x')} hint={…} error={…}><input value=… /></Field>`.
+ * A labelled control: `<Field label={t('contacts.title')} hint={…} error={…}><input value=… /></Field>`.
  * The control (the one child element) gets the id the label points at, aria-describedby
  * naming the hint and the error, and aria-invalid when there is an error or `invalid`.
  */

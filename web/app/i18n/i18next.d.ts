@@ -12,6 +12,7 @@ import type pings from '../../features/pings/i18n/en.json';
 import type requests from '../../features/requests/i18n/en.json';
 import type search from '../../features/search/i18n/en.json';
 import type taxii from '../../features/taxii/i18n/en.json';
+import type ui from '../../ui/i18n/en.json';
 
 // Makes t('…') keys checked at compile time against the English strings of the app and of
 // every feature (each feature registers its own at run time; see addStrings in ./index.ts).
@@ -20,6 +21,7 @@ declare module 'i18next' {
     defaultNS: 'translation';
     resources: {
       translation: typeof app &
+        typeof ui &
         typeof accounts &
         typeof audit &
         typeof cases &
