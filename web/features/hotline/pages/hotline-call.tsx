@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../app/client';
@@ -12,7 +12,9 @@ import {
   type CallEventView,
   type CallState,
 } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { ErrorAlert, ProblemAlert, problemFields } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDuration } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import {
@@ -21,9 +23,12 @@ import {
   DeadlineCountdown,
   PriorityBadge,
   isCallEvent,
+  zonedText,
 } from '../components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
-import { useUser } from '../../../app/session';
+import { useUser, useUserTimeZone } from '../../../app/session';
+import { PrintActions, PrintHeader } from '../../cases/components/print';
+import '../hotline.css';
 import '../i18n';
 
 /** The states a call goes through, in order; `not_delivered` is a detour off `sent`. */
@@ -104,46 +109,42 @@ function TimelineItem({
 
 function ResolveForm({ call, onDone }: { call: CallDetail; onDone: (c: CallDetail) => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const [outcome, setOutcome] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (outcome.trim() === '') return setProblem({ message: t('hotline.call.outcomeRequired') });
-    setBusy(true);
-    setProblem(null);
-    try {
-      onDone(await api.resolveCall(call.id, outcome.trim()));
+  const resolve = useSubmit(
+    (text: string) => api.resolveCall(call.id, text),
+    (resolved) => {
+      onDone(resolved);
       setOutcome('');
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
+    },
+  );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (outcome.trim() === '') {
+      resolve.fail({ message: t('hotline.call.outcomeRequired'), field: 'outcome' });
+      return;
     }
+    void resolve.submit(outcome.trim());
   };
 
   return (
-    <form className="form card" noValidate onSubmit={(event) => void submit(event)}>
+    <form className="form card" noValidate onSubmit={submit}>
       <h2>{t('hotline.call.resolveTitle')}</h2>
-      {problem ? <ErrorAlert {...problem} /> : null}
-      <div className="field">
-        <label htmlFor={`${id}-outcome`}>{t('hotline.call.outcome')}</label>
+      <ProblemAlert problem={resolve.problem} />
+      <Field
+        label={t('hotline.call.outcome')}
+        hint={t('hotline.call.outcomeHint')}
+        invalid={problemFields(resolve.problem).has('outcome')}
+      >
         <textarea
-          id={`${id}-outcome`}
           rows={2}
           maxLength={2000}
           value={outcome}
-          aria-describedby={`${id}-hint`}
           onChange={(e) => setOutcome(e.target.value)}
         />
-        <p className="field-hint" id={`${id}-hint`}>
-          {t('hotline.call.outcomeHint')}
-        </p>
-      </div>
+      </Field>
       <div className="form-actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={resolve.busy}>
           {t('hotline.call.resolve')}
         </button>
       </div>
@@ -156,6 +157,7 @@ export function HotlineCallPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const user = useUser();
+  const zone = useUserTimeZone();
   const {
     data: call,
     setData: setCall,
@@ -167,8 +169,23 @@ export function HotlineCallPage() {
   useLiveEvent('hotline.changed', (data) => {
     if (isCallEvent(data) && data.call.id === id) void reload();
   });
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const acknowledge = useSubmit(
+    async (callId: string) => {
+      try {
+        return await api.acknowledgeCall(callId);
+      } catch (failure) {
+        // Someone else took it first: the page shows by whom once read again.
+        void reload();
+        if (failure instanceof ApiError && failure.code === 'call_already_acknowledged') {
+          return null;
+        }
+        throw failure;
+      }
+    },
+    (acknowledged) => {
+      if (acknowledged) setCall(acknowledged);
+    },
+  );
 
   if (!call) {
     return (
@@ -182,30 +199,24 @@ export function HotlineCallPage() {
   const mayAnswer = rolesAllow(user.roles, 'hotline.answer');
   const mayResolve =
     call.direction === 'in' ? mayAnswer : rolesAllow(user.roles, 'hotline.call') || mayAnswer;
-  const acknowledge = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      setCall(await api.acknowledgeCall(call.id));
-    } catch (failure) {
-      // Someone else took it first: the page shows by whom once read again.
-      if (!(failure instanceof ApiError && failure.code === 'call_already_acknowledged')) {
-        setProblem(failure);
-      }
-      void reload();
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
-    <section className="page">
-      <p className="small">
+    <section className="page printable">
+      <PrintHeader
+        period={{
+          from: zonedText(call.createdAt, i18n.language, zone),
+          to: call.resolvedAt ? zonedText(call.resolvedAt, i18n.language, zone) : '',
+        }}
+      />
+      <p className="small no-print">
         <Link to="/hotline">{t('hotline.back')}</Link>
       </p>
-      <h1>{call.subject}</h1>
+      <div className="section-head">
+        <h1>{call.subject}</h1>
+        <PrintActions />
+      </div>
       {error ? <ErrorAlert error={error} /> : null}
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={acknowledge.problem} />
       <Progress call={call} />
       <dl className="facts" aria-label={t('hotline.call.facts')}>
         <div>
@@ -344,8 +355,8 @@ export function HotlineCallPage() {
           <button
             type="button"
             className="button-primary"
-            disabled={busy}
-            onClick={() => void acknowledge()}
+            disabled={acknowledge.busy}
+            onClick={() => void acknowledge.submit(call.id)}
           >
             {t('hotline.acknowledge')}
           </button>
