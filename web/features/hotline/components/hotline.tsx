@@ -9,6 +9,7 @@ import {
   isOpen,
   rolesAllow,
   type CallView,
+  type EscalateRequestBody,
   type HotlineAlertReason,
   type Priority,
   type RequestView,
@@ -16,7 +17,9 @@ import {
 } from '../../../app/types';
 import { setMuted, useAlarm, useAudioState, useMuted } from '../../../app/alarm';
 import { ChoiceField } from '../../../ui/choice-field';
-import { ErrorAlert } from '../../../ui/errors';
+import { ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime, formatDuration, formatZoneTime, zoneOffset } from '../../../ui/format';
 import { useNow } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -175,8 +178,6 @@ export function HotlineBanner() {
   const [calls, setCalls] = useState<CallView[]>([]);
   const [alerted, setAlerted] = useState<Set<string>>(readAlerted);
   const [notices, setNotices] = useState<OutNotice[]>([]);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
   const [announcement, setAnnouncement] = useState('');
   const seen = useRef(new Set<string>());
 
@@ -276,26 +277,19 @@ export function HotlineBanner() {
   );
   useAlarm(ringing, flash ? 1000 : 2000);
 
-  const acknowledge = async (call: CallView) => {
-    setBusy(call.id);
-    setProblem(null);
+  const acknowledge = useSubmit(async (call: CallView) => {
     try {
-      const detail = await api.acknowledgeCall(call.id);
-      setCalls((current) => current.filter((c) => c.id !== detail.id));
-      remember((ids) => ids.delete(call.id));
+      await api.acknowledgeCall(call.id);
     } catch (error) {
       // Someone else took it first: it leaves the banner like any acknowledged call.
-      if (error instanceof ApiError && error.code === 'call_already_acknowledged') {
-        setCalls((current) => current.filter((c) => c.id !== call.id));
-        remember((ids) => ids.delete(call.id));
-      } else {
-        setProblem(error);
+      if (!(error instanceof ApiError && error.code === 'call_already_acknowledged')) {
         void load();
+        throw error;
       }
-    } finally {
-      setBusy(null);
     }
-  };
+    setCalls((current) => current.filter((c) => c.id !== call.id));
+    remember((ids) => ids.delete(call.id));
+  });
 
   const dismiss = (id: string) =>
     setNotices((current) => current.filter((notice) => notice.call.id !== id));
@@ -322,7 +316,7 @@ export function HotlineBanner() {
             </h2>
             <SoundControl ringing={ringing} />
           </div>
-          {problem ? <ErrorAlert error={problem} /> : null}
+          <ProblemAlert problem={acknowledge.problem} />
           <ul className="hotline-banner-list">
             {mostPressingFirst(calls).map((call) => (
               <li key={call.id} className={`priority-row-${call.priority}`}>
@@ -350,12 +344,12 @@ export function HotlineBanner() {
                   <button
                     type="button"
                     className="button-primary"
-                    disabled={busy === call.id}
+                    disabled={acknowledge.busy}
                     aria-label={t('hotline.banner.acknowledgeOne', {
                       peer: call.peer,
                       subject: call.subject,
                     })}
-                    onClick={() => void acknowledge(call)}
+                    onClick={() => void acknowledge.submit(call)}
                   >
                     {t('hotline.acknowledge')}
                   </button>
@@ -427,25 +421,16 @@ export function EscalateRequest({ request }: { request: RequestView }) {
   const [tier, setTier] = useState<Tier>('formal_inquiry');
   const [priority, setPriority] = useState<Priority>('urgent');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const escalate = useSubmit(
+    (body: EscalateRequestBody) => api.escalateRequest(request.id, body),
+    (call) => void navigate(`/hotline/${call.id}`),
+  );
+  const busy = escalate.busy;
   if (!rolesAllow(user.roles, 'hotline.call') || request.status === 'draft') return null;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      const call = await api.escalateRequest(request.id, {
-        tier,
-        priority,
-        ...(text.trim() ? { text: text.trim() } : {}),
-      });
-      await navigate(`/hotline/${call.id}`);
-    } catch (error) {
-      setProblem(error);
-      setBusy(false);
-    }
+    void escalate.submit({ tier, priority, ...(text.trim() ? { text: text.trim() } : {}) });
   };
 
   if (!open) {
@@ -461,8 +446,8 @@ export function EscalateRequest({ request }: { request: RequestView }) {
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('hotline.escalate.title')}</h2>
       <p className="muted">{t('hotline.escalate.intro', { peer: request.peer })}</p>
-      <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-        {problem ? <ErrorAlert error={problem} /> : null}
+      <form className="form" noValidate onSubmit={submit}>
+        <ProblemAlert problem={escalate.problem} />
         <TierPriorityFields
           id={id}
           tier={tier}
@@ -470,16 +455,14 @@ export function EscalateRequest({ request }: { request: RequestView }) {
           onTier={setTier}
           onPriority={setPriority}
         />
-        <div className="field">
-          <label htmlFor={`${id}-text`}>{t('hotline.escalate.text')}</label>
+        <Field label={t('hotline.escalate.text')}>
           <textarea
-            id={`${id}-text`}
             rows={3}
             maxLength={10_000}
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
-        </div>
+        </Field>
         <div className="form-actions">
           <button type="submit" className="button-danger" disabled={busy}>
             {t('hotline.escalate.submit')}

@@ -11,11 +11,15 @@ import {
   type CallView,
   type CaseView,
   type PeerView,
+  type PlaceCallBody,
   type Priority,
   type RequestView,
   type Tier,
 } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList } from '../../../ui/async-table';
+import { ErrorAlert, ProblemAlert, problemFields } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import {
   CallStateBadge,
@@ -129,67 +133,60 @@ function CallTable({
   return (
     <section className="hotline-calls" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
-      {error ? <ErrorAlert error={error} /> : null}
-      {calls === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : calls.length === 0 ? (
-        <div className="empty">
-          <p>{empty}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('hotline.columns.subject')}</th>
-                <th scope="col">{t('hotline.columns.direction')}</th>
-                <th scope="col">{t('hotline.columns.priority')}</th>
-                <th scope="col">{t('hotline.columns.state')}</th>
-                <th scope="col">{t('hotline.columns.rung')}</th>
-                <th scope="col">{t('hotline.columns.placed')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calls.map((call) => (
-                <tr key={call.id} data-testid="call-row">
-                  <td>
-                    <Link to={`/hotline/${call.id}`}>{call.subject}</Link>
-                  </td>
-                  <td>
-                    <span className={`badge badge-${call.direction}`}>
-                      {t(call.direction === 'out' ? 'hotline.toPeer' : 'hotline.fromPeer', {
-                        peer: call.peer,
-                      })}
-                    </span>
-                  </td>
-                  <td>
-                    <PriorityBadge priority={call.priority} />
-                    <span className="tag">{t(`hotline.tiers.${call.tier}`)}</span>
-                  </td>
-                  <td>
-                    <CallStateBadge call={call} />
-                    {call.acknowledgedBy ? (
-                      <span className="muted small">
-                        {' '}
-                        {t('hotline.by', { name: call.acknowledgedBy })}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <RungSummary call={call} />
-                  </td>
-                  <td className="nowrap">
-                    <CallTime iso={call.createdAt} />
-                  </td>
+      <AsyncList rows={calls} error={error} empty={<p>{empty}</p>}>
+        {(list) => (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{title}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('hotline.columns.subject')}</th>
+                  <th scope="col">{t('hotline.columns.direction')}</th>
+                  <th scope="col">{t('hotline.columns.priority')}</th>
+                  <th scope="col">{t('hotline.columns.state')}</th>
+                  <th scope="col">{t('hotline.columns.rung')}</th>
+                  <th scope="col">{t('hotline.columns.placed')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {list.map((call) => (
+                  <tr key={call.id} data-testid="call-row">
+                    <td>
+                      <Link to={`/hotline/${call.id}`}>{call.subject}</Link>
+                    </td>
+                    <td>
+                      <span className={`badge badge-${call.direction}`}>
+                        {t(call.direction === 'out' ? 'hotline.toPeer' : 'hotline.fromPeer', {
+                          peer: call.peer,
+                        })}
+                      </span>
+                    </td>
+                    <td>
+                      <PriorityBadge priority={call.priority} />
+                      <span className="tag">{t(`hotline.tiers.${call.tier}`)}</span>
+                    </td>
+                    <td>
+                      <CallStateBadge call={call} />
+                      {call.acknowledgedBy ? (
+                        <span className="muted small">
+                          {' '}
+                          {t('hotline.by', { name: call.acknowledgedBy })}
+                        </span>
+                      ) : null}
+                    </td>
+                    <td>
+                      <RungSummary call={call} />
+                    </td>
+                    <td className="nowrap">
+                      <CallTime iso={call.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </AsyncList>
     </section>
   );
 }
@@ -208,8 +205,31 @@ function Composer({ onCancel }: { onCancel: () => void }) {
   const [requestId, setRequestId] = useState('');
   const cases = useCasesOf(peer);
   const [caseId, setCaseId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const place = useSubmit(
+    async (body: PlaceCallBody) => {
+      try {
+        return await api.placeCall(body);
+      } catch (error) {
+        // The case is not (or no longer) one the peer holds: said in the composer's words.
+        if (
+          error instanceof ApiError &&
+          (error.code === 'case_not_found' || error.code === 'case_not_shared')
+        ) {
+          place.fail({
+            message: t(`hotline.form.caseErrors.${error.code}`, { peer: body.peer }),
+            field: 'caseId',
+          });
+          return null;
+        }
+        throw error;
+      }
+    },
+    (call) => {
+      if (call) void navigate(`/hotline/${call.id}`);
+    },
+  );
+  const { busy, fail } = place;
+  const invalid = problemFields(place.problem);
 
   useEffect(() => {
     peersApi.listPeers().then(
@@ -218,9 +238,9 @@ function Composer({ onCancel }: { onCancel: () => void }) {
         setPeers(active);
         if (active.length === 1 && active[0]) setPeer(active[0].nodeId);
       },
-      (error: unknown) => setProblem({ error }),
+      (error: unknown) => fail({ error }),
     );
-  }, []);
+  }, [fail]);
   useEffect(() => {
     setRequestId('');
     setCaseId('');
@@ -239,33 +259,25 @@ function Composer({ onCancel }: { onCancel: () => void }) {
     };
   }, [peer]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!peer) return setProblem({ message: t('hotline.form.peerRequired') });
-    if (subject.trim() === '') return setProblem({ message: t('hotline.form.subjectRequired') });
-    setProblem(null);
-    setBusy(true);
-    try {
-      const call = await api.placeCall({
-        peer,
-        tier,
-        priority,
-        subject: subject.trim(),
-        text: text.trim(),
-        ...(requestId ? { requestId } : {}),
-        ...(caseId ? { caseId } : {}),
-      });
-      await navigate(`/hotline/${call.id}`);
-    } catch (error) {
-      // The case is not (or no longer) one the peer holds: said in the composer's words.
-      setProblem(
-        error instanceof ApiError &&
-          (error.code === 'case_not_found' || error.code === 'case_not_shared')
-          ? { message: t(`hotline.form.caseErrors.${error.code}`, { peer }) }
-          : { error },
-      );
-      setBusy(false);
+    if (!peer) {
+      place.fail({ message: t('hotline.form.peerRequired'), field: 'peer' });
+      return;
     }
+    if (subject.trim() === '') {
+      place.fail({ message: t('hotline.form.subjectRequired'), field: 'subject' });
+      return;
+    }
+    void place.submit({
+      peer,
+      tier,
+      priority,
+      subject: subject.trim(),
+      text: text.trim(),
+      ...(requestId ? { requestId } : {}),
+      ...(caseId ? { caseId } : {}),
+    });
   };
 
   return (
@@ -276,11 +288,10 @@ function Composer({ onCancel }: { onCancel: () => void }) {
           <p>{t('notes.noActivePeer')}</p>
         </div>
       ) : null}
-      <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-        {problem ? <ErrorAlert {...problem} /> : null}
-        <div className="field">
-          <label htmlFor={`${id}-peer`}>{t('hotline.form.peer')}</label>
-          <select id={`${id}-peer`} value={peer} onChange={(e) => setPeer(e.target.value)}>
+      <form className="form" noValidate onSubmit={submit}>
+        <ProblemAlert problem={place.problem} />
+        <Field label={t('hotline.form.peer')} invalid={invalid.has('peer')}>
+          <select value={peer} onChange={(e) => setPeer(e.target.value)}>
             <option value="">{t('notes.choosePeer')}</option>
             {(peers ?? []).map((p) => (
               <option key={p.nodeId} value={p.nodeId}>
@@ -288,7 +299,7 @@ function Composer({ onCancel }: { onCancel: () => void }) {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <TierPriorityFields
           id={id}
           tier={tier}
@@ -296,30 +307,20 @@ function Composer({ onCancel }: { onCancel: () => void }) {
           onTier={setTier}
           onPriority={setPriority}
         />
-        <div className="field">
-          <label htmlFor={`${id}-subject`}>{t('hotline.form.subject')}</label>
-          <input
-            id={`${id}-subject`}
-            value={subject}
-            maxLength={200}
-            onChange={(e) => setSubject(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-text`}>{t('hotline.form.text')}</label>
+        <Field label={t('hotline.form.subject')} invalid={invalid.has('subject')}>
+          <input value={subject} maxLength={200} onChange={(e) => setSubject(e.target.value)} />
+        </Field>
+        <Field label={t('hotline.form.text')}>
           <textarea
-            id={`${id}-text`}
             rows={4}
             maxLength={10_000}
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
-        </div>
+        </Field>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-request`}>{t('hotline.form.request')}</label>
+          <Field label={t('hotline.form.request')}>
             <select
-              id={`${id}-request`}
               value={requestId}
               disabled={requests.length === 0}
               onChange={(e) => setRequestId(e.target.value)}
@@ -331,14 +332,15 @@ function Composer({ onCancel }: { onCancel: () => void }) {
                 </option>
               ))}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-case`}>{t('hotline.form.case')}</label>
+          </Field>
+          <Field
+            invalid={invalid.has('caseId')}
+            label={t('hotline.form.case')}
+            hint={peer ? t('hotline.form.caseHint', { peer }) : t('hotline.form.casePeerFirst')}
+          >
             <select
-              id={`${id}-case`}
               value={caseId}
               disabled={!peer || cases.list === null || cases.list.length === 0}
-              aria-describedby={`${id}-case-hint`}
               onChange={(e) => setCaseId(e.target.value)}
             >
               <option value="">
@@ -352,12 +354,9 @@ function Composer({ onCancel }: { onCancel: () => void }) {
                 </option>
               ))}
             </select>
-            <p className="field-hint" id={`${id}-case-hint`}>
-              {peer ? t('hotline.form.caseHint', { peer }) : t('hotline.form.casePeerFirst')}
-            </p>
-            {cases.error ? <ErrorAlert error={cases.error} /> : null}
-          </div>
+          </Field>
         </div>
+        {cases.error ? <ErrorAlert error={cases.error} /> : null}
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
             {t('hotline.form.place')}
