@@ -1,8 +1,67 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../actor.js';
 import { authorize } from '../actor.js';
 import { visibleTo, type BusEvent, type EventBus, type Viewer } from '../events.js';
 import { requireActor } from './auth.js';
+
+/**
+ * The open streams and their credential checks. One timer for every stream: a revoked
+ * token, a logout, a disabled user or changed roles end the stream within a second (cached
+ * credentials make each check cheap).
+ */
+function openStreams(app: FastifyInstance, recheckMs: number) {
+  const open = new Set<() => void>();
+  const checks = new Map<() => void, () => Promise<void>>();
+  const timer = setInterval(() => {
+    for (const check of checks.values()) void check();
+  }, recheckMs);
+  timer.unref();
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(timer);
+    for (const close of open) close();
+    done();
+  });
+  return { open, checks };
+}
+
+/** Takes the response over from Fastify (keeping its headers) and starts the event stream. */
+function startStream(reply: FastifyReply): ServerResponse {
+  reply.hijack();
+  const raw = reply.raw;
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = value;
+  }
+  raw.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.write('retry: 2000\n\n');
+  return raw;
+}
+
+/** Closes the stream once its credential stands for no one, someone else or other roles. */
+function credentialCheck(
+  request: FastifyRequest,
+  viewer: Viewer,
+  recheck: (request: FastifyRequest) => Promise<Actor | undefined>,
+  close: () => void,
+): () => Promise<void> {
+  const roles = [...viewer.roles].sort().join(',');
+  return async () => {
+    const now = await recheck(request).catch(() => undefined);
+    const still =
+      now !== undefined &&
+      (now.kind === 'user' || now.kind === 'token') &&
+      now.userId === viewer.userId &&
+      [...now.roles].sort().join(',') === roles;
+    if (!still) close();
+  };
+}
 
 /**
  * GET /api/events: Server-Sent Events for the logged-in user. Each event carries its id;
@@ -20,20 +79,7 @@ export function registerEventStream(
     recheckMs?: number;
   },
 ): void {
-  const open = new Set<() => void>();
-  /** Each open stream's check: closes it when its credential no longer holds as it did. */
-  const checks = new Map<() => void, () => Promise<void>>();
-  // One timer for every stream: a revoked token, a logout, a disabled user or changed roles
-  // end the stream within a second (cached credentials make each check cheap).
-  const timer = setInterval(() => {
-    for (const check of checks.values()) void check();
-  }, options.recheckMs ?? 1000);
-  timer.unref();
-  app.addHook('onClose', (_instance, done) => {
-    clearInterval(timer);
-    for (const close of open) close();
-    done();
-  });
+  const { open, checks } = openStreams(app, options.recheckMs ?? 1000);
 
   app.get(
     '/api/events',
@@ -52,20 +98,7 @@ export function registerEventStream(
       const viewer: Viewer = { userId: actor.userId, roles: actor.roles };
       const lastEventId = request.headers['last-event-id'];
 
-      reply.hijack();
-      const raw = reply.raw;
-      const headers: Record<string, string | number | string[]> = {};
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) headers[name] = value;
-      }
-      raw.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write('retry: 2000\n\n');
+      const raw = startStream(reply);
 
       const send = (event: BusEvent): void => {
         raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
@@ -101,16 +134,7 @@ export function registerEventStream(
 
       heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs);
       open.add(close);
-      const roles = [...actor.roles].sort().join(',');
-      checks.set(close, async () => {
-        const now = await options.recheck(request).catch(() => undefined);
-        const still =
-          now !== undefined &&
-          (now.kind === 'user' || now.kind === 'token') &&
-          now.userId === actor.userId &&
-          [...now.roles].sort().join(',') === roles;
-        if (!still) close();
-      });
+      checks.set(close, credentialCheck(request, viewer, options.recheck, close));
       request.raw.on('close', close);
     },
   );
