@@ -1,58 +1,24 @@
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useMemo,
-  useRef,
-  useState,
-  type FormEvent,
-  type JSX,
-} from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import * as api from '../api';
 import * as hotlineApi from '../../hotline/api';
 import * as peersApi from '../../peers/api';
 import * as requestsApi from '../../requests/api';
-import {
-  CASE_PRIORITIES,
-  CASE_STATUSES,
-  nodesOfCase,
-  rolesAllow,
-  type CallView,
-  type CaseDetail,
-  type CaseLink,
-  type CasePriority,
-  type CaseStatus,
-  type ObjectView,
-  type PeerView,
-  type RequestView,
-  type ShareResult,
-} from '../../../app/types';
+import { CASE_PRIORITIES, CASE_STATUSES, nodesOfCase, rolesAllow, type CallView, type CaseDetail, type CaseLink, type CasePriority, type CaseStatus, type ObjectView, type PeerView, type RequestView, type ShareResult } from '../../../app/types';
 import { AttributionView } from '../components/case-attribution';
 import { CaseGraph } from '../components/case-graph';
 import { CaseImports } from '../components/case-import';
 import { AddObjectForm } from '../components/case-object-form';
-import {
-  ATTRIBUTION_LIMIT,
-  ATTRIBUTION_TYPES,
-  useObjectPages,
-  useObjectsOfTypes,
-} from '../components/case-object-pages';
+import { ATTRIBUTION_LIMIT, ATTRIBUTION_TYPES, useObjectPages, useObjectsOfTypes } from '../components/case-object-pages';
 import { CaseObjects, NO_FILTERS, queryOf, type ObjectFilters } from '../components/case-objects';
-import {
-  CasePriorityBadge,
-  CaseStatusBadge,
-  OBJECT_TYPES,
-  isCaseEvent,
-  optionLabel,
-  refs,
-  typeName,
-} from '../components/cases';
+import { CasePriorityBadge, CaseStatusBadge, OBJECT_TYPES, isCaseEvent, optionLabel, refs, typeName } from '../components/cases';
 import { Tabs } from '../components/case-tabs';
 import { useRefusalText } from '../components/case-object-sharing';
 import { ChoiceField } from '../../../ui/choice-field';
-import { ErrorAlert } from '../../../ui/errors';
+import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime } from '../../../ui/format';
 import { useCoalesced, usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -296,24 +262,14 @@ function AutoShare({
 }) {
   const { t } = useTranslation();
   const id = useId();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
   // Shown as chosen at once; the case as read again (or a refusal) settles it.
   const [value, setValue] = useState(detail.autoShare);
   useEffect(() => setValue(detail.autoShare), [detail.autoShare]);
+  const save = useSubmit((autoShare: boolean) => api.updateCase(detail.id, { autoShare }), onSaved);
+  const busy = save.busy;
   const change = async (autoShare: boolean) => {
-    setBusy(true);
-    setProblem(null);
     setValue(autoShare);
-    try {
-      await api.updateCase(detail.id, { autoShare });
-      onSaved();
-    } catch (failure) {
-      setValue(detail.autoShare);
-      setProblem(failure);
-    } finally {
-      setBusy(false);
-    }
+    if ((await save.submit(autoShare)) === undefined) setValue(detail.autoShare);
   };
   return (
     <div className="auto-share card" data-testid="auto-share">
@@ -331,7 +287,7 @@ function AutoShare({
       <p className="muted small" id={`${id}-hint`}>
         {value ? t('cases.sharing.autoOnHint') : t('cases.sharing.autoOffHint')}
       </p>
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={save.problem} />
     </div>
   );
 }
@@ -398,8 +354,12 @@ function EditCase({ detail, onSaved }: { detail: CaseDetail; onSaved: () => void
   const [status, setStatus] = useState<CaseStatus>(detail.status);
   const [priority, setPriority] = useState<CasePriority>(detail.priority);
   const [priorityCase, setPriorityCase] = useState(detail.priorityCase);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const save = useSubmit(
+    (body: { status: CaseStatus; priority: CasePriority; priorityCase: boolean }) =>
+      api.updateCase(detail.id, body),
+    onSaved,
+  );
+  const busy = save.busy;
   useEffect(() => {
     setStatus(detail.status);
     setPriority(detail.priority);
@@ -410,18 +370,9 @@ function EditCase({ detail, onSaved }: { detail: CaseDetail; onSaved: () => void
     priority !== detail.priority ||
     priorityCase !== detail.priorityCase;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.updateCase(detail.id, { status, priority, priorityCase });
-      onSaved();
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    void save.submit({ status, priority, priorityCase });
   };
 
   return (
@@ -429,10 +380,10 @@ function EditCase({ detail, onSaved }: { detail: CaseDetail; onSaved: () => void
       className="form card case-edit"
       noValidate
       aria-labelledby={`${id}-title`}
-      onSubmit={(event) => void submit(event)}
+      onSubmit={submit}
     >
       <h2 id={`${id}-title`}>{t('cases.case.editTitle')}</h2>
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={save.problem} />
       <div className="field-row">
         <ChoiceField
           id={`${id}-status`}
@@ -482,31 +433,26 @@ function Participants({
   const id = useId();
   const [peers, setPeers] = useState<PeerView[] | null>(null);
   const [peer, setPeer] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const add = useSubmit(
+    (node: string) => api.addCaseParticipant(detail.id, node),
+    () => {
+      setPeer('');
+      onChanged();
+    },
+  );
+  const { busy, fail } = add;
   useEffect(() => {
     if (!isOwner) return;
     peersApi.listPeers().then(
       (list) => setPeers(list.filter((p) => p.status === 'active')),
-      (error: unknown) => setProblem(error),
+      (error: unknown) => fail({ error }),
     );
-  }, [isOwner]);
+  }, [isOwner, fail]);
   const candidates = (peers ?? []).filter((p) => !detail.participants.includes(p.nodeId));
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!peer) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.addCaseParticipant(detail.id, peer);
-      setPeer('');
-      onChanged();
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    if (peer) void add.submit(peer);
   };
 
   return (
@@ -524,9 +470,9 @@ function Participants({
           ))}
         </ul>
       )}
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={add.problem} />
       {isOwner ? (
-        <form className="inline-form" noValidate onSubmit={(event) => void submit(event)}>
+        <form className="inline-form" noValidate onSubmit={submit}>
           <label htmlFor={`${id}-peer`}>{t('cases.participants.peer')}</label>
           <select
             id={`${id}-peer`}
@@ -571,8 +517,14 @@ function Links({
   const [calls, setCalls] = useState<CallView[]>([]);
   const [kind, setKind] = useState<CaseLink['kind']>('request');
   const [refId, setRefId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const link = useSubmit(
+    (body: { kind: CaseLink['kind']; refId: string }) => api.linkToCase(detail.id, body),
+    () => {
+      setRefId('');
+      onChanged();
+    },
+  );
+  const busy = link.busy;
   useEffect(() => {
     // Names for the links; a failure leaves the ids, which still link.
     requestsApi.listRequests().then(setRequests, () => undefined);
@@ -593,20 +545,9 @@ function Links({
           .filter((c) => !linked.has(`call:${c.id}`))
           .map((c) => ({ id: c.id, name: c.subject }));
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!refId) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.linkToCase(detail.id, { kind, refId });
-      setRefId('');
-      onChanged();
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    if (refId) void link.submit({ kind, refId });
   };
 
   return (
@@ -628,14 +569,12 @@ function Links({
           ))}
         </ul>
       )}
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={link.problem} />
       {mayWrite ? (
-        <form className="form" noValidate onSubmit={(event) => void submit(event)}>
+        <form className="form" noValidate onSubmit={submit}>
           <div className="field-row">
-            <div className="field">
-              <label htmlFor={`${id}-kind`}>{t('cases.links.kind')}</label>
+            <Field label={t('cases.links.kind')}>
               <select
-                id={`${id}-kind`}
                 value={kind}
                 onChange={(e) => {
                   setKind(e.target.value as CaseLink['kind']);
@@ -645,11 +584,9 @@ function Links({
                 <option value="request">{t('cases.links.kinds.request')}</option>
                 <option value="call">{t('cases.links.kinds.call')}</option>
               </select>
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-ref`}>{t('cases.links.which')}</label>
+            </Field>
+            <Field label={t('cases.links.which')}>
               <select
-                id={`${id}-ref`}
                 value={refId}
                 disabled={options.length === 0}
                 onChange={(e) => setRefId(e.target.value)}
@@ -663,7 +600,7 @@ function Links({
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
           </div>
           <div className="form-actions">
             <button type="submit" disabled={busy || !refId}>
@@ -694,9 +631,20 @@ function SharePanel({
   const nodes = nodesOfCase(detail).filter((n) => n !== self);
   const [peer, setPeer] = useState(nodes.length === 1 ? (nodes[0] ?? '') : '');
   const [chosen, setChosen] = useState<ObjectView[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
   const [result, setResult] = useState<(ShareResult & { peer: string }) | null>(null);
+  const share = useSubmit(
+    (to: string, objects: readonly ObjectView[]) =>
+      api.shareCase(detail.id, {
+        peer: to,
+        ...(objects.length > 0 ? { objects: objects.map((o) => o.id) } : {}),
+      }),
+    (answer, to) => {
+      setResult({ ...answer, peer: to });
+      setChosen([]);
+      onShared();
+    },
+  );
+  const busy = share.busy;
   // When the case has one other node (the usual pair), it is chosen for the user.
   const nodesKey = nodes.join(' ');
   useEffect(() => {
@@ -709,25 +657,14 @@ function SharePanel({
     return view ? optionLabel(t, view, byId) : objectId;
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!peer) return setProblem({ message: t('cases.share.peerRequired') });
-    setBusy(true);
-    setProblem(null);
-    setResult(null);
-    try {
-      const answer = await api.shareCase(detail.id, {
-        peer,
-        ...(chosen.length > 0 ? { objects: chosen.map((o) => o.id) } : {}),
-      });
-      setResult({ ...answer, peer });
-      setChosen([]);
-      onShared();
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
+    if (!peer) {
+      share.fail({ message: t('cases.share.peerRequired'), field: 'peer' });
+      return;
     }
+    setResult(null);
+    void share.submit(peer, chosen);
   };
 
   return (
@@ -737,16 +674,10 @@ function SharePanel({
       {nodes.length === 0 ? (
         <p className="muted">{t('cases.share.noNode')}</p>
       ) : (
-        <form
-          className="form"
-          noValidate
-          aria-labelledby={`${id}-title`}
-          onSubmit={(event) => void submit(event)}
-        >
-          {problem ? <ErrorAlert {...problem} /> : null}
-          <div className="field">
-            <label htmlFor={`${id}-peer`}>{t('cases.share.peer')}</label>
-            <select id={`${id}-peer`} value={peer} onChange={(e) => setPeer(e.target.value)}>
+        <form className="form" noValidate aria-labelledby={`${id}-title`} onSubmit={submit}>
+          <ProblemAlert problem={share.problem} />
+          <Field label={t('cases.share.peer')}>
+            <select value={peer} onChange={(e) => setPeer(e.target.value)}>
               <option value="">{t('cases.share.choosePeer')}</option>
               {nodes.map((node) => (
                 <option key={node} value={node}>
@@ -754,7 +685,7 @@ function SharePanel({
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
           <ObjectPicker caseId={detail.id} byId={byId} chosen={chosen} onChosen={setChosen} />
           <div className="form-actions">
             <button type="submit" className="button-primary" disabled={busy}>
@@ -818,33 +749,27 @@ function ObjectPicker({
   const [q, setQ] = useState('');
   const [type, setType] = useState('');
   const [found, setFound] = useState<{ objects: ObjectView[]; next: string | null } | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const names = useMemo(
     () => new Map([...byId, ...(found?.objects ?? []).map((o) => [o.id, o] as const)]),
     [byId, found],
   );
-  const find = async (cursor?: string) => {
-    setBusy(true);
-    try {
-      const page = await api.listCaseObjects(caseId, {
+  const search = useSubmit(
+    (cursor?: string) =>
+      api.listCaseObjects(caseId, {
         ...(q.trim() ? { q: q.trim() } : {}),
         ...(type ? { type } : {}),
         limit: PICKER_PAGE,
         ...(cursor ? { cursor } : {}),
-      });
+      }),
+    (page, cursor) =>
       setFound((current) =>
         cursor && current
           ? { objects: [...current.objects, ...page.objects], next: page.next }
           : page,
-      );
-      setProblem(null);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+      ),
+  );
+  const busy = search.busy;
+  const find = (cursor?: string) => search.submit(cursor);
   const isChosen = (objectId: string) => chosen.some((o) => o.id === objectId);
   const toggle = (view: ObjectView, on: boolean) =>
     onChosen(on ? [...chosen, view] : chosen.filter((o) => o.id !== view.id));
@@ -896,7 +821,7 @@ function ObjectPicker({
           {t('cases.share.find')}
         </button>
       </div>
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={search.problem} />
       {chosen.length > 0 ? (
         <fieldset className="checkboxes">
           <legend>{t('cases.share.chosen', { count: chosen.length })}</legend>

@@ -2,20 +2,13 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api';
-import {
-  CASE_KINDS,
-  CASE_PRIORITIES,
-  CASE_STATUSES,
-  rolesAllow,
-  type CaseKind,
-  type CasePriority,
-  type CaseSearchResult,
-  type CaseStatus,
-  type CaseView,
-} from '../../../app/types';
+import { CASE_KINDS, CASE_PRIORITIES, CASE_STATUSES, rolesAllow, type CaseKind, type CasePriority, type CaseSearchResult, type CaseStatus, type CaseView } from '../../../app/types';
 import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
 import { ChoiceField } from '../../../ui/choice-field';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList, AsyncTable } from '../../../ui/async-table';
+import { ProblemAlert, problemFields } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime } from '../../../ui/format';
 import { useCoalesced, usePageTitle } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -147,13 +140,8 @@ export function CasesPage() {
       <CasesTabs />
       {composing ? <OpenCaseForm onCancel={() => setComposing(false)} /> : null}
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-status`}>{t('cases.filters.status')}</label>
-          <select
-            id={`${id}-status`}
-            value={status}
-            onChange={(e) => setStatus(e.target.value as CaseStatus | '')}
-          >
+        <Field id={`${id}-status`} label={t('cases.filters.status')}>
+          <select value={status} onChange={(e) => setStatus(e.target.value as CaseStatus | '')}>
             <option value="">{t('cases.filters.allStatuses')}</option>
             {CASE_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -161,7 +149,7 @@ export function CasesPage() {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <label className="checkbox inline-check" htmlFor={`${id}-priority`}>
           <input
             id={`${id}-priority`}
@@ -172,38 +160,35 @@ export function CasesPage() {
           {t('cases.filters.priorityOnly')}
         </label>
       </div>
-      {error ? <ErrorAlert error={error} /> : null}
-      {cases === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : cases.length === 0 ? (
-        <div className="empty">
-          <p>{status || priorityOnly ? t('cases.emptyFiltered') : t('cases.empty')}</p>
-        </div>
-      ) : (
-        <>
-          <CaseTable cases={cases} />
-          <div className="list-foot">
-            <p className="muted small" role="status" data-testid="cases-shown">
-              {next
-                ? t('cases.shownMore', { count: cases.length })
-                : t('cases.shownAll', { count: cases.length })}
-            </p>
-            {next ? (
-              <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
-                {loadingMore ? t('common.loading') : t('cases.loadMore')}
-              </button>
-            ) : null}
-          </div>
-        </>
-      )}
+      <AsyncList
+        rows={cases}
+        error={error}
+        empty={<p>{status || priorityOnly ? t('cases.emptyFiltered') : t('cases.empty')}</p>}
+      >
+        {(list) => (
+          <>
+            <CaseTable cases={list} />
+            <div className="list-foot">
+              <p className="muted small" role="status" data-testid="cases-shown">
+                {next
+                  ? t('cases.shownMore', { count: list.length })
+                  : t('cases.shownAll', { count: list.length })}
+              </p>
+              {next ? (
+                <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+                  {loadingMore ? t('common.loading') : t('cases.loadMore')}
+                </button>
+              ) : null}
+            </div>
+          </>
+        )}
+      </AsyncList>
       <CaseSearch />
     </section>
   );
 }
 
-function CaseTable({ cases }: { cases: CaseView[] }) {
+function CaseTable({ cases }: { cases: readonly CaseView[] }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
   const self = useSession().node.node?.nodeId;
@@ -264,53 +249,41 @@ function OpenCaseForm({ onCancel }: { onCancel: () => void }) {
   const [kind, setKind] = useState<CaseKind>('hacking');
   const [priority, setPriority] = useState<CasePriority>('medium');
   const [priorityCase, setPriorityCase] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const open = useSubmit(api.createCase, (created) => void navigate(`/cases/${created.id}`));
+  const busy = open.busy;
+  const invalid = problemFields(open.problem);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (title.trim() === '') return setProblem({ message: t('cases.form.titleRequired') });
-    setProblem(null);
-    setBusy(true);
-    try {
-      const created = await api.createCase({
-        title: title.trim(),
-        summary: summary.trim(),
-        kind,
-        priority,
-        priorityCase,
-      });
-      await navigate(`/cases/${created.id}`);
-    } catch (error) {
-      setProblem({ error });
-      setBusy(false);
+    if (title.trim() === '') {
+      open.fail({ message: t('cases.form.titleRequired'), field: 'title' });
+      return;
     }
+    void open.submit({
+      title: title.trim(),
+      summary: summary.trim(),
+      kind,
+      priority,
+      priorityCase,
+    });
   };
 
   return (
     <section className="card case-form" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('cases.form.heading')}</h2>
-      <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-        {problem ? <ErrorAlert {...problem} /> : null}
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('cases.form.title')}</label>
-          <input
-            id={`${id}-name`}
-            value={title}
-            maxLength={200}
-            onChange={(e) => setTitle(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-summary`}>{t('cases.form.summary')}</label>
+      <form className="form" noValidate onSubmit={submit}>
+        <ProblemAlert problem={open.problem} />
+        <Field id={`${id}-name`} label={t('cases.form.title')} invalid={invalid.has('title')}>
+          <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
+        </Field>
+        <Field id={`${id}-summary`} label={t('cases.form.summary')}>
           <textarea
-            id={`${id}-summary`}
             rows={3}
             maxLength={20_000}
             value={summary}
             onChange={(e) => setSummary(e.target.value)}
           />
-        </div>
+        </Field>
         <div className="field-row">
           <ChoiceField
             id={`${id}-kind`}
@@ -362,29 +335,22 @@ function CaseSearch() {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<CaseSearchResult[] | null>(null);
   const [searched, setSearched] = useState('');
-  const [problem, setProblem] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const search = useSubmit(api.searchCases, (found, query) => {
+    setResults(found);
+    setSearched(query);
+  });
+  const busy = search.busy;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const query = q.trim();
-    if (query === '') return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      setResults(await api.searchCases(query));
-      setSearched(query);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    if (query !== '') void search.submit(query);
   };
 
   return (
     <section className="case-search" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('cases.search.title')}</h2>
-      <form className="inline-form" role="search" onSubmit={(event) => void submit(event)}>
+      <form className="inline-form" role="search" onSubmit={submit}>
         <label htmlFor={`${id}-q`}>{t('cases.search.label')}</label>
         <input
           id={`${id}-q`}
@@ -397,41 +363,26 @@ function CaseSearch() {
           {t('cases.search.submit')}
         </button>
       </form>
-      {problem ? <ErrorAlert error={problem} /> : null}
-      {results === null ? null : results.length === 0 ? (
-        <div className="empty">
-          <p>{t('cases.search.none', { q: searched })}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">
-              {t('cases.search.results', { q: searched })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('cases.search.columns.object')}</th>
-                <th scope="col">{t('cases.search.columns.type')}</th>
-                <th scope="col">{t('cases.search.columns.tlp')}</th>
-                <th scope="col">{t('cases.search.columns.case')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.map((r) => (
-                <tr key={`${r.caseId}-${r.object.id}`}>
-                  <td>{r.object.label}</td>
-                  <td>{typeName(t, r.object.type)}</td>
-                  <td>
-                    <TlpBadge level={r.object.tlp} />
-                  </td>
-                  <td>
-                    <Link to={`/cases/${r.caseId}`}>{r.caseTitle}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      <ProblemAlert problem={search.problem} />
+      {results === null ? null : (
+        <AsyncTable
+          rows={results}
+          empty={<p>{t('cases.search.none', { q: searched })}</p>}
+          label={t('cases.search.results', { q: searched })}
+          rowKey={(r) => `${r.caseId}-${r.object.id}`}
+          columns={[
+            { header: t('cases.search.columns.object'), cell: (r) => r.object.label },
+            { header: t('cases.search.columns.type'), cell: (r) => typeName(t, r.object.type) },
+            {
+              header: t('cases.search.columns.tlp'),
+              cell: (r) => <TlpBadge level={r.object.tlp} />,
+            },
+            {
+              header: t('cases.search.columns.case'),
+              cell: (r) => <Link to={`/cases/${r.caseId}`}>{r.caseTitle}</Link>,
+            },
+          ]}
+        />
       )}
     </section>
   );

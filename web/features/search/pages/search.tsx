@@ -4,7 +4,8 @@ import { Link, useSearchParams } from 'react-router';
 import * as api from '../api';
 import type { SearchHit, SearchKind, SearchResults } from '../../../app/types';
 import { TlpBadge } from '../../cases/components/cases';
-import { ErrorAlert } from '../../../ui/errors';
+import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
+import { useSubmit } from '../../../ui/submit';
 import { useCoalesced, usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import '../i18n';
@@ -38,17 +39,10 @@ export function SearchPage() {
   const [more, setMore] = useState<{ after: SearchResults; pages: SearchResults[] } | null>(null);
   const pages = first ? [first, ...(more?.after === first ? more.pages : [])] : [];
   const next = pages[pages.length - 1]?.next ?? null;
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const showMore = async () => {
-    if (!first || !next) return;
-    try {
-      const page = await api.searchEverything(q, SEARCH_LIMIT, next);
-      setMore({ after: first, pages: [...pages.slice(1), page] });
-      setMoreError(null);
-    } catch (failure) {
-      setMoreError(failure);
-    }
-  };
+  const showMore = useSubmit(
+    (after: SearchResults, cursor: string) => api.searchEverything(q, SEARCH_LIMIT, cursor),
+    (page, after) => setMore({ after, pages: [...pages.slice(1), page] }),
+  );
   // Something searchable changed: the answer may have too.
   const refresh = useCoalesced(reload);
   useLiveEvent(
@@ -80,9 +74,13 @@ export function SearchPage() {
               {groupByKind(hits).map(([kind, group]) => (
                 <SearchGroupView key={kind} kind={kind} hits={group} />
               ))}
-              {moreError ? <ErrorAlert error={moreError} /> : null}
-              {next ? (
-                <button type="button" onClick={() => void showMore()}>
+              <ProblemAlert problem={showMore.problem} />
+              {next && first ? (
+                <button
+                  type="button"
+                  disabled={showMore.busy}
+                  onClick={() => void showMore.submit(first, next)}
+                >
                   {t('search.more')}
                 </button>
               ) : null}
