@@ -17,6 +17,7 @@ export type EventName =
   | 'federation.ledger'
   | 'federation.peers'
   | 'note.created'
+  | 'note.changed'
   | 'request.changed'
   | 'request.deleted'
   | 'request.deadline'
@@ -46,6 +47,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'federation.ledger',
   'federation.peers',
   'note.created',
+  'note.changed',
   'request.changed',
   'request.deleted',
   'request.deadline',

@@ -9,6 +9,14 @@ export async function listNotes(opts: { peer?: string; limit?: number } = {}): P
   return notes;
 }
 
-export function sendNote(peer: string, text: string): Promise<NoteView> {
-  return request<NoteView>('POST', '/api/notes', { peer, text });
+export function sendNote(
+  peer: string,
+  text: string,
+  options: { replyTo?: string; ackRequested?: boolean } = {},
+): Promise<NoteView> {
+  return request<NoteView>('POST', '/api/notes', { peer, text, ...options });
+}
+
+export function acknowledgeNote(id: string): Promise<NoteView> {
+  return request<NoteView>('POST', `/api/notes/${encodeURIComponent(id)}/acknowledge`);
 }

@@ -27,8 +27,21 @@ function isNoteEvent(data: unknown): data is { note: NoteView } {
 
 /** Newest first, by when the note was recorded here; one entry per id. */
 function addNote(notes: NoteView[], note: NoteView): NoteView[] {
-  if (notes.some((n) => n.id === note.id)) return notes;
+  if (notes.some((n) => n.id === note.id)) return notes.map((n) => (n.id === note.id ? note : n));
   return [note, ...notes].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Notes by the note they answer: answers sit under it, oldest first, as a thread reads. */
+function threads(list: readonly NoteView[]): { roots: NoteView[]; replies: Map<string, NoteView[]> } {
+  const ids = new Set(list.map((note) => note.id));
+  const replies = new Map<string, NoteView[]>();
+  const roots: NoteView[] = [];
+  for (const note of list) {
+    if (note.replyTo && ids.has(note.replyTo)) {
+      replies.set(note.replyTo, [note, ...(replies.get(note.replyTo) ?? [])]);
+    } else roots.push(note);
+  }
+  return { roots, replies };
 }
 
 function peerLabel(nodeId: string, peers: ReadonlyMap<string, PeerView>): string {
@@ -40,10 +53,15 @@ function SendNoteForm({
   peers,
   canManagePeers,
   onSent,
+  replyTo,
+  onCancelReply,
 }: {
   peers: PeerView[];
   canManagePeers: boolean;
   onSent: (note: NoteView) => void;
+  /** The note this one answers (its peer is the one written to). */
+  replyTo: NoteView | null;
+  onCancelReply: () => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
@@ -51,11 +69,13 @@ function SendNoteForm({
   const [peer, setPeer] = useState('');
   const [text, setText] = useState('');
   const [sentTo, setSentTo] = useState('');
+  const [ackRequested, setAckRequested] = useState(false);
   const peerSelect = useRef<HTMLSelectElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
   const send = useSubmit(api.sendNote, (note, to) => {
     setText('');
     setSentTo(to);
+    setAckRequested(false);
     onSent(note);
     textArea.current?.focus();
   });
@@ -63,7 +83,8 @@ function SendNoteForm({
 
   // With a single peer there is nothing to choose.
   const onlyPeer = active.length === 1 ? active[0]?.nodeId : undefined;
-  const chosen = active.some((p) => p.nodeId === peer) ? peer : (onlyPeer ?? '');
+  const picked = active.some((p) => p.nodeId === peer) ? peer : (onlyPeer ?? '');
+  const chosen = replyTo ? replyTo.peer : picked;
 
   if (active.length === 0) {
     return (
@@ -90,7 +111,10 @@ function SendNoteForm({
     if (trimmed.length > MAX_NOTE_LENGTH) {
       return fail('text', t('notes.textTooLong', { max: MAX_NOTE_LENGTH }));
     }
-    void send.submit(chosen, trimmed);
+    void send.submit(chosen, trimmed, {
+      ...(replyTo ? { replyTo: replyTo.id } : {}),
+      ...(ackRequested ? { ackRequested: true } : {}),
+    });
   };
 
   const over = text.length > MAX_NOTE_LENGTH;
@@ -100,8 +124,21 @@ function SendNoteForm({
         problem={send.problem}
         fields={{ peer: t('notes.to'), text: t('notes.text') }}
       />
+      {replyTo ? (
+        <p className="notice" data-testid="replying-to">
+          {t('notes.replyingTo', { text: replyTo.text.split('\n')[0]?.slice(0, 80) ?? '' })}{' '}
+          <button type="button" className="button-link" onClick={onCancelReply}>
+            {t('notes.cancelReply')}
+          </button>
+        </p>
+      ) : null}
       <Field label={t('notes.to')} invalid={invalid.has('peer')}>
-        <select ref={peerSelect} value={chosen} onChange={(event) => setPeer(event.target.value)}>
+        <select
+          ref={peerSelect}
+          value={chosen}
+          disabled={replyTo !== null}
+          onChange={(event) => setPeer(event.target.value)}
+        >
           {onlyPeer ? null : <option value="">{t('notes.choosePeer')}</option>}
           {active.map((p) => (
             <option key={p.nodeId} value={p.nodeId}>
@@ -129,9 +166,17 @@ function SendNoteForm({
           onChange={(event) => setText(event.target.value)}
         />
       </Field>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={ackRequested}
+          onChange={(event) => setAckRequested(event.target.checked)}
+        />{' '}
+        {t('notes.askAck')}
+      </label>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={send.busy}>
-          {send.busy ? t('notes.sending') : t('notes.send')}
+          {send.busy ? t('notes.sending') : replyTo ? t('notes.sendReply') : t('notes.send')}
         </button>
         <p role="status" className="small">
           {sentTo ? t('notes.sent', { peer: sentTo }) : ''}
@@ -145,11 +190,22 @@ function NoteItem({
   note,
   peers,
   target = false,
+  replies = [],
+  canSend,
+  onReply,
+  onChanged,
+  targetId,
 }: {
   note: NoteView;
   peers: ReadonlyMap<string, PeerView>;
   /** The note a link named (`?note=`): scrolled to and marked. */
   target?: boolean;
+  /** The notes that answer this one (and their answers, by `thread`). */
+  replies?: NoteView[];
+  canSend: boolean;
+  onReply: (note: NoteView) => void;
+  onChanged: (note: NoteView) => void;
+  targetId: string | null;
 }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
@@ -202,8 +258,79 @@ function NoteItem({
             </>
           )}
         </p>
+        <NoteStatus note={note} canSend={canSend} onChanged={onChanged} />
+        {canSend ? (
+          <button type="button" className="button-link" onClick={() => onReply(note)}>
+            {t('notes.reply')}
+          </button>
+        ) : null}
       </article>
+      {replies.length > 0 ? (
+        <ol className="notes note-replies" aria-label={t('notes.repliesTo', { peer })}>
+          {replies.map((reply) => (
+            <NoteItem
+              key={reply.id}
+              note={reply}
+              peers={peers}
+              target={reply.id === targetId}
+              canSend={canSend}
+              onReply={onReply}
+              onChanged={onChanged}
+              targetId={targetId}
+            />
+          ))}
+        </ol>
+      ) : null}
     </li>
+  );
+}
+
+/** Delivered or not (ours), and the acknowledgement asked for, given, or to give (theirs). */
+function NoteStatus({
+  note,
+  canSend,
+  onChanged,
+}: {
+  note: NoteView;
+  canSend: boolean;
+  onChanged: (note: NoteView) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const zone = useUserTimeZone();
+  const acknowledge = useSubmit(api.acknowledgeNote, onChanged);
+  const outgoing = note.direction === 'out';
+  return (
+    <p className="note-status small">
+      {outgoing ? (
+        <span className={note.delivered ? 'badge badge-ok' : 'badge'}>
+          {note.delivered ? t('notes.delivered') : t('notes.notDelivered')}
+        </span>
+      ) : null}
+      {note.ackRequested && note.acknowledgedAt ? (
+        <span className="badge badge-ok">
+          {t('notes.acknowledgedBy', {
+            by: note.acknowledgedBy ?? '',
+            at: formatDateTime(note.acknowledgedAt, i18n.language, zone),
+          })}
+        </span>
+      ) : note.ackRequested && outgoing ? (
+        <span className="badge">{t('notes.ackAwaited')}</span>
+      ) : note.ackRequested ? (
+        <>
+          <span className="badge badge-warn">{t('notes.ackAsked')}</span>{' '}
+          {canSend ? (
+            <button
+              type="button"
+              disabled={acknowledge.busy}
+              onClick={() => void acknowledge.submit(note.id)}
+            >
+              {t('notes.acknowledge')}
+            </button>
+          ) : null}
+        </>
+      ) : null}
+      {acknowledge.problem ? <ProblemAlert problem={acknowledge.problem} /> : null}
+    </p>
   );
 }
 
@@ -222,6 +349,8 @@ export function NotesPage() {
   const [notes, setNotes] = useState<NoteView[] | null>(null);
   const [notesError, setNotesError] = useState<unknown>(null);
   const [filter, setFilter] = useState('');
+  const [replyTo, setReplyTo] = useState<NoteView | null>(null);
+  const writeHeading = useRef<HTMLHeadingElement>(null);
   const [params] = useSearchParams();
   const target = params.get('note');
   // A linked note older than the newest 100: the list reads up to 500 to find it.
@@ -253,13 +382,25 @@ export function NotesPage() {
     void loadNotes();
   });
   useLiveEvent('federation.peers', () => void loadPeers());
-  useLiveEvent('note.created', (data) => {
+  useLiveEvent(['note.created', 'note.changed'], (data) => {
     if (!isNoteEvent(data)) return;
     arrivedWhileLoading.current?.push(data.note);
     if (filter && data.note.peer !== filter) return;
     setNotes((current) => (current ? addNote(current, data.note) : current));
   });
+  // Our notes turn "delivered" when the peer's stream confirms them.
+  useLiveEvent('federation.ledger', () => void loadNotes());
+  const changed = useCallback(
+    (note: NoteView) => setNotes((current) => (current ? addNote(current, note) : current)),
+    [],
+  );
+  const reply = useCallback((note: NoteView) => {
+    setReplyTo(note);
+    writeHeading.current?.scrollIntoView({ block: 'start' });
+  }, []);
 
+  const threadsOf = useMemo(() => (notes ? threads(notes) : null), [notes]);
+  const threaded = (list: readonly NoteView[]) => threadsOf ?? threads(list);
   const byId = useMemo(
     () => new Map((peers ?? []).map((peer) => [peer.nodeId, peer] as const)),
     [peers],
@@ -286,7 +427,9 @@ export function NotesPage() {
       )}
 
       <section className="card compose" aria-labelledby="notes-write">
-        <h2 id="notes-write">{t('notes.writeTitle')}</h2>
+        <h2 id="notes-write" ref={writeHeading}>
+          {t('notes.writeTitle')}
+        </h2>
         {!canSend ? (
           <p className="muted">{t('notes.readOnly')}</p>
         ) : peersError ? (
@@ -302,7 +445,10 @@ export function NotesPage() {
           <SendNoteForm
             peers={peers}
             canManagePeers={canManagePeers}
+            replyTo={replyTo}
+            onCancelReply={() => setReplyTo(null)}
             onSent={(note) => {
+              setReplyTo(null);
               if (!filter || note.peer === filter) {
                 setNotes((current) => addNote(current ?? [], note));
               }
@@ -358,8 +504,18 @@ export function NotesPage() {
           {(list) => (
             <>
               <ol className="notes" aria-labelledby="notes-list">
-                {list.map((note) => (
-                  <NoteItem key={note.id} note={note} peers={byId} target={note.id === target} />
+                {threaded(list).roots.map((note) => (
+                  <NoteItem
+                    key={note.id}
+                    note={note}
+                    peers={byId}
+                    target={note.id === target}
+                    replies={threaded(list).replies.get(note.id) ?? []}
+                    canSend={canSend}
+                    onReply={reply}
+                    onChanged={changed}
+                    targetId={target}
+                  />
                 ))}
               </ol>
               {list.length >= limit ? (
