@@ -11,7 +11,10 @@ import {
 } from '../../../app/types';
 import { TlpBadge, TlpField } from './cases';
 import { ChoiceField } from '../../../ui/choice-field';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList } from '../../../ui/async-table';
+import { ProblemAlert, problemFields } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime } from '../../../ui/format';
 import { useCoalesced, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -130,17 +133,14 @@ export function CaseImports({ caseId, mayWrite }: { caseId: string; mayWrite: bo
       <h2 id="case-imports">{t('cases.imports.title')}</h2>
       <p className="muted">{t('cases.imports.intro')}</p>
       {mayWrite ? <ImportForm caseId={caseId} onStarted={started} /> : null}
-      {error ? <ErrorAlert error={error} /> : null}
       {shown ? <ImportJob job={shown} mayWrite={mayWrite} onChanged={update} /> : null}
-      {imports === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : imports.length === 0 ? (
-        <p className="muted">{t('cases.imports.none')}</p>
-      ) : (
-        <ImportList imports={imports} shown={shown?.id ?? null} onShow={setSelected} />
-      )}
+      <AsyncList
+        rows={imports}
+        error={error}
+        empty={<p className="muted">{t('cases.imports.none')}</p>}
+      >
+        {(list) => <ImportList imports={list} shown={shown?.id ?? null} onShow={setSelected} />}
+      </AsyncList>
     </section>
   );
 }
@@ -163,35 +163,38 @@ function ImportForm({
   const [url, setUrl] = useState('');
   const [format, setFormat] = useState<ImportFormat>('stix');
   const [tlp, setTlp] = useState<TlpLevel>('amber');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (source === 'file' && !file) {
-      fileInput.current?.focus();
-      return setProblem({ message: t('cases.imports.form.fileRequired') });
-    }
-    if (source === 'url' && url.trim() === '') {
-      document.getElementById(`${id}-url`)?.focus();
-      return setProblem({ message: t('cases.imports.form.urlRequired') });
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      const job =
-        source === 'file' && file
-          ? await api.importFile(caseId, file, { format, tlp })
-          : await api.importUrl(caseId, { url: url.trim(), format, tlp });
+  const start = useSubmit(
+    (from: File | string) =>
+      typeof from === 'string'
+        ? api.importUrl(caseId, { url: from, format, tlp })
+        : api.importFile(caseId, from, { format, tlp }),
+    (job) => {
       setFile(null);
       setUrl('');
       if (fileInput.current) fileInput.current.value = '';
       onStarted(job);
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
+    },
+  );
+  const busy = start.busy;
+  const invalid = problemFields(start.problem);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (source === 'file') {
+      if (!file) {
+        fileInput.current?.focus();
+        start.fail({ message: t('cases.imports.form.fileRequired'), field: 'file' });
+        return;
+      }
+      void start.submit(file);
+      return;
     }
+    if (url.trim() === '') {
+      document.getElementById(`${id}-url`)?.focus();
+      start.fail({ message: t('cases.imports.form.urlRequired'), field: 'url' });
+      return;
+    }
+    void start.submit(url.trim());
   };
 
   return (
@@ -199,10 +202,10 @@ function ImportForm({
       className="form card import-form"
       noValidate
       aria-labelledby={`${id}-title`}
-      onSubmit={(event) => void submit(event)}
+      onSubmit={submit}
     >
       <h3 id={`${id}-title`}>{t('cases.imports.form.title')}</h3>
-      {problem ? <ErrorAlert {...problem} /> : null}
+      <ProblemAlert problem={start.problem} />
       <fieldset className="checkboxes">
         <legend>{t('cases.imports.form.source')}</legend>
         {(['file', 'url'] as const).map((kind) => (
@@ -214,7 +217,7 @@ function ImportForm({
               checked={source === kind}
               onChange={() => {
                 setSource(kind);
-                setProblem(null);
+                start.reset();
               }}
             />
             {t(`cases.imports.form.sources.${kind}`)}
@@ -222,34 +225,31 @@ function ImportForm({
         ))}
       </fieldset>
       {source === 'file' ? (
-        <div className="field">
-          <label htmlFor={`${id}-file`}>{t('cases.imports.form.file')}</label>
+        <Field id={`${id}-file`} label={t('cases.imports.form.file')} invalid={invalid.has('file')}>
           <input
             ref={fileInput}
-            id={`${id}-file`}
             type="file"
             accept=".json,application/json,application/stix+json"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
-        </div>
+        </Field>
       ) : (
-        <div className="field">
-          <label htmlFor={`${id}-url`}>{t('cases.imports.form.url')}</label>
+        <Field
+          id={`${id}-url`}
+          invalid={invalid.has('url')}
+          label={t('cases.imports.form.url')}
+          hint={t('cases.imports.form.urlHint')}
+        >
           <input
-            id={`${id}-url`}
             type="url"
             inputMode="url"
             autoComplete="off"
             spellCheck={false}
             placeholder="https://"
             value={url}
-            aria-describedby={`${id}-url-hint`}
             onChange={(e) => setUrl(e.target.value)}
           />
-          <p className="field-hint" id={`${id}-url-hint`}>
-            {t('cases.imports.form.urlHint')}
-          </p>
-        </div>
+        </Field>
       )}
       <div className="field-row">
         <ChoiceField
@@ -287,8 +287,7 @@ function ImportJob({
 }) {
   const { t, i18n } = useTranslation();
   const id = useId();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const resume = useSubmit(api.resumeImport, onChanged);
   const running = job.status === 'running';
   const ended = job.status === 'running' ? null : job.status;
 
@@ -310,18 +309,6 @@ function ImportJob({
       clearInterval(timer);
     };
   }, [running, job.id, onChanged]);
-
-  const resume = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      onChanged(await api.resumeImport(job.id));
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const number = (n: number) => n.toLocaleString(i18n.language);
   const rate = objectsPerSecond(job);
@@ -412,10 +399,10 @@ function ImportJob({
           <strong>{t('cases.imports.job.message')}</strong> {job.message}
         </p>
       ) : null}
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={resume.problem} />
       {mayWrite && (job.status === 'failed' || job.status === 'interrupted') ? (
         <div className="form-actions">
-          <button type="button" disabled={busy} onClick={() => void resume()}>
+          <button type="button" disabled={resume.busy} onClick={() => void resume.submit(job.id)}>
             {t('cases.imports.job.resume')}
           </button>
           <span className="muted small">{t('cases.imports.job.resumeHint')}</span>
@@ -432,14 +419,20 @@ function ImportErrors({ job }: { job: ImportJobView }) {
   const id = useId();
   const [rows, setRows] = useState<ImportErrorView[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(null);
+  const more = useSubmit(
+    (from: number) => api.listImportErrors(job.id, from, ERRORS_PAGE),
+    (page) => {
+      setRows((current) => [...(current ?? []), ...page.errors]);
+      setNext(page.next);
+    },
+  );
 
   // Again whenever the job changes (a resumed job may add errors).
   useEffect(() => {
     let stale = false;
     setRows(null);
-    setProblem(null);
+    setError(null);
     api.listImportErrors(job.id, 0, ERRORS_PAGE).then(
       (page) => {
         if (stale) return;
@@ -447,7 +440,7 @@ function ImportErrors({ job }: { job: ImportJobView }) {
         setNext(page.next);
       },
       (error: unknown) => {
-        if (!stale) setProblem(error);
+        if (!stale) setError(error);
       },
     );
     return () => {
@@ -455,57 +448,46 @@ function ImportErrors({ job }: { job: ImportJobView }) {
     };
   }, [job.id, job.updatedAt]);
 
-  const more = async () => {
-    if (next === null) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const page = await api.listImportErrors(job.id, next, ERRORS_PAGE);
-      setRows((current) => [...(current ?? []), ...page.errors]);
-      setNext(page.next);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <div className="import-errors">
       <h4 id={`${id}-title`}>{t('cases.imports.errors.title')}</h4>
-      {problem ? <ErrorAlert error={problem} /> : null}
-      {rows === null ? (
-        problem ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : rows.length === 0 ? (
-        <p className="muted">{t('cases.imports.errors.none')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table aria-labelledby={`${id}-title`} data-testid="import-errors">
-            <thead>
-              <tr>
-                <th scope="col">{t('cases.imports.errors.position')}</th>
-                <th scope="col">{t('cases.imports.errors.object')}</th>
-                <th scope="col">{t('cases.imports.errors.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.n} data-testid="import-error">
-                  <td className="num">
-                    {row.position === null || row.position < 0 ? '—' : row.position + 1}
-                  </td>
-                  <td>{row.objectId ? <code>{row.objectId}</code> : '—'}</td>
-                  <td>{row.reason}</td>
+      <ProblemAlert problem={more.problem} />
+      <AsyncList
+        rows={rows}
+        error={error}
+        empty={<p className="muted">{t('cases.imports.errors.none')}</p>}
+      >
+        {(list) => (
+          <div className="table-wrap">
+            <table aria-labelledby={`${id}-title`} data-testid="import-errors">
+              <thead>
+                <tr>
+                  <th scope="col">{t('cases.imports.errors.position')}</th>
+                  <th scope="col">{t('cases.imports.errors.object')}</th>
+                  <th scope="col">{t('cases.imports.errors.reason')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {list.map((row) => (
+                  <tr key={row.n} data-testid="import-error">
+                    <td className="num">
+                      {row.position === null || row.position < 0 ? '—' : row.position + 1}
+                    </td>
+                    <td>{row.objectId ? <code>{row.objectId}</code> : '—'}</td>
+                    <td>{row.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </AsyncList>
       {next !== null ? (
-        <button type="button" disabled={busy} onClick={() => void more()}>
+        <button
+          type="button"
+          disabled={more.busy}
+          onClick={() => next !== null && void more.submit(next)}
+        >
           {t('cases.imports.errors.more')}
         </button>
       ) : null}
@@ -519,7 +501,7 @@ function ImportList({
   shown,
   onShow,
 }: {
-  imports: ImportJobView[];
+  imports: readonly ImportJobView[];
   shown: string | null;
   onShow: (id: string) => void;
 }) {

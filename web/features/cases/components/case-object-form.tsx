@@ -13,7 +13,9 @@ import {
   typeName,
   type ObjectType,
 } from './cases';
-import { ErrorAlert } from '../../../ui/errors';
+import { ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import '../i18n';
 
 /** The relationship types of STIX 2.1 a case most often needs. */
@@ -251,9 +253,16 @@ export function AddObjectForm({
   const [draft, setDraft] = useState<Draft>(() => fresh('indicator'));
   const [tlp, setTlp] = useState<TlpLevel>('amber');
   const [red, setRed] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  const add = useSubmit(
+    (body: Parameters<typeof api.addCaseObject>[1]) => api.addCaseObject(detail.id, body),
+    (view) => {
+      setAdded(optionLabel(t, view, byId));
+      setDraft((current) => fresh(current.type));
+      onAdded(view);
+    },
+  );
+  const busy = add.busy;
   const objects = known.filter((o) => !o.revoked);
   const byId = useMemo(() => new Map(known.map((o) => [o.id, o])), [known]);
   const otherNodes = [detail.owner, ...detail.participants].filter((n) => n !== self);
@@ -262,67 +271,40 @@ export function AddObjectForm({
   const setField = (key: FieldKey, value: string) =>
     setDraft((current) => ({ ...current, fields: { ...current.fields, [key]: value } }));
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const built = buildObject(t, draft);
-    if ('missing' in built) return setProblem({ message: built.missing });
-    setBusy(true);
-    setProblem(null);
-    setAdded(null);
-    try {
-      const view = await api.addCaseObject(detail.id, {
-        object: built.object,
-        tlp,
-        redRecipients: tlp === 'red' ? red : [],
-      });
-      setAdded(optionLabel(t, view, byId));
-      setDraft(fresh(draft.type));
-      onAdded(view);
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
+    if ('missing' in built) {
+      add.fail({ message: built.missing });
+      return;
     }
+    setAdded(null);
+    void add.submit({ object: built.object, tlp, redRecipients: tlp === 'red' ? red : [] });
   };
 
   const input = (key: FieldKey, opts: { type?: string; hint?: string; max?: number } = {}) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{t(`cases.add.fields.${key}`)}</label>
+    <Field id={`${id}-${key}`} label={t(`cases.add.fields.${key}`)} hint={opts.hint}>
       <input
-        id={`${id}-${key}`}
         type={opts.type ?? 'text'}
         value={field(key)}
         maxLength={opts.max ?? 2000}
-        aria-describedby={opts.hint ? `${id}-${key}-hint` : undefined}
         onChange={(e) => setField(key, e.target.value)}
       />
-      {opts.hint ? (
-        <p className="field-hint" id={`${id}-${key}-hint`}>
-          {opts.hint}
-        </p>
-      ) : null}
-    </div>
+    </Field>
   );
   const area = (key: FieldKey) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{t(`cases.add.fields.${key}`)}</label>
+    <Field id={`${id}-${key}`} label={t(`cases.add.fields.${key}`)}>
       <textarea
-        id={`${id}-${key}`}
         rows={3}
         maxLength={20_000}
         value={field(key)}
         onChange={(e) => setField(key, e.target.value)}
       />
-    </div>
+    </Field>
   );
   const choose = (key: FieldKey, candidates: ObjectView[]) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{t(`cases.add.fields.${key}`)}</label>
-      <select
-        id={`${id}-${key}`}
-        value={field(key)}
-        onChange={(e) => setField(key, e.target.value)}
-      >
+    <Field id={`${id}-${key}`} label={t(`cases.add.fields.${key}`)}>
+      <select value={field(key)} onChange={(e) => setField(key, e.target.value)}>
         <option value="">{t('cases.add.chooseObject')}</option>
         {candidates.map((o) => (
           <option key={o.id} value={o.id}>
@@ -330,7 +312,7 @@ export function AddObjectForm({
           </option>
         ))}
       </select>
-    </div>
+    </Field>
   );
   const pick = (which: 'about' | 'evidence', legend: string, candidates: ObjectView[]) => (
     <fieldset className="checkboxes object-picker">
@@ -464,10 +446,8 @@ export function AddObjectForm({
       case 'opinion':
         return (
           <>
-            <div className="field">
-              <label htmlFor={`${id}-opinion`}>{t('cases.add.fields.opinion')}</label>
+            <Field id={`${id}-opinion`} label={t('cases.add.fields.opinion')}>
               <select
-                id={`${id}-opinion`}
                 value={field('opinion')}
                 onChange={(e) => setField('opinion', e.target.value)}
               >
@@ -478,7 +458,7 @@ export function AddObjectForm({
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
             {area('explanation')}
             {pick('about', t('cases.add.fields.object_refs'), objects)}
           </>
@@ -497,13 +477,8 @@ export function AddObjectForm({
   return (
     <section className="card case-add" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('cases.add.title')}</h2>
-      <form
-        className="form"
-        noValidate
-        aria-labelledby={`${id}-title`}
-        onSubmit={(event) => void submit(event)}
-      >
-        {problem ? <ErrorAlert {...problem} /> : null}
+      <form className="form" noValidate aria-labelledby={`${id}-title`} onSubmit={submit}>
+        <ProblemAlert problem={add.problem} />
         {added ? (
           <p role="status" className="alert alert-ok">
             {t('cases.add.added', { label: added })}
@@ -515,7 +490,7 @@ export function AddObjectForm({
             id={`${id}-type`}
             value={draft.type}
             onChange={(e) => {
-              setProblem(null);
+              add.reset();
               setDraft((current) => ({
                 ...fresh(e.target.value as ObjectType),
                 about: current.about,

@@ -9,7 +9,8 @@ import {
   type ShareRefusal,
   type ShareResult,
 } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { ProblemAlert } from '../../../ui/errors';
+import { useSubmit } from '../../../ui/submit';
 import '../i18n';
 import '../cases.css';
 
@@ -51,8 +52,6 @@ export function SharedState({
 }) {
   const { t } = useTranslation();
   const refusal = useRefusalText();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
   const [results, setResults] = useState<(ShareResult & { peer: string })[] | null>(null);
   const others = nodesOfCase(detail).filter((node) => node !== self);
   const missing = others.filter((node) => !view.sharedWith.includes(node));
@@ -65,23 +64,21 @@ export function SharedState({
     v.verdict.ok ? [] : [{ node: v.node, reason: v.verdict.reason }],
   );
 
-  const share = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
+  const share = useSubmit(
+    async (peers: readonly string[]) => {
       const answers: (ShareResult & { peer: string })[] = [];
-      for (const peer of sendable) {
+      for (const peer of peers) {
         const answer = await api.shareCase(detail.id, { peer, objects: [view.id] });
         answers.push({ ...answer, peer });
       }
+      return answers;
+    },
+    (answers) => {
       setResults(answers);
       onShared(view.id);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
+  const busy = share.busy;
 
   if (others.length === 0) {
     return (
@@ -128,7 +125,7 @@ export function SharedState({
                   label: view.label || view.id,
                   nodes: sendable.join(', '),
                 })}
-                onClick={() => void share()}
+                onClick={() => void share.submit(sendable)}
               >
                 {t('cases.sharing.shareOne')}
               </button>
@@ -136,7 +133,7 @@ export function SharedState({
           ) : null}
         </>
       ) : null}
-      {problem ? <ErrorAlert error={problem} /> : null}
+      <ProblemAlert problem={share.problem} />
       {results ? (
         <span role="status" className="small share-one-result" data-testid="share-one-result">
           {results.map((r) => (

@@ -1,35 +1,15 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api';
-import {
-  FEEDBACK_USES,
-  OBJECT_SORTS,
-  TLP_LEVELS,
-  tlpRank,
-  type CaseView,
-  type FeedbackUse,
-  type ObjectSort,
-  type ObjectVersion,
-  type ObjectView,
-  type ObjectsQuery,
-  type TlpLevel,
-} from '../../../app/types';
+import { FEEDBACK_USES, OBJECT_SORTS, TLP_LEVELS, tlpRank, type CaseView, type FeedbackUse, type ObjectSort, type ObjectVersion, type ObjectView, type ObjectsQuery, type TlpLevel } from '../../../app/types';
 import type { ObjectPages } from './case-object-pages';
-import {
-  FeedbackList,
-  OBJECT_TYPES,
-  RedRecipientsField,
-  TlpBadge,
-  TlpField,
-  isVersioned,
-  objectLabel,
-  text,
-  tlpLabel,
-  typeName,
-} from './cases';
+import { FeedbackList, OBJECT_TYPES, RedRecipientsField, TlpBadge, TlpField, isVersioned, objectLabel, text, tlpLabel, typeName } from './cases';
 import { Answer } from './case-attribution';
 import { SharedState } from './case-object-sharing';
-import { ErrorAlert } from '../../../ui/errors';
+import { AsyncList } from '../../../ui/async-table';
+import { ErrorAlert, ProblemAlert, type Problem } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
 import { formatDateTime } from '../../../ui/format';
 import { useUserTimeZone } from '../../../app/session';
 import '../i18n';
@@ -213,13 +193,8 @@ function ObjectFiltersForm({
       }}
     >
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-type`}>{t('cases.objects.filters.type')}</label>
-          <select
-            id={`${id}-type`}
-            value={filters.type}
-            onChange={(e) => set({ type: e.target.value })}
-          >
+        <Field id={`${id}-type`} label={t('cases.objects.filters.type')}>
+          <select value={filters.type} onChange={(e) => set({ type: e.target.value })}>
             <option value="">{t('cases.objects.filters.allTypes')}</option>
             {OBJECT_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -227,11 +202,9 @@ function ObjectFiltersForm({
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-tlp`}>{t('cases.objects.filters.tlp')}</label>
+        </Field>
+        <Field id={`${id}-tlp`} label={t('cases.objects.filters.tlp')}>
           <select
-            id={`${id}-tlp`}
             value={filters.tlp}
             onChange={(e) => set({ tlp: e.target.value as TlpLevel | '' })}
           >
@@ -242,11 +215,9 @@ function ObjectFiltersForm({
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-shared`}>{t('cases.objects.filters.shared')}</label>
+        </Field>
+        <Field id={`${id}-shared`} label={t('cases.objects.filters.shared')}>
           <select
-            id={`${id}-shared`}
             value={filters.shared}
             onChange={(e) => set({ shared: e.target.value as ObjectFilters['shared'] })}
           >
@@ -254,11 +225,9 @@ function ObjectFiltersForm({
             <option value="yes">{t('cases.objects.filters.sharedYes')}</option>
             <option value="no">{t('cases.objects.filters.sharedNo')}</option>
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-sort`}>{t('cases.objects.filters.sort')}</label>
+        </Field>
+        <Field id={`${id}-sort`} label={t('cases.objects.filters.sort')}>
           <select
-            id={`${id}-sort`}
             value={filters.sort}
             onChange={(e) => set({ sort: e.target.value as ObjectSort })}
           >
@@ -268,7 +237,7 @@ function ObjectFiltersForm({
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       </div>
       <div className="inline-form">
         <label htmlFor={`${id}-q`}>{t('cases.objects.filters.words')}</label>
@@ -361,14 +330,13 @@ function HistoryBody({ versions, error }: { versions: ObjectVersion[] | null; er
   const { t } = useTranslation();
   return (
     <>
-      {error ? <ErrorAlert error={error} /> : null}
-      {versions === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : (
-        <VersionList versions={versions} />
-      )}
+      <AsyncList
+        rows={versions}
+        error={error}
+        empty={<p className="muted">{t('cases.history.none')}</p>}
+      >
+        {(list) => <VersionList versions={list} />}
+      </AsyncList>
     </>
   );
 }
@@ -587,22 +555,15 @@ function ActionPanel(props: {
   }
 }
 
-/** Runs an action, keeping its error; `busy` while it runs. */
+/** Runs a panel's action (useSubmit over the work given), then `onDone`. */
 function useAction(onDone: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await work();
-      onDone();
-    } catch (error) {
-      setProblem({ error });
-      setBusy(false);
-    }
+  const action = useSubmit((work: () => Promise<unknown>) => work(), onDone);
+  return {
+    busy: action.busy,
+    problem: action.problem,
+    setProblem: action.fail,
+    run: action.submit,
   };
-  return { busy, problem, setProblem, run };
 }
 
 function PanelForm({
@@ -612,7 +573,7 @@ function PanelForm({
   children,
 }: {
   title: string;
-  problem: { message?: string; error?: unknown } | null;
+  problem: Problem | null;
   onSubmit: () => void;
   children: ReactNode;
 }) {
@@ -628,7 +589,7 @@ function PanelForm({
       }}
     >
       <h4 id={`${id}-title`}>{title}</h4>
-      {problem ? <ErrorAlert {...problem} /> : null}
+      <ProblemAlert problem={problem} />
       {children}
     </form>
   );
@@ -903,30 +864,23 @@ function FeedbackForm({
       onSubmit={() => void run(() => api.giveFeedback(detail.id, view.id, { use, note }))}
     >
       <p className="field-hint">{t('cases.feedback.hint', { node: view.origin })}</p>
-      <div className="field">
-        <label htmlFor={`${id}-use`}>{t('cases.feedback.use')}</label>
-        <select
-          id={`${id}-use`}
-          value={use}
-          onChange={(e) => setUse(e.target.value as FeedbackUse)}
-        >
+      <Field id={`${id}-use`} label={t('cases.feedback.use')}>
+        <select value={use} onChange={(e) => setUse(e.target.value as FeedbackUse)}>
           {FEEDBACK_USES.map((u) => (
             <option key={u} value={u}>
               {t(`cases.feedback.uses.${u}`)}
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-note`}>{t('cases.feedback.note')}</label>
+      </Field>
+      <Field id={`${id}-note`} label={t('cases.feedback.note')}>
         <textarea
-          id={`${id}-note`}
           rows={2}
           maxLength={2000}
           value={note}
           onChange={(e) => setNote(e.target.value)}
         />
-      </div>
+      </Field>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
           {t('cases.feedback.submit')}

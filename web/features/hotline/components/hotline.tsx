@@ -11,6 +11,7 @@ import {
   type CallView,
   type EscalateRequestBody,
   type HotlineAlertReason,
+  type PeerView,
   type Priority,
   type RequestView,
   type Tier,
@@ -24,6 +25,7 @@ import { formatDateTime, formatDuration, formatZoneTime, zoneOffset } from '../.
 import { useNow } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
+import '../../notes/i18n';
 import '../i18n';
 
 const ALERT_REASONS: readonly HotlineAlertReason[] = [
@@ -510,5 +512,20 @@ export function TierPriorityFields({
         onChange={onPriority}
       />
     </div>
+  );
+}
+
+/** A select's options: "Choose a peer…", then the peers by name and node. */
+export function PeerOptions({ peers }: { peers: readonly PeerView[] | null }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <option value="">{t('notes.choosePeer')}</option>
+      {(peers ?? []).map((p) => (
+        <option key={p.nodeId} value={p.nodeId}>
+          {p.name} ({p.nodeId})
+        </option>
+      ))}
+    </>
   );
 }

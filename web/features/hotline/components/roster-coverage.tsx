@@ -9,6 +9,7 @@ import { useLoader } from '../../../ui/hooks';
 import { usePeers } from '../../../ui/period';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUserTimeZone } from '../../../app/session';
+import { PeerOptions } from './hotline';
 import { CoverageGrid, IntervalList, coveredAndGaps, startOfDay } from './coverage';
 import '../../notes/i18n';
 import '../i18n';
@@ -103,12 +104,7 @@ export function PeerCoverage() {
       {peersError ? <ErrorAlert error={peersError} /> : null}
       <Field label={t('hotline.peerCoverage.peer')}>
         <select value={peer} onChange={(e) => setPeer(e.target.value)}>
-          <option value="">{t('notes.choosePeer')}</option>
-          {(peers ?? []).map((p) => (
-            <option key={p.nodeId} value={p.nodeId}>
-              {p.name} ({p.nodeId})
-            </option>
-          ))}
+          <PeerOptions peers={peers} />
         </select>
       </Field>
       {error ? <ErrorAlert error={error} /> : null}

@@ -29,6 +29,7 @@ import {
   TierPriorityFields,
   isCallEvent,
   upsertCall,
+  PeerOptions,
 } from '../components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser } from '../../../app/session';
@@ -292,12 +293,7 @@ function Composer({ onCancel }: { onCancel: () => void }) {
         <ProblemAlert problem={place.problem} />
         <Field label={t('hotline.form.peer')} invalid={invalid.has('peer')}>
           <select value={peer} onChange={(e) => setPeer(e.target.value)}>
-            <option value="">{t('notes.choosePeer')}</option>
-            {(peers ?? []).map((p) => (
-              <option key={p.nodeId} value={p.nodeId}>
-                {p.name} ({p.nodeId})
-              </option>
-            ))}
+            <PeerOptions peers={peers} />
           </select>
         </Field>
         <TierPriorityFields

@@ -19,6 +19,7 @@ import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
 import {
   CaseName,
+  CaseOptions,
   ConfirmButton,
   CopyableUrl,
   usePrincipalName,
@@ -235,12 +236,7 @@ function CollectionForm({
           hint={t('taxii.collections.form.caseHint')}
         >
           <select value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-            <option value="">{t('taxii.collections.everyCase')}</option>
-            {(choices?.cases ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.title}
-              </option>
-            ))}
+            <CaseOptions cases={choices?.cases} none={t('taxii.collections.everyCase')} />
           </select>
         </Field>
         <div>

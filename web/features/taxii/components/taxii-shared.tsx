@@ -149,3 +149,23 @@ export function CopyableUrl({ url, label }: { url: string; label: string }) {
     </div>
   );
 }
+
+/** A select's options: "none" (the empty value), then the cases by title. */
+export function CaseOptions({
+  cases,
+  none,
+}: {
+  cases: readonly CaseView[] | undefined;
+  none: string;
+}) {
+  return (
+    <>
+      <option value="">{none}</option>
+      {(cases ?? []).map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.title}
+        </option>
+      ))}
+    </>
+  );
+}

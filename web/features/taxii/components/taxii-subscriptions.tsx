@@ -20,7 +20,7 @@ import { formatDuration } from '../../../ui/format';
 import { useCoalesced, useLoader } from '../../../ui/hooks';
 import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
-import { CaseName, ConfirmButton, When, type Choices } from './taxii-shared';
+import { CaseName, CaseOptions, ConfirmButton, When, type Choices } from './taxii-shared';
 import '../i18n';
 
 // The remote collections cases pull from (TAXII page).
@@ -292,12 +292,7 @@ function SubscriptionForm({
         label={t('taxii.subscriptions.form.case')}
       >
         <select value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-          <option value="">{t('taxii.subscriptions.form.chooseCase')}</option>
-          {(choices?.cases ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.title}
-            </option>
-          ))}
+          <CaseOptions cases={choices?.cases} none={t('taxii.subscriptions.form.chooseCase')} />
         </select>
       </Field>
       <Field
