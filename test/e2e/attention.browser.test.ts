@@ -191,14 +191,17 @@ describe('what awaits the user, in Chromium', () => {
 
           // Keyboard: "/" goes to the search box, "?" lists the shortcuts.
           await page.getByRole('heading', { level: 1 }).click();
-          await page.keyboard.press('/');
-          expect(
-            await page.evaluate(
-              () =>
-                (globalThis as unknown as { document: { activeElement: { id: string } | null } })
-                  .document.activeElement?.id,
-            ),
-          ).toBe('header-search');
+          // The shortcuts load with their own chunk: wait for them, then press.
+          await expect
+            .poll(async () => {
+              await page.keyboard.press('/');
+              return page.evaluate(
+                () =>
+                  (globalThis as unknown as { document: { activeElement: { id: string } | null } })
+                    .document.activeElement?.id,
+              );
+            })
+            .toBe('header-search');
           await page.keyboard.press('Escape');
           await page.getByRole('heading', { level: 1 }).click();
           await page.keyboard.press('Shift+Slash');

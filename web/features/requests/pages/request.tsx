@@ -10,7 +10,10 @@ import {
   type RequestEventView,
   type RequestView,
 } from '../../../app/types';
-import { ErrorAlert } from '../../../ui/errors';
+import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
+import { Field } from '../../../ui/field';
+import { useSubmit } from '../../../ui/submit';
+import { AttachmentPreview } from '../components/attachment-preview';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { EscalateRequest } from '../../hotline/components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
@@ -41,8 +44,6 @@ import {
 // A value of a zod schema module: zod comes with it, in this page's chunk only.
 import { MAX_ATTACHMENT_BYTES } from '../../../../src/core/requests';
 import '../i18n';
-
-type Problem = { message?: string; error?: unknown } | null;
 
 function isRequestField(value: unknown): value is RequestField {
   return typeof value === 'string' && (REQUEST_FIELDS as readonly string[]).includes(value);
@@ -76,32 +77,21 @@ function DraftEditor({
   const [title, setTitle] = useState(request.title);
   const [urgency, setUrgency] = useState<Urgency>(request.urgency);
   const [fields, setFields] = useState<RequestFields>(request.fields as RequestFields);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem>(null);
   const [missing, setMissing] = useState<RequestField[]>([]);
   const [saved, setSaved] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const navigate = useNavigate();
-
-  const remove = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.deleteRequest(request.id);
-      await navigate('/requests?direction=out', { replace: true });
-    } catch (error) {
-      setProblem({ error });
-      setBusy(false);
-      setConfirmDelete(false);
-    }
-  };
+  const remove = useSubmit(api.deleteRequest, () => {
+    void navigate('/requests?direction=out', { replace: true });
+  });
 
   const loadArrangement = useCallback(async () => {
     try {
       setArrangement(await api.getArrangement(request.peer));
     } catch (error) {
-      setProblem({ error });
+      remove.fail({ error });
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- fail is stable
   }, [request.peer]);
   useEffect(() => {
     void loadArrangement();
@@ -123,31 +113,29 @@ function DraftEditor({
     return api.updateDraft(request.id, { title: title.trim(), urgency, fields: patch });
   };
 
-  const run = async (send: boolean) => {
-    setBusy(true);
-    setProblem(null);
-    setSaved(false);
-    try {
-      const updated = await save();
-      setMissing([]);
-      if (send) {
-        onChanged(await api.sendRequest(request.id));
-      } else {
-        setSaved(true);
-        onChanged(updated);
-      }
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'request_incomplete') {
-        const list = error.details['missing'];
-        setMissing(Array.isArray(list) ? list.filter(isRequestField) : []);
-      } else {
+  const saveOrSend = useSubmit(
+    async (send: boolean) => {
+      setSaved(false);
+      try {
+        const updated = await save();
         setMissing([]);
-        setProblem({ error });
+        return send ? await api.sendRequest(request.id) : updated;
+      } catch (error) {
+        // What the arrangement still requires is shown beside each field, not as an alert.
+        const list = error instanceof ApiError && error.code === 'request_incomplete';
+        const named = list ? error.details['missing'] : [];
+        setMissing(Array.isArray(named) ? named.filter(isRequestField) : []);
+        throw error;
       }
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (updated, send) => {
+      if (!send) setSaved(true);
+      onChanged(updated);
+    },
+  );
+  const busy = saveOrSend.busy || remove.busy;
+  const problem = saveOrSend.problem ?? remove.problem;
+  const run = (send: boolean) => saveOrSend.submit(send);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -159,8 +147,11 @@ function DraftEditor({
       <h2 id={`${id}-head`}>{t('requests.draft.title')}</h2>
       <p className="muted">{t('requests.draft.intro')}</p>
       <form className="form" noValidate onSubmit={submit}>
-        {problem ? <ErrorAlert {...problem} /> : null}
-        {missing.length > 0 ? <MissingFields missing={missing} /> : null}
+        {missing.length > 0 ? (
+          <MissingFields missing={missing} />
+        ) : (
+          <ProblemAlert problem={problem} />
+        )}
         <div className="field-row">
           <div className="field">
             <label htmlFor={`${id}-title`}>{t('requests.form.title')}</label>
@@ -223,7 +214,10 @@ function DraftEditor({
                 type="button"
                 className="button-danger"
                 disabled={busy}
-                onClick={() => void remove()}
+                onClick={() => {
+                  setConfirmDelete(false);
+                  void remove.submit(request.id);
+                }}
               >
                 {t('requests.draft.deleteYes')}
               </button>
@@ -245,6 +239,9 @@ const USER_ACTIONS = REQUEST_ACTIONS.filter(
   (action) => action !== 'send' && action !== 'expire_preservation',
 );
 
+/** Moves that set how long preserved data is kept (core: startsPreservation, extension). */
+const SETS_PERIOD: readonly RequestAction[] = ['fulfil', 'fulfil_partially', 'extend_preservation'];
+
 function Moves({
   request,
   onChanged,
@@ -258,83 +255,111 @@ function Moves({
   const side = request.direction === 'out' ? 'requester' : 'responder';
   const may = rolesAllow(user.roles, side === 'requester' ? 'requests.draft' : 'requests.handle');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem>(null);
+  const [days, setDays] = useState('');
   const [confirming, setConfirming] = useState<RequestAction | null>(null);
   const file = useRef<HTMLInputElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
+  const move = useSubmit(
+    async (action: RequestAction, trimmed: string, chosen: File | undefined) => {
+      const attachment = chosen ? await fileToAttachment(chosen) : undefined;
+      const period = SETS_PERIOD.includes(action) && days.trim() !== '' ? Number(days) : undefined;
+      return api.moveRequest(request.id, {
+        action: action as Exclude<RequestAction, 'send' | 'expire_preservation'>,
+        ...(trimmed ? { text: trimmed } : {}),
+        ...(attachment ? { attachment } : {}),
+        ...(period !== undefined ? { preservationDays: period } : {}),
+      });
+    },
+    (updated) => {
+      setText('');
+      setDays('');
+      if (file.current) file.current.value = '';
+      onChanged(updated);
+    },
+  );
 
   const allowed = USER_ACTIONS.filter(
     (action) => checkMove(action, side, request.status, request.preservation) === undefined,
   );
   if (!may || allowed.length === 0) return null;
+  const preservation = request.type === 'preservation' || request.type === 'preservation_extension';
+  const setsPeriod = preservation && allowed.some((action) => SETS_PERIOD.includes(action));
 
-  const run = async (action: RequestAction) => {
+  const run = (action: RequestAction) => {
     const trimmed = text.trim();
     if (MOVES[action].needsText && trimmed === '') {
-      setProblem({ message: t('requests.moves.textRequired') });
+      move.fail({ message: t('requests.moves.textRequired'), field: 'text' });
       textArea.current?.focus();
       return;
     }
     const chosen = file.current?.files?.[0];
     if (action === 'message' && trimmed === '' && !chosen) {
-      setProblem({ message: t('requests.moves.messageEmpty') });
+      move.fail({ message: t('requests.moves.messageEmpty'), field: 'text' });
       textArea.current?.focus();
       return;
     }
     if (chosen && chosen.size > MAX_ATTACHMENT_BYTES) {
-      setProblem({ message: t('requests.moves.fileTooLarge') });
+      move.fail({ message: t('requests.moves.fileTooLarge'), field: 'file' });
       return;
+    }
+    if (SETS_PERIOD.includes(action) && days.trim() !== '') {
+      const n = Number(days);
+      if (!Number.isInteger(n) || n < 1 || n > 3650) {
+        move.fail({ message: t('requests.moves.daysInvalid'), field: 'days' });
+        return;
+      }
     }
     // A decline cannot be taken back: it is sent only once confirmed.
     if (CONFIRMED.includes(action) && confirming !== action) {
-      setProblem(null);
+      move.reset();
       setConfirming(action);
       return;
     }
     setConfirming(null);
-    setBusy(true);
-    setProblem(null);
-    try {
-      const attachment = chosen ? await fileToAttachment(chosen) : undefined;
-      const updated = await api.moveRequest(request.id, {
-        action: action as Exclude<RequestAction, 'send' | 'expire_preservation'>,
-        ...(trimmed ? { text: trimmed } : {}),
-        ...(attachment ? { attachment } : {}),
-      });
-      setText('');
-      if (file.current) file.current.value = '';
-      onChanged(updated);
-    } catch (error) {
-      setProblem({ error });
-    } finally {
-      setBusy(false);
-    }
+    void move.submit(action, trimmed, chosen);
   };
+  const invalid = problemFields(move.problem);
+  const busy = move.busy;
 
   return (
     <section className="card" aria-labelledby={`${id}-head`}>
       <h2 id={`${id}-head`}>{t('requests.moves.title')}</h2>
       <div className="form">
-        {problem ? <ErrorAlert {...problem} /> : null}
-        <div className="field">
-          <label htmlFor={`${id}-text`}>{t('requests.moves.text')}</label>
+        <ProblemAlert
+          problem={move.problem}
+          fields={{ text: t('requests.moves.text'), preservationDays: t('requests.moves.days') }}
+        />
+        <Field
+          label={t('requests.moves.text')}
+          hint={t('requests.moves.textHint')}
+          invalid={invalid.has('text')}
+        >
           <textarea
             ref={textArea}
-            id={`${id}-text`}
             rows={3}
-            aria-describedby={`${id}-hint`}
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
-          <p id={`${id}-hint`} className="field-hint">
-            {t('requests.moves.textHint')}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-file`}>{t('requests.moves.attachment')}</label>
-          <input ref={file} id={`${id}-file`} type="file" />
-        </div>
+        </Field>
+        {setsPeriod ? (
+          <Field
+            label={t('requests.moves.days')}
+            hint={t('requests.moves.daysHint')}
+            invalid={invalid.has('days') || invalid.has('preservationDays')}
+          >
+            <input
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={3650}
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+            />
+          </Field>
+        ) : null}
+        <Field label={t('requests.moves.attachment')} invalid={invalid.has('file')}>
+          <input ref={file} type="file" />
+        </Field>
         <div className="form-actions">
           {allowed.map((action) => (
             <button
@@ -345,7 +370,7 @@ function Moves({
               }
               disabled={busy}
               aria-expanded={CONFIRMED.includes(action) ? confirming === action : undefined}
-              onClick={() => void run(action)}
+              onClick={() => run(action)}
             >
               {t(`requests.actions.${action}`)}
             </button>
@@ -363,7 +388,7 @@ function Moves({
                 type="button"
                 className="button-danger"
                 disabled={busy}
-                onClick={() => void run(confirming)}
+                onClick={() => run(confirming)}
               >
                 {t('requests.moves.declineYes')}
               </button>
@@ -407,8 +432,13 @@ function TimelineItem({ request, event }: { request: RequestDetail; event: Reque
             ))}
           </dl>
         ) : null}
-        {event.attachment ? (
+        {event.preservationDays ? (
           <p className="small">
+            {t('requests.timeline.keptFor', { days: event.preservationDays })}
+          </p>
+        ) : null}
+        {event.attachment ? (
+          <div className="small">
             {t('requests.timeline.attachment')}{' '}
             <a
               href={api.attachmentUrl(request.id, event.attachment.id)}
@@ -422,7 +452,12 @@ function TimelineItem({ request, event }: { request: RequestDetail; event: Reque
             <br />
             <span className="muted">{t('requests.timeline.sha256')}</span>{' '}
             <code className="sha256">{event.attachment.sha256}</code>
-          </p>
+            <AttachmentPreview
+              url={api.attachmentUrl(request.id, event.attachment.id)}
+              name={event.attachment.name}
+              mediaType={event.attachment.mediaType}
+            />
+          </div>
         ) : null}
         <p className="note-meta small muted">
           {t('requests.timeline.by', { actor: event.actor, node: event.node })}
