@@ -1,9 +1,12 @@
-import { useCallback, useId } from 'react';
+import { useCallback, useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import type { FigureRow, RequestFigures } from '../../../app/types';
 import { AsyncTable, type Column } from '../../../ui/async-table';
-import { ErrorAlert } from '../../../ui/errors';
+import { downloadDocx, docxFileName } from '../../../ui/docx';
+import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
+import { useSubmit } from '../../../ui/submit';
+import { useSession } from '../../../app/session';
 import { formatMaybeDuration, formatShare } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -15,6 +18,11 @@ import '../../requests/i18n';
 
 type Direction = FigureRow['direction'];
 type FIGURE_COLUMNS = typeof en.figures.columns;
+
+/** A figure's cell as text (the figures' cells are text and numbers). */
+function plain(value: ReactNode): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
 
 /** The request types in their usual order, then the total. */
 function sortRows(rows: FigureRow[]): FigureRow[] {
@@ -38,7 +46,8 @@ function useTypeName(): (type: string) => string {
 
 /** Timeliness and quality of the requests exchanged with the peers, over a period. */
 export function FiguresPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const { node } = useSession();
   usePageTitle(t('figures.title'));
   const { query, fields, peersError } = usePeriodFilter();
   const {
@@ -47,15 +56,51 @@ export function FiguresPage() {
     reload: load,
   } = useLoader<RequestFigures>(useCallback(() => api.getFigures(query), [query]));
   useLiveEvent(['resync', 'request.changed'], () => void load());
+  const columns = useFigureColumns();
+  const exportDocx = useSubmit(async (report: RequestFigures) => {
+    const period = [query.from?.slice(0, 10), query.to?.slice(0, 10)].filter(Boolean).join(' – ');
+    const blocks = (['out', 'in'] as const).map((direction) => ({
+      table: {
+        caption: t(direction === 'out' ? 'figures.sentTitle' : 'figures.receivedTitle'),
+        head: columns.map((column) => column.header),
+        rows: sortRows(report.rows.filter((row) => row.direction === direction)).map((row) =>
+          columns.map((column) => plain(column.cell(row))),
+        ),
+      },
+    }));
+    await downloadDocx(docxFileName('request-figures', query.from ?? '', query.to ?? ''), {
+      title: t('figures.title'),
+      lines: [
+        ...(node.node ? [`${node.node.name} (${node.node.nodeId})`] : []),
+        ...(period ? [t('figures.period', { period })] : []),
+        t('figures.written', { at: new Date().toLocaleString(i18n.language) }),
+      ],
+      blocks,
+      language: i18n.language,
+    });
+  });
 
   return (
-    <section className="page">
+    <section className="page printable">
       <div className="section-head">
         <h1>{t('figures.title')}</h1>
-        <a className="button-link" href={api.figuresCsvUrl(query)} download>
-          {t('figures.csv')}
-        </a>
+        <div className="print-actions">
+          <a className="button-link" href={api.figuresCsvUrl(query)} download>
+            {t('figures.csv')}
+          </a>{' '}
+          <button
+            type="button"
+            disabled={figures === null || exportDocx.busy}
+            onClick={() => figures && void exportDocx.submit(figures)}
+          >
+            {t('figures.docx')}
+          </button>{' '}
+          <button type="button" onClick={() => window.print()}>
+            {t('figures.print')}
+          </button>
+        </div>
       </div>
+      <ProblemAlert problem={exportDocx.problem} />
       <p className="lead">{t('figures.intro')}</p>
       {peersError ? <ErrorAlert error={peersError} /> : null}
       <PeriodFields {...fields} />
@@ -74,14 +119,11 @@ export function FiguresPage() {
   );
 }
 
-function DirectionFigures({ direction, rows }: { direction: Direction; rows: FigureRow[] }) {
+/** The figures' columns, for the page's tables and the Word export alike. */
+function useFigureColumns(): Column<FigureRow>[] {
   const { t, i18n } = useTranslation();
-  const id = useId();
   const typeName = useTypeName();
   const language = i18n.language;
-  const mine = sortRows(rows.filter((row) => row.direction === direction));
-  const title = t(direction === 'out' ? 'figures.sentTitle' : 'figures.receivedTitle');
-  const empty = mine.every((row) => row.count === 0);
   const duration = (ms: number | null) => formatMaybeDuration(ms, language);
   const share = (value: number | null) => formatShare(value, language);
   const column = (
@@ -101,6 +143,16 @@ function DirectionFigures({ direction, rows }: { direction: Direction; rows: Fig
     column('completeFirstTime', (row) => share(row.completeFirstTimeShare)),
     column('moreInformation', (row) => share(row.moreInformationShare)),
   ];
+  return columns;
+}
+
+function DirectionFigures({ direction, rows }: { direction: Direction; rows: FigureRow[] }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const columns = useFigureColumns();
+  const mine = sortRows(rows.filter((row) => row.direction === direction));
+  const title = t(direction === 'out' ? 'figures.sentTitle' : 'figures.receivedTitle');
+  const empty = mine.every((row) => row.count === 0);
 
   return (
     <section className="figures" aria-labelledby={`${id}-title`}>
