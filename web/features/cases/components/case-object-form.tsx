@@ -408,12 +408,8 @@ export function AddObjectForm({
       case 'relationship':
         return (
           <>
-            <div className="field">
-              <label htmlFor={`${id}-relationship_type`}>
-                {t('cases.add.fields.relationship_type')}
-              </label>
+            <Field id={`${id}-relationship_type`} label={t('cases.add.fields.relationship_type')}>
               <select
-                id={`${id}-relationship_type`}
                 value={field('relationship_type')}
                 onChange={(e) => setField('relationship_type', e.target.value)}
               >
@@ -423,7 +419,7 @@ export function AddObjectForm({
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
             <div className="field-row">
               {choose('source_ref', nodesOnly)}
               {choose('target_ref', nodesOnly)}
@@ -484,10 +480,19 @@ export function AddObjectForm({
             {t('cases.add.added', { label: added })}
           </p>
         ) : null}
-        <div className="field">
-          <label htmlFor={`${id}-type`}>{t('cases.add.type')}</label>
+        <Field
+          id={`${id}-type`}
+          label={t('cases.add.type')}
+          hint={
+            ['relationship', 'sighting', 'opinion', 'note', 'report'].includes(draft.type) &&
+            known.length < detail.objectCount ? (
+              <span data-testid="add-known-hint">
+                {t('cases.add.knownOnly', { count: known.length, total: detail.objectCount })}
+              </span>
+            ) : undefined
+          }
+        >
           <select
-            id={`${id}-type`}
             value={draft.type}
             onChange={(e) => {
               add.reset();
@@ -503,13 +508,7 @@ export function AddObjectForm({
               </option>
             ))}
           </select>
-          {['relationship', 'sighting', 'opinion', 'note', 'report'].includes(draft.type) &&
-          known.length < detail.objectCount ? (
-            <p className="field-hint" data-testid="add-known-hint">
-              {t('cases.add.knownOnly', { count: known.length, total: detail.objectCount })}
-            </p>
-          ) : null}
-        </div>
+        </Field>
         {typeFields()}
         <TlpField id={id} value={tlp} onChange={setTlp} />
         {tlp === 'red' ? (

@@ -1,9 +1,32 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api';
-import { FEEDBACK_USES, OBJECT_SORTS, TLP_LEVELS, tlpRank, type CaseView, type FeedbackUse, type ObjectSort, type ObjectVersion, type ObjectView, type ObjectsQuery, type TlpLevel } from '../../../app/types';
+import {
+  FEEDBACK_USES,
+  OBJECT_SORTS,
+  TLP_LEVELS,
+  tlpRank,
+  type CaseView,
+  type FeedbackUse,
+  type ObjectSort,
+  type ObjectVersion,
+  type ObjectView,
+  type ObjectsQuery,
+  type TlpLevel,
+} from '../../../app/types';
 import type { ObjectPages } from './case-object-pages';
-import { FeedbackList, OBJECT_TYPES, RedRecipientsField, TlpBadge, TlpField, isVersioned, objectLabel, text, tlpLabel, typeName } from './cases';
+import {
+  FeedbackList,
+  OBJECT_TYPES,
+  RedRecipientsField,
+  TlpBadge,
+  TlpField,
+  isVersioned,
+  objectLabel,
+  text,
+  tlpLabel,
+  typeName,
+} from './cases';
 import { Answer } from './case-attribution';
 import { SharedState } from './case-object-sharing';
 import { AsyncList } from '../../../ui/async-table';

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Field } from '../../../ui/field';
 import {
   TLP_LEVELS,
   type CasePriority,
@@ -162,24 +163,19 @@ export function TlpField({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="field">
-      <label htmlFor={`${id}-tlp`}>{label ?? t('cases.tlp.label')}</label>
-      <select
-        id={`${id}-tlp`}
-        value={value}
-        aria-describedby={`${id}-tlp-hint`}
-        onChange={(e) => onChange(e.target.value as TlpLevel)}
-      >
+    <Field
+      id={`${id}-tlp`}
+      label={label ?? t('cases.tlp.label')}
+      hint={t(`cases.tlp.hints.${value}`)}
+    >
+      <select value={value} onChange={(e) => onChange(e.target.value as TlpLevel)}>
         {TLP_LEVELS.map((level) => (
           <option key={level} value={level}>
             {tlpLabel(level)}
           </option>
         ))}
       </select>
-      <p className="field-hint" id={`${id}-tlp-hint`}>
-        {t(`cases.tlp.hints.${value}`)}
-      </p>
-    </div>
+    </Field>
   );
 }
 
