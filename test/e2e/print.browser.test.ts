@@ -38,7 +38,17 @@ async function printsClean(page: Page): Promise<void> {
   expect(visibleButtons).toBe(0);
   const header = page.getByTestId('print-header');
   expect(await header.isVisible()).toBe(true);
-  expect(await header.textContent()).toMatch(/Node: .*\(us-doj\).*Printed: /);
+  expect(await header.textContent()).toMatch(/Node: .*\(us-doj\).*Period: .*Printed: /);
+  // Black on white.
+  const colours = await page.getByRole('heading', { level: 1 }).evaluate((heading) => {
+    const style = (
+      globalThis as unknown as {
+        getComputedStyle: (e: unknown) => { color: string; backgroundColor: string };
+      }
+    ).getComputedStyle(heading);
+    return { color: style.color, background: style.backgroundColor };
+  });
+  expect(colours).toEqual({ color: 'rgb(0, 0, 0)', background: 'rgb(255, 255, 255)' });
 }
 
 /** Clicks "Download Word", and returns the saved file's bytes. */
