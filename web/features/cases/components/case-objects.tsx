@@ -666,27 +666,26 @@ function VersionForm({
     <PanelForm title={t('cases.objects.versionTitle')} problem={problem} onSubmit={submit}>
       <p className="field-hint">{t('cases.objects.versionHint')}</p>
       {keys.map((key) => (
-        <div className="field" key={key}>
-          <label htmlFor={`${id}-${key}`}>
-            {t(`cases.add.fields.${key as 'name' | 'description'}`)}
-          </label>
+        <Field
+          key={key}
+          id={`${id}-${key}`}
+          label={t(`cases.add.fields.${key as 'name' | 'description'}`)}
+        >
           {key === 'name' || key === 'abstract' ? (
             <input
-              id={`${id}-${key}`}
               value={values[key] ?? ''}
               maxLength={300}
               onChange={(e) => setValues((current) => ({ ...current, [key]: e.target.value }))}
             />
           ) : (
             <textarea
-              id={`${id}-${key}`}
               rows={3}
               maxLength={20_000}
               value={values[key] ?? ''}
               onChange={(e) => setValues((current) => ({ ...current, [key]: e.target.value }))}
             />
           )}
-        </div>
+        </Field>
       ))}
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
@@ -776,7 +775,7 @@ function MarkingForm({
       return setProblem({ message: t('cases.objects.nothingChanged') });
     }
     if (lowering && reason.trim() === '') {
-      return setProblem({ message: t('cases.marking.reasonRequired') });
+      return setProblem({ message: t('cases.marking.reasonRequired'), field: 'reason' });
     }
     void run(() =>
       api.setObjectMarking(detail.id, view.id, {
@@ -797,18 +796,18 @@ function MarkingForm({
         {refused ? <p>{t('cases.marking.adminOnly')}</p> : null}
       </div>
       {tlp === 'red' ? <RedRecipientsField nodes={others} value={red} onChange={setRed} /> : null}
-      <div className="field">
-        <label htmlFor={`${id}-reason`}>
-          {lowering ? t('cases.marking.reasonRequiredLabel') : t('cases.marking.reason')}
-        </label>
+      <Field
+        id={`${id}-reason`}
+        label={lowering ? t('cases.marking.reasonRequiredLabel') : t('cases.marking.reason')}
+        invalid={problem?.field === 'reason'}
+      >
         <textarea
-          id={`${id}-reason`}
           rows={2}
           maxLength={2000}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
-      </div>
+      </Field>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy || refused}>
           {t('cases.marking.submit')}
