@@ -1,18 +1,54 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type JSX,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import * as api from '../api';
 import * as hotlineApi from '../../hotline/api';
 import * as peersApi from '../../peers/api';
 import * as requestsApi from '../../requests/api';
-import { CASE_PRIORITIES, CASE_STATUSES, nodesOfCase, rolesAllow, type CallView, type CaseDetail, type CaseLink, type CasePriority, type CaseStatus, type ObjectView, type PeerView, type RequestView, type ShareResult } from '../../../app/types';
+import {
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  nodesOfCase,
+  rolesAllow,
+  type CallView,
+  type CaseDetail,
+  type CaseLink,
+  type CasePriority,
+  type CaseStatus,
+  type ObjectView,
+  type PeerView,
+  type RequestView,
+  type ShareResult,
+} from '../../../app/types';
 import { AttributionView } from '../components/case-attribution';
 import { CaseGraph } from '../components/case-graph';
 import { CaseImports } from '../components/case-import';
 import { AddObjectForm } from '../components/case-object-form';
-import { ATTRIBUTION_LIMIT, ATTRIBUTION_TYPES, useObjectPages, useObjectsOfTypes } from '../components/case-object-pages';
+import {
+  ATTRIBUTION_LIMIT,
+  ATTRIBUTION_TYPES,
+  useObjectPages,
+  useObjectsOfTypes,
+} from '../components/case-object-pages';
 import { CaseObjects, NO_FILTERS, queryOf, type ObjectFilters } from '../components/case-objects';
-import { CasePriorityBadge, CaseStatusBadge, OBJECT_TYPES, isCaseEvent, optionLabel, refs, typeName } from '../components/cases';
+import {
+  CasePriorityBadge,
+  CaseStatusBadge,
+  OBJECT_TYPES,
+  isCaseEvent,
+  optionLabel,
+  refs,
+  typeName,
+} from '../components/cases';
 import { Tabs } from '../components/case-tabs';
 import { useRefusalText } from '../components/case-object-sharing';
 import { ChoiceField } from '../../../ui/choice-field';

@@ -2,7 +2,17 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api';
-import { CASE_KINDS, CASE_PRIORITIES, CASE_STATUSES, rolesAllow, type CaseKind, type CasePriority, type CaseSearchResult, type CaseStatus, type CaseView } from '../../../app/types';
+import {
+  CASE_KINDS,
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  rolesAllow,
+  type CaseKind,
+  type CasePriority,
+  type CaseSearchResult,
+  type CaseStatus,
+  type CaseView,
+} from '../../../app/types';
 import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
 import { ChoiceField } from '../../../ui/choice-field';
 import { AsyncList, AsyncTable } from '../../../ui/async-table';
