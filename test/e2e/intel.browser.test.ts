@@ -140,6 +140,7 @@ describe('intelligence in Chromium', () => {
           const hit = objects
             .getByTestId('search-hit')
             .filter({ hasText: 'Phishing server 198.51.100.7' });
+          await hit.first().waitFor();
           const hitCells = await hit.getByRole('cell').all();
           expect(hitCells).toHaveLength(2);
           await hitCells[0]!.getByRole('link', { name: 'Phishing server 198.51.100.7' }).waitFor();

@@ -164,4 +164,56 @@ describe('print-ready pages in Chromium', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'a request with its timeline prints clean, and the figures export to Word',
+    async () => {
+      const draft = await us.api('POST', '/api/requests', {
+        peer: 'cn-mps',
+        type: 'takedown',
+        urgency: 'routine',
+        title: 'Take down the phishing kit',
+        fields: {
+          requesting_authority: 'FBI',
+          reference_number: 'T-PRINT-1',
+          takedown_target: 'https://phish.example/login',
+          brief_facts: 'Imitates a bank.',
+        },
+      });
+      const id = (draft.body as { id: string }).id;
+      expect((await us.api('POST', `/api/requests/${id}/send`)).status).toBe(200);
+      // The test before leaves the admin reading Chinese.
+      expect((await us.api('PATCH', '/api/me', { language: 'en' })).status).toBe(200);
+      const { context, page } = await loggedIn(pair.browser, us, 'Europe/Berlin');
+      try {
+        await screenshotOnFailure({ 'us-doj': page }, async () => {
+          await page.goto(`${us.url}/requests/${id}`);
+          await page
+            .getByRole('heading', { level: 1, name: 'Take down the phishing kit' })
+            .waitFor();
+          await page.getByRole('button', { name: 'Print' }).waitFor();
+          await page.emulateMedia({ media: 'print' });
+          expect(await page.getByRole('navigation', { name: 'Main navigation' }).isVisible()).toBe(
+            false,
+          );
+          expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+          expect(await page.getByTestId('print-header').textContent()).toMatch(
+            /Node: .*\(us-doj\).*Printed: /,
+          );
+          expect(await page.getByRole('heading', { name: 'Timeline' }).isVisible()).toBe(true);
+          await page.emulateMedia({ media: 'screen' });
+
+          await page.goto(`${us.url}/figures`);
+          await page.getByRole('heading', { level: 1, name: 'Figures' }).waitFor();
+          await page.getByRole('table', { name: 'Requests we sent' }).waitFor();
+          const figures = await documentXml(await downloadWord(page));
+          expect(figures).toContain('Requests we sent');
+          expect(figures).toContain('Takedown');
+        });
+      } finally {
+        await context.close();
+      }
+    },
+    TIMEOUT,
+  );
 });

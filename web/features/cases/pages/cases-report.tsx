@@ -8,7 +8,7 @@ import { docxFileName } from '../../../ui/docx';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { PeriodFields, usePeriodFilter } from '../../../ui/period';
-import { PrintActions, PrintHeader, usePrintLines } from '../components/print';
+import { PrintActions, PrintHeader, usePrintLines } from '../../../ui/print';
 import { CasesTabs } from './cases';
 import '../i18n';
 

@@ -3,10 +3,9 @@ import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import type { FigureRow, RequestFigures } from '../../../app/types';
 import { AsyncTable, type Column } from '../../../ui/async-table';
-import { downloadDocx, docxFileName } from '../../../ui/docx';
-import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
-import { useSubmit } from '../../../ui/submit';
-import { useSession } from '../../../app/session';
+import { docxFileName, type DocxReport } from '../../../ui/docx';
+import { ErrorAlert } from '../../../ui/errors';
+import { PrintActions, PrintHeader, usePrintLines } from '../../../ui/print';
 import { formatMaybeDuration, formatShare } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -47,7 +46,6 @@ function useTypeName(): (type: string) => string {
 /** Timeliness and quality of the requests exchanged with the peers, over a period. */
 export function FiguresPage() {
   const { t, i18n } = useTranslation();
-  const { node } = useSession();
   usePageTitle(t('figures.title'));
   const { query, fields, peersError } = usePeriodFilter();
   const {
@@ -57,50 +55,41 @@ export function FiguresPage() {
   } = useLoader<RequestFigures>(useCallback(() => api.getFigures(query), [query]));
   useLiveEvent(['resync', 'request.changed'], () => void load());
   const columns = useFigureColumns();
-  const exportDocx = useSubmit(async (report: RequestFigures) => {
-    const period = [query.from?.slice(0, 10), query.to?.slice(0, 10)].filter(Boolean).join(' – ');
-    const blocks = (['out', 'in'] as const).map((direction) => ({
-      table: {
-        caption: t(direction === 'out' ? 'figures.sentTitle' : 'figures.receivedTitle'),
-        head: columns.map((column) => column.header),
-        rows: sortRows(report.rows.filter((row) => row.direction === direction)).map((row) =>
-          columns.map((column) => plain(column.cell(row))),
-        ),
-      },
-    }));
-    await downloadDocx(docxFileName('request-figures', query.from ?? '', query.to ?? ''), {
+  const period =
+    query.from || query.to
+      ? { from: query.from?.slice(0, 10) ?? '', to: query.to?.slice(0, 10) ?? '' }
+      : undefined;
+  const printLines = usePrintLines(period);
+  const report = (): DocxReport | null =>
+    figures && {
       title: t('figures.title'),
-      lines: [
-        ...(node.node ? [`${node.node.name} (${node.node.nodeId})`] : []),
-        ...(period ? [t('figures.period', { period })] : []),
-        t('figures.written', { at: new Date().toLocaleString(i18n.language) }),
-      ],
-      blocks,
+      lines: printLines(),
+      blocks: (['out', 'in'] as const).map((direction) => ({
+        table: {
+          caption: t(direction === 'out' ? 'figures.sentTitle' : 'figures.receivedTitle'),
+          head: columns.map((column) => column.header),
+          rows: sortRows(figures.rows.filter((row) => row.direction === direction)).map((row) =>
+            columns.map((column) => plain(column.cell(row))),
+          ),
+        },
+      })),
       language: i18n.language,
-    });
-  });
+    };
 
   return (
     <section className="page printable">
       <div className="section-head">
         <h1>{t('figures.title')}</h1>
-        <div className="print-actions">
+        <PrintActions
+          fileName={docxFileName('request-figures', query.from ?? '', query.to ?? '')}
+          docx={report}
+        >
           <a className="button-link" href={api.figuresCsvUrl(query)} download>
             {t('figures.csv')}
-          </a>{' '}
-          <button
-            type="button"
-            disabled={figures === null || exportDocx.busy}
-            onClick={() => figures && void exportDocx.submit(figures)}
-          >
-            {t('figures.docx')}
-          </button>{' '}
-          <button type="button" onClick={() => window.print()}>
-            {t('figures.print')}
-          </button>
-        </div>
+          </a>
+        </PrintActions>
       </div>
-      <ProblemAlert problem={exportDocx.problem} />
+      <PrintHeader {...(period ? { period } : {})} />
       <p className="lead">{t('figures.intro')}</p>
       {peersError ? <ErrorAlert error={peersError} /> : null}
       <PeriodFields {...fields} />

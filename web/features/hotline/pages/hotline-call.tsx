@@ -27,7 +27,7 @@ import {
 } from '../components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
-import { PrintActions, PrintHeader } from '../../cases/components/print';
+import { PrintActions, PrintHeader } from '../../../ui/print';
 import '../hotline.css';
 import '../i18n';
 

@@ -12,7 +12,7 @@ import { CallStateBadge, PriorityBadge, zonedText } from '../components/hotline'
 import { useLiveEvent } from '../../../app/live-events';
 import { PeriodFields, usePeriodFilter } from '../../../ui/period';
 import { useUserTimeZone } from '../../../app/session';
-import { PrintActions, PrintHeader, usePrintLines } from '../../cases/components/print';
+import { PrintActions, PrintHeader, usePrintLines } from '../../../ui/print';
 import { HotlineTabs } from './hotline';
 import '../hotline.css';
 import '../i18n';

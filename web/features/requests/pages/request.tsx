@@ -14,6 +14,7 @@ import { ErrorAlert, problemFields, ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { useSubmit } from '../../../ui/submit';
 import { AttachmentPreview } from '../components/attachment-preview';
+import { PrintActions, PrintHeader } from '../../../ui/print';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { EscalateRequest } from '../../hotline/components/hotline';
 import { useLiveEvent } from '../../../app/live-events';
@@ -507,13 +508,17 @@ export function RequestPage() {
 
   const fieldEntries = Object.entries(request.fields).filter(([, v]) => v !== '');
   return (
-    <section className="page">
-      <p className="small">
+    <section className="page printable">
+      <p className="small no-print">
         <Link to={request.direction === 'out' ? '/requests?direction=out' : '/requests'}>
           {t(request.direction === 'out' ? 'requests.backOut' : 'requests.backIn')}
         </Link>
       </p>
-      <h1>{request.title}</h1>
+      <div className="section-head">
+        <h1>{request.title}</h1>
+        <PrintActions />
+      </div>
+      <PrintHeader />
       {error ? <ErrorAlert error={error} /> : null}
       <dl className="facts" aria-label={t('requests.detail.facts')}>
         <div>

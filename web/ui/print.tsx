@@ -1,17 +1,16 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { useSession, useUserTimeZone } from '../../../app/session';
-import { ProblemAlert } from '../../../ui/errors';
-import { formatDateTime } from '../../../ui/format';
-import { useSubmit } from '../../../ui/submit';
-import { downloadDocx, type DocxReport } from '../../../ui/docx';
-import '../i18n';
-import '../cases.css';
+import { useSession, useUserTimeZone } from '../app/session';
+import { ProblemAlert } from './errors';
+import { formatDateTime } from './format';
+import { useSubmit } from './submit';
+import { downloadDocx, type DocxReport } from './docx';
 
-// The print-ready pages (a hotline call, the case report, the hotline usage review) share
-// these: a Print button, the header only paper shows (node, period, when printed) and a
-// Word export of the same figures. The @media print rules are in ../cases.css.
+// The print-ready pages (a request, a hotline call, the case report, the figures, the
+// hotline usage review) share these: a Print button, the header only paper shows (node,
+// period, when printed) and a Word export of the same figures. The @media print rules are in
+// web/styles.css (class printable).
 
 /** A period of whole days, as the report's filter holds it ("2026-05-01"). */
 export interface PrintPeriod {
@@ -29,43 +28,41 @@ export function printLines(
   }: { node: { name: string; nodeId: string } | null; period?: PrintPeriod; printedAt: string },
 ): string[] {
   const lines: string[] = [];
-  if (node) lines.push(t('cases.print.node', { name: node.name, nodeId: node.nodeId }));
+  if (node) lines.push(t('print.node', { name: node.name, nodeId: node.nodeId }));
   if (period) {
-    lines.push(t('cases.print.period', { from: period.from || '…', to: period.to || '…' }));
+    lines.push(t('print.period', { from: period.from || '…', to: period.to || '…' }));
   }
-  lines.push(t('cases.print.printedAt', { at: printedAt }));
+  lines.push(t('print.printedAt', { at: printedAt }));
   return lines;
 }
 
-/** printLines for this node and user, the time being now (again just before printing). */
-export function usePrintLines(period?: PrintPeriod): () => string[] {
+/** printLines for this node and user, at `at` (now by default). */
+export function usePrintLines(period?: PrintPeriod): (at?: Date) => string[] {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
   const { node } = useSession();
-  return () =>
+  return (at = new Date()) =>
     printLines(t, {
       node: node.node ? { name: node.node.name, nodeId: node.node.nodeId } : null,
       ...(period ? { period } : {}),
-      printedAt: formatDateTime(new Date(), i18n.language, zone),
+      printedAt: formatDateTime(at, i18n.language, zone),
     });
 }
 
-/** The header of a printout; hidden on screen, shown on paper (cases.css). */
+/** The header of a printout; hidden on screen, shown on paper (web/styles.css). */
 export function PrintHeader({ period }: { period?: PrintPeriod }) {
   const { t } = useTranslation();
   const lines = usePrintLines(period);
-  const [shown, setShown] = useState(lines);
   // The printing time is the time of printing, not of the page's first render.
+  const [printedAt, setPrintedAt] = useState(() => new Date());
   useEffect(() => {
-    const update = () => setShown(lines());
-    update();
+    const update = () => setPrintedAt(new Date());
     window.addEventListener('beforeprint', update);
     return () => window.removeEventListener('beforeprint', update);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- lines() is new each render
-  }, [period?.from, period?.to]);
+  }, []);
   return (
-    <div className="print-header" data-testid="print-header" aria-label={t('cases.print.header')}>
-      {shown.map((line) => (
+    <div className="print-header" data-testid="print-header" aria-label={t('print.header')}>
+      {lines(printedAt).map((line) => (
         <p key={line}>{line}</p>
       ))}
     </div>
@@ -94,11 +91,11 @@ export function PrintActions({
       <div className="print-actions">
         {children}
         <button type="button" className="print-button" onClick={() => window.print()}>
-          {t('cases.print.button')}
+          {t('print.button')}
         </button>
         {docx ? (
           <button type="button" disabled={exportDocx.busy} onClick={() => void exportDocx.submit()}>
-            {t('cases.print.docx')}
+            {t('print.docx')}
           </button>
         ) : null}
       </div>
