@@ -113,6 +113,16 @@ describe('forms in Chromium', () => {
           );
           expect(await alert.getByRole('listitem').count()).toBeGreaterThan(0);
           expect(text).not.toContain('Something went wrong');
+
+          // Finding 3: an address out of range in a pattern is refused, and says which.
+          await form.getByLabel('Pattern').fill("[ipv4-addr:value = '999.1.1.1']");
+          await form.getByRole('button', { name: 'Add the object' }).click();
+          await form
+            .getByRole('alert')
+            .getByText(/'999\.1\.1\.1' in ipv4-addr:value is not an IPv4 address/)
+            .waitFor();
+          const held = await us.api('GET', `/api/cases/${created.body.id as string}`);
+          expect((held.body as { objects: unknown[] }).objects).toEqual([]);
         });
       } finally {
         await context.close();
