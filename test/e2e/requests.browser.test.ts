@@ -224,7 +224,9 @@ describe('requests for assistance in Chromium', () => {
           // us-doj proposes a shorter acknowledgement of routine preservation requests.
           await openFromNav(b.page, 'Arrangements', 'Arrangements');
           await b.page.getByRole('link', { name: /us-doj/ }).click();
-          await b.page.getByRole('heading', { name: 'In force: the default terms (version 0)' }).waitFor();
+          await b.page
+            .getByRole('heading', { name: 'In force: the default terms (version 0)' })
+            .waitFor();
           await openFromNav(a.page, 'Arrangements', 'Arrangements');
           await a.page.getByRole('link', { name: /cn-mps/ }).click();
           await a.page.getByRole('button', { name: 'Propose changes' }).click();

@@ -32,7 +32,10 @@ function addNote(notes: NoteView[], note: NoteView): NoteView[] {
 }
 
 /** Notes by the note they answer: answers sit under it, oldest first, as a thread reads. */
-function threads(list: readonly NoteView[]): { roots: NoteView[]; replies: Map<string, NoteView[]> } {
+function threads(list: readonly NoteView[]): {
+  roots: NoteView[];
+  replies: Map<string, NoteView[]>;
+} {
   const ids = new Set(list.map((note) => note.id));
   const replies = new Map<string, NoteView[]>();
   const roots: NoteView[] = [];
