@@ -50,7 +50,7 @@ describe('federation in Chromium', () => {
 
           await openFromNav(a.page, 'Notes', 'Notes');
           const text = `Preservation request 2024-117 is on its way (${Date.now()})`;
-          await a.page.getByLabel('To').selectOption('cn-mps');
+          await a.page.getByLabel('To', { exact: true }).selectOption('cn-mps');
           await a.page.getByLabel('Note', { exact: true }).fill(text);
           await a.page.getByText(`${text.length} / 2000`).waitFor();
           await a.page.getByRole('button', { name: 'Send note' }).click();
