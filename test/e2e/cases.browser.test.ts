@@ -144,10 +144,13 @@ describe('cases in Chromium', () => {
           // The indicator, marked AMBER in TLP 2.0's colours (amber on black).
           const amber = objectRow(a.page, indicator).getByText('TLP:AMBER', { exact: true });
           await amber.waitFor();
-          expect(await colours(amber)).toEqual({
-            color: 'rgb(255, 192, 0)',
-            background: 'rgb(0, 0, 0)',
-          });
+          // The list may draw the row again as the live events arrive: ask until it settles.
+          await expect
+            .poll(() => colours(amber))
+            .toEqual({
+              color: 'rgb(255, 192, 0)',
+              background: 'rgb(0, 0, 0)',
+            });
           await openTab(a.page, 'Graph & attribution');
           const claimA = a.page.getByTestId('attribution-claim');
           await claimA.getByText('Confidence 70 / 100').waitFor();
