@@ -8,10 +8,8 @@ const api = 'http://127.0.0.1:8080';
 /**
  * The most script the first page may need, in kB (1000 bytes) minified: the entry chunk and
  * every chunk it imports statically (CSS aside). web/app/bundle.test.ts checks it too.
- * React, react-dom, react-router and i18next alone take about 318 kB, so the brief's 250 kB
- * cannot be met with this stack; the budget sits just above today's first load instead.
  */
-export const FIRST_LOAD_BUDGET_KB = 360;
+export const FIRST_LOAD_BUDGET_KB = 250;
 
 /** Prints the first load's size after bundling and fails the build over the budget. */
 function firstLoad(): Plugin {
@@ -47,6 +45,17 @@ function firstLoad(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   plugins: [react(), firstLoad()],
+  // Preact's compat layer stands in for React in the browser: the same components and hooks in
+  // about a tenth of the script (React and react-dom alone were 222 kB of the first load).
+  resolve: {
+    alias: [
+      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+      { find: /^react-dom$/, replacement: 'preact/compat' },
+      { find: /^react$/, replacement: 'preact/compat' },
+      { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-runtime' },
+    ],
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,
