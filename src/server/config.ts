@@ -72,9 +72,18 @@ export const ConfigSchema = z
           .min(1)
           .max(90 * 24)
           .default(7 * 24),
+        /**
+         * Who must log in with a second factor (TOTP): nobody, the admins, or everyone. A
+         * user it applies to who has none yet can only enrol one (docs/security.md).
+         */
+        requireSecondFactor: z.enum(['none', 'admins', 'all']).default('none'),
       })
       .strict()
-      .default({ sessionIdleMinutes: 12 * 60, sessionMaxHours: 7 * 24 }),
+      .default({
+        sessionIdleMinutes: 12 * 60,
+        sessionMaxHours: 7 * 24,
+        requireSecondFactor: 'none',
+      }),
     log: z
       .object({ level: LogLevel.default('info') })
       .strict()
@@ -193,6 +202,8 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_NODE_NAME: { key: ['node', 'name'], kind: 'string' },
   LIAISON_CHECKPOINT_MINUTES: { key: ['federation', 'checkpointMinutes'], kind: 'integer' },
   LIAISON_METRICS_TOKEN: { key: ['metrics', 'token'], kind: 'string' },
+  /** none, admins or all. */
+  LIAISON_REQUIRE_SECOND_FACTOR: { key: ['auth', 'requireSecondFactor'], kind: 'string' },
   LIAISON_RATE_EXEMPT: { key: ['limits', 'rateExempt'], kind: 'list' },
   /** Comma-separated, replaces the file's list. */
   LIAISON_OUTBOUND_ALLOW: { key: ['outbound', 'allow'], kind: 'list' },

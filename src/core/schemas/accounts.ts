@@ -33,6 +33,13 @@ export const UserView = z.object({
   roles: z.array(Role),
   disabled: z.boolean(),
   mustChangePassword: z.boolean(),
+  /** A second factor (TOTP) is enabled for this account. */
+  secondFactor: z.boolean(),
+  /**
+   * The node requires a second factor of this account (auth.requireSecondFactor) and it has
+   * none yet: until one is enrolled, its sessions may do nothing else.
+   */
+  mustEnrollSecondFactor: z.boolean(),
   timeZone: z.string().nullable(),
   language: Language.nullable(),
   createdAt: z.string(),
@@ -40,7 +47,17 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
-export const LoginBody = z.object({ username: z.string().min(1).max(128), password: Password });
+/** A 6-digit TOTP code (spaces allowed); checked by the node, not here, so that a malformed
+ * code is answered like a wrong one (second_factor_invalid), after the password. */
+export const SecondFactorCode = z.string().max(32, 'at most 32 characters');
+export const LoginBody = z.object({
+  username: z.string().min(1).max(128),
+  password: Password,
+  /** The current code of the account's authenticator app, when it has a second factor. */
+  code: SecondFactorCode.optional(),
+  /** Or one of its recovery codes (each works once). */
+  recoveryCode: SecondFactorCode.optional(),
+});
 export type LoginBody = z.infer<typeof LoginBody>;
 
 export const SessionView = z.object({ user: UserView, csrfToken: z.string() });
@@ -117,3 +134,41 @@ export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
 
 export const CreatedTokenView = z.object({ token: TokenView, secret: z.string() });
 export const TokenList = z.object({ tokens: z.array(TokenView) });
+
+/** GET /api/me/second-factor: the account's second factor as its owner sees it. */
+export const SecondFactorStatus = z.object({
+  enabled: z.boolean(),
+  enabledAt: z.string().nullable(),
+  /** The node requires one of this account (auth.requireSecondFactor). */
+  required: z.boolean(),
+  /** Unused recovery codes left (0 when not enabled). */
+  recoveryCodesLeft: z.number().int(),
+});
+export type SecondFactorStatus = z.infer<typeof SecondFactorStatus>;
+
+/** POST /api/me/second-factor: a new secret, not active until confirmed with a code. */
+export const SecondFactorEnrollment = z.object({
+  /** Base32, for typing into an authenticator app by hand. */
+  secret: z.string(),
+  /** otpauth://totp/… (what the QR code holds). */
+  uri: z.string(),
+  /** The URI as a QR code, an SVG document. */
+  qrSvg: z.string(),
+});
+export type SecondFactorEnrollment = z.infer<typeof SecondFactorEnrollment>;
+
+export const ConfirmSecondFactorBody = z.object({ code: SecondFactorCode.min(1, 'required') });
+export type ConfirmSecondFactorBody = z.infer<typeof ConfirmSecondFactorBody>;
+
+/** Proof that the account's owner is at the keyboard: the password or a current code. */
+export const SecondFactorProofBody = z
+  .object({ password: Password.optional(), code: SecondFactorCode.optional() })
+  .refine((body) => body.password !== undefined || body.code !== undefined, {
+    message: 'the password or a current code',
+    path: ['password'],
+  });
+export type SecondFactorProofBody = z.infer<typeof SecondFactorProofBody>;
+
+/** Recovery codes, shown once: only their hashes are kept. */
+export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodes = z.infer<typeof RecoveryCodes>;

@@ -25,6 +25,11 @@ declare module 'fastify' {
     /** Reachable while the user still has to change a one-time password. */
     duringPasswordChange?: boolean;
     /**
+     * Reachable by a session of a user the node requires a second factor of who has none
+     * yet (auth.requireSecondFactor): logging out, who am I, and enrolling one.
+     */
+    duringEnrollment?: boolean;
+    /**
      * The permission the whole route needs, checked before the request is validated: a
      * caller without it learns 403, not the shape of the body the route expects.
      */
@@ -94,6 +99,7 @@ export function registerAuth(
     if (url.startsWith('/taxii2/')) {
       // TAXII clients: HTTP Basic or a bearer token, never the browser's cookie.
       request.actor = await taxiiActor(accounts, authorization, request.ip);
+      await refuseUntilEnrolled(accounts, request.actor, false);
       return;
     }
     if (authorization !== undefined) {
@@ -135,7 +141,27 @@ export function registerAuth(
         'password_change_required',
       );
     }
+    await refuseUntilEnrolled(accounts, actor, config.duringEnrollment === true);
   });
+}
+
+/**
+ * A user the node requires a second factor of, who has none yet, may only enrol one: their
+ * session reaches the routes marked `duringEnrollment`, their API tokens and TAXII
+ * credentials nothing at all (a token must not be a way around the policy).
+ */
+async function refuseUntilEnrolled(
+  accounts: AccountsService,
+  actor: Actor,
+  duringEnrollment: boolean,
+): Promise<void> {
+  if (duringEnrollment && actor.kind === 'user' && actor.sessionId !== 'basic') return;
+  if (await accounts.secondFactor.mustEnroll(actor)) {
+    throw forbidden(
+      'This node requires a second factor of this account: enrol one first (POST /api/me/second-factor).',
+      'second_factor_enrollment_required',
+    );
+  }
 }
 
 const TAXII_CHALLENGE = {

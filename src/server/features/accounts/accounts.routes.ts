@@ -21,6 +21,7 @@ import { LIMITS } from '../../http/rate-limits.js';
 import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../http/auth.js';
 import type { AccountsService } from './accounts.service.js';
+import { registerSecondFactorRoutes } from './second-factor.routes.js';
 
 const errors = ERROR_RESPONSES;
 
@@ -39,16 +40,18 @@ export function registerAccountsRoutes(
       schema: {
         tags,
         summary: 'Log in',
+        description:
+          'An account with a second factor also sends `code` (or `recoveryCode`); without it the answer is 401 second_factor_required.',
         body: LoginBody,
         response: { 200: SessionView, ...errors },
       },
     },
     async (request, reply) => {
-      const result = await accounts.sessions.login(
-        request.body.username,
-        request.body.password,
-        request.ip,
-      );
+      const { username, password, code, recoveryCode } = request.body;
+      const result = await accounts.sessions.login(username, password, request.ip, {
+        code,
+        recoveryCode,
+      });
       setSessionCookie(reply, result.sessionSecret, result.expiresAt, options.secureCookies);
       return { user: result.user, csrfToken: result.csrfToken };
     },
@@ -57,7 +60,7 @@ export function registerAccountsRoutes(
   app.get(
     '/api/session',
     {
-      config: { duringPasswordChange: true },
+      config: { duringPasswordChange: true, duringEnrollment: true },
       schema: { tags, summary: 'The current session', response: { 200: SessionView, ...errors } },
     },
     async (request) => {
@@ -72,7 +75,7 @@ export function registerAccountsRoutes(
   app.delete(
     '/api/session',
     {
-      config: { duringPasswordChange: true },
+      config: { duringPasswordChange: true, duringEnrollment: true },
       schema: { tags, summary: 'Log out', response: { 204: z.null(), ...errors } },
     },
     async (request, reply) => {
@@ -115,7 +118,7 @@ export function registerAccountsRoutes(
   app.get(
     '/api/me',
     {
-      config: { duringPasswordChange: true },
+      config: { duringPasswordChange: true, duringEnrollment: true },
       schema: { tags, summary: 'My account', response: { 200: UserView, ...errors } },
     },
     (request) => accounts.users.me(requireActor(request)),
@@ -137,7 +140,7 @@ export function registerAccountsRoutes(
   app.post(
     '/api/me/password',
     {
-      config: { duringPasswordChange: true },
+      config: { duringPasswordChange: true, duringEnrollment: true },
       schema: {
         tags,
         summary: 'Change my password',
@@ -213,6 +216,8 @@ export function registerAccountsRoutes(
     },
     (request) => accounts.users.resetPassword(requireActor(request), request.params.id),
   );
+
+  registerSecondFactorRoutes(app, accounts.secondFactor);
 
   app.get(
     '/api/tokens',

@@ -5,11 +5,15 @@ import type {
 } from '../../../core/schemas/accounts.js';
 import type { Actor } from '../../actor.js';
 import { AuthCache } from './auth-cache.js';
+import { SecondFactorService, type SecondFactorDeps } from './second-factor.service.js';
 import { SessionsService, type SessionsDeps } from './sessions.service.js';
 import { TokensService, type TokensDeps } from './tokens.service.js';
 import { UsersService, type UsersDeps } from './users.service.js';
 
-export type AccountsDeps = Omit<UsersDeps & SessionsDeps & TokensDeps, 'authCache'>;
+export type AccountsDeps = Omit<
+  UsersDeps & SessionsDeps & TokensDeps & SecondFactorDeps,
+  'authCache' | 'secondFactor'
+>;
 
 /**
  * The face of accounts on the node (`node.accounts`): its three use-case services, and the
@@ -19,12 +23,14 @@ export class AccountsService {
   readonly users: UsersService;
   readonly sessions: SessionsService;
   readonly tokens: TokensService;
+  readonly secondFactor: SecondFactorService;
 
   constructor(accountsDeps: AccountsDeps) {
     // One cache of verified credentials, which every change to accounts clears.
     const deps = { ...accountsDeps, authCache: new AuthCache() };
     this.users = new UsersService(deps);
-    this.sessions = new SessionsService(deps);
+    this.secondFactor = new SecondFactorService(deps);
+    this.sessions = new SessionsService({ ...deps, secondFactor: this.secondFactor });
     this.tokens = new TokensService(deps);
   }
 

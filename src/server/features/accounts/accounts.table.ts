@@ -14,6 +14,11 @@ export interface UsersTable {
   language: string | null;
   created_at: number;
   updated_at: number;
+  /** Base32 TOTP secret: pending until totp_enabled_at is set (migrations/…_second_factor). */
+  totp_secret: string | null;
+  totp_enabled_at: number | null;
+  /** The time step of the last code accepted: a code is never taken twice. */
+  totp_last_step: number | null;
 }
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
@@ -50,6 +55,14 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+export interface RecoveryCodesTable {
+  user_id: string;
+  /** SHA-256 of the normalized code. */
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 /** This feature's tables, added to the node's Database type (store/database.ts). */
 declare module '../../store/database.js' {
   interface Database {
@@ -57,5 +70,6 @@ declare module '../../store/database.js' {
     sessions: SessionsTable;
     api_tokens: ApiTokensTable;
     login_failures: LoginFailuresTable;
+    recovery_codes: RecoveryCodesTable;
   }
 }

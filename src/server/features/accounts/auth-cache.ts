@@ -42,8 +42,27 @@ export class AuthCache {
     this.entries.set(key, { credential, until: performance.now() + AUTH_CACHE_MS });
   }
 
+  /** A yes/no fact about a user checked on every request (must they enrol a second factor?). */
+  getFact(key: string): boolean | undefined {
+    const entry = this.facts.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= performance.now()) {
+      this.facts.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  setFact(key: string, value: boolean): void {
+    if (this.facts.size >= MAX_ENTRIES) this.facts.clear();
+    this.facts.set(key, { value, until: performance.now() + AUTH_CACHE_MS });
+  }
+
   /** After any change to accounts, tokens or sessions: nothing cached may outlive it. */
   clear(): void {
     this.entries.clear();
+    this.facts.clear();
   }
+
+  private readonly facts = new Map<string, { value: boolean; until: number }>();
 }

@@ -1,4 +1,5 @@
 import type { FeatureFactory } from '../module.js';
+import * as secondFactor from './migrations/2026_12_04_0900_second_factor.js';
 import { registerAccountsRoutes } from './accounts.routes.js';
 import { AccountsService } from './accounts.service.js';
 
@@ -8,7 +9,7 @@ declare module '../module.js' {
   }
 }
 
-/** Accounts: users, sessions, API tokens, login throttling. */
+/** Accounts: users, sessions, API tokens, login throttling, the second factor. */
 export const accountsModule: FeatureFactory = (ctx) => {
   const accounts = new AccountsService({
     store: ctx.store,
@@ -17,9 +18,12 @@ export const accountsModule: FeatureFactory = (ctx) => {
     log: ctx.log.child({ component: 'accounts' }),
     sessionIdleMs: ctx.config.auth.sessionIdleMinutes * 60_000,
     sessionMaxMs: ctx.config.auth.sessionMaxHours * 3_600_000,
+    nodeId: ctx.nodeId,
+    requireSecondFactor: ctx.config.auth.requireSecondFactor,
   });
   return {
     name: 'accounts',
+    migrations: { '2026_12_04_0900_second_factor': secondFactor },
     services: { accounts },
     routes: (app) => registerAccountsRoutes(app, accounts, { secureCookies: ctx.secureCookies }),
   };

@@ -19,11 +19,17 @@ import {
   throttleKeys,
   LOGIN_WINDOW_MS,
 } from './credentials.js';
-import { presentUser, rolesOf } from './accounts.present.js';
+import {
+  hasSecondFactor,
+  presentUser,
+  rolesOf,
+  type SecondFactorPolicy,
+} from './accounts.present.js';
 import type { AuthCache, CachedCredential } from './auth-cache.js';
 import * as repo from './accounts.repository.js';
 import type { UserRow } from './accounts.table.js';
 import { randomSecret, sha256Hex } from './passwords.js';
+import type { SecondFactorAnswer, SecondFactorService } from './second-factor.service.js';
 
 export interface SessionsDeps {
   store: Store;
@@ -32,6 +38,8 @@ export interface SessionsDeps {
   sessionIdleMs: number;
   sessionMaxMs: number;
   authCache: AuthCache;
+  requireSecondFactor: SecondFactorPolicy;
+  secondFactor: SecondFactorService;
 }
 
 export interface LoginResult {
@@ -65,7 +73,17 @@ export class SessionsService {
     return this.deps.clock.now();
   }
 
-  async login(usernameInput: string, password: string, address: string): Promise<LoginResult> {
+  /**
+   * A password, and for an account with a second factor its code or a recovery code
+   * (second-factor.service.ts). An account the node requires a second factor of that has
+   * none yet gets a session too, which may only enrol one (http/auth.ts).
+   */
+  async login(
+    usernameInput: string,
+    password: string,
+    address: string,
+    answer: SecondFactorAnswer = {},
+  ): Promise<LoginResult> {
     const username = normalizeUsername(usernameInput);
     const now = this.now();
     const keys = throttleKeys(username, address);
@@ -88,6 +106,7 @@ export class SessionsService {
     if (user.disabled === 1) {
       throw forbidden('This account is disabled. Ask the node administrator.', 'account_disabled');
     }
+    await this.deps.secondFactor.checkAtLogin(user, answer, keys, address);
     const sessionSecret = randomSecret();
     const csrfToken = randomSecret(24);
     const expiresAt = Math.min(now + this.deps.sessionIdleMs, now + this.deps.sessionMaxMs);
@@ -109,11 +128,16 @@ export class SessionsService {
         action: 'session.login',
         entityType: 'user',
         entityId: user.id,
-        details: { username: user.username, address },
+        details: { username: user.username, address, secondFactor: hasSecondFactor(user) },
       });
     });
     this.deps.log.info({ userId: user.id }, 'login');
-    return { sessionSecret, csrfToken, expiresAt, user: presentUser(user) };
+    return {
+      sessionSecret,
+      csrfToken,
+      expiresAt,
+      user: presentUser(user, this.deps.requireSecondFactor),
+    };
   }
 
   /**
@@ -253,6 +277,13 @@ export class SessionsService {
     }
     const user = await repo.findUser(this.db, userId);
     if (!user || user.disabled === 1 || user.must_change_password === 1) return undefined;
+    if (hasSecondFactor(user)) {
+      // A password alone must not open an account that has a second factor.
+      throw unauthorized(
+        'second_factor_required',
+        'This account has a second factor: TAXII clients use an API token (Authorization: Bearer).',
+      );
+    }
     const actor = userActor(user, 'basic', false);
     this.deps.authCache.set(`basic:${key}`, { actor, expiresAt: null });
     return actor;

@@ -12,17 +12,23 @@ import type { Clock } from '../../clock.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
 import type { Db, Store, Trx } from '../../store/database.js';
-import { presentUser, rolesOf } from './accounts.present.js';
+import {
+  auditableUser,
+  presentUser,
+  rolesOf,
+  type SecondFactorPolicy,
+} from './accounts.present.js';
 import type { AuthCache } from './auth-cache.js';
 import * as repo from './accounts.repository.js';
 import type { UserRow } from './accounts.table.js';
-import { generateOneTimePassword, hashPassword, sha256Hex, verifyPassword } from './passwords.js';
+import { generateOneTimePassword, hashPassword, verifyPassword } from './passwords.js';
 
 export interface UsersDeps {
   store: Store;
   clock: Clock;
   bus: EventBus;
   authCache: AuthCache;
+  requireSecondFactor: SecondFactorPolicy;
 }
 
 /** The user row with this id; user_not_found otherwise. */
@@ -51,7 +57,7 @@ export class UsersService {
   // ---- the user's own account ---------------------------------------------------------
 
   async me(actor: Actor): Promise<UserView> {
-    return presentUser(await this.requireSelf(this.db, actor));
+    return this.present(await this.requireSelf(this.db, actor));
   }
 
   async updateMe(actor: Actor, body: UpdateMeBody): Promise<UserView> {
@@ -67,7 +73,7 @@ export class UsersService {
       hooks.afterCommit(() => this.publishUser(after));
       return after;
     });
-    return presentUser(row);
+    return this.present(row);
   }
 
   async changePassword(actor: Actor, body: ChangePasswordBody): Promise<void> {
@@ -103,19 +109,19 @@ export class UsersService {
 
   async listUsers(actor: Actor): Promise<UserView[]> {
     authorize(actor, 'users.manage');
-    return (await repo.listUsers(this.db)).map(presentUser);
+    return (await repo.listUsers(this.db)).map((row) => this.present(row));
   }
 
   async getUser(actor: Actor, id: string): Promise<UserView> {
     authorize(actor, 'users.manage');
-    return presentUser(await requireUser(this.db, id));
+    return this.present(await requireUser(this.db, id));
   }
 
   async findByUsername(actor: Actor, username: string): Promise<UserView> {
     authorize(actor, 'users.manage');
     const row = await repo.findUserByUsername(this.db, username.toLowerCase());
     if (!row) throw notFound('user_not_found', `No user is named ${username}.`);
-    return presentUser(row);
+    return this.present(row);
   }
 
   /**
@@ -154,7 +160,7 @@ export class UsersService {
       hooks.afterCommit(() => this.publishUser(created));
       return created;
     });
-    return { user: presentUser(row), password: oneTime };
+    return { user: this.present(row), password: oneTime };
   }
 
   async updateUser(actor: Actor, id: string, body: UpdateUserBody): Promise<UserView> {
@@ -192,7 +198,7 @@ export class UsersService {
       return after;
     });
     this.deps.authCache.clear();
-    return presentUser(row);
+    return this.present(row);
   }
 
   /** Sets a new one-time password; the user must change it at next login. */
@@ -220,6 +226,10 @@ export class UsersService {
 
   // ---- helpers -------------------------------------------------------------------------------
 
+  private present(row: UserRow): UserView {
+    return presentUser(row, this.deps.requireSecondFactor);
+  }
+
   private async requireSelf(db: Db, actor: Actor): Promise<UserRow> {
     const id = actorUserId(actor);
     if (!id) throw badRequest('user_required', 'This action is for a user account.');
@@ -239,8 +249,8 @@ export class UsersService {
       action,
       entityType: 'user',
       entityId: after.id,
-      before: before ? { ...before, password_hash: sha256Hex(before.password_hash) } : undefined,
-      after: { ...after, password_hash: sha256Hex(after.password_hash) },
+      before: before ? auditableUser(before) : undefined,
+      after: auditableUser(after),
       details: {
         username: after.username,
         roles: JSON.parse(after.roles) as unknown,
@@ -250,7 +260,7 @@ export class UsersService {
   }
 
   private publishUser(row: UserRow): void {
-    const user = presentUser(row);
+    const user = this.present(row);
     this.deps.bus.publish('user.changed', { user }, { roles: ['admin'], userIds: [row.id] });
   }
 
