@@ -8,6 +8,7 @@ import { registerAudit } from './audit.js';
 import { registerFingerprint } from './fingerprint.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
+import { registerKeys } from './keys.js';
 import { registerPeer } from './peer.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerPeer(program);
   registerAudit(program);
   registerFingerprint(program);
+  registerKeys(program);
   registerImport(program);
   const override = (command: Command): void => {
     command.exitOverride();

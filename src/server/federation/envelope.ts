@@ -43,6 +43,15 @@ export interface EnvelopeHeader {
   seq: number;
   kind: string;
   mid: string;
+  /** The id of the recipient's key the envelope is sealed to (key rotation: one of several). */
+  rkid?: string;
+}
+
+/** A sender's signing key and the sequence numbers of its stream it signs (until null: on). */
+export interface ScheduledKey<K> {
+  key: K;
+  from: number;
+  until: number | null;
 }
 
 export type SigningKey = Awaited<ReturnType<typeof importJWK>>;
@@ -120,7 +129,40 @@ export function readEnvelopeHeader(envelope: unknown): EnvelopeHeader {
       'The envelope header must carry from, to, seq (a positive integer), kind and mid.',
     );
   }
-  return { from, to, seq, kind, mid };
+  const rkid = typeof header['kid'] === 'string' ? header['kid'] : undefined;
+  return { from, to, seq, kind, mid, ...(rkid === undefined ? {} : { rkid }) };
+}
+
+/**
+ * Opens an envelope with the key of this node it is sealed to (by the JWE's kid: the current
+ * key, or a retired one in its grace period) and verifies it with the sender's key for its
+ * sequence number: after a rotation the old key signs up to the announcement, the new key
+ * after it, and neither signs the other's part of the stream.
+ */
+export async function openScheduled(
+  envelope: string,
+  header: EnvelopeHeader,
+  own: { keys: Map<string, SigningKey>; current: SigningKey },
+  sender: ScheduledKey<SigningKey>[],
+): Promise<SignedMessage> {
+  const ownKey = header.rkid === undefined ? own.current : own.keys.get(header.rkid);
+  if (!ownKey) {
+    throw refuse(
+      'decryption_failed',
+      `The envelope is sealed to the key ${header.rkid}, which this node does not hold (retired after its grace period?).`,
+    );
+  }
+  const verify = sender.find(
+    (k) => k.from <= header.seq && (k.until === null || header.seq <= k.until),
+  )?.key;
+  if (!verify) {
+    throw refuse(
+      'bad_signature',
+      `No key pinned for ${header.from} signs its sequence ${header.seq}.`,
+      401,
+    );
+  }
+  return openEnvelope(envelope, header, ownKey, verify);
 }
 
 /**

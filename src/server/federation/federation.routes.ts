@@ -18,6 +18,7 @@ import { BATCH_PATH, DESCRIPTOR_PATH } from './descriptor.js';
 import type { Federation } from './federation.js';
 import { receiveBatch } from './inbox.js';
 import { LIMITS } from '../http/rate-limits.js';
+import { KeyRotationView, RotateKeysBody } from './keys.service.js';
 
 const errors = ERROR_RESPONSES;
 
@@ -140,5 +141,20 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
     async (request) => ({
       rejections: await federation.peers.rejections(requireActor(request), request.query.limit),
     }),
+  );
+
+  app.post(
+    '/api/node/keys/rotate',
+    {
+      config: { permission: 'peers.manage' },
+      schema: {
+        tags: ['node'],
+        summary:
+          "Rotate this node's keys: announce new ones to every peer, signed with the old (admin)",
+        body: RotateKeysBody,
+        response: { 200: KeyRotationView, ...errors },
+      },
+    },
+    (request) => federation.keys.rotate(requireActor(request), request.body),
   );
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export type PeerStatus = 'active' | 'suspended' | 'removed';
 
@@ -17,6 +17,8 @@ export interface PeersTable {
   status: PeerStatus;
   created_at: number;
   updated_at: number;
+  /** The first sequence of the peer's stream its pinned signing key signs (key rotation). */
+  signing_from_seq: Generated<number>;
 }
 export type PeerRow = Selectable<PeersTable>;
 
@@ -37,6 +39,8 @@ export interface StreamOutTable {
   /** Which process dispatches this stream (several may share PostgreSQL). */
   lease_owner: string | null;
   lease_until: number | null;
+  /** The key id that signs the next message (null: the node's one key, before any rotation). */
+  signing_kid: Generated<string | null>;
 }
 export type StreamOutRow = Selectable<StreamOutTable>;
 
@@ -88,7 +92,32 @@ export interface AuditCheckpointsReceivedTable {
   received_at: number;
 }
 
+/** This node's keys by id (private parts in DATA/keys): current, or retired until expires_at. */
+export interface NodeKeysTable {
+  kid: string;
+  use: 'sig' | 'enc';
+  public_jwk: string;
+  state: 'current' | 'retired';
+  created_at: number;
+  retired_at: number | null;
+  expires_at: number | null;
+}
+export type NodeKeyRow = Selectable<NodeKeysTable>;
+
+/** A peer's signing keys before the pinned one: each signs its stream from_seq..until_seq. */
+export interface PeerRetiredKeysTable {
+  peer_id: string;
+  kid: string;
+  jwk: string;
+  from_seq: number;
+  until_seq: number;
+  expires_at: number;
+}
+export type PeerRetiredKeyRow = Selectable<PeerRetiredKeysTable>;
+
 export interface FederationTables {
+  node_keys: NodeKeysTable;
+  peer_retired_keys: PeerRetiredKeysTable;
   peers: PeersTable;
   stream_out: StreamOutTable;
   outbox: OutboxTable;

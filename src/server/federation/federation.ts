@@ -6,10 +6,13 @@ import type { LedgerView, SignedDescriptor } from '../../core/schemas/federation
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { NodeKeys } from '../identity/keys.js';
+import { KeyRing } from '../identity/key-ring.js';
 import type { Db, Store, Trx, TxHooks } from '../store/database.js';
 import { signDescriptor } from './descriptor.js';
-import { importSigningKey, type SigningKey } from './envelope.js';
 import { AppliedSignal } from './inbox.js';
+import { KeyAnnouncement, KEYS_KIND, pinAnnouncedKeys } from './key-rotation.js';
+import { KeysService } from './keys.service.js';
+import * as keyRotationMigration from './migrations/2026_12_10_0900_key_rotation.js';
 import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
@@ -18,6 +21,8 @@ import type { OutboundGuard } from '../outbound.js';
 
 /** How often peers' descriptors are fetched again (kinds accepted after an upgrade). */
 const DESCRIPTOR_REFRESH_MS = 5 * 60_000;
+/** How often keys whose grace period ended are looked for. */
+const KEY_PRUNE_MS = 5 * 60_000;
 
 /** What the federation parts share (peers, outbox, inbox, checkpoints). */
 export interface FederationContext {
@@ -25,8 +30,10 @@ export interface FederationContext {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** The keys loaded at start (kept current in this process after a rotation). */
   keys: NodeKeys;
-  signingKey: Promise<SigningKey>;
+  /** Every key of this node by id; which are current is read from the store. */
+  ring: KeyRing;
   peerKeys: PeerKeyCache;
   opener: EnvelopeOpener;
   applied: AppliedSignal;
@@ -87,13 +94,14 @@ export const DiagnosticMessage = z
 export class Federation {
   readonly ctx: FederationContext;
   readonly peers: PeersService;
+  readonly keys: KeysService;
   private readonly dispatchers = new Map<string, StreamDispatcher>();
   private readonly owner = randomBytes(6).toString('hex');
   private running = false;
   private refresh: NodeJS.Timeout | undefined;
   private readonly descriptorTimers: NodeJS.Timeout[] = [];
   private readonly ledgerTimers = new Map<string, NodeJS.Timeout>();
-  private descriptor: Promise<SignedDescriptor> | undefined;
+  private descriptor: { kid: string; signed: Promise<SignedDescriptor> } | undefined;
 
   constructor(private readonly options: FederationOptions) {
     this.ctx = {
@@ -102,11 +110,11 @@ export class Federation {
       clock: options.clock,
       log: options.log,
       keys: options.keys,
-      signingKey: importSigningKey(options.keys.signing.privateJwk),
+      ring: new KeyRing(options.keys),
       peerKeys: new PeerKeyCache(),
       applied: new AppliedSignal(),
       peerActivated: [],
-      opener: new EnvelopeOpener(options.keys.encryption.privateJwk, options.log),
+      opener: new EnvelopeOpener(options.log),
       kinds: new KindRegistry(),
       outbound: options.outbound,
       idlePollMs: options.idlePollMs ?? 1_000,
@@ -124,10 +132,24 @@ export class Federation {
         options.log.warn({ peer: peerId }, 'peer refused a message kind'),
     };
     this.peers = new PeersService(this.ctx);
+    this.keys = new KeysService(this.ctx, (keys) => {
+      // This process's view of its keys (node.keys) follows; other processes read the store.
+      Object.assign(options.keys, { ...keys, dataDir: options.keys.dataDir });
+      this.descriptor = undefined;
+    });
+    options.store.addMigrations({ '2026_12_10_0900_key_rotation': keyRotationMigration });
     this.registerKind({
       kind: DIAGNOSTIC_KIND,
       schema: DiagnosticMessage,
       handle: () => Promise.resolve(),
+    });
+    this.registerKind({
+      kind: KEYS_KIND,
+      schema: KeyAnnouncement,
+      handle: async (trx, body, context) => {
+        await pinAnnouncedKeys(trx, body, context, this.ctx.clock.now());
+        context.hooks.afterCommit(() => this.ctx.onPeersChanged(context.peer.node_id));
+      },
     });
     this.registerMetrics(options.metrics);
   }
@@ -173,27 +195,36 @@ export class Federation {
     this.ctx.peerActivated.push(hook);
   }
 
-  /** This node's signed descriptor (cached; re-signed when kinds change). */
-  signedDescriptor(): Promise<SignedDescriptor> {
-    this.descriptor ??= (async () =>
-      signDescriptor(
-        {
-          nodeId: this.options.nodeId,
-          name: this.options.name,
-          country: this.options.country,
-          timeZone: this.options.timeZone,
-          url: this.options.publicUrl,
-          keys: this.options.keys,
-          messageKinds: this.ctx.kinds.names(),
-          issuedAt: new Date(this.options.clock.now()).toISOString(),
-        },
-        await this.ctx.signingKey,
-      ))();
-    return this.descriptor;
+  /**
+   * This node's signed descriptor with its current keys (cached; re-signed when the kinds
+   * or the keys change, whichever process rotated them).
+   */
+  async signedDescriptor(): Promise<SignedDescriptor> {
+    const keys = await this.ctx.ring.currentKeys(this.ctx.store.db);
+    if (this.descriptor?.kid !== keys.signing.kid) {
+      const signed = (async () =>
+        signDescriptor(
+          {
+            nodeId: this.options.nodeId,
+            name: this.options.name,
+            country: this.options.country,
+            timeZone: this.options.timeZone,
+            url: this.options.publicUrl,
+            keys,
+            messageKinds: this.ctx.kinds.names(),
+            issuedAt: new Date(this.options.clock.now()).toISOString(),
+          },
+          await this.ctx.ring.key(keys.signing.kid),
+        ))();
+      this.descriptor = { kid: keys.signing.kid, signed };
+    }
+    return this.descriptor.signed;
   }
 
   async start(): Promise<void> {
     this.running = true;
+    // A rotation that committed but crashed before replacing the key files: finish it.
+    this.ctx.ring.syncCurrentFiles(await this.ctx.ring.currentKeys(this.ctx.store.db));
     await this.syncDispatchers();
     // Peers added or resumed by another process (CLI, a second API process) are picked up.
     this.refresh = setInterval(() => void this.syncDispatchers(), 2_000);
@@ -205,6 +236,13 @@ export class Federation {
         .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'descriptor refresh failed'));
     this.descriptorTimers.push(setTimeout(refreshDescriptors, 3_000));
     this.descriptorTimers.push(setInterval(refreshDescriptors, DESCRIPTOR_REFRESH_MS));
+    // Keys whose grace period ended are deleted (at start, then every few minutes).
+    const prune = () =>
+      void this.keys
+        .prune()
+        .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'key prune failed'));
+    prune();
+    this.descriptorTimers.push(setInterval(prune, KEY_PRUNE_MS));
   }
 
   async stop(): Promise<void> {

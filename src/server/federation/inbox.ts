@@ -7,6 +7,7 @@ import { readEnvelopeHeader, type EnvelopeHeader, type SignedMessage } from './e
 import type { PeerRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
+import { KEYS_KIND, scheduleAfter, senderSchedule } from './key-rotation.js';
 import { advanceWatermark, insertRejection, readWatermark } from './streams.repository.js';
 
 /**
@@ -87,15 +88,59 @@ export async function receiveBatch(
 async function verifyBatch(ctx: FederationContext, envelopes: string[]): Promise<VerifiedBatch> {
   const headers = envelopes.map((envelope) => readEnvelopeHeader(envelope));
   const first = checkHeaders(ctx, headers);
-  const peer = await sendingPeer(ctx, first.from);
-  const messages: SignedMessage[] = await ctx.opener.open(
-    envelopes,
-    headers,
-    peer.signing_jwk,
-    () => ctx.peerKeys.signing(peer),
-  );
+  let peer = await sendingPeer(ctx, first.from);
+  const deadline = Date.now() + AHEAD_WAIT_MS;
+  let messages: SignedMessage[];
+  for (;;) {
+    try {
+      messages = await openBatch(ctx, peer, envelopes, headers);
+      break;
+    } catch (error) {
+      // A batch that overtook the one announcing new keys is signed with keys not pinned
+      // yet: wait (briefly) for the batches before it, then open it with the keys they pin.
+      if (!(error instanceof AppError) || error.code !== 'bad_signature') throw error;
+      const watermark = await readWatermark(ctx.store.db, peer.node_id, false);
+      const remaining = deadline - Date.now();
+      if (first.seq <= watermark + 1 || remaining <= 0) throw error;
+      await ctx.applied.wait(peer.node_id, Math.min(remaining, 100));
+      peer = await sendingPeer(ctx, first.from);
+    }
+  }
   const bodies = messages.map((message) => parseBody(ctx, message));
   return { peer, first: first.seq, last: first.seq + messages.length - 1, messages, bodies };
+}
+
+/**
+ * Opens the envelopes with this node's keys and the sender's pinned keys for their
+ * sequences. A key announcement in the batch ends a part: the envelopes after it are opened
+ * with the keys it announces (checked first: scheduleAfter).
+ */
+async function openBatch(
+  ctx: FederationContext,
+  peer: PeerRow,
+  envelopes: string[],
+  headers: EnvelopeHeader[],
+): Promise<SignedMessage[]> {
+  const now = ctx.clock.now();
+  const own = (await ctx.ring.decryptionKeys(ctx.store.db, now)).map((jwk) => JSON.stringify(jwk));
+  let schedule = await senderSchedule(ctx.store.db, peer, now);
+  const messages: SignedMessage[] = [];
+  let start = 0;
+  while (start < envelopes.length) {
+    const next = headers.findIndex((h, i) => i >= start && h.kind === KEYS_KIND);
+    const end = next === -1 ? envelopes.length : next + 1;
+    const part = await ctx.opener.open(
+      envelopes.slice(start, end),
+      headers.slice(start, end),
+      own,
+      schedule,
+    );
+    messages.push(...part);
+    const last = part[part.length - 1];
+    if (next !== -1 && last) schedule = await scheduleAfter(peer.node_id, schedule, last);
+    start = end;
+  }
+  return messages;
 }
 
 /** One recipient (this node), one sender, consecutive sequence numbers; returns the first. */
@@ -256,6 +301,8 @@ async function applyIsolated(
     await sql`release savepoint liaison_message`.execute(trx);
     return undefined;
   } catch (error) {
+    // A key announcement is never skipped: the messages after it are signed with its keys.
+    if (message.kind === KEYS_KIND) throw error;
     await sql`rollback to savepoint liaison_message`.execute(trx);
     await sql`release savepoint liaison_message`.execute(trx);
     const code = error instanceof AppError ? error.code : 'handler_failed';

@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import { failure } from '../errors.js';
 import {
   importEncryptionKey,
-  openEnvelope,
+  importSigningKey,
+  openScheduled,
   type EnvelopeHeader,
+  type ScheduledKey,
   type SignedMessage,
   type SigningKey,
 } from './envelope.js';
@@ -22,8 +24,47 @@ export interface OpenRequest {
   id: number;
   envelopes: string[];
   headers: EnvelopeHeader[];
-  /** The sender's pinned signing key, as stored (JSON text). */
-  senderJwk: string;
+  /** This node's private keys that may open them (JSON text each), the current one first. */
+  ownJwks: string[];
+  /** The sender's pinned signing keys (JSON text) and the sequences each signs. */
+  senderKeys: ScheduledKey<string>[];
+}
+
+/** Imports keys given as JWK text, keeping the last hundred or so. */
+export class ImportedKeys {
+  private readonly keys = new Map<string, Promise<SigningKey>>();
+
+  get(text: string, use: 'sig' | 'enc'): Promise<SigningKey> {
+    let key = this.keys.get(text);
+    if (!key) {
+      if (this.keys.size > 100) this.keys.clear();
+      const jwk = JSON.parse(text) as JWK;
+      key = use === 'sig' ? importSigningKey(jwk) : importEncryptionKey(jwk);
+      this.keys.set(text, key);
+    }
+    return key;
+  }
+
+  /** The keys of one request: this node's by id, the sender's by sequence range. */
+  async forRequest(
+    ownJwks: string[],
+    senderKeys: ScheduledKey<string>[],
+  ): Promise<{
+    own: { keys: Map<string, SigningKey>; current: SigningKey };
+    sender: ScheduledKey<SigningKey>[];
+  }> {
+    const first = ownJwks[0];
+    if (first === undefined) throw new Error('no decryption key given');
+    const keys = new Map<string, SigningKey>();
+    for (const text of ownJwks) {
+      const kid = (JSON.parse(text) as JWK).kid;
+      if (kid) keys.set(kid, await this.get(text, 'enc'));
+    }
+    const sender = await Promise.all(
+      senderKeys.map(async (k) => ({ ...k, key: await this.get(k.key, 'sig') })),
+    );
+    return { own: { keys, current: await this.get(first, 'enc') }, sender };
+  }
 }
 
 export type OpenReply =
@@ -42,10 +83,7 @@ class OpenerThread {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(
-    private readonly ownJwk: JWK,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly log: Logger) {}
 
   private start(): Worker {
     // Under the test runner the sources are TypeScript: the thread registers tsx first.
@@ -54,13 +92,12 @@ class OpenerThread {
       typescript ? './opener.worker.ts' : './opener.worker.js',
       import.meta.url,
     );
-    const workerData = { ownJwk: this.ownJwk };
     const worker = typescript
       ? new Worker(
           `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
-          { eval: true, workerData },
+          { eval: true },
         )
-      : new Worker(entry, { workerData });
+      : new Worker(entry);
     worker.unref();
     worker.on('message', (reply: OpenReply) => {
       const pending = this.pending.get(reply.id);
@@ -98,33 +135,29 @@ class OpenerThread {
 
 export class EnvelopeOpener {
   private readonly threads: OpenerThread[];
-  private readonly ownKey: Promise<SigningKey>;
+  private readonly keys = new ImportedKeys();
   private nextId = 1;
 
-  constructor(ownJwk: JWK, log: Logger, threads = Math.min(4, availableParallelism())) {
-    this.ownKey = importEncryptionKey(ownJwk);
-    this.threads = Array.from(
-      { length: Math.max(1, threads) },
-      () => new OpenerThread(ownJwk, log),
-    );
+  constructor(log: Logger, threads = Math.min(4, availableParallelism())) {
+    this.threads = Array.from({ length: Math.max(1, threads) }, () => new OpenerThread(log));
   }
 
   /**
-   * Opens every envelope, in order. Throws the AppError of the first envelope that is
-   * wrong, as if they had been opened one after the other.
+   * Opens every envelope, in order, with this node's keys (`ownJwks`, the current one
+   * first) and the sender's keys for each sequence. Throws the AppError of the first
+   * envelope that is wrong, as if they had been opened one after the other.
    */
   async open(
     envelopes: string[],
     headers: EnvelopeHeader[],
-    senderJwk: string,
-    senderKey: () => Promise<SigningKey>,
+    ownJwks: string[],
+    senderKeys: ScheduledKey<string>[],
   ): Promise<SignedMessage[]> {
     if (envelopes.length <= INLINE_MAX) {
-      const own = await this.ownKey;
-      const verify = await senderKey();
+      const { own, sender } = await this.keys.forRequest(ownJwks, senderKeys);
       return Promise.all(
         envelopes.map((envelope, i) =>
-          openEnvelope(envelope, headers[i] as EnvelopeHeader, own, verify),
+          openScheduled(envelope, headers[i] as EnvelopeHeader, own, sender),
         ),
       );
     }
@@ -135,7 +168,8 @@ export class EnvelopeOpener {
           id: this.nextId++,
           envelopes: envelopes.slice(t * size, (t + 1) * size),
           headers: headers.slice(t * size, (t + 1) * size),
-          senderJwk,
+          ownJwks,
+          senderKeys,
         }),
       ),
     );

@@ -1,37 +1,21 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import type { JWK } from 'jose';
+import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors.js';
-import {
-  importEncryptionKey,
-  importSigningKey,
-  openEnvelope,
-  type EnvelopeHeader,
-  type SigningKey,
-} from './envelope.js';
-import type { OpenReply, OpenRequest } from './opener.js';
+import { openScheduled, type EnvelopeHeader } from './envelope.js';
+import { ImportedKeys, type OpenReply, type OpenRequest } from './opener.js';
 
 /**
  * A thread of the envelope opener (opener.ts): decrypts and verifies the envelopes it is
- * given with this node's key and the sender's pinned key, one request at a time.
+ * given with this node's keys and the sender's pinned keys, one request at a time. The
+ * keys come with each request (a rotation changes them); imported ones are kept.
  */
-const { ownJwk } = workerData as { ownJwk: JWK };
-const ownKey = importEncryptionKey(ownJwk);
-ownKey.catch(() => undefined); // reported on first use
-const senderKeys = new Map<string, Promise<SigningKey>>();
+const imported = new ImportedKeys();
 
 async function open(request: OpenRequest): Promise<OpenReply> {
-  let senderKey = senderKeys.get(request.senderJwk);
-  if (!senderKey) {
-    if (senderKeys.size > 100) senderKeys.clear();
-    senderKey = importSigningKey(JSON.parse(request.senderJwk) as JWK);
-    senderKeys.set(request.senderJwk, senderKey);
-  }
-  const key = await ownKey;
-  const verifyKey = await senderKey;
+  const { own, sender } = await imported.forRequest(request.ownJwks, request.senderKeys);
   // Opened concurrently: jose verifies signatures on libuv's thread pool.
   const outcomes = await Promise.all(
     request.envelopes.map((envelope, i) =>
-      openEnvelope(envelope, request.headers[i] as EnvelopeHeader, key, verifyKey).catch(
+      openScheduled(envelope, request.headers[i] as EnvelopeHeader, own, sender).catch(
         (error: unknown) => {
           if (error instanceof AppError) return error;
           throw error;

@@ -58,11 +58,13 @@ export async function enqueue(
   peerId: string,
   kind: string,
   body: unknown,
+  options: { toSuspended?: boolean } = {},
 ): Promise<{ seq: number; id: string }> {
   const peer = await findPeer(trx, peerId);
   if (!peer || peer.status === 'removed')
     throw notFound('peer_not_found', `No peer has the node id ${peerId}.`);
-  if (peer.status !== 'active') {
+  // A key announcement waits in a suspended peer's stream for its resumption.
+  if (peer.status !== 'active' && !(options.toSuspended && peer.status === 'suspended')) {
     throw conflict('peer_suspended', `${peerId} is suspended; resume it before sending.`);
   }
   const accepted = JSON.parse(peer.message_kinds) as string[];
@@ -75,7 +77,8 @@ export async function enqueue(
   if (!checked.success)
     throw new Error(`outgoing ${kind} message does not match its schema: ${checked.error.message}`);
 
-  const seq = await nextOutgoingSeq(trx, peerId);
+  const { seq, signingKid } = await nextOutgoingSeq(trx, peerId);
+  const kid = signingKid ?? ctx.ring.initialSigningKid;
   const id = randomUUID();
   const now = ctx.clock.now();
   const envelope = await sealEnvelope(
@@ -89,7 +92,7 @@ export async function enqueue(
       at: iso(now),
       body: checked.data,
     },
-    { key: await ctx.signingKey, kid: ctx.keys.signing.kid },
+    { key: await ctx.ring.key(kid), kid },
     await ctx.peerKeys.encryption(peer),
   );
   // A recipient refuses a larger envelope: it would stop the stream for good. Refuse the

@@ -216,9 +216,16 @@ export class PeersService {
         message_kinds: JSON.stringify(descriptor.messageKinds),
         status: 'active' as const,
         updated_at: now,
+        // Keys pinned by people sign whatever comes next; earlier rotations are forgotten.
+        signing_from_seq: 1,
       };
+      const signingKid = (await this.ctx.ring.current(trx)).signing;
       if (existing) {
         await trx.updateTable('peers').set(row).where('node_id', '=', descriptor.nodeId).execute();
+        await trx
+          .deleteFrom('peer_retired_keys')
+          .where('peer_id', '=', descriptor.nodeId)
+          .execute();
       } else {
         await trx
           .insertInto('peers')
@@ -232,6 +239,7 @@ export class PeersService {
             acked_seq: 0,
             failures: 0,
             peer_up: 1,
+            signing_kid: signingKid,
           })
           .execute();
         await trx

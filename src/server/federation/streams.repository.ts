@@ -15,15 +15,21 @@ import type {
 
 // ---- sending ----------------------------------------------------------------------------
 
-/** Takes the stream's next sequence number (the row stays locked until the caller commits). */
-export async function nextOutgoingSeq(trx: Db, peerId: string): Promise<number> {
+/**
+ * Takes the stream's next sequence number and the key that signs it (the row stays locked
+ * until the caller commits, so a rotation switches the key between two sequences).
+ */
+export async function nextOutgoingSeq(
+  trx: Db,
+  peerId: string,
+): Promise<{ seq: number; signingKid: string | null }> {
   const stream = await trx
     .updateTable('stream_out')
     .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
     .where('peer_id', '=', peerId)
-    .returning('last_seq')
+    .returning(['last_seq', 'signing_kid'])
     .executeTakeFirstOrThrow();
-  return Number(stream.last_seq);
+  return { seq: Number(stream.last_seq), signingKid: stream.signing_kid };
 }
 
 export async function insertOutboxRow(trx: Db, row: Insertable<OutboxTable>): Promise<void> {

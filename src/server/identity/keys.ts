@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { fingerprintOf } from '../../core/fingerprint.js';
@@ -11,10 +19,18 @@ export const KEYS_DIR = 'keys';
 export const SIGNING_KEY_FILE = 'signing.jwk.json';
 export const ENCRYPTION_KEY_FILE = 'encryption.jwk.json';
 
+export interface KeyPairJwk {
+  privateJwk: JWK;
+  publicJwk: JWK;
+  kid: string;
+}
+
 export interface NodeKeys {
-  signing: { privateJwk: JWK; publicJwk: JWK; kid: string };
-  encryption: { privateJwk: JWK; publicJwk: JWK; kid: string };
+  signing: KeyPairJwk;
+  encryption: KeyPairJwk;
   fingerprint: string;
+  /** The data directory the keys were loaded from; absent for keys held only in memory. */
+  dataDir?: string;
 }
 
 function publicPart(jwk: JWK): JWK {
@@ -33,7 +49,7 @@ export async function generateNodeKeys(): Promise<NodeKeys> {
   );
 }
 
-async function describeKeys(signingJwk: JWK, encryptionJwk: JWK): Promise<NodeKeys> {
+export async function describeKeys(signingJwk: JWK, encryptionJwk: JWK): Promise<NodeKeys> {
   const signingPublic = publicPart(signingJwk);
   const encryptionPublic = publicPart(encryptionJwk);
   const signingKid = await calculateJwkThumbprint(signingPublic, 'sha256');
@@ -67,6 +83,77 @@ export function writeNodeKeys(dataDir: string, keys: NodeKeys): void {
   writePrivate(path.join(dir, ENCRYPTION_KEY_FILE), keys.encryption.privateJwk);
 }
 
+/** DATA/keys, created mode 0700 if missing. */
+function keysDir(dataDir: string): string {
+  const dir = path.join(dataDir, KEYS_DIR);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
+}
+
+/** A key by its id: DATA/keys/<kid>.jwk.json (kids are base64url thumbprints). */
+function kidFile(dataDir: string, kid: string): string {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(kid)) throw new KeyError(`${kid} is not a key id`);
+  return path.join(dataDir, KEYS_DIR, `${kid}.jwk.json`);
+}
+
+/**
+ * Keeps a private key under its id (key rotation: the current keys and the retired ones
+ * still in their grace period), mode 0600. Writing the same key again is a no-op.
+ */
+export function writeKeyByKid(dataDir: string, jwk: JWK & { kid: string }): void {
+  keysDir(dataDir);
+  const file = kidFile(dataDir, jwk.kid);
+  if (existsSync(file)) return;
+  writePrivate(file, jwk);
+}
+
+/** The private key with this id, if this data directory holds it (by id or as a current key). */
+export function readKeyByKid(dataDir: string, kid: string): JWK | undefined {
+  const candidates = [
+    kidFile(dataDir, kid),
+    ...[SIGNING_KEY_FILE, ENCRYPTION_KEY_FILE].map((name) => path.join(dataDir, KEYS_DIR, name)),
+  ];
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    if (jwk.kid === kid && jwk.d) return jwk;
+  }
+  return undefined;
+}
+
+/** Deletes the key with this id kept under its id (after its grace period). */
+export function deleteKeyByKid(dataDir: string, kid: string): void {
+  rmSync(kidFile(dataDir, kid), { force: true });
+}
+
+/**
+ * Makes DATA/keys/signing.jwk.json and encryption.jwk.json these keys (what an operator
+ * backs up and what a restart loads): each written to a temporary file, mode 0600, then
+ * renamed over the old one, so a crash leaves the old file or the new one, never half.
+ */
+export function replaceCurrentKeyFiles(
+  dataDir: string,
+  signing: JWK & { kid: string },
+  encryption: JWK & { kid: string },
+): void {
+  const dir = keysDir(dataDir);
+  for (const [name, jwk] of [
+    [SIGNING_KEY_FILE, signing],
+    [ENCRYPTION_KEY_FILE, encryption],
+  ] as const) {
+    const target = path.join(dir, name);
+    if (existsSync(target)) {
+      const present = JSON.parse(readFileSync(target, 'utf8')) as JWK;
+      if (present.kid === jwk.kid) continue;
+    }
+    const temporary = path.join(dir, `.${name}.${process.pid}.tmp`);
+    rmSync(temporary, { force: true });
+    writePrivate(temporary, jwk);
+    renameSync(temporary, target);
+  }
+}
+
 export function nodeKeysExist(dataDir: string): boolean {
   return existsSync(path.join(dataDir, KEYS_DIR, SIGNING_KEY_FILE));
 }
@@ -93,5 +180,5 @@ export async function loadNodeKeys(dataDir: string): Promise<NodeKeys> {
   // Importing proves the key material is usable.
   await importJWK(signing, 'EdDSA');
   await importJWK(encryption, 'ECDH-ES+A256KW');
-  return describeKeys(signing, encryption);
+  return { ...(await describeKeys(signing, encryption)), dataDir };
 }
