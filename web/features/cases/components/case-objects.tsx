@@ -589,17 +589,41 @@ function useAction(onDone: () => void) {
   };
 }
 
+/** What every action panel of an object row is given. */
+interface PanelProps {
+  view: ObjectView;
+  detail: CaseView;
+  onDone: () => void;
+  onCancel: () => void;
+}
+
+/**
+ * An action panel's form: its title, the problem, the fields, then one row of actions (the
+ * submit button, `danger` for an irreversible one, and Cancel), all disabled while busy.
+ */
 function PanelForm({
   title,
   problem,
+  busy,
+  submitLabel,
+  danger = false,
+  refused = false,
   onSubmit,
+  onCancel,
   children,
 }: {
   title: string;
   problem: Problem | null;
+  busy: boolean;
+  submitLabel: string;
+  danger?: boolean;
+  /** The submit button is disabled (the user may not do this). */
+  refused?: boolean;
   onSubmit: () => void;
+  onCancel: () => void;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   const id = useId();
   return (
     <form
@@ -614,6 +638,18 @@ function PanelForm({
       <h4 id={`${id}-title`}>{title}</h4>
       <ProblemAlert problem={problem} />
       {children}
+      <div className="form-actions">
+        <button
+          type="submit"
+          className={danger ? 'button-danger' : 'button-primary'}
+          disabled={busy || refused}
+        >
+          {submitLabel}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t('cases.objects.cancel')}
+        </button>
+      </div>
     </form>
   );
 }
@@ -633,17 +669,7 @@ function editableOf(view: ObjectView): string[] {
   }
 }
 
-function VersionForm({
-  view,
-  detail,
-  onDone,
-  onCancel,
-}: {
-  view: ObjectView;
-  detail: CaseView;
-  onDone: () => void;
-  onCancel: () => void;
-}) {
+function VersionForm({ view, detail, onDone, onCancel }: PanelProps) {
   const { t } = useTranslation();
   const id = useId();
   const keys = editableOf(view);
@@ -663,7 +689,14 @@ function VersionForm({
     void run(() => api.updateCaseObject(detail.id, view.id, changes));
   };
   return (
-    <PanelForm title={t('cases.objects.versionTitle')} problem={problem} onSubmit={submit}>
+    <PanelForm
+      title={t('cases.objects.versionTitle')}
+      problem={problem}
+      busy={busy}
+      submitLabel={t('cases.objects.saveVersion')}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <p className="field-hint">{t('cases.objects.versionHint')}</p>
       {keys.map((key) => (
         <Field
@@ -687,14 +720,6 @@ function VersionForm({
           )}
         </Field>
       ))}
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {t('cases.objects.saveVersion')}
-        </button>
-        <button type="button" disabled={busy} onClick={onCancel}>
-          {t('cases.objects.cancel')}
-        </button>
-      </div>
     </PanelForm>
   );
 }
@@ -706,14 +731,7 @@ function ConfirmPanel({
   byId,
   onDone,
   onCancel,
-}: {
-  kind: 'revoke' | 'delete';
-  view: ObjectView;
-  detail: CaseView;
-  byId: ReadonlyMap<string, ObjectView>;
-  onDone: () => void;
-  onCancel: () => void;
-}) {
+}: PanelProps & { kind: 'revoke' | 'delete'; byId: ReadonlyMap<string, ObjectView> }) {
   const { t } = useTranslation();
   const { busy, problem, run } = useAction(onDone);
   const label = objectLabel(t, view, byId);
@@ -729,21 +747,19 @@ function ConfirmPanel({
         label,
       })}
       problem={problem}
+      busy={busy}
+      submitLabel={t(
+        kind === 'revoke' ? 'cases.objects.confirmRevoke' : 'cases.objects.confirmDelete',
+      )}
+      danger
       onSubmit={submit}
+      onCancel={onCancel}
     >
       <p>
         {t(kind === 'revoke' ? 'cases.objects.revokeExplain' : 'cases.objects.deleteExplain', {
           nodes: view.sharedWith.length > 0 ? view.sharedWith.join(', ') : '—',
         })}
       </p>
-      <div className="form-actions">
-        <button type="submit" className="button-danger" disabled={busy}>
-          {t(kind === 'revoke' ? 'cases.objects.confirmRevoke' : 'cases.objects.confirmDelete')}
-        </button>
-        <button type="button" disabled={busy} onClick={onCancel}>
-          {t('cases.objects.cancel')}
-        </button>
-      </div>
     </PanelForm>
   );
 }
@@ -754,13 +770,7 @@ function MarkingForm({
   permissions,
   onDone,
   onCancel,
-}: {
-  view: ObjectView;
-  detail: CaseView;
-  permissions: Permissions;
-  onDone: () => void;
-  onCancel: () => void;
-}) {
+}: PanelProps & { permissions: Permissions }) {
   const { t } = useTranslation();
   const id = useId();
   const [tlp, setTlp] = useState<TlpLevel>(view.tlp);
@@ -786,7 +796,15 @@ function MarkingForm({
     );
   };
   return (
-    <PanelForm title={t('cases.marking.title')} problem={problem} onSubmit={submit}>
+    <PanelForm
+      title={t('cases.marking.title')}
+      problem={problem}
+      busy={busy}
+      submitLabel={t('cases.marking.submit')}
+      refused={refused}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <p className="small">
         {t('cases.marking.current')} <TlpBadge level={view.tlp} />
       </p>
@@ -808,14 +826,6 @@ function MarkingForm({
           onChange={(e) => setReason(e.target.value)}
         />
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy || refused}>
-          {t('cases.marking.submit')}
-        </button>
-        <button type="button" disabled={busy} onClick={onCancel}>
-          {t('cases.objects.cancel')}
-        </button>
-      </div>
     </PanelForm>
   );
 }
@@ -863,17 +873,7 @@ function VersionList({ versions }: { versions: readonly ObjectVersion[] }) {
   );
 }
 
-function FeedbackForm({
-  view,
-  detail,
-  onDone,
-  onCancel,
-}: {
-  view: ObjectView;
-  detail: CaseView;
-  onDone: () => void;
-  onCancel: () => void;
-}) {
+function FeedbackForm({ view, detail, onDone, onCancel }: PanelProps) {
   const { t } = useTranslation();
   const id = useId();
   const [use, setUse] = useState<FeedbackUse>('used_in_investigation');
@@ -883,7 +883,10 @@ function FeedbackForm({
     <PanelForm
       title={t('cases.feedback.title', { node: view.origin })}
       problem={problem}
+      busy={busy}
+      submitLabel={t('cases.feedback.submit')}
       onSubmit={() => void run(() => api.giveFeedback(detail.id, view.id, { use, note }))}
+      onCancel={onCancel}
     >
       <p className="field-hint">{t('cases.feedback.hint', { node: view.origin })}</p>
       <Field id={`${id}-use`} label={t('cases.feedback.use')}>
@@ -903,14 +906,6 @@ function FeedbackForm({
           onChange={(e) => setNote(e.target.value)}
         />
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {t('cases.feedback.submit')}
-        </button>
-        <button type="button" disabled={busy} onClick={onCancel}>
-          {t('cases.objects.cancel')}
-        </button>
-      </div>
     </PanelForm>
   );
 }
