@@ -178,4 +178,25 @@ describe('limits at every door', () => {
     const other = await node.app.inject({ url: DESCRIPTOR_PATH, remoteAddress: '203.0.113.51' });
     expect(other.statusCode).toBe(200);
   });
+
+  it('limits TAXII requests per address and claimed user, before checking the credentials', async () => {
+    const { LIMITS } = await import('../src/server/http/rate-limits.js');
+    const taxii = (authorization: string) =>
+      node.app.inject({
+        url: '/taxii2/',
+        remoteAddress: '203.0.113.60',
+        headers: { accept: 'application/taxii+json;version=2.1', authorization },
+      });
+    // Guessing tokens: each guess is refused (401) until the budget is spent, then 429.
+    const guessing = 'Bearer lsn_guess';
+    const statuses = new Set<number>();
+    for (let i = 0; i < LIMITS.taxii.max; i++) statuses.add((await taxii(guessing)).statusCode);
+    expect([...statuses]).toEqual([401]);
+    const last = await taxii(guessing);
+    expect([last.statusCode, last.body]).toEqual([429, expect.stringContaining('rate_limited')]);
+    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+    // The admin polling from the same address keeps its own budget.
+    const admin = `Basic ${Buffer.from(`admin:${node.admin.password}`).toString('base64')}`;
+    expect((await taxii(admin)).statusCode).toBe(200);
+  });
 });

@@ -138,6 +138,21 @@ describe('URL imports, subscriptions and webhooks on a node that allows nothing 
     expect(job.status).toBe('failed');
     expect(job.message).toContain('outbound.allow');
     expect(hits).toBe(0);
+
+    // Each hop is in the audit log: the address the redirector answered from, then the refusal.
+    const audited = await node.node.store.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'details'])
+      .where('action', '=', 'outbound.fetch')
+      .orderBy('seq')
+      .execute();
+    const hops = audited.map((row) => JSON.parse(row.details) as Record<string, unknown>);
+    const port = new URL(redirectUrl).port;
+    expect(hops).toEqual([
+      expect.objectContaining({ address: `127.0.0.2:${port}`, status: 302, error: null }),
+      expect.objectContaining({ url: targetUrl, address: null, status: null }),
+    ]);
+    expect(String(hops[1]?.error)).toContain('outbound.allow');
   });
 
   it('refuses a peer whose URL is loopback unless the configuration allows it', async () => {

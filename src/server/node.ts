@@ -18,7 +18,8 @@ import { ensureCheckpointTimer, registerAuditCheckpoints } from './federation/ch
 import { FEATURES } from './features/index.js';
 import type { FeatureContext, FeatureModule, FeatureServices } from './features/module.js';
 import { VERSION } from './version.js';
-import { OutboundGuard } from './outbound.js';
+import { OutboundGuard, type OutboundRecord } from './outbound.js';
+import { appendAudit } from './audit/audit.js';
 
 /**
  * The composition root: config → store → keys → features → workers → HTTP.
@@ -65,6 +66,20 @@ export interface NodeOptions {
   dispatch?: boolean;
 }
 
+/** Every outbound fetch (each hop) in the audit log, with the address it reached. */
+async function auditFetch(store: Store, clock: Clock, record: OutboundRecord): Promise<void> {
+  await store.db.transaction().execute((trx) =>
+    appendAudit(trx, {
+      actor: { kind: 'system', reason: 'outbound' },
+      at: clock.now(),
+      action: 'outbound.fetch',
+      entityType: 'url',
+      entityId: record.url,
+      details: { ...record },
+    }),
+  );
+}
+
 export async function createNode(options: NodeOptions): Promise<Node> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -81,7 +96,9 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
   });
   const metrics = createMetrics();
-  const outbound = new OutboundGuard(config.outbound.allow);
+  const outbound = new OutboundGuard(config.outbound.allow, (record) =>
+    auditFetch(store, clock, record),
+  );
   const federation = new Federation({
     nodeId: config.node.id,
     name: config.node.name,

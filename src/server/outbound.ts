@@ -14,7 +14,8 @@ import { type AppError, badRequest } from './errors.js';
  * allows the host or range (`outbound.allow`). The name is resolved once, and the connection
  * goes to the address that was checked (the check runs inside the socket's own lookup), so a
  * name cannot resolve to a public address for the check and a private one for the connect.
- * Redirects are followed by hand, each hop checked again.
+ * Redirects are followed by hand, each hop checked again. Every attempt, each hop, is told to
+ * `onFetch` (the node audits it) with the address the socket reached, or why none was.
  */
 export interface OutboundInit {
   method?: string;
@@ -25,6 +26,20 @@ export interface OutboundInit {
   /** Redirects followed, each checked (default 5). */
   maxRedirects?: number;
 }
+
+/** One fetch attempt (one hop), for the audit log: where it went and how it ended. */
+export interface OutboundRecord {
+  method: string;
+  /** Scheme, host, port and path: the query is left out (it may hold a feed's key). */
+  url: string;
+  /** The address and port the connection reached, when it got that far. */
+  address: string | null;
+  status: number | null;
+  /** Why no answer came (refused by the guard, timed out, connection error). */
+  error: string | null;
+}
+
+export type OutboundAudit = (record: OutboundRecord) => Promise<void>;
 
 /** Address ranges ipaddr.js names that a user's URL may reach without the allow-list. */
 const PUBLIC_RANGES = new Set(['unicast']);
@@ -71,7 +86,10 @@ function refused(url: URL, reason: string): AppError {
 export class OutboundGuard {
   private readonly allowed: Allowed;
 
-  constructor(allow: readonly string[] = []) {
+  constructor(
+    allow: readonly string[] = [],
+    private readonly onFetch: OutboundAudit = async () => {},
+  ) {
     this.allowed = parseAllow(allow);
   }
 
@@ -165,7 +183,7 @@ export class OutboundGuard {
     let url = this.checkUrl(text);
     const deadline = Date.now() + (init.timeoutMs ?? 60_000);
     for (let hop = 0; ; hop++) {
-      const response = await this.once(url, init, deadline);
+      const response = await this.audited(url, init, deadline);
       const location = response.headers.location;
       if (
         response.statusCode &&
@@ -180,7 +198,7 @@ export class OutboundGuard {
             `${text} redirects more than ${init.maxRedirects ?? 5} times.`,
           );
         }
-        url = this.checkUrl(new URL(location, url).toString());
+        url = await this.checkHop(new URL(location, url), init);
         continue;
       }
       const headers = new Headers();
@@ -192,6 +210,48 @@ export class OutboundGuard {
       const body =
         status === 204 || status === 304 ? null : (Readable.toWeb(response) as ReadableStream);
       return new Response(body, { status, statusText: response.statusMessage ?? '', headers });
+    }
+  }
+
+  /** A redirect's target, checked; a refusal is audited like any other hop's end. */
+  private async checkHop(next: URL, init: OutboundInit): Promise<URL> {
+    try {
+      return this.checkUrl(next.toString());
+    } catch (error) {
+      await this.onFetch({
+        ...this.recordOf(next, init),
+        error: error instanceof Error ? error.message : String(error),
+      }).catch(() => {});
+      throw error;
+    }
+  }
+
+  private recordOf(url: URL, init: OutboundInit): OutboundRecord {
+    return {
+      method: init.method ?? 'GET',
+      url: `${url.protocol}//${url.host}${url.pathname}`,
+      address: null,
+      status: null,
+      error: null,
+    };
+  }
+
+  /** One hop, told to the audit whether it answered or not. */
+  private async audited(url: URL, init: OutboundInit, deadline: number): Promise<IncomingMessage> {
+    const record = this.recordOf(url, init);
+    try {
+      const response = await this.once(url, init, deadline);
+      const socket = response.socket;
+      record.address = socket?.remoteAddress
+        ? `${socket.remoteAddress}${socket.remotePort ? `:${socket.remotePort}` : ''}`
+        : null;
+      record.status = response.statusCode ?? null;
+      await this.onFetch(record);
+      return response;
+    } catch (error) {
+      record.error = error instanceof Error ? error.message : String(error);
+      await this.onFetch(record).catch(() => {});
+      throw error;
     }
   }
 

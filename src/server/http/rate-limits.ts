@@ -5,7 +5,7 @@ import { tooManyRequests } from '../errors.js';
 
 /**
  * Request rates at the doors an attacker can knock on without an account (issue 16): the
- * login, the node's descriptor and the federation batch endpoint. Routes opt in with
+ * login, TAXII (Basic or bearer), the node's descriptor and the federation batch endpoint. Routes opt in with
  * `config.rateLimit` (see LIMITS); the rest of the API is behind authentication and the
  * login throttle. Behind a reverse proxy, set `http.trustProxy` so the address is the
  * client's, not the proxy's.
@@ -25,7 +25,28 @@ export const LIMITS = {
     hook: 'preHandler' as const,
     keyGenerator: (request: FastifyRequest) => `${request.ip}|${claimedSender(request)}`,
   },
+  /**
+   * TAXII requests per address and claimed user, counted before the credentials are checked
+   * (a Basic password costs an argon2 verification): 50 a second outlasts a client paging
+   * through a whole collection.
+   */
+  taxii: {
+    max: 3000,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `${request.ip}|${claimedUser(request)}`,
+  },
 } as const;
+
+/** Who a TAXII request's credentials claim to be: the Basic user, or a token's first bytes. */
+function claimedUser(request: FastifyRequest): string {
+  const authorization = request.headers.authorization ?? '';
+  const basic = /^Basic\s+([A-Za-z0-9+/=]{1,1024})$/i.exec(authorization);
+  if (basic) {
+    const pair = Buffer.from(basic[1] as string, 'base64').toString('utf8');
+    return `basic:${pair.slice(0, Math.max(0, pair.indexOf(':'))).slice(0, 64)}`;
+  }
+  return `other:${authorization.slice(0, 24)}`;
+}
 
 /** The `from` an envelope of the batch claims (checked later, when it is opened). */
 function claimedSender(request: FastifyRequest): string {

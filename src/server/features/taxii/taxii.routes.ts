@@ -17,6 +17,7 @@ import type { TaxiiClient } from './taxii.client.js';
 import { acceptsTaxii, isTaxiiContentType, TAXII_MEDIA_TYPE } from './taxii.media.js';
 import type { TaxiiPage } from './taxii.present.js';
 import { MAX_CONTENT_LENGTH, type TaxiiService } from './taxii.service.js';
+import { LIMITS } from '../../http/rate-limits.js';
 
 const errors = ERROR_RESPONSES;
 /** Repeated parameters are read as one comma-separated list, as TAXII writes them. */
@@ -70,6 +71,7 @@ export function registerTaxiiRoutes(
   }: { taxii: TaxiiService; collections: CollectionsService; client: TaxiiClient },
 ): void {
   void parent.register((scope, _options, registered) => {
+    scope.addHook('onRequest', scope.rateLimit(LIMITS.taxii));
     // One parser for every media type: TAXII 2.1 JSON is parsed, anything else is a 415
     // that names the media type to send (not Fastify's, which speaks of application/json).
     scope.removeAllContentTypeParsers();
@@ -330,6 +332,7 @@ export function registerTaxiiRoutes(
   app.get(
     '/api/taxii/subscriptions',
     {
+      config: { permission: 'cases.read' },
       schema: {
         tags,
         summary: "The cases' subscriptions to remote TAXII collections",
