@@ -84,6 +84,7 @@ export function registerEventStream(
   app.get(
     '/api/events',
     {
+      config: { permission: 'events.read' },
       schema: {
         summary: 'Live events (Server-Sent Events)',
         description:

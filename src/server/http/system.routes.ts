@@ -47,7 +47,7 @@ export function registerSystemRoutes(parent: FastifyInstance, store: Store, node
   app.get(
     '/api/node',
     {
-      config: { duringPasswordChange: true },
+      config: { duringPasswordChange: true, permission: 'node.read' },
       schema: {
         tags: ['node'],
         summary: "This node's identity",

@@ -39,6 +39,7 @@ export function registerArrangementRoutes(
   app.get(
     '/api/arrangements/:peer',
     {
+      config: { permission: 'arrangements.read' },
       schema: {
         tags,
         summary: 'The arrangement with a peer: the version in force and every version',
@@ -51,6 +52,7 @@ export function registerArrangementRoutes(
   app.post(
     '/api/arrangements/:peer',
     {
+      config: { permission: 'arrangements.manage' },
       schema: {
         tags,
         summary: 'Propose a new version of the terms to the peer',
@@ -74,6 +76,7 @@ export function registerArrangementRoutes(
     app.post(
       `/api/arrangements/:peer/:version/${answer === 'accepted' ? 'accept' : 'decline'}`,
       {
+        config: { permission: 'arrangements.manage' },
         schema: {
           tags,
           summary: `${answer === 'accepted' ? 'Accept' : 'Decline'} the version the peer proposed`,

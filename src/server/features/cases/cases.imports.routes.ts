@@ -69,6 +69,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/cases/:id/imports',
       {
+        config: { permission: 'cases.write' },
         schema: {
           tags,
           summary:
@@ -114,6 +115,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
   app.post(
     '/api/cases/:id/imports/url',
     {
+      config: { permission: 'cases.write' },
       schema: {
         tags,
         summary: 'Import from a URL the node fetches (streamed); the import runs on',
@@ -135,6 +137,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
   app.get(
     '/api/cases/:id/imports',
     {
+      config: { permission: 'cases.read' },
       schema: {
         tags,
         summary: 'The imports into the case, newest first',
@@ -149,6 +152,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
   app.get(
     '/api/imports/:id',
     {
+      config: { permission: 'cases.read' },
       schema: {
         tags,
         summary: 'One import: its counts and how far it is',
@@ -161,6 +165,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
   app.get(
     '/api/imports/:id/errors',
     {
+      config: { permission: 'cases.read' },
       schema: {
         tags,
         summary: 'What the import could not take, each with the reason',
@@ -174,6 +179,7 @@ export function registerImportRoutes(parent: FastifyInstance, imports: ImportSer
   app.post(
     '/api/imports/:id/resume',
     {
+      config: { permission: 'cases.write' },
       schema: {
         tags,
         summary: 'Resume an interrupted or failed import where it stopped',

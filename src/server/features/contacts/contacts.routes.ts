@@ -19,6 +19,7 @@ export function registerContactsRoutes(parent: FastifyInstance, contacts: Contac
   app.get(
     '/api/contacts',
     {
+      config: { permission: 'contacts.read' },
       schema: {
         tags,
         summary: "This node's contacts and its peers' published ones",
@@ -33,6 +34,7 @@ export function registerContactsRoutes(parent: FastifyInstance, contacts: Contac
   app.get(
     '/api/contacts/:id',
     {
+      config: { permission: 'contacts.read' },
       schema: {
         tags,
         summary: 'One contact',
@@ -45,6 +47,7 @@ export function registerContactsRoutes(parent: FastifyInstance, contacts: Contac
   app.post(
     '/api/contacts',
     {
+      config: { permission: 'contacts.manage' },
       schema: {
         tags,
         summary: 'Add a contact (published ones go to every peer)',
@@ -58,6 +61,7 @@ export function registerContactsRoutes(parent: FastifyInstance, contacts: Contac
   app.put(
     '/api/contacts/:id',
     {
+      config: { permission: 'contacts.manage' },
       schema: {
         tags,
         summary: 'Change a contact of this node',
@@ -71,6 +75,7 @@ export function registerContactsRoutes(parent: FastifyInstance, contacts: Contac
   app.post(
     '/api/contacts/:id/confirm',
     {
+      config: { permission: 'contacts.manage' },
       schema: {
         tags,
         summary: "Confirm a contact's details are current (the yearly refresh)",
@@ -83,6 +88,7 @@ export function registerContactsRoutes(parent: FastifyInstance, contacts: Contac
   app.delete(
     '/api/contacts/:id',
     {
+      config: { permission: 'contacts.manage' },
       schema: {
         tags,
         summary: 'Remove a contact of this node',

@@ -53,6 +53,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/calls',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: 'Hotline calls placed and received, newest first',
@@ -65,6 +66,7 @@ export function registerHotlineRoutes(
   app.post(
     '/api/hotline/calls',
     {
+      config: { permission: 'hotline.call' },
       schema: {
         tags,
         summary: "Place a call to a peer's hotline",
@@ -78,6 +80,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/calls/:id',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: 'A call with its timeline',
@@ -90,6 +93,7 @@ export function registerHotlineRoutes(
   app.post(
     '/api/hotline/calls/:id/seen',
     {
+      config: { permission: 'hotline.answer' },
       schema: {
         tags,
         summary: "Mark a peer's call as seen (the alert was shown to a duty officer)",
@@ -102,6 +106,7 @@ export function registerHotlineRoutes(
   app.post(
     '/api/hotline/calls/:id/acknowledge',
     {
+      config: { permission: 'hotline.answer' },
       schema: {
         tags,
         summary: "Acknowledge a peer's call: stops its ladder",
@@ -114,6 +119,8 @@ export function registerHotlineRoutes(
   app.post(
     '/api/hotline/calls/:id/resolve',
     {
+      // hotline.call for our calls, hotline.answer for the peer's: the service decides.
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: 'Close a call with its outcome (either side)',
@@ -128,6 +135,7 @@ export function registerHotlineRoutes(
   app.post(
     '/api/requests/:id/escalate',
     {
+      config: { permission: 'hotline.call' },
       schema: {
         tags,
         summary: 'Raise a request as a hotline call, linked to it',
@@ -147,6 +155,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/review',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: 'The usage review: calls by tier and priority, times, rungs reached, unanswered',
@@ -159,6 +168,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/review.csv',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: "The usage review's calls, one line each, as CSV",
@@ -177,6 +187,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/ladder',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: 'The ladder per tier, and the fallback for calls that cannot be delivered',
@@ -202,6 +213,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/shifts',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: 'The duty roster',
@@ -213,6 +225,7 @@ export function registerHotlineRoutes(
   app.post(
     '/api/hotline/shifts',
     {
+      config: { permission: 'hotline.manage' },
       schema: {
         tags,
         summary: 'Add a shift to the duty roster',
@@ -228,6 +241,7 @@ export function registerHotlineRoutes(
   app.put(
     '/api/hotline/shifts/:id',
     {
+      config: { permission: 'hotline.manage' },
       schema: {
         tags,
         summary: 'Change a shift',
@@ -241,6 +255,7 @@ export function registerHotlineRoutes(
   app.delete(
     '/api/hotline/shifts/:id',
     {
+      config: { permission: 'hotline.manage' },
       schema: { tags, summary: 'Remove a shift', params: IdParams, response: noContent },
     },
     async (request, reply) => {
@@ -251,6 +266,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/coverage',
     {
+      config: { permission: 'hotline.manage' },
       schema: {
         tags,
         summary: 'Rung-1 coverage hour by hour (two weeks by default), with the gaps',
@@ -263,6 +279,7 @@ export function registerHotlineRoutes(
   app.get(
     '/api/hotline/coverage/peers/:peer',
     {
+      config: { permission: 'hotline.read' },
       schema: {
         tags,
         summary: "A peer's rung-1 coverage as it last told it: gaps, and its published contacts",

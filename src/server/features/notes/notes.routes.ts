@@ -13,6 +13,7 @@ export function registerNotesRoutes(parent: FastifyInstance, notes: NotesService
   app.get(
     '/api/notes',
     {
+      config: { permission: 'notes.read' },
       schema: {
         tags,
         summary: 'Notes sent and received, newest first',
@@ -25,6 +26,7 @@ export function registerNotesRoutes(parent: FastifyInstance, notes: NotesService
   app.post(
     '/api/notes/:id/acknowledge',
     {
+      config: { permission: 'notes.send' },
       schema: {
         tags,
         summary: 'Acknowledge a received note that asks for it (liaison.note_ack to its writer)',
@@ -37,6 +39,7 @@ export function registerNotesRoutes(parent: FastifyInstance, notes: NotesService
   app.post(
     '/api/notes',
     {
+      config: { permission: 'notes.send' },
       schema: {
         tags,
         summary: 'Send a note to a peer (liaison.note)',

@@ -23,6 +23,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.get(
     '/api/pings',
     {
+      config: { permission: 'contacts.read' },
       schema: {
         tags,
         summary: 'Pings sent and received, newest first',
@@ -35,6 +36,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.post(
     '/api/pings',
     {
+      config: { permission: 'pings.send' },
       schema: {
         tags,
         summary: "Ping a peer's published contacts (all, or the ones named)",
@@ -48,6 +50,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.post(
     '/api/pings/:id/acknowledge',
     {
+      config: { permission: 'pings.answer' },
       schema: {
         tags,
         summary: "Acknowledge a peer's ping (one click)",
@@ -60,6 +63,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.get(
     '/api/pings/schedule/:peer',
     {
+      config: { permission: 'contacts.read' },
       schema: {
         tags,
         summary: "How often the peer's contacts are pinged (0: not on a schedule)",
@@ -75,6 +79,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.put(
     '/api/pings/schedule/:peer',
     {
+      config: { permission: 'pings.send' },
       schema: {
         tags,
         summary: "Ping the peer's contacts every N hours (0 stops)",
@@ -92,6 +97,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.get(
     '/api/pings/report',
     {
+      config: { permission: 'contacts.read' },
       schema: {
         tags,
         summary:
@@ -105,6 +111,7 @@ export function registerPingRoutes(parent: FastifyInstance, pings: PingsService)
   app.get(
     '/api/pings/report.csv',
     {
+      config: { permission: 'contacts.read' },
       schema: {
         tags,
         summary: 'The ping test report per contact, as CSV',

@@ -27,6 +27,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.get(
     '/api/requests',
     {
+      config: { permission: 'requests.read' },
       schema: {
         tags,
         summary: 'Requests sent (out) and received (in), most recently changed first',
@@ -39,6 +40,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.get(
     '/api/requests/figures',
     {
+      config: { permission: 'requests.read' },
       schema: {
         tags,
         summary:
@@ -51,7 +53,10 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   );
   app.get(
     '/api/requests/figures.csv',
-    { schema: { tags, summary: 'The figures as CSV', querystring: PeriodQuery } },
+    {
+      config: { permission: 'requests.read' },
+      schema: { tags, summary: 'The figures as CSV', querystring: PeriodQuery },
+    },
     async (request, reply) => {
       const figures = await requests.figures(requireActor(request), request.query);
       const columns = [
@@ -82,6 +87,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.get(
     '/api/requests/:id',
     {
+      config: { permission: 'requests.read' },
       schema: {
         tags,
         summary: 'A request with its timeline',
@@ -94,6 +100,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.post(
     '/api/requests',
     {
+      config: { permission: 'requests.draft' },
       schema: {
         tags,
         summary: 'Draft a request to a peer',
@@ -107,6 +114,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.patch(
     '/api/requests/:id',
     {
+      config: { permission: 'requests.draft' },
       schema: {
         tags,
         summary: 'Edit a draft (fields are merged; an empty string clears one)',
@@ -120,6 +128,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.delete(
     '/api/requests/:id',
     {
+      config: { permission: 'requests.draft' },
       schema: {
         tags,
         summary: 'Delete a draft of this node (409 not_a_draft once sent)',
@@ -135,6 +144,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.post(
     '/api/requests/:id/send',
     {
+      config: { permission: 'requests.draft' },
       schema: {
         tags,
         summary: 'Send a draft; refused with the list of missing fields until it is complete',
@@ -147,6 +157,8 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.post(
     '/api/requests/:id/moves',
     {
+      // Which side's moves the caller may make is decided by the service (requests.draft or requests.handle).
+      config: { permission: 'requests.read' },
       bodyLimit: MOVE_BODY_LIMIT,
       schema: {
         tags,
@@ -162,6 +174,7 @@ export function registerRequestRoutes(parent: FastifyInstance, requests: Request
   app.get(
     '/api/requests/:id/attachments/:attachmentId',
     {
+      config: { permission: 'requests.read' },
       schema: {
         tags,
         summary: 'Download an attachment (its SHA-256 is in the X-Content-SHA256 header)',
