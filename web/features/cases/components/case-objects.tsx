@@ -3,31 +3,26 @@ import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import {
   FEEDBACK_USES,
-  OBJECT_SORTS,
-  TLP_LEVELS,
   tlpRank,
   type CaseView,
   type FeedbackUse,
-  type ObjectSort,
   type ObjectVersion,
   type ObjectView,
-  type ObjectsQuery,
   type TlpLevel,
 } from '../../../app/types';
 import type { ObjectPages } from './case-object-pages';
 import {
   FeedbackList,
-  OBJECT_TYPES,
   RedRecipientsField,
   TlpBadge,
   TlpField,
   isVersioned,
   objectLabel,
   text,
-  tlpLabel,
   typeName,
 } from './cases';
 import { Answer } from './case-attribution';
+import { ObjectFiltersForm, isFiltered, type ObjectFilters } from './case-filters';
 import { SharedState } from './case-object-sharing';
 import { AsyncList } from '../../../ui/async-table';
 import { ErrorAlert, ProblemAlert, type Problem } from '../../../ui/errors';
@@ -59,34 +54,6 @@ function detailOf(view: ObjectView): string {
     default:
       return text(object, 'description');
   }
-}
-
-/** The filters and order of the objects' list (what GET /api/cases/:id/objects takes). */
-export interface ObjectFilters {
-  type: string;
-  tlp: TlpLevel | '';
-  q: string;
-  shared: '' | 'yes' | 'no';
-  sort: ObjectSort;
-}
-
-export const NO_FILTERS: ObjectFilters = { type: '', tlp: '', q: '', shared: '', sort: 'recent' };
-
-export function isFiltered(filters: ObjectFilters): boolean {
-  return (
-    filters.type !== '' || filters.tlp !== '' || filters.q.trim() !== '' || filters.shared !== ''
-  );
-}
-
-/** The filters as the API's query. */
-export function queryOf(filters: ObjectFilters): ObjectsQuery {
-  return {
-    ...(filters.type ? { type: filters.type } : {}),
-    ...(filters.tlp ? { tlp: filters.tlp } : {}),
-    ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
-    ...(filters.shared ? { shared: filters.shared } : {}),
-    sort: filters.sort,
-  };
 }
 
 /**
@@ -188,108 +155,6 @@ export function CaseObjects({
         </>
       )}
     </>
-  );
-}
-
-/** Type, marking, words, shared or not, and the order; the words apply on Enter. */
-function ObjectFiltersForm({
-  filters,
-  onFilters,
-}: {
-  filters: ObjectFilters;
-  onFilters: (filters: ObjectFilters) => void;
-}) {
-  const { t } = useTranslation();
-  const id = useId();
-  const [words, setWords] = useState(filters.q);
-  useEffect(() => setWords(filters.q), [filters.q]);
-  const set = (change: Partial<ObjectFilters>) => onFilters({ ...filters, q: words, ...change });
-  return (
-    <form
-      className="form object-filters"
-      role="search"
-      aria-label={t('cases.objects.filters.label')}
-      noValidate
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        set({});
-      }}
-    >
-      <div className="field-row">
-        <Field id={`${id}-type`} label={t('cases.objects.filters.type')}>
-          <select value={filters.type} onChange={(e) => set({ type: e.target.value })}>
-            <option value="">{t('cases.objects.filters.allTypes')}</option>
-            {OBJECT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {typeName(t, type)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={`${id}-tlp`} label={t('cases.objects.filters.tlp')}>
-          <select
-            value={filters.tlp}
-            onChange={(e) => set({ tlp: e.target.value as TlpLevel | '' })}
-          >
-            <option value="">{t('cases.objects.filters.allMarkings')}</option>
-            {TLP_LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {tlpLabel(level)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={`${id}-shared`} label={t('cases.objects.filters.shared')}>
-          <select
-            value={filters.shared}
-            onChange={(e) => set({ shared: e.target.value as ObjectFilters['shared'] })}
-          >
-            <option value="">{t('cases.objects.filters.sharedAny')}</option>
-            <option value="yes">{t('cases.objects.filters.sharedYes')}</option>
-            <option value="no">{t('cases.objects.filters.sharedNo')}</option>
-          </select>
-        </Field>
-        <Field id={`${id}-sort`} label={t('cases.objects.filters.sort')}>
-          <select
-            value={filters.sort}
-            onChange={(e) => set({ sort: e.target.value as ObjectSort })}
-          >
-            {OBJECT_SORTS.map((sort) => (
-              <option key={sort} value={sort}>
-                {t(`cases.objects.sorts.${sort}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      <div className="inline-form">
-        <label htmlFor={`${id}-q`}>{t('cases.objects.filters.words')}</label>
-        <input
-          id={`${id}-q`}
-          type="search"
-          value={words}
-          maxLength={200}
-          aria-describedby={`${id}-q-hint`}
-          onChange={(e) => setWords(e.target.value)}
-        />
-        <button type="submit">{t('cases.objects.filters.apply')}</button>
-        {isFiltered(filters) || words !== '' ? (
-          <button
-            type="button"
-            className="button-quiet"
-            onClick={() => {
-              setWords('');
-              onFilters({ ...NO_FILTERS, sort: filters.sort });
-            }}
-          >
-            {t('cases.objects.filters.clear')}
-          </button>
-        ) : null}
-      </div>
-      <p className="field-hint" id={`${id}-q-hint`}>
-        {t('cases.objects.filters.wordsHint')}
-      </p>
-    </form>
   );
 }
 

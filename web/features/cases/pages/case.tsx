@@ -15,7 +15,6 @@ import * as hotlineApi from '../../hotline/api';
 import * as peersApi from '../../peers/api';
 import * as requestsApi from '../../requests/api';
 import {
-  CASE_PRIORITIES,
   CASE_STATUSES,
   nodesOfCase,
   rolesAllow,
@@ -39,15 +38,20 @@ import {
   useObjectPages,
   useObjectsOfTypes,
 } from '../components/case-object-pages';
-import { CaseObjects, NO_FILTERS, queryOf, type ObjectFilters } from '../components/case-objects';
+import { CaseObjects } from '../components/case-objects';
+import {
+  NO_FILTERS,
+  ObjectTypeField,
+  PriorityFields,
+  queryOf,
+  type ObjectFilters,
+} from '../components/case-filters';
 import {
   CasePriorityBadge,
   CaseStatusBadge,
-  OBJECT_TYPES,
   isCaseEvent,
   optionLabel,
   refs,
-  typeName,
 } from '../components/cases';
 import { Tabs } from '../components/case-tabs';
 import { useRefusalText } from '../components/case-object-sharing';
@@ -429,23 +433,14 @@ function EditCase({ detail, onSaved }: { detail: CaseDetail; onSaved: () => void
           labelOf={(s) => t(`cases.statuses.${s}`)}
           onChange={setStatus}
         />
-        <ChoiceField
-          id={`${id}-priority`}
-          label={t('cases.case.priority')}
-          value={priority}
-          options={CASE_PRIORITIES}
-          labelOf={(p) => t(`cases.priorities.${p}`)}
-          onChange={setPriority}
+        <PriorityFields
+          id={id}
+          priority={priority}
+          onPriority={setPriority}
+          priorityCase={priorityCase}
+          onPriorityCase={setPriorityCase}
+          checkLabel={t('cases.priorityCase')}
         />
-        <label className="checkbox inline-check" htmlFor={`${id}-priority-case`}>
-          <input
-            id={`${id}-priority-case`}
-            type="checkbox"
-            checked={priorityCase}
-            onChange={(e) => setPriorityCase(e.target.checked)}
-          />
-          {t('cases.priorityCase')}
-        </label>
         <div className="form-actions">
           <button type="submit" disabled={busy || !changed}>
             {t('cases.case.save')}
@@ -844,15 +839,7 @@ function ObjectPicker({
             }
           }}
         />
-        <label htmlFor={`${id}-type`}>{t('cases.objects.filters.type')}</label>
-        <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
-          <option value="">{t('cases.objects.filters.allTypes')}</option>
-          {OBJECT_TYPES.map((name) => (
-            <option key={name} value={name}>
-              {typeName(t, name)}
-            </option>
-          ))}
-        </select>
+        <ObjectTypeField id={`${id}-type`} value={type} onChange={setType} />
         <button type="button" disabled={busy} onClick={() => void find()}>
           {t('cases.share.find')}
         </button>

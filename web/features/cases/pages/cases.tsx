@@ -4,8 +4,6 @@ import { Link, useNavigate } from 'react-router';
 import * as api from '../api';
 import {
   CASE_KINDS,
-  CASE_PRIORITIES,
-  CASE_STATUSES,
   rolesAllow,
   type CaseKind,
   type CasePriority,
@@ -15,6 +13,7 @@ import {
 } from '../../../app/types';
 import { CasePriorityBadge, CaseStatusBadge, TlpBadge, typeName } from '../components/cases';
 import { ChoiceField } from '../../../ui/choice-field';
+import { CaseListFilters, PriorityFields } from '../components/case-filters';
 import { AsyncList, AsyncTable } from '../../../ui/async-table';
 import { ProblemAlert, problemFields } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
@@ -134,7 +133,6 @@ export function CasesPage() {
   // A case shared with this node, or changed; its objects arriving change its count.
   useLiveEvent(['resync', 'case.changed', 'case.object'], useCoalesced(refresh));
   const [composing, setComposing] = useState(false);
-  const id = useId();
 
   return (
     <section className="page">
@@ -149,27 +147,12 @@ export function CasesPage() {
       <p className="lead">{t('cases.intro')}</p>
       <CasesTabs />
       {composing ? <OpenCaseForm onCancel={() => setComposing(false)} /> : null}
-      <div className="field-row">
-        <Field id={`${id}-status`} label={t('cases.filters.status')}>
-          <select value={status} onChange={(e) => setStatus(e.target.value as CaseStatus | '')}>
-            <option value="">{t('cases.filters.allStatuses')}</option>
-            {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`cases.statuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <label className="checkbox inline-check" htmlFor={`${id}-priority`}>
-          <input
-            id={`${id}-priority`}
-            type="checkbox"
-            checked={priorityOnly}
-            onChange={(e) => setPriorityOnly(e.target.checked)}
-          />
-          {t('cases.filters.priorityOnly')}
-        </label>
-      </div>
+      <CaseListFilters
+        status={status}
+        onStatus={setStatus}
+        priorityOnly={priorityOnly}
+        onPriorityOnly={setPriorityOnly}
+      />
       <AsyncList
         rows={cases}
         error={error}
@@ -303,25 +286,16 @@ function OpenCaseForm({ onCancel }: { onCancel: () => void }) {
             labelOf={(k) => t(`cases.kinds.${k}`)}
             onChange={setKind}
           />
-          <ChoiceField
-            id={`${id}-priority`}
-            label={t('cases.form.priority')}
-            value={priority}
-            options={CASE_PRIORITIES}
-            labelOf={(p) => t(`cases.priorities.${p}`)}
-            onChange={setPriority}
+          <PriorityFields
+            id={id}
+            priority={priority}
+            onPriority={setPriority}
+            priorityCase={priorityCase}
+            onPriorityCase={setPriorityCase}
+            checkLabel={t('cases.form.priorityCase')}
+            hintId={`${id}-priority-case-hint`}
           />
         </div>
-        <label className="checkbox" htmlFor={`${id}-priority-case`}>
-          <input
-            id={`${id}-priority-case`}
-            type="checkbox"
-            checked={priorityCase}
-            aria-describedby={`${id}-priority-case-hint`}
-            onChange={(e) => setPriorityCase(e.target.checked)}
-          />
-          {t('cases.form.priorityCase')}
-        </label>
         <p className="field-hint" id={`${id}-priority-case-hint`}>
           {t('cases.form.priorityCaseHint')}
         </p>
