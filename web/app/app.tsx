@@ -17,6 +17,11 @@ const MustChangePasswordPage = lazy(() =>
     default: m.MustChangePasswordPage,
   })),
 );
+const MustEnrollSecondFactorPage = lazy(() =>
+  import('../features/accounts/pages/second-factor-required').then((m) => ({
+    default: m.MustEnrollSecondFactorPage,
+  })),
+);
 const LoginPage = lazy(() =>
   import('../features/accounts/pages/login').then((m) => ({ default: m.LoginPage })),
 );
@@ -244,7 +249,10 @@ function Shell() {
         </Routes>
       );
     case 'authenticated':
-      return state.user.mustChangePassword ? <MustChangePasswordPage /> : <AuthenticatedApp />;
+      if (state.user.mustChangePassword) return <MustChangePasswordPage />;
+      // The node requires a second factor of this account and it has none: nothing else works.
+      if (state.user.mustEnrollSecondFactor) return <MustEnrollSecondFactorPage />;
+      return <AuthenticatedApp />;
   }
 }
 

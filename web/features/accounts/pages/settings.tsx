@@ -8,6 +8,8 @@ import { useSubmit } from '../../../ui/submit';
 import { timeZones } from '../../../ui/format';
 import { usePageTitle } from '../../../ui/hooks';
 import { PasswordForm } from '../components/password-form';
+import { SecondFactorSection } from '../components/second-factor';
+import { SessionsSection } from '../components/sessions';
 import { applyLanguage, browserTimeZone, useSession, useUser } from '../../../app/session';
 import '../i18n';
 
@@ -135,6 +137,14 @@ export function SettingsPage() {
       <section className="card" aria-labelledby="settings-password">
         <h2 id="settings-password">{t('password.title')}</h2>
         <PasswordForm onChanged={() => undefined} />
+      </section>
+      <section className="card" aria-labelledby="settings-second-factor">
+        <h2 id="settings-second-factor">{t('secondFactor.title')}</h2>
+        <SecondFactorSection />
+      </section>
+      <section className="card" aria-labelledby="settings-sessions">
+        <h2 id="settings-sessions">{t('sessions.title')}</h2>
+        <SessionsSection />
       </section>
     </section>
   );

@@ -124,8 +124,9 @@ function UserActions({
   onError: (error: unknown) => void;
 }) {
   const { t } = useTranslation();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'password' | 'secondFactor' | null>(null);
   const resetButton = useRef<HTMLButtonElement>(null);
+  const factorButton = useRef<HTMLButtonElement>(null);
   const toggle = useSubmit(
     (disabled: boolean) => api.updateUser(user.id, { disabled }),
     (updated, disabled) => {
@@ -138,17 +139,39 @@ function UserActions({
   const reset = useSubmit(
     () => api.resetPassword(user.id),
     (password) => {
-      setConfirming(false);
+      setConfirming(null);
       onSecret({ username: user.username, password });
     },
   );
-  const busy = toggle.busy || reset.busy;
-  const failed = toggle.problem?.error ?? reset.problem?.error;
+  const resetFactor = useSubmit(
+    () => api.resetSecondFactor(user.id),
+    () => {
+      setConfirming(null);
+      onChanged({ ...user, secondFactor: false });
+      onNotice(t('users.secondFactorResetDone', { username: user.username }));
+    },
+  );
+  const busy = toggle.busy || reset.busy || resetFactor.busy;
+  const failed = toggle.problem?.error ?? reset.problem?.error ?? resetFactor.problem?.error;
   useEffect(() => {
     if (failed) onError(failed);
   }, [failed, onError]);
 
-  return confirming ? (
+  if (confirming === 'secondFactor') {
+    return (
+      <Confirm
+        label={t('users.resetSecondFactorOf', { username: user.username })}
+        question={t('users.confirmResetSecondFactor', { username: user.username })}
+        confirm={t('users.confirm')}
+        cancel={t('users.cancel')}
+        busy={busy}
+        onConfirm={() => void resetFactor.submit()}
+        onCancel={() => setConfirming(null)}
+        returnFocus={factorButton}
+      />
+    );
+  }
+  return confirming === 'password' ? (
     <Confirm
       label={t('users.resetPasswordOf', { username: user.username })}
       question={t('users.confirmReset', { username: user.username })}
@@ -156,7 +179,7 @@ function UserActions({
       cancel={t('users.cancel')}
       busy={busy}
       onConfirm={() => void reset.submit()}
-      onCancel={() => setConfirming(false)}
+      onCancel={() => setConfirming(null)}
       returnFocus={resetButton}
     />
   ) : (
@@ -178,10 +201,21 @@ function UserActions({
         type="button"
         disabled={busy}
         aria-label={t('users.resetPasswordOf', { username: user.username })}
-        onClick={() => setConfirming(true)}
+        onClick={() => setConfirming('password')}
       >
         {t('users.resetPassword')}
       </button>
+      {user.secondFactor && !isMe ? (
+        <button
+          ref={factorButton}
+          type="button"
+          disabled={busy}
+          aria-label={t('users.resetSecondFactorOf', { username: user.username })}
+          onClick={() => setConfirming('secondFactor')}
+        >
+          {t('users.resetSecondFactor')}
+        </button>
+      ) : null}
     </>
   );
 }
@@ -226,6 +260,10 @@ export function UsersPage() {
             {user.disabled ? t('users.disabled') : t('users.active')}
           </span>
           {user.mustChangePassword ? <span className="badge">{t('users.mustChange')}</span> : null}
+          {user.secondFactor ? <span className="badge">{t('users.secondFactor')}</span> : null}
+          {user.mustEnrollSecondFactor ? (
+            <span className="badge">{t('users.mustEnroll')}</span>
+          ) : null}
         </>
       ),
     },
