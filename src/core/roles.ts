@@ -39,6 +39,10 @@ export const PERMISSIONS = {
   'cases.write': ['admin', 'officer', 'analyst'],
   /** Lower an object's marking: an explicit, audited act. */
   'cases.declassify': ['admin'],
+  /** Tabletop exercises: what reaches the players, the scenarios without their expected actions. */
+  'exercises.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  /** Write scenarios, run exercises, see this side's expected actions (the controllers). */
+  'exercises.manage': ['admin', 'controller'],
   /** TAXII collections and who may read or write them; subscriptions to remote collections. */
   'taxii.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

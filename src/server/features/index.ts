@@ -3,6 +3,7 @@ import { attentionModule } from './attention/index.js';
 import { arrangementsModule } from './arrangements/index.js';
 import { casesModule } from './cases/index.js';
 import { contactsModule } from './contacts/index.js';
+import { exercisesModule } from './exercises/index.js';
 import { hotlineModule } from './hotline/index.js';
 import type { FeatureFactory } from './module.js';
 import { notesModule } from './notes/index.js';
@@ -27,4 +28,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   hotlineModule,
   casesModule,
   taxiiModule,
+  exercisesModule,
 ];

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
+import {
+  ScenarioBody,
+  ScenarioList,
+  ScenarioQuery,
+  ScenarioSource,
+  ScenarioView,
+} from '../../../core/schemas/exercises.js';
+import { requireActor } from '../../http/auth.js';
+import type { ScenariosService } from './scenarios.service.js';
+
+const errors = ERROR_RESPONSES;
+
+export function registerExercisesRoutes(
+  parent: FastifyInstance,
+  scenarios: ScenariosService,
+): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['exercises'];
+  app.get(
+    '/api/exercises/scenarios',
+    {
+      config: { permission: 'exercises.read' },
+      schema: {
+        tags,
+        summary: 'Tabletop scenarios, by id',
+        querystring: ScenarioQuery,
+        response: { 200: ScenarioList, ...errors },
+      },
+    },
+    async (request) => scenarios.list(requireActor(request), request.query),
+  );
+  app.get(
+    '/api/exercises/scenarios/:id',
+    {
+      config: { permission: 'exercises.read' },
+      schema: {
+        tags,
+        summary: 'A scenario; its expected actions only for those who manage exercises',
+        params: IdParams,
+        response: { 200: ScenarioView, ...errors },
+      },
+    },
+    async (request) => scenarios.get(requireActor(request), request.params.id),
+  );
+  app.get(
+    '/api/exercises/scenarios/:id/source',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary: "A scenario's YAML, to edit",
+        params: IdParams,
+        response: { 200: ScenarioSource, ...errors },
+      },
+    },
+    async (request) => scenarios.source(requireActor(request), request.params.id),
+  );
+  app.post(
+    '/api/exercises/scenarios',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary: 'Add a scenario from its YAML (400 invalid_scenario names each mistake by line)',
+        body: ScenarioBody,
+        response: { 201: ScenarioView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await scenarios.create(requireActor(request), request.body.source)),
+  );
+  app.put(
+    '/api/exercises/scenarios/:id',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary: 'Replace a scenario with a higher version of it',
+        params: IdParams,
+        body: ScenarioBody,
+        response: { 200: ScenarioView, ...errors },
+      },
+    },
+    async (request) =>
+      scenarios.update(requireActor(request), request.params.id, request.body.source),
+  );
+  app.delete(
+    '/api/exercises/scenarios/:id',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary: 'Remove a scenario',
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await scenarios.remove(requireActor(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
