@@ -88,27 +88,27 @@ export async function scheduleAfter(
   schedule: ScheduledKey<string>[],
   message: SignedMessage,
 ): Promise<ScheduledKey<string>[]> {
-  const refuse = (why: string) =>
+  const invalid = (why: string) =>
     unprocessable('invalid_payload', `Message ${message.seq} (${KEYS_KIND}) is not valid: ${why}.`);
   const parsed = KeyAnnouncement.safeParse(message.body);
-  if (!parsed.success) throw refuse(parsed.error.issues.map((i) => i.message).join('; '));
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => i.message).join('; '));
   const body = parsed.data;
   const signer = schedule.find(
     (k) => k.from <= message.seq && (k.until === null || message.seq <= k.until),
   );
   if (!signer || k(signer) !== body.previous)
-    throw refuse('it does not name the key that signs it as the previous one');
+    throw invalid('it does not name the key that signs it as the previous one');
   const signingKid = await thumbprint(body.signing);
   const encryptionKid = await thumbprint(body.encryption);
   if (signingKid !== body.signing.kid || encryptionKid !== body.encryption.kid)
-    throw refuse('a key id is not the thumbprint of its key');
+    throw invalid('a key id is not the thumbprint of its key');
   try {
     const key = await importJWK(body.signing, JWS_ALG);
     const { payload } = await compactVerify(body.proof, key, { algorithms: [JWS_ALG] });
     const expected = proofPayload(peerId, signingKid, encryptionKid, body.previous);
     if (new TextDecoder().decode(payload) !== expected) throw new Error('other content');
   } catch {
-    throw refuse('the new signing key does not sign the proof');
+    throw invalid('the new signing key does not sign the proof');
   }
   return [
     ...schedule.map((k) => (k === signer ? { ...k, until: message.seq } : k)),

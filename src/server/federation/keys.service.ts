@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit.js';
 import { iso, isoOrNull } from '../clock.js';
 import { conflict } from '../errors.js';
 import type { NodeKeys } from '../identity/keys.js';
+import type { Trx, TxHooks } from '../store/database.js';
 import type { FederationContext } from './federation.js';
 import { DAY_MS, KEYS_KIND, signRotationProof, type KeyAnnouncement } from './key-rotation.js';
 import { enqueue } from './outbox.js';
@@ -97,80 +98,9 @@ export class KeysService {
     const fresh = await ctx.ring.generate();
     const now = ctx.clock.now();
     const graceUntil = now + Math.round(body.graceDays * DAY_MS);
-    const outcome = await ctx.store.transaction(async (trx, hooks) => {
-      await ctx.ring.record(trx, now);
-      const before = await ctx.ring.currentKeys(trx);
-      const peers = (await listPeerRows(trx)).filter((p) => p.status !== 'removed');
-      const unable = peers.filter(
-        (p) => !(JSON.parse(p.message_kinds) as string[]).includes(KEYS_KIND),
-      );
-      if (unable.length > 0) {
-        throw conflict(
-          'kind_not_supported',
-          `${unable.map((p) => p.node_id).join(', ')} cannot learn new keys (${KEYS_KIND}: an older version); upgrade or remove ${unable.length === 1 ? 'it' : 'them'} before rotating.`,
-        );
-      }
-      const announcement: KeyAnnouncement = {
-        signing: fresh.signing.publicJwk as KeyAnnouncement['signing'],
-        encryption: fresh.encryption.publicJwk as KeyAnnouncement['encryption'],
-        previous: before.signing.kid,
-        graceUntil: iso(graceUntil),
-        proof: await signRotationProof(
-          ctx.nodeId,
-          {
-            signing: fresh.signing.kid,
-            encryption: fresh.encryption.kid,
-            previous: before.signing.kid,
-          },
-          await ctx.ring.key(fresh.signing.kid),
-        ),
-      };
-      await trx
-        .updateTable('node_keys')
-        .set({ state: 'retired', retired_at: now, expires_at: graceUntil })
-        .where('state', '=', 'current')
-        .execute();
-      for (const [use, pair] of [
-        ['sig', fresh.signing],
-        ['enc', fresh.encryption],
-      ] as const) {
-        await trx
-          .insertInto('node_keys')
-          .values({
-            kid: pair.kid,
-            use,
-            public_jwk: JSON.stringify(pair.publicJwk),
-            state: 'current',
-            created_at: now,
-          })
-          .execute();
-      }
-      // Each announcement is signed with the stream's key so far; the switch follows it.
-      const announced: { peer: string; seq: number }[] = [];
-      for (const peer of peers) {
-        const { seq } = await enqueue(ctx, trx, hooks, peer.node_id, KEYS_KIND, announcement, {
-          toSuspended: true,
-        });
-        announced.push({ peer: peer.node_id, seq });
-      }
-      await trx.updateTable('stream_out').set({ signing_kid: fresh.signing.kid }).execute();
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: 'node.keys.rotate',
-        entityType: 'node',
-        entityId: ctx.nodeId,
-        before: { signing: before.signing.kid, encryption: before.encryption.kid },
-        after: { signing: fresh.signing.kid, encryption: fresh.encryption.kid },
-        details: {
-          fingerprint: fresh.fingerprint,
-          previousFingerprint: before.fingerprint,
-          graceUntil: iso(graceUntil),
-          announced,
-        },
-      });
-      return { before, announced };
-    });
+    const outcome = await ctx.store.transaction((trx, hooks) =>
+      this.switchKeys(trx, hooks, actor, fresh, now, graceUntil),
+    );
     ctx.ring.syncCurrentFiles(fresh);
     this.onRotated(fresh);
     ctx.log.info(
@@ -183,6 +113,99 @@ export class KeysService {
       graceUntil: iso(graceUntil),
       announced: outcome.announced,
       keys: await this.rows(),
+    };
+  }
+
+  /**
+   * In one transaction: the old keys retired, the new ones current, the announcement queued
+   * to every peer not removed (signed with the stream's key so far), then every stream
+   * switched to the new key. A process queueing a message meanwhile waits for the stream's
+   * row, and signs with the key it finds there.
+   */
+  private async switchKeys(
+    trx: Trx,
+    hooks: TxHooks,
+    actor: Actor,
+    fresh: NodeKeys,
+    now: number,
+    graceUntil: number,
+  ): Promise<{ before: NodeKeys; announced: { peer: string; seq: number }[] }> {
+    const { ctx } = this;
+    await ctx.ring.record(trx, now);
+    const before = await ctx.ring.currentKeys(trx);
+    const peers = (await listPeerRows(trx)).filter((p) => p.status !== 'removed');
+    const unable = peers.filter(
+      (p) => !(JSON.parse(p.message_kinds) as string[]).includes(KEYS_KIND),
+    );
+    if (unable.length > 0) {
+      throw conflict(
+        'kind_not_supported',
+        `${unable.map((p) => p.node_id).join(', ')} cannot learn new keys (${KEYS_KIND}: an older version); upgrade or remove ${unable.length === 1 ? 'it' : 'them'} before rotating.`,
+      );
+    }
+    const announcement = await this.announcement(fresh, before.signing.kid, graceUntil);
+    await trx
+      .updateTable('node_keys')
+      .set({ state: 'retired', retired_at: now, expires_at: graceUntil })
+      .where('state', '=', 'current')
+      .execute();
+    for (const [use, pair] of [
+      ['sig', fresh.signing],
+      ['enc', fresh.encryption],
+    ] as const) {
+      await trx
+        .insertInto('node_keys')
+        .values({
+          kid: pair.kid,
+          use,
+          public_jwk: JSON.stringify(pair.publicJwk),
+          state: 'current',
+          created_at: now,
+        })
+        .execute();
+    }
+    const announced: { peer: string; seq: number }[] = [];
+    for (const peer of peers) {
+      const { seq } = await enqueue(ctx, trx, hooks, peer.node_id, KEYS_KIND, announcement, {
+        toSuspended: true,
+      });
+      announced.push({ peer: peer.node_id, seq });
+    }
+    await trx.updateTable('stream_out').set({ signing_kid: fresh.signing.kid }).execute();
+    await appendAudit(trx, {
+      actor,
+      at: now,
+      action: 'node.keys.rotate',
+      entityType: 'node',
+      entityId: ctx.nodeId,
+      before: { signing: before.signing.kid, encryption: before.encryption.kid },
+      after: { signing: fresh.signing.kid, encryption: fresh.encryption.kid },
+      details: {
+        fingerprint: fresh.fingerprint,
+        previousFingerprint: before.fingerprint,
+        graceUntil: iso(graceUntil),
+        announced,
+      },
+    });
+    return { before, announced };
+  }
+
+  private async announcement(
+    fresh: NodeKeys,
+    previous: string,
+    graceUntil: number,
+  ): Promise<KeyAnnouncement> {
+    const kids = { signing: fresh.signing.kid, encryption: fresh.encryption.kid, previous };
+    return {
+      signing: fresh.signing.publicJwk as KeyAnnouncement['signing'],
+      encryption: fresh.encryption.publicJwk as KeyAnnouncement['encryption'],
+      previous,
+      graceUntil: iso(graceUntil),
+      proof: await signRotationProof(
+        this.ctx.nodeId,
+        kids,
+        await this.ctx.ring.key(fresh.signing.kid),
+      ),
     };
   }
 
