@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import { PRIORITIES, TIERS, type ReviewReport, type ReviewSide } from '../../../app/types';
 import { docxFileName, type DocxBlock } from '../../../ui/docx';
 import { ErrorAlert } from '../../../ui/errors';
+import { GridTable } from '../../../ui/grid-table';
 import { formatMaybeDuration } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { CallStateBadge, PriorityBadge, zonedText } from '../components/hotline';
@@ -201,33 +202,16 @@ function Side({ side, title, testId }: { side: ReviewSide; title: string; testId
         </div>
       ) : (
         <>
-          <div className="table-wrap">
-            <table>
-              <caption>{t('hotline.review.byTier')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('hotline.columns.tier')}</th>
-                  {PRIORITIES.map((priority) => (
-                    <th key={priority} scope="col">
-                      {t(`hotline.priorities.${priority}`)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {TIERS.map((tier) => (
-                  <tr key={tier}>
-                    <th scope="row">{t(`hotline.tiers.${tier}`)}</th>
-                    {PRIORITIES.map((priority) => (
-                      <td key={priority} className="num">
-                        {side.byTier[tier]?.[priority] ?? 0}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <GridTable
+            caption={t('hotline.review.byTier')}
+            corner={t('hotline.columns.tier')}
+            rows={TIERS}
+            columns={PRIORITIES}
+            rowLabel={(tier) => t(`hotline.tiers.${tier}`)}
+            columnLabel={(priority) => t(`hotline.priorities.${priority}`)}
+            cell={(tier, priority) => side.byTier[tier]?.[priority] ?? 0}
+            numeric
+          />
           {rungs.length > 0 ? (
             <div className="table-wrap">
               <table>

@@ -15,6 +15,7 @@ import {
 import { AsyncList } from '../../../ui/async-table';
 import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
+import { GridTable } from '../../../ui/grid-table';
 import { useSubmit } from '../../../ui/submit';
 import { formatDateTime, formatList } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
@@ -144,35 +145,17 @@ function hotlineMinutes(terms: ArrangementTerms, tier: Tier, priority: Priority)
 function HotlineTermsTable({ terms }: { terms: ArrangementTerms }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
-      <table>
-        <caption>{t('arrangements.hotline.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('arrangements.hotline.tier')}</th>
-            {PRIORITIES.map((priority) => (
-              <th key={priority} scope="col">
-                {t(`hotline.priorities.${priority}`)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {TIERS.map((tier) => (
-            <tr key={tier}>
-              <th scope="row">{t(`hotline.tiers.${tier}`)}</th>
-              {PRIORITIES.map((priority) => (
-                <td key={priority}>
-                  {t('arrangements.hotline.minutes', {
-                    count: hotlineMinutes(terms, tier, priority),
-                  })}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <GridTable
+      caption={t('arrangements.hotline.caption')}
+      corner={t('arrangements.hotline.tier')}
+      rows={TIERS}
+      columns={PRIORITIES}
+      rowLabel={(tier) => t(`hotline.tiers.${tier}`)}
+      columnLabel={(priority) => t(`hotline.priorities.${priority}`)}
+      cell={(tier, priority) =>
+        t('arrangements.hotline.minutes', { count: hotlineMinutes(terms, tier, priority) })
+      }
+    />
   );
 }
 
