@@ -144,11 +144,15 @@ export class KeysService {
       );
     }
     const announcement = await this.announcement(fresh, before.signing.kid, graceUntil);
-    await trx
+    const retired = await trx
       .updateTable('node_keys')
       .set({ state: 'retired', retired_at: now, expires_at: graceUntil })
+      .where('kid', 'in', [before.signing.kid, before.encryption.kid])
       .where('state', '=', 'current')
-      .execute();
+      .executeTakeFirst();
+    // Another process rotated meanwhile (several API processes on PostgreSQL).
+    if (Number(retired.numUpdatedRows) !== 2)
+      throw conflict('conflict', 'The keys were rotated by another process meanwhile; try again.');
     for (const [use, pair] of [
       ['sig', fresh.signing],
       ['enc', fresh.encryption],

@@ -151,8 +151,10 @@ export class KeyRing {
       .select(['kid', 'state', 'expires_at'])
       .where('use', '=', 'enc')
       .execute();
+    // The current key first: it opens an envelope that names no key.
     const kids = rows
       .filter((r) => r.state === 'current' || (r.expires_at !== null && Number(r.expires_at) > now))
+      .sort((x, y) => Number(y.state === 'current') - Number(x.state === 'current'))
       .map((r) => r.kid);
     if (kids.length === 0) kids.push(this.initial.encryption.kid);
     return kids.flatMap((kid) => {
