@@ -374,8 +374,21 @@ for (const dialect of DIALECTS) {
       expect((await call(app, rootSession, 'GET', '/api/users')).statusCode).toBe(200);
       const byAnalyst = await call(app, analyst, 'DELETE', `/api/users/${root.id}/second-factor`);
       expect(byAnalyst.statusCode).toBe(403);
+      // root's live stream, open before the reset, ends with it.
+      const url = await node.node.listen();
+      const stream = await fetch(`${url}/api/events`, {
+        headers: { cookie: rootSession.cookie, accept: 'text/event-stream' },
+      });
+      expect(stream.status).toBe(200);
+      const ended = (async () => {
+        const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+        while (!(await reader.read()).done);
+        return true;
+      })();
       const reset = await call(app, admin, 'DELETE', `/api/users/${root.id}/second-factor`);
       expect(reset.statusCode, reset.body).toBe(204);
+      const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000));
+      expect(await Promise.race([ended, timeout])).toBe(true);
       expect(await auditCount(node, 'second_factor.reset', root.id)).toBe(1);
       const held = await call(app, rootSession, 'GET', '/api/users');
       expect(held.json().error.code).toBe('second_factor_enrollment_required');

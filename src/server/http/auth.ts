@@ -61,12 +61,16 @@ export async function reauthenticate(
   request: FastifyRequest,
 ): Promise<Actor | undefined> {
   const authorization = request.headers.authorization;
+  let actor: Actor | undefined;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match ? accounts.tokens.authenticateToken(match[1] as string) : undefined;
+    actor = match ? await accounts.tokens.authenticateToken(match[1] as string) : undefined;
+  } else {
+    const secret = request.cookies[SESSION_COOKIE];
+    actor = secret ? (await accounts.sessions.authenticateSession(secret))?.actor : undefined;
   }
-  const secret = request.cookies[SESSION_COOKIE];
-  return secret ? (await accounts.sessions.authenticateSession(secret))?.actor : undefined;
+  // A user whose second factor an admin removed, on a node that requires one, is held back.
+  return actor && !(await accounts.secondFactor.mustEnroll(actor)) ? actor : undefined;
 }
 
 function checkOrigin(request: FastifyRequest, allowedOrigins: readonly string[]): void {
