@@ -24,7 +24,7 @@ import {
   removeClusterRoots,
   type NodeProcess,
 } from './harness/cluster.js';
-import { createTestDatabase } from './harness/databases.js';
+import { createTestDatabase, DIALECTS, dialectAvailable } from './harness/databases.js';
 import { makeNode } from './harness/node.js';
 import { until } from './harness/wait.js';
 
@@ -311,73 +311,77 @@ describe('key rotation between node processes', () => {
   });
 });
 
-describe('retired keys', () => {
-  it('are kept for the grace period, then deleted with their files, audited', async () => {
-    const database = await createTestDatabase('sqlite');
-    const generated = await generateNodeKeys();
-    writeNodeKeys(database.dataDir, generated);
-    const keys = await loadNodeKeys(database.dataDir);
-    const clock = new ManualClock(Date.parse('2026-12-01T00:00:00Z'));
-    const handle = await makeNode({ database, keys, clock });
-    try {
-      const cli = { kind: 'cli', osUser: 'test' } as const;
-      const federation = handle.node.federation;
-      const rotated = await federation.keys.rotate(cli, { graceDays: 2 });
-      expect(rotated.announced).toEqual([]);
-      expect(rotated.graceUntil).toBe('2026-12-03T00:00:00.000Z');
-      expect(handle.node.keys.fingerprint).toBe(rotated.fingerprint);
-      const retired = rotated.keys.filter((k) => k.state === 'retired').map((k) => k.kid);
-      expect(retired.sort()).toEqual([generated.signing.kid, generated.encryption.kid].sort());
-      const keyFile = (kid: string) => path.join(database.dataDir, 'keys', `${kid}.jwk.json`);
-      for (const kid of retired) expect(fileMode(keyFile(kid))).toBe(0o600);
-      const db = handle.node.store.db;
-      const decryptable = async () =>
-        (await federation.ctx.ring.decryptionKeys(db, clock.now())).map((k) => k.kid).sort();
-      expect(await decryptable()).toContain(generated.encryption.kid);
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`retired keys on ${dialect}`, () => {
+    it('are kept for the grace period, then deleted with their files, audited', async () => {
+      const database = await createTestDatabase(dialect);
+      const generated = await generateNodeKeys();
+      writeNodeKeys(database.dataDir, generated);
+      const keys = await loadNodeKeys(database.dataDir);
+      const clock = new ManualClock(Date.parse('2026-12-01T00:00:00Z'));
+      const handle = await makeNode({ database, keys, clock });
+      try {
+        const cli = { kind: 'cli', osUser: 'test' } as const;
+        const federation = handle.node.federation;
+        const rotated = await federation.keys.rotate(cli, { graceDays: 2 });
+        expect(rotated.announced).toEqual([]);
+        expect(rotated.graceUntil).toBe('2026-12-03T00:00:00.000Z');
+        expect(handle.node.keys.fingerprint).toBe(rotated.fingerprint);
+        const retired = rotated.keys.filter((k) => k.state === 'retired').map((k) => k.kid);
+        expect(retired.sort()).toEqual([generated.signing.kid, generated.encryption.kid].sort());
+        const keyFile = (kid: string) => path.join(database.dataDir, 'keys', `${kid}.jwk.json`);
+        for (const kid of retired) expect(fileMode(keyFile(kid))).toBe(0o600);
+        const db = handle.node.store.db;
+        const decryptable = async () =>
+          (await federation.ctx.ring.decryptionKeys(db, clock.now())).map((k) => k.kid).sort();
+        expect(await decryptable()).toContain(generated.encryption.kid);
 
-      clock.advance(2 * 86_400_000 - 1);
-      expect(await federation.keys.prune()).toEqual([]);
-      clock.advance(1);
-      expect((await federation.keys.prune()).sort()).toEqual(retired.sort());
-      expect(await decryptable()).not.toContain(generated.encryption.kid);
-      for (const kid of retired) expect(() => statSync(keyFile(kid))).toThrow();
-      const list = await federation.keys.list(cli);
-      expect(list.map((k) => k.state)).toEqual(['current', 'current']);
-      const audit = await db
-        .selectFrom('audit_log')
-        .select('action')
-        .where('action', 'like', 'node.keys.%')
-        .orderBy('seq')
-        .execute();
-      expect(audit.map((r) => r.action)).toEqual(['node.keys.rotate', 'node.keys.delete']);
-      // A restart loads the new keys.
-      expect((await loadNodeKeys(database.dataDir)).fingerprint).toBe(rotated.fingerprint);
-    } finally {
-      await handle.destroy();
-    }
-  });
+        clock.advance(2 * 86_400_000 - 1);
+        expect(await federation.keys.prune()).toEqual([]);
+        clock.advance(1);
+        expect((await federation.keys.prune()).sort()).toEqual(retired.sort());
+        expect(await decryptable()).not.toContain(generated.encryption.kid);
+        for (const kid of retired) expect(() => statSync(keyFile(kid))).toThrow();
+        const list = await federation.keys.list(cli);
+        expect(list.map((k) => k.state)).toEqual(['current', 'current']);
+        const audit = await db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('action', 'like', 'node.keys.%')
+          .orderBy('seq')
+          .execute();
+        expect(audit.map((r) => r.action)).toEqual(['node.keys.rotate', 'node.keys.delete']);
+        // A restart loads the new keys.
+        expect((await loadNodeKeys(database.dataDir)).fingerprint).toBe(rotated.fingerprint);
+      } finally {
+        await handle.destroy();
+      }
+    });
 
-  it('needs peers.manage through the API', async () => {
-    const handle = await makeNode();
-    try {
-      const analyst = await handle.createUser('ann', ['analyst']);
-      const login = await handle.app.inject({
-        method: 'POST',
-        url: '/api/session',
-        payload: { username: analyst.username, password: analyst.password },
-      });
-      const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
-      const csrf = login.json<{ csrfToken: string }>().csrfToken;
-      const r = await handle.app.inject({
-        method: 'POST',
-        url: '/api/node/keys/rotate',
-        headers: { cookie, 'x-csrf-token': csrf },
-        payload: { graceDays: 'soon' },
-      });
-      expect(r.statusCode).toBe(403);
-      expect(await handle.node.federation.keys.list({ kind: 'cli', osUser: 't' })).toHaveLength(2);
-    } finally {
-      await handle.destroy();
-    }
+    it('needs peers.manage through the API', async () => {
+      const handle = await makeNode({ dialect });
+      try {
+        const analyst = await handle.createUser('ann', ['analyst']);
+        const login = await handle.app.inject({
+          method: 'POST',
+          url: '/api/session',
+          payload: { username: analyst.username, password: analyst.password },
+        });
+        const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+        const csrf = login.json<{ csrfToken: string }>().csrfToken;
+        const r = await handle.app.inject({
+          method: 'POST',
+          url: '/api/node/keys/rotate',
+          headers: { cookie, 'x-csrf-token': csrf },
+          payload: { graceDays: 'soon' },
+        });
+        expect(r.statusCode).toBe(403);
+        expect(await handle.node.federation.keys.list({ kind: 'cli', osUser: 't' })).toHaveLength(
+          2,
+        );
+      } finally {
+        await handle.destroy();
+      }
+    });
   });
-});
+}
