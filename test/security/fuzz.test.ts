@@ -76,6 +76,23 @@ async function fingerprint(): Promise<Record<string, number>> {
   return Object.fromEntries(rows.rows.map((r) => [r.t, Number(r.n)]));
 }
 
+/**
+ * After a request that changed something, waits until what it set going (messages to the
+ * peer and the peer's answers, background imports) is done: the fingerprint stays the same
+ * for two looks in a row (at most 3 s). Otherwise their rows would be blamed on the next,
+ * refused, request.
+ */
+async function settle(): Promise<void> {
+  let last = JSON.stringify(await fingerprint());
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const now = JSON.stringify(await fingerprint());
+    if (now === last) return;
+    last = now;
+  }
+}
+
 function changed(before: Record<string, number>, after: Record<string, number>): string[] {
   return Object.keys(after)
     .filter((t) => before[t] !== after[t])
@@ -240,10 +257,15 @@ async function probe(
     return;
   }
   // Ending a session is what DELETE /api/session does: each call ends one of its own.
-  const session =
-    route.method === 'DELETE' && route.path === '/api/session' && caller !== 'anonymous'
-      ? await freshSession(world, caller)
-      : undefined;
+  let session;
+  if (route.method === 'DELETE' && route.path === '/api/session' && caller !== 'anonymous') {
+    try {
+      session = await freshSession(world, caller);
+    } catch (error) {
+      problems.push(`${key}: could not log in for it: ${(error as Error).message.slice(0, 200)}`);
+      return;
+    }
+  }
   const before = await fingerprint();
   const r = await send(world, {
     method: route.method,
@@ -260,7 +282,11 @@ async function probe(
     problems.push(`${key}: ${r.statusCode} ${r.body.slice(0, 160)} for ${what}`);
     return;
   }
-  if (r.statusCode >= 400) {
+  if (r.statusCode < 400) {
+    await settle();
+    return;
+  }
+  {
     const diff = changed(before, await fingerprint());
     if (diff.length > 0)
       problems.push(`${key}: ${r.statusCode} yet ${diff.join(', ')} for ${what}`);
