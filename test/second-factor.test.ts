@@ -154,7 +154,7 @@ for (const dialect of DIALECTS) {
       const wrong = await call(app, session, 'POST', '/api/me/second-factor/confirm', {
         code: wrongCode(enrollment.secret),
       });
-      expect(wrong.statusCode).toBe(403);
+      expect(wrong.statusCode).toBe(400);
       expect(wrong.json().error.code).toBe('second_factor_invalid');
 
       const confirmed = await call(app, session, 'POST', '/api/me/second-factor/confirm', {

@@ -8,7 +8,14 @@ import type {
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
 import { isoOrNull, type Clock } from '../../clock.js';
-import { conflict, forbidden, tooManyRequests, unauthorized, type AppError } from '../../errors.js';
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  tooManyRequests,
+  unauthorized,
+  type AppError,
+} from '../../errors.js';
 import type { EventBus } from '../../events.js';
 import type { Db, Store } from '../../store/database.js';
 import {
@@ -120,7 +127,8 @@ export class SecondFactorService {
     const step = acceptedStep(user.totp_secret, code, now, user.totp_last_step);
     if (step === undefined || !(await factors.takeStep(this.db, user.id, step))) {
       await this.failed(keys, now);
-      throw forbidden('This code is wrong or was already used.', 'second_factor_invalid');
+      // A mistake in the form, not a refusal of the caller: 400, so the session stays.
+      throw badRequest('second_factor_invalid', 'This code is wrong or was already used.');
     }
     const recoveryCodes = await this.deps.store.transaction(async (trx, hooks) => {
       await factors.enableSecondFactor(trx, user.id, now);
