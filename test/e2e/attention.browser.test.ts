@@ -9,6 +9,12 @@ import {
   screenshotsFor,
 } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import {
+  EMERGENCY_FIELDS,
+  PRESERVATION_FIELDS,
+  draftRequest,
+  sendRequest,
+} from '../harness/seed.js';
 
 // What awaits the receiver of a request: us-doj sends cn-mps a routine request, then an
 // emergency disclosure request (acknowledge within one hour). cn-mps's browser, never
@@ -29,45 +35,9 @@ beforeAll(() => {
 
 const screenshotOnFailure = screenshotsFor('attention');
 
-const PRESERVATION_FIELDS = {
-  requesting_authority: 'U.S. Department of Justice, CCIPS',
-  reference_number: 'CCIPS-2026-0413',
-  offence: 'Computer intrusion (18 U.S.C. 1030)',
-  brief_facts: 'Intrusion into a federal personnel agency; records exfiltrated.',
-  data_requested: 'Subscriber and log data for the account ops@example.cn',
-  relation_to_offence: 'The account received the exfiltrated archive.',
-  custodian_location: 'Example Cloud (Beijing) Co., Ltd.',
-  preservation_reason: 'Logs are deleted after 30 days.',
-  mla_to_follow: true,
-  confirmation_contact: 'duty@ccips.example.gov',
-};
-
-const EMERGENCY_FIELDS = {
-  requesting_authority: 'U.S. Department of Justice, CCIPS',
-  threat_to_life: true,
-  data_requested: 'Last login addresses of the account',
-  identifiers: 'kidnapper@example.cn',
-  confirmation_contact: 'duty@ccips.example.gov',
-};
-
-/** Drafts and sends a request from us-doj to cn-mps; answers its id. */
-async function send(
-  type: string,
-  urgency: string,
-  title: string,
-  fields: object,
-): Promise<{ id: string; reference: string }> {
-  const draft = await us.api('POST', '/api/requests', {
-    peer: 'cn-mps',
-    type,
-    urgency,
-    title,
-    fields,
-  });
-  expect(draft.status).toBe(201);
-  const sent = await us.api('POST', `/api/requests/${draft.body.id as string}/send`);
-  expect(sent.status).toBe(200);
-  return { id: sent.body.id as string, reference: sent.body.reference as string };
+/** Drafts and sends a request from us-doj to cn-mps; answers its id and reference. */
+function send(type: string, urgency: string, title: string, fields: object) {
+  return sendRequest(us, 'cn-mps', { type, urgency, title, fields });
 }
 
 function navCount(page: Page, area: string): Locator {
@@ -245,32 +215,26 @@ describe('what awaits the user, in Chromium', () => {
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'us-doj-outbox': other.page }, async () => {
           const title = `Draft to delete (${Date.now()})`;
-          const draft = await us.api('POST', '/api/requests', {
-            peer: 'cn-mps',
+          const draftId = await draftRequest(us, 'cn-mps', {
             type: 'preservation',
             urgency: 'routine',
             title,
             fields: {},
           });
-          expect(draft.status).toBe(201);
           await other.page.goto(`${us.url}/requests?direction=out`);
           const row = other.page.getByRole('row').filter({ hasText: title });
           await row.waitFor();
           await other.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
 
-          await a.page.goto(`${us.url}/requests/${draft.body.id as string}`);
+          await a.page.goto(`${us.url}/requests/${draftId}`);
           await a.page.getByRole('heading', { level: 1, name: title }).waitFor();
           await a.page.getByRole('button', { name: 'Delete draft' }).click();
           const confirm = a.page.getByRole('alertdialog');
           await confirm.getByText(/^Delete this draft\?/).waitFor();
-          expect((await us.api('GET', `/api/requests/${draft.body.id as string}`)).status).toBe(
-            200,
-          );
+          expect((await us.api('GET', `/api/requests/${draftId}`)).status).toBe(200);
           await confirm.getByRole('button', { name: 'Yes, delete the draft' }).click();
           await a.page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
-          expect((await us.api('GET', `/api/requests/${draft.body.id as string}`)).status).toBe(
-            404,
-          );
+          expect((await us.api('GET', `/api/requests/${draftId}`)).status).toBe(404);
           await row.waitFor({ state: 'detached', timeout: LIVE });
         });
       } finally {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../harness/cluster.js';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { PRESERVATION_FIELDS, createCase, sendRequest } from '../harness/seed.js';
 
 // Two real node processes, peered. us-doj holds two cases: one cn-mps takes part in, one
 // it does not. The call composer offers only the first once cn-mps is the peer (no free
@@ -23,19 +24,6 @@ beforeAll(() => {
 
 const screenshotOnFailure = screenshotsFor('call-case');
 
-const PRESERVATION_FIELDS = {
-  requesting_authority: 'U.S. Department of Justice, CCIPS',
-  reference_number: 'CCIPS-2026-0977',
-  offence: 'Computer intrusion (18 U.S.C. 1030)',
-  brief_facts: 'Ransomware deployed against hospitals.',
-  data_requested: 'Subscriber and log data for the account ops@example.cn',
-  relation_to_offence: 'The account paid for the C2 server.',
-  custodian_location: 'Example Cloud (Beijing) Co., Ltd.',
-  preservation_reason: 'Logs are deleted after 30 days.',
-  mla_to_follow: true,
-  confirmation_contact: 'duty@ccips.example.gov',
-};
-
 describe('a hotline call names a case both nodes hold, in Chromium', () => {
   it(
     'the composer offers only the cases shared with the peer; the call links its case on both nodes; times show their zone; search finds every kind',
@@ -44,22 +32,19 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
       const shared = `Shared ransomware case ${stamp}`;
       const ours = `Domestic-only case ${stamp}`;
       const subject = `About the shared case ${stamp}`;
-      const a1 = await us.api('POST', '/api/cases', { title: shared, kind: 'hacking' });
-      expect(a1.status).toBe(201);
-      const sharedId = a1.body.id as string;
+      const sharedId = await createCase(us, shared);
       const joined = await us.api('POST', `/api/cases/${sharedId}/participants`, {
         peer: 'cn-mps',
       });
       expect(joined.status).toBe(200);
-      const a2 = await us.api('POST', '/api/cases', { title: ours, kind: 'hacking' });
-      expect(a2.status).toBe(201);
+      const oursId = await createCase(us, ours);
       // The API refuses a case the peer does not hold, and one that does not exist.
       const refused = await us.api('POST', '/api/hotline/calls', {
         peer: 'cn-mps',
         tier: 'technical',
         priority: 'urgent',
         subject: 'refused',
-        caseId: a2.body.id,
+        caseId: oursId,
       });
       expect(refused.status).toBe(409);
       // cn-mps holds the shared case before the call names it.
@@ -142,16 +127,12 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
             text: `Note about ${stamp}`,
           });
           expect(note.status).toBe(201);
-          const draft = await us.api('POST', '/api/requests', {
-            peer: 'cn-mps',
+          await sendRequest(us, 'cn-mps', {
             type: 'preservation',
             urgency: 'routine',
             title: `Preservation ${stamp}`,
             fields: PRESERVATION_FIELDS,
           });
-          expect(draft.status).toBe(201);
-          const sent = await us.api('POST', `/api/requests/${draft.body.id}/send`);
-          expect(sent.status).toBe(200);
           await a.page.goto(`${us.url}/search?q=${stamp}`);
           await a.page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
           for (const [label, name] of [

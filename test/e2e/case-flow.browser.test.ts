@@ -4,6 +4,7 @@ import type { NodeProcess } from '../harness/cluster.js';
 import { loggedIn, newPage, logIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { ADMIN_PASSWORD } from '../harness/cluster.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { objectRow, sideways, submitObject } from './page-helpers.js';
 
 // Two real node processes, peered. us-doj opens a case in the browser, adds cn-mps and then
 // an indicator: it reaches cn-mps's case page without anyone pressing Share (the case's
@@ -26,34 +27,8 @@ beforeAll(() => {
 
 const screenshotOnFailure = screenshotsFor('case-flow');
 
-/** Submits the Add object form and waits for "Added: …", or fails with the form's error. */
-async function submitObject(form: Locator, added: string): Promise<void> {
-  await form.getByRole('button', { name: 'Add the object' }).click();
-  const done = form.getByText(`Added: ${added}.`, { exact: true });
-  const refused = form.getByRole('alert');
-  await done.or(refused).first().waitFor();
-  if (await refused.isVisible()) {
-    throw new Error(`the node refused ${added}: ${await refused.innerText()}`);
-  }
-}
-
-function objectRow(page: Page, name: string): Locator {
-  return page.getByTestId('object-row').filter({ hasText: name });
-}
-
 function tab(page: Page, name: string): Locator {
   return page.getByRole('tablist', { name: 'Parts of the case' }).getByRole('tab', { name });
-}
-
-/** How far the page scrolls sideways (0: not at all). */
-function sideways(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const doc = globalThis as unknown as {
-      document: { documentElement: { scrollWidth: number } };
-      innerWidth: number;
-    };
-    return doc.document.documentElement.scrollWidth - doc.innerWidth;
-  });
 }
 
 /** How far an element's own box scrolls sideways (0: not at all). */

@@ -9,6 +9,7 @@ import {
   screenshotsFor,
 } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { objectRow, submitObject } from './page-helpers.js';
 
 // Two real node processes, peered. us-doj opens a case in the browser, adds an AMBER
 // indicator, an observable, an intrusion set, a threat actor and an attribution of the one
@@ -31,22 +32,6 @@ beforeAll(() => {
 });
 
 const screenshotOnFailure = screenshotsFor('cases');
-
-/** Submits the Add object form and waits for "Added: …", or fails with the form's error. */
-async function submitObject(form: Locator, added: string): Promise<void> {
-  await form.getByRole('button', { name: 'Add the object' }).click();
-  const done = form.getByText(`Added: ${added}.`, { exact: true });
-  const refused = form.getByRole('alert');
-  await done.or(refused).first().waitFor();
-  if (await refused.isVisible()) {
-    throw new Error(`the node refused ${added}: ${await refused.innerText()}`);
-  }
-}
-
-/** The row of the object named `name` (its first cell starts with it). */
-function objectRow(page: Page, name: string): Locator {
-  return page.getByTestId('object-row').filter({ hasText: name });
-}
 
 /** Opens a tab of the case page (Objects, Graph & attribution, …) by its name. */
 async function openTab(page: Page, name: string): Promise<void> {

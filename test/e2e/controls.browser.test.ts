@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { createCase } from '../harness/seed.js';
 
 // Issue 15, findings 6 and 10: radio buttons rendered as huge circles with their labels one
 // word (or one character) per line, buttons broke on the phone ("静/音", "确/认"); a fresh duty
@@ -78,8 +79,7 @@ describe('controls and alerts as users found them', () => {
     'draws choices and short buttons on one line on a Chinese phone, and arms a fresh tab’s sound on purpose',
     async () => {
       const { us } = pair;
-      const opened = await us.api('POST', '/api/cases', { title: 'Controls', kind: 'hacking' });
-      const caseId = (opened.body as { id: string }).id;
+      const caseId = await createCase(us, 'Controls');
       const { context, page } = await loggedIn(pair.browser, us, 'Asia/Shanghai', {
         viewport: { width: 390, height: 844 },
       });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess } from '../harness/cluster.js';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { addContact, createCase } from '../harness/seed.js';
 
 // What a refused form says, in Chinese and in English: the node's stable error code in the
 // user's language, naming the field, never the node's English sentence framed as a crash;
@@ -57,16 +58,12 @@ describe('forms in Chromium', () => {
           ).toBe('true');
 
           // The hotline roster: until before from (invalid_dates).
-          const contact = await us.api('POST', '/api/contacts', {
+          await addContact(us, {
             name: '值班台',
-            kind: 'desk',
             roles: ['technical'],
             channels: [{ type: 'phone', value: '+1 202 555 0100' }],
-            languages: ['en'],
-            workingHours: { days: [], start: '00:00', end: '00:00', always: true },
             timeZone: 'America/New_York',
           });
-          expect(contact.status).toBe(201);
           await page.goto(`${us.url}/hotline/roster`);
           await page.getByRole('button', { name: '添加班次' }).click();
           await page.getByLabel('联络点', { exact: true }).selectOption({ label: '值班台' });
@@ -90,15 +87,11 @@ describe('forms in Chromium', () => {
   it(
     'gives the lead of an invalid STIX object once, with its problems as a list',
     async () => {
-      const created = await us.api('POST', '/api/cases', {
-        title: `Forms test ${Date.now()}`,
-        kind: 'hacking',
-      });
-      expect(created.status).toBe(201);
+      const caseId = await createCase(us, `Forms test ${Date.now()}`);
       const { context, page } = await loggedIn(pair.browser, us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': page }, async () => {
-          await page.goto(`${us.url}/cases/${created.body.id as string}`);
+          await page.goto(`${us.url}/cases/${caseId}`);
           const form = page.getByRole('form', { name: 'Add an object' });
           await form.getByLabel('Type', { exact: true }).selectOption('indicator');
           await form.getByLabel('Name').fill('Not an indicator');
@@ -121,7 +114,7 @@ describe('forms in Chromium', () => {
             .getByRole('alert')
             .getByText(/'999\.1\.1\.1' in ipv4-addr:value is not an IPv4 address/)
             .waitFor();
-          const held = await us.api('GET', `/api/cases/${created.body.id as string}`);
+          const held = await us.api('GET', `/api/cases/${caseId}`);
           expect((held.body as { objects: unknown[] }).objects).toEqual([]);
         });
       } finally {

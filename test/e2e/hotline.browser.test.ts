@@ -9,6 +9,7 @@ import {
   screenshotsFor,
 } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { dutyOfficer, placeCall } from '../harness/seed.js';
 
 // Two real node processes, peered: an officer of us-doj places a flash call from the
 // hotline page; it reaches the browser of the cn-mps officer on duty (rung 1 of the ladder,
@@ -27,13 +28,11 @@ beforeAll(() => {
 
 const screenshotOnFailure = screenshotsFor('hotline');
 
-const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const OFFICER = {
   username: 'duty.li',
   displayName: 'Li Wei (duty officer)',
   password: 'a long duty officer password',
 };
-const BROWSER_RUNG = { targets: [{ kind: 'on_duty' }], channels: ['browser'] };
 
 /** An init script: each tone the page's Web Audio makes is counted in `globalThis.tones`. */
 function countTones(): void {
@@ -68,41 +67,7 @@ describe('the hotline in Chromium', () => {
     async () => {
       // cn-mps: the duty officer, as a user and as the contact the roster puts on duty
       // around the clock for technical calls; rung 1 alerts whoever is on duty, in the browser.
-      const user = await cn.api('POST', '/api/users', {
-        username: OFFICER.username,
-        displayName: OFFICER.displayName,
-        roles: ['officer'],
-        password: OFFICER.password,
-      });
-      expect(user.status).toBe(201);
-      const contact = await cn.api('POST', '/api/contacts', {
-        name: 'Li Wei',
-        kind: 'person',
-        roles: ['duty_24_7', 'technical'],
-        channels: [{ type: 'liaison_account', value: OFFICER.username }],
-        languages: ['zh', 'en'],
-        workingHours: { days: EVERY_DAY, start: '00:00', end: '23:59', always: true },
-        timeZone: 'Asia/Shanghai',
-        published: true,
-      });
-      expect(contact.status).toBe(201);
-      const shift = await cn.api('POST', '/api/hotline/shifts', {
-        tier: 'technical',
-        contactId: contact.body.id,
-        days: EVERY_DAY,
-        start: '00:00',
-        end: '00:00',
-      });
-      expect(shift.status).toBe(201);
-      const ladder = await cn.api('PUT', '/api/hotline/ladder', {
-        tiers: {
-          technical: [BROWSER_RUNG],
-          formal_inquiry: [BROWSER_RUNG],
-          senior: [BROWSER_RUNG],
-        },
-        fallback: { targets: [], channels: [], webhooks: [], emailPeerContacts: false },
-      });
-      expect(ladder.status).toBe(200);
+      await dutyOfficer(cn, OFFICER);
 
       const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai', {
         username: OFFICER.username,
@@ -186,26 +151,24 @@ describe('the hotline in Chromium', () => {
             .getByRole('navigation', { name: '主导航' })
             .getByRole('link', { name: '热线', exact: true })
             .waitFor();
-          const second = await us.api('POST', '/api/hotline/calls', {
-            peer: 'cn-mps',
-            tier: 'technical',
+          const secondSubject = `Second wave (${Date.now()})`;
+          const secondId = await placeCall(us, 'cn-mps', {
             priority: 'flash',
-            subject: `Second wave (${Date.now()})`,
+            subject: secondSubject,
           });
-          expect(second.status).toBe(201);
           const bannerZh = b.page.getByRole('region', { name: '1 个热线呼叫待确认' });
           await bannerZh.waitFor({ timeout: LIVE });
           await bannerZh.getByText('特急', { exact: true }).waitFor();
           await bannerZh.getByText('技术', { exact: true }).waitFor();
           await bannerZh
-            .getByRole('button', { name: `确认 us-doj 的呼叫：${second.body.subject as string}` })
+            .getByRole('button', { name: `确认 us-doj 的呼叫：${secondSubject}` })
             .click();
           await bannerZh.waitFor({ state: 'detached' });
           await expect
             .poll(
               async () =>
-                (await us.api('GET', `/api/hotline/calls/${second.body.id as string}`)).body
-                  .acknowledgedBy as string | null,
+                (await us.api('GET', `/api/hotline/calls/${secondId}`)).body.acknowledgedBy as
+                  string | null,
               { timeout: LIVE },
             )
             .toBe(OFFICER.displayName);
@@ -234,13 +197,7 @@ describe('the hotline in Chromium', () => {
           await markNotReloaded(a.page);
           await cn.stop();
           const subject = `Botnet takedown tonight (${Date.now()})`;
-          const call = await us.api('POST', '/api/hotline/calls', {
-            peer: 'cn-mps',
-            tier: 'technical',
-            priority: 'urgent',
-            subject,
-          });
-          expect(call.status).toBe(201);
+          const callId = await placeCall(us, 'cn-mps', { priority: 'urgent', subject });
 
           // The caller's fallback: a red, ringing banner on the page they are on.
           const notDelivered = a.page.getByRole('region', { name: 'Hotline call not delivered' });
@@ -260,7 +217,7 @@ describe('the hotline in Chromium', () => {
           expect(await notDelivered.count()).toBe(0);
           expect(await silent(a.page)).toBe(true);
           expect(await notReloaded(a.page)).toBe(true);
-          const arrived = await cn.api('GET', `/api/hotline/calls/${call.body.id as string}`);
+          const arrived = await cn.api('GET', `/api/hotline/calls/${callId}`);
           expect(arrived.body.state).toMatch(/^(delivered|seen)$/);
         });
       } finally {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../harness/cluster.js';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { createCase } from '../harness/seed.js';
 
 // us-doj opens a case and imports, through the case page, a STIX 2.1 bundle file of three
 // good indicators and one malformed (no pattern): the page follows the import to its end,
@@ -71,13 +72,11 @@ describe('intelligence in Chromium', () => {
       const title = `Phishing campaign (${Date.now()})`;
       const file = path.join(dir, 'phishing.stix.json');
       writeBundle(file);
-      const created = await us.api('POST', '/api/cases', {
-        title,
+      const createdId = await createCase(us, title, {
         summary: 'Phishing servers reported by a bank.',
         kind: 'fraud',
         priority: 'high',
       });
-      expect(created.status).toBe(201);
 
       const a = await loggedIn(pair.browser, us, 'America/New_York');
       try {
@@ -162,7 +161,7 @@ describe('intelligence in Chromium', () => {
             .getByRole('link', { name: 'Phishing server 198.51.100.7' })
             .click();
           await page.getByRole('heading', { level: 1, name: title }).waitFor();
-          expect(page.url()).toContain(`/cases/${created.body.id}?object=`);
+          expect(page.url()).toContain(`/cases/${createdId}?object=`);
           const marked = page.locator('tr[data-testid="object-row"][aria-current="true"]');
           await marked.waitFor();
           expect(await marked.textContent()).toContain('Phishing server 198.51.100.7');
@@ -198,7 +197,7 @@ describe('intelligence in Chromium', () => {
           expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/taxii2\/.+\/collections\/[^/]+\/$/);
           const collections = await us.api('GET', '/api/taxii/collections');
           expect(collections.body.collections).toEqual([
-            expect.objectContaining({ url, caseId: created.body.id, maxTlp: 'amber' }),
+            expect.objectContaining({ url, caseId: createdId, maxTlp: 'amber' }),
           ]);
 
           // The same page in Chinese.
@@ -226,14 +225,10 @@ describe('intelligence in Chromium', () => {
       // The admin reads English again (a test before may have left it in Chinese).
       expect((await us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
       const title = `Scanning campaign (${Date.now()})`;
-      const created = await us.api('POST', '/api/cases', {
-        title,
+      const caseId = await createCase(us, title, {
         summary: 'Mass scanning of exposed VPN gateways.',
-        kind: 'hacking',
         priority: 'medium',
       });
-      expect(created.status).toBe(201);
-      const caseId = created.body.id as string;
       // 60 objects, more than the page's 50: 52 scanners and 3 beacons (indicators), then 5
       // domain names. The first written is the oldest, so the last shown.
       const add = async (object: Record<string, unknown>): Promise<string> => {

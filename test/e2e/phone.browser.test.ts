@@ -1,8 +1,9 @@
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess } from '../harness/cluster.js';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { sideways } from './page-helpers.js';
+import { EMERGENCY_FIELDS, placeCall, sendRequest } from '../harness/seed.js';
 
 // cn-mps's officer on a phone (390×844): no page scrolls sideways, the menu folds behind a
 // button that opens it (and closes on navigation), and the banner of an incoming flash call
@@ -21,24 +22,12 @@ beforeAll(() => {
 
 const screenshotOnFailure = screenshotsFor('phone');
 
-const EMERGENCY_FIELDS = {
-  requesting_authority: 'U.S. Department of Justice, CCIPS',
-  threat_to_life: true,
+// Long words, which must wrap on a phone.
+const LONG_EMERGENCY_FIELDS = {
+  ...EMERGENCY_FIELDS,
   data_requested: 'Last login addresses of the account kidnapper-with-a-long-name@example.cn',
   identifiers: 'kidnapper-with-a-long-name@example.cn, +86 10 5555 0100, 203.0.113.77',
-  confirmation_contact: 'duty@ccips.example.gov',
 };
-
-/** The page's width beyond the viewport: 0 when nothing makes it scroll sideways. */
-function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const w = globalThis as unknown as {
-      innerWidth: number;
-      document: { documentElement: { scrollWidth: number } };
-    };
-    return w.document.documentElement.scrollWidth - w.innerWidth;
-  });
-}
 
 describe('Liaison on a phone (390×844)', () => {
   it(
@@ -46,17 +35,12 @@ describe('Liaison on a phone (390×844)', () => {
     async () => {
       // Seed: an emergency request and a flash call from us-doj to cn-mps.
       const title = `Emergency disclosure for a very long account name (${Date.now()})`;
-      const draft = await us.api('POST', '/api/requests', {
-        peer: 'cn-mps',
+      const { id: requestId } = await sendRequest(us, 'cn-mps', {
         type: 'emergency_disclosure',
         urgency: 'emergency',
         title,
-        fields: EMERGENCY_FIELDS,
+        fields: LONG_EMERGENCY_FIELDS,
       });
-      expect(draft.status).toBe(201);
-      const sent = await us.api('POST', `/api/requests/${draft.body.id as string}/send`);
-      expect(sent.status).toBe(200);
-      const requestId = sent.body.id as string;
 
       const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai', { viewport: PHONE });
       try {
@@ -80,25 +64,19 @@ describe('Liaison on a phone (390×844)', () => {
 
           // No sideways scrolling: requests (inbox), a request, home.
           await page.getByRole('row').filter({ hasText: title }).waitFor({ timeout: LIVE });
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
           await page.goto(`${cn.url}/requests/${requestId}`);
           await page.getByRole('heading', { level: 1, name: title }).waitFor();
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
           await page.goto(`${cn.url}/`);
           await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
           await page.getByRole('region', { name: 'New incoming' }).getByText(title).waitFor();
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
 
           // A flash call arrives: its banner is on the first screen, without scrolling.
           await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
           const subject = `Ransomware spreading from a C2 in Beijing (${Date.now()})`;
-          const call = await us.api('POST', '/api/hotline/calls', {
-            peer: 'cn-mps',
-            tier: 'technical',
-            priority: 'flash',
-            subject,
-          });
-          expect(call.status).toBe(201);
+          await placeCall(us, 'cn-mps', { priority: 'flash', subject });
           const banner = page.getByRole('region', {
             name: '1 hotline call waiting for acknowledgement',
           });
@@ -109,13 +87,13 @@ describe('Liaison on a phone (390×844)', () => {
           const box = await banner.boundingBox();
           expect(box).not.toBeNull();
           expect(box?.y ?? 9999).toBeLessThan(PHONE.height / 2);
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
 
           // The call's page fits too, banner still at the top.
           // The first tap on a freshly loaded tab (it also unlocks the sound) opens the link.
           await banner.getByRole('link', { name: subject }).click();
           await page.getByRole('heading', { level: 1, name: subject }).waitFor();
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
           const again = await banner.boundingBox();
           expect(again?.y ?? 9999).toBeLessThan(PHONE.height);
 
@@ -123,11 +101,11 @@ describe('Liaison on a phone (390×844)', () => {
           await menu.click();
           await page.getByRole('button', { name: '简体中文' }).click();
           await page.getByRole('banner').getByRole('button', { name: /^菜单/ }).waitFor();
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
           await page.goto(`${cn.url}/`);
           await page.getByRole('heading', { level: 1 }).waitFor();
           await page.getByRole('region', { name: '新收到' }).getByText(title).waitFor();
-          expect(await overflow(page)).toBeLessThanOrEqual(0);
+          expect(await sideways(page)).toBeLessThanOrEqual(0);
         });
       } finally {
         await b.context.close();

@@ -3,6 +3,13 @@ import { type NodeProcess } from '../harness/cluster.js';
 import { until } from '../harness/wait.js';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import {
+  DUTY_DESKS,
+  PRESERVATION_FIELDS,
+  dutyDesk,
+  sendRequest,
+  untilContactOn,
+} from '../harness/seed.js';
 
 // Two real node processes, peered: us-doj pings the point of contact cn-mps published, the
 // duty officer of cn-mps acknowledges it from the banner every page shows, and us-doj sees
@@ -20,51 +27,15 @@ beforeAll(() => {
 
 const screenshotOnFailure = screenshotsFor('pings');
 
-const DUTY_DESK = {
-  name: 'MPS cybercrime duty desk',
-  kind: 'desk',
-  roles: ['duty_24_7'],
-  channels: [{ type: 'phone', value: '+86 10 0000 0000' }],
-  languages: ['zh', 'en'],
-  workingHours: {
-    days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-    start: '00:00',
-    end: '23:59',
-    always: true,
-  },
-  timeZone: 'Asia/Shanghai',
-  published: true,
-};
-
-const PRESERVATION_FIELDS = {
-  requesting_authority: 'U.S. Department of Justice, CCIPS',
-  reference_number: 'CCIPS-2026-0413',
-  offence: 'Computer intrusion (18 U.S.C. 1030)',
-  brief_facts: 'Intrusion into a federal personnel agency; records exfiltrated.',
-  data_requested: 'Subscriber and log data for the account ops@example.cn',
-  relation_to_offence: 'The account received the exfiltrated archive.',
-  custodian_location: 'Example Cloud (Beijing) Co., Ltd.',
-  preservation_reason: 'Logs are deleted after 30 days.',
-  mla_to_follow: true,
-  confirmation_contact: 'duty@ccips.example.gov',
-};
+const DUTY_DESK = DUTY_DESKS['cn-mps'];
 
 describe('ping tests, figures and deadlines in Chromium', () => {
   it(
     "pings cn-mps's duty desk; its officer acknowledges from the banner; us-doj sees it live",
     async () => {
       // cn-mps publishes its duty desk; us-doj receives it.
-      const created = await cn.api('POST', '/api/contacts', DUTY_DESK);
-      expect(created.status).toBe(201);
-      await until(
-        async () =>
-          ((await us.api('GET', '/api/contacts?node=cn-mps')).body.contacts as any[]).some(
-            (c) => c.name === DUTY_DESK.name,
-          ),
-        'the duty desk on us-doj',
-        LIVE,
-        200,
-      );
+      await dutyDesk(cn);
+      await untilContactOn(us, cn, DUTY_DESK.name);
 
       const a = await loggedIn(pair.browser, us, 'America/New_York');
       const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
@@ -180,20 +151,14 @@ describe('ping tests, figures and deadlines in Chromium', () => {
       );
 
       const title = `Preserve logs of ops@example.cn (${Date.now()})`;
-      const draft = await us.api('POST', '/api/requests', {
-        peer: 'cn-mps',
+      const sent = await sendRequest(us, 'cn-mps', {
         type: 'preservation',
         urgency: 'routine',
         title,
         fields: PRESERVATION_FIELDS,
       });
-      expect(draft.status).toBe(201);
-      const sent = await us.api('POST', `/api/requests/${draft.body.id}/send`);
-      expect(sent.status).toBe(200);
-      const reference: string = sent.body.reference;
-      expect(Date.parse(sent.body.acknowledge.dueSoonAt) - Date.parse(sent.body.sentAt)).toBe(
-        36_000,
-      );
+      const reference: string = sent.reference;
+      expect(Date.parse(sent.acknowledge.dueSoonAt) - Date.parse(sent.sentAt)).toBe(36_000);
 
       const a = await loggedIn(pair.browser, us, 'America/New_York');
       try {

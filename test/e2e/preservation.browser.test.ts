@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { PRESERVATION_FIELDS, sendRequest } from '../harness/seed.js';
 import { until } from '../harness/wait.js';
 
 // Issue 15, item 9: the responder sets the preservation period when fulfilling (the record
@@ -12,33 +13,17 @@ const LIVE = 30_000;
 const pair = usePeeredPair();
 const screenshotOnFailure = screenshotsFor('preservation');
 
-const FIELDS = {
-  requesting_authority: 'U.S. Department of Justice, CCIPS',
-  reference_number: 'CCIPS-2026-0777',
-  offence: 'Computer intrusion (18 U.S.C. 1030)',
-  brief_facts: 'Intrusion into a federal agency; records exfiltrated.',
-  data_requested: 'Subscriber and log data for the account ops@example.cn',
-  relation_to_offence: 'The account received the exfiltrated archive.',
-  custodian_location: 'Example Cloud (Beijing) Co., Ltd.',
-  preservation_reason: 'Logs are deleted after 30 days.',
-  mla_to_follow: true,
-  confirmation_contact: 'duty@ccips.example.gov',
-};
-
 describe('fulfilling a preservation request', () => {
   it(
     'keeps the data as long as the responder wrote, and previews the attachment',
     async () => {
       const { us, cn } = pair;
-      const draft = await us.api('POST', '/api/requests', {
-        peer: 'cn-mps',
+      const { id } = await sendRequest(us, 'cn-mps', {
         type: 'preservation',
         urgency: 'routine',
         title: 'Preserve the ops@example.cn logs',
-        fields: FIELDS,
+        fields: PRESERVATION_FIELDS,
       });
-      const id = (draft.body as { id: string }).id;
-      expect((await us.api('POST', `/api/requests/${id}/send`)).status).toBe(200);
       await until(
         async () => (await cn.api('GET', `/api/requests/${id}`)).status === 200,
         'arrival',

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { NodeProcess } from '../harness/cluster.js';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
+import { createCase, placeCall, sendRequest } from '../harness/seed.js';
 
 // Print-ready pages of us-doj: a hotline call with its timeline, the case status report and
 // the hotline usage review each have a Print button; on paper (print media) the menu, the
@@ -76,19 +77,8 @@ describe('print-ready pages in Chromium', () => {
     'a call, the case report and the usage review print without the app around them and export to Word',
     async () => {
       const subject = `Ransomware negotiation channel (${Date.now()})`;
-      const call = await us.api('POST', '/api/hotline/calls', {
-        peer: 'cn-mps',
-        tier: 'technical',
-        priority: 'routine',
-        subject,
-      });
-      expect(call.status).toBe(201);
-      const callId = (call.body as { id: string }).id;
-      const opened = await us.api('POST', '/api/cases', {
-        title: 'Printed case',
-        kind: 'hacking',
-      });
-      expect(opened.status).toBe(201);
+      const callId = await placeCall(us, 'cn-mps', { priority: 'routine', subject });
+      await createCase(us, 'Printed case');
 
       const { context, page } = await loggedIn(pair.browser, us, 'Europe/Berlin');
       try {
@@ -168,8 +158,7 @@ describe('print-ready pages in Chromium', () => {
   it(
     'a request with its timeline prints clean, and the figures export to Word',
     async () => {
-      const draft = await us.api('POST', '/api/requests', {
-        peer: 'cn-mps',
+      const { id } = await sendRequest(us, 'cn-mps', {
         type: 'takedown',
         urgency: 'routine',
         title: 'Take down the phishing kit',
@@ -180,8 +169,6 @@ describe('print-ready pages in Chromium', () => {
           brief_facts: 'Imitates a bank.',
         },
       });
-      const id = (draft.body as { id: string }).id;
-      expect((await us.api('POST', `/api/requests/${id}/send`)).status).toBe(200);
       // The test before leaves the admin reading Chinese.
       expect((await us.api('PATCH', '/api/me', { language: 'en' })).status).toBe(200);
       const { context, page } = await loggedIn(pair.browser, us, 'Europe/Berlin');

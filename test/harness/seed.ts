@@ -17,7 +17,6 @@ import { until } from './wait.js';
  */
 
 const LIVE = 45_000;
-const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** What `seed` made, for the pages that show one item. */
 export interface Seeded {
@@ -79,7 +78,8 @@ async function ok(
   return answer.body;
 }
 
-const PRESERVATION_FIELDS = {
+/** The fields of a preservation request from us-doj (every one its form asks for). */
+export const PRESERVATION_FIELDS = {
   requesting_authority: 'U.S. Department of Justice, CCIPS',
   reference_number: 'CCIPS-2026-0413',
   offence: 'Computer intrusion (18 U.S.C. 1030)',
@@ -92,13 +92,192 @@ const PRESERVATION_FIELDS = {
   confirmation_contact: 'duty@ccips.example.gov',
 };
 
-const EMERGENCY_FIELDS = {
+/** The fields of an emergency disclosure request (a threat to life). */
+export const EMERGENCY_FIELDS = {
   requesting_authority: 'Ministry of Public Security, Cybersecurity Bureau',
   threat_to_life: 'A hostage is held; the kidnappers use the account to demand a ransom.',
   data_requested: 'Login IP addresses of the account over the last 48 hours',
   identifiers: 'ransom-desk@example.com',
   confirmation_contact: '+86 10 0000 0001',
 };
+
+export const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** What a request is: its type, urgency, title and fields. */
+export interface RequestInput {
+  type: string;
+  urgency: string;
+  title: string;
+  fields: object;
+}
+
+/** A draft request from `from` to the peer `to`; its id. */
+export async function draftRequest(
+  from: NodeProcess,
+  to: string,
+  request: RequestInput,
+): Promise<string> {
+  const draft = await ok(from, 'POST', '/api/requests', { peer: to, ...request }, 201);
+  return draft.id as string;
+}
+
+/** A request drafted and sent from `from` to the peer `to`: the sent request's view. */
+export async function sendRequest(
+  from: NodeProcess,
+  to: string,
+  request: RequestInput,
+): Promise<{ id: string; reference: string; [key: string]: any }> {
+  const id = await draftRequest(from, to, request);
+  const sent: { id: string; reference: string } = await ok(
+    from,
+    'POST',
+    `/api/requests/${id}/send`,
+    undefined,
+    200,
+  );
+  return sent;
+}
+
+/** A case opened on `node` (a hacking case unless `fields` say otherwise); its id. */
+export async function createCase(
+  node: NodeProcess,
+  title: string,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await ok(node, 'POST', '/api/cases', { title, kind: 'hacking', ...fields }, 201);
+  return created.id as string;
+}
+
+/** A hotline call from `from` to the peer `to` (a technical call unless said); its id. */
+export async function placeCall(
+  from: NodeProcess,
+  to: string,
+  call: { priority: string; subject: string; tier?: string; [key: string]: unknown },
+): Promise<string> {
+  const placed = await ok(
+    from,
+    'POST',
+    '/api/hotline/calls',
+    { peer: to, tier: 'technical', ...call },
+    201,
+  );
+  return placed.id as string;
+}
+
+/**
+ * A point of contact on `node`, reachable around the clock; by default a duty desk on the
+ * phone, unpublished. Its id.
+ */
+export async function addContact(
+  node: NodeProcess,
+  contact: {
+    name: string;
+    channels: { type: string; value: string }[];
+    timeZone: string;
+    kind?: string;
+    roles?: string[];
+    languages?: string[];
+    published?: boolean;
+  },
+): Promise<string> {
+  const created = await ok(
+    node,
+    'POST',
+    '/api/contacts',
+    {
+      kind: 'desk',
+      roles: ['duty_24_7'],
+      languages: ['en'],
+      workingHours: { days: EVERY_DAY, start: '00:00', end: '23:59', always: true },
+      published: false,
+      ...contact,
+    },
+    201,
+  );
+  return created.id as string;
+}
+
+/** The duty desks seed() publishes on us-doj and cn-mps. */
+export const DUTY_DESKS = {
+  'us-doj': {
+    name: 'CCIPS duty desk',
+    channels: [{ type: 'phone', value: '+1 202 000 0000' }],
+    languages: ['en'],
+    timeZone: 'America/New_York',
+  },
+  'cn-mps': {
+    name: 'MPS cybercrime duty desk',
+    channels: [{ type: 'phone', value: '+86 10 0000 0000' }],
+    languages: ['zh', 'en'],
+    timeZone: 'Asia/Shanghai',
+  },
+};
+
+/** `node`'s published duty desk (us-doj's or cn-mps's); its id. */
+export function dutyDesk(node: NodeProcess): Promise<string> {
+  return addContact(node, {
+    ...DUTY_DESKS[node.nodeId as keyof typeof DUTY_DESKS],
+    published: true,
+  });
+}
+
+/** Waits until `node` holds the contact named `name` that `from` published. */
+export async function untilContactOn(
+  node: NodeProcess,
+  from: NodeProcess,
+  name: string,
+): Promise<void> {
+  await until(
+    async () => {
+      const contacts = ((await node.api('GET', `/api/contacts?node=${from.nodeId}`)).body
+        ?.contacts ?? []) as { name: string }[];
+      return contacts.some((c) => c.name === name);
+    },
+    `${from.nodeId}'s ${name} on ${node.nodeId}`,
+    LIVE,
+    200,
+  );
+}
+
+/** A ladder rung that alerts whoever is on duty, in the browser. */
+const BROWSER_RUNG = { targets: [{ kind: 'on_duty' }], channels: ['browser'] };
+
+/**
+ * A duty officer on `node`: a user, the contact the roster puts on technical duty around
+ * the clock, and a ladder whose every tier alerts whoever is on duty in the browser.
+ */
+export async function dutyOfficer(
+  node: NodeProcess,
+  officer: { username: string; displayName: string; password: string },
+): Promise<void> {
+  await ok(node, 'POST', '/api/users', { ...officer, roles: ['officer'] }, 201);
+  const contactId = await addContact(node, {
+    name: 'Li Wei',
+    kind: 'person',
+    roles: ['duty_24_7', 'technical'],
+    channels: [{ type: 'liaison_account', value: officer.username }],
+    languages: ['zh', 'en'],
+    timeZone: 'Asia/Shanghai',
+    published: true,
+  });
+  await ok(
+    node,
+    'POST',
+    '/api/hotline/shifts',
+    { tier: 'technical', contactId, days: EVERY_DAY, start: '00:00', end: '00:00' },
+    201,
+  );
+  await ok(
+    node,
+    'PUT',
+    '/api/hotline/ladder',
+    {
+      tiers: { technical: [BROWSER_RUNG], formal_inquiry: [BROWSER_RUNG], senior: [BROWSER_RUNG] },
+      fallback: { targets: [], channels: [], webhooks: [], emailPeerContacts: false },
+    },
+    200,
+  );
+}
 
 /**
  * Seeds both nodes through their APIs: a published duty desk on each; a preservation
@@ -123,57 +302,22 @@ export async function seed(us: NodeProcess, cn: NodeProcess): Promise<Seeded> {
     },
     201,
   );
-  for (const [node, name, phone, zone] of [
-    [us, 'CCIPS duty desk', '+1 202 000 0000', 'America/New_York'],
-    [cn, 'MPS cybercrime duty desk', '+86 10 0000 0000', 'Asia/Shanghai'],
-  ] as const) {
-    await ok(
-      node,
-      'POST',
-      '/api/contacts',
-      {
-        name,
-        kind: 'desk',
-        roles: ['duty_24_7'],
-        channels: [{ type: 'phone', value: phone }],
-        languages: node === cn ? ['zh', 'en'] : ['en'],
-        workingHours: { days: EVERY_DAY, start: '00:00', end: '23:59', always: true },
-        timeZone: zone,
-        published: true,
-      },
-      201,
-    );
-  }
+  await dutyDesk(us);
+  await dutyDesk(cn);
 
   // A request each way.
-  const outgoing = await ok(
-    us,
-    'POST',
-    '/api/requests',
-    {
-      peer: 'cn-mps',
-      type: 'preservation',
-      urgency: 'urgent',
-      title: 'Preserve logs of ops@example.cn (Lotus Relay)',
-      fields: PRESERVATION_FIELDS,
-    },
-    201,
-  );
-  await ok(us, 'POST', `/api/requests/${outgoing.id}/send`, undefined, 200);
-  const emergency = await ok(
-    cn,
-    'POST',
-    '/api/requests',
-    {
-      peer: 'us-doj',
-      type: 'emergency_disclosure',
-      urgency: 'emergency',
-      title: 'Kidnapping: login addresses of ransom-desk@example.com',
-      fields: EMERGENCY_FIELDS,
-    },
-    201,
-  );
-  await ok(cn, 'POST', `/api/requests/${emergency.id}/send`, undefined, 200);
+  const outgoing = await sendRequest(us, 'cn-mps', {
+    type: 'preservation',
+    urgency: 'urgent',
+    title: 'Preserve logs of ops@example.cn (Lotus Relay)',
+    fields: PRESERVATION_FIELDS,
+  });
+  const emergency = await sendRequest(cn, 'us-doj', {
+    type: 'emergency_disclosure',
+    urgency: 'emergency',
+    title: 'Kidnapping: login addresses of ransom-desk@example.com',
+    fields: EMERGENCY_FIELDS,
+  });
   await until(
     async () => (await us.api('GET', `/api/requests/${emergency.id}`)).status === 200,
     'the emergency request on us-doj',
@@ -190,19 +334,10 @@ export async function seed(us: NodeProcess, cn: NodeProcess): Promise<Seeded> {
   await ok(cn, 'POST', `/api/requests/${outgoing.id}/moves`, { action: 'acknowledge' }, 200);
 
   // A case with indicators, shared with cn-mps.
-  const created = await ok(
-    us,
-    'POST',
-    '/api/cases',
-    {
-      title: 'Lotus Relay intrusions into personnel agencies',
-      summary: 'Intrusions into two personnel agencies; records of 21.5 million people taken.',
-      kind: 'hacking',
-      priority: 'high',
-    },
-    201,
-  );
-  const caseId = created.id as string;
+  const caseId = await createCase(us, 'Lotus Relay intrusions into personnel agencies', {
+    summary: 'Intrusions into two personnel agencies; records of 21.5 million people taken.',
+    priority: 'high',
+  });
   const indicators = [
     ['C2 server 203.0.113.7', "[ipv4-addr:value = '203.0.113.7']", 'green'],
     ['Staging server 198.51.100.23', "[ipv4-addr:value = '198.51.100.23']", 'amber'],
@@ -239,21 +374,12 @@ export async function seed(us: NodeProcess, cn: NodeProcess): Promise<Seeded> {
   );
 
   // A hotline call about the case, a note and a ping test.
-  const call = await ok(
-    us,
-    'POST',
-    '/api/hotline/calls',
-    {
-      peer: 'cn-mps',
-      tier: 'technical',
-      priority: 'urgent',
-      subject: 'Lotus Relay: C2 server still answering',
-      text: 'Can your team confirm the hosting provider of 203.0.113.7 before 18:00 UTC?',
-      caseId,
-    },
-    201,
-  );
-  const callId = call.id as string;
+  const callId = await placeCall(us, 'cn-mps', {
+    priority: 'urgent',
+    subject: 'Lotus Relay: C2 server still answering',
+    text: 'Can your team confirm the hosting provider of 203.0.113.7 before 18:00 UTC?',
+    caseId,
+  });
   await ok(
     us,
     'POST',
@@ -261,20 +387,11 @@ export async function seed(us: NodeProcess, cn: NodeProcess): Promise<Seeded> {
     { peer: 'cn-mps', text: 'Lotus Relay: we will send the MLA request by Friday.' },
     201,
   );
-  await until(
-    async () => {
-      const contacts = ((await us.api('GET', '/api/contacts?node=cn-mps')).body?.contacts ??
-        []) as { name: string }[];
-      return contacts.some((c) => c.name === 'MPS cybercrime duty desk');
-    },
-    "cn-mps's duty desk on us-doj",
-    LIVE,
-    200,
-  );
+  await untilContactOn(us, cn, DUTY_DESKS['cn-mps'].name);
   await ok(us, 'POST', '/api/pings', { peer: 'cn-mps' }, 201);
   return {
-    incomingRequestId: emergency.id as string,
-    outgoingRequestId: outgoing.id as string,
+    incomingRequestId: emergency.id,
+    outgoingRequestId: outgoing.id,
     caseId,
     callId,
     searchTerm: SEARCH_TERM,
