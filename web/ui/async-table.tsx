@@ -76,6 +76,7 @@ export function AsyncTable<T>({
   label,
   caption,
   rowClassName,
+  rowTestId,
   className,
 }: {
   rows: readonly T[] | null | undefined;
@@ -91,6 +92,8 @@ export function AsyncTable<T>({
   label: string;
   caption?: ReactNode;
   rowClassName?: (row: T) => string | undefined;
+  /** Each row's data-testid (what browser tests find rows by). */
+  rowTestId?: string;
   className?: string;
 }) {
   return (
@@ -114,7 +117,7 @@ export function AsyncTable<T>({
             </thead>
             <tbody>
               {list.map((row) => (
-                <tr key={rowKey(row)} className={rowClassName?.(row)}>
+                <tr key={rowKey(row)} className={rowClassName?.(row)} data-testid={rowTestId}>
                   {columns.map((column, index) =>
                     column.rowHeader ? (
                       <th

@@ -181,55 +181,54 @@ export function CasesPage() {
   );
 }
 
+/** The cases loaded, a row each. */
 function CaseTable({ cases }: { cases: readonly CaseView[] }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
   const self = useSession().node.node?.nodeId;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">{t('cases.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('cases.columns.title')}</th>
-            <th scope="col">{t('cases.columns.kind')}</th>
-            <th scope="col">{t('cases.columns.priority')}</th>
-            <th scope="col">{t('cases.columns.status')}</th>
-            <th scope="col">{t('cases.columns.owner')}</th>
-            <th scope="col">{t('cases.columns.participants')}</th>
-            <th scope="col">{t('cases.columns.objects')}</th>
-            <th scope="col">{t('cases.columns.updated')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {cases.map((c) => (
-            <tr key={c.id} data-testid="case-row">
-              <td>
-                <Link to={`/cases/${c.id}`}>{c.title}</Link>
-                {c.priorityCase ? (
-                  <span className="badge priority-case">{t('cases.priorityCase')}</span>
-                ) : null}
-              </td>
-              <td>{t(`cases.kinds.${c.kind}`)}</td>
-              <td>
-                <CasePriorityBadge priority={c.priority} />
-              </td>
-              <td>
-                <CaseStatusBadge status={c.status} />
-              </td>
-              <td>{c.owner === self ? t('cases.thisNode', { node: c.owner }) : c.owner}</td>
-              <td>{c.participants.length > 0 ? c.participants.join(', ') : '—'}</td>
-              <td className="num">{c.objectCount}</td>
-              <td className="nowrap">
-                <time dateTime={c.updatedAt}>
-                  {formatDateTime(c.updatedAt, i18n.language, zone)}
-                </time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AsyncTable
+      rows={cases}
+      empty={null}
+      label={t('cases.title')}
+      rowKey={(c) => c.id}
+      rowTestId="case-row"
+      columns={[
+        {
+          header: t('cases.columns.title'),
+          cell: (c) => (
+            <>
+              <Link to={`/cases/${c.id}`}>{c.title}</Link>
+              {c.priorityCase ? (
+                <span className="badge priority-case">{t('cases.priorityCase')}</span>
+              ) : null}
+            </>
+          ),
+        },
+        { header: t('cases.columns.kind'), cell: (c) => t(`cases.kinds.${c.kind}`) },
+        {
+          header: t('cases.columns.priority'),
+          cell: (c) => <CasePriorityBadge priority={c.priority} />,
+        },
+        { header: t('cases.columns.status'), cell: (c) => <CaseStatusBadge status={c.status} /> },
+        {
+          header: t('cases.columns.owner'),
+          cell: (c) => (c.owner === self ? t('cases.thisNode', { node: c.owner }) : c.owner),
+        },
+        {
+          header: t('cases.columns.participants'),
+          cell: (c) => (c.participants.length > 0 ? c.participants.join(', ') : '—'),
+        },
+        { header: t('cases.columns.objects'), cell: (c) => c.objectCount, className: 'num' },
+        {
+          header: t('cases.columns.updated'),
+          cell: (c) => (
+            <time dateTime={c.updatedAt}>{formatDateTime(c.updatedAt, i18n.language, zone)}</time>
+          ),
+          className: 'nowrap',
+        },
+      ]}
+    />
   );
 }
 

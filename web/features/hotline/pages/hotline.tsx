@@ -16,7 +16,7 @@ import {
   type RequestView,
   type Tier,
 } from '../../../app/types';
-import { AsyncList } from '../../../ui/async-table';
+import { AsyncTable } from '../../../ui/async-table';
 import { ErrorAlert, ProblemAlert, problemFields } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { useSubmit } from '../../../ui/submit';
@@ -134,60 +134,59 @@ function CallTable({
   return (
     <section className="hotline-calls" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{title}</h2>
-      <AsyncList rows={calls} error={error} empty={<p>{empty}</p>}>
-        {(list) => (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('hotline.columns.subject')}</th>
-                  <th scope="col">{t('hotline.columns.direction')}</th>
-                  <th scope="col">{t('hotline.columns.priority')}</th>
-                  <th scope="col">{t('hotline.columns.state')}</th>
-                  <th scope="col">{t('hotline.columns.rung')}</th>
-                  <th scope="col">{t('hotline.columns.placed')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((call) => (
-                  <tr key={call.id} data-testid="call-row">
-                    <td>
-                      <Link to={`/hotline/${call.id}`}>{call.subject}</Link>
-                    </td>
-                    <td>
-                      <span className={`badge badge-${call.direction}`}>
-                        {t(call.direction === 'out' ? 'hotline.toPeer' : 'hotline.fromPeer', {
-                          peer: call.peer,
-                        })}
-                      </span>
-                    </td>
-                    <td>
-                      <PriorityBadge priority={call.priority} />
-                      <span className="tag">{t(`hotline.tiers.${call.tier}`)}</span>
-                    </td>
-                    <td>
-                      <CallStateBadge call={call} />
-                      {call.acknowledgedBy ? (
-                        <span className="muted small">
-                          {' '}
-                          {t('hotline.by', { name: call.acknowledgedBy })}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td>
-                      <RungSummary call={call} />
-                    </td>
-                    <td className="nowrap">
-                      <CallTime iso={call.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </AsyncList>
+      <AsyncTable
+        rows={calls}
+        error={error}
+        empty={<p>{empty}</p>}
+        label={title}
+        rowKey={(call) => call.id}
+        rowTestId="call-row"
+        columns={[
+          {
+            header: t('hotline.columns.subject'),
+            cell: (call) => <Link to={`/hotline/${call.id}`}>{call.subject}</Link>,
+          },
+          {
+            header: t('hotline.columns.direction'),
+            cell: (call) => (
+              <span className={`badge badge-${call.direction}`}>
+                {t(call.direction === 'out' ? 'hotline.toPeer' : 'hotline.fromPeer', {
+                  peer: call.peer,
+                })}
+              </span>
+            ),
+          },
+          {
+            header: t('hotline.columns.priority'),
+            cell: (call) => (
+              <>
+                <PriorityBadge priority={call.priority} />
+                <span className="tag">{t(`hotline.tiers.${call.tier}`)}</span>
+              </>
+            ),
+          },
+          {
+            header: t('hotline.columns.state'),
+            cell: (call) => (
+              <>
+                <CallStateBadge call={call} />
+                {call.acknowledgedBy ? (
+                  <span className="muted small">
+                    {' '}
+                    {t('hotline.by', { name: call.acknowledgedBy })}
+                  </span>
+                ) : null}
+              </>
+            ),
+          },
+          { header: t('hotline.columns.rung'), cell: (call) => <RungSummary call={call} /> },
+          {
+            header: t('hotline.columns.placed'),
+            cell: (call) => <CallTime iso={call.createdAt} />,
+            className: 'nowrap',
+          },
+        ]}
+      />
     </section>
   );
 }

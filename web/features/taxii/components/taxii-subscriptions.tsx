@@ -12,7 +12,7 @@ import {
   type TlpLevel,
 } from '../../../app/types';
 import { TlpBadge, TlpField } from '../../cases/components/cases';
-import { AsyncList } from '../../../ui/async-table';
+import { AsyncTable } from '../../../ui/async-table';
 import { ChoiceField } from '../../../ui/choice-field';
 import { ProblemAlert, problemFields } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
@@ -79,85 +79,88 @@ export function Subscriptions({ choices }: { choices: Choices | null }) {
       ) : null}
       <ProblemAlert problem={pollNow.problem} />
       <ProblemAlert problem={remove.problem} />
-      <AsyncList rows={subscriptions} error={error} empty={<p>{t('taxii.subscriptions.empty')}</p>}>
-        {(list) => (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t('taxii.subscriptions.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('taxii.subscriptions.columns.case')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.url')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.auth')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.tlp')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.interval')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.status')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.lastPolled')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.received')}</th>
-                  <th scope="col">{t('taxii.subscriptions.columns.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((s) => (
-                  <tr key={s.id} data-testid="subscription-row">
-                    <td>
-                      <CaseName caseId={s.caseId} cases={choices?.cases} />
-                    </td>
-                    <td className="taxii-url">
-                      <code>{s.url}</code>
-                    </td>
-                    <td>{t(`taxii.subscriptions.auths.${s.auth}`)}</td>
-                    <td>
-                      <TlpBadge level={s.tlp} />
-                    </td>
-                    <td className="nowrap">
-                      {t('taxii.subscriptions.every', {
-                        interval: formatDuration(s.intervalSeconds * 1000, i18n.language),
-                      })}
-                    </td>
-                    <td>
-                      <span className={`badge subscription-${s.status}`}>
-                        {t(`taxii.subscriptions.statuses.${s.status}`)}
-                      </span>
-                    </td>
-                    <td>
-                      {s.lastPolledAt ? (
-                        <When iso={s.lastPolledAt} />
-                      ) : (
-                        t('taxii.subscriptions.never')
-                      )}
-                      {s.lastError ? (
-                        <p className="small subscription-error" data-testid="subscription-error">
-                          {t('taxii.subscriptions.lastError', { message: s.lastError })}
-                        </p>
-                      ) : null}
-                    </td>
-                    <td className="num">{s.received.toLocaleString(i18n.language)}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        disabled={polling === s.id}
-                        onClick={() => void pollNow.submit(s.id)}
-                      >
-                        {polling === s.id
-                          ? t('taxii.subscriptions.polling')
-                          : t('taxii.subscriptions.poll')}
-                      </button>
-                      <ConfirmButton
-                        label={t('taxii.subscriptions.remove')}
-                        question={t('taxii.subscriptions.removeConfirm', { url: s.url })}
-                        confirm={t('taxii.subscriptions.removeYes')}
-                        busy={remove.busy}
-                        onConfirm={() => remove.submit(s.id)}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </AsyncList>
+      <AsyncTable
+        rows={subscriptions}
+        error={error}
+        empty={<p>{t('taxii.subscriptions.empty')}</p>}
+        label={t('taxii.subscriptions.title')}
+        rowKey={(s) => s.id}
+        rowTestId="subscription-row"
+        columns={[
+          {
+            header: t('taxii.subscriptions.columns.case'),
+            cell: (s) => <CaseName caseId={s.caseId} cases={choices?.cases} />,
+          },
+          {
+            header: t('taxii.subscriptions.columns.url'),
+            cell: (s) => <code>{s.url}</code>,
+            className: 'taxii-url',
+          },
+          {
+            header: t('taxii.subscriptions.columns.auth'),
+            cell: (s) => t(`taxii.subscriptions.auths.${s.auth}`),
+          },
+          { header: t('taxii.subscriptions.columns.tlp'), cell: (s) => <TlpBadge level={s.tlp} /> },
+          {
+            header: t('taxii.subscriptions.columns.interval'),
+            cell: (s) =>
+              t('taxii.subscriptions.every', {
+                interval: formatDuration(s.intervalSeconds * 1000, i18n.language),
+              }),
+            className: 'nowrap',
+          },
+          {
+            header: t('taxii.subscriptions.columns.status'),
+            cell: (s) => (
+              <span className={`badge subscription-${s.status}`}>
+                {t(`taxii.subscriptions.statuses.${s.status}`)}
+              </span>
+            ),
+          },
+          {
+            header: t('taxii.subscriptions.columns.lastPolled'),
+            cell: (s) => (
+              <>
+                {s.lastPolledAt ? <When iso={s.lastPolledAt} /> : t('taxii.subscriptions.never')}
+                {s.lastError ? (
+                  <p className="small subscription-error" data-testid="subscription-error">
+                    {t('taxii.subscriptions.lastError', { message: s.lastError })}
+                  </p>
+                ) : null}
+              </>
+            ),
+          },
+          {
+            header: t('taxii.subscriptions.columns.received'),
+            cell: (s) => s.received.toLocaleString(i18n.language),
+            className: 'num',
+          },
+          {
+            header: t('taxii.subscriptions.columns.actions'),
+            className: 'actions',
+            cell: (s) => (
+              <>
+                <button
+                  type="button"
+                  disabled={polling === s.id}
+                  onClick={() => void pollNow.submit(s.id)}
+                >
+                  {polling === s.id
+                    ? t('taxii.subscriptions.polling')
+                    : t('taxii.subscriptions.poll')}
+                </button>
+                <ConfirmButton
+                  label={t('taxii.subscriptions.remove')}
+                  question={t('taxii.subscriptions.removeConfirm', { url: s.url })}
+                  confirm={t('taxii.subscriptions.removeYes')}
+                  busy={remove.busy}
+                  onConfirm={() => remove.submit(s.id)}
+                />
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
