@@ -56,6 +56,11 @@ async function pinnedFingerprint(viewer: NodeProcess, peerId: string): Promise<s
   return (await viewer.api('GET', `/api/federation/peers/${peerId}`)).body.fingerprint as string;
 }
 
+async function lastSent(viewer: NodeProcess, peerId: string): Promise<number> {
+  return (await viewer.api('GET', `/api/federation/peers/${peerId}`)).body.ledger
+    .lastSent as number;
+}
+
 async function lastApplied(viewer: NodeProcess, peerId: string): Promise<number> {
   return (await viewer.api('GET', `/api/federation/peers/${peerId}`)).body.ledger
     .lastApplied as number;
@@ -164,10 +169,17 @@ describe('key rotation between node processes', () => {
     }
     a.fingerprint = rotations[1] as string;
 
-    // 5,000 notes and two announcements from A; 1,000 notes and one announcement from B.
+    // 5,000 notes and two announcements from A; 1,000 notes and one announcement from B (and
+    // whatever else the nodes send meanwhile, such as an audit checkpoint): until the
+    // receivers have applied all of it.
+    const drained = async (from: NodeProcess, to: NodeProcess, toId: string, fromId: string) =>
+      (await lastApplied(to, fromId)) >= (await lastSent(from, toId));
     await until(
       async () =>
-        (await lastApplied(b, 'us-doj')) === 5_002 && (await lastApplied(a, 'cn-mps')) === 1_001,
+        (await lastApplied(b, 'us-doj')) >= 5_002 &&
+        (await lastApplied(a, 'cn-mps')) >= 1_001 &&
+        (await drained(a, b, 'cn-mps', 'us-doj')) &&
+        (await drained(b, a, 'us-doj', 'cn-mps')),
       'both streams to drain',
       100_000,
       250,
@@ -180,6 +192,9 @@ describe('key rotation between node processes', () => {
     expect(await pinnedFingerprint(a, 'cn-mps')).toBe(b.fingerprint);
     expect((await descriptorOf(a)).fingerprint).toBe(a.fingerprint);
     expect((await descriptorOf(b)).fingerprint).toBe(b.fingerprint);
+    // GET /api/node shows the current fingerprint, also on B, rotated by another process.
+    expect((await a.api('GET', '/api/node')).body.fingerprint).toBe(a.fingerprint);
+    expect((await b.api('GET', '/api/node')).body.fingerprint).toBe(b.fingerprint);
     expect(new Set([...rotations, bFirstFingerprint, b.fingerprint]).size).toBe(4);
 
     // The current key files are the new keys; every private key file is 0600, the dir 0700.

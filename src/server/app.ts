@@ -85,7 +85,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
   });
   await registerOpenApi(app, VERSION);
 
-  registerSystemRoutes(app, node.store, node.info);
+  registerSystemRoutes(app, node.store, node.info, () => node.federation.currentFingerprint());
   registerAuditRoutes(app, node.store);
   registerFederationRoutes(app, node.federation);
   for (const module of node.modules) await module.routes?.(app);

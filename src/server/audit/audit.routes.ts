@@ -12,6 +12,7 @@ export function registerAuditRoutes(parent: FastifyInstance, store: Store): void
   app.get(
     '/api/audit',
     {
+      config: { permission: 'audit.read' },
       schema: {
         tags: ['audit'],
         summary: 'Recent audit entries, newest first (admin)',

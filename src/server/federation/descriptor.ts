@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, CompactSign, compactVerify, importJWK } from 'j
 import { canonicalJson } from '../../core/canonical-json.js';
 import { fingerprintOf, normalizeFingerprint } from '../../core/fingerprint.js';
 import { type NodeDescriptor, SignedDescriptor } from '../../core/schemas/federation.js';
-import { AppError, badGateway, unprocessable } from '../errors.js';
+import { AppError, unprocessable } from '../errors.js';
 import type { NodeKeys } from '../identity/keys.js';
 import { JWS_ALG, PROTOCOL_VERSION, type SigningKey } from './envelope.js';
 
@@ -74,7 +74,7 @@ export async function fetchVerifiedDescriptor(
   try {
     const response = await fetcher(`${base}${DESCRIPTOR_PATH}`);
     if (!response.ok) {
-      throw badGateway(
+      throw unprocessable(
         'peer_unreachable',
         `${base}${DESCRIPTOR_PATH} answered ${response.status}.`,
       );
@@ -82,14 +82,14 @@ export async function fetchVerifiedDescriptor(
     body = await response.json();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw badGateway(
+    throw unprocessable(
       'peer_unreachable',
       `Cannot fetch ${base}${DESCRIPTOR_PATH}: ${(error as Error).message}.`,
     );
   }
   const parsed = SignedDescriptor.safeParse(body);
   if (!parsed.success) {
-    throw badGateway(
+    throw unprocessable(
       'invalid_descriptor',
       `The node at ${base} does not serve a valid Liaison descriptor.`,
     );
@@ -101,13 +101,13 @@ export async function fetchVerifiedDescriptor(
     if (new TextDecoder().decode(payload) !== canonicalJson(descriptor))
       throw new Error('content differs');
   } catch {
-    throw badGateway(
+    throw unprocessable(
       'invalid_descriptor',
       `The descriptor of ${base} is not signed by the key it presents.`,
     );
   }
   if (!descriptor.versions.includes(PROTOCOL_VERSION)) {
-    throw badGateway(
+    throw unprocessable(
       'protocol_mismatch',
       `The node at ${base} speaks protocol versions ${descriptor.versions.join(', ')}; this node speaks ${PROTOCOL_VERSION}.`,
     );

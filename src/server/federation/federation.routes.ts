@@ -57,6 +57,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
   app.get(
     '/api/federation/peers',
     {
+      config: { permission: 'peers.read' },
       schema: {
         tags,
         summary: 'Peers and their delivery ledger',
@@ -68,6 +69,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
   app.post(
     '/api/federation/peers',
     {
+      config: { permission: 'peers.manage' },
       schema: {
         tags,
         summary:
@@ -82,6 +84,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
   app.get(
     '/api/federation/peers/:nodeId',
     {
+      config: { permission: 'peers.read' },
       schema: {
         tags,
         summary: 'One peer and its ledger',
@@ -98,6 +101,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
     app.post(
       `/api/federation/peers/:nodeId/${verb}`,
       {
+        config: { permission: 'peers.manage' },
         schema: {
           tags,
           summary: `${verb === 'suspend' ? 'Suspend' : 'Resume'} a peer (admin)`,
@@ -116,6 +120,7 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
   app.delete(
     '/api/federation/peers/:nodeId',
     {
+      config: { permission: 'peers.manage' },
       schema: {
         tags,
         summary: 'Remove a peer: its envelopes are refused from now on (admin)',

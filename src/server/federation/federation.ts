@@ -195,6 +195,11 @@ export class Federation {
     this.ctx.peerActivated.push(hook);
   }
 
+  /** The fingerprint of this node's current keys (whichever process rotated them last). */
+  async currentFingerprint(): Promise<string> {
+    return (await this.ctx.ring.currentKeys(this.ctx.store.db)).fingerprint;
+  }
+
   /**
    * This node's signed descriptor with its current keys (cached; re-signed when the kinds
    * or the keys change, whichever process rotated them).

@@ -8,7 +8,13 @@ import type { Store } from '../store/database.js';
 import { requireActor } from './auth.js';
 
 /** Liveness, readiness and the node's identity. */
-export function registerSystemRoutes(parent: FastifyInstance, store: Store, node: NodeView): void {
+export function registerSystemRoutes(
+  parent: FastifyInstance,
+  store: Store,
+  node: NodeView,
+  /** The current keys' fingerprint: a rotation changes it while the node runs. */
+  fingerprint: () => Promise<string>,
+): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const Status = z.object({ status: z.string(), reason: z.string().optional() });
 
@@ -54,9 +60,9 @@ export function registerSystemRoutes(parent: FastifyInstance, store: Store, node
         response: { 200: NodeView, 401: ErrorBody },
       },
     },
-    (request) => {
+    async (request) => {
       authorize(requireActor(request), 'node.read');
-      return node;
+      return { ...node, fingerprint: await fingerprint() };
     },
   );
 }
