@@ -8,6 +8,7 @@ import {
   type PingView,
 } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
+import { AsyncTable } from '../../../ui/async-table';
 import { formatDateTime, formatMaybeDuration, formatShare } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
@@ -208,63 +209,56 @@ function SentPings({ peer }: { peer: string }) {
   return (
     <section className="sent-pings" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('pings.sentTitle')}</h2>
-      {error ? <ErrorAlert error={error} /> : null}
-      {pings === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : pings.length === 0 ? (
-        <div className="empty">
-          <p>{t('pings.noneSent')}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t('pings.sentTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('pings.columns.contact')}</th>
-                <th scope="col">{t('pings.columns.peer')}</th>
-                <th scope="col">{t('pings.columns.sentAt')}</th>
-                <th scope="col">{t('pings.columns.state')}</th>
-                <th scope="col">{t('pings.columns.timeToAcknowledge')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pings.map((ping) => (
-                <tr key={ping.id} data-testid="ping-row">
-                  <td>
-                    {ping.contactName}
-                    {ping.scheduled ? <span className="tag">{t('pings.scheduled')}</span> : null}
-                  </td>
-                  <td>{ping.peer}</td>
-                  <td className="nowrap">
-                    <time dateTime={ping.sentAt}>
-                      {formatDateTime(ping.sentAt, i18n.language, zone)}
-                    </time>
-                  </td>
-                  <td>
-                    {ping.acknowledgedAt ? (
-                      <span className="badge deadline-met">{t('pings.states.acknowledged')}</span>
-                    ) : (
-                      <span className="badge deadline-due_soon">{t('pings.states.waiting')}</span>
-                    )}
-                    {ping.acknowledgedBy ? (
-                      <span className="muted small">
-                        {' '}
-                        {t('pings.by', { name: ping.acknowledgedBy })}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="num">
-                    {formatMaybeDuration(ping.timeToAcknowledgeMs, i18n.language)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AsyncTable
+        rows={pings}
+        error={error}
+        empty={<p>{t('pings.noneSent')}</p>}
+        label={t('pings.sentTitle')}
+        rowKey={(ping) => ping.id}
+        rowTestId="ping-row"
+        columns={[
+          {
+            header: t('pings.columns.contact'),
+            cell: (ping) => (
+              <>
+                {ping.contactName}
+                {ping.scheduled ? <span className="tag">{t('pings.scheduled')}</span> : null}
+              </>
+            ),
+          },
+          { header: t('pings.columns.peer'), cell: (ping) => ping.peer },
+          {
+            header: t('pings.columns.sentAt'),
+            className: 'nowrap',
+            cell: (ping) => (
+              <time dateTime={ping.sentAt}>{formatDateTime(ping.sentAt, i18n.language, zone)}</time>
+            ),
+          },
+          {
+            header: t('pings.columns.state'),
+            cell: (ping) => (
+              <>
+                {ping.acknowledgedAt ? (
+                  <span className="badge deadline-met">{t('pings.states.acknowledged')}</span>
+                ) : (
+                  <span className="badge deadline-due_soon">{t('pings.states.waiting')}</span>
+                )}
+                {ping.acknowledgedBy ? (
+                  <span className="muted small">
+                    {' '}
+                    {t('pings.by', { name: ping.acknowledgedBy })}
+                  </span>
+                ) : null}
+              </>
+            ),
+          },
+          {
+            header: t('pings.columns.timeToAcknowledge'),
+            className: 'num',
+            cell: (ping) => formatMaybeDuration(ping.timeToAcknowledgeMs, i18n.language),
+          },
+        ]}
+      />
     </section>
   );
 }

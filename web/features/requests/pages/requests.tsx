@@ -10,6 +10,7 @@ import {
   type RequestView,
 } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
+import { AsyncTable } from '../../../ui/async-table';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import {
@@ -95,80 +96,68 @@ export function RequestsPage() {
         {tab('in')}
         {tab('out')}
       </div>
-      {error ? <ErrorAlert error={error} /> : null}
-      {requests === null ? (
-        error ? null : (
-          <p role="status">{t('common.loading')}</p>
-        )
-      ) : requests.length === 0 ? (
-        <div className="empty">
-          <p>{t(direction === 'in' ? 'requests.emptyIn' : 'requests.emptyOut')}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">
-              {t(direction === 'in' ? 'requests.inbox' : 'requests.outbox')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('requests.columns.reference')}</th>
-                <th scope="col">{t('requests.columns.title')}</th>
-                <th scope="col">{t('requests.columns.peer')}</th>
-                <th scope="col">{t('requests.columns.type')}</th>
-                <th scope="col">{t('requests.columns.status')}</th>
-                <th scope="col">{t('requests.columns.deadline')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map((request) => {
-                const open =
-                  request.status === 'sent'
-                    ? request.acknowledge
-                    : request.respond?.metAt === null
-                      ? request.respond
-                      : null;
-                return (
-                  <tr key={request.id} className={`urgency-row-${request.urgency}`}>
-                    <td>
-                      <Link to={`/requests/${request.id}`}>{request.reference}</Link>
-                    </td>
-                    <td>{request.title}</td>
-                    <td>{request.peer}</td>
-                    <td>
-                      {t(`requests.types.${request.type}`)}{' '}
-                      <UrgencyBadge urgency={request.urgency} />
-                    </td>
-                    <td data-testid="request-row-status">
-                      <StatusText request={request} />
-                    </td>
-                    <td>
-                      {open && request.status !== 'draft' ? (
-                        <>
-                          <span className="small muted">
-                            {t(
-                              request.status === 'sent'
-                                ? 'requests.deadline.acknowledge'
-                                : 'requests.deadline.respond',
-                            )}
-                            :{' '}
-                          </span>
-                          <Countdown deadline={open} />
-                          <br />
-                          <DueTime iso={open.dueAt} />
-                        </>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AsyncTable
+        rows={requests}
+        error={error}
+        empty={<p>{t(direction === 'in' ? 'requests.emptyIn' : 'requests.emptyOut')}</p>}
+        label={t(direction === 'in' ? 'requests.inbox' : 'requests.outbox')}
+        rowKey={(request) => request.id}
+        rowClassName={(request) => `urgency-row-${request.urgency}`}
+        columns={[
+          {
+            header: t('requests.columns.reference'),
+            cell: (request) => <Link to={`/requests/${request.id}`}>{request.reference}</Link>,
+          },
+          { header: t('requests.columns.title'), cell: (request) => request.title },
+          { header: t('requests.columns.peer'), cell: (request) => request.peer },
+          {
+            header: t('requests.columns.type'),
+            cell: (request) => (
+              <>
+                {t(`requests.types.${request.type}`)} <UrgencyBadge urgency={request.urgency} />
+              </>
+            ),
+          },
+          {
+            header: t('requests.columns.status'),
+            cell: (request) => (
+              <span data-testid="request-row-status">
+                <StatusText request={request} />
+              </span>
+            ),
+          },
+          {
+            header: t('requests.columns.deadline'),
+            cell: (request) => <OpenDeadline request={request} />,
+          },
+        ]}
+      />
     </section>
+  );
+}
+
+/** The deadline the request's row waits on (acknowledge, then respond), or a dash. */
+function OpenDeadline({ request }: { request: RequestView }) {
+  const { t } = useTranslation();
+  const open =
+    request.status === 'sent'
+      ? request.acknowledge
+      : request.respond?.metAt === null
+        ? request.respond
+        : null;
+  if (!open || request.status === 'draft') return <span className="muted">—</span>;
+  return (
+    <>
+      <span className="small muted">
+        {t(
+          request.status === 'sent' ? 'requests.deadline.acknowledge' : 'requests.deadline.respond',
+        )}
+        :{' '}
+      </span>
+      <Countdown deadline={open} />
+      <br />
+      <DueTime iso={open.dueAt} />
+    </>
   );
 }
 
