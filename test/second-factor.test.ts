@@ -1,14 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Role } from '../src/core/roles.js';
 import { parseConfig } from '../src/server/config.js';
-import { generateNodeKeys } from '../src/server/identity/keys.js';
-import { createLogger } from '../src/server/log.js';
-import { createNode } from '../src/server/node.js';
-import type { Dialect } from '../src/server/store/database.js';
 import { auditCount } from './harness/audit.js';
-import { createTestDatabase, DIALECTS, dialectAvailable } from './harness/databases.js';
+import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import {
   ADMIN_PASSWORD,
   call,
@@ -52,12 +47,16 @@ function cookieOf(response: { headers: Record<string, unknown>; json: () => unkn
   };
 }
 
-/** Begins and confirms an enrolment for `session`: the secret and the recovery codes. */
+/**
+ * Begins (with the account's `password`) and confirms an enrolment for `session`: the secret
+ * and the recovery codes.
+ */
 async function enrol(
   app: FastifyInstance,
   session: Session,
+  password: string,
 ): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const begun = await call(app, session, 'POST', '/api/me/second-factor');
+  const begun = await call(app, session, 'POST', '/api/me/second-factor', { password });
   expect(begun.statusCode, begun.body).toBe(200);
   const { secret } = begun.json<{ secret: string }>();
   const confirmed = await call(app, session, 'POST', '/api/me/second-factor/confirm', {
@@ -67,51 +66,11 @@ async function enrol(
   return { secret, recoveryCodes: confirmed.json<{ recoveryCodes: string[] }>().recoveryCodes };
 }
 
-/** A node like the harness's, whose config requires a second factor (by the env override). */
-async function makeRequiringNode(dialect: Dialect, policy: 'admins' | 'all'): Promise<NodeHandle> {
-  const database = await createTestDatabase(dialect);
-  const config = parseConfig(
-    {
-      node: { id: 'us-doj', name: 'Test node', country: 'US', timeZone: 'America/New_York' },
-      http: { host: '127.0.0.1', port: 0 },
-      store: database.store,
-      log: { level: 'silent' },
-      limits: { rateExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'] },
-    },
-    database.dataDir,
-    { LIAISON_REQUIRE_SECOND_FACTOR: policy },
-  );
-  expect(config.auth.requireSecondFactor).toBe(policy);
-  const node = await createNode({
-    config,
-    keys: await generateNodeKeys(),
-    log: createLogger({ level: 'silent', name: 'us-doj' }),
-  });
-  const app = await node.start();
-  const createUser = async (username: string, roles: Role[]) => {
-    const password = `${username} password 123`;
-    const { user } = await node.accounts.createUser(
-      CLI,
-      { username, displayName: username, roles, password },
-      { mustChangePassword: false },
-    );
-    return { id: user.id, username, password };
-  };
-  await createUser('admin', ['admin']);
-  const stop = () => node.close();
-  return {
-    node,
-    app,
-    database,
-    admin: { username: 'admin', password: 'admin password 123' },
-    createUser,
-    stop,
-    destroy: async () => {
-      await stop();
-      await database.drop();
-    },
-  };
-}
+it('reads auth.requireSecondFactor from LIAISON_REQUIRE_SECOND_FACTOR', () => {
+  const node = { id: 'us-doj', name: 'Test node', country: 'US', timeZone: 'America/New_York' };
+  const config = parseConfig({ node }, '/nonexistent', { LIAISON_REQUIRE_SECOND_FACTOR: 'all' });
+  expect(config.auth.requireSecondFactor).toBe('all');
+});
 
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`second factor on ${dialect}`, () => {
@@ -135,8 +94,11 @@ for (const dialect of DIALECTS) {
         recoveryCodesLeft: 0,
       });
 
-      // Begin: a secret, the URI an app scans (issuer names the node) and its QR code.
-      const begun = await call(app, session, 'POST', '/api/me/second-factor');
+      // Begin (with the password): a secret, the URI an app scans (issuer names the node) and
+      // its QR code.
+      const begun = await call(app, session, 'POST', '/api/me/second-factor', {
+        password: ana.password,
+      });
       expect(begun.statusCode, begun.body).toBe(200);
       const enrollment = begun.json<{ secret: string; uri: string; qrSvg: string }>();
       expect(enrollment.secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -176,7 +138,9 @@ for (const dialect of DIALECTS) {
       expect(stored).toHaveLength(10);
       for (const code of recoveryCodes) expect(JSON.stringify(stored)).not.toContain(code);
       // A second enrolment while one is active is refused.
-      const again = await call(app, session, 'POST', '/api/me/second-factor');
+      const again = await call(app, session, 'POST', '/api/me/second-factor', {
+        password: ana.password,
+      });
       expect(again.json().error.code).toBe('second_factor_enabled');
 
       // The password alone: 401 second_factor_required, no session, nothing about the user.
@@ -299,7 +263,7 @@ for (const dialect of DIALECTS) {
       handles.push(node);
       const { app } = node;
       const bo = await node.createUser('bo', ['analyst']);
-      const { secret } = await enrol(app, await login(app, bo.username, bo.password));
+      const { secret } = await enrol(app, await login(app, bo.username, bo.password), bo.password);
       const wrong = wrongCode(secret);
       for (let i = 0; i < 5; i++) {
         const r = await loginAttempt(app, { username: 'bo', password: bo.password, code: wrong });
@@ -318,8 +282,83 @@ for (const dialect of DIALECTS) {
       ).toBe(200);
     });
 
+    it('is not enrolled from a session alone (a stolen cookie): the password is asked, and a wrong one counts in the throttle', async () => {
+      const node = await makeNode({ dialect });
+      handles.push(node);
+      const { app } = node;
+      const cy = await node.createUser('cy', ['officer']);
+      const owner = await login(app, cy.username, cy.password);
+      // The thief holds a session of cy's (its cookie), not the password.
+      const thief = await login(app, cy.username, cy.password);
+      const pendingSecret = async () =>
+        (
+          await node.node.store.db
+            .selectFrom('users')
+            .select('totp_secret')
+            .where('id', '=', cy.id)
+            .executeTakeFirstOrThrow()
+        ).totp_secret;
+
+      // No password: the request is malformed; a wrong one is refused like /api/me/password's.
+      const none = await call(app, thief, 'POST', '/api/me/second-factor', {});
+      expect(none.statusCode).toBe(400);
+      expect(none.json().error.code).toBe('invalid_request');
+      const guessed = await call(app, thief, 'POST', '/api/me/second-factor', {
+        password: 'not the password',
+      });
+      expect(guessed.statusCode).toBe(403);
+      expect(guessed.json().error.code).toBe('wrong_password');
+      expect(await pendingSecret()).toBeNull();
+      // Nothing pending, so nothing to confirm whatever the code.
+      const confirmed = await call(app, thief, 'POST', '/api/me/second-factor/confirm', {
+        code: '123456',
+      });
+      expect(confirmed.statusCode).toBe(409);
+      expect(confirmed.json().error.code).toBe('second_factor_not_pending');
+      expect(await auditCount(node, 'second_factor.enroll', cy.id)).toBe(0);
+      expect((await loginAttempt(app, { username: 'cy', password: cy.password })).statusCode).toBe(
+        200,
+      );
+
+      // The owner begins with the password; the thief cannot replace that pending secret.
+      const begun = await call(app, owner, 'POST', '/api/me/second-factor', {
+        password: cy.password,
+      });
+      expect(begun.statusCode, begun.body).toBe(200);
+      const { secret } = begun.json<{ secret: string }>();
+      const again = await call(app, thief, 'POST', '/api/me/second-factor', {
+        password: 'still not the password',
+      });
+      expect(again.json().error.code).toBe('wrong_password');
+      expect(await pendingSecret()).toBe(secret);
+      const done = await call(app, owner, 'POST', '/api/me/second-factor/confirm', {
+        code: codeOf(secret),
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(await auditCount(node, 'second_factor.enroll', cy.id)).toBe(1);
+
+      // Wrong passwords count in the login throttle of the account, as wrong codes do: five
+      // lock it, for enrolment and login alike.
+      const dee = await node.createUser('dee', ['analyst']);
+      const deeSession = await login(app, dee.username, dee.password);
+      for (let i = 0; i < 5; i++) {
+        const r = await call(app, deeSession, 'POST', '/api/me/second-factor', {
+          password: `wrong ${i}`,
+        });
+        expect(r.json().error.code).toBe('wrong_password');
+      }
+      const locked = await call(app, deeSession, 'POST', '/api/me/second-factor', {
+        password: dee.password,
+      });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().error.code).toBe('too_many_attempts');
+      expect(locked.headers['retry-after']).toBeDefined();
+      const loginLocked = await loginAttempt(app, { username: 'dee', password: dee.password });
+      expect(loginLocked.statusCode).toBe(429);
+    });
+
     it('is required of admins when the config says so: nothing but enrolment until then; an admin resets it', async () => {
-      const node = await makeRequiringNode(dialect, 'admins');
+      const node = await makeNode({ dialect, auth: { requireSecondFactor: 'admins' } });
       handles.push(node);
       const { app } = node;
       const admin = await login(app, 'admin', node.admin.password);
@@ -359,7 +398,13 @@ for (const dialect of DIALECTS) {
       expect((await call(app, analyst, 'GET', '/api/me/sessions')).statusCode).toBe(200);
 
       // Enrolled: the same session (and the token) reach everything.
-      await enrol(app, admin);
+      // Its session alone does not enrol: the password is asked here too.
+      const bare = await call(app, admin, 'POST', '/api/me/second-factor', {
+        password: 'not the password',
+      });
+      expect(bare.statusCode).toBe(403);
+      expect(bare.json().error.code).toBe('wrong_password');
+      await enrol(app, admin, node.admin.password);
       expect((await call(app, admin, 'GET', '/api/users')).statusCode).toBe(200);
       expect((await call(app, { token }, 'GET', '/api/me')).statusCode).toBe(200);
       expect((await call(app, admin, 'GET', '/api/me')).json()).toMatchObject({
@@ -370,7 +415,7 @@ for (const dialect of DIALECTS) {
       // A second admin enrols, loses the phone; the first resets it (users.manage), audited.
       const root = await node.createUser('root', ['admin']);
       const rootSession = await login(app, root.username, root.password);
-      await enrol(app, rootSession);
+      await enrol(app, rootSession, root.password);
       expect((await call(app, rootSession, 'GET', '/api/users')).statusCode).toBe(200);
       const byAnalyst = await call(app, analyst, 'DELETE', `/api/users/${root.id}/second-factor`);
       expect(byAnalyst.statusCode).toBe(403);

@@ -47,6 +47,8 @@ export interface MakeNodeOptions {
   /** What URL imports, subscriptions and webhooks may reach; default: this machine (the tests' servers). */
   outboundAllow?: string[];
   limits?: ConfigInput['limits'];
+  /** Accounts' settings, e.g. `{ requireSecondFactor: 'admins' }`. */
+  auth?: ConfigInput['auth'];
   /** Runs before the node starts its workers: register timer kinds and message kinds here. */
   beforeStart?: (node: Node) => void;
 }
@@ -85,6 +87,7 @@ export async function makeNode(options: MakeNodeOptions = {}): Promise<NodeHandl
       log: { level: options.logLevel ?? (options.log ? 'info' : 'silent') },
       events: { heartbeatSeconds: options.heartbeatSeconds ?? 15, recentLogSize: 100 },
       ...(options.hotline ? { hotline: options.hotline } : {}),
+      ...(options.auth ? { auth: options.auth } : {}),
       outbound: { allow: options.outboundAllow ?? ['127.0.0.0/8', '::1'] },
       metrics: { token: TEST_METRICS_TOKEN },
       // The tests log in and peer from this machine many times a minute.
@@ -158,7 +161,7 @@ export interface TestNode {
 }
 
 export async function startTestNode(
-  options: { nodeId?: string; dialect?: Dialect } = {},
+  options: { nodeId?: string; dialect?: Dialect; auth?: ConfigInput['auth'] } = {},
 ): Promise<TestNode> {
   const handle = await makeNode({ ...options });
   const url = await handle.node.listen();

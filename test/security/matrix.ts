@@ -162,8 +162,8 @@ export const MATRIX: Row[] = [
                                                                                  USERS, { refusedBy: 'weak_password', body: (c: Ctx) => ({
                                                                                    currentPassword: OWN_LOGIN(c).password, newPassword: OWN_LOGIN(c).password }) }),
   row('GET', '/api/me/second-factor',                    'user',                 USERS),
-  row('POST', '/api/me/second-factor',                   { why: 'any user, from a session: begins their own enrolment' },
-                                                                                 USERS),
+  row('POST', '/api/me/second-factor',                   { why: 'any user, from a session, with their own password: begins their own enrolment' },
+                                                                                 USERS, { body: (c: Ctx) => ({ password: OWN_LOGIN(c).password }) }),
   row('POST', '/api/me/second-factor/confirm',           { why: 'any user, from a session (a wrong code: refused 400)' },
                                                                                  USERS, { body: { code: 'x' }, refusedBy: 'second_factor_invalid' }),
   row('POST', '/api/me/second-factor/disable',           { why: 'any user, from a session (a malformed code: refused 400)' },

@@ -146,6 +146,13 @@ export const SecondFactorStatus = z.object({
 });
 export type SecondFactorStatus = z.infer<typeof SecondFactorStatus>;
 
+/**
+ * POST /api/me/second-factor: the account's current password, so that a stolen session
+ * cookie alone cannot enrol the thief's authenticator and lock the owner out.
+ */
+export const BeginSecondFactorBody = z.object({ password: Password });
+export type BeginSecondFactorBody = z.infer<typeof BeginSecondFactorBody>;
+
 /** POST /api/me/second-factor: a new secret, not active until confirmed with a code. */
 export const SecondFactorEnrollment = z.object({
   /** Base32, for typing into an authenticator app by hand. */

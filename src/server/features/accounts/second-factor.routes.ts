@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  BeginSecondFactorBody,
   ConfirmSecondFactorBody,
   RecoveryCodes,
   SecondFactorEnrollment,
@@ -44,13 +45,14 @@ export function registerSecondFactorRoutes(
       config: { duringEnrollment: true },
       schema: {
         tags,
-        summary: 'Begin enrolling a TOTP second factor',
+        summary: 'Begin enrolling a TOTP second factor (with my current password)',
         description:
-          'Returns a new secret (base32), its otpauth:// URI and a QR code (SVG). It is not active until confirmed with a code.',
+          "Needs the account's current password (a wrong one: 403 wrong_password, counted in the login throttle), so that a stolen session alone cannot enrol another authenticator. Returns a new secret (base32), its otpauth:// URI and a QR code (SVG). It is not active until confirmed with a code.",
+        body: BeginSecondFactorBody,
         response: { 200: SecondFactorEnrollment, ...errors },
       },
     },
-    (request) => secondFactor.begin(requireActor(request)),
+    (request) => secondFactor.begin(requireActor(request), request.body.password, request.ip),
   );
 
   app.post(

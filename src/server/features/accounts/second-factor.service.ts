@@ -60,9 +60,10 @@ export interface SecondFactorAnswer {
 
 /**
  * The second factor (TOTP, RFC 6238, with single-use recovery codes): its enrolment by the
- * account's owner from a session, its check at login, and its reset by an administrator.
- * Every code tried counts in the login throttle of the account and the address
- * (credentials.ts): a wrong code is a failure like a wrong password.
+ * account's owner from a session with the account's password, its check at login, and its
+ * reset by an administrator. Every code and password tried counts in the login throttle of
+ * the account and the address (credentials.ts): a wrong code is a failure like a wrong
+ * password.
  */
 export class SecondFactorService {
   constructor(private readonly deps: SecondFactorDeps) {}
@@ -102,10 +103,16 @@ export class SecondFactorService {
     };
   }
 
-  /** A new secret, kept pending until `confirm`; a pending one before it is replaced. */
-  async begin(actor: Actor): Promise<SecondFactorEnrollment> {
+  /**
+   * A new secret, kept pending until `confirm`; a pending one before it is replaced. Proved
+   * by the account's password (throttled like a login): a session cookie alone, perhaps a
+   * stolen one, must not enrol an authenticator the owner does not hold. Asking here rather
+   * than at `confirm` also keeps such a session from replacing the owner's pending secret.
+   */
+  async begin(actor: Actor, password: string, address: string): Promise<SecondFactorEnrollment> {
     const user = await this.requireSessionUser(actor);
     if (hasSecondFactor(user)) throw alreadyEnabled();
+    await this.prove(user, { password }, address);
     const secret = newTotpSecret();
     await factors.setPendingSecret(this.db, user.id, secret);
     const { uri, qrSvg } = await enrollmentOf(secret, user.username, this.deps.nodeId);
