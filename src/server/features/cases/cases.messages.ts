@@ -11,7 +11,7 @@ import {
 import type { MessageKind } from '../../federation/kinds.js';
 import { messageKind } from '../module.js';
 import type { CasesService } from './cases.service.js';
-import type { ObjectsService } from './objects.service.js';
+import type { ReceivedObjects } from './objects.received.js';
 import type { SharingService } from './sharing.service.js';
 
 /**
@@ -21,11 +21,11 @@ import type { SharingService } from './sharing.service.js';
  */
 export function caseMessages({
   cases,
-  objects,
+  received,
   sharing,
 }: {
   cases: CasesService;
-  objects: ObjectsService;
+  received: ReceivedObjects;
   sharing: SharingService;
 }): MessageKind[] {
   return [
@@ -38,13 +38,13 @@ export function caseMessages({
       kind: STIX_UPSERT_KIND,
       schema: StixUpsertMessage,
       handle: (trx, body, { peer, hooks }) =>
-        objects.objectReceived(trx, hooks, peer.node_id, body),
+        received.objectReceived(trx, hooks, peer.node_id, body),
     }),
     messageKind({
       kind: STIX_DELETE_KIND,
       schema: StixDeleteMessage,
       handle: (trx, body, { peer, hooks }) =>
-        objects.objectDeletedByPeer(trx, hooks, peer.node_id, body),
+        received.objectDeletedByPeer(trx, hooks, peer.node_id, body),
     }),
     messageKind({
       kind: STIX_FEEDBACK_KIND,

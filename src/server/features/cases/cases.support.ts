@@ -41,6 +41,7 @@ import {
   recordVersions,
   type Arriving,
   type Recorded,
+  type VersionGuard,
 } from './versions.repository.js';
 import { referencesOf, valuesOf } from './cases.stix.js';
 import type { CaseRow, StixObjectRow } from './cases.table.js';
@@ -153,13 +154,14 @@ export class CaseSupport {
   /**
    * Records versions into a case (versions.repository.ts), as this node, and keeps the
    * search up to date: objects new here or with a new current version are indexed, those
-   * only joining the case are put in it.
+   * only joining the case are put in it. `guard` judges versions of objects held already.
    */
   async record(
     trx: Db,
     caseId: string,
     arriving: readonly Arriving[],
     now: number,
+    guard?: VersionGuard,
   ): Promise<Recorded> {
     const recorded = await recordVersions(
       trx,
@@ -168,6 +170,7 @@ export class CaseSupport {
       arriving,
       now,
       this.deps.nodeId,
+      guard,
     );
     const fresh = recorded.indexed.flatMap((item) => (item.fresh ? [item.fresh] : []));
     await this.deps.search.indexPrepared(trx, fresh, true);

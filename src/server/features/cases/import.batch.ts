@@ -48,14 +48,18 @@ export async function storeBatch(
     store.transaction(async (trx, hooks) => {
       const fresh = await loadJob(trx, job.id);
       const sorted = sortBatch(prepared, now);
-      const recorded = await record(
-        trx,
-        hooks,
-        job.case_id,
-        sorted.ready.map((item) => ({ row: item.row, values: item.values, doc: item.doc })),
-        now,
+      const arriving = new Map<Arriving, Ready>(
+        sorted.ready.map((item) => [{ row: item.row, values: item.values, doc: item.doc }, item]),
       );
-      const failures = [...sorted.failures, ...refusedDeleted(sorted.ready, recorded.deleted)];
+      const recorded = await record(trx, hooks, job.case_id, [...arriving.keys()], now);
+      const failures = [
+        ...sorted.failures,
+        ...refusedDeleted(sorted.ready, recorded.deleted),
+        ...recorded.refused.flatMap(({ item, reason }) => {
+          const ready = arriving.get(item);
+          return ready ? [{ position: ready.position, objectId: ready.row.id, reason }] : [];
+        }),
+      ];
       await keepErrors(trx, fresh, failures);
       const changes = {
         read: Number(fresh.read) + prepared.length,

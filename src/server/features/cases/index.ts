@@ -11,8 +11,10 @@ import { registerCaseRoutes } from './cases.routes.js';
 import { CasesService } from './cases.service.js';
 import { registerCaseSearch } from './cases.search.js';
 import { CaseSupport } from './cases.support.js';
+import { importedVersion } from './markings.rules.js';
 import { ImportService } from './import.service.js';
 import { ObjectsService } from './objects.service.js';
+import { ReceivedObjects } from './objects.received.js';
 import { SearchService } from './search.service.js';
 import { SearchBackfill } from './search.backfill.js';
 import { SharingService } from './sharing.service.js';
@@ -48,7 +50,8 @@ export const casesModule: FeatureFactory = (ctx) => {
     log: ctx.log.child({ component: 'imports' }),
     uploadsDir: path.join(ctx.dataDir, 'imports'),
     record: async (trx, hooks, caseId, arriving, now) => {
-      const recorded = await support.record(trx, caseId, arriving, now);
+      // A version of an object held here keeps its author and its marking (markings.rules.ts).
+      const recorded = await support.record(trx, caseId, arriving, now, importedVersion);
       await flow.objects(trx, hooks, caseId, recorded.changed, now);
       return recorded;
     },
@@ -68,7 +71,7 @@ export const casesModule: FeatureFactory = (ctx) => {
       caseSearch: search,
       imports,
     },
-    kinds: caseMessages({ cases, objects, sharing }),
+    kinds: caseMessages({ cases, received: new ReceivedObjects(support), sharing }),
     async routes(app) {
       registerCaseRoutes(app, { cases, objects, sharing, search });
       registerImportRoutes(app, imports);

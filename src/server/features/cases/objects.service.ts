@@ -1,27 +1,19 @@
-import type {
-  AddObjectBody,
-  MarkingBody,
-  ObjectView,
-  StixDeleteMessage,
-  StixUpsertMessage,
-} from '../../../core/schemas/cases.js';
+import type { AddObjectBody, MarkingBody, ObjectView } from '../../../core/schemas/cases.js';
 import { parseAnyStixObject } from '../../../core/stix/any-object.js';
 import { identityIdOf, isStixType, stixIdFor } from '../../../core/stix/ids.js';
 import { stixTimestamp } from '../../../core/stix/timestamps.js';
 import { tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
 import { nextModified } from '../../../core/stix/version.js';
-import { mayAccept, tlpRank, type Marked, type TlpLevel } from '../../../core/tlp-rules.js';
+import type { TlpLevel } from '../../../core/tlp-rules.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../errors.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { sendable } from './cases.gate.js';
 import { presentVersion } from './cases.present.js';
 import {
-  findCase,
   findObject,
   removeShare,
-  saveObject,
   sharesOf,
   updateCaseRow,
   versionsOf,
@@ -38,6 +30,7 @@ import {
 } from './objects.checks.js';
 import { casesOf, leaveCase } from './members.repository.js';
 import { removeVersions, replaceCurrent } from './versions.repository.js';
+import { describeMarking, markingChange } from './markings.rules.js';
 
 type Stix = Record<string, unknown>;
 
@@ -50,8 +43,8 @@ interface MarkingChange {
 
 /**
  * The STIX 2.1 objects of a case: adding them, new versions (changes, revocation,
- * marking), deletion and history, and the versions and deletions peers send. A new
- * version follows the object to every peer that had it and may still have it.
+ * marking), deletion and history (the versions and deletions peers send: objects.received.ts).
+ * A new version follows the object to every peer that had it and may still have it.
  */
 export class ObjectsService {
   constructor(
@@ -189,15 +182,16 @@ export class ObjectsService {
   ): Promise<ObjectView> {
     authorize(actor, 'cases.write');
     const current = await this.support.readableObject(this.deps.store.db, actor, caseId, objectId);
-    const lowering = tlpRank(body.tlp) < tlpRank(current.tlp);
     // Who may hold a RED object is as much a marking as its level: changing it widens or
     // narrows what leaves this node, so it takes the same right and a reason as lowering.
-    const held = JSON.parse(current.red_recipients) as string[];
-    const recipientsChange =
-      current.tlp === 'red' &&
-      body.tlp === 'red' &&
-      body.redRecipients !== undefined &&
-      !sameSet(held, body.redRecipients);
+    const change = markingChange(current, {
+      tlp: body.tlp,
+      red_recipients: body.redRecipients
+        ? JSON.stringify(body.redRecipients)
+        : current.red_recipients,
+    });
+    const lowering = change === 'lowered';
+    const recipientsChange = change === 'recipients';
     if (lowering || recipientsChange) {
       authorize(actor, 'cases.declassify');
       if (!body.reason?.trim()) {
@@ -280,6 +274,17 @@ export class ObjectsService {
       this.support.mustBeOrigin(row);
       const current = await removeVersions(trx, objectId, ns);
       let after = row;
+      const change = current ? markingChange(row, current) : null;
+      if (current && (change === 'lowered' || change === 'recipients')) {
+        // The version left current would lower the marking or change who may hold it: that is
+        // the marking action's (cases.declassify and a reason); the transaction is undone.
+        throw unprocessable(
+          'marking_change',
+          `Removing these versions would make version ${current.n} current, marked ` +
+            `${describeMarking(current)} where the object is ${describeMarking(row)} now. ` +
+            'Change a marking through the object’s marking action (cases.declassify and a reason).',
+        );
+      }
       if (current) {
         const object = JSON.parse(current.body) as Stix;
         const red = JSON.parse(current.red_recipients) as string[];
@@ -393,105 +398,4 @@ export class ObjectsService {
       }
     }
   }
-
-  // ---- federation ---------------------------------------------------------------------------
-
-  /** An object, or a later version of it, from a node of the case, if TLP let it send it. */
-  async objectReceived(
-    trx: Db,
-    hooks: TxHooks,
-    sender: string,
-    body: StixUpsertMessage,
-  ): Promise<void> {
-    const caseRow = await findCase(trx, body.caseId);
-    if (!caseRow) throw notFound('case_not_found', `This node has no case ${body.caseId}.`);
-    // Any STIX 2.1 type: the sender may hold imported objects of types our forms do not edit.
-    assertValidStix(body.object, parseAnyStixObject);
-    const object = body.object;
-    if (tlpOfObject(object) !== body.tlp) {
-      throw forbidden('The message marking and the object marking differ.', 'tlp_violation');
-    }
-    const id = String(object['id']);
-    const origin = (await this.support.nodeOfIdentity(trx, object['created_by_ref'])) ?? sender;
-    const marked: Marked = { tlp: body.tlp, origin, redRecipients: body.redRecipients };
-    const scope = await this.support.scopeOf(trx, caseRow);
-    if (!mayAccept(marked, scope, sender, this.deps.nodeId)) {
-      throw forbidden(
-        `${sender} may not send ${id} (${body.tlp}) to ${this.deps.nodeId} under TLP 2.0.`,
-        'tlp_violation',
-      );
-    }
-    const existing = await findObject(trx, id);
-    if (existing?.deleted === 1) return;
-    const now = this.deps.clock.now();
-    await this.support.checkReferences(trx, body.caseId, object, true);
-    const row = objectRowOf(body.caseId, object, body.tlp, origin, body.redRecipients, now);
-    // Any version, earlier or later than those held, joins the history; one held is nothing.
-    const recorded = await this.support.record(
-      trx,
-      body.caseId,
-      [{ row, values: valuesOf(object) }],
-      now,
-    );
-    if (recorded.added + recorded.versions + recorded.joined === 0) return;
-    await updateCaseRow(trx, body.caseId, { updated_at: now });
-    await appendAudit(trx, {
-      actor: { kind: 'peer', nodeId: sender },
-      at: now,
-      action: existing ? 'stix.receive_version' : 'stix.receive',
-      entityType: 'stix',
-      entityId: id,
-      details: { case: body.caseId, tlp: body.tlp },
-    });
-    this.support.objectChanged(hooks, body.caseId, row);
-  }
-
-  /** The node that wrote an object deleted it: a tombstone here too. */
-  async objectDeletedByPeer(
-    trx: Db,
-    hooks: TxHooks,
-    sender: string,
-    body: StixDeleteMessage,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    const row = await findObject(trx, body.id);
-    if (row && row.origin_node !== sender) {
-      throw forbidden(`${sender} did not write ${body.id}.`, 'not_origin');
-    }
-    if (row) {
-      await this.support.tombstone(trx, row, now);
-      this.support.objectChanged(hooks, row.case_id, row);
-    } else {
-      // A tombstone in advance: an older copy arriving later is not brought back.
-      await saveObject(trx, {
-        id: body.id,
-        case_id: body.caseId,
-        type: body.id.split('--')[0] ?? '',
-        origin_node: sender,
-        tlp: 'red',
-        red_recipients: '[]',
-        revoked: 0,
-        deleted: 1,
-        modified: null,
-        label: '',
-        search: '',
-        body: null,
-        updated_at: now,
-      });
-    }
-    await appendAudit(trx, {
-      actor: { kind: 'peer', nodeId: sender },
-      at: now,
-      action: 'stix.receive_delete',
-      entityType: 'stix',
-      entityId: body.id,
-      details: { case: body.caseId },
-    });
-  }
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((item) => right.has(item));
 }

@@ -41,6 +41,8 @@ export interface Recorded {
   same: number;
   /** Objects deleted here, whose versions are refused (a deleted object is not brought back). */
   deleted: string[];
+  /** Versions the guard refused (the items as they arrived), each with why. */
+  refused: { item: Arriving; reason: string }[];
   /** The objects whose current version changed, that are new, or that joined the case. */
   changed: StixObjectRow[];
   /** The objects to index again (new, or a new current version), with every case of theirs. */
@@ -54,6 +56,15 @@ export interface Recorded {
   /** Objects that only joined this case (their current version is as it was). */
   joinedIds: string[];
 }
+
+/**
+ * Judges a version not held yet of an object held here (and not deleted), before anything
+ * is written: the row to record (as it came, or amended), or why it is refused.
+ */
+export type VersionGuard = (
+  held: StixObjectRow,
+  arriving: StixObjectRow,
+) => { ok: true; row: StixObjectRow } | { ok: false; reason: string };
 
 /** Ids asked of the store at once. */
 const PER_QUERY = 500;
@@ -79,6 +90,7 @@ export async function recordVersions(
   arriving: readonly Arriving[],
   nowMs: number,
   self: string,
+  guard?: VersionGuard,
 ): Promise<Recorded> {
   const out: Recorded = {
     added: 0,
@@ -86,6 +98,7 @@ export async function recordVersions(
     joined: 0,
     same: 0,
     deleted: [],
+    refused: [],
     changed: [],
     indexed: [],
     joinedIds: [],
@@ -106,8 +119,9 @@ export async function recordVersions(
       continue;
     }
     const keys = new Set(known.versions.map((v) => timestampKey(v.modified)));
-    const unseen = fresh.filter((item) => !keys.has(timestampKey(item.row.modified)));
-    out.same += fresh.length - unseen.length;
+    const novel = fresh.filter((item) => !keys.has(timestampKey(item.row.modified)));
+    out.same += fresh.length - novel.length;
+    const unseen = guard ? judged(guard, known.row, novel, out) : novel;
     const joins = !known.cases.includes(caseId);
     if (unseen.length === 0 && !joins) continue;
     places += unseen.length + (joins ? known.versions.length : 0);
@@ -132,6 +146,22 @@ export async function recordVersions(
   await applyCounts(db, deltas);
   await insertMany(db, 'case_entries', plan.entries);
   return out;
+}
+
+/** The versions `guard` lets in, as it amended them; the others are listed as refused. */
+function judged(
+  guard: VersionGuard,
+  held: StixObjectRow,
+  fresh: readonly Arriving[],
+  out: Recorded,
+): Arriving[] {
+  const taken: Arriving[] = [];
+  for (const item of fresh) {
+    const verdict = guard(held, item.row);
+    if (verdict.ok) taken.push({ ...item, row: verdict.row });
+    else out.refused.push({ item, reason: verdict.reason });
+  }
+  return taken;
 }
 
 /** The rows a batch adds, inserted together at the end. */
