@@ -53,6 +53,11 @@ const FROM_VARIABLES: Record<string, () => string[]> = {
     ).map((kind) => `${kind}_not_found`),
   // A peer's refusal passed on as the peer sent it: one of the codes scanned here.
   'src/server/federation/opener.ts reply.code': () => [],
+  // exercises: moveClock's refusal, a ClockRefusal of core/exercises/clock.ts.
+  'src/server/features/exercises/runs.service.ts result.refusal.code': () =>
+    literals(
+      /export type ClockRefusal =([^;]+);/.exec(read('src/core/exercises/clock.ts'))?.[1] ?? '',
+    ).filter((code) => code !== 'code'),
 };
 
 /** The quoted snake_case strings of a piece of source. */

@@ -34,6 +34,8 @@ export interface EventMap {
   'case.changed': { caseId: string };
   /** Only the id: the audience is set by the object's marking (core/tlp-rules.ts). */
   'case.object': { caseId: string; objectId: string };
+  /** An exercise was proposed, answered, its clock moved or an inject fired. */
+  'exercise.changed': { exerciseId: string };
   /** A bulk import moved on (after each stored batch). */
   'import.progress': { job: ImportJobView };
   'request.deadline': {

@@ -99,3 +99,122 @@ export const ScenarioSource = z.object({
   source: z.string(),
 });
 export type ScenarioSource = z.infer<typeof ScenarioSource>;
+
+// ---- runs of a scenario between two nodes ------------------------------------------------
+
+export const EXERCISE_PROPOSE_KIND = 'liaison.exercise.propose';
+export const EXERCISE_ANSWER_KIND = 'liaison.exercise.answer';
+export const EXERCISE_CLOCK_KIND = 'liaison.exercise.clock';
+
+export const EXERCISE_STATUSES = ['proposed', 'accepted', 'declined'] as const;
+export type ExerciseStatus = (typeof EXERCISE_STATUSES)[number];
+export const INJECT_STATES = ['pending', 'fired', 'skipped'] as const;
+export type InjectState = (typeof INJECT_STATES)[number];
+
+export const ClockMoveBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('start'), speed: z.number().int().min(1).max(60) }),
+  z.strictObject({ kind: z.literal('pause') }),
+  z.strictObject({ kind: z.literal('resume') }),
+  z.strictObject({ kind: z.literal('speed'), speed: z.number().int().min(1).max(60) }),
+  /** Scenario minutes to jump to (forward only). */
+  z.strictObject({ kind: z.literal('jump'), toMinutes: z.number().int().min(0).max(100_000) }),
+  z.strictObject({ kind: z.literal('end') }),
+]);
+export type ClockMoveBody = z.infer<typeof ClockMoveBody>;
+
+/** A clock move as it travels: the wall time it was made at makes both clocks read alike. */
+export const ClockMoveWire = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('start'), at: z.number().int(), speed: z.number().int() }),
+  z.strictObject({ kind: z.literal('pause'), at: z.number().int() }),
+  z.strictObject({ kind: z.literal('resume'), at: z.number().int() }),
+  z.strictObject({ kind: z.literal('speed'), at: z.number().int(), speed: z.number().int() }),
+  z.strictObject({ kind: z.literal('jump'), at: z.number().int(), to: z.number().int() }),
+  z.strictObject({ kind: z.literal('end'), at: z.number().int() }),
+]);
+
+const ExerciseId = z.uuid();
+
+/** The proposal: the MSEL and objectives, never the proposer's expected actions. */
+export const ExerciseProposeMessage = z.strictObject({
+  exerciseId: ExerciseId,
+  scenario: ScenarioView,
+  /** The side the proposing node plays; the receiver plays the other. */
+  proposerSide: z.enum(SCENARIO_SIDES),
+  proposedBy: z.string().min(1).max(120),
+});
+export type ExerciseProposeMessage = z.infer<typeof ExerciseProposeMessage>;
+
+export const ExerciseAnswerMessage = z.strictObject({
+  exerciseId: ExerciseId,
+  accepted: z.boolean(),
+  by: z.string().min(1).max(120),
+});
+export type ExerciseAnswerMessage = z.infer<typeof ExerciseAnswerMessage>;
+
+export const ExerciseClockMessage = z.strictObject({
+  exerciseId: ExerciseId,
+  move: ClockMoveWire,
+});
+export type ExerciseClockMessage = z.infer<typeof ExerciseClockMessage>;
+
+export const ProposeExerciseBody = z.strictObject({
+  scenarioId: z.string().min(1).max(63),
+  peer: z.string().min(1).max(32),
+  /** The side this node plays. */
+  side: z.enum(SCENARIO_SIDES),
+});
+export type ProposeExerciseBody = z.infer<typeof ProposeExerciseBody>;
+
+export const ExerciseClockView = z.object({
+  state: z.enum(['ready', 'running', 'paused', 'ended']),
+  speed: z.number().int(),
+  /** Scenario time now, in minutes, and as the clock reads it. */
+  scenarioMinutes: z.number(),
+  display: z.string(),
+});
+
+export const ExerciseView = z.object({
+  id: z.string(),
+  scenarioId: z.string(),
+  scenarioVersion: z.number().int(),
+  title: BilingualText,
+  peer: z.string(),
+  side: z.enum(SCENARIO_SIDES),
+  /** Whether this node proposed it (its controllers drive the clock). */
+  proposedHere: z.boolean(),
+  proposedBy: z.string(),
+  status: z.enum(EXERCISE_STATUSES),
+  clock: ExerciseClockView,
+  /** Expected actions of this node's side that this node holds (count; controllers see them). */
+  expectations: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type ExerciseView = z.infer<typeof ExerciseView>;
+
+export const ExerciseList = z.object({
+  exercises: z.array(ExerciseView),
+  next: z.string().nullable(),
+});
+export const ExerciseQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ExerciseQuery = z.infer<typeof ExerciseQuery>;
+
+export const ExerciseInjectView = z.object({
+  id: z.string(),
+  atMinutes: z.number().int(),
+  from: z.enum([...SCENARIO_SIDES, 'control']),
+  toSide: z.enum(SCENARIO_SIDES),
+  channel: z.enum(INJECT_CHANNELS),
+  title: BilingualText,
+  /** Whether this node sends it (its side, or a narrative for its players). */
+  firedHere: z.boolean(),
+  state: z.enum(INJECT_STATES),
+  firedAt: z.iso.datetime().nullable(),
+  firedAtMinutes: z.number().nullable(),
+});
+export const ExerciseInjectList = z.object({ injects: z.array(ExerciseInjectView) });
+export type ExerciseInjectList = z.infer<typeof ExerciseInjectList>;
+export type ExerciseList = z.infer<typeof ExerciseList>;

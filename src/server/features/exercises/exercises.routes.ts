@@ -3,6 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import {
+  ClockMoveBody,
+  ExerciseInjectList,
+  ExerciseList,
+  ExerciseQuery,
+  ExerciseView,
+  ProposeExerciseBody,
   ScenarioBody,
   ScenarioList,
   ScenarioQuery,
@@ -10,6 +16,7 @@ import {
   ScenarioView,
 } from '../../../core/schemas/exercises.js';
 import { requireActor } from '../../http/auth.js';
+import type { ExerciseRunsService } from './runs.service.js';
 import type { ScenariosService } from './scenarios.service.js';
 
 const errors = ERROR_RESPONSES;
@@ -17,7 +24,9 @@ const errors = ERROR_RESPONSES;
 export function registerExercisesRoutes(
   parent: FastifyInstance,
   scenarios: ScenariosService,
+  runs: ExerciseRunsService,
 ): void {
+  registerRunRoutes(parent, runs);
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const tags = ['exercises'];
   app.get(
@@ -103,5 +112,97 @@ export function registerExercisesRoutes(
       await scenarios.remove(requireActor(request), request.params.id);
       return reply.status(204).send(null);
     },
+  );
+}
+
+function registerRunRoutes(parent: FastifyInstance, runs: ExerciseRunsService): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['exercises'];
+  app.get(
+    '/api/exercises',
+    {
+      config: { permission: 'exercises.read' },
+      schema: {
+        tags,
+        summary: 'Exercises with peers, newest first',
+        querystring: ExerciseQuery,
+        response: { 200: ExerciseList, ...errors },
+      },
+    },
+    async (request) => runs.list(requireActor(request), request.query),
+  );
+  app.post(
+    '/api/exercises',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary:
+          'Propose a run of a scenario to a peer (liaison.exercise.propose, no expected actions)',
+        body: ProposeExerciseBody,
+        response: { 201: ExerciseView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await runs.propose(requireActor(request), request.body)),
+  );
+  app.get(
+    '/api/exercises/:id',
+    {
+      config: { permission: 'exercises.read' },
+      schema: {
+        tags,
+        summary: 'One exercise and its clock',
+        params: IdParams,
+        response: { 200: ExerciseView, ...errors },
+      },
+    },
+    async (request) => runs.get(requireActor(request), request.params.id),
+  );
+  app.get(
+    '/api/exercises/:id/injects',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary: 'The MSEL with the state of each inject (controllers)',
+        params: IdParams,
+        response: { 200: ExerciseInjectList, ...errors },
+      },
+    },
+    async (request) => runs.injects(requireActor(request), request.params.id),
+  );
+  for (const [verb, accepted] of [
+    ['accept', true],
+    ['decline', false],
+  ] as const) {
+    app.post(
+      `/api/exercises/:id/${verb}`,
+      {
+        config: { permission: 'exercises.manage' },
+        schema: {
+          tags,
+          summary: `${verb === 'accept' ? 'Accept' : 'Decline'} a peer's proposal (liaison.exercise.answer)`,
+          params: IdParams,
+          response: { 200: ExerciseView, ...errors },
+        },
+      },
+      async (request) => runs.answer(requireActor(request), request.params.id, accepted),
+    );
+  }
+  app.post(
+    '/api/exercises/:id/clock',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary:
+          'Move the exercise clock: start, pause, resume, speed, jump, end (liaison.exercise.clock)',
+        params: IdParams,
+        body: ClockMoveBody,
+        response: { 200: ExerciseView, ...errors },
+      },
+    },
+    async (request) => runs.move(requireActor(request), request.params.id, request.body),
   );
 }

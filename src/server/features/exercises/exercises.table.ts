@@ -20,3 +20,45 @@ declare module '../../store/database.js' {
     exercise_scenarios: ExerciseScenariosTable;
   }
 }
+
+/** A run of a scenario between this node and `peer_id`. */
+export interface ExercisesTable {
+  /** The same id on both nodes (the proposer's). */
+  id: string;
+  scenario_id: string;
+  scenario_version: number;
+  peer_id: string;
+  /** The side this node plays. */
+  side: 'A' | 'B';
+  /** 1 when this node proposed it: its controllers drive the clock. */
+  proposed_here: number;
+  proposed_by: string;
+  status: 'proposed' | 'accepted' | 'declined';
+  /** The ExerciseClock (core/exercises/clock.ts) as JSON. */
+  clock: string;
+  /** The ScenarioView both sides may see (no expected actions), as JSON. */
+  msel: string;
+  /** This side's expected actions with their inject, as JSON; never sent to the peer. */
+  expectations: string;
+  created_at: number;
+  updated_at: number;
+}
+export type ExerciseRow = Selectable<ExercisesTable>;
+
+export interface ExerciseInjectsTable {
+  exercise_id: string;
+  inject_id: string;
+  state: 'pending' | 'fired' | 'skipped';
+  fired_at: number | null;
+  fired_scenario_ms: number | null;
+  /** The pending timer that fires it, while the clock runs. */
+  timer_id: string | null;
+}
+export type ExerciseInjectRow = Selectable<ExerciseInjectsTable>;
+
+declare module '../../store/database.js' {
+  interface Database {
+    exercises: ExercisesTable;
+    exercise_injects: ExerciseInjectsTable;
+  }
+}

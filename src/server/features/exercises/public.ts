@@ -1,2 +1,3 @@
 /** What other features may use of exercises. */
 export type { ScenariosService } from './scenarios.service.js';
+export type { ExerciseRunsService } from './runs.service.js';

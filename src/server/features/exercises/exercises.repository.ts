@@ -1,0 +1,80 @@
+import type { Db } from '../../store/database.js';
+import type { ExerciseInjectRow, ExerciseRow } from './exercises.table.js';
+
+export function findExercise(db: Db, id: string): Promise<ExerciseRow | undefined> {
+  return db.selectFrom('exercises').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertExercise(db: Db, row: ExerciseRow): Promise<void> {
+  await db.insertInto('exercises').values(row).execute();
+}
+
+export async function updateExercise(
+  db: Db,
+  id: string,
+  change: Partial<Pick<ExerciseRow, 'status' | 'clock' | 'expectations' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('exercises').set(change).where('id', '=', id).execute();
+}
+
+/** Newest first, after the cursor (created_at, id). */
+export function listExercises(
+  db: Db,
+  limit: number,
+  after?: { at: number; id: string },
+): Promise<ExerciseRow[]> {
+  let query = db
+    .selectFrom('exercises')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.at),
+        eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  return query.execute();
+}
+
+export async function insertInjects(db: Db, rows: ExerciseInjectRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('exercise_injects').values(rows).execute();
+}
+
+export function injectsOf(db: Db, exerciseId: string): Promise<ExerciseInjectRow[]> {
+  return db
+    .selectFrom('exercise_injects')
+    .selectAll()
+    .where('exercise_id', '=', exerciseId)
+    .execute();
+}
+
+export function findInject(
+  db: Db,
+  exerciseId: string,
+  injectId: string,
+): Promise<ExerciseInjectRow | undefined> {
+  return db
+    .selectFrom('exercise_injects')
+    .selectAll()
+    .where('exercise_id', '=', exerciseId)
+    .where('inject_id', '=', injectId)
+    .executeTakeFirst();
+}
+
+export async function updateInject(
+  db: Db,
+  exerciseId: string,
+  injectId: string,
+  change: Partial<Pick<ExerciseInjectRow, 'state' | 'fired_at' | 'fired_scenario_ms' | 'timer_id'>>,
+): Promise<void> {
+  await db
+    .updateTable('exercise_injects')
+    .set(change)
+    .where('exercise_id', '=', exerciseId)
+    .where('inject_id', '=', injectId)
+    .execute();
+}
