@@ -1,11 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/server/config.js';
-import { generateNodeKeys } from '../../src/server/identity/keys.js';
-import { createLogger } from '../../src/server/log.js';
-import { createNode, type Node } from '../../src/server/node.js';
-import { createTestDatabase, type TestDatabase } from '../harness/databases.js';
 import { launchChromium, newPage, screenshotsFor } from '../harness/browser.js';
 import { startTestNode, type TestNode } from '../harness/node.js';
 
@@ -25,48 +20,21 @@ function codeOf(secret: string, stepsAhead = 0): string {
 
 let browser: Browser;
 let node: TestNode;
-/** A node whose config requires a second factor of its admins. */
-let strict: { node: Node; url: string; database: TestDatabase };
-
-async function startStrictNode(): Promise<typeof strict> {
-  const database = await createTestDatabase('sqlite');
-  const config = parseConfig(
-    {
-      node: { id: 'us-doj', name: 'Strict node', country: 'US', timeZone: 'America/New_York' },
-      http: { host: '127.0.0.1', port: 0 },
-      store: database.store,
-      log: { level: 'silent' },
-      auth: { requireSecondFactor: 'admins' },
-      limits: { rateExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'] },
-    },
-    database.dataDir,
-  );
-  const strictNode = await createNode({
-    config,
-    keys: await generateNodeKeys(),
-    log: createLogger({ level: 'silent', name: 'us-doj' }),
-  });
-  await strictNode.start();
-  await strictNode.accounts.createUser(
-    { kind: 'cli', osUser: 'test' },
-    { username: 'root', displayName: 'Rita Root', roles: ['admin'], password: 'root password 123' },
-    { mustChangePassword: false },
-  );
-  const url = await strictNode.listen();
-  return { node: strictNode, url, database };
-}
+/** A node whose config requires a second factor of its admins, and its admin `root`. */
+let strict: TestNode;
+let root: { username: string; password: string };
 
 beforeAll(async () => {
   browser = await launchChromium();
   node = await startTestNode();
-  strict = await startStrictNode();
+  strict = await startTestNode({ auth: { requireSecondFactor: 'admins' } });
+  root = await strict.createUser('root', ['admin']);
 }, TIMEOUT);
 
 afterAll(async () => {
   await browser?.close();
   await node?.stop();
-  await strict?.node.close();
-  await strict?.database.drop();
+  await strict?.stop();
 }, TIMEOUT);
 
 async function fillPassword(page: Page, url: string, username: string, password: string) {
@@ -77,8 +45,15 @@ async function fillPassword(page: Page, url: string, username: string, password:
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-/** Sets up the second factor on the page shown (settings or the enrolment page). */
-async function enrolOnPage(page: Page): Promise<{ secret: string; recoveryCodes: string[] }> {
+/**
+ * Sets up the second factor on the page shown (settings or the enrolment page), the account's
+ * `password` first.
+ */
+async function enrolOnPage(
+  page: Page,
+  password: string,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await page.getByLabel('Your password').fill(password);
   await page.getByRole('button', { name: 'Set up a second factor' }).click();
   await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
   const secret = await page.getByLabel('Secret key').inputValue();
@@ -106,7 +81,7 @@ describe('second factor in the browser', () => {
           await a.page.getByRole('heading', { level: 1, name: WELCOME }).waitFor();
           await a.page.goto(`${node.url}/settings`);
           await a.page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-          const { secret, recoveryCodes } = await enrolOnPage(a.page);
+          const { secret, recoveryCodes } = await enrolOnPage(a.page, ana.password);
           await a.page.getByText('The second factor is on.').waitFor();
           await a.page.getByText('Recovery codes left').waitFor();
 
@@ -162,7 +137,7 @@ describe('second factor in the browser', () => {
       });
       try {
         await screenshotOnFailure({ strict: page }, async () => {
-          await fillPassword(page, strict.url, 'root', 'root password 123');
+          await fillPassword(page, strict.url, root.username, root.password);
           await page.getByRole('heading', { level: 1, name: 'Set up a second factor' }).waitFor();
           await page.getByText('Until you set one up, you can do nothing else.').waitFor();
           // The node itself refuses everything else, whatever the page shows.
@@ -175,8 +150,18 @@ describe('second factor in the browser', () => {
           await page.goto(`${strict.url}/users`);
           await page.getByRole('heading', { level: 1, name: 'Set up a second factor' }).waitFor();
 
+          // The session alone does not set one up: the password is asked, and checked.
+          await page.getByRole('button', { name: 'Set up a second factor' }).click();
+          await page.getByText('Enter your password.').first().waitFor();
+          await page.getByLabel('Your password').fill('not the password');
+          await page.getByRole('button', { name: 'Set up a second factor' }).click();
+          await page.getByText('The current password is wrong.').first().waitFor();
+          expect(
+            await page.getByRole('img', { name: 'QR code for your authenticator app' }).count(),
+          ).toBe(0);
+
           // Set up: the page asked for opens, and the rest of the app with it.
-          await enrolOnPage(page);
+          await enrolOnPage(page, root.password);
           await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
           expect((await page.request.get(`${strict.url}/api/users`)).status()).toBe(200);
           await page.goto(strict.url);

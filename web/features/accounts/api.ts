@@ -59,8 +59,9 @@ export function secondFactorStatus(): Promise<SecondFactorStatus> {
   return request<SecondFactorStatus>('GET', '/api/me/second-factor');
 }
 
-export function beginSecondFactor(): Promise<SecondFactorEnrollment> {
-  return request<SecondFactorEnrollment>('POST', '/api/me/second-factor');
+/** Needs the account's current password: a session alone does not enrol a factor. */
+export function beginSecondFactor(password: string): Promise<SecondFactorEnrollment> {
+  return request<SecondFactorEnrollment>('POST', '/api/me/second-factor', { password });
 }
 
 export async function confirmSecondFactor(code: string): Promise<string[]> {

@@ -24,18 +24,63 @@ function QrCode({ svg, label }: { svg: string; label: string }) {
 }
 
 /**
- * Enrolling an authenticator app: a new secret (its QR code, and the key to type by hand),
- * the first code from the app to turn it on, then the recovery codes, shown once.
+ * The first step of an enrolment: the account's password (asked once, here), so that a
+ * session left open, or a stolen cookie, cannot set up someone else's authenticator.
+ */
+function BeginEnrollment({ onBegun }: { onBegun: (value: SecondFactorEnrollment) => void }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const begin = useSubmit(api.beginSecondFactor, (value) => {
+    setPassword('');
+    onBegun(value);
+  });
+  const labels = { password: t('secondFactor.password') };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (password === '') {
+      begin.fail({ message: t('secondFactor.passwordRequired'), field: 'password' });
+      document.getElementById('second-factor-password')?.focus();
+      return;
+    }
+    void begin.submit(password);
+  };
+  return (
+    <form className="form" noValidate onSubmit={submit}>
+      <p>{t('secondFactor.offIntro')}</p>
+      <ProblemAlert problem={begin.problem} fields={labels} />
+      <Field
+        id="second-factor-password"
+        label={labels.password}
+        hint={t('secondFactor.passwordHint')}
+        invalid={begin.problem !== null}
+      >
+        <input
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={begin.busy}>
+          {begin.busy ? t('secondFactor.starting') : t('secondFactor.start')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Enrolling an authenticator app: the password, then a new secret (its QR code, and the key
+ * to type by hand), the first code from the app to turn it on, then the recovery codes, shown
+ * once.
  */
 export function EnrollSecondFactor({ onEnrolled }: { onEnrolled: () => void }) {
   const { t } = useTranslation();
   const [enrollment, setEnrollment] = useState<SecondFactorEnrollment | null>(null);
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
-  const begin = useSubmit(api.beginSecondFactor, (value) => {
-    setEnrollment(value);
-    setCode('');
-  });
   const confirm = useSubmit(api.confirmSecondFactor, (recoveryCodes) => setCodes(recoveryCodes));
   const labels = { code: t('secondFactor.code') };
 
@@ -43,18 +88,12 @@ export function EnrollSecondFactor({ onEnrolled }: { onEnrolled: () => void }) {
 
   if (!enrollment) {
     return (
-      <>
-        <ProblemAlert problem={begin.problem} />
-        <p>{t('secondFactor.offIntro')}</p>
-        <button
-          type="button"
-          className="button-primary"
-          disabled={begin.busy}
-          onClick={() => void begin.submit()}
-        >
-          {begin.busy ? t('secondFactor.starting') : t('secondFactor.start')}
-        </button>
-      </>
+      <BeginEnrollment
+        onBegun={(value) => {
+          setEnrollment(value);
+          setCode('');
+        }}
+      />
     );
   }
 
