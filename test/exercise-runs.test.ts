@@ -60,7 +60,7 @@ describe('a joint exercise between two nodes', () => {
     // cn-mps holds the proposal as side B, with B's expected actions from its own copy only.
     const received = await until(async () => {
       const r = await cn.api('GET', `/api/exercises/${id}`);
-      return r.status === 200 ? r.body : undefined;
+      return r.status === 200 ? (r.body as Record<string, unknown>) : undefined;
     }, 'the proposal on cn-mps');
     expect(received).toEqual(
       expect.objectContaining({ side: 'B', proposedHere: false, status: 'proposed' }),

@@ -286,7 +286,7 @@ export class ExerciseRunsService {
     const row = await findExercise(trx, body.exerciseId);
     if (!row || row.peer_id !== peer || row.proposed_here === 1 || row.status !== 'accepted')
       return;
-    const result = moveClock(clockOf(row), body.move as ClockMove);
+    const result = moveClock(clockOf(row), body.move);
     // Both nodes fold the same moves: one refused here was refused there too.
     if (!result.ok) return;
     const now = this.deps.clock.now();
