@@ -1,6 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import {
   loggedIn,
   markNotReloaded,
@@ -27,17 +26,12 @@ const TIMEOUT = 240_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('attention');
 
 /** Drafts and sends a request from us-doj to cn-mps; answers its id and reference. */
 function send(type: string, urgency: string, title: string, fields: object) {
-  return sendRequest(us, 'cn-mps', { type, urgency, title, fields });
+  return sendRequest(pair.us, 'cn-mps', { type, urgency, title, fields });
 }
 
 function navCount(page: Page, area: string): Locator {
@@ -67,7 +61,7 @@ describe('what awaits the user, in Chromium', () => {
   it(
     "flags a peer's emergency request on the menu, the home page, a banner and the inbox, live, until acknowledged",
     async () => {
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'cn-mps': b.page }, async () => {
           const page = b.page;
@@ -144,7 +138,7 @@ describe('what awaits the user, in Chromium', () => {
           expect(await panel.getByText(title).count()).toBe(0);
 
           // Declining asks first: nothing is sent until confirmed.
-          await page.goto(`${cn.url}/requests/${routine.id}`);
+          await page.goto(`${pair.cn.url}/requests/${routine.id}`);
           await page.getByRole('heading', { level: 1, name: routineTitle }).waitFor();
           await markNotReloaded(page);
           await page.getByLabel('Text', { exact: true }).fill('Outside our jurisdiction.');
@@ -152,7 +146,9 @@ describe('what awaits the user, in Chromium', () => {
           const confirm = page.getByRole('alertdialog');
           await confirm.getByText(/^Decline this request\?/).waitFor();
           await new Promise((resolve) => setTimeout(resolve, 500));
-          expect((await cn.api('GET', `/api/requests/${routine.id}`)).body.status).toBe('sent');
+          expect((await pair.cn.api('GET', `/api/requests/${routine.id}`)).body.status).toBe(
+            'sent',
+          );
           await confirm.getByRole('button', { name: 'Yes, decline' }).click();
           await expect
             .poll(() => page.getByTestId('request-status').textContent(), { timeout: LIVE })
@@ -210,31 +206,31 @@ describe('what awaits the user, in Chromium', () => {
   it(
     'deletes a draft after confirming, and the outbox of another tab drops it live',
     async () => {
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const other = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const other = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'us-doj-outbox': other.page }, async () => {
           const title = `Draft to delete (${Date.now()})`;
-          const draftId = await draftRequest(us, 'cn-mps', {
+          const draftId = await draftRequest(pair.us, 'cn-mps', {
             type: 'preservation',
             urgency: 'routine',
             title,
             fields: {},
           });
-          await other.page.goto(`${us.url}/requests?direction=out`);
+          await other.page.goto(`${pair.us.url}/requests?direction=out`);
           const row = other.page.getByRole('row').filter({ hasText: title });
           await row.waitFor();
           await other.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
 
-          await a.page.goto(`${us.url}/requests/${draftId}`);
+          await a.page.goto(`${pair.us.url}/requests/${draftId}`);
           await a.page.getByRole('heading', { level: 1, name: title }).waitFor();
           await a.page.getByRole('button', { name: 'Delete draft' }).click();
           const confirm = a.page.getByRole('alertdialog');
           await confirm.getByText(/^Delete this draft\?/).waitFor();
-          expect((await us.api('GET', `/api/requests/${draftId}`)).status).toBe(200);
+          expect((await pair.us.api('GET', `/api/requests/${draftId}`)).status).toBe(200);
           await confirm.getByRole('button', { name: 'Yes, delete the draft' }).click();
           await a.page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
-          expect((await us.api('GET', `/api/requests/${draftId}`)).status).toBe(404);
+          expect((await pair.us.api('GET', `/api/requests/${draftId}`)).status).toBe(404);
           await row.waitFor({ state: 'detached', timeout: LIVE });
         });
       } finally {
@@ -249,7 +245,7 @@ describe('what awaits the user, in Chromium', () => {
     'the ping tests page asks for no schedule before a peer is chosen',
     async () => {
       // A second peer: with two, no peer is chosen for the user.
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj-pings': a.page }, async () => {
           const refused: string[] = [];

@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
 import { PRESERVATION_FIELDS, createCase, sendRequest } from '../harness/seed.js';
@@ -16,11 +15,6 @@ const TIMEOUT = 240_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('call-case');
 
@@ -32,14 +26,14 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
       const shared = `Shared ransomware case ${stamp}`;
       const ours = `Domestic-only case ${stamp}`;
       const subject = `About the shared case ${stamp}`;
-      const sharedId = await createCase(us, shared);
-      const joined = await us.api('POST', `/api/cases/${sharedId}/participants`, {
+      const sharedId = await createCase(pair.us, shared);
+      const joined = await pair.us.api('POST', `/api/cases/${sharedId}/participants`, {
         peer: 'cn-mps',
       });
       expect(joined.status).toBe(200);
-      const oursId = await createCase(us, ours);
+      const oursId = await createCase(pair.us, ours);
       // The API refuses a case the peer does not hold, and one that does not exist.
-      const refused = await us.api('POST', '/api/hotline/calls', {
+      const refused = await pair.us.api('POST', '/api/hotline/calls', {
         peer: 'cn-mps',
         tier: 'technical',
         priority: 'urgent',
@@ -49,13 +43,13 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
       expect(refused.status).toBe(409);
       // cn-mps holds the shared case before the call names it.
       await expect
-        .poll(async () => (await cn.api('GET', `/api/cases/${sharedId}`)).status, {
+        .poll(async () => (await pair.cn.api('GET', `/api/cases/${sharedId}`)).status, {
           timeout: LIVE,
         })
         .toBe(200);
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           await openFromNav(a.page, 'Hotline', 'Hotline');
@@ -94,7 +88,7 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
           expect(await row.locator('time').textContent()).toMatch(/\(GMT-[45]\)$/);
 
           // cn-mps: the same call, the same case link; Shanghai's zone.
-          await b.page.goto(`${cn.url}${callUrl}`);
+          await b.page.goto(`${pair.cn.url}${callUrl}`);
           await b.page.getByRole('heading', { level: 1, name: subject }).waitFor({ timeout: LIVE });
           const caseB = b.page.getByTestId('call-case').getByRole('link', { name: shared });
           await caseB.waitFor();
@@ -111,7 +105,7 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
           await b.page.getByRole('heading', { level: 1, name: shared }).waitFor();
 
           // The search page: the call, the case and an object, each kind labelled, each linked.
-          const object = await us.api('POST', `/api/cases/${sharedId}/objects`, {
+          const object = await pair.us.api('POST', `/api/cases/${sharedId}/objects`, {
             object: {
               type: 'indicator',
               name: `Indicator ${stamp}`,
@@ -122,18 +116,18 @@ describe('a hotline call names a case both nodes hold, in Chromium', () => {
             tlp: 'green',
           });
           expect(object.status, JSON.stringify(object.body)).toBe(201);
-          const note = await us.api('POST', '/api/notes', {
+          const note = await pair.us.api('POST', '/api/notes', {
             peer: 'cn-mps',
             text: `Note about ${stamp}`,
           });
           expect(note.status).toBe(201);
-          await sendRequest(us, 'cn-mps', {
+          await sendRequest(pair.us, 'cn-mps', {
             type: 'preservation',
             urgency: 'routine',
             title: `Preservation ${stamp}`,
             fields: PRESERVATION_FIELDS,
           });
-          await a.page.goto(`${us.url}/search?q=${stamp}`);
+          await a.page.goto(`${pair.us.url}/search?q=${stamp}`);
           await a.page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
           for (const [label, name] of [
             [/^\d+ hotline calls?$/, subject],

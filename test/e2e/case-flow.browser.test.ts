@@ -1,6 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { loggedIn, newPage, logIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { ADMIN_PASSWORD } from '../harness/cluster.js';
 import { usePeeredPair } from '../harness/pair.js';
@@ -19,11 +18,6 @@ const TIMEOUT = 300_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('case-flow');
 
@@ -48,8 +42,8 @@ describe('a case flows to its nodes by itself, in Chromium', () => {
       const secret = 'Informant handle';
       const later = 'Second C2 198.51.100.99';
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       const phone = await newPage(pair.browser, {
         timezoneId: 'Asia/Shanghai',
         viewport: { width: 390, height: 844 },
@@ -167,9 +161,9 @@ describe('a case flows to its nodes by itself, in Chromium', () => {
             await expect.poll(() => auto.isChecked()).toBe(true);
 
             // A phone, 390×844: no sideways scroll on any tab, in English and in Chinese.
-            await logIn(phone.page, cn.url, 'admin', ADMIN_PASSWORD);
+            await logIn(phone.page, pair.cn.url, 'admin', ADMIN_PASSWORD);
             for (const name of ['objects', 'graph', 'import', 'people']) {
-              await phone.page.goto(`${cn.url}/cases/${caseId}?tab=${name}`);
+              await phone.page.goto(`${pair.cn.url}/cases/${caseId}?tab=${name}`);
               await phone.page.getByRole('heading', { level: 1, name: title }).waitFor();
               await phone.page.getByRole('tabpanel').first().waitFor();
               if (name === 'objects') {
@@ -179,7 +173,7 @@ describe('a case flows to its nodes by itself, in Chromium', () => {
               }
               expect(await sideways(phone.page), `tab ${name}`).toBeLessThanOrEqual(0);
             }
-            await phone.page.goto(`${cn.url}/cases/${caseId}`);
+            await phone.page.goto(`${pair.cn.url}/cases/${caseId}`);
             await objectRow(phone.page, indicator).waitFor();
             // The language switch sits in the folded menu on a phone.
             await phone.page.getByRole('button', { name: 'Menu', exact: false }).first().click();

@@ -1,6 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import {
   loggedIn,
   markNotReloaded,
@@ -25,11 +24,6 @@ const TIMEOUT = 300_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('cases');
 
@@ -66,8 +60,8 @@ describe('cases in Chromium', () => {
       const noteContent =
         'The addresses belong to a hosting provider used worldwide; no evidence places the operator here.';
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // cn-mps waits on its case list, live.

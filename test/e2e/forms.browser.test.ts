@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
 import { addContact, createCase } from '../harness/seed.js';
@@ -12,10 +11,6 @@ import { addContact, createCase } from '../harness/seed.js';
 const TIMEOUT = 180_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-beforeAll(() => {
-  ({ us } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('forms');
 
@@ -26,7 +21,7 @@ async function inChinese(page: Page, path: string): Promise<void> {
       globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
     ).localStorage.setItem('liaison.language', 'zh-CN');
   });
-  await page.goto(`${us.url}${path}`);
+  await page.goto(`${pair.us.url}${path}`);
   await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
 }
 
@@ -34,7 +29,7 @@ describe('forms in Chromium', () => {
   it(
     'say a refusal in Chinese, naming the field, with no English sentence and no crash',
     async () => {
-      const { context, page } = await loggedIn(pair.browser, us, 'America/New_York');
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': page }, async () => {
           // A user form (accounts): the node refuses the username's format.
@@ -58,13 +53,13 @@ describe('forms in Chromium', () => {
           ).toBe('true');
 
           // The hotline roster: until before from (invalid_dates).
-          await addContact(us, {
+          await addContact(pair.us, {
             name: '值班台',
             roles: ['technical'],
             channels: [{ type: 'phone', value: '+1 202 555 0100' }],
             timeZone: 'America/New_York',
           });
-          await page.goto(`${us.url}/hotline/roster`);
+          await page.goto(`${pair.us.url}/hotline/roster`);
           await page.getByRole('button', { name: '添加班次' }).click();
           await page.getByLabel('联络点', { exact: true }).selectOption({ label: '值班台' });
           await page.getByLabel('起始日期（可选）').fill('2026-05-10');
@@ -87,11 +82,11 @@ describe('forms in Chromium', () => {
   it(
     'gives the lead of an invalid STIX object once, with its problems as a list',
     async () => {
-      const caseId = await createCase(us, `Forms test ${Date.now()}`);
-      const { context, page } = await loggedIn(pair.browser, us, 'America/New_York');
+      const caseId = await createCase(pair.us, `Forms test ${Date.now()}`);
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': page }, async () => {
-          await page.goto(`${us.url}/cases/${caseId}`);
+          await page.goto(`${pair.us.url}/cases/${caseId}`);
           const form = page.getByRole('form', { name: 'Add an object' });
           await form.getByLabel('Type', { exact: true }).selectOption('indicator');
           await form.getByLabel('Name').fill('Not an indicator');
@@ -114,7 +109,7 @@ describe('forms in Chromium', () => {
             .getByRole('alert')
             .getByText(/'999\.1\.1\.1' in ipv4-addr:value is not an IPv4 address/)
             .waitFor();
-          const held = await us.api('GET', `/api/cases/${caseId}`);
+          const held = await pair.us.api('GET', `/api/cases/${caseId}`);
           expect((held.body as { objects: unknown[] }).objects).toEqual([]);
         });
       } finally {
@@ -127,10 +122,10 @@ describe('forms in Chromium', () => {
   it(
     'lists the required information of the arrangement and names the default terms',
     async () => {
-      const { context, page } = await loggedIn(pair.browser, us, 'America/New_York');
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': page }, async () => {
-          await page.goto(`${us.url}/arrangements/cn-mps`);
+          await page.goto(`${pair.us.url}/arrangements/cn-mps`);
           const heading = page.getByRole('heading', { level: 2, name: /^In force/ });
           await heading.waitFor();
           expect(await heading.textContent()).toBe('In force: the default terms (version 0)');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, type NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../harness/cluster.js';
 import {
   loggedIn,
   markNotReloaded,
@@ -20,11 +20,6 @@ const TIMEOUT = 240_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('hotline');
 
@@ -67,14 +62,14 @@ describe('the hotline in Chromium', () => {
     async () => {
       // cn-mps: the duty officer, as a user and as the contact the roster puts on duty
       // around the clock for technical calls; rung 1 alerts whoever is on duty, in the browser.
-      await dutyOfficer(cn, OFFICER);
+      await dutyOfficer(pair.cn, OFFICER);
 
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai', {
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai', {
         username: OFFICER.username,
         password: OFFICER.password,
         initScript: countTones,
       });
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // The duty officer waits on the home page, live, with no call.
@@ -152,7 +147,7 @@ describe('the hotline in Chromium', () => {
             .getByRole('link', { name: '热线', exact: true })
             .waitFor();
           const secondSubject = `Second wave (${Date.now()})`;
-          const secondId = await placeCall(us, 'cn-mps', {
+          const secondId = await placeCall(pair.us, 'cn-mps', {
             priority: 'flash',
             subject: secondSubject,
           });
@@ -167,7 +162,7 @@ describe('the hotline in Chromium', () => {
           await expect
             .poll(
               async () =>
-                (await us.api('GET', `/api/hotline/calls/${secondId}`)).body.acknowledgedBy as
+                (await pair.us.api('GET', `/api/hotline/calls/${secondId}`)).body.acknowledgedBy as
                   string | null,
               { timeout: LIVE },
             )
@@ -185,7 +180,7 @@ describe('the hotline in Chromium', () => {
   it(
     'a call to a node that is down rings for its caller as not delivered, and goes through when the node is back',
     async () => {
-      const a = await loggedIn(pair.browser, us, 'America/New_York', {
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York', {
         username: 'admin',
         password: ADMIN_PASSWORD,
         initScript: countTones,
@@ -195,9 +190,9 @@ describe('the hotline in Chromium', () => {
           await a.page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
           await a.page.getByRole('heading', { level: 1 }).click();
           await markNotReloaded(a.page);
-          await cn.stop();
+          await pair.cn.stop();
           const subject = `Botnet takedown tonight (${Date.now()})`;
-          const callId = await placeCall(us, 'cn-mps', { priority: 'urgent', subject });
+          const callId = await placeCall(pair.us, 'cn-mps', { priority: 'urgent', subject });
 
           // The caller's fallback: a red, ringing banner on the page they are on.
           const notDelivered = a.page.getByRole('region', { name: 'Hotline call not delivered' });
@@ -211,13 +206,13 @@ describe('the hotline in Chromium', () => {
           await expect.poll(() => tones(a.page)).toBeGreaterThanOrEqual(2);
 
           // cn-mps is back: the queued call goes through, the red banner gives way.
-          await cn.start();
+          await pair.cn.start();
           const delivered = a.page.getByRole('region', { name: 'Hotline call delivered' });
           await delivered.waitFor({ timeout: 90_000 });
           expect(await notDelivered.count()).toBe(0);
           expect(await silent(a.page)).toBe(true);
           expect(await notReloaded(a.page)).toBe(true);
-          const arrived = await cn.api('GET', `/api/hotline/calls/${callId}`);
+          const arrived = await pair.cn.api('GET', `/api/hotline/calls/${callId}`);
           expect(arrived.body.state).toMatch(/^(delivered|seen)$/);
         });
       } finally {
@@ -230,8 +225,8 @@ describe('the hotline in Chromium', () => {
   it(
     "a supervisor puts an officer on the senior roster from the roster page; the gap closes there and in us-doj's view of cn-mps",
     async () => {
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure(
           { 'us-doj-roster': a.page, 'cn-mps-roster': b.page },

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeProcess } from '../harness/cluster.js';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
 import { createCase } from '../harness/seed.js';
@@ -20,10 +19,9 @@ import { createCase } from '../harness/seed.js';
 const TIMEOUT = 300_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
 let dir: string;
 beforeAll(() => {
-  ({ us } = pair);
+  ({ us: pair.us } = pair);
   dir = mkdtempSync(path.join(tmpdir(), 'liaison-intel-'));
 });
 afterAll(() => {
@@ -72,13 +70,13 @@ describe('intelligence in Chromium', () => {
       const title = `Phishing campaign (${Date.now()})`;
       const file = path.join(dir, 'phishing.stix.json');
       writeBundle(file);
-      const createdId = await createCase(us, title, {
+      const createdId = await createCase(pair.us, title, {
         summary: 'Phishing servers reported by a bank.',
         kind: 'fraud',
         priority: 'high',
       });
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj': a.page }, async () => {
           const page = a.page;
@@ -195,7 +193,7 @@ describe('intelligence in Chromium', () => {
             .getByRole('textbox', { name: 'URL of Phishing indicators for the SOC' })
             .inputValue();
           expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/taxii2\/.+\/collections\/[^/]+\/$/);
-          const collections = await us.api('GET', '/api/taxii/collections');
+          const collections = await pair.us.api('GET', '/api/taxii/collections');
           expect(collections.body.collections).toEqual([
             expect.objectContaining({ url, caseId: createdId, maxTlp: 'amber' }),
           ]);
@@ -223,16 +221,16 @@ describe('intelligence in Chromium', () => {
     'a case of more objects than one page shows the first page, loads the next, filters by type and by words, and opens a linked object not loaded',
     async () => {
       // The admin reads English again (a test before may have left it in Chinese).
-      expect((await us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
+      expect((await pair.us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
       const title = `Scanning campaign (${Date.now()})`;
-      const caseId = await createCase(us, title, {
+      const caseId = await createCase(pair.us, title, {
         summary: 'Mass scanning of exposed VPN gateways.',
         priority: 'medium',
       });
       // 60 objects, more than the page's 50: 52 scanners and 3 beacons (indicators), then 5
       // domain names. The first written is the oldest, so the last shown.
       const add = async (object: Record<string, unknown>): Promise<string> => {
-        const answer = await us.api('POST', `/api/cases/${caseId}/objects`, {
+        const answer = await pair.us.api('POST', `/api/cases/${caseId}/objects`, {
           object,
           tlp: 'green',
         });
@@ -257,7 +255,7 @@ describe('intelligence in Chromium', () => {
       }
       const oldest = ids[0]!;
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj-paging': a.page }, async () => {
           const page = a.page;
@@ -307,7 +305,7 @@ describe('intelligence in Chromium', () => {
             .toContain('Beacon relay 53');
 
           // A link to the oldest object, which the first page does not hold: its versions.
-          await page.goto(`${us.url}/cases/${caseId}?object=${encodeURIComponent(oldest)}`);
+          await page.goto(`${pair.us.url}/cases/${caseId}?object=${encodeURIComponent(oldest)}`);
           await page.getByRole('heading', { level: 1, name: title }).waitFor();
           const linked = page.getByTestId('linked-object');
           await linked
@@ -332,19 +330,19 @@ describe('intelligence in Chromium', () => {
   it(
     "a link to a note (a search hit's) marks that note in the list",
     async () => {
-      expect((await us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
+      expect((await pair.us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
       const texts = [1, 2, 3].map((n) => `Scan report ${n} (${Date.now()})`);
       const ids: string[] = [];
       for (const text of texts) {
-        const sent = await us.api('POST', '/api/notes', { peer: 'cn-mps', text });
+        const sent = await pair.us.api('POST', '/api/notes', { peer: 'cn-mps', text });
         expect(sent.status).toBe(201);
         ids.push(sent.body.id as string);
       }
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj-note': a.page }, async () => {
           const page = a.page;
-          await page.goto(`${us.url}/notes?note=${encodeURIComponent(ids[1]!)}`);
+          await page.goto(`${pair.us.url}/notes?note=${encodeURIComponent(ids[1]!)}`);
           await page.getByRole('heading', { level: 1, name: 'Notes' }).waitFor();
           const marked = page.locator('article[aria-current="true"]');
           await marked.waitFor();

@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
 import { sideways } from './page-helpers.js';
@@ -14,11 +13,6 @@ const LIVE = 45_000;
 const PHONE = { width: 390, height: 844 };
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('phone');
 
@@ -35,14 +29,14 @@ describe('Liaison on a phone (390×844)', () => {
     async () => {
       // Seed: an emergency request and a flash call from us-doj to cn-mps.
       const title = `Emergency disclosure for a very long account name (${Date.now()})`;
-      const { id: requestId } = await sendRequest(us, 'cn-mps', {
+      const { id: requestId } = await sendRequest(pair.us, 'cn-mps', {
         type: 'emergency_disclosure',
         urgency: 'emergency',
         title,
         fields: LONG_EMERGENCY_FIELDS,
       });
 
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai', { viewport: PHONE });
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai', { viewport: PHONE });
       try {
         await screenshotOnFailure({ 'cn-mps': b.page }, async () => {
           const page = b.page;
@@ -65,10 +59,10 @@ describe('Liaison on a phone (390×844)', () => {
           // No sideways scrolling: requests (inbox), a request, home.
           await page.getByRole('row').filter({ hasText: title }).waitFor({ timeout: LIVE });
           expect(await sideways(page)).toBeLessThanOrEqual(0);
-          await page.goto(`${cn.url}/requests/${requestId}`);
+          await page.goto(`${pair.cn.url}/requests/${requestId}`);
           await page.getByRole('heading', { level: 1, name: title }).waitFor();
           expect(await sideways(page)).toBeLessThanOrEqual(0);
-          await page.goto(`${cn.url}/`);
+          await page.goto(`${pair.cn.url}/`);
           await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
           await page.getByRole('region', { name: 'New incoming' }).getByText(title).waitFor();
           expect(await sideways(page)).toBeLessThanOrEqual(0);
@@ -76,7 +70,7 @@ describe('Liaison on a phone (390×844)', () => {
           // A flash call arrives: its banner is on the first screen, without scrolling.
           await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
           const subject = `Ransomware spreading from a C2 in Beijing (${Date.now()})`;
-          await placeCall(us, 'cn-mps', { priority: 'flash', subject });
+          await placeCall(pair.us, 'cn-mps', { priority: 'flash', subject });
           const banner = page.getByRole('region', {
             name: '1 hotline call waiting for acknowledgement',
           });
@@ -102,7 +96,7 @@ describe('Liaison on a phone (390×844)', () => {
           await page.getByRole('button', { name: '简体中文' }).click();
           await page.getByRole('banner').getByRole('button', { name: /^菜单/ }).waitFor();
           expect(await sideways(page)).toBeLessThanOrEqual(0);
-          await page.goto(`${cn.url}/`);
+          await page.goto(`${pair.cn.url}/`);
           await page.getByRole('heading', { level: 1 }).waitFor();
           await page.getByRole('region', { name: '新收到' }).getByText(title).waitFor();
           expect(await sideways(page)).toBeLessThanOrEqual(0);

@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { until } from '../harness/wait.js';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
@@ -19,11 +18,6 @@ const TIMEOUT = 240_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('pings');
 
@@ -34,11 +28,11 @@ describe('ping tests, figures and deadlines in Chromium', () => {
     "pings cn-mps's duty desk; its officer acknowledges from the banner; us-doj sees it live",
     async () => {
       // cn-mps publishes its duty desk; us-doj receives it.
-      await dutyDesk(cn);
-      await untilContactOn(us, cn, DUTY_DESK.name);
+      await dutyDesk(pair.cn);
+      await untilContactOn(pair.us, pair.cn, DUTY_DESK.name);
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // cn-mps waits on its home page, live, with nothing to acknowledge.
@@ -104,7 +98,7 @@ describe('ping tests, figures and deadlines in Chromium', () => {
             .getByRole('link', { name: 'Download CSV' })
             .getAttribute('href');
           expect(href).toMatch(/^\/api\/pings\/report\.csv\?peer=cn-mps&from=/);
-          const csv = await a.context.request.get(new URL(href ?? '', us.url).toString());
+          const csv = await a.context.request.get(new URL(href ?? '', pair.us.url).toString());
           expect(csv.status()).toBe(200);
           const lines = (await csv.text()).trim().split(/\r?\n/);
           expect(lines).toHaveLength(2);
@@ -123,35 +117,35 @@ describe('ping tests, figures and deadlines in Chromium', () => {
     async () => {
       // Terms under which acknowledging a routine preservation request is "due soon" after
       // 1 % of one hour (36 s), so that a real clock gets there during the test.
-      const state = await us.api('GET', '/api/arrangements/cn-mps');
+      const state = await pair.us.api('GET', '/api/arrangements/cn-mps');
       expect(state.status).toBe(200);
       const terms = structuredClone(state.body.inForce.terms);
       terms.dueSoonPercent = 1;
       terms.requestTypes.preservation.deadlines.routine.acknowledge = { amount: 1, unit: 'hours' };
-      const proposed = await us.api('POST', '/api/arrangements/cn-mps', { terms });
+      const proposed = await pair.us.api('POST', '/api/arrangements/cn-mps', { terms });
       expect(proposed.status).toBe(201);
       const version: number = proposed.body.version;
       await until(
         async () =>
-          ((await cn.api('GET', '/api/arrangements/us-doj')).body.versions as any[]).some(
+          ((await pair.cn.api('GET', '/api/arrangements/us-doj')).body.versions as any[]).some(
             (v) => v.version === version,
           ),
         'the proposal on cn-mps',
         LIVE,
         200,
       );
-      const accepted = await cn.api('POST', `/api/arrangements/us-doj/${version}/accept`);
+      const accepted = await pair.cn.api('POST', `/api/arrangements/us-doj/${version}/accept`);
       expect(accepted.status).toBe(200);
       await until(
         async () =>
-          (await us.api('GET', '/api/arrangements/cn-mps')).body.inForce.version === version,
+          (await pair.us.api('GET', '/api/arrangements/cn-mps')).body.inForce.version === version,
         'the terms in force on us-doj',
         LIVE,
         200,
       );
 
       const title = `Preserve logs of ops@example.cn (${Date.now()})`;
-      const sent = await sendRequest(us, 'cn-mps', {
+      const sent = await sendRequest(pair.us, 'cn-mps', {
         type: 'preservation',
         urgency: 'routine',
         title,
@@ -160,7 +154,7 @@ describe('ping tests, figures and deadlines in Chromium', () => {
       const reference: string = sent.reference;
       expect(Date.parse(sent.acknowledge.dueSoonAt) - Date.parse(sent.sentAt)).toBe(36_000);
 
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
       try {
         await screenshotOnFailure({ 'us-doj-figures': a.page }, async () => {
           // Figures: a row for the preservation request sent, and the total.

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { loggedIn, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
 import { createCase, placeCall, sendRequest } from '../harness/seed.js';
@@ -16,10 +15,6 @@ import { createCase, placeCall, sendRequest } from '../harness/seed.js';
 const TIMEOUT = 240_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-beforeAll(() => {
-  ({ us } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('print');
 
@@ -77,14 +72,14 @@ describe('print-ready pages in Chromium', () => {
     'a call, the case report and the usage review print without the app around them and export to Word',
     async () => {
       const subject = `Ransomware negotiation channel (${Date.now()})`;
-      const callId = await placeCall(us, 'cn-mps', { priority: 'routine', subject });
-      await createCase(us, 'Printed case');
+      const callId = await placeCall(pair.us, 'cn-mps', { priority: 'routine', subject });
+      await createCase(pair.us, 'Printed case');
 
-      const { context, page } = await loggedIn(pair.browser, us, 'Europe/Berlin');
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'Europe/Berlin');
       try {
         await screenshotOnFailure({ 'us-doj': page }, async () => {
           // The call with its timeline.
-          await page.goto(`${us.url}/hotline/${callId}`);
+          await page.goto(`${pair.us.url}/hotline/${callId}`);
           await page.getByRole('heading', { level: 1, name: subject }).waitFor();
           await page.getByRole('button', { name: 'Print' }).waitFor();
           await printsClean(page);
@@ -93,7 +88,7 @@ describe('print-ready pages in Chromium', () => {
           await page.emulateMedia({ media: 'screen' });
 
           // The case status report: its table on paper, and as a Word document.
-          await page.goto(`${us.url}/cases/report`);
+          await page.goto(`${pair.us.url}/cases/report`);
           await page.getByRole('heading', { level: 1, name: 'Case status report' }).waitFor();
           const reportTable = page.getByRole('table', { name: 'Case status report' });
           await reportTable.waitFor();
@@ -120,7 +115,7 @@ describe('print-ready pages in Chromium', () => {
           expect(report).toContain('cn-mps');
 
           // The hotline usage review: the call we placed counted, on paper and in Word.
-          await page.goto(`${us.url}/hotline/review`);
+          await page.goto(`${pair.us.url}/hotline/review`);
           await page.getByRole('heading', { level: 1, name: 'Hotline usage review' }).waitFor();
           await page.getByTestId('review-out-calls').waitFor();
           await page.getByRole('button', { name: 'Print' }).waitFor();
@@ -158,7 +153,7 @@ describe('print-ready pages in Chromium', () => {
   it(
     'a request with its timeline prints clean, and the figures export to Word',
     async () => {
-      const { id } = await sendRequest(us, 'cn-mps', {
+      const { id } = await sendRequest(pair.us, 'cn-mps', {
         type: 'takedown',
         urgency: 'routine',
         title: 'Take down the phishing kit',
@@ -170,11 +165,11 @@ describe('print-ready pages in Chromium', () => {
         },
       });
       // The test before leaves the admin reading Chinese.
-      expect((await us.api('PATCH', '/api/me', { language: 'en' })).status).toBe(200);
-      const { context, page } = await loggedIn(pair.browser, us, 'Europe/Berlin');
+      expect((await pair.us.api('PATCH', '/api/me', { language: 'en' })).status).toBe(200);
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'Europe/Berlin');
       try {
         await screenshotOnFailure({ 'us-doj': page }, async () => {
-          await page.goto(`${us.url}/requests/${id}`);
+          await page.goto(`${pair.us.url}/requests/${id}`);
           await page
             .getByRole('heading', { level: 1, name: 'Take down the phishing kit' })
             .waitFor();
@@ -190,7 +185,7 @@ describe('print-ready pages in Chromium', () => {
           expect(await page.getByRole('heading', { name: 'Timeline' }).isVisible()).toBe(true);
           await page.emulateMedia({ media: 'screen' });
 
-          await page.goto(`${us.url}/figures`);
+          await page.goto(`${pair.us.url}/figures`);
           await page.getByRole('heading', { level: 1, name: 'Figures' }).waitFor();
           await page.getByRole('table', { name: 'Requests we sent' }).waitFor();
           const figures = await documentXml(await downloadWord(page));

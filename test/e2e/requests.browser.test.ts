@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess } from '../harness/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { loggedIn, openFromNav, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
 
@@ -13,11 +12,6 @@ const TIMEOUT = 240_000;
 const LIVE = 45_000;
 
 const pair = usePeeredPair();
-let us: NodeProcess;
-let cn: NodeProcess;
-beforeAll(() => {
-  ({ us, cn } = pair);
-});
 
 const screenshotOnFailure = screenshotsFor('requests');
 
@@ -47,8 +41,8 @@ describe('requests for assistance in Chromium', () => {
   it(
     'drafts, sends, answers and fulfils a preservation request across two nodes',
     async () => {
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj': a.page, 'cn-mps': b.page }, async () => {
           // cn-mps waits on its inbox with the live stream open.
@@ -195,8 +189,8 @@ describe('requests for assistance in Chromium', () => {
   it(
     'publishes contacts to the peer and agrees new terms with it, live on both sides',
     async () => {
-      const a = await loggedIn(pair.browser, us, 'America/New_York');
-      const b = await loggedIn(pair.browser, cn, 'Asia/Shanghai');
+      const a = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      const b = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
       try {
         await screenshotOnFailure({ 'us-doj-terms': a.page, 'cn-mps-terms': b.page }, async () => {
           await openFromNav(b.page, 'Contacts', 'Contacts');
