@@ -10,6 +10,7 @@ import {
 } from '../../../../src/core/requests';
 import { formatDateTime, formatDuration, zoneOffset } from '../../../ui/format';
 import { useNow } from '../../../ui/hooks';
+import { ChoiceField } from '../../../ui/choice-field';
 import { useUserTimeZone } from '../../../app/session';
 import '../i18n';
 
@@ -285,15 +286,32 @@ export function UrgencyField({
 }) {
   const { t } = useTranslation();
   return (
+    <ChoiceField
+      id={id}
+      label={t('requests.form.urgency')}
+      value={value}
+      options={urgencies}
+      labelOf={(u) => t(`requests.urgencies.${u}`)}
+      onChange={onChange}
+    />
+  );
+}
+
+/** A request's title (a draft's, a new request's). */
+export function TitleField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (title: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
     <div className="field">
-      <label htmlFor={id}>{t('requests.form.urgency')}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Urgency)}>
-        {urgencies.map((u) => (
-          <option key={u} value={u}>
-            {t(`requests.urgencies.${u}`)}
-          </option>
-        ))}
-      </select>
+      <label htmlFor={id}>{t('requests.form.title')}</label>
+      <input id={id} value={value} maxLength={200} onChange={(e) => onChange(e.target.value)} />
     </div>
   );
 }

@@ -28,6 +28,7 @@ import {
   fileToAttachment,
   isRequestEvent,
   peerTimeZone,
+  TitleField,
   UrgencyField,
 } from '../components/requests';
 import { useUser } from '../../../app/session';
@@ -65,13 +66,13 @@ function MissingFields({ missing }: { missing: readonly RequestField[] }) {
   );
 }
 
-function DraftEditor({
-  request,
-  onChanged,
-}: {
+/** What the draft editor and the moves are given: the request, and what to do once it changed. */
+interface RequestPanelProps {
   request: RequestDetail;
   onChanged: (request: RequestView) => void;
-}) {
+}
+
+function DraftEditor({ request, onChanged }: RequestPanelProps) {
   const { t } = useTranslation();
   const id = useId();
   const [arrangement, setArrangement] = useState<ArrangementState | null>(null);
@@ -154,15 +155,7 @@ function DraftEditor({
           <ProblemAlert problem={problem} />
         )}
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-title`}>{t('requests.form.title')}</label>
-            <input
-              id={`${id}-title`}
-              value={title}
-              maxLength={200}
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          </div>
+          <TitleField id={`${id}-title`} value={title} onChange={setTitle} />
           <UrgencyField
             id={`${id}-urgency`}
             value={urgency}
@@ -243,13 +236,7 @@ const USER_ACTIONS = REQUEST_ACTIONS.filter(
 /** Moves that set how long preserved data is kept (core: startsPreservation, extension). */
 const SETS_PERIOD: readonly RequestAction[] = ['fulfil', 'fulfil_partially', 'extend_preservation'];
 
-function Moves({
-  request,
-  onChanged,
-}: {
-  request: RequestDetail;
-  onChanged: (request: RequestView) => void;
-}) {
+function Moves({ request, onChanged }: RequestPanelProps) {
   const { t } = useTranslation();
   const user = useUser();
   const id = useId();

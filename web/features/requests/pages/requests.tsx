@@ -19,6 +19,7 @@ import {
   FieldsForm,
   StatusText,
   UrgencyBadge,
+  TitleField,
   UrgencyField,
   cleanFields,
   isRequestEvent,
@@ -272,15 +273,7 @@ export function NewRequestPage() {
             onChange={setUrgency}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-title`}>{t('requests.form.title')}</label>
-          <input
-            id={`${id}-title`}
-            value={title}
-            maxLength={200}
-            onChange={(e) => setTitle(e.target.value)}
-          />
-        </div>
+        <TitleField id={`${id}-title`} value={title} onChange={setTitle} />
         <FieldsForm
           required={required}
           fields={fields}
