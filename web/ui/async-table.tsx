@@ -126,11 +126,11 @@ export function AsyncTable<T>({
                         data-label={column.header}
                         className={column.className}
                       >
-                        {column.cell(row)}
+                        <div className="cell-value">{column.cell(row)}</div>
                       </th>
                     ) : (
                       <td key={index} data-label={column.header} className={column.className}>
-                        {column.cell(row)}
+                        <div className="cell-value">{column.cell(row)}</div>
                       </td>
                     ),
                   )}

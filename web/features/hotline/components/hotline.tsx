@@ -437,7 +437,7 @@ export function EscalateRequest({ request }: { request: RequestView }) {
 
   if (!open) {
     return (
-      <div className="form-actions">
+      <div className="form-actions actions-block">
         <button type="button" className="button-danger" onClick={() => setOpen(true)}>
           {t('hotline.escalate.open')}
         </button>
