@@ -101,6 +101,8 @@ export const CallView = z.object({
   /** Whether the receiving node is out of rungs (every rung is being reminded). */
   exhausted: z.boolean(),
   updatedAt: z.string(),
+  /** The exercise that placed it: an EXERCISE call (never counted in the review); null if real. */
+  exerciseId: z.string().nullable(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -331,6 +333,12 @@ export const HotlineCallMessage = z
       .int()
       .min(1000)
       .max(7 * 24 * 3_600_000),
+    /**
+     * An EXERCISE call: the exercise and the inject it delivers. Sent only on exercise calls
+     * (a real call's message is what older nodes expect); absent means a real call.
+     */
+    exerciseId: z.uuid().optional(),
+    exerciseInjectId: z.string().min(1).max(63).optional(),
   })
   .strict();
 export type HotlineCallMessage = z.infer<typeof HotlineCallMessage>;

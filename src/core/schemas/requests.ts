@@ -127,6 +127,8 @@ export const RequestView = z.object({
   updatedAt: z.string(),
   /** Fields the arrangement requires that are still empty (drafts). */
   missing: z.array(z.enum(REQUEST_FIELDS)),
+  /** The exercise that sent it: an EXERCISE request (never in the figures); null if real. */
+  exerciseId: z.string().nullable(),
 });
 export type RequestView = z.infer<typeof RequestView>;
 
@@ -162,6 +164,12 @@ export const RequestEventMessage = z
         dueRespondAt: z.string(),
         dueSoonPercent: z.number().int(),
         requesterTimeZone: z.string(),
+        /**
+         * An EXERCISE request: the exercise and the inject it delivers. Sent only on exercise
+         * requests (a real one's message is what older nodes expect); absent means real.
+         */
+        exerciseId: z.uuid().optional(),
+        exerciseInjectId: z.string().min(1).max(63).optional(),
       })
       .strict()
       .optional(),

@@ -32,6 +32,7 @@ import {
   insertCall,
   listCalls,
 } from './hotline.repository.js';
+import type { ExerciseCallHooks, ExerciseCallListener } from './hotline.exercise.js';
 import { hotlineReview, REVIEW_CSV_HEADER, reviewCsvRows } from './hotline.review.js';
 import type { CallRow } from './hotline.table.js';
 import { readLadder, type LadderService } from './ladder.service.js';
@@ -58,7 +59,12 @@ type NewCall = Pick<
   | 'timer_id'
   | 'updated_at'
 > &
-  Partial<Pick<CallRow, 'delivered_at' | 'rung' | 'rungs' | 'rung_deadline_at'>>;
+  Partial<
+    Pick<
+      CallRow,
+      'delivered_at' | 'rung' | 'rungs' | 'rung_deadline_at' | 'exercise_id' | 'exercise_inject_id'
+    >
+  >;
 
 function newCall(call: NewCall): CallRow {
   return {
@@ -76,6 +82,8 @@ function newCall(call: NewCall): CallRow {
     rungs: null,
     rung_deadline_at: null,
     reminders: 0,
+    exercise_id: null,
+    exercise_inject_id: null,
     ...call,
   };
 }
@@ -84,7 +92,19 @@ type CallsDeps = Pick<FeatureContext, 'store' | 'clock' | 'federation' | 'nodeId
   log: Logger;
   ladder: LadderService;
   news: CallNews;
+  exercise: ExerciseCallHooks;
 };
+
+/** An EXERCISE call an exercise places, in its inject's transaction. */
+export interface ExerciseCall {
+  peer: string;
+  priority: PlaceCallBody['priority'];
+  subject: string;
+  text: string;
+  caller: string;
+  exerciseId: string;
+  injectId: string;
+}
 
 /**
  * Hotline calls: placing them, receiving them, reading them and their review. The caller's
@@ -201,7 +221,38 @@ export class HotlineService {
       },
       `${this.deps.nodeId} (automatic)`,
       request,
+      // An exercise's request raises an exercise call: still never a real one.
+      request.exercise_id
+        ? { id: request.exercise_id, injectId: request.exercise_inject_id ?? null }
+        : undefined,
     );
+  }
+
+  /**
+   * An exercise's inject places a real call, marked EXERCISE, in the inject's transaction
+   * (the timer's): the peer's duty officer gets the usual banner and alarm. Returns its id.
+   */
+  async placeExercise(trx: Db, hooks: TxHooks, call: ExerciseCall): Promise<string> {
+    return this.placeIn(
+      trx,
+      hooks,
+      { kind: 'system', reason: 'exercise' },
+      {
+        peer: call.peer,
+        tier: 'technical',
+        priority: call.priority,
+        subject: call.subject.slice(0, 200),
+        text: call.text.slice(0, 10_000),
+      },
+      call.caller,
+      undefined,
+      { id: call.exerciseId, injectId: call.injectId },
+    );
+  }
+
+  /** The exercises feature hears of its calls here (received, acknowledged). */
+  onExercise(listener: ExerciseCallListener): void {
+    this.deps.exercise.on(listener);
   }
 
   async review(actor: Actor, query: PeriodQuery): Promise<ReviewReport> {
@@ -254,6 +305,8 @@ export class HotlineService {
       caller_user_id: null,
       created_at: Date.parse(body.createdAt),
       acknowledge_within_ms: body.acknowledgeWithinMs,
+      exercise_id: body.exerciseId ?? null,
+      exercise_inject_id: body.exerciseId ? (body.exerciseInjectId ?? null) : null,
       delivered_at: now,
       rung: 1,
       rungs: rungs.length,
@@ -277,8 +330,13 @@ export class HotlineService {
       action: 'hotline.receive',
       entityType: 'hotline_call',
       entityId: row.id,
-      details: { tier: row.tier, priority: row.priority },
+      details: {
+        tier: row.tier,
+        priority: row.priority,
+        ...(row.exercise_id ? { exercise: row.exercise_id } : {}),
+      },
     });
+    await this.deps.exercise.emit(trx, hooks, row, 'received', now);
     await this.deps.news.publish(trx, hooks, row.id);
   }
 
@@ -290,6 +348,7 @@ export class HotlineService {
     body: PlaceCallBody,
     caller: string,
     request: RequestRow | undefined,
+    exercise?: { id: string; injectId: string | null },
   ): Promise<string> {
     await this.checkPeerTakesCalls(trx, body.peer);
     const now = this.deps.clock.now();
@@ -314,6 +373,8 @@ export class HotlineService {
       acknowledge_within_ms: minutes * MINUTE,
       timer_id: randomUUID(),
       updated_at: now,
+      exercise_id: exercise?.id ?? null,
+      exercise_inject_id: exercise?.injectId ?? null,
     });
     await insertCall(trx, row);
     await appendCallEvent(trx, { callId: row.id, at: now, kind: 'created', by: caller });
@@ -330,6 +391,7 @@ export class HotlineService {
         tier: row.tier,
         priority: row.priority,
         ...(row.request_id ? { request: row.request_id } : {}),
+        ...(exercise ? { exercise: exercise.id } : {}),
       },
     });
     await this.deps.news.publish(trx, hooks, row.id);

@@ -53,6 +53,7 @@ export function presentCall(row: CallRow): CallView {
     rungDeadlineAt: isoOrNull(num(row.rung_deadline_at)),
     exhausted: Number(row.reminders) > 0,
     updatedAt: iso(Number(row.updated_at)),
+    exerciseId: row.exercise_id ?? null,
   };
 }
 
@@ -72,6 +73,9 @@ export function callMessage(row: CallRow): HotlineCallMessage {
     caller,
     createdAt: call.createdAt,
     acknowledgeWithinMs: call.acknowledgeWithinMs,
+    // Only an exercise call carries its marker: a real call's message stays as older nodes know it.
+    ...(row.exercise_id ? { exerciseId: row.exercise_id } : {}),
+    ...(row.exercise_inject_id ? { exerciseInjectId: row.exercise_inject_id } : {}),
   };
 }
 

@@ -38,11 +38,13 @@ export function findOpenCallOfRequest(
     .executeTakeFirst();
 }
 
+/** The real calls placed in a period (never an exercise's): what the usage review counts. */
 export function callsCreatedBetween(
   db: Db,
   query: { peer?: string | undefined; from?: number | undefined; to?: number | undefined },
 ): Promise<CallRow[]> {
-  let q = db.selectFrom('hotline_calls').selectAll();
+  // Exercise calls are never counted in the real figures.
+  let q = db.selectFrom('hotline_calls').selectAll().where('exercise_id', 'is', null);
   if (query.peer) q = q.where('peer_id', '=', query.peer);
   if (query.from !== undefined) q = q.where('created_at', '>=', query.from);
   if (query.to !== undefined) q = q.where('created_at', '<', query.to);

@@ -35,6 +35,9 @@ export interface HotlineCallsTable {
   /** The pending delivery (out) or escalation (in) timer. */
   timer_id: string | null;
   updated_at: number;
+  /** The exercise that placed it (an EXERCISE call), and the inject it delivers; null if real. */
+  exercise_id: string | null;
+  exercise_inject_id: string | null;
 }
 export type CallRow = Selectable<HotlineCallsTable>;
 

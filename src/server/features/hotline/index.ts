@@ -16,7 +16,9 @@ import {
   EscalatePayload,
   LadderService,
 } from './ladder.service.js';
+import { ExerciseCallHooks } from './hotline.exercise.js';
 import * as hotlineTables from './migrations/2026_11_24_1900_hotline.js';
+import * as exerciseMarker from './migrations/2026_12_10_1000_hotline_exercise.js';
 import { CallMovesService } from './moves.service.js';
 import { RosterService } from './roster.service.js';
 
@@ -62,11 +64,14 @@ export const hotlineModule: FeatureFactory = (ctx) => {
     nudgeNotifier: () => notifier.nudge(),
     deliveryTimeoutMs: ctx.config.hotline.deliveryTimeoutSeconds * 1000,
   });
-  const callMoves = new CallMovesService({ ...ctx, ladder, news });
+  // Exercises hear of their calls through these hooks (the hotline never names them).
+  const exercise = new ExerciseCallHooks();
+  const callMoves = new CallMovesService({ ...ctx, ladder, news, exercise });
   const hotline = new HotlineService({
     ...ctx,
     ladder,
     news,
+    exercise,
     log: ctx.log.child({ component: 'hotline' }),
   });
   // Overdue requests whose arrangement says so are raised on the hotline.
@@ -77,7 +82,10 @@ export const hotlineModule: FeatureFactory = (ctx) => {
     );
   return {
     name: 'hotline',
-    migrations: { '2026_11_24_1900_hotline': hotlineTables },
+    migrations: {
+      '2026_11_24_1900_hotline': hotlineTables,
+      '2026_12_10_1000_hotline_exercise': exerciseMarker,
+    },
     services: { roster, hotline, callMoves, ladder, coverage, notifier },
     kinds: hotlineMessages(hotline, callMoves, coverage),
     timers: [

@@ -18,6 +18,7 @@ import type { FeatureContext } from '../module.js';
 import { callDetail, type CallNews, type CallUpdate } from './calls.news.js';
 import { appendCallEvent, findCall, updateCall, type NewCallEvent } from './hotline.repository.js';
 import type { CallRow, HotlineCallsTable } from './hotline.table.js';
+import type { ExerciseCallHooks } from './hotline.exercise.js';
 import type { LadderService } from './ladder.service.js';
 
 /** The event each step a peer reports is, in core/hotline.ts's terms. */
@@ -112,6 +113,7 @@ interface Settling {
 type MovesDeps = Pick<FeatureContext, 'store' | 'clock' | 'nodeId'> & {
   ladder: LadderService;
   news: CallNews;
+  exercise: ExerciseCallHooks;
 };
 
 /**
@@ -158,6 +160,8 @@ export class CallMovesService {
         timeline: { rung: row.rung },
         audit: { action: 'hotline.acknowledge', details: { peer: row.peer_id, rung: row.rung } },
       });
+      // An exercise's call: its exercise observes the acknowledgement, in this transaction.
+      await this.deps.exercise.emit(trx, hooks, row, 'acknowledged', now);
     });
     return callDetail(this.deps.store.db, id);
   }

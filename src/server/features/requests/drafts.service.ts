@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { addClock } from '../../../core/deadlines.js';
-import { cleanFields, missingFields, type RequestFields } from '../../../core/requests.js';
+import {
+  cleanFields,
+  missingFields,
+  STATEMENT_FIELDS,
+  type RequestFields,
+} from '../../../core/requests.js';
 import { ROLES } from '../../../core/roles.js';
 import type { CreateRequestBody, UpdateDraftBody } from '../../../core/schemas/requests.js';
 import { actorUserId, authorize, type Actor } from '../../actor.js';
@@ -9,9 +14,10 @@ import { iso } from '../../clock.js';
 import { AppError, conflict, notFound, unprocessable } from '../../errors.js';
 import type { PeerRow } from '../../federation/federation.table.js';
 import { findPeer } from '../../federation/peers.js';
-import type { Db } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import { termsInForce } from '../arrangements/public.js';
 import type { RequestDeadlines } from './deadlines.service.js';
+import type { ExerciseRequest } from './requests.exercise.js';
 import { fieldsOf } from './requests.present.js';
 import { deleteDraft, insertRequest, updateRequest } from './requests.repository.js';
 import type { RequestRow } from './requests.table.js';
@@ -48,35 +54,7 @@ export class RequestDrafts {
       const peer = await findPeer(trx, body.peer);
       if (!peer || peer.status === 'removed')
         throw notFound('peer_not_found', `No peer has the node id ${body.peer}.`);
-      const row: RequestRow = {
-        id,
-        peer_id: body.peer,
-        direction: 'out',
-        reference: `${this.deps.nodeId.toUpperCase()}-${new Date(now).getUTCFullYear()}-${id.slice(0, 8).toUpperCase()}`,
-        type: body.type,
-        urgency: body.urgency,
-        title: body.title,
-        fields: JSON.stringify(cleanFields(body.fields)),
-        status: 'draft',
-        preservation: null,
-        preserved_until: null,
-        arrangement_version: null,
-        terms_hash: null,
-        due_soon_percent: null,
-        requester_time_zone: this.deps.timeZone,
-        responder_time_zone: peer.time_zone,
-        sent_at: null,
-        due_ack_at: null,
-        due_respond_at: null,
-        acknowledged_at: null,
-        closed_at: null,
-        ack_alert: null,
-        respond_alert: null,
-        send_refusals: 0,
-        created_by: actorUserId(actor) ?? null,
-        created_at: now,
-        updated_at: now,
-      };
+      const row = this.draftRow(id, peer, body, actorUserId(actor) ?? null, now);
       await insertRequest(trx, row);
       await this.timeline.index(trx, id);
       await appendAudit(trx, {
@@ -90,6 +68,76 @@ export class RequestDrafts {
       this.timeline.publish(hooks, id);
     });
     return id;
+  }
+
+  /**
+   * An exercise's inject sends a real request, marked EXERCISE, in the inject's transaction
+   * (the timer's): every field the arrangement in force requires is filled with the inject's
+   * text (a statement is affirmed). Refused (an AppError, before anything is written) when
+   * the peer is not active or the terms do not allow it. Returns its id.
+   */
+  async sendExercise(trx: Db, hooks: TxHooks, ex: ExerciseRequest): Promise<string> {
+    const now = this.deps.clock.now();
+    const peer = await findPeer(trx, ex.peer);
+    if (!peer || peer.status === 'removed') {
+      throw notFound('peer_not_found', `No peer has the node id ${ex.peer}.`);
+    }
+    const inForce = await termsInForce(trx, ex.peer);
+    const required = inForce.terms.requestTypes[ex.type]?.requiredFields ?? [];
+    const fields: RequestFields = Object.fromEntries(
+      required.map((field) => [field, STATEMENT_FIELDS.includes(field) ? true : ex.text]),
+    );
+    const body = { type: ex.type, urgency: ex.urgency, title: ex.title.slice(0, 200), fields };
+    const row: RequestRow = {
+      ...this.draftRow(randomUUID(), peer, body, null, now),
+      exercise_id: ex.exerciseId,
+      exercise_inject_id: ex.injectId,
+    };
+    const sendable = await this.sendable(trx, row);
+    await insertRequest(trx, row);
+    await this.sendIn(trx, hooks, { kind: 'system', reason: 'exercise' }, row, sendable, now);
+    return row.id;
+  }
+
+  /** A new draft of this node to `peer`. */
+  private draftRow(
+    id: string,
+    peer: PeerRow,
+    body: Pick<CreateRequestBody, 'type' | 'urgency' | 'title' | 'fields'>,
+    createdBy: string | null,
+    now: number,
+  ): RequestRow {
+    return {
+      id,
+      peer_id: peer.node_id,
+      direction: 'out',
+      reference: `${this.deps.nodeId.toUpperCase()}-${new Date(now).getUTCFullYear()}-${id.slice(0, 8).toUpperCase()}`,
+      type: body.type,
+      urgency: body.urgency,
+      title: body.title,
+      fields: JSON.stringify(cleanFields(body.fields)),
+      status: 'draft',
+      preservation: null,
+      preserved_until: null,
+      arrangement_version: null,
+      terms_hash: null,
+      due_soon_percent: null,
+      requester_time_zone: this.deps.timeZone,
+      responder_time_zone: peer.time_zone,
+      sent_at: null,
+      due_ack_at: null,
+      due_respond_at: null,
+      acknowledged_at: null,
+      closed_at: null,
+      ack_alert: null,
+      respond_alert: null,
+      send_refusals: 0,
+      created_by: createdBy,
+      created_at: now,
+      updated_at: now,
+      exercise_id: null,
+      exercise_inject_id: null,
+    };
   }
 
   /** Edits a draft of this node: fields are merged, an empty one clears it. */
@@ -189,43 +237,63 @@ export class RequestDrafts {
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx, hooks) => {
       const row = await this.timeline.load(trx, id);
-      const { peer, inForce, clocks, fields } = await this.sendable(trx, row);
-      const dueAck = addClock(now, clocks.acknowledge, peer.time_zone);
-      const dueRespond = addClock(now, clocks.respond, peer.time_zone);
-      const sent: Partial<RequestRow> = {
-        arrangement_version: inForce.version,
-        terms_hash: inForce.hash,
-        due_soon_percent: inForce.terms.dueSoonPercent,
-        responder_time_zone: peer.time_zone,
-        sent_at: now,
-        due_ack_at: dueAck,
-        due_respond_at: dueRespond,
-      };
-      await updateRequest(trx, id, sent);
-      const request = { ...row, ...sent };
-      const event = await this.timeline.newEvent(trx, actor, request, 'send', now, null, null);
-      await this.timeline.apply(trx, hooks, request, event, null, {
-        reference: row.reference,
-        type: row.type,
-        urgency: row.urgency,
-        title: row.title,
-        fields: fields,
+      await this.sendIn(trx, hooks, actor, row, await this.sendable(trx, row), now);
+    });
+  }
+
+  /** Sends a sendable draft: deadlines, the `send` event (with the request) to the peer. */
+  private async sendIn(
+    trx: Db,
+    hooks: TxHooks,
+    actor: Actor,
+    row: RequestRow,
+    { peer, inForce, clocks, fields }: Sendable,
+    now: number,
+  ): Promise<void> {
+    const id = row.id;
+    const dueAck = addClock(now, clocks.acknowledge, peer.time_zone);
+    const dueRespond = addClock(now, clocks.respond, peer.time_zone);
+    const sent: Partial<RequestRow> = {
+      arrangement_version: inForce.version,
+      terms_hash: inForce.hash,
+      due_soon_percent: inForce.terms.dueSoonPercent,
+      responder_time_zone: peer.time_zone,
+      sent_at: now,
+      due_ack_at: dueAck,
+      due_respond_at: dueRespond,
+    };
+    await updateRequest(trx, id, sent);
+    const request = { ...row, ...sent };
+    const event = await this.timeline.newEvent(trx, actor, request, 'send', now, null, null);
+    await this.timeline.apply(trx, hooks, request, event, null, {
+      reference: row.reference,
+      type: row.type,
+      urgency: row.urgency,
+      title: row.title,
+      fields: fields,
+      arrangementVersion: inForce.version,
+      termsHash: inForce.hash,
+      dueAcknowledgeAt: iso(dueAck),
+      dueRespondAt: iso(dueRespond),
+      dueSoonPercent: inForce.terms.dueSoonPercent,
+      requesterTimeZone: row.requester_time_zone,
+      ...(row.exercise_id ? { exerciseId: row.exercise_id } : {}),
+      ...(row.exercise_inject_id ? { exerciseInjectId: row.exercise_inject_id } : {}),
+    });
+    await this.deadlines.schedule(trx, hooks, request);
+    await appendAudit(trx, {
+      actor,
+      at: now,
+      action: 'request.send',
+      entityType: 'request',
+      entityId: id,
+      details: {
+        event: event.id,
         arrangementVersion: inForce.version,
-        termsHash: inForce.hash,
-        dueAcknowledgeAt: iso(dueAck),
-        dueRespondAt: iso(dueRespond),
-        dueSoonPercent: inForce.terms.dueSoonPercent,
-        requesterTimeZone: row.requester_time_zone,
-      });
-      await this.deadlines.schedule(trx, hooks, request);
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: 'request.send',
-        entityType: 'request',
-        entityId: id,
-        details: { event: event.id, arrangementVersion: inForce.version, dueAck, dueRespond },
-      });
+        dueAck,
+        dueRespond,
+        ...(row.exercise_id ? { exercise: row.exercise_id } : {}),
+      },
     });
   }
 

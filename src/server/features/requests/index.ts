@@ -1,6 +1,8 @@
 import { registerRequestAttention } from './requests.attention.js';
 import { timerKind } from '../../timers/timers.js';
 import * as preservationDays from './migrations/2026_12_03_1200_preservation_days.js';
+import * as exerciseMarker from './migrations/2026_12_10_1001_requests_exercise.js';
+import { ExerciseRequestHooks } from './requests.exercise.js';
 import type { FeatureFactory } from '../module.js';
 import {
   DEADLINE_TIMER,
@@ -29,7 +31,9 @@ export const requestsModule: FeatureFactory = (ctx) => {
   registerRequestAttention(ctx.use('attention'));
   const search = ctx.use('search');
   registerRequestSearch(search);
-  const deps = { ...ctx, log: ctx.log.child({ component: 'requests' }), search };
+  // Exercises hear of their requests through these hooks (requests never name them).
+  const exercise = new ExerciseRequestHooks();
+  const deps = { ...ctx, log: ctx.log.child({ component: 'requests' }), search, exercise };
   const timeline = new RequestTimeline(deps);
   const deadlines = new RequestDeadlines(deps, timeline);
   const requests = new RequestsService(deps, {
@@ -41,7 +45,10 @@ export const requestsModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'requests',
-    migrations: { '2026_12_03_1200_preservation_days': preservationDays },
+    migrations: {
+      '2026_12_03_1200_preservation_days': preservationDays,
+      '2026_12_10_1001_requests_exercise': exerciseMarker,
+    },
     services: { requests },
     kinds: requestMessages(requests),
     timers: [

@@ -1,3 +1,4 @@
 /** What other features may use of requests for assistance. */
 export { findRequest } from './requests.repository.js';
 export type { RequestRow } from './requests.table.js';
+export type { ExerciseRequest, ExerciseRequestEvent } from './requests.exercise.js';

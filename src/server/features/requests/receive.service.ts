@@ -101,9 +101,12 @@ export class RequestReceiver {
       created_by: null,
       created_at: now,
       updated_at: now,
+      exercise_id: r.exerciseId ?? null,
+      exercise_inject_id: r.exerciseId ? (r.exerciseInjectId ?? null) : null,
     };
     await insertRequest(trx, row);
     await this.deadlines.schedule(trx, hooks, row);
+    await this.deps.exercise.emit(trx, hooks, row, 'received', now);
     return row;
   }
 }

@@ -94,6 +94,7 @@ export function presentRequest(
     createdAt: iso(Number(row.created_at)),
     updatedAt: iso(Number(row.updated_at)),
     missing,
+    exerciseId: row.exercise_id ?? null,
   };
 }
 

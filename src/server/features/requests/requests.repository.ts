@@ -105,7 +105,12 @@ export function findAttachment(
 
 /** The requests sent in a period (with one peer, when named): what the figures count. */
 export function listSentIn(db: Db, query: PeriodQuery): Promise<RequestRow[]> {
-  let q = db.selectFrom('requests').selectAll().where('sent_at', 'is not', null);
+  // Exercise requests are never counted in the real figures.
+  let q = db
+    .selectFrom('requests')
+    .selectAll()
+    .where('sent_at', 'is not', null)
+    .where('exercise_id', 'is', null);
   if (query.peer) q = q.where('peer_id', '=', query.peer);
   if (query.from) q = q.where('sent_at', '>=', Date.parse(query.from));
   if (query.to) q = q.where('sent_at', '<', Date.parse(query.to));

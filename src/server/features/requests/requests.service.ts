@@ -17,6 +17,7 @@ import type { OverdueHook, RequestDeadlines } from './deadlines.service.js';
 import type { RequestDrafts } from './drafts.service.js';
 import type { RequestMoves } from './moves.service.js';
 import type { RequestReceiver } from './receive.service.js';
+import type { ExerciseRequest, ExerciseRequestListener } from './requests.exercise.js';
 import { requestFigures } from './requests.figures.js';
 import { presentAttachment, presentEvent } from './requests.present.js';
 import {
@@ -53,6 +54,16 @@ export class RequestsService {
     private readonly deps: RequestsDeps,
     private readonly parts: RequestParts,
   ) {}
+
+  /** An exercise's inject sends an EXERCISE request, in its transaction; returns its id. */
+  sendExercise(trx: Db, hooks: TxHooks, request: ExerciseRequest): Promise<string> {
+    return this.parts.drafts.sendExercise(trx, hooks, request);
+  }
+
+  /** The exercises feature hears of its requests here (received, acknowledged). */
+  onExercise(listener: ExerciseRequestListener): void {
+    this.deps.exercise.on(listener);
+  }
 
   /** The hotline raises overdue requests whose arrangement says so. */
   onOverdue(hook: OverdueHook): void {

@@ -40,8 +40,18 @@ export interface RequestsTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** The exercise that sent it (an EXERCISE request), and the inject it delivers; null if real. */
+  exercise_id: string | null;
+  exercise_inject_id: string | null;
 }
-export type RequestRow = Selectable<RequestsTable>;
+type ExerciseMarker = 'exercise_id' | 'exercise_inject_id';
+/**
+ * A request as read. The EXERCISE marker is optional in the type only, so rows made by hand
+ * (tests, and code that predates the marker) still fit; a row read from the store has both
+ * (null when real): read them with `?? null`.
+ */
+export type RequestRow = Omit<Selectable<RequestsTable>, ExerciseMarker> &
+  Partial<Pick<Selectable<RequestsTable>, ExerciseMarker>>;
 
 export interface RequestEventsTable {
   id: string;

@@ -34,6 +34,7 @@ import {
   setEventsApplied,
   updateRequest,
 } from './requests.repository.js';
+import type { ExerciseRequestHooks } from './requests.exercise.js';
 import { requestDoc } from './requests.search.js';
 import type { RequestAttachmentRow, RequestEventRow, RequestRow } from './requests.table.js';
 
@@ -43,6 +44,8 @@ export type RequestsDeps = FeatureDeps & {
   timeZone: string;
   log: Logger;
   search: SearchService;
+  /** How the exercises feature hears of its requests (requests.exercise.ts). */
+  exercise: ExerciseRequestHooks;
 };
 
 /**
@@ -127,6 +130,10 @@ export class RequestTimeline {
       closed_at: folded.closedAt,
       updated_at: this.deps.clock.now(),
     });
+    // The first acknowledgement of an exercise's request: its exercise observes it.
+    if (row.acknowledged_at === null && folded.acknowledgedAt !== null) {
+      await this.deps.exercise.emit(trx, hooks, row, 'acknowledged', folded.acknowledgedAt);
+    }
     // The responder's node keeps the preservation clock.
     const preservationMoved =
       startsPreservation(row.type, event.action) || event.action === 'extend_preservation';

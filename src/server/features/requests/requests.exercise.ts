@@ -1,0 +1,68 @@
+import type { Db, TxHooks } from '../../store/database.js';
+import type { RequestRow } from './requests.table.js';
+
+/** What happened to an EXERCISE request on this node, for the exercise that sent it. */
+export interface ExerciseRequestEvent {
+  kind: 'received' | 'acknowledged';
+  exerciseId: string;
+  /** The inject the request delivers (null if the sender did not say). */
+  injectId: string | null;
+  requestId: string;
+  reference: string;
+  title: string;
+  direction: 'in' | 'out';
+  /** When it happened (this node's clock, or the acknowledgement's time on the timeline). */
+  at: number;
+}
+
+export type ExerciseRequestListener = (
+  trx: Db,
+  hooks: TxHooks,
+  event: ExerciseRequestEvent,
+) => Promise<void>;
+
+/** An EXERCISE request an exercise sends, in its inject's transaction. */
+export interface ExerciseRequest {
+  peer: string;
+  type: RequestRow['type'];
+  urgency: RequestRow['urgency'];
+  title: string;
+  /** The inject's body: every free-text field the arrangement requires is filled with it. */
+  text: string;
+  exerciseId: string;
+  injectId: string;
+}
+
+/**
+ * The exercises feature learns of its requests through this, in the transaction that
+ * changes the request; requests never learn what an exercise is. Real requests (no
+ * exercise id) are never reported.
+ */
+export class ExerciseRequestHooks {
+  private readonly listeners: ExerciseRequestListener[] = [];
+
+  on(listener: ExerciseRequestListener): void {
+    this.listeners.push(listener);
+  }
+
+  async emit(
+    trx: Db,
+    hooks: TxHooks,
+    row: RequestRow,
+    kind: ExerciseRequestEvent['kind'],
+    at: number,
+  ): Promise<void> {
+    if (!row.exercise_id) return;
+    const event: ExerciseRequestEvent = {
+      kind,
+      exerciseId: row.exercise_id,
+      injectId: row.exercise_inject_id ?? null,
+      requestId: row.id,
+      reference: row.reference,
+      title: row.title,
+      direction: row.direction,
+      at,
+    };
+    for (const listener of this.listeners) await listener(trx, hooks, event);
+  }
+}
