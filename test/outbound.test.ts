@@ -218,3 +218,41 @@ describe('a subscription whose server fails (issue 16, row 2)', () => {
     }
   });
 });
+
+describe('a remote server that answers too much', () => {
+  it('is cut off at the cap, whether it says its length or not', async () => {
+    const big = Buffer.alloc(300 * 1024, 97);
+    const server = createServer((request, response) => {
+      if (request.url === '/declared') {
+        response.end(big);
+        return;
+      }
+      // Written in parts, no length: sent chunked.
+      for (let at = 0; at < big.length; at += 16 * 1024)
+        response.write(big.subarray(at, at + 16 * 1024));
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const guard = new OutboundGuard(['127.0.0.1']);
+    try {
+      const declared = await guard.fetch(`${base}/declared`, { maxBytes: 64 * 1024 }).then(
+        () => 'fetched',
+        (error: AppError) => `${error.status} ${error.code}`,
+      );
+      expect(declared).toBe('413 response_too_large');
+      // Chunked, no length: the body fails once it runs past the cap.
+      const response = await guard.fetch(`${base}/chunked`, { maxBytes: 64 * 1024 });
+      const read = await response.text().then(
+        () => 'read',
+        (error: AppError) => `${error.status} ${error.code}`,
+      );
+      expect(read).toBe('413 response_too_large');
+      // Under the cap, or without one, the body is whole.
+      const whole = await guard.fetch(`${base}/declared`, { maxBytes: 1024 * 1024 });
+      expect((await whole.arrayBuffer()).byteLength).toBe(big.length);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -2,9 +2,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import ipaddr from 'ipaddr.js';
-import { type AppError, badRequest } from './errors.js';
+import { type AppError, badRequest, tooLarge } from './errors.js';
 
 /**
  * The one way out for fetches a user can aim (URL imports, TAXII subscriptions, webhooks):
@@ -25,6 +25,12 @@ export interface OutboundInit {
   timeoutMs?: number;
   /** Redirects followed, each checked (default 5). */
   maxRedirects?: number;
+  /**
+   * The most bytes of body taken: a larger Content-Length is refused before the body is
+   * read, and a body that runs past it fails mid-stream (413 response_too_large), so a
+   * remote server cannot fill the node's memory. Unset: no cap (a streamed import).
+   */
+  maxBytes?: number;
 }
 
 /** One fetch attempt (one hop), for the audit log: where it went and how it ended. */
@@ -73,6 +79,35 @@ function normalized(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
     return (parsed as ipaddr.IPv6).toIPv4Address();
   }
   return parsed;
+}
+
+function overCap(url: URL, maxBytes: number): AppError {
+  return tooLarge(
+    'response_too_large',
+    `${url.host} answered more than ${maxBytes} bytes; this node takes at most that.`,
+  );
+}
+
+/** The response's body, failing once it runs past `maxBytes` (none: as it is). */
+function capped(response: IncomingMessage, url: URL, maxBytes: number | undefined): Readable {
+  if (maxBytes === undefined) return response;
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.destroy();
+    throw overCap(url, maxBytes);
+  }
+  let seen = 0;
+  const counting = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        response.destroy();
+        done(overCap(url, maxBytes));
+      } else done(null, chunk);
+    },
+  });
+  response.on('error', (error) => counting.destroy(error));
+  return response.pipe(counting);
 }
 
 /** 400 outbound_refused: where the URL leads, and what would allow it. */
@@ -208,7 +243,9 @@ export class OutboundGuard {
       }
       const status = response.statusCode ?? 502;
       const body =
-        status === 204 || status === 304 ? null : (Readable.toWeb(response) as ReadableStream);
+        status === 204 || status === 304
+          ? null
+          : (Readable.toWeb(capped(response, url, init.maxBytes)) as ReadableStream);
       return new Response(body, { status, statusText: response.statusMessage ?? '', headers });
     }
   }

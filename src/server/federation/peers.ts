@@ -190,9 +190,7 @@ export class PeersService {
   async add(actor: Actor, body: AddPeerBody): Promise<PeerView> {
     authorize(actor, 'peers.manage');
     // A URL an admin typed: fetched through the guard like any other (src/server/outbound.ts).
-    const descriptor = await fetchVerifiedDescriptor(body.url, body.fingerprint, (target) =>
-      this.ctx.outbound.fetch(target, { timeoutMs: 10_000 }),
-    );
+    const descriptor = await this.descriptorAt(body.url, body.fingerprint);
     if (descriptor.nodeId === this.ctx.nodeId) {
       throw badRequest('cannot_peer_self', 'That URL is this node itself.');
     }
@@ -270,13 +268,23 @@ export class PeersService {
    * it accepts (after an upgrade), its name, country and time zone. Different keys are
    * never taken: they need a new peering, compared by people. Returns the peers updated.
    */
+  /**
+   * A node's descriptor, through the outbound guard like every fetch an admin aims (the
+   * peer's URL), its size capped: a descriptor is a few kB.
+   */
+  private descriptorAt(url: string, fingerprint: string) {
+    return fetchVerifiedDescriptor(url, fingerprint, (target) =>
+      this.ctx.outbound.fetch(target, { timeoutMs: 10_000, maxBytes: 256 * 1024 }),
+    );
+  }
+
   async refreshDescriptors(): Promise<string[]> {
     const updated: string[] = [];
     for (const peer of await listPeerRows(this.ctx.store.db)) {
       if (peer.status !== 'active') continue;
       let descriptor;
       try {
-        descriptor = await fetchVerifiedDescriptor(peer.url, peer.fingerprint);
+        descriptor = await this.descriptorAt(peer.url, peer.fingerprint);
       } catch (error) {
         this.ctx.log.debug({ err: error, peer: peer.node_id }, 'peer descriptor not refreshed');
         continue;

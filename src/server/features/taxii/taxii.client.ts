@@ -209,7 +209,12 @@ export class TaxiiClient {
     }
     let response: Response;
     try {
-      response = await this.deps.outbound.fetch(url.toString(), { headers, timeoutMs: 60_000 });
+      // A page of POLL_PAGE objects: 256 MiB is far above any honest one.
+      response = await this.deps.outbound.fetch(url.toString(), {
+        headers,
+        timeoutMs: 60_000,
+        maxBytes: 256 * 1024 * 1024,
+      });
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw badGateway('taxii_poll_failed', `${url.host} could not be reached.`);
