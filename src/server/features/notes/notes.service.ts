@@ -9,8 +9,9 @@ import {
 } from '../../../core/schemas/notes.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import { ROLES } from '../../../core/roles.js';
-import { badRequest, conflict, notFound } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
 import type { TxHooks } from '../../store/database.js';
 import { findNote, insertNote, listNotes, setNoteAcknowledged } from './notes.repository.js';
@@ -31,22 +32,6 @@ export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow, creat
       },
     ),
   );
-}
-
-/** The cursor of a page of notes: where the last note of the page stands. */
-function encodeCursor(row: NoteRow): string {
-  return Buffer.from(`${Number(row.created_at)}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: number; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || !/^\d+$/.test(at)) {
-    throw badRequest(
-      'invalid_cursor',
-      'The cursor is not one this list gave; start again without it.',
-    );
-  }
-  return { at: Number(at), id };
 }
 
 /**
@@ -146,13 +131,16 @@ export class NotesService {
     const rows = await listNotes(this.deps.store.db, {
       ...(query.peer ? { peer: query.peer } : {}),
       limit: query.limit,
-      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      ...(query.cursor ? { after: decodeTimeCursor(query.cursor) } : {}),
     });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
       notes: page.map((row) => presentNote(row, row.acked_seq)),
-      next: rows.length > query.limit && last ? encodeCursor(last) : null,
+      next:
+        rows.length > query.limit && last
+          ? encodeTimeCursor(Number(last.created_at), last.id)
+          : null,
     };
   }
 }
