@@ -145,7 +145,7 @@ function PingActions({ peer }: { peer: string }) {
           <p>{done}</p>
         </div>
       ) : null}
-      <div className="form-actions">
+      <div className="form-actions actions-block">
         <button
           type="button"
           className="button-primary"

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import * as api from '../api';
 import type { SearchHit, SearchKind, SearchResults } from '../../../app/types';
 import { TlpBadge } from '../../cases/components/cases';
+import { AsyncTable } from '../../../ui/async-table';
 import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
 import { useSubmit } from '../../../ui/submit';
 import { useCoalesced, usePageTitle, useLoader } from '../../../ui/hooks';
@@ -112,42 +113,44 @@ function SearchGroupView({ kind, hits }: { kind: SearchKind; hits: SearchHit[] }
       <div className="section-head">
         <h2 id={headingId}>{title}</h2>
       </div>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('search.columns.item')}</th>
-              <th scope="col">{t('search.columns.match')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hits.map((hit) => (
-              <tr key={hit.id} data-testid="search-hit">
-                <td className="search-label">
-                  <Link to={hit.link}>{hit.title || hit.id}</Link>
-                  {hit.tlp ? (
-                    <>
-                      {' '}
-                      <TlpBadge level={hit.tlp} />
-                    </>
-                  ) : null}
-                  {hit.snippet && hit.snippet !== hit.title ? (
-                    <p className="muted small">{hit.snippet}</p>
-                  ) : null}
-                </td>
-                <td>
-                  {hit.match === 'exact' ? (
-                    <span className="badge badge-exact">{t('search.exact')}</span>
-                  ) : (
-                    <span className="muted small">{t(`search.match.${hit.match}`)}</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AsyncTable
+        rows={hits}
+        empty={null}
+        label={title}
+        rowKey={(hit) => hit.id}
+        rowTestId="search-hit"
+        columns={[
+          {
+            header: t('search.columns.item'),
+            className: 'search-label',
+            cell: (hit) => (
+              <>
+                <Link to={hit.link}>{hit.title || hit.id}</Link>
+                {hit.tlp ? (
+                  <>
+                    {' '}
+                    <TlpBadge level={hit.tlp} />
+                  </>
+                ) : null}
+                {hit.snippet && hit.snippet !== hit.title ? (
+                  <p className="muted small">{hit.snippet}</p>
+                ) : null}
+              </>
+            ),
+          },
+          {
+            header: t('search.columns.match'),
+            // "关键词匹配" is one word: never broken over two lines.
+            className: 'nowrap',
+            cell: (hit) =>
+              hit.match === 'exact' ? (
+                <span className="badge badge-exact">{t('search.exact')}</span>
+              ) : (
+                <span className="muted small">{t(`search.match.${hit.match}`)}</span>
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }
