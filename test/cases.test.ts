@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/core/roles.js';
 import { TLP_LEVELS, type TlpLevel } from '../src/core/tlp-rules.js';
 import { visibleTo, type BusEvent } from '../src/server/events.js';
-import { openCase } from './harness/cases.js';
+import { addObject, openCase } from './harness/cases.js';
 import { validateStix, validateStixBundleObjects } from './harness/stix-schemas.js';
 import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
@@ -69,14 +69,16 @@ async function add(
   tlp: TlpLevel = 'amber',
   redRecipients: string[] = [],
 ): Promise<any> {
-  const r = await call(node.app, session, 'POST', `/api/cases/${caseId}/objects`, {
+  const view = await addObject<{ object: Record<string, unknown> }>(
+    node,
+    session,
+    caseId,
     object,
     tlp,
     redRecipients,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  expect(validateStix(r.json().object)).toEqual([]);
-  return r.json().object;
+  );
+  expect(validateStix(view.object)).toEqual([]);
+  return view.object;
 }
 
 async function objectsOn(node: NodeHandle, session: Session, caseId: string): Promise<any[]> {

@@ -8,7 +8,7 @@ import type { ImportJobView } from '../src/core/schemas/imports.js';
 import { identityIdOf } from '../src/core/stix/ids.js';
 import { withTlp } from '../src/core/stix/tlp.js';
 import type { TlpLevel } from '../src/core/tlp-rules.js';
-import { openCase } from './harness/cases.js';
+import { addObject, openCase } from './harness/cases.js';
 import { dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { peerUp } from './harness/peers.js';
@@ -81,13 +81,7 @@ async function add(
   tlp: TlpLevel,
   redRecipients: string[] = [],
 ): Promise<ObjectView> {
-  const r = await call(node.app, session, 'POST', `/api/cases/${caseId}/objects`, {
-    object,
-    tlp,
-    redRecipients,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json<ObjectView>();
+  return addObject<ObjectView>(node, session, caseId, object, tlp, redRecipients);
 }
 
 async function objectOn(node: NodeHandle, session: Session, caseId: string, id: string) {

@@ -15,3 +15,21 @@ export async function openCase(
   expect(r.statusCode, r.body).toBe(201);
   return r.json<{ id: string }>().id;
 }
+
+/** Adds a STIX object to a case through the API (201 expected); the object's view. */
+export async function addObject<View = any>(
+  node: NodeHandle,
+  session: Session,
+  caseId: string,
+  object: Record<string, unknown>,
+  tlp = 'amber',
+  redRecipients: string[] = [],
+): Promise<View> {
+  const r = await call(node.app, session, 'POST', `/api/cases/${caseId}/objects`, {
+    object,
+    tlp,
+    redRecipients,
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json<View>();
+}
