@@ -334,6 +334,8 @@ export const MATRIX: Row[] = [
   row('POST', '/api/exercises/{id}/accept',              'exercises.manage',     'ok  403 403 ok  403 401'),
   row('POST', '/api/exercises/{id}/decline',             'exercises.manage',     'ok  403 403 ok  403 401'),
   row('POST', '/api/exercises/{id}/clock',               'exercises.manage',     'ok  403 403 ok  403 401', { body: { kind: 'pause' } }),
+  row('GET', '/api/exercises/{id}/feed',                 'exercises.read',       USERS),
+  row('GET', '/api/exercises/{id}/observations',         'exercises.manage',     'ok  403 403 ok  403 401'),
   // ---- TAXII 2.1 server: HTTP Basic (or a bearer token), never the browser's cookie ------
   row('GET', '/taxii2/',                                 'user',                 USERS, { auth: 'basic' }),
   row('GET', '/taxii2/api/',                             'user',                 USERS, { auth: 'basic' }),

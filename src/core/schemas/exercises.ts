@@ -214,7 +214,60 @@ export const ExerciseInjectView = z.object({
   state: z.enum(INJECT_STATES),
   firedAt: z.iso.datetime().nullable(),
   firedAtMinutes: z.number().nullable(),
+  /** What the inject became when it fired here: the call's or request's id. */
+  delivered: z.string().nullable(),
+  /** Why it could not go through its channel (the peer refused, the terms do not allow it). */
+  problem: z.string().nullable(),
 });
 export const ExerciseInjectList = z.object({ injects: z.array(ExerciseInjectView) });
 export type ExerciseInjectList = z.infer<typeof ExerciseInjectList>;
 export type ExerciseList = z.infer<typeof ExerciseList>;
+
+// ---- what reaches the players, and what the node observes -------------------------------
+
+export const FEED_KINDS = ['narrative', 'call', 'request'] as const;
+
+/** One thing that reached this node's players in an exercise, marked EXERCISE. */
+export const ExerciseFeedItem = z.object({
+  id: z.string(),
+  kind: z.enum(FEED_KINDS),
+  injectId: z.string().nullable(),
+  title: BilingualText,
+  body: BilingualText,
+  /** The call or request it arrived as (null for a narrative). */
+  refId: z.string().nullable(),
+  at: z.iso.datetime(),
+  /** Scenario time when it reached the players, in minutes. */
+  scenarioMinutes: z.number(),
+});
+export type ExerciseFeedItem = z.infer<typeof ExerciseFeedItem>;
+export const ExerciseFeed = z.object({
+  items: z.array(ExerciseFeedItem),
+  next: z.string().nullable(),
+});
+export type ExerciseFeed = z.infer<typeof ExerciseFeed>;
+
+export const OBSERVATION_STATES = ['pending', 'met', 'late', 'missed'] as const;
+export type ObservationState = (typeof OBSERVATION_STATES)[number];
+
+/** An expected action of this node's side and what the node observed (controllers only). */
+export const ExerciseObservationView = z.object({
+  expectedId: z.string(),
+  injectId: z.string(),
+  action: z.enum(Object.keys(EXPECTED_ACTIONS) as [ExpectedActionKind, ...ExpectedActionKind[]]),
+  objective: z.string(),
+  text: BilingualText,
+  /** Scenario time by which it is due (the inject's time plus `within`), in minutes. */
+  dueMinutes: z.number().int(),
+  /** Whether the node observes this action by itself (else an evaluator rates it). */
+  observed: z.boolean(),
+  state: z.enum(OBSERVATION_STATES),
+  /** When it was met, late or missed: wall time and scenario time. */
+  at: z.iso.datetime().nullable(),
+  scenarioMinutes: z.number().nullable(),
+});
+export type ExerciseObservationView = z.infer<typeof ExerciseObservationView>;
+export const ExerciseObservationList = z.object({
+  observations: z.array(ExerciseObservationView),
+});
+export type ExerciseObservationList = z.infer<typeof ExerciseObservationList>;

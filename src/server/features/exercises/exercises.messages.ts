@@ -10,6 +10,7 @@ import {
 import type { MessageKind } from '../../federation/kinds.js';
 import { timerKind, type TimerKind } from '../../timers/timers.js';
 import { messageKind } from '../module.js';
+import { OBSERVE_TIMER, type ExerciseObservations } from './observations.service.js';
 import { INJECT_TIMER, type ExerciseRunsService } from './runs.service.js';
 
 /** The exercise's messages: a proposal, its answer, and each move of the clock. */
@@ -33,13 +34,22 @@ export function exerciseMessages(runs: ExerciseRunsService): MessageKind[] {
   ];
 }
 
-/** An inject of this node is due on the exercise clock. */
-export function exerciseTimers(runs: ExerciseRunsService): TimerKind[] {
+/** An inject of this node is due on the exercise clock; an expected action's deadline passed. */
+export function exerciseTimers(
+  runs: ExerciseRunsService,
+  observations: ExerciseObservations,
+): TimerKind[] {
   return [
     timerKind(
       INJECT_TIMER,
       z.object({ exerciseId: z.string(), injectId: z.string() }),
       (trx, payload, _timer, hooks) => runs.fire(trx, hooks, payload.exerciseId, payload.injectId),
+    ),
+    timerKind(
+      OBSERVE_TIMER,
+      z.object({ exerciseId: z.string(), expectedId: z.string() }),
+      (trx, payload, _timer, hooks) =>
+        observations.deadlinePassed(trx, hooks, payload.exerciseId, payload.expectedId),
     ),
   ];
 }

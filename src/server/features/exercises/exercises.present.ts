@@ -107,6 +107,8 @@ export function presentInjects(row: ExerciseRow, states: ExerciseInjectRow[]): E
         firedAt: state?.fired_at == null ? null : iso(state.fired_at),
         firedAtMinutes:
           state?.fired_scenario_ms == null ? null : Number(state.fired_scenario_ms) / 60_000,
+        delivered: state?.delivered ?? null,
+        problem: state?.problem ?? null,
       };
     }),
   };

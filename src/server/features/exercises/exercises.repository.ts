@@ -1,5 +1,10 @@
 import type { Db } from '../../store/database.js';
-import type { ExerciseInjectRow, ExerciseRow } from './exercises.table.js';
+import type {
+  ExerciseFeedRow,
+  ExerciseInjectRow,
+  ExerciseObservationRow,
+  ExerciseRow,
+} from './exercises.table.js';
 
 export function findExercise(db: Db, id: string): Promise<ExerciseRow | undefined> {
   return db.selectFrom('exercises').selectAll().where('id', '=', id).executeTakeFirst();
@@ -69,12 +74,65 @@ export async function updateInject(
   db: Db,
   exerciseId: string,
   injectId: string,
-  change: Partial<Pick<ExerciseInjectRow, 'state' | 'fired_at' | 'fired_scenario_ms' | 'timer_id'>>,
+  change: Partial<
+    Pick<
+      ExerciseInjectRow,
+      'state' | 'fired_at' | 'fired_scenario_ms' | 'timer_id' | 'delivered' | 'problem'
+    >
+  >,
 ): Promise<void> {
   await db
     .updateTable('exercise_injects')
     .set(change)
     .where('exercise_id', '=', exerciseId)
     .where('inject_id', '=', injectId)
+    .execute();
+}
+
+// ---- the players' feed ----------------------------------------------------------------
+
+export async function insertFeedItem(db: Db, row: ExerciseFeedRow): Promise<void> {
+  await db.insertInto('exercise_feed').values(row).execute();
+}
+
+/** Newest first, after the cursor (at, id). */
+export function listFeed(
+  db: Db,
+  exerciseId: string,
+  limit: number,
+  after?: { at: number; id: string },
+): Promise<ExerciseFeedRow[]> {
+  let query = db
+    .selectFrom('exercise_feed')
+    .selectAll()
+    .where('exercise_id', '=', exerciseId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]),
+    );
+  }
+  return query.execute();
+}
+
+// ---- observations of this side's expected actions ---------------------------------------
+
+export function observationsOf(db: Db, exerciseId: string): Promise<ExerciseObservationRow[]> {
+  return db
+    .selectFrom('exercise_observations')
+    .selectAll()
+    .where('exercise_id', '=', exerciseId)
+    .execute();
+}
+
+/** Writes an observation, whether or not the exercise had a row for it yet. */
+export async function saveObservation(db: Db, row: ExerciseObservationRow): Promise<void> {
+  const { exercise_id: _e, expected_id: _x, ...change } = row;
+  await db
+    .insertInto('exercise_observations')
+    .values(row)
+    .onConflict((oc) => oc.columns(['exercise_id', 'expected_id']).doUpdateSet(change))
     .execute();
 }

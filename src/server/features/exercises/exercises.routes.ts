@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import {
   ClockMoveBody,
+  ExerciseFeed,
   ExerciseInjectList,
   ExerciseList,
+  ExerciseObservationList,
   ExerciseQuery,
   ExerciseView,
   ProposeExerciseBody,
@@ -16,6 +18,8 @@ import {
   ScenarioView,
 } from '../../../core/schemas/exercises.js';
 import { requireActor } from '../../http/auth.js';
+import type { ExerciseChannels } from './channels.service.js';
+import type { ExerciseObservations } from './observations.service.js';
 import type { ExerciseRunsService } from './runs.service.js';
 import type { ScenariosService } from './scenarios.service.js';
 
@@ -25,8 +29,10 @@ export function registerExercisesRoutes(
   parent: FastifyInstance,
   scenarios: ScenariosService,
   runs: ExerciseRunsService,
+  play: { channels: ExerciseChannels; observations: ExerciseObservations },
 ): void {
   registerRunRoutes(parent, runs);
+  registerPlayRoutes(parent, play.channels, play.observations);
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const tags = ['exercises'];
   app.get(
@@ -204,5 +210,44 @@ function registerRunRoutes(parent: FastifyInstance, runs: ExerciseRunsService): 
       },
     },
     async (request) => runs.move(requireActor(request), request.params.id, request.body),
+  );
+}
+
+/** What reached this node's players, and what it observed of its side (controllers). */
+function registerPlayRoutes(
+  parent: FastifyInstance,
+  channels: ExerciseChannels,
+  observations: ExerciseObservations,
+): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['exercises'];
+  app.get(
+    '/api/exercises/:id/feed',
+    {
+      config: { permission: 'exercises.read' },
+      schema: {
+        tags,
+        summary:
+          "What reached this node's players, marked EXERCISE: narratives to its side, calls and requests received; newest first",
+        params: IdParams,
+        querystring: ExerciseQuery,
+        response: { 200: ExerciseFeed, ...errors },
+      },
+    },
+    async (request) => channels.feed(requireActor(request), request.params.id, request.query),
+  );
+  app.get(
+    '/api/exercises/:id/observations',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary:
+          "This side's expected actions and what the node observed (met, late, missed, pending); never sent to the peer",
+        params: IdParams,
+        response: { 200: ExerciseObservationList, ...errors },
+      },
+    },
+    async (request) => observations.list(requireActor(request), request.params.id),
   );
 }

@@ -53,12 +53,44 @@ export interface ExerciseInjectsTable {
   fired_scenario_ms: number | null;
   /** The pending timer that fires it, while the clock runs. */
   timer_id: string | null;
+  /** What it became when it fired here (a call's or request's id), or why it could not go. */
+  delivered: string | null;
+  problem: string | null;
 }
 export type ExerciseInjectRow = Selectable<ExerciseInjectsTable>;
+
+/** What reached this node's players: narratives to its side, calls and requests received. */
+export interface ExerciseFeedTable {
+  id: string;
+  exercise_id: string;
+  kind: 'narrative' | 'call' | 'request';
+  inject_id: string | null;
+  /** BilingualText as JSON. */
+  title: string;
+  body: string;
+  ref_id: string | null;
+  at: number;
+  scenario_ms: number;
+}
+export type ExerciseFeedRow = Selectable<ExerciseFeedTable>;
+
+/** What this node observed of one of its side's expected actions; never sent to the peer. */
+export interface ExerciseObservationsTable {
+  exercise_id: string;
+  expected_id: string;
+  state: 'pending' | 'met' | 'late' | 'missed';
+  at: number | null;
+  scenario_ms: number | null;
+  /** The timer at the deadline on the exercise clock, while it runs. */
+  timer_id: string | null;
+}
+export type ExerciseObservationRow = Selectable<ExerciseObservationsTable>;
 
 declare module '../../store/database.js' {
   interface Database {
     exercises: ExercisesTable;
     exercise_injects: ExerciseInjectsTable;
+    exercise_feed: ExerciseFeedTable;
+    exercise_observations: ExerciseObservationsTable;
   }
 }

@@ -1,7 +1,10 @@
 import type { FeatureFactory } from '../module.js';
 import { exerciseMessages, exerciseTimers } from './exercises.messages.js';
 import { registerExercisesRoutes } from './exercises.routes.js';
+import { ExerciseChannels } from './channels.service.js';
 import * as runsTables from './migrations/2026_12_03_1600_exercises.js';
+import * as channelsTables from './migrations/2026_12_10_1002_exercise_channels.js';
+import { ExerciseObservations } from './observations.service.js';
 import { ExerciseRunsService } from './runs.service.js';
 import * as scenariosTable from './migrations/2026_12_03_1500_exercise_scenarios.js';
 import { ScenariosService } from './scenarios.service.js';
@@ -15,21 +18,34 @@ declare module '../module.js' {
 
 /**
  * Joint tabletop exercises (issue 17): the scenarios, and runs with a peer on one exercise
- * clock (injects fire on durable timers; delivery through the real channels is to come).
+ * clock (injects fire on durable timers, calls and requests through the real hotline and
+ * requests, marked EXERCISE; narratives in the players' feed), and the observation of this
+ * side's expected actions.
  */
 export const exercisesModule: FeatureFactory = (ctx) => {
   const scenarios = new ScenariosService(ctx);
-  const runs = new ExerciseRunsService(ctx);
+  const observations = new ExerciseObservations(ctx);
+  const channels = new ExerciseChannels({
+    ...ctx,
+    hotline: ctx.use('hotline'),
+    requests: ctx.use('requests'),
+    observations,
+  });
+  const runs = new ExerciseRunsService({ ...ctx, channels, observations });
+  // The hotline and requests tell us of the exercise calls and requests they carry.
+  ctx.use('hotline').onExercise((trx, hooks, event) => channels.callEvent(trx, hooks, event));
+  ctx.use('requests').onExercise((trx, hooks, event) => channels.requestEvent(trx, hooks, event));
   return {
     name: 'exercises',
     migrations: {
       '2026_12_03_1500_exercise_scenarios': scenariosTable,
       '2026_12_03_1600_exercises': runsTables,
+      '2026_12_10_1002_exercise_channels': channelsTables,
     },
     services: { scenarios, exercises: runs },
     kinds: exerciseMessages(runs),
-    timers: exerciseTimers(runs),
-    routes: (app) => registerExercisesRoutes(app, scenarios, runs),
+    timers: exerciseTimers(runs, observations),
+    routes: (app) => registerExercisesRoutes(app, scenarios, runs, { channels, observations }),
     start: () => scenarios.loadBundled(),
   };
 };

@@ -25,7 +25,8 @@ import {
 } from '../../../core/schemas/exercises.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { badRequest, conflict, notFound } from '../../errors.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
+import { conflict, notFound } from '../../errors.js';
 import type { Db, Trx, TxHooks } from '../../store/database.js';
 import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
@@ -49,26 +50,13 @@ import {
   updateInject,
 } from './exercises.repository.js';
 import type { ExerciseRow } from './exercises.table.js';
+import type { ExerciseChannels } from './channels.service.js';
+import type { ExerciseObservations } from './observations.service.js';
 import { findScenario } from './scenarios.repository.js';
 
 export const INJECT_TIMER = 'exercise.inject';
 const MINUTE = 60_000;
 const other = (side: ScenarioSide): ScenarioSide => (side === 'A' ? 'B' : 'A');
-
-function encodeCursor(row: ExerciseRow): string {
-  return Buffer.from(`${Number(row.created_at)}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: number; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || !/^\d+$/.test(at)) {
-    throw badRequest(
-      'invalid_cursor',
-      'The cursor is not one this list gave; start again without it.',
-    );
-  }
-  return { at: Number(at), id };
-}
 
 /**
  * Runs of a scenario with a peer (issue 17): a controller proposes, the peer's controller
@@ -78,18 +66,27 @@ function decodeCursor(cursor: string): { at: number; id: string } {
  * node whose side they are.
  */
 export class ExerciseRunsService {
-  constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {}
+  constructor(
+    private readonly deps: FeatureDeps & {
+      timers: TimerWorker;
+      channels: ExerciseChannels;
+      observations: ExerciseObservations;
+    },
+  ) {}
 
   async list(actor: Actor, query: ExerciseQuery): Promise<ExerciseList> {
     authorize(actor, 'exercises.read');
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const after = query.cursor === undefined ? undefined : decodeTimeCursor(query.cursor);
     const rows = await listExercises(this.deps.store.db, query.limit + 1, after);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const now = this.deps.clock.now();
     return {
       exercises: page.map((row) => presentExercise(row, now)),
-      next: rows.length > query.limit && last ? encodeCursor(last) : null,
+      next:
+        rows.length > query.limit && last
+          ? encodeTimeCursor(Number(last.created_at), last.id)
+          : null,
     };
   }
 
@@ -309,11 +306,14 @@ export class ExerciseRunsService {
     const clock = clockOf(row);
     const scenarioMs = scenarioTimeAt(clock, now);
     if (clock.state !== 'running' || scenarioMs < inject.atMinutes * MINUTE) return;
+    // Through its real channel, marked EXERCISE, in this transaction: fired once, delivered once.
+    const delivery = await this.deps.channels.deliver(trx, hooks, row, inject, now);
     await updateInject(trx, exerciseId, injectId, {
       state: 'fired',
       fired_at: now,
       fired_scenario_ms: inject.atMinutes * MINUTE,
       timer_id: null,
+      ...delivery,
     });
     await this.audit(
       trx,
@@ -325,6 +325,8 @@ export class ExerciseRunsService {
         inject: injectId,
         channel: inject.channel,
         scenarioMinutes: inject.atMinutes,
+        ...(delivery.delivered ? { delivered: delivery.delivered } : {}),
+        ...(delivery.problem ? { problem: delivery.problem } : {}),
       },
     );
     this.changed(hooks, exerciseId);
@@ -355,6 +357,8 @@ export class ExerciseRunsService {
             });
       await updateInject(trx, row.id, inject.id, { timer_id: timerId });
     }
+    // The deadlines of this side's expected actions follow the same clock.
+    await this.deps.observations.schedule(trx, hooks, row, clock, now);
     this.changed(hooks, row.id);
   }
 
@@ -369,6 +373,8 @@ export class ExerciseRunsService {
         fired_at: null,
         fired_scenario_ms: null,
         timer_id: null,
+        delivered: null,
+        problem: null,
       })),
     );
   }

@@ -8,6 +8,8 @@ export interface ExerciseCallEvent {
   /** The inject the call delivers (null if the caller did not say). */
   injectId: string | null;
   callId: string;
+  /** The peer the call is with (an exercise only takes its own peer's calls). */
+  peer: string;
   subject: string;
   /** When it happened (this node's clock). */
   at: number;
@@ -44,6 +46,7 @@ export class ExerciseCallHooks {
       exerciseId: row.exercise_id,
       injectId: row.exercise_inject_id,
       callId: row.id,
+      peer: row.peer_id,
       subject: row.subject,
       at,
     };

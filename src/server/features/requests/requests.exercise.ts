@@ -8,6 +8,8 @@ export interface ExerciseRequestEvent {
   /** The inject the request delivers (null if the sender did not say). */
   injectId: string | null;
   requestId: string;
+  /** The peer the request is with (an exercise only takes its own peer's requests). */
+  peer: string;
   reference: string;
   title: string;
   direction: 'in' | 'out';
@@ -58,6 +60,7 @@ export class ExerciseRequestHooks {
       exerciseId: row.exercise_id,
       injectId: row.exercise_inject_id ?? null,
       requestId: row.id,
+      peer: row.peer_id,
       reference: row.reference,
       title: row.title,
       direction: row.direction,
