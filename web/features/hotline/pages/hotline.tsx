@@ -3,20 +3,19 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api';
 import * as casesApi from '../../cases/api';
-import * as peersApi from '../../peers/api';
 import * as requestsApi from '../../requests/api';
 import {
   isOpen,
   rolesAllow,
   type CallView,
   type CaseView,
-  type PeerView,
   type PlaceCallBody,
   type Priority,
   type RequestView,
   type Tier,
 } from '../../../app/types';
 import { AsyncTable } from '../../../ui/async-table';
+import { useActivePeers } from '../../peers/components/active-peers';
 import { ErrorAlert, ProblemAlert, problemFields } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { useSubmit } from '../../../ui/submit';
@@ -195,7 +194,6 @@ function Composer({ onCancel }: { onCancel: () => void }) {
   const { t } = useTranslation();
   const id = useId();
   const navigate = useNavigate();
-  const [peers, setPeers] = useState<PeerView[] | null>(null);
   const [peer, setPeer] = useState('');
   const [tier, setTier] = useState<Tier>('technical');
   const [priority, setPriority] = useState<Priority>('urgent');
@@ -229,18 +227,9 @@ function Composer({ onCancel }: { onCancel: () => void }) {
     },
   );
   const { busy, fail } = place;
+  const peers = useActivePeers(setPeer, (error) => fail({ error }));
   const invalid = problemFields(place.problem);
 
-  useEffect(() => {
-    peersApi.listPeers().then(
-      (list) => {
-        const active = list.filter((p) => p.status === 'active');
-        setPeers(active);
-        if (active.length === 1 && active[0]) setPeer(active[0].nodeId);
-      },
-      (error: unknown) => fail({ error }),
-    );
-  }, [fail]);
   useEffect(() => {
     setRequestId('');
     setCaseId('');

@@ -391,6 +391,23 @@ function Moves({ request, onChanged }: RequestPanelProps) {
   );
 }
 
+/** A request's fields (or those a move changed), each under its translated name. */
+function FieldList({ entries }: { entries: readonly [string, string | boolean][] }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="facts">
+      {entries.map(([field, value]) => (
+        <div key={field}>
+          <dt>{isRequestField(field) ? t(`requests.fields.${field}`) : field}</dt>
+          <dd>
+            <FieldValue value={value} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function TimelineItem({ request, event }: { request: RequestDetail; event: RequestEventView }) {
   const { t } = useTranslation();
   const id = useId();
@@ -409,16 +426,7 @@ function TimelineItem({ request, event }: { request: RequestDetail; event: Reque
         </header>
         {event.text ? <p className="note-text">{event.text}</p> : null}
         {event.fields && Object.keys(event.fields).length > 0 && event.action !== 'send' ? (
-          <dl className="facts">
-            {Object.entries(event.fields).map(([field, value]) => (
-              <div key={field}>
-                <dt>{isRequestField(field) ? t(`requests.fields.${field}`) : field}</dt>
-                <dd>
-                  <FieldValue value={value} />
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <FieldList entries={Object.entries(event.fields)} />
         ) : null}
         {event.preservationDays ? (
           <p className="small">
@@ -576,16 +584,7 @@ export function RequestPage() {
       ) : (
         <section aria-labelledby="request-fields">
           <h2 id="request-fields">{t('requests.detail.fields')}</h2>
-          <dl className="facts">
-            {fieldEntries.map(([field, value]) => (
-              <div key={field}>
-                <dt>{isRequestField(field) ? t(`requests.fields.${field}`) : field}</dt>
-                <dd>
-                  <FieldValue value={value} />
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <FieldList entries={fieldEntries} />
         </section>
       )}
 

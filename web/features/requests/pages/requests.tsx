@@ -1,16 +1,11 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import * as peersApi from '../../peers/api';
 import * as api from '../api';
-import {
-  rolesAllow,
-  type ArrangementState,
-  type PeerView,
-  type RequestView,
-} from '../../../app/types';
+import { rolesAllow, type ArrangementState, type RequestView } from '../../../app/types';
 import { ErrorAlert } from '../../../ui/errors';
 import { AsyncTable } from '../../../ui/async-table';
+import { useActivePeers } from '../../peers/components/active-peers';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import {
@@ -167,7 +162,6 @@ export function NewRequestPage() {
   const id = useId();
   const navigate = useNavigate();
   usePageTitle(t('requests.newTitle'));
-  const [peers, setPeers] = useState<PeerView[] | null>(null);
   const [peer, setPeer] = useState('');
   const [arrangement, setArrangement] = useState<ArrangementState | null>(null);
   const [type, setType] = useState<RequestType>('preservation');
@@ -176,17 +170,8 @@ export function NewRequestPage() {
   const [fields, setFields] = useState<RequestFields>({});
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ message?: string; error?: unknown } | null>(null);
+  const peers = useActivePeers(setPeer, (error) => setProblem({ error }));
 
-  useEffect(() => {
-    peersApi.listPeers().then(
-      (list) => {
-        const active = list.filter((p) => p.status === 'active');
-        setPeers(active);
-        if (active.length === 1 && active[0]) setPeer(active[0].nodeId);
-      },
-      (error: unknown) => setProblem({ error }),
-    );
-  }, []);
   const loadArrangement = useCallback(async () => {
     if (!peer) return setArrangement(null);
     try {
