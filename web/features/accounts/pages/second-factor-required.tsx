@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { BareLayout } from '../../../app/layout';
-import { useSession, useUser } from '../../../app/session';
-import { usePageTitle } from '../../../ui/hooks';
+import { useSession } from '../../../app/session';
+import { HeldPage } from '../components/held-page';
 import { EnrollSecondFactor } from '../components/second-factor';
 import '../i18n';
 
@@ -11,23 +10,10 @@ import '../i18n';
  */
 export function MustEnrollSecondFactorPage() {
   const { t } = useTranslation();
-  const { refresh, logout } = useSession();
-  const user = useUser();
-  usePageTitle(t('secondFactor.requiredTitle'));
+  const { refresh } = useSession();
   return (
-    <BareLayout
-      tools={
-        <button type="button" className="button-quiet" onClick={() => void logout()}>
-          {t('userMenu.logout')}
-        </button>
-      }
-    >
-      <div className="narrow">
-        <h1>{t('secondFactor.requiredTitle')}</h1>
-        <p className="muted">{t('userMenu.signedInAs', { username: user.username })}</p>
-        <p className="lead">{t('secondFactor.requiredIntro')}</p>
-        <EnrollSecondFactor onEnrolled={() => void refresh()} />
-      </div>
-    </BareLayout>
+    <HeldPage title={t('secondFactor.requiredTitle')} intro={t('secondFactor.requiredIntro')}>
+      <EnrollSecondFactor onEnrolled={() => void refresh()} />
+    </HeldPage>
   );
 }
