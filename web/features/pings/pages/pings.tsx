@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../../ui/errors';
 import { AsyncTable } from '../../../ui/async-table';
 import { formatDateTime, formatMaybeDuration, formatShare } from '../../../ui/format';
 import { usePageTitle, useLoader } from '../../../ui/hooks';
+import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
 import { PeriodFields, lastDays, periodQuery, usePeers } from '../../../ui/period';
 import { isPingEvent, upsertPing } from '../components/pings';
@@ -70,10 +71,23 @@ function PingActions({ peer }: { peer: string }) {
   const { t, i18n } = useTranslation();
   const id = useId();
   const zone = useUserTimeZone();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [everyHours, setEveryHours] = useState('0');
+  const ping = useSubmit(api.sendPings, (pings) =>
+    setDone(t('pings.sentCount', { count: pings.length })),
+  );
+  const schedule = useSubmit(api.setPingSchedule, (saved) =>
+    setDone(
+      saved.everyHours === 0 || saved.nextAt === null
+        ? t('pings.schedule.stopped')
+        : t('pings.schedule.saved', {
+            count: saved.everyHours,
+            next: formatDateTime(saved.nextAt, i18n.language, zone),
+          }),
+    ),
+  );
+  const busy = ping.busy || schedule.busy;
+  const problem = ping.problem ?? schedule.problem;
 
   useEffect(() => {
     // No peer chosen yet: there is no schedule to ask for (the node would answer 400).
@@ -93,46 +107,22 @@ function PingActions({ peer }: { peer: string }) {
     };
   }, [peer]);
 
-  const pingNow = async () => {
-    setBusy(true);
-    setProblem(null);
+  const pingNow = () => {
     setDone(null);
-    try {
-      const pings = await api.sendPings(peer);
-      setDone(t('pings.sentCount', { count: pings.length }));
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    schedule.reset();
+    void ping.submit(peer);
   };
 
-  const saveSchedule = async (event: FormEvent) => {
+  const saveSchedule = (event: FormEvent) => {
     event.preventDefault();
+    setDone(null);
+    ping.reset();
     const hours = Number(everyHours);
     if (!Number.isInteger(hours) || hours < 0 || hours > MAX_PING_EVERY_HOURS) {
-      setProblem(null);
-      setDone(null);
-      return setProblem(new Error(t('pings.schedule.invalid', { max: MAX_PING_EVERY_HOURS })));
+      schedule.fail(new Error(t('pings.schedule.invalid', { max: MAX_PING_EVERY_HOURS })));
+      return;
     }
-    setBusy(true);
-    setProblem(null);
-    setDone(null);
-    try {
-      const schedule = await api.setPingSchedule(peer, hours);
-      setDone(
-        schedule.everyHours === 0 || schedule.nextAt === null
-          ? t('pings.schedule.stopped')
-          : t('pings.schedule.saved', {
-              count: schedule.everyHours,
-              next: formatDateTime(schedule.nextAt, i18n.language, zone),
-            }),
-      );
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    void schedule.submit(peer, hours);
   };
 
   return (
@@ -150,12 +140,12 @@ function PingActions({ peer }: { peer: string }) {
           type="button"
           className="button-primary"
           disabled={busy || peer === ''}
-          onClick={() => void pingNow()}
+          onClick={pingNow}
         >
           {t('pings.pingAll')}
         </button>
       </div>
-      <form className="form" noValidate onSubmit={(event) => void saveSchedule(event)}>
+      <form className="form" noValidate onSubmit={saveSchedule}>
         <div className="field">
           <label htmlFor={`${id}-every`}>{t('pings.schedule.every')}</label>
           <input
