@@ -183,8 +183,11 @@ describe('AsyncTable', () => {
         rowKey: (row) => row.id,
       }),
     );
-    expect(html).toContain('<th scope="row" data-label="Name">a</th>');
-    expect(html).toContain('<td data-label="Size">1</td>');
+    // The cell's parts in one wrapper: on a phone's card they stay beside the label.
+    expect(html).toContain(
+      '<th scope="row" data-label="Name"><div class="cell-value">a</div></th>',
+    );
+    expect(html).toContain('<td data-label="Size"><div class="cell-value">1</div></td>');
     expect(html).toContain('class="async-table"');
     // A wide table scrolls: its region has a name and takes the keyboard's focus.
     expect(html).toContain('role="region" aria-label="Files" tabindex="0"');
