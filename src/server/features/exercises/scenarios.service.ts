@@ -203,7 +203,6 @@ export class ScenariosService {
 
   private async refreshBundled(source: string, scenario: Scenario): Promise<void> {
     const now = this.deps.clock.now();
-    const actor: Actor = { kind: 'system', reason: 'bundled-scenarios' };
     await this.deps.store.transaction(async (trx) => {
       const held = await findScenario(trx, scenario.id);
       if (held && (held.origin === 'written' || Number(held.version) >= scenario.version)) return;
@@ -227,14 +226,11 @@ export class ScenariosService {
           updated_at: now,
         });
       }
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: held ? 'scenario.update' : 'scenario.create',
-        entityType: 'scenario',
-        entityId: scenario.id,
-        after: { id: scenario.id, version: scenario.version, source },
-      });
+      // Like a migration, part of the release rather than a user's change: logged, not audited.
+      this.deps.log.info(
+        { scenario: scenario.id, version: scenario.version },
+        held ? 'bundled scenario refreshed' : 'bundled scenario added',
+      );
     });
   }
 
