@@ -6,31 +6,26 @@ import {
   removeClusterRoots,
   type NodeProcess,
 } from './harness/cluster.js';
+import { DIALECTS, dialectAvailable } from './harness/databases.js';
+import { call, login, makeNode, type NodeHandle } from './harness/node.js';
 import { until } from './harness/wait.js';
 
 /**
- * Issue 17, injects through the real channels between two node processes: us-doj plays side
+ * Issue 17, injects through the real channels between two nodes (two node processes, then
+ * in this process on each store): us-doj plays side
  * A of personnel-breach, cn-mps side B. A's call inject rings cn-mps's hotline as an
  * EXERCISE call and its request lands in cn-mps's inbox, marked; cn-mps observes its own
  * side's expected actions (the call acknowledged in time: met; the emergency request left
  * alone past its deadline on the exercise clock: missed); neither node's real figures count
  * any of it, and us-doj never shows B's observations.
  */
-let us: NodeProcess;
-let cn: NodeProcess;
 
-beforeAll(async () => {
-  const root = clusterRoot();
-  us = await createNodeProcess(root, 'us-doj');
-  cn = await createNodeProcess(root, 'cn-mps', { country: 'CN' });
-  await Promise.all([us.start(), cn.start()]);
-  await peer(us, cn);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all([us?.kill(), cn?.kill()]);
-  removeClusterRoots();
-}, 60_000);
+/** A node as the flow drives it: its admin's API calls. */
+interface Side {
+  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+let us: Side;
+let cn: Side;
 
 interface Inject {
   id: string;
@@ -51,32 +46,33 @@ interface FeedItem {
   title: { en: string };
 }
 
-async function api(node: NodeProcess, method: string, url: string, body?: unknown): Promise<any> {
+async function api(node: Side, method: string, url: string, body?: unknown): Promise<any> {
   const r = await node.api(method, url, body);
   expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
   return r.body as unknown;
 }
 
-const inject = async (node: NodeProcess, id: string, injectId: string) =>
+const inject = async (node: Side, id: string, injectId: string) =>
   ((await api(node, 'GET', `/api/exercises/${id}/injects`)).injects as Inject[]).find(
     (i) => i.id === injectId,
   );
 
-const observations = async (node: NodeProcess, id: string) =>
+const observations = async (node: Side, id: string) =>
   new Map(
     (
       (await api(node, 'GET', `/api/exercises/${id}/observations`)).observations as Observation[]
     ).map((o) => [o.expectedId, o]),
   );
 
-const feed = async (node: NodeProcess, id: string) =>
+const feed = async (node: Side, id: string) =>
   (await api(node, 'GET', `/api/exercises/${id}/feed`)).items as FeedItem[];
 
 const clock = (id: string, move: Record<string, unknown>) =>
   api(us, 'POST', `/api/exercises/${id}/clock`, move);
 
-describe('injects through the real channels, and what each node observes', () => {
-  it('rings, lands, is observed on its own side only, and is never counted', async () => {
+/** The whole run, on whichever pair of nodes `us` and `cn` are. */
+async function ringsLandsIsObservedAndNeverCounted(): Promise<void> {
+  {
     const id = (
       await api(us, 'POST', '/api/exercises', {
         scenarioId: 'personnel-breach',
@@ -179,6 +175,16 @@ describe('injects through the real channels, and what each node observes', () =>
       "the request at the top of cn-mps's feed",
     );
 
+    // Acknowledged after its deadline on the exercise clock: late, no longer missed.
+    await api(cn, 'POST', `/api/requests/${received.id}/moves`, { action: 'acknowledge' });
+    const late = (await observations(cn, id)).get('b-acknowledges-emergency');
+    expect(late?.state).toBe('late');
+    expect(late?.scenarioMinutes).toBeGreaterThan(85);
+    await until(
+      async () => (await api(us, 'GET', `/api/requests/${received.id}`)).status === 'acknowledged',
+      'the acknowledgement on us-doj',
+    );
+
     // The real figures count none of it, on either node.
     for (const node of [us, cn]) {
       const review = await api(node, 'GET', '/api/hotline/review');
@@ -197,5 +203,62 @@ describe('injects through the real channels, and what each node observes', () =>
       await api(us, 'GET', `/api/exercises/${id}/feed`),
     ]);
     expect(usText).not.toContain('b-acknowledges');
+  }
+}
+
+describe('injects through the real channels, between two node processes', () => {
+  const processes: NodeProcess[] = [];
+  beforeAll(async () => {
+    const root = clusterRoot();
+    const a = await createNodeProcess(root, 'us-doj');
+    const b = await createNodeProcess(root, 'cn-mps', { country: 'CN' });
+    processes.push(a, b);
+    await Promise.all([a.start(), b.start()]);
+    await peer(a, b);
+    [us, cn] = [a, b];
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.kill()));
+    removeClusterRoots();
+  }, 60_000);
+
+  it('rings, lands, is observed on its own side only, and is never counted', async () => {
+    await ringsLandsIsObservedAndNeverCounted();
   }, 240_000);
 });
+
+// The same run in this process, on each store (the migrations, upserts and queries).
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`injects through the channels on ${dialect}`, () => {
+    const handles: NodeHandle[] = [];
+    beforeAll(async () => {
+      const a = await makeNode({ dialect, nodeId: 'us-doj' });
+      const b = await makeNode({ dialect, nodeId: 'cn-mps' });
+      handles.push(a, b);
+      const urls = [await a.node.listen(), await b.node.listen()] as const;
+      const sides = await Promise.all(
+        [a, b].map(async (h): Promise<Side> => {
+          const session = await login(h.app, 'admin', h.admin.password);
+          return {
+            async api(method, url, body) {
+              const r = await call(h.app, session, method as 'GET', url, body);
+              return { status: r.statusCode, body: r.body ? r.json() : null };
+            },
+          };
+        }),
+      );
+      [us, cn] = sides as [Side, Side];
+      const add = (side: Side, url: string, fingerprint: string) =>
+        side.api('POST', '/api/federation/peers', { url, fingerprint });
+      expect((await add(us, urls[1], b.node.keys.fingerprint)).status).toBe(201);
+      expect((await add(cn, urls[0], a.node.keys.fingerprint)).status).toBe(201);
+    }, 60_000);
+    afterAll(async () => {
+      for (const h of handles) await h.destroy();
+    }, 120_000);
+
+    it('rings, lands, is observed on its own side only, and is never counted', async () => {
+      await ringsLandsIsObservedAndNeverCounted();
+    }, 120_000);
+  });
+}

@@ -127,12 +127,25 @@ export function observationsOf(db: Db, exerciseId: string): Promise<ExerciseObse
     .execute();
 }
 
-/** Writes an observation, whether or not the exercise had a row for it yet. */
-export async function saveObservation(db: Db, row: ExerciseObservationRow): Promise<void> {
+/**
+ * Writes an observation, whether or not the exercise had a row for it yet, over one only in
+ * the states `over`: checked on the row as it is when this transaction gets to write it, so
+ * a clock move, a deadline and a player's action racing on PostgreSQL cannot undo each other.
+ */
+export async function saveObservation(
+  db: Db,
+  row: ExerciseObservationRow,
+  over: readonly ExerciseObservationRow['state'][],
+): Promise<void> {
   const { exercise_id: _e, expected_id: _x, ...change } = row;
   await db
     .insertInto('exercise_observations')
     .values(row)
-    .onConflict((oc) => oc.columns(['exercise_id', 'expected_id']).doUpdateSet(change))
+    .onConflict((oc) =>
+      oc
+        .columns(['exercise_id', 'expected_id'])
+        .doUpdateSet(change)
+        .where('exercise_observations.state', 'in', [...over]),
+    )
     .execute();
 }

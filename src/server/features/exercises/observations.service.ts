@@ -126,7 +126,7 @@ export class ExerciseObservations {
               dueAt: Math.max(now, wall),
               payload: { exerciseId: row.id, expectedId: expected.id },
             });
-      await saveObservation(trx, pending(row.id, expected.id, timerId));
+      await saveObservation(trx, pending(row.id, expected.id, timerId), ['pending']);
     }
   }
 
@@ -161,14 +161,21 @@ export class ExerciseObservations {
     at: number,
     scenarioMs: number,
   ): Promise<void> {
-    await saveObservation(trx, {
-      exercise_id: row.id,
-      expected_id: expectedId,
-      state,
-      at,
-      scenario_ms: Math.round(scenarioMs),
-      timer_id: null,
-    });
+    // An action counts over a deadline that passed (late); a deadline only over nothing yet.
+    const over: ExerciseObservationRow['state'][] =
+      state === 'missed' ? ['pending'] : ['pending', 'missed'];
+    await saveObservation(
+      trx,
+      {
+        exercise_id: row.id,
+        expected_id: expectedId,
+        state,
+        at,
+        scenario_ms: Math.round(scenarioMs),
+        timer_id: null,
+      },
+      over,
+    );
     await appendAudit(trx, {
       actor: { kind: 'system', reason: 'exercise' },
       at,

@@ -146,6 +146,10 @@ export class CallMovesService {
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx, hooks) => {
       const row = await this.incoming(trx, id);
+      // An exercise's call: its exercise observes the acknowledgement, in this transaction
+      // (before the audit entry, in the order a clock move takes its locks; a refusal below
+      // rolls it back).
+      await this.deps.exercise.emit(trx, hooks, row, 'acknowledged', now);
       await this.settle(trx, hooks, actor, row, now, {
         event: 'acknowledge',
         state: 'acknowledged',
@@ -160,8 +164,6 @@ export class CallMovesService {
         timeline: { rung: row.rung },
         audit: { action: 'hotline.acknowledge', details: { peer: row.peer_id, rung: row.rung } },
       });
-      // An exercise's call: its exercise observes the acknowledgement, in this transaction.
-      await this.deps.exercise.emit(trx, hooks, row, 'acknowledged', now);
     });
     return callDetail(this.deps.store.db, id);
   }
