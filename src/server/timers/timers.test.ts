@@ -180,6 +180,20 @@ for (const dialect of DIALECTS) {
       expect(leftovers).toEqual([]);
       clock.advance(5_000);
       await until(() => calls === 2, 'the second attempt', 5000, 20);
+      // The handler has run; its transaction (and the fired mark) commits just after.
+      await until(
+        async () =>
+          (
+            await h.node.store.db
+              .selectFrom('timers')
+              .select('fired_at')
+              .where('id', '=', id)
+              .executeTakeFirst()
+          )?.fired_at != null,
+        'the second attempt to commit',
+        5000,
+        20,
+      );
       const row = await h.node.store.db
         .selectFrom('timers')
         .selectAll()
