@@ -46,6 +46,18 @@ const CasesReportPage = lazy(() =>
 const ContactsPage = lazy(() =>
   import('../features/contacts/pages/contacts').then((m) => ({ default: m.ContactsPage })),
 );
+const ExercisesPage = lazy(() =>
+  import('../features/exercises/pages/exercises').then((m) => ({ default: m.ExercisesPage })),
+);
+const ExercisePage = lazy(() =>
+  import('../features/exercises/pages/exercise').then((m) => ({ default: m.ExercisePage })),
+);
+const ScenarioPage = lazy(() =>
+  import('../features/exercises/pages/scenario').then((m) => ({ default: m.ScenarioPage })),
+);
+const ScenarioEditPage = lazy(() =>
+  import('../features/exercises/pages/scenario').then((m) => ({ default: m.ScenarioEditPage })),
+);
 const FiguresPage = lazy(() =>
   import('../features/figures/pages/figures').then((m) => ({ default: m.FiguresPage })),
 );
@@ -196,6 +208,25 @@ function AuthenticatedApp() {
             <Route path="pings" element={<PingsPage />} />
             <Route path="figures" element={<FiguresPage />} />
             <Route path="search" element={<SearchPage />} />
+            <Route path="exercises" element={<ExercisesPage />} />
+            <Route path="exercises/:id" element={<ExercisePage />} />
+            <Route path="exercises/scenarios/:id" element={<ScenarioPage />} />
+            <Route
+              path="exercises/scenarios/new"
+              element={
+                <Allowed permission="exercises.manage">
+                  <ScenarioEditPage key="new" />
+                </Allowed>
+              }
+            />
+            <Route
+              path="exercises/scenarios/:id/edit"
+              element={
+                <Allowed permission="exercises.manage">
+                  <ScenarioEditPage />
+                </Allowed>
+              }
+            />
             {FEATURES.map((feature) => (
               <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
             ))}

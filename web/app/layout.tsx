@@ -185,6 +185,9 @@ function MainNav({ open }: { open: boolean }) {
         <li>
           <NavLink to="/figures">{t('nav.figures')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/exercises">{t('nav.exercises')}</NavLink>
+        </li>
         {FEATURES.map((feature) => (
           <li key={feature}>
             <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>

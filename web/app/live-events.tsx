@@ -29,7 +29,8 @@ export type EventName =
   | 'hotline.roster'
   | 'case.changed'
   | 'case.object'
-  | 'import.progress';
+  | 'import.progress'
+  | 'exercise.changed';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -60,6 +61,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'case.changed',
   'case.object',
   'import.progress',
+  'exercise.changed',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;

@@ -25,6 +25,7 @@ import { formatDateTime, formatDuration, formatZoneTime, zoneOffset } from '../.
 import { useNow } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../../notes/i18n';
 import '../i18n';
 
@@ -324,6 +325,7 @@ export function HotlineBanner() {
               <li key={call.id} className={`priority-row-${call.priority}`}>
                 <div className="hotline-banner-call">
                   <p>
+                    <ExerciseBadge exerciseId={call.exerciseId} />
                     <PriorityBadge priority={call.priority} />
                     <span className="badge">{t(`hotline.tiers.${call.tier}`)}</span>
                     <CallStateBadge call={call} />

@@ -29,6 +29,7 @@ import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
 import { PrintActions, PrintHeader } from '../../../ui/print';
 import '../hotline.css';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../i18n';
 
 /** The states a call goes through, in order; `not_delivered` is a detour off `sent`. */
@@ -212,7 +213,9 @@ export function HotlineCallPage() {
         <Link to="/hotline">{t('hotline.back')}</Link>
       </p>
       <div className="section-head">
-        <h1>{call.subject}</h1>
+        <h1>
+          {call.subject} <ExerciseBadge exerciseId={call.exerciseId} />
+        </h1>
         <PrintActions />
       </div>
       {error ? <ErrorAlert error={error} /> : null}

@@ -33,6 +33,7 @@ import {
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser } from '../../../app/session';
 import { ApiError } from '../../../app/client';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../i18n';
 import '../../notes/i18n';
 
@@ -143,7 +144,12 @@ function CallTable({
         columns={[
           {
             header: t('hotline.columns.subject'),
-            cell: (call) => <Link to={`/hotline/${call.id}`}>{call.subject}</Link>,
+            cell: (call) => (
+              <>
+                <ExerciseBadge exerciseId={call.exerciseId} />
+                <Link to={`/hotline/${call.id}`}>{call.subject}</Link>
+              </>
+            ),
           },
           {
             header: t('hotline.columns.direction'),

@@ -45,6 +45,7 @@ import {
 } from '../../../../src/core/requests';
 // A value of a zod schema module: zod comes with it, in this page's chunk only.
 import { MAX_ATTACHMENT_BYTES } from '../../../../src/core/requests';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../i18n';
 
 function isRequestField(value: unknown): value is RequestField {
@@ -510,7 +511,9 @@ export function RequestPage() {
         </Link>
       </p>
       <div className="section-head">
-        <h1>{request.title}</h1>
+        <h1>
+          {request.title} <ExerciseBadge exerciseId={request.exerciseId} />
+        </h1>
         <PrintActions />
       </div>
       <PrintHeader />

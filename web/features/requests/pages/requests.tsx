@@ -28,6 +28,7 @@ import {
   type Urgency,
 } from '../../../../src/core/requests';
 import '../../notes/i18n';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../i18n';
 
 type Direction = 'in' | 'out';
@@ -104,7 +105,15 @@ export function RequestsPage() {
             header: t('requests.columns.reference'),
             cell: (request) => <Link to={`/requests/${request.id}`}>{request.reference}</Link>,
           },
-          { header: t('requests.columns.title'), cell: (request) => request.title },
+          {
+            header: t('requests.columns.title'),
+            cell: (request) => (
+              <>
+                <ExerciseBadge exerciseId={request.exerciseId} />
+                {request.title}
+              </>
+            ),
+          },
           { header: t('requests.columns.peer'), cell: (request) => request.peer },
           {
             header: t('requests.columns.type'),
