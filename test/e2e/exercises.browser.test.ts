@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { loggedIn, markNotReloaded, notReloaded, screenshotsFor } from '../harness/browser.js';
+import { usePeeredPair } from '../harness/pair.js';
+import { dutyOfficer } from '../harness/seed.js';
+import { until } from '../harness/wait.js';
+
+// Issue 17, acceptance 5, on two real node processes, peered: a controller of us-doj
+// proposes the personnel-breach tabletop from the exercises page; cn-mps's admin accepts it
+// from the list; the controller starts the clock at 60× and jumps past T+00:50, and us-doj's
+// call inject rings the cn-mps duty officer's banner marked EXERCISE; the officer
+// acknowledges it from the banner; cn-mps's console shows the expected action met, live.
+
+const TIMEOUT = 240_000;
+const LIVE = 45_000;
+
+const pair = usePeeredPair();
+const screenshotOnFailure = screenshotsFor('exercises');
+
+const OFFICER = {
+  username: 'duty.li',
+  displayName: 'Li Wei (duty officer)',
+  password: 'a long duty officer password',
+};
+const CONTROLLER = {
+  username: 'control.reyes',
+  displayName: 'Ana Reyes (controller)',
+  password: 'a long controller password',
+  roles: ['controller'],
+};
+
+describe('a joint exercise in Chromium', () => {
+  it(
+    "a controller starts the exercise; the peer's duty officer acknowledges the EXERCISE call from the banner; the peer's console sees it met",
+    async () => {
+      await dutyOfficer(pair.cn, OFFICER);
+      const created = await pair.us.api('POST', '/api/users', CONTROLLER);
+      expect(created.status).toBe(201);
+
+      const control = await loggedIn(pair.browser, pair.us, 'America/New_York', {
+        username: CONTROLLER.username,
+        password: CONTROLLER.password,
+      });
+      const peerAdmin = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
+      const officer = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai', {
+        username: OFFICER.username,
+        password: OFFICER.password,
+      });
+      const a = control.page;
+      const b = peerAdmin.page;
+      const duty = officer.page;
+      try {
+        await screenshotOnFailure(
+          { control: a, 'peer-admin': b, 'duty-officer': duty },
+          async () => {
+            // us-doj's controller proposes the scenario to cn-mps, playing side A.
+            await a
+              .getByRole('navigation', { name: 'Main navigation' })
+              .getByRole('link', { name: 'Exercises', exact: true })
+              .click();
+            await a.getByRole('heading', { level: 1, name: 'Exercises' }).waitFor();
+            const propose = a.getByRole('region', { name: 'Propose an exercise' });
+            await propose.getByLabel('Scenario').selectOption('personnel-breach');
+            await expect.poll(() => propose.getByLabel('Peer').inputValue()).toBe('cn-mps');
+            await propose.getByLabel('Side A').check();
+            await propose.getByRole('button', { name: 'Propose' }).click();
+            await a
+              .getByRole('heading', { level: 1, name: /breach of a personnel agency's records/ })
+              .waitFor();
+            await a.getByRole('main').getByText('Proposed', { exact: true }).waitFor();
+            await markNotReloaded(a);
+            const exerciseId = a.url().split('/').at(-1) ?? '';
+
+            // cn-mps's admin accepts from the list (the proposal arrives live).
+            await b
+              .getByRole('navigation', { name: 'Main navigation' })
+              .getByRole('link', { name: 'Exercises', exact: true })
+              .click();
+            await b
+              .getByRole('button', { name: 'Accept the proposal of us-doj' })
+              .click({ timeout: LIVE });
+            await b
+              .getByTestId('exercise-row')
+              .getByText('Accepted', { exact: true })
+              .waitFor({ timeout: LIVE });
+
+            // us-doj: the page turns to accepted by itself and offers the clock's moves.
+            await a.getByRole('button', { name: 'Start' }).waitFor({ timeout: LIVE });
+            await a.getByLabel('Speed').selectOption('60');
+            await a.getByRole('button', { name: 'Start' }).click();
+            const state = a.getByTestId('clock-state');
+            await expect.poll(() => state.textContent()).toBe('Running at 60×');
+            // The clock ticks: a scenario minute for each second.
+            const clock = a.getByTestId('clock-time');
+            const first = await clock.textContent();
+            await expect.poll(() => clock.textContent(), { timeout: 10_000 }).not.toBe(first);
+            // The briefing (a narrative to side A) reaches us-doj's players, marked EXERCISE.
+            const feed = a.getByRole('list', { name: 'What reached our players' });
+            await feed
+              .getByRole('heading', { name: 'The agency reports a breach' })
+              .waitFor({ timeout: LIVE });
+            expect(await feed.getByTestId('exercise-badge').first().textContent()).toBe('EXERCISE');
+
+            // Jump past T+00:50: A's call inject fires through the real hotline.
+            await a.getByLabel('Jump to scenario time').fill('00:51');
+            await a.getByRole('button', { name: 'Jump', exact: true }).click();
+            const callRow = a.getByTestId('inject-row').filter({ hasText: 'exfiltration-call' });
+            await callRow.getByText('Fired', { exact: true }).waitFor({ timeout: LIVE });
+            await a.getByRole('button', { name: 'Pause' }).click();
+            await expect.poll(() => state.textContent()).toBe('Paused');
+
+            // cn-mps: the duty officer's banner rings with an EXERCISE call; acknowledged there.
+            const banner = duty.getByRole('region', {
+              name: '1 hotline call waiting for acknowledgement',
+            });
+            await banner.waitFor({ timeout: LIVE });
+            await banner.getByText('EXERCISE', { exact: true }).waitFor();
+            await banner.getByText('Urgent', { exact: true }).waitFor();
+            await banner
+              .getByRole('button', {
+                name: /^Acknowledge the call of us-doj: .*Exfiltration still running/,
+              })
+              .click();
+            await banner.waitFor({ state: 'detached' });
+
+            // cn-mps's console (side B) sees its expected action met, live; us-doj never does.
+            await b.getByTestId('exercise-row').getByRole('link').click();
+            const observed = b
+              .getByTestId('observation-row')
+              .filter({ hasText: 'acknowledge the call' })
+              .first();
+            await observed.getByText('Met', { exact: true }).waitFor({ timeout: LIVE });
+            const usObservations = await until(async () => {
+              const r = await pair.us.api('GET', `/api/exercises/${exerciseId}/observations`);
+              return r.status === 200
+                ? (r.body.observations as { expectedId: string }[])
+                : undefined;
+            }, "us-doj's observations");
+            expect(usObservations.map((o) => o.expectedId)).not.toContain('b-acknowledges-call');
+
+            // The call's own page on cn-mps says EXERCISE too.
+            const calls = (await pair.cn.api('GET', '/api/hotline/calls?direction=in')).body
+              .calls as { id: string; exerciseId: string | null }[];
+            const call = calls.find((c) => c.exerciseId === exerciseId);
+            expect(call).toBeDefined();
+            await duty.goto(`${pair.cn.url}/hotline/${call?.id ?? ''}`);
+            await duty.getByRole('heading', { level: 1 }).getByText('EXERCISE').waitFor();
+            expect(await notReloaded(a)).toBe(true);
+          },
+        );
+      } finally {
+        await control.context.close();
+        await peerAdmin.context.close();
+        await officer.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
