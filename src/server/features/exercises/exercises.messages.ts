@@ -7,9 +7,14 @@ import {
   ExerciseClockMessage,
   ExerciseProposeMessage,
 } from '../../../core/schemas/exercises.js';
+import {
+  EXERCISE_AAR_KIND,
+  ExerciseAarMessage,
+} from '../../../core/schemas/exercise-evaluation.js';
 import type { MessageKind } from '../../federation/kinds.js';
 import { timerKind, type TimerKind } from '../../timers/timers.js';
 import { messageKind } from '../module.js';
+import type { ExerciseAar } from './aar.service.js';
 import { OBSERVE_TIMER, type ExerciseObservations } from './observations.service.js';
 import { INJECT_TIMER, type ExerciseRunsService } from './runs.service.js';
 
@@ -30,6 +35,17 @@ export function exerciseMessages(runs: ExerciseRunsService): MessageKind[] {
       kind: EXERCISE_CLOCK_KIND,
       schema: ExerciseClockMessage,
       handle: (trx, body, { peer, hooks }) => runs.clockReceived(trx, hooks, peer.node_id, body),
+    }),
+  ];
+}
+
+/** A side's part of the after-action report, shared by its controller. */
+export function exerciseAarMessages(aar: ExerciseAar): MessageKind[] {
+  return [
+    messageKind({
+      kind: EXERCISE_AAR_KIND,
+      schema: ExerciseAarMessage,
+      handle: (trx, body, { peer, hooks }) => aar.partReceived(trx, hooks, peer.node_id, body),
     }),
   ];
 }

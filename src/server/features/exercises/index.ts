@@ -1,9 +1,14 @@
 import type { FeatureFactory } from '../module.js';
-import { exerciseMessages, exerciseTimers } from './exercises.messages.js';
+import { ExerciseAar } from './aar.service.js';
+import { ExerciseEvaluation } from './evaluation.service.js';
+import { registerEvaluationRoutes } from './evaluation.routes.js';
+import { exerciseAarMessages, exerciseMessages, exerciseTimers } from './exercises.messages.js';
 import { registerExercisesRoutes } from './exercises.routes.js';
 import { ExerciseChannels } from './channels.service.js';
 import * as runsTables from './migrations/2026_12_03_1600_exercises.js';
 import * as channelsTables from './migrations/2026_12_10_1002_exercise_channels.js';
+import * as evaluationTables from './migrations/2026_12_10_1100_exercise_evaluation.js';
+import { ExerciseParticipants } from './participants.service.js';
 import { ExerciseObservations } from './observations.service.js';
 import { ExerciseRunsService } from './runs.service.js';
 import * as scenariosTable from './migrations/2026_12_03_1500_exercise_scenarios.js';
@@ -32,6 +37,10 @@ export const exercisesModule: FeatureFactory = (ctx) => {
     observations,
   });
   const runs = new ExerciseRunsService({ ...ctx, channels, observations });
+  // Participants, evaluation, hotwash and the AAR/IP (evaluation.routes.ts).
+  const participants = new ExerciseParticipants(ctx);
+  const evaluation = new ExerciseEvaluation({ ...ctx, participants });
+  const aar = new ExerciseAar({ ...ctx, participants });
   // The hotline and requests tell us of the exercise calls and requests they carry.
   ctx.use('hotline').onExercise((trx, hooks, event) => channels.callEvent(trx, hooks, event));
   ctx.use('requests').onExercise((trx, hooks, event) => channels.requestEvent(trx, hooks, event));
@@ -41,11 +50,15 @@ export const exercisesModule: FeatureFactory = (ctx) => {
       '2026_12_03_1500_exercise_scenarios': scenariosTable,
       '2026_12_03_1600_exercises': runsTables,
       '2026_12_10_1002_exercise_channels': channelsTables,
+      '2026_12_10_1100_exercise_evaluation': evaluationTables,
     },
     services: { scenarios, exercises: runs },
-    kinds: exerciseMessages(runs),
+    kinds: [...exerciseMessages(runs), ...exerciseAarMessages(aar)],
     timers: exerciseTimers(runs, observations),
-    routes: (app) => registerExercisesRoutes(app, scenarios, runs, { channels, observations }),
+    routes: (app) => {
+      registerExercisesRoutes(app, scenarios, runs, { channels, observations });
+      registerEvaluationRoutes(app, { participants, evaluation, aar });
+    },
     start: () => scenarios.loadBundled(),
   };
 };
