@@ -1,5 +1,7 @@
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../src/core/roles.js';
+import { visibleTo, type BusEvent } from '../src/server/events.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { until } from './harness/wait.js';
@@ -34,6 +36,7 @@ interface Side {
   adminSession: Session;
   evaluator: Actor;
   player: Actor;
+  ids: { evaluator: string; player: string };
   /** Everything the node's live stream sent its admin. */
   stream: { text: string; close(): Promise<void> };
 }
@@ -96,17 +99,18 @@ async function side(dialect: (typeof DIALECTS)[number], nodeId: string): Promise
   const handle = await makeNode({ dialect, nodeId, heartbeatSeconds: 1 });
   const url = await handle.node.listen();
   const adminSession = await login(handle.app, 'admin', handle.admin.password);
-  const as = async (username: string) => {
-    const user = await handle.createUser(username, ['officer']);
-    return actor(handle, await login(handle.app, user.username, user.password));
-  };
+  const evaluator = await handle.createUser(`${nodeId}.evaluator`, ['officer']);
+  const player = await handle.createUser(`${nodeId}.player`, ['officer']);
+  const as = async (user: { username: string; password: string }) =>
+    actor(handle, await login(handle.app, user.username, user.password));
   return {
     handle,
     url,
     admin: actor(handle, adminSession),
     adminSession,
-    evaluator: await as(`${nodeId}.evaluator`),
-    player: await as(`${nodeId}.player`),
+    evaluator: await as(evaluator),
+    player: await as(player),
+    ids: { evaluator: evaluator.id, player: player.id },
     stream: await openStream(url, adminSession.cookie),
   };
 }
@@ -282,11 +286,22 @@ for (const dialect of DIALECTS) {
         text: 'usmark-private: internal note',
         share: false,
       });
+      const events: BusEvent[] = [];
+      const unsubscribe = us.handle.node.bus.subscribe((event) => events.push(event));
       await ok(us.evaluator, 'PUT', `/api/exercises/${id}/evaluation/ratings`, {
         objective: 'hotline-response',
         rating: 'S',
         note: 'usmark-rating',
       });
+      unsubscribe();
+      // The live update of a rating goes to the evaluators and controllers, not the players.
+      const rated = events.filter((e) => e.type === 'exercise.changed');
+      expect(rated).toHaveLength(1);
+      const viewer = (userId: string, roles: Role[]) => ({ userId, roles });
+      expect(visibleTo(rated[0] as BusEvent, viewer(us.ids.evaluator, ['officer']))).toBe(true);
+      expect(visibleTo(rated[0] as BusEvent, viewer('someone', ['controller']))).toBe(true);
+      expect(visibleTo(rated[0] as BusEvent, viewer(us.ids.player, ['officer']))).toBe(false);
+      expect(visibleTo(rated[0] as BusEvent, viewer('someone', ['observer']))).toBe(false);
       await ok(us.evaluator, 'PUT', `/api/exercises/${id}/evaluation/ratings`, {
         objective: 'hotline-response',
         capability: 'operational-communications',

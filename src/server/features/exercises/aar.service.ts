@@ -100,7 +100,15 @@ export class ExerciseAar {
           `${row.peer_id} is not active or does not take after-action reports yet.`,
         );
       }
-      const part = await this.buildPart(trx, row, now);
+      // What goes to the peer is what its schema takes: checked here, not refused there.
+      const checked = AarPart.safeParse(await this.buildPart(trx, row, now));
+      if (!checked.success) {
+        throw conflict(
+          'aar_too_large',
+          "This side's part holds more than a peer takes (at most 2000 observations, 1000 ratings, 500 corrective actions, 5000 lines of timeline).",
+        );
+      }
+      const part = checked.data;
       await saveAarPart(trx, {
         exercise_id: id,
         origin: 'ours',
@@ -300,8 +308,7 @@ export class ExerciseAar {
         return action;
       }),
     };
-    // What goes to the peer is what its schema takes: checked here, not refused there.
-    return AarPart.parse(part);
+    return part;
   }
 
   private async findCorrective(db: Db, id: string, actionId: string) {
