@@ -289,13 +289,13 @@ export function aarPartsOf(db: Db, exerciseId: string): Promise<ExerciseAarPartR
 
 // ---- what the run left (read for the timeline) ----------------------------------------------
 
-/** What arrived from the peer for the players: its calls and requests (not the narratives). */
+/** What arrived from the peer for the players: all but the narratives (fired here, as injects). */
 export function arrivalsOf(db: Db, exerciseId: string): Promise<ExerciseFeedRow[]> {
   return db
     .selectFrom('exercise_feed')
     .selectAll()
     .where('exercise_id', '=', exerciseId)
-    .where('kind', 'in', ['call', 'request'])
+    .where('kind', '!=', 'narrative')
     .execute();
 }
 
