@@ -8,7 +8,8 @@ import { until } from '../harness/wait.js';
 // proposes the personnel-breach tabletop from the exercises page; cn-mps's admin accepts it
 // from the list; the controller starts the clock at 60× and jumps past T+00:50, and us-doj's
 // call inject rings the cn-mps duty officer's banner marked EXERCISE; the officer
-// acknowledges it from the banner; cn-mps's console shows the expected action met, live.
+// acknowledges it from the banner; cn-mps's console shows the expected action met, live;
+// an evaluator us-doj's controller assigns rates an objective, which stays on us-doj.
 
 const TIMEOUT = 240_000;
 const LIVE = 45_000;
@@ -21,6 +22,12 @@ const OFFICER = {
   displayName: 'Li Wei (duty officer)',
   password: 'a long duty officer password',
 };
+const EVALUATOR = {
+  username: 'eval.okafor',
+  displayName: 'Ngozi Okafor (evaluator)',
+  password: 'a long evaluator password',
+  roles: ['analyst'],
+};
 const CONTROLLER = {
   username: 'control.reyes',
   displayName: 'Ana Reyes (controller)',
@@ -30,11 +37,12 @@ const CONTROLLER = {
 
 describe('a joint exercise in Chromium', () => {
   it(
-    "a controller starts the exercise; the peer's duty officer acknowledges the EXERCISE call from the banner; the peer's console sees it met",
+    "a controller starts the exercise; the peer's duty officer acknowledges the EXERCISE call from the banner; the peer's console sees it met; an evaluator rates an objective",
     async () => {
       await dutyOfficer(pair.cn, OFFICER);
-      const created = await pair.us.api('POST', '/api/users', CONTROLLER);
-      expect(created.status).toBe(201);
+      for (const user of [CONTROLLER, EVALUATOR]) {
+        expect((await pair.us.api('POST', '/api/users', user)).status).toBe(201);
+      }
 
       const control = await loggedIn(pair.browser, pair.us, 'America/New_York', {
         username: CONTROLLER.username,

@@ -58,6 +58,15 @@ const ScenarioPage = lazy(() =>
 const ScenarioEditPage = lazy(() =>
   import('../features/exercises/pages/scenario').then((m) => ({ default: m.ScenarioEditPage })),
 );
+const EvaluatePage = lazy(() =>
+  import('../features/exercises/pages/evaluate').then((m) => ({ default: m.EvaluatePage })),
+);
+const HotwashPage = lazy(() =>
+  import('../features/exercises/pages/hotwash').then((m) => ({ default: m.HotwashPage })),
+);
+const AarPage = lazy(() =>
+  import('../features/exercises/pages/aar').then((m) => ({ default: m.AarPage })),
+);
 const FiguresPage = lazy(() =>
   import('../features/figures/pages/figures').then((m) => ({ default: m.FiguresPage })),
 );
@@ -210,6 +219,9 @@ function AuthenticatedApp() {
             <Route path="search" element={<SearchPage />} />
             <Route path="exercises" element={<ExercisesPage />} />
             <Route path="exercises/:id" element={<ExercisePage />} />
+            <Route path="exercises/:id/evaluate" element={<EvaluatePage />} />
+            <Route path="exercises/:id/hotwash" element={<HotwashPage />} />
+            <Route path="exercises/:id/aar" element={<AarPage />} />
             <Route path="exercises/scenarios/:id" element={<ScenarioPage />} />
             <Route
               path="exercises/scenarios/new"

@@ -54,7 +54,7 @@ export function Msel({
       ? t('exercises.msel.control')
       : t('exercises.sideName', { side: inject.from });
   return (
-    <section aria-labelledby={`${id}-title`}>
+    <section className="exercise-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('exercises.msel.title')}</h2>
       <p className="muted">{t('exercises.msel.intro', { side: exercise.side })}</p>
       <AsyncTable
@@ -150,7 +150,7 @@ export function Observations({ exercise }: { exercise: ExerciseView }) {
     useCallback(async () => (await api.listObservations(exercise.id)).observations, [exercise.id]),
   );
   return (
-    <section aria-labelledby={`${id}-title`}>
+    <section className="exercise-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('exercises.observations.title')}</h2>
       <p className="muted">{t('exercises.observations.intro')}</p>
       <AsyncTable<Observation>

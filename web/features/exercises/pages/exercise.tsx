@@ -28,7 +28,8 @@ import {
   useScenarioMinutes,
 } from '../components/exercise-parts';
 import { Msel, Observations } from '../components/console';
-import { ExerciseLinks } from '../components/exercise-links';
+import { ExerciseHead } from '../components/exercise-head';
+import { Participants } from '../components/participants';
 import '../i18n';
 import '../exercises.css';
 
@@ -59,12 +60,7 @@ export function ExercisePage() {
 
   return (
     <section className="page">
-      <p className="small no-print">
-        <Link to="/exercises">{t('exercises.title')}</Link>
-      </p>
-      <h1>
-        {title} <ExerciseBadge />
-      </h1>
+      <ExerciseHead exercise={exercise} title={title} current="run" />
       {error ? <ErrorAlert error={error} /> : null}
       {exercise === null ? (
         error ? null : (
@@ -75,7 +71,6 @@ export function ExercisePage() {
           <div className="exercise-banner" role="note">
             <p>{t('exercises.banner')}</p>
           </div>
-          <ExerciseLinks exercise={exercise} current="run" />
           <ExerciseFacts exercise={exercise} />
           {manages && exercise.status === 'proposed' && !exercise.proposedHere ? (
             <Answer exercise={exercise} onAnswered={setExercise} />
@@ -85,6 +80,7 @@ export function ExercisePage() {
             <>
               <Msel exercise={exercise} />
               <Observations exercise={exercise} />
+              <Participants exerciseId={exercise.id} />
             </>
           ) : null}
           {exercise.status === 'accepted' ? <Feed exerciseId={exercise.id} /> : null}
@@ -155,7 +151,7 @@ function Answer({
   const { t } = useTranslation();
   const answer = useSubmit(api.answerExercise, onAnswered);
   return (
-    <section className="card" aria-labelledby="answer-title">
+    <section className="card exercise-section" aria-labelledby="answer-title">
       <h2 id="answer-title">{t('exercises.answer.title')}</h2>
       <p>
         {t('exercises.answer.question', {
@@ -199,7 +195,7 @@ function ClockCard({
   const minutes = useScenarioMinutes(exercise);
   const drives = manages && exercise.proposedHere && exercise.status === 'accepted';
   return (
-    <section className="card" aria-labelledby="clock-title">
+    <section className="card exercise-section" aria-labelledby="clock-title">
       <h2 id="clock-title">{t('exercises.clock.title')}</h2>
       <div className="exercise-clock">
         <span className="exercise-clock-time" data-testid="clock-time" role="timer">
@@ -391,7 +387,7 @@ export function Feed({ exerciseId }: { exerciseId: string }) {
   const items = data ? [...data, ...more] : null;
 
   return (
-    <section aria-labelledby={`${id}-title`}>
+    <section className="exercise-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('exercises.feed.title')}</h2>
       <p className="muted">{t('exercises.feed.intro')}</p>
       <AsyncList rows={items} error={error} empty={<p>{t('exercises.feed.empty')}</p>}>
@@ -413,15 +409,34 @@ export function Feed({ exerciseId }: { exerciseId: string }) {
   );
 }
 
+/** Where a feed item's call, request, note or ping is seen (a case object has no page of its own). */
+const OPEN: Partial<
+  Record<
+    string,
+    {
+      to: (ref: string) => string;
+      text:
+        | 'exercises.feed.open.call'
+        | 'exercises.feed.open.request'
+        | 'exercises.feed.open.note'
+        | 'exercises.feed.open.ping';
+    }
+  >
+> = {
+  call: { to: (ref) => `/hotline/${encodeURIComponent(ref)}`, text: 'exercises.feed.open.call' },
+  request: {
+    to: (ref) => `/requests/${encodeURIComponent(ref)}`,
+    text: 'exercises.feed.open.request',
+  },
+  note: { to: () => '/notes', text: 'exercises.feed.open.note' },
+  ping: { to: () => '/pings', text: 'exercises.feed.open.ping' },
+};
+
 function FeedEntry({ item }: { item: ExerciseFeedItem }) {
   const { t, i18n } = useTranslation();
   const zone = useUserTimeZone();
-  const link =
-    item.refId === null
-      ? null
-      : item.kind === 'call'
-        ? `/hotline/${encodeURIComponent(item.refId)}`
-        : `/requests/${encodeURIComponent(item.refId)}`;
+  const open = item.refId === null ? undefined : OPEN[item.kind];
+  const link = open && item.refId ? { to: open.to(item.refId), text: t(open.text) } : null;
   return (
     <li className="feed-item" data-testid="feed-item">
       <p>
@@ -436,7 +451,7 @@ function FeedEntry({ item }: { item: ExerciseFeedItem }) {
       <p>{pick(item.body, i18n.language)}</p>
       {link ? (
         <p>
-          <Link to={link}>{t(`exercises.feed.open.${item.kind}`)}</Link>
+          <Link to={link.to}>{link.text}</Link>
         </p>
       ) : null}
     </li>

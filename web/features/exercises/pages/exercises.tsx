@@ -68,7 +68,7 @@ function ExerciseList({
   const id = useId();
   const answer = useSubmit(api.answerExercise, onAnswered);
   return (
-    <section aria-labelledby={`${id}-title`}>
+    <section className="exercise-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('exercises.list.title')}</h2>
       <ProblemAlert problem={answer.problem} />
       <AsyncTable
@@ -93,6 +93,7 @@ function ExerciseList({
           },
           {
             header: t('exercises.fields.peer'),
+            className: 'nowrap',
             cell: (exercise) => exercise.peer,
           },
           {
@@ -188,7 +189,7 @@ function Propose() {
   };
 
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
+    <section className="card exercise-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('exercises.propose.title')}</h2>
       <p className="muted">{t('exercises.propose.intro')}</p>
       {scenarios.error ? <ErrorAlert error={scenarios.error} /> : null}
@@ -257,7 +258,7 @@ function Scenarios({ manages }: { manages: boolean }) {
   const id = useId();
   const { data, error } = useLoader(useCallback(() => api.listScenarios(), []));
   return (
-    <section aria-labelledby={`${id}-title`}>
+    <section className="exercise-section" aria-labelledby={`${id}-title`}>
       <div className="section-head">
         <h2 id={`${id}-title`}>{t('exercises.scenarios.title')}</h2>
         {manages ? (
@@ -275,7 +276,7 @@ function Scenarios({ manages }: { manages: boolean }) {
         rowTestId="scenario-row"
         columns={[
           {
-            header: t('exercises.fields.title'),
+            header: t('exercises.fields.scenario'),
             rowHeader: true,
             cell: (s) => (
               <Link to={`/exercises/scenarios/${encodeURIComponent(s.id)}`}>
