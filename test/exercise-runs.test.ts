@@ -113,14 +113,20 @@ describe('a joint exercise between two nodes', () => {
     expect(
       (await us.api('POST', `/api/exercises/${id}/clock`, { kind: 'jump', toMinutes: 105 })).status,
     ).toBe(200);
+    // What each node fires itself (its MSEL also shows the peer's as fired, when told).
     const firedOn = (map: Map<string, Inject>) =>
       [...map.values()]
-        .filter((i) => i.state === 'fired')
+        .filter((i) => i.state === 'fired' && i.firedHere)
         .map((i) => i.id)
         .sort();
+    const allFired = (map: Map<string, Inject>) =>
+      [...map.values()].filter((i) => i.state === 'fired').length;
     await until(
       async () =>
-        firedOn(await injects(us, id)).length === 5 && firedOn(await injects(cn, id)).length === 2,
+        firedOn(await injects(us, id)).length === 5 &&
+        firedOn(await injects(cn, id)).length === 2 &&
+        allFired(await injects(us, id)) === 7 &&
+        allFired(await injects(cn, id)) === 7,
       'the injects due by T+01:45 on both nodes',
       30_000,
     );
@@ -135,8 +141,10 @@ describe('a joint exercise between two nodes', () => {
       'threat-to-life',
     ]);
     expect(firedOn(await injects(cn, id))).toEqual(['attribution-note', 'attribution-report']);
-    const usFired = [...(await injects(us, id)).values()].filter((i) => i.state === 'fired');
-    expect(usFired.every((i) => i.firedHere)).toBe(true);
     expect((await injects(us, id)).get('threat-to-life')?.firedAtMinutes).toBe(70);
+    // The peer's MSEL shows it fired at the same scenario time (liaison.exercise.inject).
+    expect((await injects(cn, id)).get('threat-to-life')).toEqual(
+      expect.objectContaining({ state: 'fired', firedHere: false, firedAtMinutes: 70 }),
+    );
   }, 240_000);
 });

@@ -336,6 +336,10 @@ export const MATRIX: Row[] = [
   row('POST', '/api/exercises/{id}/clock',               'exercises.manage',     'ok  403 403 ok  403 401', { body: { kind: 'pause' } }),
   row('GET', '/api/exercises/{id}/feed',                 'exercises.read',       USERS),
   row('GET', '/api/exercises/{id}/observations',         'exercises.manage',     'ok  403 403 ok  403 401'),
+  row('POST', '/api/exercises/{id}/injects',             'exercises.manage',     'ok  403 403 ok  403 401',
+      { body: { id: 'matrix-inject', from: 'control', to: { side: 'A' }, channel: 'narrative', title: { en: 'M', 'zh-CN': 'M' }, body: { en: 'M', 'zh-CN': 'M' } } }),
+  row('POST', '/api/exercises/{id}/injects/{injectId}/send', 'exercises.manage', 'ok  403 403 ok  403 401'),
+  row('POST', '/api/exercises/{id}/injects/{injectId}/skip', 'exercises.manage', 'ok  403 403 ok  403 401'),
   // The evaluation: routes open to every role; the service then lets only the exercise's
   // evaluators and controllers through (403 not_evaluator, test/exercise-evaluation.test.ts).
   row('GET', '/api/exercises/{id}/participants',         'exercises.read',       USERS),

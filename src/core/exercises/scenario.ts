@@ -163,7 +163,7 @@ export type Scenario = z.infer<typeof Scenario>;
 /** A scenario as written (before times become minutes). */
 export type ScenarioInput = z.input<typeof Scenario>;
 
-interface CrossIssue {
+export interface CrossIssue {
   path: (string | number)[];
   message: string;
 }
@@ -184,52 +184,76 @@ function crossChecks(scenario: {
   });
   const ids = new Set<string>();
   scenario.injects.forEach((inject, i) => {
-    const at = (field: string | number, ...rest: (string | number)[]) => [
-      'injects',
-      i,
-      field,
-      ...rest,
-    ];
-    if (ids.has(inject.id)) issues.push({ path: at('id'), message: `${inject.id} is used twice` });
-    ids.add(inject.id);
-    if (inject.at > scenario.duration) {
-      issues.push({ path: at('at'), message: 'comes after the end of the scenario (duration)' });
-    }
-    if (inject.from === inject.to.side) {
-      issues.push({ path: at('to', 'side'), message: 'an inject goes to the other side' });
-    }
-    issues.push(...channelChecks(inject).map(([field, message]) => ({ path: at(field), message })));
-    inject.expect.forEach((expected, j) => {
-      const where = (field: string) => at('expect', j, field);
-      if (ids.has(expected.id)) {
-        issues.push({ path: where('id'), message: `${expected.id} is used twice` });
-      }
-      ids.add(expected.id);
-      if (!objectives.has(expected.objective)) {
-        issues.push({ path: where('objective'), message: `no objective ${expected.objective}` });
-      }
-      const answers = EXPECTED_ACTIONS[expected.action];
-      if (answers !== null && answers !== inject.channel) {
-        issues.push({
-          path: where('action'),
-          message: `${expected.action} answers a ${answers} inject, and this one is a ${inject.channel}`,
-        });
-      }
-      if (answers !== null && expected.side !== inject.to.side) {
-        issues.push({
-          path: where('side'),
-          message: 'only the side the inject reaches can answer it',
-        });
-      }
-      if (expected.action === 'send_request' && !expected.requestType) {
-        issues.push({
-          path: where('requestType'),
-          message: 'say which type of request is expected',
-        });
-      }
-    });
+    const context = { duration: scenario.duration, objectives, ids };
+    issues.push(...injectChecks(inject, context, ['injects', i]));
   });
   return issues;
+}
+
+/** What a scenario knows when one inject is checked against it. */
+export interface InjectContext {
+  duration: number;
+  objectives: ReadonlySet<string>;
+  /** Ids of injects and expected actions seen so far; this inject's are added. */
+  ids: Set<string>;
+}
+
+/**
+ * One inject's checks beyond its shape, at `where` (its path): a unique id, within the
+ * duration, to the other side, its channel's own fields, and its expected actions (known
+ * objective, fitting the channel and the side it reaches). Used for a scenario's MSEL and
+ * for an inject a controller adds during a run.
+ */
+export function injectChecks(
+  inject: Inject,
+  context: InjectContext,
+  where: (string | number)[],
+): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const { ids, objectives } = context;
+  const at = (field: string | number, ...rest: (string | number)[]) => [...where, field, ...rest];
+  if (ids.has(inject.id)) issues.push({ path: at('id'), message: `${inject.id} is used twice` });
+  ids.add(inject.id);
+  if (inject.at > context.duration) {
+    issues.push({ path: at('at'), message: 'comes after the end of the scenario (duration)' });
+  }
+  if (inject.from === inject.to.side) {
+    issues.push({ path: at('to', 'side'), message: 'an inject goes to the other side' });
+  }
+  issues.push(...channelChecks(inject).map(([field, message]) => ({ path: at(field), message })));
+  inject.expect.forEach((expected, j) => {
+    const path = (field: string) => at('expect', j, field);
+    if (ids.has(expected.id)) {
+      issues.push({ path: path('id'), message: `${expected.id} is used twice` });
+    }
+    ids.add(expected.id);
+    issues.push(
+      ...expectedChecks(inject, expected).map(([f, message]) => ({ path: path(f), message })),
+    );
+    if (!objectives.has(expected.objective)) {
+      issues.push({ path: path('objective'), message: `no objective ${expected.objective}` });
+    }
+  });
+  return issues;
+}
+
+/** An expected action against its inject: the channel it answers, the side, its fields. */
+function expectedChecks(inject: Inject, expected: ExpectedAction): [string, string][] {
+  const problems: [string, string][] = [];
+  const answers = EXPECTED_ACTIONS[expected.action];
+  if (answers !== null && answers !== inject.channel) {
+    problems.push([
+      'action',
+      `${expected.action} answers a ${answers} inject, and this one is a ${inject.channel}`,
+    ]);
+  }
+  if (answers !== null && expected.side !== inject.to.side) {
+    problems.push(['side', 'only the side the inject reaches can answer it']);
+  }
+  if (expected.action === 'send_request' && !expected.requestType) {
+    problems.push(['requestType', 'say which type of request is expected']);
+  }
+  return problems;
 }
 
 /** A channel's own fields: required where the channel needs them, refused where it does not. */

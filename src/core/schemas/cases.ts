@@ -70,6 +70,8 @@ export const CaseView = z.object({
   objectCount: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The exercise whose case objects it holds: an EXERCISE case (never in the report); null if real. */
+  exerciseId: z.string().nullable(),
 });
 export type CaseView = z.infer<typeof CaseView>;
 /** A page of cases, most recently changed first; `next` asks for the page after it. */
@@ -257,6 +259,8 @@ export const CaseShareMessage = z
         status: z.enum(CASE_STATUSES),
         priorityCase: z.boolean(),
         participants: z.array(NodeId).max(200),
+        /** An EXERCISE case: sent only on exercise cases (a real one reads as older nodes expect). */
+        exerciseId: z.uuid().optional(),
       })
       .strict(),
   })

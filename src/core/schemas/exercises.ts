@@ -105,6 +105,7 @@ export type ScenarioSource = z.infer<typeof ScenarioSource>;
 export const EXERCISE_PROPOSE_KIND = 'liaison.exercise.propose';
 export const EXERCISE_ANSWER_KIND = 'liaison.exercise.answer';
 export const EXERCISE_CLOCK_KIND = 'liaison.exercise.clock';
+export const EXERCISE_INJECT_KIND = 'liaison.exercise.inject';
 
 export const EXERCISE_STATUSES = ['proposed', 'accepted', 'declined'] as const;
 export type ExerciseStatus = (typeof EXERCISE_STATUSES)[number];
@@ -225,7 +226,7 @@ export type ExerciseList = z.infer<typeof ExerciseList>;
 
 // ---- what reaches the players, and what the node observes -------------------------------
 
-export const FEED_KINDS = ['narrative', 'call', 'request'] as const;
+export const FEED_KINDS = ['narrative', 'call', 'request', 'case_object', 'note', 'ping'] as const;
 
 /** One thing that reached this node's players in an exercise, marked EXERCISE. */
 export const ExerciseFeedItem = z.object({
@@ -234,7 +235,7 @@ export const ExerciseFeedItem = z.object({
   injectId: z.string().nullable(),
   title: BilingualText,
   body: BilingualText,
-  /** The call or request it arrived as (null for a narrative). */
+  /** The call, request, case object, note or ping it arrived as (null for a narrative). */
   refId: z.string().nullable(),
   at: z.iso.datetime(),
   /** Scenario time when it reached the players, in minutes. */
@@ -271,3 +272,69 @@ export const ExerciseObservationList = z.object({
   observations: z.array(ExerciseObservationView),
 });
 export type ExerciseObservationList = z.infer<typeof ExerciseObservationList>;
+
+// ---- the controllers' console ------------------------------------------------------------
+
+/** The path of one inject of an exercise. */
+export const ExerciseInjectParams = z.object({
+  id: z.string().min(1).max(64),
+  injectId: z.string().min(1).max(63),
+});
+export type ExerciseInjectParams = z.infer<typeof ExerciseInjectParams>;
+
+const Slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and hyphens (at most 63)');
+
+/** An expected action of an ad-hoc inject (this node's side only; never sent). */
+const AdHocExpectation = z.strictObject({
+  id: Slug,
+  side: z.enum(SCENARIO_SIDES),
+  action: z.enum(Object.keys(EXPECTED_ACTIONS) as [ExpectedActionKind, ...ExpectedActionKind[]]),
+  objective: Slug,
+  withinMinutes: z.number().int().min(1).max(100_000),
+  text: BilingualText,
+  requestType: z.enum(REQUEST_TYPES).optional(),
+  fields: z.array(z.enum(REQUEST_FIELDS)).optional(),
+  marking: z.enum(TLP_LEVELS).optional(),
+});
+
+/**
+ * An inject a controller adds during a run, checked like a scenario's (core/exercises/
+ * scenario.ts): from this node's side to the other, or a narrative (from control) to this
+ * node's players. `atMinutes` is its scenario time (none: now).
+ */
+export const AddInjectBody = z.strictObject({
+  id: Slug,
+  atMinutes: z.number().int().min(0).max(100_000).optional(),
+  from: z.enum([...SCENARIO_SIDES, 'control']),
+  to: z.strictObject({
+    side: z.enum(SCENARIO_SIDES),
+    role: z.enum(PLAYER_ROLES).default('officer'),
+  }),
+  channel: z.enum(INJECT_CHANNELS),
+  title: BilingualText,
+  body: BilingualText,
+  priority: z.enum(PRIORITIES).optional(),
+  requestType: z.enum(REQUEST_TYPES).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  pattern: z.string().min(1).max(2000).optional(),
+  marking: z.enum(TLP_LEVELS).optional(),
+  expect: z.array(AdHocExpectation).max(20).default([]),
+});
+export type AddInjectBody = z.infer<typeof AddInjectBody>;
+
+/**
+ * A change to an inject, to the peer: it fired (sent by its timer or now), was skipped,
+ * or was added during the run (the inject as both sides may see it: no expected actions).
+ */
+export const ExerciseInjectMessage = z.strictObject({
+  exerciseId: ExerciseId,
+  injectId: z.string().min(1).max(63),
+  change: z.enum(['fired', 'skipped', 'added']),
+  /** Wall time of the change, and the scenario time it fired at (fired). */
+  at: z.number().int(),
+  scenarioMs: z.number().int().min(0).optional(),
+  inject: InjectView.optional(),
+});
+export type ExerciseInjectMessage = z.infer<typeof ExerciseInjectMessage>;

@@ -15,6 +15,9 @@ export const NoteMessage = z
     replyTo: z.string().min(1).max(64).optional(),
     /** The sender asks the receiver to acknowledge it. */
     ackRequested: z.boolean().optional(),
+    /** An EXERCISE note: sent only on exercise notes (a real one reads as older nodes expect). */
+    exerciseId: z.uuid().optional(),
+    exerciseInjectId: z.string().min(1).max(63).optional(),
   })
   .strict();
 export type NoteMessage = z.infer<typeof NoteMessage>;
@@ -57,6 +60,8 @@ export const NoteView = z.object({
   acknowledgedBy: z.string().nullable(),
   /** Ours: whether the peer has applied it (its stream confirmed); theirs: null. */
   delivered: z.boolean().nullable(),
+  /** The exercise it belongs to: an EXERCISE note; null if real. */
+  exerciseId: z.string().nullable(),
 });
 export type NoteView = z.infer<typeof NoteView>;
 /** A page of notes, newest first; `next` asks for the page after it. */

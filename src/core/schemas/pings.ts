@@ -34,6 +34,8 @@ export const PingView = z.object({
   /** Milliseconds from sending to the acknowledgement reaching the sender (out only). */
   timeToAcknowledgeMs: z.number().nullable(),
   scheduled: z.boolean(),
+  /** The exercise that sent it: an EXERCISE ping (never in the report); null if real. */
+  exerciseId: z.string().nullable(),
 });
 export type PingView = z.infer<typeof PingView>;
 export const PingList = z.object({ pings: z.array(PingView) });
@@ -85,7 +87,14 @@ export type PingReport = z.infer<typeof PingReport>;
 export const PING_KIND = 'liaison.ping';
 export const PING_ACK_KIND = 'liaison.ping.ack';
 export const PingMessage = z
-  .object({ pingId: z.string().uuid(), contactId: z.string().uuid(), sentAt: z.string() })
+  .object({
+    pingId: z.string().uuid(),
+    contactId: z.string().uuid(),
+    sentAt: z.string(),
+    /** An EXERCISE ping: sent only on exercise pings (a real one reads as older nodes expect). */
+    exerciseId: z.uuid().optional(),
+    exerciseInjectId: z.string().min(1).max(63).optional(),
+  })
   .strict();
 export const PingAckMessage = z
   .object({ pingId: z.string().uuid(), at: z.string(), by: z.string().max(200) })

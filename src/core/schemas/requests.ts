@@ -22,6 +22,11 @@ export const CreateRequestBody = z
     urgency: z.enum(URGENCIES).default('routine'),
     title: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
     fields: RequestFieldsBody.default({}),
+    /**
+     * A player's request in a running exercise with this peer: marked EXERCISE (never in the
+     * figures) and observed by the exercise (send_request).
+     */
+    exerciseId: z.uuid().optional(),
   })
   .strict();
 export type CreateRequestBody = z.infer<typeof CreateRequestBody>;

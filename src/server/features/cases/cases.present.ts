@@ -38,6 +38,7 @@ export function presentCase(row: CaseRow, extras: CaseExtras): CaseView {
     objectCount: extras.objectCount,
     createdAt: iso(Number(row.created_at)),
     updatedAt: iso(Number(row.updated_at)),
+    exerciseId: row.exercise_id ?? null,
   };
 }
 

@@ -254,7 +254,8 @@ export class CasesService {
     const from = query.from ? Date.parse(query.from) : -Infinity;
     const to = query.to ? Date.parse(query.to) : Infinity;
     const within = (ms: number) => ms >= from && ms < to;
-    const cases = await listCaseRows(db, {});
+    // Exercise cases are never counted in the real report.
+    const cases = (await listCaseRows(db, {})).filter((row) => !row.exercise_id);
     const peers = query.peer
       ? [query.peer]
       : (await listPeerRows(db)).filter((p) => p.status !== 'removed').map((p) => p.node_id);
@@ -333,6 +334,7 @@ export class CasesService {
       auto_share: existing?.auto_share ?? 1,
       created_at: existing ? Number(existing.created_at) : now,
       updated_at: now,
+      exercise_id: existing ? (existing.exercise_id ?? null) : (message.exerciseId ?? null),
     };
     if (existing) await updateCaseRow(trx, row.id, row);
     else await insertCase(trx, row);

@@ -235,6 +235,7 @@ export class CaseSupport {
         status: row.status as CaseShareMessage['case']['status'],
         priorityCase: row.priority_case === 1,
         participants: [...scope.participants],
+        ...(row.exercise_id ? { exerciseId: row.exercise_id } : {}),
       },
     } satisfies CaseShareMessage);
   }

@@ -15,8 +15,12 @@ export interface CasesTable {
   auto_share: number;
   created_at: number;
   updated_at: number;
+  /** The exercise whose case objects it holds (an EXERCISE case); null if real. */
+  exercise_id: string | null;
 }
-export type CaseRow = Selectable<CasesTable>;
+/** A case as read; the EXERCISE marker is optional in the type only (rows made by hand). */
+export type CaseRow = Omit<Selectable<CasesTable>, 'exercise_id'> &
+  Partial<Pick<Selectable<CasesTable>, 'exercise_id'>>;
 
 export interface CaseParticipantsTable {
   case_id: string;

@@ -4,6 +4,8 @@ import * as casesTables from './migrations/2026_11_24_2100_cases.js';
 import * as objectsInCases from './migrations/2026_12_02_0900_objects_in_cases.js';
 import * as casesInSearch from './migrations/2026_12_03_1000_cases_in_search.js';
 import * as autoShare from './migrations/2026_12_03_1100_cases_auto_share.js';
+import * as exerciseMarker from './migrations/2026_12_10_1012_cases_exercise.js';
+import { ExerciseCases } from './cases.exercise.js';
 import { CaseFlow } from './flow.service.js';
 import { registerImportRoutes } from './cases.imports.routes.js';
 import { caseMessages } from './cases.messages.js';
@@ -27,6 +29,7 @@ declare module '../module.js' {
     caseSharing: SharingService;
     caseSearch: SearchService;
     imports: ImportService;
+    exerciseCases: ExerciseCases;
   }
 }
 
@@ -42,7 +45,9 @@ export const casesModule: FeatureFactory = (ctx) => {
   const backfill = new SearchBackfill(support);
   const flow = new CaseFlow(support);
   const cases = new CasesService(support, flow);
-  const objects = new ObjectsService(support, flow);
+  // Exercises share their case objects and hear of them through this (cases never name them).
+  const exerciseCases = new ExerciseCases(support, flow);
+  const objects = new ObjectsService(support, flow, exerciseCases);
   const sharing = new SharingService(support);
   const search = new SearchService(support);
   const imports = new ImportService({
@@ -63,6 +68,7 @@ export const casesModule: FeatureFactory = (ctx) => {
       '2026_12_02_0900_objects_in_cases': objectsInCases,
       '2026_12_03_1000_cases_in_search': casesInSearch,
       '2026_12_03_1100_cases_auto_share': autoShare,
+      '2026_12_10_1012_cases_exercise': exerciseMarker,
     },
     services: {
       cases,
@@ -70,8 +76,13 @@ export const casesModule: FeatureFactory = (ctx) => {
       caseSharing: sharing,
       caseSearch: search,
       imports,
+      exerciseCases,
     },
-    kinds: caseMessages({ cases, received: new ReceivedObjects(support), sharing }),
+    kinds: caseMessages({
+      cases,
+      received: new ReceivedObjects(support, exerciseCases),
+      sharing,
+    }),
     async routes(app) {
       registerCaseRoutes(app, { cases, objects, sharing, search });
       registerImportRoutes(app, imports);

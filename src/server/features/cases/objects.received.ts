@@ -9,6 +9,7 @@ import type { Db, TxHooks } from '../../store/database.js';
 import { findCase, findObject, saveObject, updateCaseRow, versionsOf } from './cases.repository.js';
 import { objectRowOf, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
+import type { ExerciseCases } from './cases.exercise.js';
 import type { StixObjectRow } from './cases.table.js';
 import { describeMarking, markingChange, recipientsOf } from './markings.rules.js';
 import { assertValidStix } from './objects.checks.js';
@@ -20,7 +21,10 @@ import { assertValidStix } from './objects.checks.js';
  * of an object this node wrote is refused from any peer: no peer changes who may hold it.
  */
 export class ReceivedObjects {
-  constructor(private readonly support: CaseSupport) {}
+  constructor(
+    private readonly support: CaseSupport,
+    private readonly exercise?: ExerciseCases,
+  ) {}
 
   private get deps() {
     return this.support.deps;
@@ -82,6 +86,8 @@ export class ReceivedObjects {
     if (recorded.added + recorded.versions + recorded.joined === 0) return;
     await updateCaseRow(trx, body.caseId, { updated_at: now });
     await this.audit(trx, sender, body, held, now);
+    // A new object in an exercise's case reaches its players' feed.
+    if (!held) await this.exercise?.emit(trx, hooks, caseRow, row, 'received', now);
     this.support.objectChanged(hooks, body.caseId, row);
   }
 

@@ -21,6 +21,7 @@ import {
 import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { CaseFlow } from './flow.service.js';
+import type { ExerciseCases } from './cases.exercise.js';
 import type { StixObjectRow } from './cases.table.js';
 import {
   assertAuthoredValues,
@@ -50,6 +51,7 @@ export class ObjectsService {
   constructor(
     private readonly support: CaseSupport,
     private readonly flow: CaseFlow,
+    private readonly exercise?: ExerciseCases,
   ) {}
 
   private get deps() {
@@ -85,6 +87,8 @@ export class ObjectsService {
         entityId: row.id,
         details: { case: caseId, type: row.type, tlp },
       });
+      // An object added to an exercise's case: its exercise observes it, in this transaction.
+      await this.exercise?.emit(trx, hooks, caseRow, row, 'added', now);
       this.support.objectChanged(hooks, caseRow.id, row);
       return row;
     });

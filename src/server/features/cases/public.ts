@@ -3,3 +3,4 @@ export { caseSharedWith, findCase } from './cases.repository.js';
 export type { CasesService } from './cases.service.js';
 export type { ObjectsService } from './objects.service.js';
 export type { ImportService, ImportSource } from './import.service.js';
+export type { ExerciseCases, ExerciseObject, ExerciseObjectEvent } from './cases.exercise.js';

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import {
   EXERCISE_ANSWER_KIND,
   EXERCISE_CLOCK_KIND,
+  EXERCISE_INJECT_KIND,
   EXERCISE_PROPOSE_KIND,
   ExerciseAnswerMessage,
   ExerciseClockMessage,
+  ExerciseInjectMessage,
   ExerciseProposeMessage,
 } from '../../../core/schemas/exercises.js';
 import {
@@ -35,6 +37,12 @@ export function exerciseMessages(runs: ExerciseRunsService): MessageKind[] {
       kind: EXERCISE_CLOCK_KIND,
       schema: ExerciseClockMessage,
       handle: (trx, body, { peer, hooks }) => runs.clockReceived(trx, hooks, peer.node_id, body),
+    }),
+    messageKind({
+      kind: EXERCISE_INJECT_KIND,
+      schema: ExerciseInjectMessage,
+      handle: (trx, body, { peer, hooks }) =>
+        runs.console.changeReceived(trx, hooks, peer.node_id, body),
     }),
   ];
 }

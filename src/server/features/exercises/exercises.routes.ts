@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
 import {
+  AddInjectBody,
   ClockMoveBody,
+  ExerciseInjectParams,
   ExerciseFeed,
   ExerciseInjectList,
   ExerciseList,
@@ -19,6 +21,7 @@ import {
 } from '../../../core/schemas/exercises.js';
 import { requireActor } from '../../http/auth.js';
 import type { ExerciseChannels } from './channels.service.js';
+import type { ExerciseInjects } from './injects.service.js';
 import type { ExerciseObservations } from './observations.service.js';
 import type { ExerciseRunsService } from './runs.service.js';
 import type { ScenariosService } from './scenarios.service.js';
@@ -176,8 +179,9 @@ function registerRunRoutes(parent: FastifyInstance, runs: ExerciseRunsService): 
         response: { 200: ExerciseInjectList, ...errors },
       },
     },
-    async (request) => runs.injects(requireActor(request), request.params.id),
+    async (request) => runs.console.list(requireActor(request), request.params.id),
   );
+  registerConsoleRoutes(parent, runs.console);
   for (const [verb, accepted] of [
     ['accept', true],
     ['decline', false],
@@ -250,4 +254,52 @@ function registerPlayRoutes(
     },
     async (request) => observations.list(requireActor(request), request.params.id),
   );
+}
+
+/** The controllers' console: send an inject now, skip one, add one (liaison.exercise.inject). */
+function registerConsoleRoutes(parent: FastifyInstance, injects: ExerciseInjects): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const tags = ['exercises'];
+  app.post(
+    '/api/exercises/:id/injects',
+    {
+      config: { permission: 'exercises.manage' },
+      schema: {
+        tags,
+        summary:
+          'Add an ad-hoc inject this node sends, checked like a scenario inject (400 invalid_inject with problems[])',
+        params: IdParams,
+        body: AddInjectBody,
+        response: { 201: ExerciseInjectList, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await injects.add(requireActor(request), request.params.id, request.body)),
+  );
+  for (const [verb, summary] of [
+    ['send', "Send one of this node's pending injects now, through its channel"],
+    ['skip', "Skip one of this node's pending injects: it never fires"],
+  ] as const) {
+    app.post(
+      `/api/exercises/:id/injects/:injectId/${verb}`,
+      {
+        config: { permission: 'exercises.manage' },
+        schema: {
+          tags,
+          summary,
+          params: ExerciseInjectParams,
+          response: { 200: ExerciseInjectList, ...errors },
+        },
+      },
+      async (request) => {
+        const { id, injectId } = request.params;
+        const actor = requireActor(request);
+        return verb === 'send'
+          ? injects.sendNow(actor, id, injectId)
+          : injects.skip(actor, id, injectId);
+      },
+    );
+  }
 }

@@ -59,11 +59,11 @@ export interface ExerciseInjectsTable {
 }
 export type ExerciseInjectRow = Selectable<ExerciseInjectsTable>;
 
-/** What reached this node's players: narratives to its side, calls and requests received. */
+/** What reached this node's players: narratives to its side, and what arrived from the peer. */
 export interface ExerciseFeedTable {
   id: string;
   exercise_id: string;
-  kind: 'narrative' | 'call' | 'request';
+  kind: 'narrative' | 'call' | 'request' | 'case_object' | 'note' | 'ping';
   inject_id: string | null;
   /** BilingualText as JSON. */
   title: string;

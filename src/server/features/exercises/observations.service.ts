@@ -9,37 +9,72 @@ import type { Db, TxHooks } from '../../store/database.js';
 import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import { clockOf, mselOf } from './exercises.present.js';
-import { findExercise, observationsOf, saveObservation } from './exercises.repository.js';
-import type { ExerciseObservationRow, ExerciseRow } from './exercises.table.js';
+import {
+  findExercise,
+  injectsOf,
+  observationsOf,
+  saveObservation,
+} from './exercises.repository.js';
+import type { ExerciseInjectRow, ExerciseObservationRow, ExerciseRow } from './exercises.table.js';
 
 export const OBSERVE_TIMER = 'exercise.observe';
 const MINUTE = 60_000;
 
-/** The expected actions the node observes by itself today (the others wait for an evaluator). */
+/** The expected actions the node observes by itself (the others wait for an evaluator). */
 export const OBSERVED_ACTIONS: readonly ExpectedActionKind[] = [
   'acknowledge_call',
+  'resolve_call',
   'acknowledge_request',
+  'answer_ping',
+  'send_request',
+  'share_object',
+  'send_note',
 ];
 
 /** One of this side's expected actions as the exercise keeps it (runs.service's expectationsOf). */
-type Expectation = ExpectedAction & { injectId: string };
+export type Expectation = ExpectedAction & { injectId: string };
 
 export function expectationsOf(row: ExerciseRow): Expectation[] {
   return JSON.parse(row.expectations) as Expectation[];
 }
 
+type States = ReadonlyMap<string, ExerciseInjectRow>;
+
+/** Scenario time (ms) the inject fired at, or is due to fire at; null if it is unknown. */
+function startMs(row: ExerciseRow, states: States, injectId: string): number | null {
+  const fired = states.get(injectId)?.fired_scenario_ms;
+  if (fired != null) return Number(fired);
+  const inject = mselOf(row).injects.find((i) => i.id === injectId);
+  return inject ? inject.atMinutes * MINUTE : null;
+}
+
 /** Scenario time (ms) by which an expected action is due: its inject's time plus `within`. */
-function dueMs(row: ExerciseRow, expected: Expectation): number | null {
-  const inject = mselOf(row).injects.find((i) => i.id === expected.injectId);
-  return inject ? (inject.atMinutes + expected.within) * MINUTE : null;
+function dueMs(row: ExerciseRow, states: States, expected: Expectation): number | null {
+  const start = startMs(row, states, expected.injectId);
+  return start === null ? null : start + expected.within * MINUTE;
+}
+
+/** Whether the node observes it: an action it watches, of an inject not skipped. */
+function watched(states: States, expected: Expectation): boolean {
+  return (
+    OBSERVED_ACTIONS.includes(expected.action) && states.get(expected.injectId)?.state !== 'skipped'
+  );
+}
+
+async function statesOf(db: Db, exerciseId: string): Promise<States> {
+  return new Map((await injectsOf(db, exerciseId)).map((s) => [s.inject_id, s]));
 }
 
 /**
- * What this node observes of its own side's expected actions (issue 17): an acknowledgement
- * of the inject's call or request is met when the exercise clock reads no later than the
- * inject's time plus `within`, late after. A durable timer at that deadline on the exercise
- * clock (set again by every clock move, like the injects') marks it missed; an action after
- * that makes it late; the end of the exercise marks every one still pending missed.
+ * What this node observes of its own side's expected actions (issue 17). An action that
+ * answers an inject (the call acknowledged or resolved, the request acknowledged, the ping
+ * answered) counts for that inject's expectations; one of the players' own (a request sent
+ * with the fields, an object shared at the marking, a note sent in the exercise) counts for
+ * the first pending expectation of that action it fits whose inject has fired. Met when the
+ * exercise clock reads no later than the inject's time (when it fired) plus `within`, late
+ * after. A durable timer at that deadline on the exercise clock (set again by every clock
+ * move) marks it missed; an action after that makes it late; the end of the exercise marks
+ * every one still pending missed. The expected actions of a skipped inject are not observed.
  * Observations stay on this node: no message carries them.
  */
 export class ExerciseObservations {
@@ -48,11 +83,11 @@ export class ExerciseObservations {
   /** This side's expected actions and what was observed (controllers). */
   async list(actor: Actor, id: string): Promise<ExerciseObservationList> {
     authorize(actor, 'exercises.manage');
-    const row = await findExercise(this.deps.store.db, id);
+    const db = this.deps.store.db;
+    const row = await findExercise(db, id);
     if (!row) throw notFound('exercise_not_found', `No exercise has the id ${id}.`);
-    const seen = new Map(
-      (await observationsOf(this.deps.store.db, id)).map((o) => [o.expected_id, o]),
-    );
+    const seen = new Map((await observationsOf(db, id)).map((o) => [o.expected_id, o]));
+    const states = await statesOf(db, id);
     return {
       observations: expectationsOf(row).map((expected) => {
         const o = seen.get(expected.id);
@@ -62,8 +97,8 @@ export class ExerciseObservations {
           action: expected.action,
           objective: expected.objective,
           text: expected.text,
-          dueMinutes: Math.round((dueMs(row, expected) ?? 0) / MINUTE),
-          observed: OBSERVED_ACTIONS.includes(expected.action),
+          dueMinutes: Math.round((dueMs(row, states, expected) ?? 0) / MINUTE),
+          observed: watched(states, expected),
           state: o?.state ?? 'pending',
           at: o?.at == null ? null : new Date(Number(o.at)).toISOString(),
           scenarioMinutes:
@@ -73,7 +108,7 @@ export class ExerciseObservations {
     };
   }
 
-  /** A player acted on an inject's call or request (in the transaction of the action). */
+  /** A player answered an inject's call, request or ping (in the transaction of the action). */
   async observe(
     trx: Db,
     hooks: TxHooks,
@@ -82,22 +117,68 @@ export class ExerciseObservations {
     action: ExpectedActionKind,
     at: number,
   ): Promise<void> {
+    if (!injectId) return;
+    await this.decide(
+      trx,
+      hooks,
+      exerciseId,
+      action,
+      at,
+      (expected) => expected.injectId === injectId,
+      false,
+    );
+  }
+
+  /**
+   * A player of this node did something of their own in the exercise (sent a request,
+   * shared an object, sent a note): the first pending expectation of `action` it fits,
+   * whose inject has fired, is met or late.
+   */
+  async observeOwn(
+    trx: Db,
+    hooks: TxHooks,
+    exerciseId: string,
+    action: ExpectedActionKind,
+    at: number,
+    fits: (expected: Expectation) => boolean,
+  ): Promise<void> {
+    await this.decide(trx, hooks, exerciseId, action, at, fits, true);
+  }
+
+  private async decide(
+    trx: Db,
+    hooks: TxHooks,
+    exerciseId: string,
+    action: ExpectedActionKind,
+    at: number,
+    fits: (expected: Expectation) => boolean,
+    firstOnly: boolean,
+  ): Promise<void> {
     const row = await findExercise(trx, exerciseId);
-    if (!row || row.status !== 'accepted' || !injectId) return;
+    if (!row || row.status !== 'accepted') return;
     const scenarioMs = scenarioTimeAt(clockOf(row), at);
     const seen = new Map((await observationsOf(trx, exerciseId)).map((o) => [o.expected_id, o]));
-    for (const expected of expectationsOf(row)) {
-      if (expected.injectId !== injectId || expected.action !== action) continue;
-      const due = dueMs(row, expected);
+    const states = await statesOf(trx, exerciseId);
+    const candidates = expectationsOf(row)
+      .filter((expected) => expected.action === action && watched(states, expected))
+      .filter((expected) => !['met', 'late'].includes(seen.get(expected.id)?.state ?? ''))
+      .filter(
+        (expected) =>
+          !firstOnly || (startMs(row, states, expected.injectId) ?? Infinity) <= scenarioMs,
+      )
+      .filter(fits)
+      .map((expected) => ({ expected, due: dueMs(row, states, expected) }))
+      .sort((a, b) => (a.due ?? 0) - (b.due ?? 0));
+    for (const { expected, due } of firstOnly ? candidates.slice(0, 1) : candidates) {
+      if (due === null) continue;
       const before = seen.get(expected.id);
-      if (due === null || before?.state === 'met' || before?.state === 'late') continue;
       if (before?.timer_id) await cancelTimer(trx, before.timer_id);
       const state = scenarioMs <= due ? 'met' : 'late';
       await this.record(trx, hooks, row, expected.id, state, at, scenarioMs);
     }
   }
 
-  /** The clock moved: each pending observed action's deadline timer is set to it again. */
+  /** The clock moved (or an inject fired or was skipped): each pending deadline is set again. */
   async schedule(
     trx: Db,
     hooks: TxHooks,
@@ -107,12 +188,19 @@ export class ExerciseObservations {
   ): Promise<void> {
     if (row.status !== 'accepted') return;
     const seen = new Map((await observationsOf(trx, row.id)).map((o) => [o.expected_id, o]));
+    const states = await statesOf(trx, row.id);
     for (const expected of expectationsOf(row)) {
       const before = seen.get(expected.id);
-      const due = dueMs(row, expected);
+      const due = dueMs(row, states, expected);
       if (!OBSERVED_ACTIONS.includes(expected.action) || due === null) continue;
       if (before && before.state !== 'pending') continue;
       if (before?.timer_id) await cancelTimer(trx, before.timer_id);
+      if (!watched(states, expected)) {
+        // Its inject was skipped: nothing to observe, no deadline.
+        if (before?.timer_id)
+          await saveObservation(trx, pending(row.id, expected.id, null), ['pending']);
+        continue;
+      }
       if (clock.state === 'ended') {
         await this.record(trx, hooks, row, expected.id, 'missed', now, scenarioTimeAt(clock, now));
         continue;
@@ -144,10 +232,12 @@ export class ExerciseObservations {
       (o) => o.expected_id === expectedId,
     );
     if (before && before.state !== 'pending') return;
+    const states = await statesOf(trx, exerciseId);
     const clock = clockOf(row);
     const now = this.deps.clock.now();
     const scenarioMs = scenarioTimeAt(clock, now);
-    const due = dueMs(row, expected);
+    const due = dueMs(row, states, expected);
+    if (!watched(states, expected)) return;
     if (clock.state !== 'running' || due === null || scenarioMs < due) return;
     await this.record(trx, hooks, row, expectedId, 'missed', now, scenarioMs);
   }

@@ -4,7 +4,6 @@ import {
   type ExerciseClock,
   moveClock,
   READY_CLOCK,
-  scenarioTimeAt,
   wallTimeOf,
 } from '../../../core/exercises/clock.js';
 import { expectedActionsOf, type ScenarioSide } from '../../../core/exercises/scenario.js';
@@ -16,7 +15,6 @@ import {
   EXERCISE_PROPOSE_KIND,
   type ExerciseAnswerMessage,
   type ExerciseClockMessage,
-  type ExerciseInjectList,
   type ExerciseList,
   type ExerciseProposeMessage,
   type ExerciseQuery,
@@ -36,12 +34,10 @@ import {
   firedHere,
   mselOf,
   presentExercise,
-  presentInjects,
   presentScenario,
 } from './exercises.present.js';
 import {
   findExercise,
-  findInject,
   injectsOf,
   insertExercise,
   insertInjects,
@@ -51,10 +47,11 @@ import {
 } from './exercises.repository.js';
 import type { ExerciseRow } from './exercises.table.js';
 import type { ExerciseChannels } from './channels.service.js';
+import { ExerciseInjects, INJECT_TIMER } from './injects.service.js';
 import type { ExerciseObservations } from './observations.service.js';
 import { findScenario } from './scenarios.repository.js';
 
-export const INJECT_TIMER = 'exercise.inject';
+export { INJECT_TIMER };
 const MINUTE = 60_000;
 const other = (side: ScenarioSide): ScenarioSide => (side === 'A' ? 'B' : 'A');
 
@@ -66,13 +63,18 @@ const other = (side: ScenarioSide): ScenarioSide => (side === 'A' ? 'B' : 'A');
  * node whose side they are.
  */
 export class ExerciseRunsService {
+  /** The injects: fired on their timers, sent now, skipped or added by a controller. */
+  readonly console: ExerciseInjects;
+
   constructor(
     private readonly deps: FeatureDeps & {
       timers: TimerWorker;
       channels: ExerciseChannels;
       observations: ExerciseObservations;
     },
-  ) {}
+  ) {
+    this.console = new ExerciseInjects(deps);
+  }
 
   async list(actor: Actor, query: ExerciseQuery): Promise<ExerciseList> {
     authorize(actor, 'exercises.read');
@@ -93,13 +95,6 @@ export class ExerciseRunsService {
   async get(actor: Actor, id: string): Promise<ExerciseView> {
     authorize(actor, 'exercises.read');
     return presentExercise(await this.find(this.deps.store.db, id), this.deps.clock.now());
-  }
-
-  /** The MSEL with each inject's state (the controllers' console). */
-  async injects(actor: Actor, id: string): Promise<ExerciseInjectList> {
-    authorize(actor, 'exercises.manage');
-    const row = await this.find(this.deps.store.db, id);
-    return presentInjects(row, await injectsOf(this.deps.store.db, id));
   }
 
   async propose(actor: Actor, body: ProposeExerciseBody): Promise<ExerciseView> {
@@ -296,40 +291,8 @@ export class ExerciseRunsService {
   // ---- the injects ----------------------------------------------------------------------
 
   /** The timer of an inject fired: it fires once, if the clock still says it is due. */
-  async fire(trx: Trx, hooks: TxHooks, exerciseId: string, injectId: string): Promise<void> {
-    const row = await findExercise(trx, exerciseId);
-    const state = await findInject(trx, exerciseId, injectId);
-    if (!row || !state || state.state !== 'pending') return;
-    const inject = mselOf(row).injects.find((i) => i.id === injectId);
-    if (!inject) return;
-    const now = this.deps.clock.now();
-    const clock = clockOf(row);
-    const scenarioMs = scenarioTimeAt(clock, now);
-    if (clock.state !== 'running' || scenarioMs < inject.atMinutes * MINUTE) return;
-    // Through its real channel, marked EXERCISE, in this transaction: fired once, delivered once.
-    const delivery = await this.deps.channels.deliver(trx, hooks, row, inject, now);
-    await updateInject(trx, exerciseId, injectId, {
-      state: 'fired',
-      fired_at: now,
-      fired_scenario_ms: inject.atMinutes * MINUTE,
-      timer_id: null,
-      ...delivery,
-    });
-    await this.audit(
-      trx,
-      { kind: 'system', reason: 'exercise' },
-      now,
-      'exercise.inject_fired',
-      exerciseId,
-      {
-        inject: injectId,
-        channel: inject.channel,
-        scenarioMinutes: inject.atMinutes,
-        ...(delivery.delivered ? { delivered: delivery.delivered } : {}),
-        ...(delivery.problem ? { problem: delivery.problem } : {}),
-      },
-    );
-    this.changed(hooks, exerciseId);
+  fire(trx: Trx, hooks: TxHooks, exerciseId: string, injectId: string): Promise<void> {
+    return this.console.due(trx, hooks, exerciseId, injectId);
   }
 
   /** A new clock: stored, and the timers of this node's pending injects set to it. */

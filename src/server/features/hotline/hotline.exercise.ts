@@ -3,7 +3,7 @@ import type { CallRow } from './hotline.table.js';
 
 /** What happened to an EXERCISE call on this node, for the exercise that placed it. */
 export interface ExerciseCallEvent {
-  kind: 'received' | 'acknowledged';
+  kind: 'received' | 'acknowledged' | 'resolved';
   exerciseId: string;
   /** The inject the call delivers (null if the caller did not say). */
   injectId: string | null;

@@ -177,6 +177,9 @@ export class CallMovesService {
       if (!row) throw notFound('call_not_found', `No call has the id ${id}.`);
       // The caller's side closes its own calls; the receiving side, the duty officers.
       authorize(actor, row.direction === 'out' ? 'hotline.call' : 'hotline.answer');
+      // An exercise's call resolved by the side it reached: its exercise observes it (before
+      // the audit entry, like an acknowledgement; a refusal below rolls it back).
+      if (row.direction === 'in') await this.deps.exercise.emit(trx, hooks, row, 'resolved', now);
       await this.settle(trx, hooks, actor, row, now, {
         event: 'resolve',
         state: 'resolved',

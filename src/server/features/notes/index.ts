@@ -1,5 +1,7 @@
 import type { FeatureFactory } from '../module.js';
 import * as noteThreads from './migrations/2026_12_03_1300_note_threads.js';
+import * as exerciseMarker from './migrations/2026_12_10_1011_notes_exercise.js';
+import { ExerciseNoteHooks } from './notes.exercise.js';
 import { noteMessages } from './notes.messages.js';
 import { registerNoteSearch } from './notes.search.js';
 import { registerNotesRoutes } from './notes.routes.js';
@@ -15,12 +17,17 @@ declare module '../module.js' {
 export const notesModule: FeatureFactory = (ctx) => {
   const search = ctx.use('search');
   registerNoteSearch(search);
-  const notes = new NotesService({ ...ctx, search });
+  // Exercises hear of their notes through these hooks (notes never name them).
+  const exercise = new ExerciseNoteHooks();
+  const notes = new NotesService({ ...ctx, search, exercise });
   return {
     name: 'notes',
-    migrations: { '2026_12_03_1300_note_threads': noteThreads },
+    migrations: {
+      '2026_12_03_1300_note_threads': noteThreads,
+      '2026_12_10_1011_notes_exercise': exerciseMarker,
+    },
     services: { notes },
-    kinds: noteMessages(ctx.clock, ctx.bus, search),
+    kinds: noteMessages(ctx.clock, ctx.bus, search, exercise),
     routes: (app) => registerNotesRoutes(app, notes),
   };
 };

@@ -14,12 +14,18 @@ import type { SearchService } from '../search/public.js';
 import { findNote, findNoteByOrigin, insertNote, setNoteAcknowledged } from './notes.repository.js';
 import { noteDoc } from './notes.search.js';
 import { announceNote } from './notes.service.js';
+import type { ExerciseNoteHooks } from './notes.exercise.js';
 
 /**
  * `liaison.note`: a short text from a peer, stored and shown live, threaded under the note
  * it answers; `liaison.note_ack`: the peer acknowledged one of ours.
  */
-export function noteMessages(clock: Clock, bus: EventBus, search: SearchService): MessageKind[] {
+export function noteMessages(
+  clock: Clock,
+  bus: EventBus,
+  search: SearchService,
+  exercise: ExerciseNoteHooks,
+): MessageKind[] {
   return [
     messageKind({
       kind: NOTE_KIND,
@@ -43,6 +49,8 @@ export function noteMessages(clock: Clock, bus: EventBus, search: SearchService)
           ack_requested: body.ackRequested ? 1 : 0,
           acknowledged_at: null,
           acknowledged_by: null,
+          exercise_id: body.exerciseId ?? null,
+          exercise_inject_id: body.exerciseId ? (body.exerciseInjectId ?? null) : null,
         };
         await insertNote(trx, row);
         await search.index(trx, [noteDoc(row)]);
@@ -55,6 +63,7 @@ export function noteMessages(clock: Clock, bus: EventBus, search: SearchService)
           after: row,
           details: { peer: peer.node_id, seq: message.seq, messageId: message.id },
         });
+        await exercise.emit(trx, hooks, row, 'received', now);
         announceNote(bus, hooks, row);
       },
     }),

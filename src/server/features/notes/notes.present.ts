@@ -22,5 +22,6 @@ export function presentNote(row: NoteRow, ackedSeq?: number | null): NoteView {
       row.direction === 'in'
         ? null
         : seq !== null && ackedSeq !== undefined && ackedSeq !== null && Number(ackedSeq) >= seq,
+    exerciseId: row.exercise_id ?? null,
   };
 }

@@ -13,13 +13,14 @@ import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import { ROLES } from '../../../core/roles.js';
 import { conflict, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
-import type { TxHooks } from '../../store/database.js';
+import type { Db, TxHooks } from '../../store/database.js';
 import { findNote, insertNote, listNotes, setNoteAcknowledged } from './notes.repository.js';
 import type { NoteRow } from './notes.table.js';
 import { displayNameOf, type FeatureDeps } from '../feature-deps.js';
 import { presentNote } from './notes.present.js';
 import { noteDoc } from './notes.search.js';
 import type { SearchService } from '../search/public.js';
+import type { ExerciseNote, ExerciseNoteHooks, ExerciseNoteListener } from './notes.exercise.js';
 
 /** Shows a note, sent or received, live to every role once its transaction commits. */
 export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow, created = true): void {
@@ -39,55 +40,104 @@ export function announceNote(bus: EventBus, hooks: TxHooks, note: NoteRow, creat
  * note and may ask the peer to acknowledge it.
  */
 export class NotesService {
-  constructor(private readonly deps: FeatureDeps & { search: SearchService }) {}
+  constructor(
+    private readonly deps: FeatureDeps & { search: SearchService; exercise: ExerciseNoteHooks },
+  ) {}
 
   async send(actor: Actor, body: SendNoteBody): Promise<NoteView> {
     authorize(actor, 'notes.send');
-    const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
       const answered = body.replyTo ? await findNote(trx, body.replyTo) : undefined;
       if (body.replyTo && (!answered || answered.peer_id !== body.peer)) {
         throw notFound('note_not_found', `No note with ${body.peer} has the id ${body.replyTo}.`);
       }
       const author = await displayNameOf(trx, actor, `${this.deps.nodeId} operator`);
-      const id = randomUUID();
-      const { seq } = await this.deps.federation.send(trx, hooks, body.peer, NOTE_KIND, {
-        noteId: id,
-        text: body.text,
-        author,
-        ...(answered?.origin_id ? { replyTo: answered.origin_id } : {}),
-        ...(body.ackRequested ? { ackRequested: true } : {}),
-      });
-      const note: NoteRow = {
-        id,
-        direction: 'out',
-        peer_id: body.peer,
-        seq,
-        text: body.text,
-        author,
-        sent_at: now,
-        created_at: now,
-        origin_id: id,
-        reply_to: answered?.id ?? null,
-        ack_requested: body.ackRequested ? 1 : 0,
-        acknowledged_at: null,
-        acknowledged_by: null,
-      };
-      await insertNote(trx, note);
-      await this.deps.search.index(trx, [noteDoc(note)]);
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: 'note.send',
-        entityType: 'note',
-        entityId: id,
-        after: note,
-        details: { peer: body.peer, seq },
-      });
-      announceNote(this.deps.bus, hooks, note);
-      return note;
+      // An answer to an EXERCISE note belongs to its exercise (marked, and observed there).
+      const exercise = answered?.exercise_id
+        ? { exercise_id: answered.exercise_id, exercise_inject_id: null }
+        : undefined;
+      return this.write(trx, hooks, actor, { ...body, author, answered, exercise });
     });
     return presentNote(row);
+  }
+
+  /** An exercise's inject sends a note, marked EXERCISE, in its transaction; returns its id. */
+  async sendExercise(trx: Db, hooks: TxHooks, note: ExerciseNote): Promise<string> {
+    const row = await this.write(
+      trx,
+      hooks,
+      { kind: 'system', reason: 'exercise' },
+      {
+        peer: note.peer,
+        text: note.text.slice(0, 2000),
+        ackRequested: false,
+        author: note.author,
+        answered: undefined,
+        exercise: { exercise_id: note.exerciseId, exercise_inject_id: note.injectId },
+      },
+    );
+    return row.id;
+  }
+
+  /** The exercises feature hears of its notes here (received, sent in answer). */
+  onExercise(listener: ExerciseNoteListener): void {
+    this.deps.exercise.on(listener);
+  }
+
+  private async write(
+    trx: Db,
+    hooks: TxHooks,
+    actor: Actor,
+    body: Pick<SendNoteBody, 'peer' | 'text' | 'ackRequested'> & {
+      author: string;
+      answered: NoteRow | undefined;
+      exercise: Pick<NoteRow, 'exercise_id' | 'exercise_inject_id'> | undefined;
+    },
+  ): Promise<NoteRow> {
+    const { answered, author, exercise } = body;
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    const { seq } = await this.deps.federation.send(trx, hooks, body.peer, NOTE_KIND, {
+      noteId: id,
+      text: body.text,
+      author,
+      ...(answered?.origin_id ? { replyTo: answered.origin_id } : {}),
+      ...(body.ackRequested ? { ackRequested: true } : {}),
+      // Only an exercise note carries its marker.
+      ...(exercise?.exercise_id ? { exerciseId: exercise.exercise_id } : {}),
+      ...(exercise?.exercise_inject_id ? { exerciseInjectId: exercise.exercise_inject_id } : {}),
+    });
+    const note: NoteRow = {
+      id,
+      direction: 'out',
+      peer_id: body.peer,
+      seq,
+      text: body.text,
+      author,
+      sent_at: now,
+      created_at: now,
+      origin_id: id,
+      reply_to: answered?.id ?? null,
+      ack_requested: body.ackRequested ? 1 : 0,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      exercise_id: exercise?.exercise_id ?? null,
+      exercise_inject_id: exercise?.exercise_inject_id ?? null,
+    };
+    await insertNote(trx, note);
+    await this.deps.search.index(trx, [noteDoc(note)]);
+    await appendAudit(trx, {
+      actor,
+      at: now,
+      action: 'note.send',
+      entityType: 'note',
+      entityId: id,
+      after: note,
+      details: { peer: body.peer, seq },
+    });
+    await this.deps.exercise.emit(trx, hooks, note, 'sent', now);
+    announceNote(this.deps.bus, hooks, note);
+    return note;
   }
 
   /** The receiver's acknowledgement of a note that asked for one; it goes back to the writer. */

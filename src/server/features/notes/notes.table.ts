@@ -19,8 +19,14 @@ export interface NotesTable {
   ack_requested: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
+  /** The exercise it belongs to (an EXERCISE note), and the inject it delivers; null if real. */
+  exercise_id: string | null;
+  exercise_inject_id: string | null;
 }
-export type NoteRow = Selectable<NotesTable>;
+type ExerciseMarker = 'exercise_id' | 'exercise_inject_id';
+/** A note as read; the EXERCISE marker is optional in the type only (rows made by hand). */
+export type NoteRow = Omit<Selectable<NotesTable>, ExerciseMarker> &
+  Partial<Pick<Selectable<NotesTable>, ExerciseMarker>>;
 
 /** This feature's tables, added to the node's Database type (store/database.ts). */
 declare module '../../store/database.js' {

@@ -22,6 +22,7 @@ export function presentPing(row: PingRow): PingView {
     acknowledgedBy: row.acknowledged_by,
     timeToAcknowledgeMs: row.direction === 'out' && acked !== null ? acked - sent : null,
     scheduled: row.scheduled === 1,
+    exerciseId: row.exercise_id ?? null,
   };
 }
 

@@ -25,7 +25,12 @@ export function listPings(db: Db, query: PingListQuery): Promise<PingRow[]> {
 
 /** The pings this node sent in a period (to one peer, when named): what the report counts. */
 export function listSentIn(db: Db, query: PeriodQuery): Promise<PingRow[]> {
-  let q = db.selectFrom('pings').selectAll().where('direction', '=', 'out');
+  // Exercise pings are never counted in the report.
+  let q = db
+    .selectFrom('pings')
+    .selectAll()
+    .where('direction', '=', 'out')
+    .where('exercise_id', 'is', null);
   if (query.peer) q = q.where('peer_id', '=', query.peer);
   if (query.from) q = q.where('sent_at', '>=', Date.parse(query.from));
   if (query.to) q = q.where('sent_at', '<', Date.parse(query.to));

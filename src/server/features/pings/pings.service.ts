@@ -31,6 +31,7 @@ import {
   type PingListQuery,
 } from './pings.repository.js';
 import type { PingRow } from './pings.table.js';
+import type { ExercisePing, ExercisePingHooks, ExercisePingListener } from './pings.exercise.js';
 
 export const PING_ROUND_TIMER = 'pings.round';
 export const PingRoundPayload = z.object({ peer: z.string() });
@@ -43,7 +44,36 @@ const HOUR = 3_600_000;
  * and 90th percentile time, and the contacts that never answered.
  */
 export class PingsService {
-  constructor(private readonly deps: FeatureDeps & { timers: TimerWorker }) {}
+  constructor(
+    private readonly deps: FeatureDeps & { timers: TimerWorker; exercise: ExercisePingHooks },
+  ) {}
+
+  /**
+   * An exercise's inject pings every published contact of the peer, marked EXERCISE, in the
+   * inject's transaction (refused before anything is written when the peer has none).
+   * Returns the pings' ids.
+   */
+  async sendExercise(trx: Db, hooks: TxHooks, ping: ExercisePing): Promise<string[]> {
+    const peer = await findPeer(trx, ping.peer);
+    if (!peer || peer.status !== 'active')
+      throw notFound('peer_not_found', `No active peer has the node id ${ping.peer}.`);
+    const rows = await this.pingContacts(
+      trx,
+      hooks,
+      { kind: 'system', reason: 'exercise' },
+      ping.peer,
+      undefined,
+      false,
+      this.deps.clock.now(),
+      { exercise_id: ping.exerciseId, exercise_inject_id: ping.injectId },
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The exercises feature hears of its pings here (received, acknowledged). */
+  onExercise(listener: ExercisePingListener): void {
+    this.deps.exercise.on(listener);
+  }
 
   /** The round timer of a peer's schedule fired: ping its contacts, and set the next round. */
   async roundDue(trx: Db, hooks: TxHooks, peer: string): Promise<void> {
@@ -140,6 +170,8 @@ export class PingsService {
         details: { peer: row.peer_id },
       });
       const updated = { ...row, acknowledged_at: now, acknowledged_by: by };
+      // An exercise's ping: its exercise observes the answer, in this transaction.
+      await this.deps.exercise.emit(trx, hooks, updated, 'acknowledged', now);
       this.changed(hooks, updated);
       return updated;
     });
@@ -157,7 +189,13 @@ export class PingsService {
     trx: Db,
     hooks: TxHooks,
     peerId: string,
-    body: { pingId: string; contactId: string; sentAt: string },
+    body: {
+      pingId: string;
+      contactId: string;
+      sentAt: string;
+      exerciseId?: string | undefined;
+      exerciseInjectId?: string | undefined;
+    },
   ): Promise<void> {
     if (await findPing(trx, body.pingId)) return;
     const contact = await findContact(trx, body.contactId);
@@ -174,16 +212,23 @@ export class PingsService {
       acknowledged_at: null,
       acknowledged_by: null,
       scheduled: 0,
+      exercise_id: body.exerciseId ?? null,
+      exercise_inject_id: body.exerciseId ? (body.exerciseInjectId ?? null) : null,
     };
     await insertPing(trx, row);
+    const now = this.deps.clock.now();
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: peerId },
-      at: this.deps.clock.now(),
+      at: now,
       action: 'ping.receive',
       entityType: 'ping',
       entityId: row.id,
-      details: { contact: body.contactId },
+      details: {
+        contact: body.contactId,
+        ...(row.exercise_id ? { exercise: row.exercise_id } : {}),
+      },
     });
+    await this.deps.exercise.emit(trx, hooks, row, 'received', now);
     this.changed(hooks, row);
   }
 
@@ -222,6 +267,7 @@ export class PingsService {
     contactIds: string[] | undefined,
     scheduled: boolean,
     now: number,
+    exercise?: Pick<PingRow, 'exercise_id' | 'exercise_inject_id'>,
   ): Promise<PingRow[]> {
     const chosen = chooseContacts(peerId, await listContacts(trx, peerId), contactIds, scheduled);
     const rows: PingRow[] = [];
@@ -236,12 +282,17 @@ export class PingsService {
         acknowledged_at: null,
         acknowledged_by: null,
         scheduled: scheduled ? 1 : 0,
+        exercise_id: exercise?.exercise_id ?? null,
+        exercise_inject_id: exercise?.exercise_inject_id ?? null,
       };
       await insertPing(trx, row);
       await this.deps.federation.send(trx, hooks, peerId, PING_KIND, {
         pingId: row.id,
         contactId: contact.id,
         sentAt: iso(now),
+        // Only an exercise ping carries its marker.
+        ...(row.exercise_id ? { exerciseId: row.exercise_id } : {}),
+        ...(row.exercise_inject_id ? { exerciseInjectId: row.exercise_inject_id } : {}),
       });
       this.changed(hooks, row);
       rows.push(row);
@@ -252,7 +303,11 @@ export class PingsService {
       action: 'ping.send',
       entityType: 'peer',
       entityId: peerId,
-      details: { pings: rows.map((r) => r.id), scheduled },
+      details: {
+        pings: rows.map((r) => r.id),
+        scheduled,
+        ...(exercise?.exercise_id ? { exercise: exercise.exercise_id } : {}),
+      },
     });
     return rows;
   }

@@ -12,8 +12,14 @@ export interface PingsTable {
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   scheduled: number;
+  /** The exercise that sent it (an EXERCISE ping), and the inject it delivers; null if real. */
+  exercise_id: string | null;
+  exercise_inject_id: string | null;
 }
-export type PingRow = Selectable<PingsTable>;
+type ExerciseMarker = 'exercise_id' | 'exercise_inject_id';
+/** A ping as read; the EXERCISE marker is optional in the type only (rows made by hand). */
+export type PingRow = Omit<Selectable<PingsTable>, ExerciseMarker> &
+  Partial<Pick<Selectable<PingsTable>, ExerciseMarker>>;
 
 export interface PingSchedulesTable {
   peer_id: string;

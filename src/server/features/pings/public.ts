@@ -1,2 +1,3 @@
 /** What other features may use of ping tests. */
 export type { PingsService } from './pings.service.js';
+export type { ExercisePing, ExercisePingEvent } from './pings.exercise.js';

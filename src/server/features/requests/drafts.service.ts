@@ -54,7 +54,12 @@ export class RequestDrafts {
       const peer = await findPeer(trx, body.peer);
       if (!peer || peer.status === 'removed')
         throw notFound('peer_not_found', `No peer has the node id ${body.peer}.`);
-      const row = this.draftRow(id, peer, body, actorUserId(actor) ?? null, now);
+      // A player's request in an exercise: the exercise says whether it may join it.
+      if (body.exerciseId) await this.deps.exercise.check(trx, body.exerciseId, peer.node_id);
+      const row = {
+        ...this.draftRow(id, peer, body, actorUserId(actor) ?? null, now),
+        exercise_id: body.exerciseId ?? null,
+      };
       await insertRequest(trx, row);
       await this.timeline.index(trx, id);
       await appendAudit(trx, {
@@ -281,6 +286,7 @@ export class RequestDrafts {
       ...(row.exercise_inject_id ? { exerciseInjectId: row.exercise_inject_id } : {}),
     });
     await this.deadlines.schedule(trx, hooks, request);
+    await this.deps.exercise.emit(trx, hooks, request, 'sent', now);
     await appendAudit(trx, {
       actor,
       at: now,

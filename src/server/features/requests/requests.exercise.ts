@@ -1,9 +1,11 @@
+import { notFound } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { RequestRow } from './requests.table.js';
 
 /** What happened to an EXERCISE request on this node, for the exercise that sent it. */
 export interface ExerciseRequestEvent {
-  kind: 'received' | 'acknowledged';
+  /** `sent`: a request of this node in the exercise was sent (the inject's, or a player's). */
+  kind: 'received' | 'acknowledged' | 'sent';
   exerciseId: string;
   /** The inject the request delivers (null if the sender did not say). */
   injectId: string | null;
@@ -12,10 +14,16 @@ export interface ExerciseRequestEvent {
   peer: string;
   reference: string;
   title: string;
+  type: RequestRow['type'];
+  /** The names of the fields it carries, filled. */
+  fields: string[];
   direction: 'in' | 'out';
   /** When it happened (this node's clock, or the acknowledgement's time on the timeline). */
   at: number;
 }
+
+/** Whether a player may draft a request in this exercise with this peer (throws if not). */
+export type ExerciseRequestCheck = (trx: Db, exerciseId: string, peer: string) => Promise<void>;
 
 export type ExerciseRequestListener = (
   trx: Db,
@@ -42,9 +50,22 @@ export interface ExerciseRequest {
  */
 export class ExerciseRequestHooks {
   private readonly listeners: ExerciseRequestListener[] = [];
+  private checker: ExerciseRequestCheck | undefined;
 
   on(listener: ExerciseRequestListener): void {
     this.listeners.push(listener);
+  }
+
+  /** The exercises feature says which exercise a player's request may join. */
+  checkWith(checker: ExerciseRequestCheck): void {
+    this.checker = checker;
+  }
+
+  async check(trx: Db, exerciseId: string, peer: string): Promise<void> {
+    if (!this.checker) {
+      throw notFound('exercise_not_found', `No exercise has the id ${exerciseId}.`);
+    }
+    await this.checker(trx, exerciseId, peer);
   }
 
   async emit(
@@ -63,6 +84,10 @@ export class ExerciseRequestHooks {
       peer: row.peer_id,
       reference: row.reference,
       title: row.title,
+      type: row.type,
+      fields: Object.entries(JSON.parse(row.fields) as Record<string, unknown>)
+        .filter(([, value]) => value !== '' && value !== null && value !== false)
+        .map(([name]) => name),
       direction: row.direction,
       at,
     };

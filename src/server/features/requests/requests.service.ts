@@ -17,7 +17,11 @@ import type { OverdueHook, RequestDeadlines } from './deadlines.service.js';
 import type { RequestDrafts } from './drafts.service.js';
 import type { RequestMoves } from './moves.service.js';
 import type { RequestReceiver } from './receive.service.js';
-import type { ExerciseRequest, ExerciseRequestListener } from './requests.exercise.js';
+import type {
+  ExerciseRequest,
+  ExerciseRequestCheck,
+  ExerciseRequestListener,
+} from './requests.exercise.js';
 import { requestFigures } from './requests.figures.js';
 import { presentAttachment, presentEvent } from './requests.present.js';
 import {
@@ -63,6 +67,11 @@ export class RequestsService {
   /** The exercises feature hears of its requests here (received, acknowledged). */
   onExercise(listener: ExerciseRequestListener): void {
     this.deps.exercise.on(listener);
+  }
+
+  /** The exercises feature says which exercise a player's request may join. */
+  checkExercise(check: ExerciseRequestCheck): void {
+    this.deps.exercise.checkWith(check);
   }
 
   /** The hotline raises overdue requests whose arrangement says so. */
