@@ -249,6 +249,17 @@ for (const dialect of DIALECTS) {
           'evaluator',
           'player',
         ]);
+        // Paged: one at a time, the cursor leading to the other.
+        const first = await ok(s.player, 'GET', `/api/exercises/${id}/participants?limit=1`);
+        expect(first.participants).toHaveLength(1);
+        const second = await ok(
+          s.player,
+          'GET',
+          `/api/exercises/${id}/participants?limit=1&cursor=${first.next}`,
+        );
+        expect(second.participants).toHaveLength(1);
+        expect(second.next).toBeNull();
+        expect(second.participants[0].userId).not.toBe(first.participants[0].userId);
       }
       expect(
         (await ok(cn.admin, 'GET', `/api/exercises/${id}/participants`)).participants.map(
@@ -295,7 +306,9 @@ for (const dialect of DIALECTS) {
       });
       unsubscribe();
       // The live update of a rating goes to the evaluators and controllers, not the players.
-      const rated = events.filter((e) => e.type === 'exercise.changed');
+      const rated = events.filter(
+        (e) => e.type === 'exercise.changed' && e.audience.userIds?.includes(us.ids.evaluator),
+      );
       expect(rated).toHaveLength(1);
       const viewer = (userId: string, roles: Role[]) => ({ userId, roles });
       expect(visibleTo(rated[0] as BusEvent, viewer(us.ids.evaluator, ['officer']))).toBe(true);
@@ -503,6 +516,19 @@ for (const dialect of DIALECTS) {
         theirs: { controllers: 0, evaluators: 1, players: 1 },
       });
       expect(onUs.overview.startedAt).toEqual(cnView.overview.startedAt);
+
+      // Sharing again replaces the part on both nodes: the timelines still agree.
+      await ok(us.evaluator, 'POST', `/api/exercises/${id}/evaluation/observations`, {
+        text: 'usmark-second: written after the first share',
+      });
+      expect(JSON.stringify((await aar(us)).timeline)).not.toContain('usmark-second');
+      await ok(us.admin, 'POST', `/api/exercises/${id}/aar/share`);
+      const again = await until(async (): Promise<any> => {
+        const view = await aar(cn);
+        return JSON.stringify(view.timeline).includes('usmark-second') ? view : undefined;
+      }, "us-doj's second part on cn-mps");
+      expect((await aar(us)).timeline).toEqual(again.timeline);
+      expect(again.timeline).toHaveLength(onUs.timeline.length + 1);
     }, 60_000);
 
     it('exports the AAR/IP as a DOCX with HSEEP’s sections in English and Chinese', async () => {
