@@ -1,3 +1,5 @@
+import JSZip from 'jszip';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loggedIn, markNotReloaded, notReloaded, screenshotsFor } from '../harness/browser.js';
 import { usePeeredPair } from '../harness/pair.js';
@@ -163,4 +165,109 @@ describe('a joint exercise in Chromium', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'the after-action report prints without the app around it, in English and in Chinese, and links its Word document',
+    async () => {
+      const id = await endedExercise();
+      const rated = await pair.us.api('PUT', `/api/exercises/${id}/evaluation/ratings`, {
+        objective: 'share-indicators',
+        rating: 'M',
+        note: 'Indicators shared late.',
+      });
+      expect(rated.status).toBe(200);
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'Europe/Berlin');
+      try {
+        await screenshotOnFailure({ 'aar-us-doj': page }, async () => {
+          await page.goto(`${pair.us.url}/exercises/${id}/aar`);
+          await page.getByRole('heading', { level: 1, name: /After-action report/ }).waitFor();
+          await page.getByRole('heading', { name: 'Objectives and ratings' }).waitFor();
+          const rating = page.getByTestId('aar-rating').filter({ hasText: 'Exchange indicators' });
+          await rating.getByText('Performed with major challenges').waitFor();
+          await printsClean(page, /Node: .*\(us-doj\).*Printed: /);
+          for (const heading of [
+            'Objectives and ratings',
+            'Timeline (both sides)',
+            'Improvement plan',
+          ]) {
+            expect(await page.getByRole('heading', { name: heading }).isVisible()).toBe(true);
+          }
+          await page.emulateMedia({ media: 'screen' });
+          const english = await documentText(page, 'Download Word (HSEEP)', /lang=en$/);
+          for (const section of ['Exercise Overview', 'Merged Timeline', 'Improvement Plan']) {
+            expect(english).toContain(section);
+          }
+          expect(english).toContain('Indicators shared late.');
+
+          await page.getByRole('button', { name: '简体中文' }).click();
+          await page.getByRole('heading', { level: 1, name: /演练总结报告/ }).waitFor();
+          await page.getByRole('heading', { name: '目标与评定' }).waitFor();
+          await printsClean(page, /节点/);
+          expect(await page.getByRole('heading', { name: '改进计划' }).isVisible()).toBe(true);
+          await page.emulateMedia({ media: 'screen' });
+          expect(await documentText(page, '下载 Word（HSEEP 格式）', /lang=zh-CN$/)).toMatch(
+            /\p{Script=Han}/u,
+          );
+        });
+      } finally {
+        await context.close();
+      }
+    },
+    TIMEOUT,
+  );
 });
+
+/** A run of personnel-breach, us-doj with cn-mps, accepted, started and ended. */
+async function endedExercise(): Promise<string> {
+  const proposed = await pair.us.api('POST', '/api/exercises', {
+    scenarioId: 'personnel-breach',
+    peer: 'cn-mps',
+    side: 'A',
+  });
+  expect(proposed.status).toBe(201);
+  const id = proposed.body.id as string;
+  await until(
+    async () => (await pair.cn.api('GET', `/api/exercises/${id}`)).status === 200,
+    'the proposal on cn-mps',
+  );
+  expect((await pair.cn.api('POST', `/api/exercises/${id}/accept`)).status).toBe(200);
+  await until(
+    async () => (await pair.us.api('GET', `/api/exercises/${id}`)).body.status === 'accepted',
+    'the acceptance on us-doj',
+  );
+  for (const move of [{ kind: 'start', speed: 60 }, { kind: 'end' }]) {
+    expect((await pair.us.api('POST', `/api/exercises/${id}/clock`, move)).status).toBe(200);
+  }
+  return id;
+}
+
+/** On print media: no menu, no app header, no visible button; the print header shows. */
+async function printsClean(page: Page, header: RegExp): Promise<void> {
+  await page.emulateMedia({ media: 'print' });
+  expect(await page.locator('.app-nav').isVisible()).toBe(false);
+  expect(await page.locator('.app-header').isVisible()).toBe(false);
+  const visibleButtons = await page
+    .locator('main button, main select, main input, main textarea')
+    .evaluateAll(
+      (controls) =>
+        controls.filter((c) => (c as unknown as { offsetParent: unknown }).offsetParent !== null)
+          .length,
+    );
+  expect(visibleButtons).toBe(0);
+  const printHeader = page.getByTestId('print-header');
+  expect(await printHeader.isVisible()).toBe(true);
+  expect(await printHeader.textContent()).toMatch(header);
+}
+
+/** The Word document the link named `name` points at (its query must match), as text. */
+async function documentText(page: Page, name: string, query: RegExp): Promise<string> {
+  const link = page.getByRole('link', { name });
+  const href = (await link.getAttribute('href')) ?? '';
+  expect(href).toMatch(query);
+  const answer = await page.request.get(new URL(href, page.url()).toString());
+  expect(answer.status()).toBe(200);
+  const bytes = await answer.body();
+  expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  const zip = await JSZip.loadAsync(bytes);
+  return (await zip.file('word/document.xml')?.async('string')) ?? '';
+}

@@ -9,6 +9,7 @@ import * as api from '../api';
 import { rolesAllow } from '../../../app/types';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
+import { AsyncTable } from '../../../ui/async-table';
 import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { formatDateTime } from '../../../ui/format';
@@ -50,7 +51,7 @@ export function AarPage() {
   usePageTitle(data ? `${title} · ${pick(data.aar.overview.title, language)}` : title);
 
   return (
-    <section className="page printable aar">
+    <section className="page printable aar exercise-page">
       <PrintHeader />
       <ExerciseHead exercise={data?.exercise ?? null} title={title} current="aar" />
       {error ? <ErrorAlert error={error} /> : null}
@@ -192,50 +193,46 @@ function RatingCell({ rating, note }: { rating: string | null; note: string }) {
 
 function Objectives({ aar }: { aar: AarView }) {
   const { t, i18n } = useTranslation();
+  const rows = aar.objectives.flatMap((objective) =>
+    objective.ratings.map((pair) => ({ objective, pair })),
+  );
   return (
     <section className="exercise-section aar-section" aria-labelledby="aar-objectives">
       <h2 id="aar-objectives">{t('exercises.aar.objectives')}</h2>
-      <div className="table-wrap" role="region" aria-labelledby="aar-objectives" tabIndex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('exercises.aar.objectiveCapability')}</th>
-              <th scope="col">{t('exercises.aar.ours')}</th>
-              <th scope="col">{t('exercises.aar.theirs', { peer: aar.overview.peer })}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {aar.objectives.flatMap((objective) =>
-              objective.ratings.map((pair) => (
-                <tr
-                  key={`${objective.id}|${pair.capability ?? ''}`}
-                  className={pair.diverge ? 'row-alert' : undefined}
-                  data-testid="aar-rating"
-                >
-                  <th scope="row">
-                    {pair.capability === null ? (
-                      pick(objective.text, i18n.language)
-                    ) : (
-                      <span className="small">
-                        {t('exercises.evaluate.capability', { capability: pair.capability })}
-                      </span>
-                    )}
-                    {pair.diverge ? (
-                      <span className="tag">{t('exercises.aar.diverge')}</span>
-                    ) : null}
-                  </th>
-                  <td>
-                    <RatingCell rating={pair.ours} note={pair.oursNote} />
-                  </td>
-                  <td>
-                    <RatingCell rating={pair.theirs} note={pair.theirsNote} />
-                  </td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
-      </div>
+      <AsyncTable
+        rows={rows}
+        empty={<p className="muted">{t('exercises.aar.nothing')}</p>}
+        label={t('exercises.aar.objectives')}
+        rowKey={(row) => `${row.objective.id}|${row.pair.capability ?? ''}`}
+        rowClassName={(row) => (row.pair.diverge ? 'row-alert' : undefined)}
+        rowTestId="aar-rating"
+        columns={[
+          {
+            header: t('exercises.aar.objectiveCapability'),
+            rowHeader: true,
+            cell: ({ objective, pair }) => (
+              <>
+                {pair.capability === null ? (
+                  pick(objective.text, i18n.language)
+                ) : (
+                  <span className="small">
+                    {t('exercises.evaluate.capability', { capability: pair.capability })}
+                  </span>
+                )}
+                {pair.diverge ? <span className="tag">{t('exercises.aar.diverge')}</span> : null}
+              </>
+            ),
+          },
+          {
+            header: t('exercises.aar.ours'),
+            cell: ({ pair }) => <RatingCell rating={pair.ours} note={pair.oursNote} />,
+          },
+          {
+            header: t('exercises.aar.theirs', { peer: aar.overview.peer }),
+            cell: ({ pair }) => <RatingCell rating={pair.theirs} note={pair.theirsNote} />,
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -246,40 +243,40 @@ function Timeline({ aar }: { aar: AarView }) {
   return (
     <section className="exercise-section aar-section" aria-labelledby="aar-timeline">
       <h2 id="aar-timeline">{t('exercises.aar.timeline')}</h2>
-      {aar.timeline.length === 0 ? (
-        <p className="muted">{t('exercises.aar.nothing')}</p>
-      ) : (
-        <div className="table-wrap" role="region" aria-labelledby="aar-timeline" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('exercises.msel.at')}</th>
-                <th scope="col">{t('exercises.aar.side')}</th>
-                <th scope="col">{t('exercises.aar.what')}</th>
-                <th scope="col">{t('exercises.aar.detail')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {aar.timeline.map((entry) => (
-                <tr key={entry.key} data-testid="aar-timeline">
-                  <td className="nowrap">
-                    {scenarioTime(entry.scenarioMinutes)}
-                    <div className="small muted">
-                      {formatDateTime(entry.at, i18n.language, zone)}
-                    </div>
-                  </td>
-                  <td>{t('exercises.sideName', { side: entry.side })}</td>
-                  <td>
-                    <span className="tag">{t(`exercises.aar.kinds.${entry.kind}`)}</span>{' '}
-                    {pick(entry.title, i18n.language)}
-                  </td>
-                  <td>{entry.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AsyncTable
+        rows={aar.timeline}
+        empty={<p className="muted">{t('exercises.aar.nothing')}</p>}
+        label={t('exercises.aar.timeline')}
+        rowKey={(entry) => entry.key}
+        rowTestId="aar-timeline"
+        columns={[
+          {
+            header: t('exercises.msel.at'),
+            className: 'nowrap',
+            cell: (entry) => (
+              <>
+                {scenarioTime(entry.scenarioMinutes)}
+                <div className="small muted">{formatDateTime(entry.at, i18n.language, zone)}</div>
+              </>
+            ),
+          },
+          {
+            header: t('exercises.aar.side'),
+            className: 'nowrap',
+            cell: (entry) => t('exercises.sideName', { side: entry.side }),
+          },
+          {
+            header: t('exercises.aar.what'),
+            cell: (entry) => (
+              <>
+                <span className="tag">{t(`exercises.aar.kinds.${entry.kind}`)}</span>{' '}
+                {pick(entry.title, i18n.language)}
+              </>
+            ),
+          },
+          { header: t('exercises.aar.detail'), cell: (entry) => entry.detail },
+        ]}
+      />
     </section>
   );
 }
@@ -290,39 +287,38 @@ function Expected({ title, rows, empty }: { title: string; rows: Outcome[]; empt
   return (
     <section className="exercise-section aar-section" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      {rows.length === 0 ? (
-        <p className="muted">{empty ?? t('exercises.aar.nothing')}</p>
-      ) : (
-        <div className="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('exercises.observations.expected')}</th>
-                <th scope="col">{t('exercises.observations.objective')}</th>
-                <th scope="col">{t('exercises.observations.due')}</th>
-                <th scope="col">{t('exercises.aar.actual')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <tr key={o.expectedId}>
-                  <th scope="row">{pick(o.text, i18n.language)}</th>
-                  <td>{o.objective}</td>
-                  <td className="nowrap">{scenarioTime(o.dueMinutes)}</td>
-                  <td>
-                    <span className={`badge observation-${o.state}`}>
-                      {t(`exercises.observations.states.${o.state}`)}
-                    </span>
-                    {o.scenarioMinutes !== null ? (
-                      <span className="small muted"> {scenarioTime(o.scenarioMinutes)}</span>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AsyncTable
+        rows={rows}
+        empty={<p className="muted">{empty ?? t('exercises.aar.nothing')}</p>}
+        label={title}
+        rowKey={(o) => o.expectedId}
+        columns={[
+          {
+            header: t('exercises.observations.expected'),
+            rowHeader: true,
+            cell: (o) => pick(o.text, i18n.language),
+          },
+          { header: t('exercises.observations.objective'), cell: (o) => o.objective },
+          {
+            header: t('exercises.observations.due'),
+            className: 'nowrap',
+            cell: (o) => scenarioTime(o.dueMinutes),
+          },
+          {
+            header: t('exercises.aar.actual'),
+            cell: (o) => (
+              <>
+                <span className={`badge observation-${o.state}`}>
+                  {t(`exercises.observations.states.${o.state}`)}
+                </span>
+                {o.scenarioMinutes !== null ? (
+                  <span className="small muted"> {scenarioTime(o.scenarioMinutes)}</span>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -371,60 +367,55 @@ function Plan({
     <section className="exercise-section aar-section" aria-labelledby="aar-plan">
       <h2 id="aar-plan">{t('exercises.aar.plan')}</h2>
       <ProblemAlert problem={remove.problem} />
-      {aar.correctiveActions.length === 0 ? (
-        <p className="muted">{t('exercises.aar.noActions')}</p>
-      ) : (
-        <div className="table-wrap" role="region" aria-labelledby="aar-plan" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('exercises.aar.action')}</th>
-                <th scope="col">{t('exercises.aar.capability')}</th>
-                <th scope="col">{t('exercises.aar.owner')}</th>
-                <th scope="col">{t('exercises.aar.dates')}</th>
-                <th scope="col">{t('exercises.fields.status')}</th>
-                {manages ? (
-                  <th scope="col" className="no-print">
-                    <span className="visually-hidden">{t('exercises.list.actions')}</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {aar.correctiveActions.map((a) => (
-                <tr key={`${a.side}-${a.id}`} data-testid="corrective-action">
-                  <th scope="row">{a.title}</th>
-                  <td>{a.capability}</td>
-                  <td>
-                    {a.owner}
-                    <div className="small muted">
-                      {t('exercises.sideName', { side: a.ownerSide })}
-                    </div>
-                  </td>
-                  <td className="nowrap">
-                    {a.startDate} – {a.dueDate}
-                  </td>
-                  <td>{t(`exercises.aar.statuses.${a.status}`)}</td>
-                  {manages ? (
-                    <td className="no-print">
-                      {a.side === ourSide ? (
-                        <button
-                          type="button"
-                          className="button-quiet"
-                          disabled={remove.busy}
-                          onClick={() => void remove.submit(aar.exerciseId, a.id)}
-                        >
-                          {t('exercises.evaluate.remove')}
-                        </button>
-                      ) : null}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AsyncTable
+        rows={aar.correctiveActions}
+        empty={<p className="muted">{t('exercises.aar.noActions')}</p>}
+        label={t('exercises.aar.plan')}
+        rowKey={(a) => `${a.side}-${a.id}`}
+        rowTestId="corrective-action"
+        columns={[
+          { header: t('exercises.aar.action'), rowHeader: true, cell: (a) => a.title },
+          { header: t('exercises.aar.capability'), cell: (a) => a.capability },
+          {
+            header: t('exercises.aar.owner'),
+            cell: (a) => (
+              <>
+                {a.owner}
+                <div className="small muted">{t('exercises.sideName', { side: a.ownerSide })}</div>
+              </>
+            ),
+          },
+          {
+            header: t('exercises.aar.dates'),
+            className: 'nowrap',
+            cell: (a) => `${a.startDate} – ${a.dueDate}`,
+          },
+          {
+            header: t('exercises.fields.status'),
+            cell: (a) => t(`exercises.aar.statuses.${a.status}`),
+          },
+          ...(manages
+            ? [
+                {
+                  header: t('exercises.list.actions'),
+                  hiddenHeader: true,
+                  className: 'no-print',
+                  cell: (a: AarView['correctiveActions'][number]) =>
+                    a.side === ourSide ? (
+                      <button
+                        type="button"
+                        className="button-quiet"
+                        disabled={remove.busy}
+                        onClick={() => void remove.submit(aar.exerciseId, a.id)}
+                      >
+                        {t('exercises.evaluate.remove')}
+                      </button>
+                    ) : null,
+                },
+              ]
+            : []),
+        ]}
+      />
       {manages ? <AddAction aar={aar} onAdded={onChanged} /> : null}
     </section>
   );

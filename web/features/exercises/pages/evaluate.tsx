@@ -53,7 +53,7 @@ export function EvaluatePage() {
   const title = t('exercises.evaluate.title');
   usePageTitle(data ? `${title} · ${pick(data.exercise.title, i18n.language)}` : title);
   return (
-    <section className="page">
+    <section className="page exercise-page">
       <ExerciseHead exercise={data?.exercise ?? null} title={title} current="evaluate" />
       {error ? <ErrorAlert error={error} /> : null}
       {data === null ? (

@@ -59,7 +59,7 @@ export function ExercisePage() {
   usePageTitle(title);
 
   return (
-    <section className="page">
+    <section className="page exercise-page">
       <ExerciseHead exercise={exercise} title={title} current="run" />
       {error ? <ErrorAlert error={error} /> : null}
       {exercise === null ? (

@@ -37,7 +37,7 @@ export function ExercisesPage() {
   useLiveEvent('exercise.changed', () => void reload());
 
   return (
-    <section className="page">
+    <section className="page exercise-page">
       <h1>{t('exercises.title')}</h1>
       <p className="lead">{t('exercises.intro')}</p>
       <ExerciseList

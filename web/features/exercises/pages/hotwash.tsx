@@ -42,7 +42,7 @@ export function HotwashPage() {
   const others = data?.hotwash.filter((h) => h.userId !== me.id) ?? [];
 
   return (
-    <section className="page">
+    <section className="page exercise-page">
       <ExerciseHead exercise={data?.exercise ?? null} title={title} current="hotwash" />
       {error ? <ErrorAlert error={error} /> : null}
       {data === null ? (

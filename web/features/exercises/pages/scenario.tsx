@@ -27,7 +27,7 @@ export function ScenarioPage() {
   usePageTitle(title);
 
   return (
-    <section className="page">
+    <section className="page exercise-page">
       <p className="small no-print">
         <Link to="/exercises">{t('exercises.title')}</Link>
       </p>
@@ -227,7 +227,7 @@ export function ScenarioEditPage() {
   };
 
   return (
-    <section className="page">
+    <section className="page exercise-page">
       <p className="small no-print">
         <Link to={id ? `/exercises/scenarios/${encodeURIComponent(id)}` : '/exercises'}>
           {id ? t('exercises.scenarios.back') : t('exercises.title')}
