@@ -29,6 +29,8 @@ export interface Seeded {
   callId: string;
   /** A word the search box finds in a request, the case, the call and the note. */
   searchTerm: string;
+  /** The personnel-breach tabletop, us-doj (side A) with cn-mps, paused past T+00:50. */
+  exerciseId: string;
 }
 
 export const SEARCH_TERM = 'Lotus';
@@ -389,13 +391,53 @@ export async function seed(us: NodeProcess, cn: NodeProcess): Promise<Seeded> {
   );
   await untilContactOn(us, cn, DUTY_DESKS['cn-mps'].name);
   await ok(us, 'POST', '/api/pings', { peer: 'cn-mps' }, 201);
+  const exerciseId = await runExercise(us, cn);
   return {
     incomingRequestId: emergency.id,
     outgoingRequestId: outgoing.id,
     caseId,
     callId,
     searchTerm: SEARCH_TERM,
+    exerciseId,
   };
+}
+
+/**
+ * A tabletop exercise (issue 17): us-doj proposes personnel-breach to cn-mps as side A,
+ * cn-mps accepts, the clock runs at 60× to T+00:51 (the briefing in the players' feed, the
+ * call inject fired as an EXERCISE call) and is paused there.
+ */
+async function runExercise(us: NodeProcess, cn: NodeProcess): Promise<string> {
+  const proposal = { scenarioId: 'personnel-breach', peer: 'cn-mps', side: 'A' };
+  const { id } = (await ok(us, 'POST', '/api/exercises', proposal, 201)) as { id: string };
+  await until(
+    async () => (await cn.api('GET', `/api/exercises/${id}`)).status === 200,
+    'the proposal on cn-mps',
+    LIVE,
+    200,
+  );
+  await ok(cn, 'POST', `/api/exercises/${id}/accept`, undefined, 200);
+  await until(
+    async () => (await us.api('GET', `/api/exercises/${id}`)).body?.status === 'accepted',
+    'the acceptance on us-doj',
+    LIVE,
+    200,
+  );
+  await ok(us, 'POST', `/api/exercises/${id}/clock`, { kind: 'start', speed: 60 }, 200);
+  await ok(us, 'POST', `/api/exercises/${id}/clock`, { kind: 'jump', toMinutes: 51 }, 200);
+  await until(
+    async () => {
+      const { injects } = (await ok(us, 'GET', `/api/exercises/${id}/injects`, undefined, 200)) as {
+        injects: { id: string; state: string }[];
+      };
+      return injects.find((i) => i.id === 'exfiltration-call')?.state === 'fired';
+    },
+    'the call inject fired on us-doj',
+    LIVE,
+    200,
+  );
+  await ok(us, 'POST', `/api/exercises/${id}/clock`, { kind: 'pause' }, 200);
+  return id;
 }
 
 /** One of the main pages, seen from us-doj. */
@@ -428,6 +470,13 @@ export function mainPages(seeded: Seeded): MainPage[] {
     { name: 'users', path: '/users' },
     { name: 'audit', path: '/audit' },
     { name: 'taxii', path: '/taxii' },
+    { name: 'exercises', path: '/exercises' },
+    { name: 'exercise', path: `/exercises/${seeded.exerciseId}` },
+    { name: 'exercise-evaluate', path: `/exercises/${seeded.exerciseId}/evaluate` },
+    { name: 'exercise-hotwash', path: `/exercises/${seeded.exerciseId}/hotwash` },
+    { name: 'exercise-aar', path: `/exercises/${seeded.exerciseId}/aar` },
+    { name: 'scenario', path: '/exercises/scenarios/personnel-breach' },
+    { name: 'scenario-edit', path: '/exercises/scenarios/personnel-breach/edit' },
   ];
 }
 
