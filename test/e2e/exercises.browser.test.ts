@@ -9,7 +9,8 @@ import { until } from '../harness/wait.js';
 // Issue 17, acceptance 5, on two real node processes, peered: a controller of us-doj
 // proposes the personnel-breach tabletop from the exercises page; cn-mps's admin accepts it
 // from the list; the controller starts the clock at 60× and jumps past T+00:50, and us-doj's
-// call inject rings the cn-mps duty officer's banner marked EXERCISE; the officer
+// call inject rings the cn-mps duty officer's banner marked EXERCISE (the console skips an
+// inject, sends another now and adds an ad-hoc narrative that reaches the players); the officer
 // acknowledges it from the banner; cn-mps's console shows the expected action met, live;
 // an evaluator us-doj's controller assigns rates an objective, which stays on us-doj.
 
@@ -118,6 +119,37 @@ describe('a joint exercise in Chromium', () => {
             await a.getByRole('button', { name: 'Pause' }).click();
             await expect.poll(() => state.textContent()).toBe('Paused');
 
+            // The console: skip one inject, send another now, add a narrative of our own.
+            await a.getByRole('button', { name: 'Skip inject threat-to-life' }).click();
+            await a
+              .getByTestId('inject-row')
+              .filter({ hasText: 'threat-to-life' })
+              .getByText('Skipped', { exact: true })
+              .waitFor({ timeout: LIVE });
+            await a.getByRole('button', { name: 'Send inject closing-ping now' }).click();
+            await a
+              .getByTestId('inject-row')
+              .filter({ hasText: 'closing-ping' })
+              .getByText('Fired', { exact: true })
+              .waitFor({ timeout: LIVE });
+            const adHoc = a.getByRole('form', { name: 'Add an ad-hoc inject' });
+            await adHoc.getByLabel('Inject id').fill('press-enquiry');
+            await adHoc.getByLabel('Title (English)').fill('A journalist calls the agency');
+            await adHoc.getByLabel('Title (Chinese)').fill('记者致电该机构');
+            await adHoc
+              .getByLabel('Text (English)')
+              .fill('She asks whether the breach is linked to B.');
+            await adHoc.getByLabel('Text (Chinese)').fill('她询问此次入侵是否与B方有关。');
+            await adHoc.getByRole('button', { name: 'Add the inject' }).click();
+            await adHoc.getByText('Inject press-enquiry added.').waitFor();
+            // Due now, it fires as soon as the clock runs again.
+            await a.getByRole('button', { name: 'Resume' }).click();
+            await feed
+              .getByRole('heading', { name: 'A journalist calls the agency' })
+              .waitFor({ timeout: LIVE });
+            await a.getByRole('button', { name: 'Pause' }).click();
+            await expect.poll(() => state.textContent()).toBe('Paused');
+
             // cn-mps: the duty officer's banner rings with an EXERCISE call; acknowledged there.
             const banner = duty.getByRole('region', {
               name: '1 hotline call waiting for acknowledgement',
@@ -208,6 +240,61 @@ describe('a joint exercise in Chromium', () => {
           expect(await documentText(page, '下载 Word（HSEEP 格式）', /lang=zh-CN$/)).toMatch(
             /\p{Script=Han}/u,
           );
+          // The choice of language is the admin's: back to the browser's for the next test.
+          expect((await pair.us.api('PATCH', '/api/me', { language: null })).status).toBe(200);
+        });
+      } finally {
+        await context.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('the scenario editor in Chromium', () => {
+  it(
+    'a bad scenario file is refused with each mistake named by line and field beside the text; nothing is stored',
+    async () => {
+      const { context, page } = await loggedIn(pair.browser, pair.us, 'America/New_York');
+      try {
+        await screenshotOnFailure({ 'scenario-editor': page }, async () => {
+          await page.goto(`${pair.us.url}/exercises/scenarios/new`);
+          await page.getByRole('heading', { level: 1, name: 'Import a scenario' }).waitFor();
+          const area = page.getByLabel('Scenario (YAML)');
+          const source = await area.inputValue();
+          // The template with one inject whose time is written wrong.
+          const bad = source
+            .replace('id: my-scenario', 'id: bad-one')
+            .replace(
+              'injects: []',
+              [
+                'injects:',
+                '  - id: first',
+                '    at: 00:10',
+                '    from: control',
+                '    to: { side: A, role: officer }',
+                '    channel: narrative',
+                '    title: { en: First, zh-CN: 第一 }',
+                '    body: { en: Text, zh-CN: 正文 }',
+              ].join('\n'),
+            );
+          const line = bad.split('\n').indexOf('    at: 00:10') + 1;
+          await area.fill(bad);
+          await page.getByRole('button', { name: 'Add the scenario' }).click();
+          const problems = page.getByTestId('scenario-problems');
+          await problems.waitFor();
+          expect(await problems.textContent()).toMatch(
+            new RegExp(`Line ${line}, column \\d+ injects\\[0\\]\\.at`),
+          );
+          expect(await area.getAttribute('aria-invalid')).toBe('true');
+          // A click on the mistake selects its line in the text.
+          await problems.getByRole('button', { name: new RegExp(`^Line ${line},`) }).click();
+          const selected = await area.evaluate((element) => {
+            const text = element as unknown as { value: string; selectionStart: number };
+            return text.value.slice(text.selectionStart).split('\n')[0];
+          });
+          expect(selected).toBe('    at: 00:10');
+          expect((await pair.us.api('GET', '/api/exercises/scenarios/bad-one')).status).toBe(404);
         });
       } finally {
         await context.close();

@@ -1,5 +1,6 @@
 import { request } from '../../app/client';
 import type {
+  AddInjectBody,
   ClockMoveBody,
   ExerciseFeed,
   ExerciseInjectList,
@@ -167,4 +168,16 @@ export function addCorrectiveAction(
 
 export function removeCorrectiveAction(id: string, actionId: string): Promise<void> {
   return request('DELETE', `/api/exercises/${enc(id)}/corrective-actions/${enc(actionId)}`);
+}
+
+export function sendInjectNow(id: string, injectId: string): Promise<ExerciseInjectList> {
+  return request('POST', `/api/exercises/${enc(id)}/injects/${enc(injectId)}/send`);
+}
+
+export function skipInject(id: string, injectId: string): Promise<ExerciseInjectList> {
+  return request('POST', `/api/exercises/${enc(id)}/injects/${enc(injectId)}/skip`);
+}
+
+export function addInject(id: string, body: AddInjectBody): Promise<ExerciseInjectList> {
+  return request('POST', `/api/exercises/${enc(id)}/injects`, body);
 }

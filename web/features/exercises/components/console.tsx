@@ -1,4 +1,4 @@
-import { useCallback, useId } from 'react';
+import { useCallback, useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type {
@@ -41,7 +41,7 @@ export function Msel({
 }: {
   exercise: ExerciseView;
   /** The controller's actions on one inject (send now, skip), when the node offers them. */
-  actions?: (inject: Inject, reload: () => void) => React.ReactNode;
+  actions?: (inject: Inject, reload: () => void) => ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const id = useId();

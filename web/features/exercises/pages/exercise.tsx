@@ -29,6 +29,7 @@ import {
 } from '../components/exercise-parts';
 import { Msel, Observations } from '../components/console';
 import { ExerciseHead } from '../components/exercise-head';
+import { AddInject, InjectActions } from '../components/inject-console';
 import { Participants } from '../components/participants';
 import '../i18n';
 import '../exercises.css';
@@ -78,7 +79,15 @@ export function ExercisePage() {
           <ClockCard exercise={exercise} manages={manages} onMoved={setExercise} />
           {manages && exercise.status === 'accepted' ? (
             <>
-              <Msel exercise={exercise} />
+              <Msel
+                exercise={exercise}
+                actions={(inject, reload) => (
+                  <InjectActions exercise={exercise} inject={inject} onDone={reload} />
+                )}
+              />
+              {exercise.clock.state !== 'ended' ? (
+                <AddInject exercise={exercise} onAdded={() => undefined} />
+              ) : null}
               <Observations exercise={exercise} />
               <Participants exerciseId={exercise.id} />
             </>
