@@ -85,6 +85,7 @@ const PAGE_NAMES = mainPages({
   caseId: '',
   callId: '',
   searchTerm: '',
+  exerciseId: '',
 }).map((p) => p.name);
 
 for (const language of LANGUAGES) {
