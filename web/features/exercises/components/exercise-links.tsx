@@ -25,7 +25,10 @@ export function useEvaluates(exerciseId: string): boolean {
   return mine?.role === 'evaluator' || mine?.role === 'controller';
 }
 
-/** The parts of one exercise, as links: the run, the evaluation, the hotwash, the AAR. */
+/**
+ * The parts of one exercise, as links: the run, the evaluation (its evaluators), the
+ * hotwash, the AAR (its evaluators; everyone once this side has shared it).
+ */
 export function ExerciseLinks({ exercise }: { exercise: ExerciseView; current: ExercisePart }) {
   const { t } = useTranslation();
   const evaluates = useEvaluates(exercise.id);
@@ -47,11 +50,9 @@ export function ExerciseLinks({ exercise }: { exercise: ExerciseView; current: E
         <li>
           <NavLink to={`${base}/hotwash`}>{t('exercises.parts.hotwash')}</NavLink>
         </li>
-        {evaluates ? (
-          <li>
-            <NavLink to={`${base}/aar`}>{t('exercises.parts.aar')}</NavLink>
-          </li>
-        ) : null}
+        <li>
+          <NavLink to={`${base}/aar`}>{t('exercises.parts.aar')}</NavLink>
+        </li>
       </ul>
     </nav>
   );
