@@ -199,7 +199,7 @@ describe('a joint exercise in Chromium', () => {
   );
 
   it(
-    'the after-action report prints without the app around it, in English and in Chinese, and links its Word document',
+    'after the end, a hotwash; the after-action report holds it, prints without the app around it in English and in Chinese, and links its Word document',
     async () => {
       const id = await endedExercise();
       const rated = await pair.us.api('PUT', `/api/exercises/${id}/evaluation/ratings`, {
@@ -211,11 +211,21 @@ describe('a joint exercise in Chromium', () => {
       const { context, page } = await loggedIn(pair.browser, pair.us, 'Europe/Berlin');
       try {
         await screenshotOnFailure({ 'aar-us-doj': page }, async () => {
-          await page.goto(`${pair.us.url}/exercises/${id}/aar`);
+          // The exercise has ended: the hotwash is open; its strength goes into the AAR.
+          await page.goto(`${pair.us.url}/exercises/${id}/hotwash`);
+          await page.getByRole('heading', { level: 1, name: /Hotwash/ }).waitFor();
+          await page.getByLabel('Strengths').fill('The duty desk answered every call in English.');
+          await page.getByRole('button', { name: 'Save my hotwash' }).click();
+          await page.getByText(/^Saved /).waitFor();
+          await page.getByRole('link', { name: 'After-action report', exact: true }).click();
           await page.getByRole('heading', { level: 1, name: /After-action report/ }).waitFor();
           await page.getByRole('heading', { name: 'Objectives and ratings' }).waitFor();
           const rating = page.getByTestId('aar-rating').filter({ hasText: 'Exchange indicators' });
           await rating.getByText('Performed with major challenges').waitFor();
+          await page
+            .getByRole('region', { name: 'Strengths' })
+            .getByText('The duty desk answered every call in English.')
+            .waitFor();
           await printsClean(page, /Node: .*\(us-doj\).*Printed: /);
           for (const heading of [
             'Objectives and ratings',
