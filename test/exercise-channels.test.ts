@@ -12,7 +12,7 @@ import { until } from './harness/wait.js';
 
 /**
  * Issue 17, injects through the real channels between two nodes (two node processes, then
- * in this process on each store): us-doj plays side
+ * in this process on each store; case objects, notes, pings and the console too): us-doj plays side
  * A of personnel-breach, cn-mps side B. A's call inject rings cn-mps's hotline as an
  * EXERCISE call and its request lands in cn-mps's inbox, marked; cn-mps observes its own
  * side's expected actions (the call acknowledged in time: met; the emergency request left
@@ -36,6 +36,7 @@ interface Inject {
 interface Observation {
   expectedId: string;
   state: string;
+  observed: boolean;
   scenarioMinutes: number | null;
   dueMinutes: number;
 }
@@ -73,6 +74,22 @@ const clock = (id: string, move: Record<string, unknown>) =>
 /** The whole run, on whichever pair of nodes `us` and `cn` are. */
 async function ringsLandsIsObservedAndNeverCounted(): Promise<void> {
   {
+    // cn-mps publishes its duty desk (what a ping inject reaches).
+    await api(cn, 'POST', '/api/contacts', {
+      name: 'MPS 24/7 desk',
+      kind: 'desk',
+      roles: ['duty_24_7'],
+      channels: [{ type: 'email', value: 'duty@mps.example.cn' }],
+      languages: ['zh', 'en'],
+      workingHours: { days: [], start: '09:00', end: '17:00', always: true },
+      timeZone: 'Asia/Shanghai',
+      published: true,
+    });
+    await until(
+      async () =>
+        ((await api(us, 'GET', '/api/contacts?node=cn-mps')).contacts as unknown[]).length === 1,
+      "cn-mps's contact on us-doj",
+    );
     const id = (
       await api(us, 'POST', '/api/exercises', {
         scenarioId: 'personnel-breach',
@@ -123,11 +140,11 @@ async function ringsLandsIsObservedAndNeverCounted(): Promise<void> {
       exerciseId: string | null;
     };
     expect(outgoing.exerciseId).toBe(id);
-    const cnFeed = await feed(cn, id);
-    expect(cnFeed[0]).toEqual(
+    const cnCall = (await feed(cn, id)).find((item) => item.kind === 'call');
+    expect(cnCall).toEqual(
       expect.objectContaining({ kind: 'call', injectId: 'exfiltration-call', refId: call.id }),
     );
-    expect(cnFeed[0]?.title.en).toBe('Exfiltration still running through the hosted server');
+    expect(cnCall?.title.en).toBe('Exfiltration still running through the hosted server');
 
     // cn-mps's duty officer acknowledges it (the clock paused at about T+00:51): met.
     expect((await observations(cn, id)).get('b-acknowledges-call')?.state).toBe('pending');
@@ -185,12 +202,87 @@ async function ringsLandsIsObservedAndNeverCounted(): Promise<void> {
       'the acknowledgement on us-doj',
     );
 
+    // The indicator (T+00:10) went into an EXERCISE case shared with cn-mps, marked AMBER;
+    // cn-mps's analyst adds what it holds there at AMBER, past the hour it had: late.
+    const indicator = await inject(us, id, 'first-indicator');
+    expect([indicator?.state, indicator?.problem]).toEqual(['fired', null]);
+    const exerciseCase = await until(async () => {
+      const cases = (await api(cn, 'GET', '/api/cases')).cases as {
+        id: string;
+        exerciseId: string | null;
+        objectCount: number;
+      }[];
+      return cases.find((c) => c.exerciseId === id && c.objectCount === 1);
+    }, 'the exercise case on cn-mps');
+    await api(cn, 'POST', `/api/cases/${exerciseCase.id}/objects`, {
+      object: { type: 'domain-name', value: 'c2.example.net' },
+      tlp: 'green',
+    });
+    expect((await observations(cn, id)).get('b-shares-related')?.state).toBe('late');
+
+    // A player's request joins only an exercise of this node with that peer.
+    const stray = await us.api('POST', '/api/requests', {
+      peer: 'cn-mps',
+      type: 'preservation',
+      title: 'Not an exercise of ours',
+      exerciseId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect([stray.status, stray.body.error.code]).toEqual([404, 'exercise_not_found']);
+
+    // The console: cn-mps skips B's flash call (us-doj's MSEL shows it skipped, and its
+    // expected actions are not observed); us-doj sends the closing ping now; cn-mps's duty
+    // officer answers it in time: met.
+    await api(cn, 'POST', `/api/exercises/${id}/injects/statement-call/skip`);
+    await until(
+      async () => (await inject(us, id, 'statement-call'))?.state === 'skipped',
+      'the skip on us-doj',
+    );
+    expect((await observations(us, id)).get('a-acknowledges-flash')).toEqual(
+      expect.objectContaining({ observed: false, state: 'pending' }),
+    );
+    await api(us, 'POST', `/api/exercises/${id}/injects/closing-ping/send`);
+    const ping = await until(async () => {
+      const list = (await api(cn, 'GET', '/api/pings')).pings as {
+        id: string;
+        direction: string;
+        exerciseId: string | null;
+      }[];
+      return list.find((p) => p.direction === 'in' && p.exerciseId === id);
+    }, 'the exercise ping on cn-mps');
+    await api(cn, 'POST', `/api/pings/${ping.id}/acknowledge`);
+    expect((await observations(cn, id)).get('b-answers-ping')?.state).toBe('met');
+
+    // T+01:40: B's note reaches us-doj marked EXERCISE; an answer to it belongs to the
+    // exercise too.
+    await clock(id, { kind: 'resume' });
+    await clock(id, { kind: 'jump', toMinutes: 100 });
+    const note = await until(async () => {
+      const notes = (await api(us, 'GET', '/api/notes?peer=cn-mps')).notes as {
+        id: string;
+        direction: string;
+        exerciseId: string | null;
+      }[];
+      return notes.find((n) => n.direction === 'in' && n.exerciseId === id);
+    }, 'the exercise note on us-doj');
+    await clock(id, { kind: 'pause' });
+    const answer = await api(us, 'POST', '/api/notes', {
+      peer: 'cn-mps',
+      text: 'Answered in the exercise.',
+      replyTo: note.id,
+    });
+    expect(answer.exerciseId).toBe(id);
+    expect((await observations(us, id)).get('a-answers-note')?.state).toBe('met');
+
     // The real figures count none of it, on either node.
     for (const node of [us, cn]) {
       const review = await api(node, 'GET', '/api/hotline/review');
       expect([review.out.calls, review.in.calls]).toEqual([0, 0]);
       const figures = await api(node, 'GET', '/api/requests/figures');
       for (const row of figures.rows as { count: number }[]) expect(row.count).toBe(0);
+      const cases = await api(node, 'GET', '/api/cases/report');
+      for (const row of cases.peers as { casesOpened: number }[]) expect(row.casesOpened).toBe(0);
+      const pings = await api(node, 'GET', '/api/pings/report');
+      expect(pings.sent).toBe(0);
     }
 
     // Each node shows its own side's observations only: B's never reach us-doj.

@@ -1,5 +1,6 @@
 import type { Db } from '../../store/database.js';
 import type {
+  ExerciseDeadlineRow,
   ExerciseFeedRow,
   ExerciseInjectRow,
   ExerciseObservationRow,
@@ -146,6 +147,26 @@ export async function saveObservation(
         .columns(['exercise_id', 'expected_id'])
         .doUpdateSet(change)
         .where('exercise_observations.state', 'in', [...over]),
+    )
+    .execute();
+}
+
+// ---- the timers at the deadlines of this side's expected actions -------------------------
+
+export function deadlinesOf(db: Db, exerciseId: string): Promise<ExerciseDeadlineRow[]> {
+  return db
+    .selectFrom('exercise_deadlines')
+    .selectAll()
+    .where('exercise_id', '=', exerciseId)
+    .execute();
+}
+
+export async function saveDeadline(db: Db, row: ExerciseDeadlineRow): Promise<void> {
+  await db
+    .insertInto('exercise_deadlines')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['exercise_id', 'expected_id']).doUpdateSet({ timer_id: row.timer_id }),
     )
     .execute();
 }

@@ -81,13 +81,22 @@ export interface ExerciseObservationsTable {
   state: 'pending' | 'met' | 'late' | 'missed';
   at: number | null;
   scenario_ms: number | null;
-  /** The timer at the deadline on the exercise clock, while it runs. */
+  /** Unused since exercise_deadlines holds the deadline timers (always null). */
   timer_id: string | null;
 }
 export type ExerciseObservationRow = Selectable<ExerciseObservationsTable>;
 
+/** The timer at the deadline of one of this side's expected actions, while the clock runs. */
+export interface ExerciseDeadlinesTable {
+  exercise_id: string;
+  expected_id: string;
+  timer_id: string | null;
+}
+export type ExerciseDeadlineRow = Selectable<ExerciseDeadlinesTable>;
+
 declare module '../../store/database.js' {
   interface Database {
+    exercise_deadlines: ExerciseDeadlinesTable;
     exercises: ExercisesTable;
     exercise_injects: ExerciseInjectsTable;
     exercise_feed: ExerciseFeedTable;

@@ -8,6 +8,7 @@ import { ExerciseChannels } from './channels.service.js';
 import * as runsTables from './migrations/2026_12_03_1600_exercises.js';
 import * as channelsTables from './migrations/2026_12_10_1002_exercise_channels.js';
 import * as evaluationTables from './migrations/2026_12_10_1100_exercise_evaluation.js';
+import * as deadlinesTable from './migrations/2026_12_10_1200_exercise_deadlines.js';
 import { ExerciseParticipants } from './participants.service.js';
 import { ExerciseObservations } from './observations.service.js';
 import { ExerciseRunsService } from './runs.service.js';
@@ -51,6 +52,7 @@ export const exercisesModule: FeatureFactory = (ctx) => {
       '2026_12_03_1600_exercises': runsTables,
       '2026_12_10_1002_exercise_channels': channelsTables,
       '2026_12_10_1100_exercise_evaluation': evaluationTables,
+      '2026_12_10_1200_exercise_deadlines': deadlinesTable,
     },
     services: { scenarios, exercises: runs },
     kinds: [...exerciseMessages(runs), ...exerciseAarMessages(aar)],

@@ -73,12 +73,12 @@ export class ExerciseInjects {
     authorize(actor, 'exercises.manage');
     await this.deps.store.transaction(async (trx, hooks) => {
       const { row, inject, state } = await this.ours(trx, id, injectId);
-      if (state.timer_id) await cancelTimer(trx, state.timer_id);
+      await this.stopTimer(trx, state);
       const now = this.deps.clock.now();
       const scenarioMs = Math.round(scenarioTimeAt(clockOf(row), now));
       await this.fire(trx, hooks, row, inject, now, scenarioMs, actor);
       // Its expected actions are due from now on the exercise clock.
-      await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now);
+      await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now, injectId);
     });
     return this.list(actor, id);
   }
@@ -88,10 +88,10 @@ export class ExerciseInjects {
     authorize(actor, 'exercises.manage');
     await this.deps.store.transaction(async (trx, hooks) => {
       const { row, state } = await this.ours(trx, id, injectId);
-      if (state.timer_id) await cancelTimer(trx, state.timer_id);
+      await this.stopTimer(trx, state);
       const now = this.deps.clock.now();
       await updateInject(trx, id, injectId, { state: 'skipped', timer_id: null });
-      await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now);
+      await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now, injectId);
       await this.tellPeer(trx, hooks, row, { injectId, change: 'skipped', at: now });
       await this.audit(trx, actor, now, 'exercise.inject_skip', id, { inject: injectId });
       this.changed(hooks, id);
@@ -138,7 +138,7 @@ export class ExerciseInjects {
               payload: { exerciseId: id, injectId: inject.id },
             });
       await insertInjects(trx, [pendingInject(id, inject.id, timerId)]);
-      await this.deps.observations.schedule(trx, hooks, next, clock, now);
+      await this.deps.observations.schedule(trx, hooks, next, clock, now, inject.id);
       await this.tellPeer(trx, hooks, row, {
         injectId: inject.id,
         change: 'added',
@@ -187,8 +187,11 @@ export class ExerciseInjects {
           ? { state: 'fired', fired_at: body.at, fired_scenario_ms: body.scenarioMs ?? null }
           : { state: 'skipped' },
       );
-      // This side's expected actions of the inject: due from when it fired, or not observed.
-      await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now);
+      // This side's expected actions of the inject: due from when it fired (when not at its
+      // own time: sent early or late by a controller), or not observed (skipped).
+      if (body.change === 'skipped' || body.scenarioMs !== inject.atMinutes * MINUTE) {
+        await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now, inject.id);
+      }
     }
     await this.audit(
       trx,
@@ -270,6 +273,16 @@ export class ExerciseInjects {
       throw conflict('inject_not_pending', `Inject ${injectId} is ${state.state} already.`);
     }
     return { row, inject, state };
+  }
+
+  /** Cancels an inject's timer; refused if it fired meanwhile (its timer got there first). */
+  private async stopTimer(trx: Db, state: ExerciseInjectRow): Promise<void> {
+    if (!state.timer_id) return;
+    await cancelTimer(trx, state.timer_id);
+    const now = await findInject(trx, state.exercise_id, state.inject_id);
+    if (now?.state !== 'pending') {
+      throw conflict('inject_not_pending', `Inject ${state.inject_id} is ${now?.state} already.`);
+    }
   }
 
   private async tellPeer(

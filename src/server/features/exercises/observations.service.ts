@@ -10,9 +10,11 @@ import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import { clockOf, mselOf } from './exercises.present.js';
 import {
+  deadlinesOf,
   findExercise,
   injectsOf,
   observationsOf,
+  saveDeadline,
   saveObservation,
 } from './exercises.repository.js';
 import type { ExerciseInjectRow, ExerciseObservationRow, ExerciseRow } from './exercises.table.js';
@@ -171,41 +173,46 @@ export class ExerciseObservations {
       .sort((a, b) => (a.due ?? 0) - (b.due ?? 0));
     for (const { expected, due } of firstOnly ? candidates.slice(0, 1) : candidates) {
       if (due === null) continue;
-      const before = seen.get(expected.id);
-      if (before?.timer_id) await cancelTimer(trx, before.timer_id);
+      // Its deadline's timer is left to fire and find it decided: cancelling it here would
+      // take the timer's row, which a clock move or the timer itself may hold first.
       const state = scenarioMs <= due ? 'met' : 'late';
       await this.record(trx, hooks, row, expected.id, state, at, scenarioMs);
     }
   }
 
-  /** The clock moved (or an inject fired or was skipped): each pending deadline is set again. */
+  /**
+   * The clock moved: each pending deadline is set again; or one inject fired at another
+   * time than its own, or was skipped: those of its expectations (`injectId`) only, so that
+   * only the rows it changes are written (a player acting on another meanwhile is not
+   * waited for on PostgreSQL).
+   */
   async schedule(
     trx: Db,
     hooks: TxHooks,
     row: ExerciseRow,
     clock: ExerciseClock,
     now: number,
+    injectId?: string,
   ): Promise<void> {
     if (row.status !== 'accepted') return;
     const seen = new Map((await observationsOf(trx, row.id)).map((o) => [o.expected_id, o]));
+    const timers = new Map((await deadlinesOf(trx, row.id)).map((d) => [d.expected_id, d]));
     const states = await statesOf(trx, row.id);
-    for (const expected of expectationsOf(row)) {
-      const before = seen.get(expected.id);
+    const concerned = expectationsOf(row).filter(
+      (expected) => injectId === undefined || expected.injectId === injectId,
+    );
+    for (const expected of concerned) {
       const due = dueMs(row, states, expected);
       if (!OBSERVED_ACTIONS.includes(expected.action) || due === null) continue;
-      if (before && before.state !== 'pending') continue;
-      if (before?.timer_id) await cancelTimer(trx, before.timer_id);
-      if (!watched(states, expected)) {
-        // Its inject was skipped: nothing to observe, no deadline.
-        if (before?.timer_id)
-          await saveObservation(trx, pending(row.id, expected.id, null), ['pending']);
-        continue;
-      }
-      if (clock.state === 'ended') {
+      if ((seen.get(expected.id)?.state ?? 'pending') !== 'pending') continue;
+      const before = timers.get(expected.id)?.timer_id;
+      if (before) await cancelTimer(trx, before);
+      if (clock.state === 'ended' && watched(states, expected)) {
         await this.record(trx, hooks, row, expected.id, 'missed', now, scenarioTimeAt(clock, now));
         continue;
       }
-      const wall = wallTimeOf(clock, due);
+      // Not while the clock stands, nor for a skipped inject (nothing to observe).
+      const wall = watched(states, expected) ? wallTimeOf(clock, due) : null;
       const timerId =
         wall === null
           ? null
@@ -214,7 +221,13 @@ export class ExerciseObservations {
               dueAt: Math.max(now, wall),
               payload: { exerciseId: row.id, expectedId: expected.id },
             });
-      await saveObservation(trx, pending(row.id, expected.id, timerId), ['pending']);
+      if (before || timerId) {
+        await saveDeadline(trx, {
+          exercise_id: row.id,
+          expected_id: expected.id,
+          timer_id: timerId,
+        });
+      }
     }
   }
 
@@ -278,19 +291,4 @@ export class ExerciseObservations {
       this.deps.bus.publish('exercise.changed', { exerciseId: row.id }, { roles: ROLES }),
     );
   }
-}
-
-function pending(
-  exerciseId: string,
-  expectedId: string,
-  timerId: string | null,
-): ExerciseObservationRow {
-  return {
-    exercise_id: exerciseId,
-    expected_id: expectedId,
-    state: 'pending',
-    at: null,
-    scenario_ms: null,
-    timer_id: timerId,
-  };
 }
