@@ -284,7 +284,18 @@ export function AddInject({ exercise, onAdded }: { exercise: ExerciseView; onAdd
           </ul>
         </div>
       ) : (
-        <ProblemAlert problem={add.problem} />
+        <ProblemAlert
+          problem={add.problem}
+          fields={{
+            id: t('exercises.console.id'),
+            atMinutes: t('exercises.console.at'),
+            'title.en': t('exercises.console.titleEn'),
+            'title.zh-CN': t('exercises.console.titleZh'),
+            'body.en': t('exercises.console.bodyEn'),
+            'body.zh-CN': t('exercises.console.bodyZh'),
+            pattern: t('exercises.console.pattern'),
+          }}
+        />
       )}
       {added ? (
         <div className="alert alert-ok" role="status">
