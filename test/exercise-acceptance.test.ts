@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATEMENT_FIELDS } from '../src/core/requests.js';
 import {
+  ADMIN_PASSWORD,
   clusterRoot,
   createNodeProcess,
   peer,
@@ -427,5 +428,36 @@ describe('acceptance: a joint tabletop at 60× through the real channels', () =>
     // Acceptance 3: the real figures on both nodes are what they were before the run.
     expect(await figures(us)).toEqual(before.us);
     expect(await figures(cn)).toEqual(before.cn);
+
+    // Nor does a TAXII collection over every case serve the exercise's indicators.
+    const me = await api(us, 'GET', '/api/me');
+    const everyCase = await api(us, 'POST', '/api/taxii/collections', {
+      title: 'Every case',
+      caseId: null,
+      maxTlp: 'amber',
+      access: [{ principal: `user:${String(me.id)}`, canRead: true, canWrite: false }],
+    });
+    const served = await fetch(`${us.url}/taxii2/api/collections/${everyCase.id}/objects/`, {
+      headers: {
+        accept: 'application/taxii+json;version=2.1',
+        authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+      },
+    });
+    expect(served.status).toBe(200);
+    const bundle = (await served.json()) as { objects?: unknown[] };
+    expect(JSON.stringify(bundle.objects ?? [])).not.toContain('x_liaison_exercise');
+    const exerciseCaseFeed = await api(us, 'POST', '/api/taxii/collections', {
+      title: 'The exercise case',
+      caseId: exerciseCase.id,
+      maxTlp: 'amber',
+      access: [{ principal: `user:${String(me.id)}`, canRead: true, canWrite: false }],
+    });
+    const own = await fetch(`${us.url}/taxii2/api/collections/${exerciseCaseFeed.id}/objects/`, {
+      headers: {
+        accept: 'application/taxii+json;version=2.1',
+        authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+      },
+    });
+    expect(JSON.stringify(await own.json())).toContain('x_liaison_exercise');
   }, 300_000);
 });

@@ -111,7 +111,10 @@ function streamQuery(db: Db, query: VersionQuery, columns: (s: string) => RawBui
   const conditions = [
     ...(inCase
       ? [byObject ? sql`+s.case_id = ${query.caseId}` : sql`s.case_id = ${query.caseId}`]
-      : []),
+      : // The all-cases collection serves no exercise's objects (issue 17's EXERCISE marker).
+        [
+          sql`not exists (select 1 from cases c where c.id = v.case_id and c.exercise_id is not null)`,
+        ]),
     sql`${seq} > ${afterBound(query, postgres)}`,
     sql`o.deleted = 0`,
     sql`o.tlp in (${sql.join(query.levels)})`,
