@@ -215,7 +215,7 @@ export const ExerciseInjectView = z.object({
   state: z.enum(INJECT_STATES),
   firedAt: z.iso.datetime().nullable(),
   firedAtMinutes: z.number().nullable(),
-  /** What the inject became when it fired here: the call's or request's id. */
+  /** What the inject became when it fired here: the call's, request's, object's or note's id, the pings' ids. */
   delivered: z.string().nullable(),
   /** Why it could not go through its channel (the peer refused, the terms do not allow it). */
   problem: z.string().nullable(),

@@ -390,6 +390,18 @@ export async function feedbackTimesOf(db: Db, node: string): Promise<number[]> {
     .selectFrom('stix_feedback')
     .select('at')
     .where('node_id', '=', node)
+    // Feedback on an exercise's objects is never counted in the real report.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('stix_objects as o')
+            .innerJoin('cases as c', 'c.id', 'o.case_id')
+            .select('o.id')
+            .whereRef('o.id', '=', 'stix_feedback.object_id')
+            .where('c.exercise_id', 'is not', null),
+        ),
+      ),
+    )
     .execute();
   return rows.map((row) => Number(row.at));
 }
