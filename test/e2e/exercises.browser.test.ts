@@ -126,7 +126,7 @@ describe('a joint exercise in Chromium', () => {
               .filter({ hasText: 'threat-to-life' })
               .getByText('Skipped', { exact: true })
               .waitFor({ timeout: LIVE });
-            await a.getByRole('button', { name: 'Send inject closing-ping now' }).click();
+            await a.getByRole('button', { name: 'Send now: inject closing-ping' }).click();
             await a
               .getByTestId('inject-row')
               .filter({ hasText: 'closing-ping' })

@@ -96,7 +96,9 @@ export function Msel({
             header: t('exercises.msel.state'),
             cell: (inject) => <InjectState inject={inject} />,
           },
-          ...(actions
+          ...(actions &&
+          exercise.clock.state !== 'ended' &&
+          data?.some((inject) => inject.firedHere && inject.state === 'pending')
             ? [
                 {
                   header: t('exercises.msel.actions'),

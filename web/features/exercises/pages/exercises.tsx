@@ -10,7 +10,7 @@ import * as api from '../api';
 import { rolesAllow } from '../../../app/types';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
-import { AsyncTable } from '../../../ui/async-table';
+import { AsyncTable, type Column } from '../../../ui/async-table';
 import { ErrorAlert, ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { formatDateTime } from '../../../ui/format';
@@ -67,6 +67,36 @@ function ExerciseList({
   const zone = useUserTimeZone();
   const id = useId();
   const answer = useSubmit(api.answerExercise, onAnswered);
+  const answerable = (rows ?? []).some(
+    (exercise) => manages && exercise.status === 'proposed' && !exercise.proposedHere,
+  );
+  // Only when a row has a proposal to answer (an empty column reads oddly on a phone's cards).
+  const answerColumn: Column<ExerciseView> = {
+    header: t('exercises.list.actions'),
+    hiddenHeader: true,
+    cell: (exercise) =>
+      manages && exercise.status === 'proposed' && !exercise.proposedHere ? (
+        <span className="inject-actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={answer.busy}
+            aria-label={t('exercises.answer.acceptOne', { peer: exercise.peer })}
+            onClick={() => void answer.submit(exercise.id, true)}
+          >
+            {t('exercises.answer.accept')}
+          </button>
+          <button
+            type="button"
+            disabled={answer.busy}
+            aria-label={t('exercises.answer.declineOne', { peer: exercise.peer })}
+            onClick={() => void answer.submit(exercise.id, false)}
+          >
+            {t('exercises.answer.decline')}
+          </button>
+        </span>
+      ) : null,
+  };
   return (
     <section className="exercise-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('exercises.list.title')}</h2>
@@ -123,32 +153,7 @@ function ExerciseList({
               </time>
             ),
           },
-          {
-            header: t('exercises.list.actions'),
-            hiddenHeader: true,
-            cell: (exercise) =>
-              manages && exercise.status === 'proposed' && !exercise.proposedHere ? (
-                <span className="inject-actions">
-                  <button
-                    type="button"
-                    className="button-primary"
-                    disabled={answer.busy}
-                    aria-label={t('exercises.answer.acceptOne', { peer: exercise.peer })}
-                    onClick={() => void answer.submit(exercise.id, true)}
-                  >
-                    {t('exercises.answer.accept')}
-                  </button>
-                  <button
-                    type="button"
-                    disabled={answer.busy}
-                    aria-label={t('exercises.answer.declineOne', { peer: exercise.peer })}
-                    onClick={() => void answer.submit(exercise.id, false)}
-                  >
-                    {t('exercises.answer.decline')}
-                  </button>
-                </span>
-              ) : null,
-          },
+          ...(answerable ? [answerColumn] : []),
         ]}
       />
     </section>
