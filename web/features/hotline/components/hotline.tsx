@@ -374,6 +374,7 @@ export function HotlineBanner() {
           data-alarm={reason === 'not_delivered' ? 'ringing' : 'quiet'}
         >
           <p>
+            <ExerciseBadge exerciseId={call.exerciseId} />
             {t(`hotline.notice.${reason}`, {
               peer: call.peer,
               subject: call.subject,
