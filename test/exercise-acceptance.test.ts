@@ -303,11 +303,49 @@ describe('acceptance: a joint tabletop at 60× through the real channels', () =>
       channel: 'narrative',
       title: { en: 'A journalist calls the agency', 'zh-CN': '一名记者致电该机构' },
       body: { en: 'Was the breach foreign?', 'zh-CN': '入侵是否来自境外？' },
+      expect: [
+        {
+          id: 'a-holds-press-line',
+          side: 'A',
+          action: 'other',
+          objective: 'attribution-dialogue',
+          withinMinutes: 30,
+          text: { en: 'A says nothing of attribution.', 'zh-CN': 'A方不谈归因。' },
+        },
+      ],
     });
+    expect((await observed(us, id)).get('a-holds-press-line')?.observed).toBe(false);
     await until(
       async () => (await injects(cn, id)).get('press-enquiry')?.firedHere === false,
       'the added inject on cn-mps',
     );
+    // Its expected action stays on us-doj: cn-mps's API never shows it.
+    const cnText = JSON.stringify([
+      await api(cn, 'GET', `/api/exercises/${id}/injects`),
+      await api(cn, 'GET', `/api/exercises/${id}/observations`),
+      await api(cn, 'GET', `/api/exercises/${id}/feed`),
+      await api(cn, 'GET', `/api/exercises/${id}`),
+    ]);
+    expect(cnText).not.toContain('a-holds-press-line');
+    const theirSide = await us.api('POST', `/api/exercises/${id}/injects`, {
+      id: 'press-enquiry-b',
+      from: 'control',
+      to: { side: 'A' },
+      channel: 'narrative',
+      title: { en: 'More press', 'zh-CN': '更多媒体' },
+      body: { en: 'More press', 'zh-CN': '更多媒体' },
+      expect: [
+        {
+          id: 'b-says-nothing',
+          side: 'B',
+          action: 'other',
+          objective: 'attribution-dialogue',
+          withinMinutes: 30,
+          text: { en: 'B says nothing.', 'zh-CN': 'B方不发言。' },
+        },
+      ],
+    });
+    expect([theirSide.status, theirSide.body.error.code]).toEqual([400, 'invalid_inject']);
     await api(us, 'POST', `/api/exercises/${id}/injects/closing-ping/send`);
     const ping = await fired(us, id, 'closing-ping');
     expect(ping.firedAtMinutes).toBeGreaterThanOrEqual(70);
@@ -358,11 +396,15 @@ describe('acceptance: a joint tabletop at 60× through the real channels', () =>
     expect(answer.exerciseId).toBe(id);
     expect((await observed(us, id)).get('a-answers-note')?.state).toBe('met');
 
-    // T+02:00: B's flash call rings on us-doj; acknowledged and resolved in time: met.
-    await move(id, { kind: 'resume' });
-    await move(id, { kind: 'jump', toMinutes: 120 });
+    // B's flash call (T+02:00), sent now by cn-mps's controller while the clock stands
+    // (five exercise minutes are five seconds at 60×): it rings on us-doj; acknowledged and
+    // resolved in time: met.
+    await api(cn, 'POST', `/api/exercises/${id}/injects/statement-call/send`);
     const flashInject = await fired(cn, id, 'statement-call');
-    await move(id, { kind: 'pause' });
+    await until(
+      async () => (await injects(us, id)).get('statement-call')?.state === 'fired',
+      'the flash call fired, on us-doj',
+    );
     const flash = await until(async () => {
       const r = await us.api('GET', `/api/hotline/calls/${flashInject.delivered}`);
       return r.status === 200 ? (r.body as Record<string, unknown>) : undefined;
