@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expectedActionsOf, withoutExpectations } from './scenario.js';
+import { expectedActionsOf, injectChecks, withoutExpectations, type Inject } from './scenario.js';
 import { describeProblems, parseScenarioYaml } from './scenario-yaml.js';
 
 const dir = new URL('../../../scenarios/', import.meta.url);
@@ -163,5 +163,67 @@ describe('a scenario file with a mistake', () => {
   it('says each problem on a line of its own', () => {
     const text = describeProblems(problemsOf(SMALL.replace('at: T+00:10', 'at: soon')));
     expect(text).toMatch(/^line 16, column \d+, injects\[0\]\.at: /);
+  });
+});
+
+describe('one inject checked against a scenario (an inject added during a run)', () => {
+  const text = { en: 'Text', 'zh-CN': '文本' };
+  const inject = (changes: Partial<Inject>): Inject => ({
+    id: 'extra',
+    at: 30,
+    from: 'A',
+    to: { side: 'B', role: 'officer' },
+    channel: 'call',
+    priority: 'urgent',
+    title: text,
+    body: text,
+    expect: [],
+    ...changes,
+  });
+  const context = () => ({
+    duration: 60,
+    objectives: new Set(['answer']),
+    ids: new Set(['call-1', 'ack-1']),
+  });
+  const problems = (changes: Partial<Inject>) =>
+    injectChecks(inject(changes), context(), []).map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+
+  it('passes a fitting inject, and adds its ids to those seen', () => {
+    const seen = context();
+    expect(injectChecks(inject({}), seen, [])).toEqual([]);
+    expect(seen.ids.has('extra')).toBe(true);
+  });
+
+  it('names each mistake by its field', () => {
+    expect(
+      problems({
+        id: 'call-1',
+        at: 90,
+        priority: undefined,
+        expect: [
+          {
+            id: 'ack-1',
+            side: 'A',
+            action: 'answer_ping',
+            objective: 'nowhere',
+            within: 5,
+            text,
+          },
+        ],
+      }),
+    ).toEqual([
+      'id: call-1 is used twice',
+      'at: comes after the end of the scenario (duration)',
+      'priority: a call inject needs priority',
+      'expect.0.id: ack-1 is used twice',
+      'expect.0.action: answer_ping answers a ping inject, and this one is a call',
+      'expect.0.side: only the side the inject reaches can answer it',
+      'expect.0.objective: no objective nowhere',
+    ]);
+    expect(problems({ from: 'control' })).toEqual([
+      'from: a controller sends only narrative injects; real channels need a side',
+    ]);
   });
 });
