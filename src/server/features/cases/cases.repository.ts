@@ -391,10 +391,11 @@ export async function feedbackTimesOf(db: Db, node: string): Promise<number[]> {
     .select('at')
     .where('node_id', '=', node)
     // Feedback on an exercise's objects is never counted in the real report.
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('stix_objects as o')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('stix_objects as o')
             .innerJoin('cases as c', 'c.id', 'o.case_id')
             .select('o.id')
             .whereRef('o.id', '=', 'stix_feedback.object_id')
