@@ -7,7 +7,7 @@ import { appendAudit } from '../../audit/audit.js';
 import { notFound } from '../../errors.js';
 import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
-import { insertCase, setParticipants, updateCaseRow } from './cases.repository.js';
+import { findCase, insertCase, setParticipants, updateCaseRow } from './cases.repository.js';
 import { objectRowOf, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { CaseRow, StixObjectRow } from './cases.table.js';
@@ -93,6 +93,20 @@ export class ExerciseCases {
       at,
     };
     for (const listener of this.listeners) await listener(trx, hooks, event);
+  }
+
+  /** Objects imported into a case: an exercise's hears of them as added by this node. */
+  async imported(
+    trx: Db,
+    hooks: TxHooks,
+    caseId: string,
+    rows: readonly StixObjectRow[],
+    at: number,
+  ): Promise<void> {
+    if (rows.length === 0 || this.listeners.length === 0) return;
+    const caseRow = await findCase(trx, caseId);
+    if (!caseRow?.exercise_id) return;
+    for (const row of rows) await this.emit(trx, hooks, caseRow, row, 'added', at);
   }
 
   /** The inject's indicator, into the exercise case with the peer, in the inject's transaction. */

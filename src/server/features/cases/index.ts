@@ -58,6 +58,7 @@ export const casesModule: FeatureFactory = (ctx) => {
       // A version of an object held here keeps its author and its marking (markings.rules.ts).
       const recorded = await support.record(trx, caseId, arriving, now, importedVersion);
       await flow.objects(trx, hooks, caseId, recorded.changed, now);
+      await exerciseCases.imported(trx, hooks, caseId, recorded.changed, now);
       return recorded;
     },
   });
