@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { DEFAULT_JSON_DEPTH, DEFAULT_STIX_OBJECT_BYTES } from '../src/core/json-limits.js';
@@ -159,6 +160,38 @@ export function rawInserts(dataDir: string, into: string, batch = IMPORT_BATCH):
   source.close();
   target.close();
   return objects / (insertMs / 1000);
+}
+
+/**
+ * The raw inserts again, with a second thread busy on the other core the whole time
+ * (allocating and dropping small objects, as a preparing thread does). On a machine of two
+ * cores the import's inserts always run beside its preparing thread, sharing the caches,
+ * the memory bus and the collector's helpers; this is the most the raw inserts reach so.
+ */
+export async function rawInsertsBesideBusyThread(dataDir: string, into: string): Promise<number> {
+  const busy = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let stop = false;
+     parentPort.on('message', () => (stop = true));
+     const kept = [];
+     let n = 0;
+     const spin = () => {
+       const end = Date.now() + 50;
+       while (Date.now() < end) {
+         kept.push({ id: 'indicator--' + n++, values: [String(n)] });
+         if (kept.length > 100000) kept.length = 0;
+       }
+       if (!stop) setImmediate(spin);
+     };
+     spin();`,
+    { eval: true },
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return rawInserts(dataDir, into);
+  } finally {
+    await busy.terminate();
+  }
 }
 
 /** A bare Fastify server in its own process, answering `bodyFile`'s bytes to every GET. */

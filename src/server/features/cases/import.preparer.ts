@@ -46,10 +46,14 @@ export type FromPreparer =
   | { kind: 'done'; session: number }
   | { kind: 'failed'; session: number; message: string };
 
-/** Batches prepared and not yet taken, at most: the thread waits beyond. */
-const QUEUED_BATCHES = 2;
-/** Bytes handed to the thread and not yet scanned, at most. */
-const UNSCANNED_BYTES = 4 * 1024 * 1024;
+/**
+ * Batches prepared and not yet taken, at most: the thread waits beyond. Enough that the
+ * thread keeps working while this one stores several in a row (it reads the source only
+ * between two stores), few enough to keep memory flat (a batch is a few MB).
+ */
+const QUEUED_BATCHES = 6;
+/** Bytes handed to the thread and not yet scanned, at most (two chunks of the source). */
+const UNSCANNED_BYTES = 2 * 1024 * 1024;
 /** A source of at most this many bytes is prepared on the import's own thread. */
 export const INLINE_BYTES = 1024 * 1024;
 

@@ -54,6 +54,9 @@ export async function readStix(run: ImportRun, preparer: ImportPreparer): Promis
     for (let batch = await stream.next(); batch; batch = await stream.next()) {
       row = await run.store(row, batch.prepared, batch.resume);
       run.progress(row);
+      // A store holds this thread for a while and only microtasks follow it: let the reads
+      // of the source and the preparer's answers in before the next, or the queue runs dry.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     stream.close();
