@@ -76,18 +76,11 @@ interface Imported {
 /** Runs the CLI import in its own process; its wall time and peak RSS. */
 async function importWithCli(node: NodeProcess, file: string, caseId: string): Promise<Imported> {
   const began = performance.now();
-  // As a user runs it: the command itself, with the node flags its first line gives.
   const child = spawn(
-    PROFILE ? process.execPath : path.join(ROOT, 'bin', 'liaison.js'),
+    process.execPath,
     [
-      ...(PROFILE
-        ? [
-            '--max-semi-space-size=64',
-            '--cpu-prof',
-            `--cpu-prof-dir=${PROFILE}/cli`,
-            path.join(ROOT, 'bin', 'liaison.js'),
-          ]
-        : []),
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}/cli`] : []),
+      path.join(ROOT, 'bin', 'liaison.js'),
       'import',
       'stix',
       file,

@@ -51,7 +51,7 @@ export type FromPreparer =
  * thread keeps working while this one stores several in a row (it reads the source only
  * between two stores), few enough to keep memory flat (a batch is a few MB).
  */
-const QUEUED_BATCHES = 6;
+const QUEUED_BATCHES = 3;
 /** Bytes handed to the thread and not yet scanned, at most (two chunks of the source). */
 const UNSCANNED_BYTES = 2 * 1024 * 1024;
 /** A source of at most this many bytes is prepared on the import's own thread. */
