@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { DEFAULT_JSON_DEPTH, DEFAULT_STIX_OBJECT_BYTES } from '../src/core/json-limits.js';
 import { indexText } from '../src/core/search/text.js';
+import { IMPORT_BATCH } from '../src/server/features/cases/import.batch.js';
 import { prepareElement } from '../src/server/features/cases/import.prepare.js';
 import { indicator } from '../test/harness/stix-feed.js';
 import { ROOT } from '../test/harness/cli.js';
@@ -106,9 +108,10 @@ function columnsOf(db: SQLite.Database, table: string): string[] {
 /**
  * The rows an import wrote, inserted again raw: read back from the node's database (outside
  * the clock), then inserted with prepared statements into the same tables and indexes, in
- * transactions of the import's batch size, with the node's pragmas. Objects per second.
+ * the order the import stored them, in transactions of the import's batch size, with the
+ * node's pragmas. Objects per second.
  */
-export function rawInserts(dataDir: string, into: string, batch = 2000): number {
+export function rawInserts(dataDir: string, into: string, batch = IMPORT_BATCH): number {
   const source = new SQLite(path.join(dataDir, 'liaison.db'), { readonly: true });
   const target = new SQLite(into);
   target.pragma('journal_mode = WAL');
@@ -128,20 +131,23 @@ export function rawInserts(dataDir: string, into: string, batch = 2000): number 
     };
   });
   const search = searchRows(source, target);
+  // In the order the import stored them (its rowids), in batches of its size: the same
+  // inserts, the same B-tree paths, so what is left between the two is the import's own.
   const ids = source
-    .prepare('select id from stix_objects where id > ? order by id limit ?')
-    .pluck();
+    .prepare('select rowid, id from stix_objects where rowid > ? order by rowid limit ?')
+    .raw();
   const store = target.transaction((rows: unknown[][][], indexed: (() => void)[]) => {
     for (const [index, table] of tables.entries()) {
       for (const row of rows[index] ?? []) table.insert.run(...row);
     }
     for (const write of indexed) write();
   });
-  let after = '';
+  let after = 0;
   let objects = 0;
   let insertMs = 0;
   for (;;) {
-    const page = ids.all(after, batch) as string[];
+    const found = ids.all(after, batch) as [number, string][];
+    const page = found.map(([, id]) => id);
     if (page.length === 0) break;
     const rows = tables.map((table) => page.flatMap((id) => table.read.all(id) as unknown[][]));
     const indexed = search ? page.flatMap((id) => search.read(id)) : [];
@@ -149,11 +155,43 @@ export function rawInserts(dataDir: string, into: string, batch = 2000): number 
     store(rows, indexed);
     insertMs += performance.now() - start;
     objects += page.length;
-    after = page[page.length - 1] as string;
+    after = (found[found.length - 1] as [number, string])[0];
   }
   source.close();
   target.close();
   return objects / (insertMs / 1000);
+}
+
+/**
+ * The raw inserts again, with a second thread busy on the other core the whole time
+ * (allocating and dropping small objects, as a preparing thread does). On a machine of two
+ * cores the import's inserts always run beside its preparing thread, sharing the caches,
+ * the memory bus and the collector's helpers; this is the most the raw inserts reach so.
+ */
+export async function rawInsertsBesideBusyThread(dataDir: string, into: string): Promise<number> {
+  const busy = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let stop = false;
+     parentPort.on('message', () => (stop = true));
+     const kept = [];
+     let n = 0;
+     const spin = () => {
+       const end = Date.now() + 50;
+       while (Date.now() < end) {
+         kept.push({ id: 'indicator--' + n++, values: [String(n)] });
+         if (kept.length > 100000) kept.length = 0;
+       }
+       if (!stop) setImmediate(spin);
+     };
+     spin();`,
+    { eval: true },
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return rawInserts(dataDir, into);
+  } finally {
+    await busy.terminate();
+  }
 }
 
 /** A bare Fastify server in its own process, answering `bodyFile`'s bytes to every GET. */

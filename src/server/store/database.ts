@@ -215,7 +215,11 @@ function openPostgres(
   return { db, dialect: 'postgres', insertMany: postgresInsertMany };
 }
 
-/** SQLite: one prepared single-row statement per table and column list, run per row. */
+/**
+ * SQLite: one prepared single-row statement per table and column list, run per row. The
+ * parameters of each row are bound from one array, filled again for every row (a bulk
+ * import inserts millions: an array per row is garbage the collector pays for).
+ */
 function sqliteInsertMany(sqlite: SQLite.Database): Store['insertMany'] {
   const statements = new Map<string, SQLite.Statement>();
   return (_trx, table, rows) => {
@@ -225,7 +229,11 @@ function sqliteInsertMany(sqlite: SQLite.Database): Store['insertMany'] {
     const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
     const statement = statements.get(text) ?? sqlite.prepare(text);
     statements.set(text, statement);
-    for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
+    const args: unknown[] = new Array<unknown>(columns.length);
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) args[i] = row[columns[i] as string] ?? null;
+      statement.run(args);
+    }
     return Promise.resolve();
   };
 }

@@ -1,7 +1,4 @@
-import { availableParallelism } from 'node:os';
 import { stixObjectLimitProblem } from '../../../core/json-limits.js';
-import { Worker } from 'node:worker_threads';
-import type { Logger } from 'pino';
 import { parseAnyStixObject } from '../../../core/stix/any-object.js';
 import type { ScannedElement } from '../../../core/stix/bundle-stream.js';
 import { isTlpMarkingRef, tlpOfObject, withTlp } from '../../../core/stix/tlp.js';
@@ -14,8 +11,8 @@ import type { StixObjectRow } from './cases.table.js';
 /**
  * The CPU half of an import: parsing each object, validating it, deriving what the store
  * keeps of it (label, search text, lookup values, marking). Pure, so it runs on a worker
- * thread beside the main thread's inserts (import.worker.ts); small batches are
- * prepared in place.
+ * thread beside the main thread's inserts (import.preparer.ts, import.worker.ts); small
+ * sources are prepared in place.
  */
 type Stix = Record<string, unknown>;
 
@@ -97,81 +94,4 @@ export function prepareObject(
   // Its search document, ready for the index if the object is new to the node.
   const doc = prepareSearchDoc(objectDoc(row, values, [context.caseId], body));
   return { position, ok: true, values, row, doc };
-}
-
-export interface PrepareRequest {
-  id: number;
-  elements: ScannedElement[];
-  context: PrepareContext;
-}
-
-export type PrepareReply =
-  { id: number; ok: true; prepared: Prepared[] } | { id: number; ok: false; message: string };
-
-/** Batches up to this size are prepared on the main thread. */
-const INLINE_MAX = 256;
-
-/** Prepares batches on one worker thread (when the machine has a second core). */
-export class ImportPreparer {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    { resolve(prepared: Prepared[]): void; reject(error: Error): void }
-  >();
-
-  constructor(private readonly log: Logger) {}
-
-  prepare(elements: ScannedElement[], context: PrepareContext): Promise<Prepared[]> {
-    if (elements.length <= INLINE_MAX || availableParallelism() < 2) {
-      return Promise.resolve(elements.map((element) => prepareElement(element, context)));
-    }
-    this.worker ??= this.start();
-    const worker = this.worker;
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, elements, context } satisfies PrepareRequest);
-    });
-  }
-
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
-  }
-
-  private start(): Worker {
-    // Under the test runner the sources are TypeScript: the thread registers tsx first.
-    const typescript = import.meta.url.endsWith('.ts');
-    const entry = new URL(
-      typescript ? './import.worker.ts' : './import.worker.js',
-      import.meta.url,
-    );
-    const worker = typescript
-      ? new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
-          { eval: true },
-        )
-      : new Worker(entry);
-    worker.unref();
-    worker.on('message', (reply: PrepareReply) => {
-      const pending = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      if (!pending) return;
-      if (reply.ok) pending.resolve(reply.prepared);
-      else pending.reject(new Error(reply.message));
-    });
-    const fail = (error: Error) => {
-      this.log.error({ err: error }, 'import preparer thread failed');
-      if (this.worker === worker) this.worker = undefined;
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.worker === worker) fail(new Error(`import preparer thread exited (${code})`));
-    });
-    return worker;
-  }
 }

@@ -1,18 +1,11 @@
-import {
-  BundleScanner,
-  type ResumePoint,
-  type ScannedElement,
-} from '../../../core/stix/bundle-stream.js';
+import { stat } from 'node:fs/promises';
+import type { ResumePoint } from '../../../core/stix/bundle-stream.js';
 import { mispEventToStix } from '../../../core/stix/misp.js';
 import { unprocessable } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { IMPORT_BATCH } from './import.batch.js';
-import {
-  prepareObject,
-  type ImportPreparer,
-  type PrepareContext,
-  type Prepared,
-} from './import.prepare.js';
+import { prepareObject, type PrepareContext, type Prepared } from './import.prepare.js';
+import type { ImportPreparer } from './import.preparer.js';
 import { updateJob } from './import.repository.js';
 import type { OutboundGuard } from '../../outbound.js';
 import { openSource, readWhole, type ImportSource } from './import.source.js';
@@ -35,64 +28,49 @@ export interface ImportRun {
 }
 
 /**
- * A STIX bundle, streamed from the job's resume point. A pipeline of two: while one batch
- * is stored, the next is prepared (on the preparer's thread); batches are stored in order,
- * each with its resume point.
+ * A STIX bundle, streamed from the job's resume point. A pipeline: this thread reads the
+ * source and stores batches, in order, each with its resume point, while the preparer's
+ * thread scans and prepares the next ones (import.preparer.ts). What was prepared before a
+ * failure (of the source or of the bundle's JSON) is stored: the resume point moves on.
  */
 export async function readStix(run: ImportRun, preparer: ImportPreparer): Promise<void> {
   const { job } = run;
   const offset = Number(job.resume_offset);
-  const scanner =
-    offset > 0
-      ? new BundleScanner({
-          offset,
-          index: Number(job.resume_index),
-          depth: job.resume_depth,
-        })
-      : new BundleScanner();
-  let pending: ScannedElement[] = [];
-  let row = job;
-  let inflight: { prepared: Promise<Prepared[]>; resume: ResumePoint } | undefined;
-  const drain = async () => {
-    if (!inflight) return;
-    const { prepared, resume } = inflight;
-    inflight = undefined;
-    row = await run.store(row, await prepared, resume);
-    run.progress(row);
-  };
-  const flush = async (elements: ScannedElement[], end: number) => {
-    const next = {
-      prepared: preparer.prepare(elements, run.context),
-      resume: {
-        offset: end,
-        index: (elements[elements.length - 1]?.index ?? Number(row.resume_index) - 1) + 1,
-        depth: scanner.arrayDepth,
-      },
-    };
-    // A failed preparation is reported when its turn comes, not as an unhandled rejection.
-    next.prepared.catch(() => undefined);
-    await drain();
-    inflight = next;
-  };
-  try {
-    for await (const chunk of await openSource(run.source, offset, run.outbound)) {
-      for (const element of scanner.push(chunk as Buffer)) {
-        pending.push(element);
-        if (pending.length >= IMPORT_BATCH) {
-          const batch = pending;
-          pending = [];
-          await flush(batch, element.end);
-        }
+  const resume =
+    offset > 0 ? { offset, index: Number(job.resume_index), depth: job.resume_depth } : undefined;
+  const stream = preparer.open(resume, run.context, await sizeFrom(run.source, offset));
+  const feeding = (async () => {
+    try {
+      for await (const chunk of await openSource(run.source, offset, run.outbound)) {
+        if (!(await stream.push(chunk as Buffer))) return;
       }
+      stream.end();
+    } catch (error) {
+      stream.fail(error);
     }
-    const last = scanner.end();
-    pending.push(...last);
-    if (pending.length > 0) await flush(pending, scanner.position);
-    await drain();
-  } catch (error) {
-    // What was read and prepared before the failure is stored: the resume point moves on.
-    await drain().catch(() => undefined);
-    throw error;
+  })();
+  let row = job;
+  try {
+    for (let batch = await stream.next(); batch; batch = await stream.next()) {
+      row = await run.store(row, batch.prepared, batch.resume);
+      run.progress(row);
+      // A store holds this thread for a while and only microtasks follow it: let the reads
+      // of the source and the preparer's answers in before the next, or the queue runs dry.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    stream.close();
+    await feeding;
+  }
+}
+
+/** The bytes a file source holds from `offset` on; null for a URL (not known before). */
+async function sizeFrom(source: ImportSource, offset: number): Promise<number | null> {
+  if (source.kind !== 'file') return null;
+  try {
+    return Math.max(0, (await stat(source.path)).size - offset);
+  } catch {
+    return null;
   }
 }
 

@@ -15,7 +15,8 @@ import { presentImport, presentImportError } from './cases.present.js';
 import { findCase } from './cases.repository.js';
 import type { ImportFormat, ImportJobRow } from './cases.table.js';
 import { IMPORT_BATCH, loadJob, storeBatch, type Recorder } from './import.batch.js';
-import { ImportPreparer, prepareObject, type ImportFailure } from './import.prepare.js';
+import { prepareObject, type ImportFailure } from './import.prepare.js';
+import { ImportPreparer } from './import.preparer.js';
 import { readMisp, readStix, type ImportRun } from './import.read.js';
 import {
   errorsPage,
