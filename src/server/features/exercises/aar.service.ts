@@ -13,7 +13,6 @@ import {
   type ExerciseAarMessage,
 } from '../../../core/schemas/exercise-evaluation.js';
 import { authorize, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import type { Db, Trx, TxHooks } from '../../store/database.js';
@@ -37,7 +36,8 @@ import type { ExerciseCorrectiveActionRow } from './evaluation.table.js';
 import { clockOf, mselOf } from './exercises.present.js';
 import { findExercise, injectsOf, observationsOf } from './exercises.repository.js';
 import type { ExerciseRow } from './exercises.table.js';
-import { exerciseOr404, type ExerciseParticipants } from './participants.service.js';
+import type { ExerciseParticipants } from './participants.service.js';
+import { exerciseOr404, auditExercise } from './exercises.support.js';
 
 const other = (side: ScenarioSide): ScenarioSide => (side === 'A' ? 'B' : 'A');
 const lines = (texts: string[]) => texts.map((t) => t.trim()).filter((t) => t.length > 0);
@@ -117,7 +117,7 @@ export class ExerciseAar {
       });
       const message: ExerciseAarMessage = { exerciseId: id, part };
       await this.deps.federation.send(trx, hooks, row.peer_id, EXERCISE_AAR_KIND, message);
-      await this.audit(trx, actor, now, 'exercise.aar_shared', id, {
+      await auditExercise(trx, actor, now, 'exercise.aar_shared', id, {
         peer: row.peer_id,
         timeline: part.timeline.length,
         ratings: part.ratings.length,
@@ -152,7 +152,7 @@ export class ExerciseAar {
       part: JSON.stringify(part),
       shared_at: now,
     });
-    await this.audit(trx, { kind: 'peer', nodeId: peer }, now, 'exercise.aar_received', row.id, {
+    await auditExercise(trx, { kind: 'peer', nodeId: peer }, now, 'exercise.aar_received', row.id, {
       timeline: part.timeline.length,
     });
     const sharedHere = (await aarPartsOf(trx, row.id)).some((p) => p.origin === 'ours');
@@ -214,7 +214,7 @@ export class ExerciseAar {
       };
       checkCorrective(row, action);
       await insertCorrective(trx, action);
-      await this.audit(trx, actor, now, 'exercise.corrective_action', id, { action: action.id });
+      await auditExercise(trx, actor, now, 'exercise.corrective_action', id, { action: action.id });
       await this.changed(trx, hooks, id);
       return presentCorrective(action, row.side);
     });
@@ -244,7 +244,7 @@ export class ExerciseAar {
       };
       checkCorrective(row, action);
       await updateCorrective(trx, action);
-      await this.audit(trx, actor, now, 'exercise.corrective_action_changed', id, {
+      await auditExercise(trx, actor, now, 'exercise.corrective_action_changed', id, {
         action: actionId,
         fields: Object.keys(patch),
       });
@@ -260,7 +260,7 @@ export class ExerciseAar {
       await exerciseOr404(trx, id);
       await this.findCorrective(trx, id, actionId);
       await deleteCorrective(trx, id, actionId);
-      await this.audit(trx, actor, now, 'exercise.corrective_action_removed', id, {
+      await auditExercise(trx, actor, now, 'exercise.corrective_action_removed', id, {
         action: actionId,
       });
       await this.changed(trx, hooks, id);
@@ -324,17 +324,6 @@ export class ExerciseAar {
     hooks.afterCommit(() =>
       this.deps.bus.publish('exercise.changed', { exerciseId: id }, audience),
     );
-  }
-
-  private audit(
-    trx: Db,
-    actor: Actor,
-    at: number,
-    action: string,
-    id: string,
-    details: Record<string, unknown>,
-  ) {
-    return appendAudit(trx, { actor, at, action, entityType: 'exercise', entityId: id, details });
   }
 }
 

@@ -13,7 +13,6 @@ import type {
   RatingView,
 } from '../../../core/schemas/exercise-evaluation.js';
 import { actorUserId, authorize, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import type { Db, TxHooks } from '../../store/database.js';
@@ -37,7 +36,8 @@ import type {
 import { clockOf, mselOf } from './exercises.present.js';
 import type { ExerciseRow } from './exercises.table.js';
 import { expectationsOf } from './observations.service.js';
-import { exerciseOr404, type ExerciseParticipants } from './participants.service.js';
+import type { ExerciseParticipants } from './participants.service.js';
+import { exerciseOr404, auditExercise } from './exercises.support.js';
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 const minutes = (ms: number) => Math.floor(Number(ms) / 6_000) / 10;
@@ -100,7 +100,7 @@ export class ExerciseEvaluation {
         scenario_ms: Math.round(scenarioTimeAt(clockOf(row), now)),
       };
       await insertNote(trx, note);
-      await this.audit(trx, actor, now, 'exercise.evaluator_observation', id, {
+      await auditExercise(trx, actor, now, 'exercise.evaluator_observation', id, {
         observation: note.id,
       });
       await this.changed(trx, hooks, id);
@@ -122,7 +122,7 @@ export class ExerciseEvaluation {
       const own = note.author_id === actorUserId(actor);
       if (!own) authorize(actor, 'exercises.manage');
       await deleteNote(trx, id, observationId);
-      await this.audit(trx, actor, now, 'exercise.evaluator_observation_removed', id, {
+      await auditExercise(trx, actor, now, 'exercise.evaluator_observation_removed', id, {
         observation: observationId,
       });
       await this.changed(trx, hooks, id);
@@ -152,7 +152,7 @@ export class ExerciseEvaluation {
         rated_at: now,
       };
       await saveRating(trx, rating);
-      await this.audit(trx, actor, now, 'exercise.rated', id, {
+      await auditExercise(trx, actor, now, 'exercise.rated', id, {
         objective: body.objective,
         capability: body.capability ?? null,
         rating: body.rating,
@@ -213,7 +213,7 @@ export class ExerciseEvaluation {
         updated_at: now,
       };
       await saveHotwash(trx, hotwash);
-      await this.audit(trx, actor, now, 'exercise.hotwash', id, {});
+      await auditExercise(trx, actor, now, 'exercise.hotwash', id, {});
       await this.changed(trx, hooks, id, [userId]);
       return presentHotwash(hotwash);
     });
@@ -232,17 +232,6 @@ export class ExerciseEvaluation {
     hooks.afterCommit(() =>
       this.deps.bus.publish('exercise.changed', { exerciseId: id }, audience),
     );
-  }
-
-  private audit(
-    trx: Db,
-    actor: Actor,
-    at: number,
-    action: string,
-    id: string,
-    details: Record<string, unknown>,
-  ) {
-    return appendAudit(trx, { actor, at, action, entityType: 'exercise', entityId: id, details });
   }
 }
 

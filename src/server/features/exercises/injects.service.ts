@@ -7,9 +7,7 @@ import {
   type ExerciseInjectMessage,
   type InjectView,
 } from '../../../core/schemas/exercises.js';
-import { ROLES } from '../../../core/roles.js';
 import { authorize, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Db, Trx, TxHooks } from '../../store/database.js';
 import { cancelTimer, type TimerWorker } from '../../timers/timers.js';
@@ -26,6 +24,7 @@ import {
 } from './exercises.repository.js';
 import type { ExerciseInjectRow, ExerciseRow } from './exercises.table.js';
 import { expectationsOf, type ExerciseObservations } from './observations.service.js';
+import { exerciseOr404, auditExercise, exerciseChanged } from './exercises.support.js';
 
 export const INJECT_TIMER = 'exercise.inject';
 const MINUTE = 60_000;
@@ -51,7 +50,7 @@ export class ExerciseInjects {
   /** The MSEL with each inject's state (the controllers' console). */
   async list(actor: Actor, id: string): Promise<ExerciseInjectList> {
     authorize(actor, 'exercises.manage');
-    const row = await this.find(this.deps.store.db, id);
+    const row = await exerciseOr404(this.deps.store.db, id);
     return presentInjects(row, await injectsOf(this.deps.store.db, id));
   }
 
@@ -93,8 +92,8 @@ export class ExerciseInjects {
       await updateInject(trx, id, injectId, { state: 'skipped', timer_id: null });
       await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now, injectId);
       await this.tellPeer(trx, hooks, row, { injectId, change: 'skipped', at: now });
-      await this.audit(trx, actor, now, 'exercise.inject_skip', id, { inject: injectId });
-      this.changed(hooks, id);
+      await auditExercise(trx, actor, now, 'exercise.inject_skip', id, { inject: injectId });
+      exerciseChanged(this.deps.bus, hooks, id);
     });
     return this.list(actor, id);
   }
@@ -103,7 +102,7 @@ export class ExerciseInjects {
   async add(actor: Actor, id: string, body: AddInjectBody): Promise<ExerciseInjectList> {
     authorize(actor, 'exercises.manage');
     await this.deps.store.transaction(async (trx, hooks) => {
-      const row = await this.find(trx, id);
+      const row = await exerciseOr404(trx, id);
       const clock = clockOf(row);
       if (row.status !== 'accepted' || clock.state === 'ended') {
         throw conflict('exercise_not_running', 'The exercise is not accepted, or has ended.');
@@ -145,12 +144,12 @@ export class ExerciseInjects {
         at: now,
         inject: view,
       });
-      await this.audit(trx, actor, now, 'exercise.inject_add', id, {
+      await auditExercise(trx, actor, now, 'exercise.inject_add', id, {
         inject: inject.id,
         channel: inject.channel,
         scenarioMinutes: at,
       });
-      this.changed(hooks, id);
+      exerciseChanged(this.deps.bus, hooks, id);
     });
     return this.list(actor, id);
   }
@@ -193,7 +192,7 @@ export class ExerciseInjects {
         await this.deps.observations.schedule(trx, hooks, row, clockOf(row), now, inject.id);
       }
     }
-    await this.audit(
+    await auditExercise(
       trx,
       { kind: 'peer', nodeId: peer },
       now,
@@ -203,7 +202,7 @@ export class ExerciseInjects {
         inject: body.injectId,
       },
     );
-    this.changed(hooks, row.id);
+    exerciseChanged(this.deps.bus, hooks, row.id);
   }
 
   /** Fires an inject through its channel, marked fired in this transaction, and tells the peer. */
@@ -231,7 +230,7 @@ export class ExerciseInjects {
       at: now,
       scenarioMs,
     });
-    await this.audit(
+    await auditExercise(
       trx,
       actor,
       now,
@@ -245,12 +244,12 @@ export class ExerciseInjects {
         ...(delivery.problem ? { problem: delivery.problem } : {}),
       },
     );
-    this.changed(hooks, row.id);
+    exerciseChanged(this.deps.bus, hooks, row.id);
   }
 
   /** One of this node's pending injects, in an exercise whose clock has started. */
   private async ours(trx: Db, id: string, injectId: string) {
-    const row = await this.find(trx, id);
+    const row = await exerciseOr404(trx, id);
     const inject = mselOf(row).injects.find((i) => i.id === injectId);
     const state = await findInject(trx, id, injectId);
     if (!inject || !state) {
@@ -294,29 +293,6 @@ export class ExerciseInjects {
     if (!(await this.deps.federation.peerAccepts(trx, row.peer_id, EXERCISE_INJECT_KIND))) return;
     const message: ExerciseInjectMessage = { exerciseId: row.id, ...change };
     await this.deps.federation.send(trx, hooks, row.peer_id, EXERCISE_INJECT_KIND, message);
-  }
-
-  private async find(db: Db, id: string): Promise<ExerciseRow> {
-    const row = await findExercise(db, id);
-    if (!row) throw notFound('exercise_not_found', `No exercise has the id ${id}.`);
-    return row;
-  }
-
-  private audit(
-    trx: Db,
-    actor: Actor,
-    at: number,
-    action: string,
-    id: string,
-    details: Record<string, unknown>,
-  ) {
-    return appendAudit(trx, { actor, at, action, entityType: 'exercise', entityId: id, details });
-  }
-
-  private changed(hooks: TxHooks, exerciseId: string): void {
-    hooks.afterCommit(() =>
-      this.deps.bus.publish('exercise.changed', { exerciseId }, { roles: ROLES }),
-    );
   }
 }
 

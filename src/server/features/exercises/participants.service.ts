@@ -6,7 +6,6 @@ import type {
   ParticipantView,
 } from '../../../core/schemas/exercise-evaluation.js';
 import { actorUserId, authorize, can, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
 import { forbidden, notFound } from '../../errors.js';
 import type { Audience } from '../../events.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
@@ -21,17 +20,9 @@ import {
   saveParticipant,
   type ParticipantWithUser,
 } from './evaluation.repository.js';
-import { findExercise } from './exercises.repository.js';
-import type { ExerciseRow } from './exercises.table.js';
+import { exerciseOr404, auditExercise } from './exercises.support.js';
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
-
-/** The exercise, or 404 exercise_not_found. */
-export async function exerciseOr404(db: Db, id: string): Promise<ExerciseRow> {
-  const row = await findExercise(db, id);
-  if (!row) throw notFound('exercise_not_found', `No exercise has the id ${id}.`);
-  return row;
-}
 
 /**
  * Who takes part in an exercise on this node (issue 17): a controller assigns the node's own
@@ -75,7 +66,7 @@ export class ExerciseParticipants {
         assigned_at: now,
       };
       await saveParticipant(trx, row);
-      await this.audit(trx, actor, now, 'exercise.participant_assigned', id, {
+      await auditExercise(trx, actor, now, 'exercise.participant_assigned', id, {
         user: user.id,
         role: body.role,
       });
@@ -100,7 +91,7 @@ export class ExerciseParticipants {
       if ((await deleteParticipant(trx, id, userId)) === 0) {
         throw notFound('participant_not_found', 'This account takes no part in this exercise.');
       }
-      await this.audit(trx, actor, now, 'exercise.participant_removed', id, { user: userId });
+      await auditExercise(trx, actor, now, 'exercise.participant_removed', id, { user: userId });
       hooks.afterCommit(() =>
         this.deps.bus.publish('exercise.changed', { exerciseId: id }, audience),
       );
@@ -146,17 +137,6 @@ export class ExerciseParticipants {
       evaluators: count('evaluator'),
       players: count('player'),
     };
-  }
-
-  private audit(
-    trx: Db,
-    actor: Actor,
-    at: number,
-    action: string,
-    id: string,
-    details: Record<string, unknown>,
-  ) {
-    return appendAudit(trx, { actor, at, action, entityType: 'exercise', entityId: id, details });
   }
 }
 

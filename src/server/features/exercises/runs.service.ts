@@ -7,7 +7,6 @@ import {
   wallTimeOf,
 } from '../../../core/exercises/clock.js';
 import { expectedActionsOf, type ScenarioSide } from '../../../core/exercises/scenario.js';
-import { ROLES } from '../../../core/roles.js';
 import {
   type ClockMoveBody,
   EXERCISE_ANSWER_KIND,
@@ -22,7 +21,6 @@ import {
   type ProposeExerciseBody,
 } from '../../../core/schemas/exercises.js';
 import { authorize, type Actor } from '../../actor.js';
-import { appendAudit } from '../../audit/audit.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Db, Trx, TxHooks } from '../../store/database.js';
@@ -50,6 +48,7 @@ import type { ExerciseChannels } from './channels.service.js';
 import { ExerciseInjects, INJECT_TIMER } from './injects.service.js';
 import type { ExerciseObservations } from './observations.service.js';
 import { findScenario } from './scenarios.repository.js';
+import { exerciseOr404, auditExercise, exerciseChanged } from './exercises.support.js';
 
 export { INJECT_TIMER };
 const MINUTE = 60_000;
@@ -94,7 +93,7 @@ export class ExerciseRunsService {
 
   async get(actor: Actor, id: string): Promise<ExerciseView> {
     authorize(actor, 'exercises.read');
-    return presentExercise(await this.find(this.deps.store.db, id), this.deps.clock.now());
+    return presentExercise(await exerciseOr404(this.deps.store.db, id), this.deps.clock.now());
   }
 
   async propose(actor: Actor, body: ProposeExerciseBody): Promise<ExerciseView> {
@@ -136,12 +135,12 @@ export class ExerciseRunsService {
         proposedBy,
       };
       await this.deps.federation.send(trx, hooks, body.peer, EXERCISE_PROPOSE_KIND, message);
-      await this.audit(trx, actor, now, 'exercise.propose', row.id, {
+      await auditExercise(trx, actor, now, 'exercise.propose', row.id, {
         peer: body.peer,
         scenario: scenario.id,
         side: body.side,
       });
-      this.changed(hooks, row.id);
+      exerciseChanged(this.deps.bus, hooks, row.id);
       return row;
     });
     return presentExercise(row, now);
@@ -152,7 +151,7 @@ export class ExerciseRunsService {
     authorize(actor, 'exercises.manage');
     const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
-      const row = await this.find(trx, id);
+      const row = await exerciseOr404(trx, id);
       if (row.proposed_here === 1 || row.status !== 'proposed') {
         throw conflict(
           'exercise_not_proposed',
@@ -164,8 +163,8 @@ export class ExerciseRunsService {
       const by = await displayNameOf(trx, actor, `${this.deps.nodeId} controller`);
       const message: ExerciseAnswerMessage = { exerciseId: id, accepted, by };
       await this.deps.federation.send(trx, hooks, row.peer_id, EXERCISE_ANSWER_KIND, message);
-      await this.audit(trx, actor, now, `exercise.${status}`, id, { peer: row.peer_id });
-      this.changed(hooks, id);
+      await auditExercise(trx, actor, now, `exercise.${status}`, id, { peer: row.peer_id });
+      exerciseChanged(this.deps.bus, hooks, id);
       return { ...row, status, updated_at: now };
     });
     return presentExercise(row, now);
@@ -176,7 +175,7 @@ export class ExerciseRunsService {
     authorize(actor, 'exercises.manage');
     const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
-      const row = await this.find(trx, id);
+      const row = await exerciseOr404(trx, id);
       if (row.proposed_here !== 1) {
         throw conflict(
           'clock_not_ours',
@@ -192,7 +191,7 @@ export class ExerciseRunsService {
       await this.applyClock(trx, hooks, row, result.clock, now);
       const message: ExerciseClockMessage = { exerciseId: id, move };
       await this.deps.federation.send(trx, hooks, row.peer_id, EXERCISE_CLOCK_KIND, message);
-      await this.audit(trx, actor, now, 'exercise.clock', id, { move });
+      await auditExercise(trx, actor, now, 'exercise.clock', id, { move });
       return { ...row, clock: JSON.stringify(result.clock), updated_at: now };
     });
     return presentExercise(row, now);
@@ -237,7 +236,7 @@ export class ExerciseRunsService {
       updated_at: now,
     };
     await this.create(trx, row);
-    await this.audit(
+    await auditExercise(
       trx,
       { kind: 'peer', nodeId: peer },
       now,
@@ -248,7 +247,7 @@ export class ExerciseRunsService {
         side,
       },
     );
-    this.changed(hooks, row.id);
+    exerciseChanged(this.deps.bus, hooks, row.id);
   }
 
   async answerReceived(
@@ -263,10 +262,10 @@ export class ExerciseRunsService {
     const now = this.deps.clock.now();
     const status = body.accepted ? ('accepted' as const) : ('declined' as const);
     await updateExercise(trx, row.id, { status, updated_at: now });
-    await this.audit(trx, { kind: 'peer', nodeId: peer }, now, `exercise.${status}`, row.id, {
+    await auditExercise(trx, { kind: 'peer', nodeId: peer }, now, `exercise.${status}`, row.id, {
       by: body.by,
     });
-    this.changed(hooks, row.id);
+    exerciseChanged(this.deps.bus, hooks, row.id);
   }
 
   async clockReceived(
@@ -283,7 +282,7 @@ export class ExerciseRunsService {
     if (!result.ok) return;
     const now = this.deps.clock.now();
     await this.applyClock(trx, hooks, row, result.clock, now);
-    await this.audit(trx, { kind: 'peer', nodeId: peer }, now, 'exercise.clock', row.id, {
+    await auditExercise(trx, { kind: 'peer', nodeId: peer }, now, 'exercise.clock', row.id, {
       move: body.move,
     });
   }
@@ -322,7 +321,7 @@ export class ExerciseRunsService {
     }
     // The deadlines of this side's expected actions follow the same clock.
     await this.deps.observations.schedule(trx, hooks, row, clock, now);
-    this.changed(hooks, row.id);
+    exerciseChanged(this.deps.bus, hooks, row.id);
   }
 
   private async create(trx: Db, row: ExerciseRow): Promise<void> {
@@ -339,29 +338,6 @@ export class ExerciseRunsService {
         delivered: null,
         problem: null,
       })),
-    );
-  }
-
-  private async find(db: Db, id: string): Promise<ExerciseRow> {
-    const row = await findExercise(db, id);
-    if (!row) throw notFound('exercise_not_found', `No exercise has the id ${id}.`);
-    return row;
-  }
-
-  private audit(
-    trx: Db,
-    actor: Actor,
-    at: number,
-    action: string,
-    id: string,
-    details: Record<string, unknown>,
-  ) {
-    return appendAudit(trx, { actor, at, action, entityType: 'exercise', entityId: id, details });
-  }
-
-  private changed(hooks: TxHooks, exerciseId: string): void {
-    hooks.afterCommit(() =>
-      this.deps.bus.publish('exercise.changed', { exerciseId }, { roles: ROLES }),
     );
   }
 }
