@@ -3,6 +3,7 @@ import { attentionModule } from './attention/index.js';
 import { arrangementsModule } from './arrangements/index.js';
 import { casesModule } from './cases/index.js';
 import { contactsModule } from './contacts/index.js';
+import { dialoguesModule } from './dialogues/index.js';
 import { exercisesModule } from './exercises/index.js';
 import { hotlineModule } from './hotline/index.js';
 import type { FeatureFactory } from './module.js';
@@ -29,4 +30,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   casesModule,
   taxiiModule,
   exercisesModule,
+  dialoguesModule,
 ];
