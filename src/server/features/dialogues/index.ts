@@ -1,4 +1,6 @@
 import type { FeatureFactory } from '../module.js';
+import './dialogues.table.js';
+import * as dialoguesTables from './migrations/2026_12_20_1000_dialogues.js';
 import { statusReportPart } from './status-report.part.js';
 
 /**
@@ -11,7 +13,7 @@ export const dialoguesModule: FeatureFactory = (ctx) => {
   const report = statusReportPart(ctx);
   return {
     name: 'dialogues',
-    migrations: { ...report.migrations },
+    migrations: { '2026_12_20_1000_dialogues': dialoguesTables, ...report.migrations },
     services: {},
     timers: report.timers,
     routes: (app) => {
