@@ -235,9 +235,7 @@ export const MeetingPatch = z
   .strict();
 export type MeetingPatch = z.infer<typeof MeetingPatch>;
 
-export const CreateDialogueBody = z
-  .object({ peer: NodeId, title: Bilingual })
-  .strict();
+export const CreateDialogueBody = z.object({ peer: NodeId, title: Bilingual }).strict();
 export type CreateDialogueBody = z.infer<typeof CreateDialogueBody>;
 
 export const DialogueView = z.object({
@@ -375,8 +373,14 @@ export const CommitmentParams = z.object({
   commitmentId: z.string().min(1).max(64),
 });
 
-export const DialogueList = z.object({ dialogues: z.array(DialogueView), next: z.string().nullable() });
-export const MeetingList = z.object({ meetings: z.array(MeetingView), next: z.string().nullable() });
+export const DialogueList = z.object({
+  dialogues: z.array(DialogueView),
+  next: z.string().nullable(),
+});
+export const MeetingList = z.object({
+  meetings: z.array(MeetingView),
+  next: z.string().nullable(),
+});
 export const VersionList = z.object({
   versions: z.array(RecordVersionView),
   next: z.string().nullable(),
@@ -391,9 +395,7 @@ export type VersionList = z.infer<typeof VersionList>;
 export type CommitmentList = z.infer<typeof CommitmentList>;
 
 /** Propose the record: the body given, or this node's draft when the body is left out. */
-export const ProposeRecordBody = z
-  .object({ content: RecordContentBody.optional() })
-  .strict();
+export const ProposeRecordBody = z.object({ content: RecordContentBody.optional() }).strict();
 export type ProposeRecordBody = z.infer<typeof ProposeRecordBody>;
 
 /** Turns an exercise's corrective action into a commitment of the meeting's draft record. */
@@ -473,7 +475,10 @@ export const DialogueAnswerMessage = z
     version: z.number().int().min(1),
     hash: Sha256,
     answer: z.enum(['accepted', 'declined']),
-    signature: z.object({ kid: z.string().max(200), jws: z.string().max(2000) }).strict().nullable(),
+    signature: z
+      .object({ kid: z.string().max(200), jws: z.string().max(2000) })
+      .strict()
+      .nullable(),
     byName: z.string().max(200),
     at: z.iso.datetime(),
   })
