@@ -43,6 +43,12 @@ export const PERMISSIONS = {
   'exercises.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
   /** Write scenarios, run exercises, see this side's expected actions (the controllers). */
   'exercises.manage': ['admin', 'controller'],
+  /** Dialogues with the peers: their meetings, agreed records, commitments and statuses. */
+  'dialogues.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  /** Open dialogues, add meetings, draft, propose, amend, accept or decline a meeting's record. */
+  'dialogues.manage': ['admin', 'officer'],
+  /** State this side's status of a commitment (with its note and evidence). */
+  'dialogues.attest': ['admin', 'officer'],
   /** TAXII collections and who may read or write them; subscriptions to remote collections. */
   'taxii.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
