@@ -21,14 +21,19 @@ function aliasRegex(alias: string): RegExp {
   const caseSensitive = alias === alias.toUpperCase() || /^[A-Z][a-z]?[A-Z]/.test(alias);
   // Whole words: no ASCII letter or digit on either side (CJK neighbours are fine).
   const body = escape(alias).replace(/'/g, "['’]");
-  return new RegExp(`(?<![A-Za-z0-9])${body}(?![A-Za-z0-9]|\\.[A-Za-z0-9])`, caseSensitive ? 'g' : 'gi');
+  return new RegExp(
+    `(?<![A-Za-z0-9])${body}(?![A-Za-z0-9]|\\.[A-Za-z0-9])`,
+    caseSensitive ? 'g' : 'gi',
+  );
 }
 
 const ALIASES: Alias[] = GAZETTEER.flatMap((entry) =>
   [...entry.en, ...entry.zh].map((alias) => ({ alias, entry, re: aliasRegex(alias) })),
 ).sort((a, b) => b.alias.length - a.alias.length);
 
-export const GAZETTEER_BY_ID: ReadonlyMap<string, GazetteerEntry> = new Map(GAZETTEER.map((e) => [e.id, e]));
+export const GAZETTEER_BY_ID: ReadonlyMap<string, GazetteerEntry> = new Map(
+  GAZETTEER.map((e) => [e.id, e]),
+);
 
 /** Every non-overlapping gazetteer mention in text, in order; a longer alias beats a shorter one. */
 export function matchGazetteer(text: string): GazetteerMatch[] {

@@ -21,21 +21,44 @@ import type {
  * of them ("setup.zip", "readme.md", "run.sh", "libc.so") is taken for a file name unless it
  * was written defanged or stands in a URL or an e-mail address.
  */
-const FILE_LIKE_SUFFIXES = new Set(['zip', 'mov', 'md', 'sh', 'py', 'pl', 'rs', 'so', 'ps', 'cab', 'sys', 'exe', 'dll']);
+const FILE_LIKE_SUFFIXES = new Set([
+  'zip',
+  'mov',
+  'md',
+  'sh',
+  'py',
+  'pl',
+  'rs',
+  'so',
+  'ps',
+  'cab',
+  'sys',
+  'exe',
+  'dll',
+]);
 
 /** Characters that end a URL in running text (ASCII and full-width Chinese punctuation). */
 const URL_STOP = '\\s<>"\'`，。；：！？、（）【】《》“”‘’「」';
 const URL_RE = new RegExp(`\\b(?:https?|ftp|sftp)://[^${URL_STOP}]+`, 'gi');
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const DOMAIN_BODY = `(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,62}`;
-const EMAIL_RE = new RegExp(`(?<![a-z0-9._%+-])[a-z0-9](?:[a-z0-9._%+-]{0,63})@(${DOMAIN_BODY})(?![a-z0-9-])`, 'gi');
+const EMAIL_RE = new RegExp(
+  `(?<![a-z0-9._%+-])[a-z0-9](?:[a-z0-9._%+-]{0,63})@(${DOMAIN_BODY})(?![a-z0-9-])`,
+  'gi',
+);
 const DOMAIN_RE = new RegExp(`(?<![a-z0-9_@.-])${DOMAIN_BODY}(?![a-z0-9_@-]|\\.[a-z0-9])`, 'gi');
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4_RE = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
-const IPV6_RE = /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/gi;
+const IPV6_RE =
+  /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/gi;
 const CVE_RE = /\bCVE[-‐‑–—]\d{4}[-‐‑–—]\d{4,7}\b/gi;
 const HEX_RE = /(?<![0-9a-z_])[0-9a-f]{32,128}(?![0-9a-z_])/gi;
-const HASH_BY_LENGTH: Record<number, IndicatorType> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' };
+const HASH_BY_LENGTH: Record<number, IndicatorType> = {
+  32: 'md5',
+  40: 'sha1',
+  64: 'sha256',
+  128: 'sha512',
+};
 /** "version 1.2.3.4", "v1.2.3.4", "版本 1.2.3.4": a version number, not an address. */
 const VERSION_BEFORE = /(?:\bv|\bver\.?|\bversion|\brelease|\bbuild|版本|版本号)\s*$/i;
 
@@ -50,7 +73,10 @@ export interface ExtractIndicatorOptions {
   allowList?: readonly AllowListEntry[];
 }
 
-export function extractIndicators(input: string, options: ExtractIndicatorOptions = {}): IndicatorResult {
+export function extractIndicators(
+  input: string,
+  options: ExtractIndicatorOptions = {},
+): IndicatorResult {
   const r = refang(input);
   const taken: Array<[number, number]> = [];
   const found: Candidate[] = [];
@@ -66,13 +92,23 @@ export function extractIndicators(input: string, options: ExtractIndicatorOption
   for (const c of hashesAndCves(r.text)) if (free(c.start, c.end)) take(c);
   for (const c of domains(input, r)) if (free(c.start, c.end)) take(c);
   found.sort((a, b) => a.start - b.start);
-  return applyAllowList(found.map((c) => toIndicator(input, r, c)), options.allowList ?? []);
+  return applyAllowList(
+    found.map((c) => toIndicator(input, r, c)),
+    options.allowList ?? [],
+  );
 }
 
 function toIndicator(input: string, r: Refanged, c: Candidate): Indicator {
   const span = originalSpan(r, c.start, c.end);
   const original = input.slice(span.start, span.end);
-  return { type: c.type, value: c.value, original, start: span.start, end: span.end, defanged: original !== r.text.slice(c.start, c.end) };
+  return {
+    type: c.type,
+    value: c.value,
+    original,
+    start: span.start,
+    end: span.end,
+    defanged: original !== r.text.slice(c.start, c.end),
+  };
 }
 
 function applyAllowList(found: Indicator[], allow: readonly AllowListEntry[]): IndicatorResult {
@@ -83,7 +119,9 @@ function applyAllowList(found: Indicator[], allow: readonly AllowListEntry[]): I
       (a) =>
         a.type === ind.type &&
         (a.value.toLowerCase() === ind.value.toLowerCase() ||
-          (a.subdomains === true && ind.type === 'domain' && ind.value.endsWith(`.${a.value.toLowerCase()}`))),
+          (a.subdomains === true &&
+            ind.type === 'domain' &&
+            ind.value.endsWith(`.${a.value.toLowerCase()}`))),
     );
     if (entry) dropped.push({ ...ind, reason: entry.reason });
     else indicators.push(ind);
@@ -92,21 +130,30 @@ function applyAllowList(found: Indicator[], allow: readonly AllowListEntry[]): I
 }
 
 /** True when a host name ends in a public suffix (ICANN or private section) with a label before it. */
-export function isDomainName(host: string, written: 'plain' | 'defanged' | 'in-url' = 'plain'): boolean {
+export function isDomainName(
+  host: string,
+  written: 'plain' | 'defanged' | 'in-url' = 'plain',
+): boolean {
   const d = parseDomain(host, { allowPrivateDomains: true });
   if (d.isIp || !d.domain || !d.publicSuffix || d.hostname !== host) return false;
   if (d.isIcann !== true && d.isPrivate !== true) return false;
   const labels = host.split('.');
   if (labels.every((l) => /^\d+$/.test(l))) return false;
-  if (written === 'plain' && labels.length === 2 && FILE_LIKE_SUFFIXES.has(d.publicSuffix)) return false;
+  if (written === 'plain' && labels.length === 2 && FILE_LIKE_SUFFIXES.has(d.publicSuffix))
+    return false;
   return true;
 }
 
 function trimUrl(raw: string): string {
   let url = raw.replace(/[.,;:!?'"*]+$/, '');
   // Drop a closing bracket the URL did not open: "(see http://x.com/a)".
-  for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
-    while (url.endsWith(close) && url.split(open).length < url.split(close).length) url = url.slice(0, -1);
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+    ['{', '}'],
+  ] as const) {
+    while (url.endsWith(close) && url.split(open).length < url.split(close).length)
+      url = url.slice(0, -1);
   }
   return url.replace(/[.,;:!?'"*]+$/, '');
 }
@@ -149,7 +196,12 @@ function* ipv6s(text: string): Generator<Candidate> {
     const raw = m[0];
     if (!ipaddr.IPv6.isValid(raw) || raw === '::' || !/[0-9a-f]{2}/i.test(raw)) continue;
     // "12:30:45" style times are not valid IPv6 (no "::", too few groups), so isValid rejects them.
-    yield { type: 'ipv6', start: m.index, end: m.index + raw.length, value: ipaddr.IPv6.parse(raw).toString() };
+    yield {
+      type: 'ipv6',
+      start: m.index,
+      end: m.index + raw.length,
+      value: ipaddr.IPv6.parse(raw).toString(),
+    };
   }
 }
 

@@ -23,18 +23,30 @@ const ALNUM = '[A-Za-z0-9]';
 // Order matters only for overlapping matches at the same start: the longest wins.
 const RULES: Rule[] = [
   // hxxp, hXXps, h**p, fxp → http, https, ftp (only when a scheme separator follows)
-  { re: /\b(?:h(?:xx|XX|\*\*|tt)p|H(?:XX|TT)P|hxtp|hxxxp)(s?)(?=\s*(?:\[:\]|\[:\/\/\]|\(:\)|:))/g, to: (m) => `http${m[1]!.toLowerCase()}` },
+  {
+    re: /\b(?:h(?:xx|XX|\*\*|tt)p|H(?:XX|TT)P|hxtp|hxxxp)(s?)(?=\s*(?:\[:\]|\[:\/\/\]|\(:\)|:))/g,
+    to: (m) => `http${m[1]!.toLowerCase()}`,
+  },
   { re: /\bf[xX]p(?=\s*(?:\[:\]|\[:\/\/\]|:))/g, to: () => 'ftp' },
   { re: /\[:\/\/\]|\(:\/\/\)|\[:\]\/\/|\(:\)\/\//g, to: () => '://' },
   { re: /\[:\]|\(:\)/g, to: () => ':' },
   // [.] (.) {.} [dot] (dot) 【.】 [。] (．) with optional spaces inside and around
-  { re: new RegExp(`(?<=${ALNUM}) ?${OPEN}\\s*(?:\\.|。|．|dot|DOT|Dot|点)\\s*${CLOSE} ?(?=${ALNUM})`, 'g'), to: () => '.' },
+  {
+    re: new RegExp(
+      `(?<=${ALNUM}) ?${OPEN}\\s*(?:\\.|。|．|dot|DOT|Dot|点)\\s*${CLOSE} ?(?=${ALNUM})`,
+      'g',
+    ),
+    to: () => '.',
+  },
   // escaped dot: evil\.com
   { re: new RegExp(`(?<=${ALNUM})\\\\\\.(?=${ALNUM})`, 'g'), to: () => '.' },
   // full-width dot written bare between ASCII letters or digits: evil．com
   { re: new RegExp(`(?<=${ALNUM})[．｡](?=${ALNUM})`, 'g'), to: () => '.' },
   // [@] [at] (at) {at} ＠
-  { re: new RegExp(`(?<=${ALNUM}) ?${OPEN}\\s*(?:@|＠|at|AT|At)\\s*${CLOSE} ?(?=${ALNUM})`, 'g'), to: () => '@' },
+  {
+    re: new RegExp(`(?<=${ALNUM}) ?${OPEN}\\s*(?:@|＠|at|AT|At)\\s*${CLOSE} ?(?=${ALNUM})`, 'g'),
+    to: () => '@',
+  },
   { re: new RegExp(`(?<=${ALNUM})＠(?=${ALNUM})`, 'g'), to: () => '@' },
 ];
 
@@ -85,6 +97,10 @@ export function refang(input: string): Refanged {
 }
 
 /** Maps a span of the refanged text back to the original input. */
-export function originalSpan(r: Refanged, start: number, end: number): { start: number; end: number } {
+export function originalSpan(
+  r: Refanged,
+  start: number,
+  end: number,
+): { start: number; end: number } {
   return { start: r.startOf[start]!, end: end > start ? r.endOf[end - 1]! : r.startOf[start]! };
 }

@@ -77,6 +77,8 @@ export interface ClaimParty {
 export interface Claim extends Span {
   /** Who says it. */
   source: ClaimParty;
+  /** The outlet that relays the source, when the sentence names one ("The ABC reported that officials …"). */
+  via: ClaimParty | null;
   /** Who is said to have done it (or, for a denial, who denies having done it). */
   actor: ClaimParty | null;
   /** To whom it was done. */
