@@ -1,8 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Migration } from 'kysely';
 import type { Db } from '../../store/database.js';
-import type { TimerKind } from '../../timers/timers.js';
+import { timerKind, type TimerKind } from '../../timers/timers.js';
 import type { FeatureContext } from '../module.js';
+import * as measuresTables from './migrations/2026_12_20_1100_dialogue_measures.js';
+import { registerStatusReportRoutes } from './status-report.routes.js';
+import {
+  MEASURE_READING_TIMER,
+  MeasureReadingPayload,
+  StatusReportService,
+} from './status-report.service.js';
 
 /** One reading of a measure the node computes, for commitments tied to it. */
 export interface MeasureReading {
@@ -16,7 +23,9 @@ export interface MeasureReading {
 /** The measures (their keys, current values and history), used by the commitments. */
 export interface Measures {
   keys(): readonly string[];
+  /** The value now (null: nothing to count yet, or a key this node does not compute). */
   current(db: Db, peer: string, key: string): Promise<MeasureReading>;
+  /** The stored readings, newest first. */
   history(db: Db, peer: string, key: string, limit: number): Promise<MeasureReading[]>;
 }
 
@@ -26,18 +35,34 @@ export interface StatusReportPart {
   timers: TimerKind[];
   routes(app: FastifyInstance): void;
   measures: Measures;
+  /** The service behind the routes (the report, the measures over HTTP). */
+  service: StatusReportService;
+  /** After migration: makes sure the daily reading of the measures is scheduled. */
+  start(): Promise<void>;
 }
 
-export function statusReportPart(_ctx: FeatureContext): StatusReportPart {
+/**
+ * The status report for the next meeting and the measures (docs/status-report.md): the
+ * readings' table, the daily reading's timer kind, the routes. The daily reading is also
+ * scheduled the first time any measure is read, in case `start` is not called.
+ */
+export function statusReportPart(ctx: FeatureContext): StatusReportPart {
+  const service = new StatusReportService({
+    store: ctx.store,
+    clock: ctx.clock,
+    timers: ctx.timers,
+    nodeId: ctx.nodeId,
+  });
   return {
-    migrations: {},
-    timers: [],
-    routes: () => {},
-    measures: {
-      keys: () => [],
-      current: (_db, peer, key) =>
-        Promise.resolve({ key, peer, value: null, at: new Date(0).toISOString() }),
-      history: () => Promise.resolve([]),
-    },
+    migrations: { '2026_12_20_1100_dialogue_measures': measuresTables },
+    timers: [
+      timerKind(MEASURE_READING_TIMER, MeasureReadingPayload, (trx, _payload, _timer, hooks) =>
+        service.dailyReading(trx, hooks),
+      ),
+    ],
+    routes: (app) => registerStatusReportRoutes(app, service),
+    measures: service,
+    service,
+    start: () => service.ensureDaily(),
   };
 }

@@ -37,6 +37,26 @@ export function listSentIn(db: Db, query: PeriodQuery): Promise<PingRow[]> {
   return q.execute();
 }
 
+/**
+ * The real pings between this node and `peer`, both ways, sent in [from, to): what the
+ * dialogue's status report and measures count (exercise pings never count).
+ */
+export function pingsBetween(db: Db, peer: string, from: number, to: number): Promise<PingRow[]> {
+  return db
+    .selectFrom('pings')
+    .selectAll()
+    .where('peer_id', '=', peer)
+    .where('exercise_id', 'is', null)
+    .where('sent_at', '>=', from)
+    .where('sent_at', '<', to)
+    .execute();
+}
+
+/** The peer's officer's time of answer, on a ping this node sent. */
+export async function setAnsweredAt(db: Db, id: string, at: number): Promise<void> {
+  await db.updateTable('pings').set({ answered_at: at }).where('id', '=', id).execute();
+}
+
 export async function insertPing(db: Db, row: PingRow): Promise<void> {
   await db.insertInto('pings').values(row).execute();
 }

@@ -28,6 +28,7 @@ import {
   listPings,
   listSentIn,
   setAcknowledged,
+  setAnsweredAt,
   type PingListQuery,
 } from './pings.repository.js';
 import type { PingRow } from './pings.table.js';
@@ -246,6 +247,9 @@ export class PingsService {
     // The time to acknowledge is measured on this node's clock: sent → answer received.
     const now = this.deps.clock.now();
     await setAcknowledged(trx, row.id, now, body.by);
+    // The officer's own time too: the dialogue's report counts from it on both nodes.
+    const answeredAt = Date.parse(body.at);
+    if (Number.isFinite(answeredAt)) await setAnsweredAt(trx, row.id, answeredAt);
     await appendAudit(trx, {
       actor: { kind: 'peer', nodeId: peerId },
       at: now,

@@ -15,8 +15,10 @@ export interface PingsTable {
   /** The exercise that sent it (an EXERCISE ping), and the inject it delivers; null if real. */
   exercise_id: string | null;
   exercise_inject_id: string | null;
+  /** out: when the peer's officer acknowledged (the peer's acknowledgement says); else null. */
+  answered_at: number | null;
 }
-type ExerciseMarker = 'exercise_id' | 'exercise_inject_id';
+type ExerciseMarker = 'exercise_id' | 'exercise_inject_id' | 'answered_at';
 /** A ping as read; the EXERCISE marker is optional in the type only (rows made by hand). */
 export type PingRow = Omit<Selectable<PingsTable>, ExerciseMarker> &
   Partial<Pick<Selectable<PingsTable>, ExerciseMarker>>;

@@ -49,16 +49,8 @@ function figureRow(
   const ackTimes = list
     .filter((r) => r.acknowledged_at !== null)
     .map((r) => Number(r.acknowledged_at) - sent(r));
-  const answered = list.filter((r) => ANSWERED.includes(r.status) && r.closed_at !== null);
+  const { answered, decided, inTime } = timeliness(list, now);
   const respondTimes = answered.map((r) => Number(r.closed_at) - sent(r));
-  const decided = list.filter(
-    (r) =>
-      (ANSWERED.includes(r.status) && r.closed_at !== null) ||
-      (r.status !== 'withdrawn' && r.due_respond_at !== null && Number(r.due_respond_at) <= now),
-  );
-  const inTime = answered.filter(
-    (r) => r.due_respond_at !== null && Number(r.closed_at) <= Number(r.due_respond_at),
-  );
   return {
     direction,
     type,
@@ -76,4 +68,25 @@ function figureRow(
         : null,
     moreInformationShare: share(list.filter((r) => askedForMore.has(r.id)).length, list.length),
   };
+}
+
+/**
+ * Which requests were answered, which are decided (answered, or past their deadline to
+ * respond at `now` and not withdrawn) and which were answered by their deadline: the
+ * "within deadline" share is inTime / decided. Also the dialogue's report and measures.
+ */
+export function timeliness(
+  list: readonly RequestRow[],
+  now: number,
+): { answered: RequestRow[]; decided: RequestRow[]; inTime: RequestRow[] } {
+  const answered = list.filter((r) => ANSWERED.includes(r.status) && r.closed_at !== null);
+  const decided = list.filter(
+    (r) =>
+      (ANSWERED.includes(r.status) && r.closed_at !== null) ||
+      (r.status !== 'withdrawn' && r.due_respond_at !== null && Number(r.due_respond_at) <= now),
+  );
+  const inTime = answered.filter(
+    (r) => r.due_respond_at !== null && Number(r.closed_at) <= Number(r.due_respond_at),
+  );
+  return { answered, decided, inTime };
 }
