@@ -42,11 +42,15 @@ const RULES: Rule[] = [
   { re: new RegExp(`(?<=${ALNUM})\\\\\\.(?=${ALNUM})`, 'g'), to: () => '.' },
   // full-width dot written bare between ASCII letters or digits: evil．com
   { re: new RegExp(`(?<=${ALNUM})[．｡](?=${ALNUM})`, 'g'), to: () => '.' },
-  // [@] [at] (at) {at} ＠
+  // [@] [at] {at} 【at】 with or without spaces; (at) only written tight: "meet me (at) noon" is prose
   {
-    re: new RegExp(`(?<=${ALNUM}) ?${OPEN}\\s*(?:@|＠|at|AT|At)\\s*${CLOSE} ?(?=${ALNUM})`, 'g'),
+    re: new RegExp(
+      `(?<=${ALNUM}) ?[\\[\\{【［｛]\\s*(?:@|＠|at|AT|At)\\s*[\\]\\}】］｝] ?(?=${ALNUM})`,
+      'g',
+    ),
     to: () => '@',
   },
+  { re: new RegExp(`(?<=${ALNUM})[\\(（](?:@|＠|at|AT)[\\)）](?=${ALNUM})`, 'g'), to: () => '@' },
   { re: new RegExp(`(?<=${ALNUM})＠(?=${ALNUM})`, 'g'), to: () => '@' },
 ];
 
