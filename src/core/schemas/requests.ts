@@ -134,6 +134,19 @@ export const RequestView = z.object({
   missing: z.array(z.enum(REQUEST_FIELDS)),
   /** The exercise that sent it: an EXERCISE request (never in the figures); null if real. */
   exerciseId: z.string().nullable(),
+  /**
+   * An EXERCISE request's deadlines on the exercise clock (exercise time, ms since T+00:00;
+   * `running` false while the clock stands: the wall instants above wait for it); null when
+   * they run on wall time.
+   */
+  exerciseDeadlines: z
+    .object({
+      sentMs: z.number(),
+      acknowledgeMs: z.number(),
+      respondMs: z.number(),
+      running: z.boolean(),
+    })
+    .nullable(),
 });
 export type RequestView = z.infer<typeof RequestView>;
 
@@ -175,6 +188,18 @@ export const RequestEventMessage = z
          */
         exerciseId: z.uuid().optional(),
         exerciseInjectId: z.string().min(1).max(63).optional(),
+        /**
+         * An EXERCISE request's deadlines on the exercise clock, in exercise time (ms since
+         * T+00:00): sent at, acknowledge by, respond by. Absent: on wall time.
+         */
+        exerciseDeadlines: z
+          .object({
+            sentMs: z.number().int().min(0),
+            acknowledgeMs: z.number().int().min(0),
+            respondMs: z.number().int().min(0),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -37,14 +37,17 @@ export const exercisesModule: FeatureFactory = (ctx) => {
     requests: ctx.use('requests'),
     observations,
   });
-  const runs = new ExerciseRunsService({ ...ctx, channels, observations });
+  const requests = ctx.use('requests');
+  const runs = new ExerciseRunsService({ ...ctx, channels, observations, requests });
   // Participants, evaluation, hotwash and the AAR/IP (evaluation.routes.ts).
   const participants = new ExerciseParticipants(ctx);
   const evaluation = new ExerciseEvaluation({ ...ctx, participants });
   const aar = new ExerciseAar({ ...ctx, participants });
   // The hotline and requests tell us of the exercise calls and requests they carry.
   ctx.use('hotline').onExercise((trx, hooks, event) => channels.callEvent(trx, hooks, event));
-  ctx.use('requests').onExercise((trx, hooks, event) => channels.requestEvent(trx, hooks, event));
+  requests.onExercise((trx, hooks, event) => channels.requestEvent(trx, hooks, event));
+  // An exercise request's deadlines run on its exercise's clock.
+  requests.exerciseTimeFrom((trx, exerciseId) => runs.exerciseTime(trx, exerciseId));
   return {
     name: 'exercises',
     migrations: {

@@ -47,11 +47,14 @@ import type { ExerciseRow } from './exercises.table.js';
 import type { ExerciseChannels } from './channels.service.js';
 import { ExerciseInjects, INJECT_TIMER } from './injects.service.js';
 import type { ExerciseObservations } from './observations.service.js';
+import type { FeatureServices } from '../module.js';
 import { findScenario } from './scenarios.repository.js';
 import { exerciseOr404, auditExercise, exerciseChanged } from './exercises.support.js';
 
 export { INJECT_TIMER };
 const MINUTE = 60_000;
+/** The exercise clock as the requests' deadlines take it. */
+type ExerciseTime = Parameters<FeatureServices['requests']['exerciseClockMoved']>[3];
 const other = (side: ScenarioSide): ScenarioSide => (side === 'A' ? 'B' : 'A');
 
 /**
@@ -70,6 +73,7 @@ export class ExerciseRunsService {
       timers: TimerWorker;
       channels: ExerciseChannels;
       observations: ExerciseObservations;
+      requests: Pick<FeatureServices['requests'], 'exerciseClockMoved'>;
     },
   ) {
     this.console = new ExerciseInjects(deps);
@@ -287,6 +291,12 @@ export class ExerciseRunsService {
     });
   }
 
+  /** The exercise clock of an exercise, as its requests' deadlines need it (null: unknown). */
+  async exerciseTime(trx: Db, exerciseId: string): Promise<ExerciseTime | null> {
+    const row = await findExercise(trx, exerciseId);
+    return row ? exerciseTimeOf(clockOf(row)) : null;
+  }
+
   // ---- the injects ----------------------------------------------------------------------
 
   /** The timer of an inject fired: it fires once, if the clock still says it is due. */
@@ -319,6 +329,9 @@ export class ExerciseRunsService {
             });
       await updateInject(trx, row.id, inject.id, { timer_id: timerId });
     }
+    // So do the deadlines of the exercise's requests (before the observations below: one
+    // lock order with a player's acknowledgement, request then observation then audit).
+    await this.deps.requests.exerciseClockMoved(trx, hooks, row.id, exerciseTimeOf(clock));
     // The deadlines of this side's expected actions follow the same clock.
     await this.deps.observations.schedule(trx, hooks, row, clock, now);
     exerciseChanged(this.deps.bus, hooks, row.id);
@@ -348,6 +361,15 @@ function expectationsOf(scenario: Parameters<typeof expectedActionsOf>[0], side:
     injectId: inject.id,
     ...expected,
   }));
+}
+
+function exerciseTimeOf(clock: ExerciseClock): ExerciseTime {
+  return {
+    running: clock.state === 'running',
+    anchorWall: clock.anchorWall,
+    anchorMs: clock.anchorScenario,
+    speed: clock.speed,
+  };
 }
 
 function wireMove(body: ClockMoveBody, at: number): ClockMove {

@@ -3,8 +3,21 @@ import { dueSoonAt } from '../../../core/deadlines.js';
 import { ROLES } from '../../../core/roles.js';
 import { appendAudit } from '../../audit/audit.js';
 import type { Db, TxHooks } from '../../store/database.js';
+import { cancelTimer } from '../../timers/timers.js';
+import {
+  type ExerciseDeadlines,
+  exerciseMsAt,
+  type ExerciseTime,
+  wallAtExerciseMs,
+} from './requests.exercise.js';
 import { num } from './requests.present.js';
-import { findRequest, updateRequest } from './requests.repository.js';
+import {
+  deadlineTimersOf,
+  exerciseTimedRequests,
+  findRequest,
+  saveDeadlineTimer,
+  updateRequest,
+} from './requests.repository.js';
 import type { RequestRow } from './requests.table.js';
 import type { RequestsDeps, RequestTimeline } from './timeline.service.js';
 
@@ -15,6 +28,8 @@ export const DeadlinePayload = z.object({
   requestId: z.string(),
   deadline: z.enum(['acknowledge', 'respond']),
   alert: z.enum(['due_soon', 'overdue']),
+  /** An exercise request's: the exercise time (ms) the alert is due at. */
+  exerciseMs: z.number().optional(),
 });
 export type DeadlinePayload = z.infer<typeof DeadlinePayload>;
 export const PreservationPayload = z.object({ requestId: z.string() });
@@ -47,6 +62,10 @@ export class RequestDeadlines {
 
   /** Sets the due-soon and overdue timers of a request just sent or received. */
   async schedule(trx: Db, hooks: TxHooks, row: RequestRow): Promise<void> {
+    if (row.exercise_deadlines && row.exercise_time) {
+      await this.scheduleOnExerciseClock(trx, hooks, row);
+      return;
+    }
     const sent = num(row.sent_at);
     const percent = row.due_soon_percent ?? 75;
     if (sent === null) return;
@@ -68,17 +87,87 @@ export class RequestDeadlines {
     }
   }
 
+  /**
+   * The exercise clock of `exerciseId` moved (told by the exercises feature, in the move's
+   * transaction): each of its requests keeps the clock as now told, the wall instants its
+   * deadlines now map to (unchanged while the clock stands), and its timers set again.
+   */
+  async exerciseClockMoved(
+    trx: Db,
+    hooks: TxHooks,
+    exerciseId: string,
+    time: ExerciseTime,
+  ): Promise<void> {
+    for (const row of await exerciseTimedRequests(trx, exerciseId)) {
+      const deadlines = JSON.parse(row.exercise_deadlines ?? '{}') as ExerciseDeadlines;
+      const told = JSON.parse(row.exercise_time ?? 'null') as ExerciseTime | null;
+      // A deadline the clock had passed keeps the instant it passed at.
+      const passed = (ms: number) => told !== null && exerciseMsAt(told, time.anchorWall) >= ms;
+      const wallOf = (ms: number, stored: number | null) =>
+        passed(ms) ? stored : (wallAtExerciseMs(time, ms) ?? stored);
+      const changes: Partial<RequestRow> = {
+        exercise_time: JSON.stringify(time),
+        due_ack_at: wallOf(deadlines.acknowledgeMs, num(row.due_ack_at)),
+        due_respond_at: wallOf(deadlines.respondMs, num(row.due_respond_at)),
+      };
+      await updateRequest(trx, row.id, changes);
+      await this.scheduleOnExerciseClock(trx, hooks, { ...row, ...changes });
+    }
+  }
+
+  /**
+   * An exercise request's timers, at the wall instants its deadlines (in exercise time) map
+   * to on the clock as last told; none while it stands, nor for an alert already raised or
+   * a deadline met. The timers set before are cancelled, so none fires twice.
+   */
+  private async scheduleOnExerciseClock(trx: Db, hooks: TxHooks, row: RequestRow): Promise<void> {
+    const deadlines = JSON.parse(row.exercise_deadlines ?? '{}') as ExerciseDeadlines;
+    const time = JSON.parse(row.exercise_time ?? '{}') as ExerciseTime;
+    const before = new Map(
+      (await deadlineTimersOf(trx, row.id)).map((t) => [`${t.deadline}:${t.alert}`, t.timer_id]),
+    );
+    const now = this.deps.clock.now();
+    for (const [deadline, due] of [
+      ['acknowledge', deadlines.acknowledgeMs],
+      ['respond', deadlines.respondMs],
+    ] as const) {
+      const raised = row[deadline === 'acknowledge' ? 'ack_alert' : 'respond_alert'];
+      for (const [alert, at] of [
+        ['due_soon', dueSoonAt(deadlines.sentMs, due, row.due_soon_percent ?? 75)],
+        ['overdue', due],
+      ] as const) {
+        const previous = before.get(`${deadline}:${alert}`);
+        if (previous) await cancelTimer(trx, previous);
+        const wall = wallAtExerciseMs(time, at);
+        const open = !metDeadline(row, deadline) && raised !== 'overdue' && raised !== alert;
+        const timerId =
+          wall === null || !open
+            ? null
+            : await this.deps.timers.schedule(trx, hooks, {
+                kind: DEADLINE_TIMER,
+                dueAt: Math.max(now, wall),
+                payload: { requestId: row.id, deadline, alert, exerciseMs: at },
+              });
+        if (previous || timerId) {
+          await saveDeadlineTimer(trx, { request_id: row.id, deadline, alert, timer_id: timerId });
+        }
+      }
+    }
+  }
+
   /** A deadline timer fired: the alert is raised unless the deadline was met meanwhile. */
   async deadlineFired(trx: Db, hooks: TxHooks, payload: DeadlinePayload): Promise<void> {
     const row = await findRequest(trx, payload.requestId);
     if (!row) return;
-    const met =
-      payload.deadline === 'acknowledge'
-        ? row.acknowledged_at !== null || row.closed_at !== null
-        : row.closed_at !== null;
-    if (met) return;
+    if (metDeadline(row, payload.deadline)) return;
     const column = payload.deadline === 'acknowledge' ? 'ack_alert' : 'respond_alert';
-    if (row[column] === 'overdue') return;
+    if (row[column] === 'overdue' || row[column] === payload.alert) return;
+    if (payload.exerciseMs !== undefined) {
+      // On the exercise clock: only if it has reached the alert (a timer set before a move
+      // the clock since made is cancelled; this guards one that raced it).
+      const time = row.exercise_time ? (JSON.parse(row.exercise_time) as ExerciseTime) : null;
+      if (!time || exerciseMsAt(time, this.deps.clock.now()) < payload.exerciseMs) return;
+    }
     await updateRequest(trx, row.id, { [column]: payload.alert });
     if (payload.alert === 'overdue' && row.direction === 'out') {
       const terms = await this.timeline.termsOf(trx, row);
@@ -145,4 +234,11 @@ export class RequestDeadlines {
       details: { event: event.id, preservedUntil: until },
     });
   }
+}
+
+/** Whether a deadline of a request was met: acknowledged (or closed), or closed. */
+function metDeadline(row: RequestRow, deadline: DeadlinePayload['deadline']): boolean {
+  return deadline === 'acknowledge'
+    ? row.acknowledged_at !== null || row.closed_at !== null
+    : row.closed_at !== null;
 }

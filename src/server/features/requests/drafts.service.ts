@@ -17,7 +17,13 @@ import { findPeer } from '../../federation/peers.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { termsInForce } from '../arrangements/public.js';
 import type { RequestDeadlines } from './deadlines.service.js';
-import type { ExerciseRequest } from './requests.exercise.js';
+import {
+  type ExerciseDeadlines,
+  type ExerciseRequest,
+  exerciseMsAt,
+  type ExerciseTime,
+  wallAtExerciseMs,
+} from './requests.exercise.js';
 import { fieldsOf } from './requests.present.js';
 import { deleteDraft, insertRequest, updateRequest } from './requests.repository.js';
 import type { RequestRow } from './requests.table.js';
@@ -256,8 +262,12 @@ export class RequestDrafts {
     now: number,
   ): Promise<void> {
     const id = row.id;
-    const dueAck = addClock(now, clocks.acknowledge, peer.time_zone);
-    const dueRespond = addClock(now, clocks.respond, peer.time_zone);
+    const onExercise = await this.onExerciseClock(trx, row, now, [
+      addClock(now, clocks.acknowledge, peer.time_zone) - now,
+      addClock(now, clocks.respond, peer.time_zone) - now,
+    ]);
+    const dueAck = onExercise?.dueAck ?? addClock(now, clocks.acknowledge, peer.time_zone);
+    const dueRespond = onExercise?.dueRespond ?? addClock(now, clocks.respond, peer.time_zone);
     const sent: Partial<RequestRow> = {
       arrangement_version: inForce.version,
       terms_hash: inForce.hash,
@@ -266,6 +276,12 @@ export class RequestDrafts {
       sent_at: now,
       due_ack_at: dueAck,
       due_respond_at: dueRespond,
+      ...(onExercise
+        ? {
+            exercise_deadlines: JSON.stringify(onExercise.deadlines),
+            exercise_time: JSON.stringify(onExercise.time),
+          }
+        : {}),
     };
     await updateRequest(trx, id, sent);
     const request = { ...row, ...sent };
@@ -284,6 +300,7 @@ export class RequestDrafts {
       requesterTimeZone: row.requester_time_zone,
       ...(row.exercise_id ? { exerciseId: row.exercise_id } : {}),
       ...(row.exercise_inject_id ? { exerciseInjectId: row.exercise_inject_id } : {}),
+      ...(onExercise ? { exerciseDeadlines: onExercise.deadlines } : {}),
     });
     await this.deadlines.schedule(trx, hooks, request);
     await this.deps.exercise.emit(trx, hooks, request, 'sent', now);
@@ -301,6 +318,36 @@ export class RequestDrafts {
         ...(row.exercise_id ? { exercise: row.exercise_id } : {}),
       },
     });
+  }
+
+  /**
+   * An exercise request's deadlines on the exercise clock: the terms' durations (`spans`:
+   * acknowledge, respond, as they fall from now) count in exercise time from the exercise
+   * time it is sent at; the wall instants are where the clock now maps them (while it
+   * stands, where it would if it ran at 1× from now, until its next move sets them).
+   */
+  private async onExerciseClock(
+    trx: Db,
+    row: RequestRow,
+    now: number,
+    [ack, respond]: [number, number],
+  ): Promise<{
+    deadlines: ExerciseDeadlines;
+    time: ExerciseTime;
+    dueAck: number;
+    dueRespond: number;
+  } | null> {
+    if (!row.exercise_id) return null;
+    const time = await this.deps.exercise.time(trx, row.exercise_id);
+    if (!time) return null;
+    const sentMs = Math.round(exerciseMsAt(time, now));
+    const deadlines = { sentMs, acknowledgeMs: sentMs + ack, respondMs: sentMs + respond };
+    return {
+      deadlines,
+      time,
+      dueAck: wallAtExerciseMs(time, deadlines.acknowledgeMs) ?? now + ack,
+      dueRespond: wallAtExerciseMs(time, deadlines.respondMs) ?? now + respond,
+    };
   }
 
   /** Whether a draft may be sent now: to an active peer, complete under the terms in force. */

@@ -2,6 +2,7 @@ import { registerRequestAttention } from './requests.attention.js';
 import { timerKind } from '../../timers/timers.js';
 import * as preservationDays from './migrations/2026_12_03_1200_preservation_days.js';
 import * as exerciseMarker from './migrations/2026_12_10_1001_requests_exercise.js';
+import * as exerciseDeadlines from './migrations/2026_12_10_1300_request_exercise_deadlines.js';
 import { ExerciseRequestHooks } from './requests.exercise.js';
 import type { FeatureFactory } from '../module.js';
 import {
@@ -48,6 +49,7 @@ export const requestsModule: FeatureFactory = (ctx) => {
     migrations: {
       '2026_12_03_1200_preservation_days': preservationDays,
       '2026_12_10_1001_requests_exercise': exerciseMarker,
+      '2026_12_10_1300_request_exercise_deadlines': exerciseDeadlines,
     },
     services: { requests },
     kinds: requestMessages(requests),

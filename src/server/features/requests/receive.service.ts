@@ -5,6 +5,7 @@ import { forbidden, notFound } from '../../errors.js';
 import type { PeerRow } from '../../federation/federation.table.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { RequestDeadlines } from './deadlines.service.js';
+import { wallAtExerciseMs } from './requests.exercise.js';
 import { checkArrived } from './requests.attachments.js';
 import { sideOf } from './requests.present.js';
 import { findEvent, findRequest, insertRequest } from './requests.repository.js';
@@ -104,10 +105,34 @@ export class RequestReceiver {
       exercise_id: r.exerciseId ?? null,
       exercise_inject_id: r.exerciseId ? (r.exerciseInjectId ?? null) : null,
     };
+    const onExercise = row.exercise_id ? await this.onExerciseClock(trx, row, body) : null;
+    if (onExercise) Object.assign(row, onExercise);
     await insertRequest(trx, row);
     await this.deadlines.schedule(trx, hooks, row);
     await this.deps.exercise.emit(trx, hooks, row, 'received', now);
     return row;
+  }
+
+  /**
+   * An exercise request's deadlines in exercise time, as the sender set them (so both nodes
+   * show the same), mapped to wall time by this node's copy of the exercise clock. Without
+   * them (an older node), or an exercise unknown here, they stay on wall time.
+   */
+  private async onExerciseClock(
+    trx: Db,
+    row: RequestRow,
+    body: RequestEventMessage,
+  ): Promise<Partial<RequestRow> | null> {
+    const deadlines = body.request?.exerciseDeadlines;
+    if (!row.exercise_id || !deadlines) return null;
+    const time = await this.deps.exercise.time(trx, row.exercise_id);
+    if (!time) return null;
+    return {
+      exercise_deadlines: JSON.stringify(deadlines),
+      exercise_time: JSON.stringify(time),
+      due_ack_at: wallAtExerciseMs(time, deadlines.acknowledgeMs) ?? row.due_ack_at,
+      due_respond_at: wallAtExerciseMs(time, deadlines.respondMs) ?? row.due_respond_at,
+    };
   }
 }
 

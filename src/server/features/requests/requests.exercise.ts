@@ -51,6 +51,7 @@ export interface ExerciseRequest {
 export class ExerciseRequestHooks {
   private readonly listeners: ExerciseRequestListener[] = [];
   private checker: ExerciseRequestCheck | undefined;
+  private timeSource: ExerciseTimeSource | undefined;
 
   on(listener: ExerciseRequestListener): void {
     this.listeners.push(listener);
@@ -59,6 +60,16 @@ export class ExerciseRequestHooks {
   /** The exercises feature says which exercise a player's request may join. */
   checkWith(checker: ExerciseRequestCheck): void {
     this.checker = checker;
+  }
+
+  /** The exercises feature tells an exercise request's deadlines the exercise clock. */
+  timeWith(source: ExerciseTimeSource): void {
+    this.timeSource = source;
+  }
+
+  /** The exercise clock of an exercise (null: unknown, its deadlines run on wall time). */
+  async time(trx: Db, exerciseId: string): Promise<ExerciseTime | null> {
+    return this.timeSource ? this.timeSource(trx, exerciseId) : null;
   }
 
   async check(trx: Db, exerciseId: string, peer: string): Promise<void> {
@@ -93,4 +104,38 @@ export class ExerciseRequestHooks {
     };
     for (const listener of this.listeners) await listener(trx, hooks, event);
   }
+}
+
+/**
+ * The exercise clock as an exercise request's deadlines need it (told by the exercises
+ * feature): exercise time (ms since T+00:00) was `anchorMs` at wall time `anchorWall`, and
+ * runs `speed` times as fast as the wall clock while `running`; it stands otherwise.
+ */
+export interface ExerciseTime {
+  running: boolean;
+  anchorWall: number;
+  anchorMs: number;
+  speed: number;
+}
+
+/** The exercise clock of an exercise, or null when this node does not know it. */
+export type ExerciseTimeSource = (trx: Db, exerciseId: string) => Promise<ExerciseTime | null>;
+
+/** Exercise time (ms) at wall time `wall`. */
+export function exerciseMsAt(time: ExerciseTime, wall: number): number {
+  if (!time.running) return time.anchorMs;
+  return time.anchorMs + Math.max(0, wall - time.anchorWall) * time.speed;
+}
+
+/** The wall time the running clock reaches exercise time `ms` at; null while it stands. */
+export function wallAtExerciseMs(time: ExerciseTime, ms: number): number | null {
+  if (!time.running) return null;
+  return time.anchorWall + Math.ceil(Math.max(0, ms - time.anchorMs) / time.speed);
+}
+
+/** An exercise request's deadlines in exercise time (ms), the same on both nodes. */
+export interface ExerciseDeadlines {
+  sentMs: number;
+  acknowledgeMs: number;
+  respondMs: number;
 }

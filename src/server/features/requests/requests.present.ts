@@ -7,6 +7,12 @@ import type {
   RequestView,
 } from '../../../core/schemas/requests.js';
 import { iso, isoOrNull } from '../../clock.js';
+import {
+  type ExerciseDeadlines,
+  exerciseMsAt,
+  type ExerciseTime,
+  wallAtExerciseMs,
+} from './requests.exercise.js';
 import type { RequestAttachmentRow, RequestEventRow, RequestRow } from './requests.table.js';
 
 /** Pure functions from rows to what the API shows and what the peer receives. */
@@ -53,6 +59,66 @@ function deadlineView(
 }
 
 /**
+ * A deadline of an exercise request on the exercise clock (`time` as last told): due (and
+ * due soon) at the wall instants it maps them to, its state by exercise time; met or missed
+ * by the alert raised when it was met (the timers raise them on the exercise clock).
+ */
+function exerciseDeadlineView(
+  time: ExerciseTime,
+  sentMs: number,
+  dueMs: number,
+  due: number | null,
+  percent: number | null,
+  metAt: number | null,
+  alert: string | null,
+  now: number,
+): RequestView['acknowledge'] {
+  if (due === null) return null;
+  const soonMs = dueSoonAt(sentMs, dueMs, percent ?? 75);
+  const soon = wallAtExerciseMs(time, soonMs) ?? due - Math.ceil((dueMs - soonMs) / time.speed);
+  const nowMs = exerciseMsAt(time, now);
+  const state =
+    metAt !== null
+      ? alert === 'overdue'
+        ? 'missed'
+        : 'met'
+      : nowMs >= dueMs
+        ? 'overdue'
+        : nowMs >= soonMs
+          ? 'due_soon'
+          : 'pending';
+  return { dueAt: iso(due), dueSoonAt: iso(soon), state, metAt: isoOrNull(metAt) };
+}
+
+/** The acknowledge and respond deadlines of a request, on wall time or on its exercise clock. */
+function deadlinesOf(
+  row: RequestRow,
+  now: number,
+): Pick<RequestView, 'acknowledge' | 'respond' | 'exerciseDeadlines'> {
+  const sent = num(row.sent_at);
+  const percent = num(row.due_soon_percent);
+  const closed = num(row.closed_at);
+  const acked =
+    num(row.acknowledged_at) ?? (closed !== null && row.status !== 'withdrawn' ? closed : null);
+  if (sent !== null && row.exercise_deadlines && row.exercise_time) {
+    const d = JSON.parse(row.exercise_deadlines) as ExerciseDeadlines;
+    const time = JSON.parse(row.exercise_time) as ExerciseTime;
+    const view = (dueMs: number, due: number | null, metAt: number | null, alert: string | null) =>
+      exerciseDeadlineView(time, d.sentMs, dueMs, due, percent, metAt, alert, now);
+    return {
+      acknowledge: view(d.acknowledgeMs, num(row.due_ack_at), acked, row.ack_alert),
+      respond: view(d.respondMs, num(row.due_respond_at), closed, row.respond_alert),
+      exerciseDeadlines: { ...d, running: time.running },
+    };
+  }
+  return {
+    acknowledge: deadlineView(sent, num(row.due_ack_at), percent, acked, now),
+    respond: deadlineView(sent, num(row.due_respond_at), percent, closed, now),
+    exerciseDeadlines: null,
+  };
+}
+
+/**
  * A request as the API shows it, on the node `nodeId` at `now`; `missing` is what the
  * terms in force still require of a draft (read by the caller).
  */
@@ -63,8 +129,6 @@ export function presentRequest(
   missing: RequestView['missing'],
 ): RequestView {
   const sent = num(row.sent_at);
-  const percent = num(row.due_soon_percent);
-  const closed = num(row.closed_at);
   return {
     id: row.id,
     reference: row.reference,
@@ -82,14 +146,7 @@ export function presentRequest(
     arrangementVersion: num(row.arrangement_version),
     requesterTimeZone: row.requester_time_zone,
     responderTimeZone: row.responder_time_zone,
-    acknowledge: deadlineView(
-      sent,
-      num(row.due_ack_at),
-      percent,
-      num(row.acknowledged_at) ?? (closed !== null && row.status !== 'withdrawn' ? closed : null),
-      now,
-    ),
-    respond: deadlineView(sent, num(row.due_respond_at), percent, closed, now),
+    ...deadlinesOf(row, now),
     sentAt: isoOrNull(sent),
     createdAt: iso(Number(row.created_at)),
     updatedAt: iso(Number(row.updated_at)),

@@ -2,7 +2,12 @@ import type { PeriodQuery } from '../../../core/schemas/pings.js';
 import type { RequestQuery } from '../../../core/schemas/requests.js';
 import { CLOSED_STATUSES } from '../../../core/requests.js';
 import type { Db } from '../../store/database.js';
-import type { RequestAttachmentRow, RequestEventRow, RequestRow } from './requests.table.js';
+import type {
+  RequestAttachmentRow,
+  RequestDeadlineTimersTable,
+  RequestEventRow,
+  RequestRow,
+} from './requests.table.js';
 
 export function findRequest(db: Db, id: string): Promise<RequestRow | undefined> {
   return db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
@@ -16,6 +21,36 @@ export function listRequests(db: Db, query: RequestQuery): Promise<RequestRow[]>
   if (query.open === 'true') q = q.where('status', 'not in', [...CLOSED_STATUSES, 'draft']);
   if (query.open === 'false') q = q.where('status', 'in', [...CLOSED_STATUSES]);
   return q.orderBy('updated_at', 'desc').limit(query.limit).execute();
+}
+
+/** The sent requests of an exercise whose deadlines run on its clock, by id (one lock order). */
+export function exerciseTimedRequests(db: Db, exerciseId: string): Promise<RequestRow[]> {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where('exercise_id', '=', exerciseId)
+    .where('exercise_deadlines', 'is not', null)
+    .where('sent_at', 'is not', null)
+    .orderBy('id')
+    .execute();
+}
+
+export function deadlineTimersOf(db: Db, requestId: string): Promise<RequestDeadlineTimersTable[]> {
+  return db
+    .selectFrom('request_deadline_timers')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .execute();
+}
+
+export async function saveDeadlineTimer(db: Db, row: RequestDeadlineTimersTable): Promise<void> {
+  await db
+    .insertInto('request_deadline_timers')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['request_id', 'deadline', 'alert']).doUpdateSet({ timer_id: row.timer_id }),
+    )
+    .execute();
 }
 
 export async function insertRequest(db: Db, row: RequestRow): Promise<void> {

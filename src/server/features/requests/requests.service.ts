@@ -21,6 +21,8 @@ import type {
   ExerciseRequest,
   ExerciseRequestCheck,
   ExerciseRequestListener,
+  ExerciseTime,
+  ExerciseTimeSource,
 } from './requests.exercise.js';
 import { requestFigures } from './requests.figures.js';
 import { presentAttachment, presentEvent } from './requests.present.js';
@@ -72,6 +74,24 @@ export class RequestsService {
   /** The exercises feature says which exercise a player's request may join. */
   checkExercise(check: ExerciseRequestCheck): void {
     this.deps.exercise.checkWith(check);
+  }
+
+  /** The exercises feature tells an exercise request's deadlines its exercise clock. */
+  exerciseTimeFrom(source: ExerciseTimeSource): void {
+    this.deps.exercise.timeWith(source);
+  }
+
+  /**
+   * An exercise clock moved (in the move's transaction): the deadlines of the exercise's
+   * requests map to new wall instants, their timers set again.
+   */
+  exerciseClockMoved(
+    trx: Db,
+    hooks: TxHooks,
+    exerciseId: string,
+    time: ExerciseTime,
+  ): Promise<void> {
+    return this.parts.deadlines.exerciseClockMoved(trx, hooks, exerciseId, time);
   }
 
   /** The hotline raises overdue requests whose arrangement says so. */

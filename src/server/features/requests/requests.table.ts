@@ -43,8 +43,15 @@ export interface RequestsTable {
   /** The exercise that sent it (an EXERCISE request), and the inject it delivers; null if real. */
   exercise_id: string | null;
   exercise_inject_id: string | null;
+  /**
+   * An exercise request's deadlines in exercise time (JSON ExerciseDeadlines), and the
+   * exercise clock as last told (JSON ExerciseTime); null on real requests (and on exercise
+   * requests from a node that sent none: their deadlines run on wall time).
+   */
+  exercise_deadlines: string | null;
+  exercise_time: string | null;
 }
-type ExerciseMarker = 'exercise_id' | 'exercise_inject_id';
+type ExerciseMarker = 'exercise_id' | 'exercise_inject_id' | 'exercise_deadlines' | 'exercise_time';
 /**
  * A request as read. The EXERCISE marker is optional in the type only, so rows made by hand
  * (tests, and code that predates the marker) still fit; a row read from the store has both
@@ -71,6 +78,14 @@ export interface RequestEventsTable {
 }
 export type RequestEventRow = Selectable<RequestEventsTable>;
 
+/** The timers at an exercise request's deadlines, set again on every exercise clock move. */
+export interface RequestDeadlineTimersTable {
+  request_id: string;
+  deadline: 'acknowledge' | 'respond';
+  alert: 'due_soon' | 'overdue';
+  timer_id: string | null;
+}
+
 export interface RequestAttachmentsTable {
   id: string;
   request_id: string;
@@ -90,5 +105,6 @@ declare module '../../store/database.js' {
     requests: RequestsTable;
     request_events: RequestEventsTable;
     request_attachments: RequestAttachmentsTable;
+    request_deadline_timers: RequestDeadlineTimersTable;
   }
 }
