@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../store/database.js';
 
@@ -17,6 +18,19 @@ declare module '../../store/database.js' {
   interface Database {
     dialogue_measure_readings: DialogueMeasureReadingsTable;
   }
+}
+
+let sequence = 0;
+
+/**
+ * A reading's id, in the order readings were taken: its time, then a counter of this
+ * process, then randomness; so readings of the same millisecond keep their order (the last
+ * reading is the last one taken) and the history pages by (at, id).
+ */
+export function readingId(at: number): string {
+  sequence = (sequence + 1) % 1e9;
+  const time = Math.max(0, Math.floor(at)).toString(36).padStart(10, '0');
+  return `${time}-${String(sequence).padStart(9, '0')}-${randomUUID()}`;
 }
 
 export async function insertReading(db: Db, row: MeasureReadingRow): Promise<void> {

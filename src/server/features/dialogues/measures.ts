@@ -31,7 +31,7 @@ const both = <T>(records: SharedRecords, pick: (side: SharedRecords['here']) => 
 /**
  * The measures, each between this node and one peer, both ways, from records both nodes hold
  * (so both nodes read the same value). Exercise items never count. The rolling ones look at
- * the last 90 days before the reading: [now − 90 days, now).
+ * the 90 days up to the reading: [now − 90 days, now].
  */
 export const MEASURES: readonly Measure[] = [
   {
@@ -85,7 +85,7 @@ export const MEASURES: readonly Measure[] = [
     definition:
       'STIX objects shared either way whose latest version was sent (received) in the last 90 days, divided by 3.',
     compute: (r, now) => {
-      const inWindow = (ms: number) => ms >= now - WINDOW && ms < now;
+      const inWindow = (ms: number) => ms >= now - WINDOW && ms <= now;
       return both(r, (s) => s.objectsShared).filter(inWindow).length / 3;
     },
   },
@@ -96,7 +96,7 @@ export const MEASURES: readonly Measure[] = [
     definition:
       'Feedback given in the last 90 days by either side on objects the other side shared (the current answer of each side on each object).',
     compute: (r, now) => {
-      const inWindow = (ms: number) => ms >= now - WINDOW && ms < now;
+      const inWindow = (ms: number) => ms >= now - WINDOW && ms <= now;
       return both(r, (s) => s.feedbackGiven).filter(inWindow).length;
     },
   },
@@ -126,7 +126,8 @@ export async function computeMeasures(
   peer: string,
   now: number,
 ): Promise<Map<string, number | null>> {
-  const records = await sharedRecords(db, nodeId, peer, { from: now - WINDOW, to: now });
+  // The window includes the reading's own instant: [now − 90 days, now].
+  const records = await sharedRecords(db, nodeId, peer, { from: now - WINDOW, to: now + 1 });
   const arrangementVersion = (await termsInForce(db, peer)).version;
   return new Map(MEASURES.map((m) => [m.key, m.compute(records, now, { arrangementVersion })]));
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Permission } from '../../../core/roles.js';
 import type {
@@ -17,7 +16,7 @@ import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import { findPendingTimerOfKind, type TimerWorker } from '../../timers/timers.js';
 import { commitmentFigures, commitmentsWith } from './commitments.figures.js';
 import { computeMeasures, findMeasure, MEASURES, MEASURE_KEYS } from './measures.js';
-import { insertReading, lastReading, readingsPage } from './measures.repository.js';
+import { insertReading, lastReading, readingId, readingsPage } from './measures.repository.js';
 import { sharedRecords } from './report.data.js';
 import { exercisesRun, sideFigures, type ReportPeriod } from './report.figures.js';
 import type { MeasureReading, Measures } from './status-report.part.js';
@@ -209,7 +208,7 @@ export class StatusReportService implements Measures {
     const lastValue = last ? (last.value === null ? null : Number(last.value)) : undefined;
     if (lastValue === value) return;
     await insertReading(db, {
-      id: randomUUID(),
+      id: readingId(now),
       peer_id: peer,
       key,
       value,
@@ -246,7 +245,7 @@ export class StatusReportService implements Measures {
       const values = await computeMeasures(trx, this.deps.nodeId, peer.node_id, now);
       for (const [key, value] of values) {
         await insertReading(trx, {
-          id: randomUUID(),
+          id: readingId(now),
           peer_id: peer.node_id,
           key,
           value,
