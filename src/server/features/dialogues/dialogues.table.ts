@@ -74,7 +74,10 @@ export interface DialogueCommitmentsTable {
   position: number;
   content: string;
   due_date: string;
+  /** The combined state of both sides' statements (core/dialogues.ts foldCommitment). */
+  state: 'not_started' | 'in_progress' | 'blocked' | 'diverging' | 'done';
   created_at: number;
+  updated_at: number;
 }
 export type DialogueCommitmentRow = Selectable<DialogueCommitmentsTable>;
 

@@ -1,7 +1,20 @@
 import type { FeatureFactory } from '../module.js';
-import './dialogues.table.js';
+import { CommitmentsService } from './commitments.service.js';
+import { dialogueMessages } from './dialogues.messages.js';
+import { registerDialoguesRoutes } from './dialogues.routes.js';
+import { DialoguesService } from './dialogues.service.js';
 import * as dialoguesTables from './migrations/2026_12_20_1000_dialogues.js';
+import { RecordsInbox } from './records.receive.js';
+import { RecordsService } from './records.service.js';
 import { statusReportPart } from './status-report.part.js';
+
+declare module '../module.js' {
+  interface FeatureServices {
+    dialogues: DialoguesService;
+    dialogueRecords: RecordsService;
+    commitments: CommitmentsService;
+  }
+}
 
 /**
  * The dialogue record (issue 18): dialogues, their meetings, outcomes and commitments; the
@@ -11,13 +24,19 @@ import { statusReportPart } from './status-report.part.js';
  */
 export const dialoguesModule: FeatureFactory = (ctx) => {
   const report = statusReportPart(ctx);
+  const dialogues = new DialoguesService(ctx);
+  const records = new RecordsService({ ...ctx, dialogues, measures: report.measures });
+  const commitments = new CommitmentsService({ ...ctx, measures: report.measures });
   return {
     name: 'dialogues',
     migrations: { '2026_12_20_1000_dialogues': dialoguesTables, ...report.migrations },
-    services: {},
+    services: { dialogues, dialogueRecords: records, commitments },
+    kinds: dialogueMessages(dialogues, new RecordsInbox(ctx), commitments),
     timers: report.timers,
     routes: (app) => {
+      registerDialoguesRoutes(app, { dialogues, records, commitments });
       report.routes(app);
     },
+    start: () => report.start(),
   };
 };

@@ -67,7 +67,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('content', 'text', (c) => c.notNull())
     .addColumn('due_date', 'text', (c) => c.notNull())
+    // The combined state of both sides' statements (core/dialogues.ts foldCommitment).
+    .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema
     .createIndex('dialogue_commitments_position')
