@@ -361,6 +361,16 @@ export const MATRIX: Row[] = [
       { body: { title: 'Matrix action', capability: 'operational-communications', ownerSide: 'A', owner: 'desk', startDate: '2027-01-01', dueDate: '2027-02-01' } }),
   row('PATCH', '/api/exercises/{id}/corrective-actions/{actionId}', 'exercises.manage', 'ok  403 403 ok  403 401', { body: { status: 'done' } }),
   row('DELETE', '/api/exercises/{id}/corrective-actions/{actionId}', 'exercises.manage', 'ok  403 403 ok  403 401'),
+  // ---- status report and measures (dialogues) ---------------------------------------------
+  row('GET', '/api/status-report',                       'dialogues.read',       USERS,
+      { query: 'peer=cn-mps&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z' }),
+  row('GET', '/api/status-report.docx',                  'dialogues.read',       USERS,
+      { query: 'peer=cn-mps&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&lang=zh-CN' }),
+  row('GET', '/api/measures',                            'dialogues.read',       USERS, { query: 'peer=cn-mps' }),
+  row('GET', '/api/measures/{key}',                      'dialogues.read',       USERS,
+      { params: { key: { literal: 'pings.answered_share' } }, query: 'peer=cn-mps' }),
+  row('GET', '/api/measures/{key}/history',              'dialogues.read',       USERS,
+      { params: { key: { literal: 'pings.answered_share' } }, query: 'peer=cn-mps&limit=10' }),
   // ---- TAXII 2.1 server: HTTP Basic (or a bearer token), never the browser's cookie ------
   row('GET', '/taxii2/',                                 'user',                 USERS, { auth: 'basic' }),
   row('GET', '/taxii2/api/',                             'user',                 USERS, { auth: 'basic' }),

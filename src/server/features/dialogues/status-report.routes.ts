@@ -29,7 +29,7 @@ export function registerStatusReportRoutes(
   app.get(
     '/api/status-report',
     {
-      config: { permission: 'requests.read' },
+      config: { permission: 'dialogues.read' },
       schema: {
         tags,
         summary:
@@ -43,7 +43,7 @@ export function registerStatusReportRoutes(
   app.get(
     '/api/status-report.docx',
     {
-      config: { permission: 'requests.read' },
+      config: { permission: 'dialogues.read' },
       schema: {
         tags,
         summary: 'The status report as a Word document, in English or Chinese',
@@ -67,7 +67,7 @@ export function registerStatusReportRoutes(
   app.get(
     '/api/measures',
     {
-      config: { permission: 'requests.read' },
+      config: { permission: 'dialogues.read' },
       schema: {
         tags,
         summary: 'Every measure with a peer: its definition, unit and current value',
@@ -83,7 +83,7 @@ export function registerStatusReportRoutes(
   app.get(
     '/api/measures/:key',
     {
-      config: { permission: 'requests.read' },
+      config: { permission: 'dialogues.read' },
       schema: {
         tags,
         summary: 'One measure with a peer: its current value',
@@ -98,7 +98,7 @@ export function registerStatusReportRoutes(
   app.get(
     '/api/measures/:key/history',
     {
-      config: { permission: 'requests.read' },
+      config: { permission: 'dialogues.read' },
       schema: {
         tags,
         summary: 'A measure’s readings with a peer, newest first, paged',

@@ -21,8 +21,8 @@ import { sharedRecords } from './report.data.js';
 import { exercisesRun, sideFigures, type ReportPeriod } from './report.figures.js';
 import type { MeasureReading, Measures } from './status-report.part.js';
 
-/** Who may read the report and the measures: figures every reader of the parts may see. */
-const READ: Permission = 'requests.read';
+/** Who may read the report and the measures: the dialogue record's readers (every role). */
+const READ: Permission = 'dialogues.read';
 
 export const MEASURE_READING_TIMER = 'dialogues.measures.daily';
 export const MeasureReadingPayload = z.object({}).strict();
