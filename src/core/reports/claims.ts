@@ -54,7 +54,7 @@ const CUES: Cue[] = [
   {
     stance: 'asserts',
     rank: 1,
-    re: /\b(?:said|says|say|stated|states|told|claimed|claims|believes?|believed|concluded|alleged|alleges|confirmed|confirms|announced|reported|reports|wrote|suspects?|suspected)\b/i,
+    re: /\b(?:said|says|say|stated|states|told|claimed|claims|believes?|believed|concluded|alleged|alleges|confirmed|confirms|announced|reported|reports|wrote)\b/i,
   },
   { stance: 'asserts', rank: 1, re: /称|表示|指出|认为|宣称|声称|透露|证实|宣布|怀疑|报道/ },
 ];
@@ -63,13 +63,13 @@ const EVENT =
   /\b(?:hack(?:ed|ing|s|ers?)?|breach(?:es|ed)?|attack(?:s|ed|ers)?|intrusions?|cyber[-\s]?(?:attacks?|espionage|theft|intrusions?|spies)|espionage|stole|stolen|theft|compromised|infiltrat\w*|state[-\s]sponsored|accusations?|allegations?|involvement|responsib\w+|behind|criminal case)\b|黑客|攻击|入侵|泄露|窃取|网络间谍|指控|指责|刑事案件|幕后|责任|涉嫌|窃密/i;
 
 const GENERIC =
-  /\b(?:(?:U\.S\.|US|American|Australian|Chinese|British|Russian|government|security|intelligence|senior|unnamed|anonymous|federal|cybersecurity|law enforcement|defence|defense)\s+)*(?:officials?|sources?|investigators?|experts?|researchers?|analysts?|spokes(?:man|woman|person)|authorities|agencies|prosecutors)\b|(?:美国|中国|澳大利亚|澳|美|中)?(?:政府)?(?:官员|消息人士|调查人员|专家|研究人员|发言人|当局|检察官)/gi;
+  /\b(?:(?:U\.S\.|US|American|Australian|Chinese|British|Russian|government|security|intelligence|senior|unnamed|anonymous|federal|cybersecurity|law enforcement|defence|defense)\s+)*(?:officials?|sources?|investigators?|experts?|researchers?|analysts?|spokes(?:man|woman|person)|authorities|agencies|prosecutors|(?:security |cybersecurity )?firm)\b|(?:美国|中国|澳大利亚|澳|美|中)?(?:政府)?(?:官员|消息人士|调查人员|专家|研究人员|发言人|当局|检察官)/gi;
 const ADJ_COUNTRY: Array<[RegExp, string]> = [
-  [/^(?:U\.S\.|US|American)(?![A-Za-z])|^美国?/i, 'country:us'],
-  [/^Australian\b|^澳大利亚|^澳/i, 'country:au'],
-  [/^Chinese\b|^中国?/i, 'country:cn'],
-  [/^British\b/i, 'country:gb'],
-  [/^Russian\b/i, 'country:ru'],
+  [/(?<![A-Za-z])(?:U\.S\.|US|American)(?![A-Za-z])|^美国?/i, 'country:us'],
+  [/\bAustralian\b|^澳大利亚|^澳/i, 'country:au'],
+  [/\bChinese\b|^中国?/i, 'country:cn'],
+  [/\bBritish\b/i, 'country:gb'],
+  [/\bRussian\b/i, 'country:ru'],
 ];
 
 interface Party extends Span {
@@ -83,16 +83,23 @@ const ACTOR_BEFORE =
 const ACTOR_AFTER =
   /^(?:['’]s)?\s*(?:government\s+|state\s+|military\s+)?(?:(?:was|were|is|are|had been|has been)\s+(?:likely\s+|probably\s+|almost certainly\s+)?(?:behind|responsible)|(?:-backed|-sponsored|-linked|\s+state-sponsored|\s+state-backed)?\s*(?:hackers|hacking groups?|cyber ?spies|spies|attackers|intelligence services?))|^(?:政府)?(?:支持的|资助的)?(?:黑客|网络间谍|所为|是幕后|策划|发起|实施)/i;
 const TARGET_BEFORE =
-  /(?:\battacks? on|\bhack(?:s|ing)? (?:of|into|on)|\bbreach(?:es)? (?:of|at)|\bintrusions? (?:into|at)|\bbreached|\bhacked|\btargeted|\btargeting|\bagainst|\bcompromise of|\bpenetrated|\binfiltrated|\binto the (?:systems|networks|computers) of|对|入侵|攻击了)\s*(?:the\s+)?(?:U\.S\.\s+|US\s+)?$/i;
+  /(?:\battacks? on|\bhack(?:s|ing)? (?:of|into|on)|\bbreach(?:es)? (?:of|at)|\bintrusions? (?:into|at)|\bbreached|\bhacked|\btargeted|\btargeting|\bagainst|\bcompromise of|\bpenetrated|\binfiltrated|\b(?:computer\s+)?(?:systems|networks?|computers) of|对|入侵了?|攻击了?)\s*(?:the\s+)?(?:U\.S\.\s+|US\s+)?$/i;
 const TARGET_AFTER =
-  /^(?:['’]s)?\s*(?:data\s+|computer\s+|network\s+)?(?:breach|hack|hacking|intrusion|networks?|systems?|computers?|servers?)\b|^\s+(?:was|were|had been|has been|is being)\s+(?:hacked|breached|attacked|compromised|penetrated|targeted)|^(?:的)?(?:数据|系统|网络|计算机|电脑|服务器)?(?:遭|被|遭到|受到|泄露|入侵)/i;
+  /^(?:['’]s)?\s*(?:data\s+|computer\s+|network\s+)?(?:breach|hack|hacking|intrusion|networks?|systems?|computers?|servers?|records|data|databases?)\b|^\s+(?:was|were|had been|has been|is being)\s+(?:hacked|breached|attacked|compromised|penetrated|targeted)|^(?:的)?(?:数据|系统|网络|计算机|电脑|服务器)?(?:遭|被|遭到|受到|泄露|入侵)/i;
 
 function sentences(text: string): Span[] {
   const seg = new Intl.Segmenter(/[\u3400-\u9fff]/.test(text) ? 'zh' : 'en', {
     granularity: 'sentence',
   });
   const out: Span[] = [];
-  for (const s of seg.segment(text)) out.push({ start: s.index, end: s.index + s.segment.length });
+  for (const s of seg.segment(text)) {
+    // A title or a line without final punctuation is a sentence of its own.
+    let start = s.index;
+    for (const line of s.segment.split(/(?<=\n)/)) {
+      if (line.trim()) out.push({ start, end: start + line.length });
+      start += line.length;
+    }
+  }
   return out;
 }
 
@@ -144,6 +151,19 @@ const party = (p: Party | undefined | null): ClaimParty | null =>
 const countryOf = (id: string | null) =>
   id?.startsWith('country:') ? id : id ? (GAZETTEER_BY_ID.get(id)?.country ?? null) : null;
 
+/** "China blamed for …": a passive cue takes its source only from "by X". */
+function byParty(text: string, cueEnd: number, parties: Party[]): Party | undefined {
+  return parties.find(
+    (p) => p.start >= cueEnd && /\bby\s+(?:the\s+)?$/i.test(text.slice(cueEnd, p.start)),
+  );
+}
+
+/** "Guccifer 2.0 claims DNC hack", "X said that he alone had hacked …": the source owns the act. */
+const CLAIMS_OWN_ACT =
+  /^\s*(?:responsibility for\s+)?(?:the\s+)?(?:\S+\s+)?(?:hack|breach|attack)\b/i;
+const SAYS_OWN_ACT =
+  /^\s*(?:(?:on|in)\s+[^;]{1,30}?\s+)?that\s+(?:he|she|they|we)\b(?:\s+\w+){0,2}\s+(?:hacked|breached|attacked|stole|penetrated)\b/i;
+
 function findCue(sentence: string): { cue: Cue; index: number; text: string } | null {
   let best: { cue: Cue; index: number; text: string } | null = null;
   for (const cue of CUES) {
@@ -153,24 +173,38 @@ function findCue(sentence: string): { cue: Cue; index: number; text: string } | 
   return best;
 }
 
+/** Words that may stand between the parts of one speaker: "China's state news agency Xinhua", "中国外交部发言人洪磊". */
+const CHAIN_GAP =
+  /^(?:['’]s)?\s*(?:(?:state|news|agency|foreign|ministry|spokes(?:man|woman|person)|official|director|chief|head|minister|secretary|press|the)\s+)*$|^(?:发言人|部长|局长|主任|官员|负责人)?$/i;
+
+/**
+ * The speaker is the party just before the cue, together with the parties written next to it
+ * as one name ("China's state news agency Xinhua"); of those, an organisation, a person or a
+ * group of officials is preferred to a bare country.
+ */
 function pickSource(
   text: string,
-  s: Span,
-  cueAt: number,
   cueEnd: number,
+  cueAt: number,
   cue: Cue,
   parties: Party[],
 ): Party | undefined {
   if (cue.sourceAfter) return parties.find((p) => p.start >= cueEnd);
   const before = parties.filter((p) => p.end <= cueAt);
-  const prefix = text.slice(s.start, cueAt);
-  const boundary = Math.max(
-    prefix.lastIndexOf(' that '),
-    prefix.lastIndexOf('，'),
-    prefix.lastIndexOf(', '),
-  );
-  const inClause = boundary >= 0 ? before.filter((p) => p.start > s.start + boundary) : [];
-  return inClause[0] ?? before[0];
+  const chain: Party[] = [];
+  for (let k = before.length - 1; k >= 0; k--) {
+    const p = before[k]!;
+    const next = chain[0];
+    const gap = text.slice(p.end, next?.start ?? 0);
+    // Two Chinese names side by side with only a space between are two phrases (a headline).
+    if (
+      next &&
+      (!CHAIN_GAP.test(gap) || (gap.trim() === '' && gap !== '' && /[\u3400-\u9fff]/.test(p.text)))
+    )
+      break;
+    chain.unshift(p);
+  }
+  return chain.find((p) => !p.id?.startsWith('country:')) ?? chain[0];
 }
 
 function claimOf(text: string, s: Span, entities: Entity[]): Claim | null {
@@ -186,7 +220,12 @@ function claimOf(text: string, s: Span, entities: Entity[]): Claim | null {
   const cueAt = s.start + found.index;
   const cueEnd = cueAt + found.text.length;
   const parties = partiesOf(text, s, entities);
-  const source = pickSource(text, s, cueAt, cueEnd, cue, parties);
+  const passive =
+    /^\s+(?:for|of|over)\b/i.test(text.slice(cueEnd, s.end)) ||
+    /被$/.test(text.slice(s.start, cueAt));
+  const source = passive
+    ? byParty(text, cueEnd, parties)
+    : pickSource(text, cueEnd, cueAt, cue, parties);
   if (!source) return null;
   const others = parties.filter((p) => p !== source && p.kind === 'entity');
   const actor = others.find(
@@ -201,6 +240,10 @@ function claimOf(text: string, s: Span, entities: Entity[]): Claim | null {
         TARGET_AFTER.test(text.slice(p.end, s.end))),
   );
   let actorParty = party(actor);
+  const afterCue = text.slice(cueEnd, s.end);
+  const ownAct =
+    (/^claim/i.test(found.text) && CLAIMS_OWN_ACT.test(afterCue)) || SAYS_OWN_ACT.test(afterCue);
+  if (!actorParty && cue.stance === 'asserts' && ownAct) actorParty = party(source);
   if (!actorParty && cue.stance === 'denies') {
     const country = countryOf(source.id);
     if (country) actorParty = { id: country, text: source.text };
@@ -232,7 +275,15 @@ function claimOf(text: string, s: Span, entities: Entity[]): Claim | null {
 /** Attribution claims of a text, one at most per sentence, given the text's entities. */
 export function extractClaims(text: string, entities: Entity[]): Claim[] {
   const out: Claim[] = [];
+  // The segmenter may break after an abbreviation inside a name ("The U.S. | Department of
+  // Justice"): sentences that an entity straddles are joined again.
+  const merged: Span[] = [];
   for (const s of sentences(text)) {
+    const last = merged[merged.length - 1];
+    if (last && entities.some((e) => e.start < last.end && e.end > last.end)) last.end = s.end;
+    else merged.push({ ...s });
+  }
+  for (const s of merged) {
     const c = claimOf(text, s, entities);
     if (c) out.push(c);
   }

@@ -126,7 +126,7 @@ const SCALE: Record<string, number> = {
 };
 
 const QTY_EN = new RegExp(
-  `(\\$\\s?)?(?<![\\d.,])(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)(?:\\s*(million|billion|thousand|mn|bn|m|k)\\b)?(?:\\s+(?:[a-z-]+\\s+){0,3}?(${Object.keys(UNIT_EN).join('|')})\\b)?`,
+  `(\\$\\s?)?(?<![\\d.,])(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)(?:\\s*(million|billion|thousand|mn|bn|m|k)\\b)?(?:\\s+(?:[a-z-]+\\s+){0,4}?(${Object.keys(UNIT_EN).join('|')})\\b)?`,
   'gi',
 );
 const QTY_ZH = new RegExp(

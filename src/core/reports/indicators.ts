@@ -38,8 +38,8 @@ const FILE_LIKE_SUFFIXES = new Set([
 ]);
 
 /** Characters that end a URL in running text (ASCII and full-width Chinese punctuation). */
-const URL_STOP = '\\s<>"\'`，。；：！？、（）【】《》“”‘’「」';
-const URL_RE = new RegExp(`\\b(?:https?|ftp|sftp)://[^${URL_STOP}]+`, 'gi');
+const URL_STOP = '\\s<>"\'`\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef“”‘’';
+const URL_RE = new RegExp(`\\b(?:https?|ftp|sftp|ldaps?|rmi)://[^${URL_STOP}]+`, 'gi');
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const DOMAIN_BODY = `(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,62}`;
 const EMAIL_RE = new RegExp(
