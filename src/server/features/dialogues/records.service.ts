@@ -156,7 +156,7 @@ export class RecordsService {
     body: RecordContentBody,
   ): Promise<RecordVersionView> {
     authorize(actor, 'dialogues.manage');
-    return this.write(actor, id, meetingId, async (trx, dialogue, meeting, latest) => {
+    return this.write(actor, id, meetingId, async (trx, dialogue, meeting, latest, now) => {
       const open = openVersion(latest, version);
       moveOrRefuse(meeting.record_status, 'amend', moverOf(open, this.deps.nodeId));
       const content = await this.normalise(trx, dialogue, body);
@@ -165,7 +165,7 @@ export class RecordsService {
         status: versionStatusAfter('amend'),
         answered_by: this.deps.nodeId,
         answered_by_name: name,
-        answered_at: this.deps.clock.now(),
+        answered_at: now,
       });
       return { kind: 'amendment' as const, content, version: version + 1 };
     });
@@ -181,6 +181,7 @@ export class RecordsService {
       dialogue: DialogueRow,
       meeting: DialogueMeetingRow,
       latest: DialogueRecordVersionRow | undefined,
+      now: number,
     ) => Promise<{ kind: 'proposal' | 'amendment'; content: RecordContent; version: number }>,
   ): Promise<RecordVersionView> {
     const now = this.deps.clock.now();
@@ -192,6 +193,7 @@ export class RecordsService {
         dialogue,
         meeting,
         await latestVersion(trx, meetingId),
+        now,
       );
       const name = await displayNameOf(trx, actor, this.deps.nodeId);
       const row: DialogueRecordVersionRow = {
