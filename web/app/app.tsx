@@ -67,6 +67,23 @@ const HotwashPage = lazy(() =>
 const AarPage = lazy(() =>
   import('../features/exercises/pages/aar').then((m) => ({ default: m.AarPage })),
 );
+const DialoguesPage = lazy(() =>
+  import('../features/dialogues/pages/dialogues').then((m) => ({ default: m.DialoguesPage })),
+);
+const DialoguePage = lazy(() =>
+  import('../features/dialogues/pages/dialogue').then((m) => ({ default: m.DialoguePage })),
+);
+const MeetingPage = lazy(() =>
+  import('../features/dialogues/pages/meeting').then((m) => ({ default: m.MeetingPage })),
+);
+const CommitmentPage = lazy(() =>
+  import('../features/dialogues/pages/commitment').then((m) => ({ default: m.CommitmentPage })),
+);
+const StatusReportPage = lazy(() =>
+  import('../features/dialogues/pages/status-report').then((m) => ({
+    default: m.StatusReportPage,
+  })),
+);
 const FiguresPage = lazy(() =>
   import('../features/figures/pages/figures').then((m) => ({ default: m.FiguresPage })),
 );
@@ -239,6 +256,11 @@ function AuthenticatedApp() {
                 </Allowed>
               }
             />
+            <Route path="dialogues" element={<DialoguesPage />} />
+            <Route path="dialogues/report" element={<StatusReportPage />} />
+            <Route path="dialogues/:id" element={<DialoguePage />} />
+            <Route path="dialogues/:id/meetings/:meetingId" element={<MeetingPage />} />
+            <Route path="dialogues/:id/commitments/:commitmentId" element={<CommitmentPage />} />
             {FEATURES.map((feature) => (
               <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
             ))}

@@ -188,6 +188,9 @@ function MainNav({ open }: { open: boolean }) {
         <li>
           <NavLink to="/exercises">{t('nav.exercises')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/dialogues">{t('nav.dialogues')}</NavLink>
+        </li>
         {FEATURES.map((feature) => (
           <li key={feature}>
             <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>

@@ -30,7 +30,8 @@ export type EventName =
   | 'case.changed'
   | 'case.object'
   | 'import.progress'
-  | 'exercise.changed';
+  | 'exercise.changed'
+  | 'dialogue.changed';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -62,6 +63,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'case.object',
   'import.progress',
   'exercise.changed',
+  'dialogue.changed',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;

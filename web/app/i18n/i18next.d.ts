@@ -3,6 +3,7 @@ import type accounts from '../../features/accounts/i18n/en.json';
 import type audit from '../../features/audit/i18n/en.json';
 import type cases from '../../features/cases/i18n/en.json';
 import type contacts from '../../features/contacts/i18n/en.json';
+import type dialogues from '../../features/dialogues/i18n/en.json';
 import type exercises from '../../features/exercises/i18n/en.json';
 import type figures from '../../features/figures/i18n/en.json';
 import type home from '../../features/home/i18n/en.json';
@@ -27,6 +28,7 @@ declare module 'i18next' {
         typeof audit &
         typeof cases &
         typeof contacts &
+        typeof dialogues &
         typeof exercises &
         typeof figures &
         typeof home &
