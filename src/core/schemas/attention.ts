@@ -21,6 +21,8 @@ export const IncomingItem = z.object({
   receivedAt: z.iso.datetime(),
   /** When the answer is due (the acknowledgement deadline, the call's rung); null if none. */
   dueAt: z.iso.datetime().nullable(),
+  /** The exercise it belongs to (shown EXERCISE); absent or null when real. */
+  exerciseId: z.string().nullable().optional(),
 });
 export type IncomingItem = z.infer<typeof IncomingItem>;
 

@@ -57,6 +57,7 @@ async function awaitingRequests(db: Db, actor: Parameters<typeof can>[0], now: n
         'sent_at',
         'created_at',
         'due_ack_at',
+        'exercise_id',
       ])
       .orderBy('due_ack_at')
       .limit(50)
@@ -70,6 +71,7 @@ async function awaitingRequests(db: Db, actor: Parameters<typeof can>[0], now: n
       level: row.urgency,
       receivedAt: iso(Number(row.sent_at ?? row.created_at)),
       dueAt: row.due_ack_at === null ? null : iso(Number(row.due_ack_at)),
+      exerciseId: row.exercise_id,
     }));
   }
   if (drafts) awaiting.count += await countOf(askedForMore(db));

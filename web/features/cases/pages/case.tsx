@@ -64,6 +64,7 @@ import { useCoalesced, usePageTitle, useLoader } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { useSession, useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 
 function When({ iso }: { iso: string }) {
   const { i18n } = useTranslation();
@@ -260,7 +261,9 @@ export function CasePage() {
       <p className="small">
         <Link to="/cases">{t('cases.back')}</Link>
       </p>
-      <h1>{detail.title}</h1>
+      <h1>
+        {detail.title} <ExerciseBadge exerciseId={detail.exerciseId} />
+      </h1>
       {error ? <ErrorAlert error={error} /> : null}
       <CaseFacts detail={detail} self={self} />
       <AutoShare detail={detail} mayWrite={mayWrite} onSaved={refresh} />
@@ -595,7 +598,14 @@ function Links({
                 <Link to={`/requests/${link.refId}`}>{requestName(link.refId)}</Link>
               ) : (
                 <Link to={`/hotline/${link.refId}`}>{callName(link.refId)}</Link>
-              )}
+              )}{' '}
+              <LinkedExerciseBadge
+                item={
+                  link.kind === 'request'
+                    ? requests.find((x) => x.id === link.refId)
+                    : calls.find((x) => x.id === link.refId)
+                }
+              />
             </li>
           ))}
         </ul>
@@ -876,3 +886,8 @@ function ObjectPicker({
 
 /** Objects the share's picker lists per page. */
 const PICKER_PAGE = 25;
+
+/** EXERCISE beside a linked request or call an exercise made (nothing until it is loaded). */
+function LinkedExerciseBadge({ item }: { item: { exerciseId: string | null } | undefined }) {
+  return item?.exerciseId ? <ExerciseBadge exerciseId={item.exerciseId} /> : null;
+}

@@ -23,6 +23,7 @@ import { useCoalesced, usePageTitle } from '../../../ui/hooks';
 import { useLiveEvent } from '../../../app/live-events';
 import { useSession, useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 
 /** Cases asked for per page; "Load more" asks for the next. */
 export const CASES_PAGE = 100;
@@ -198,7 +199,8 @@ function CaseTable({ cases }: { cases: readonly CaseView[] }) {
           header: t('cases.columns.title'),
           cell: (c) => (
             <>
-              <Link to={`/cases/${c.id}`}>{c.title}</Link>
+              <Link to={`/cases/${c.id}`}>{c.title}</Link>{' '}
+              <ExerciseBadge exerciseId={c.exerciseId} />
               {c.priorityCase ? (
                 <span className="badge priority-case">{t('cases.priorityCase')}</span>
               ) : null}

@@ -15,10 +15,13 @@ import { usePendingIncomingPings } from '../../pings/components/pings';
 import {
   BothZones,
   Countdown,
+  ExerciseDeadlineTime,
+  exerciseClockStands,
   isRequestEvent,
   peerTimeZone,
 } from '../../requests/components/requests';
 import { useSession, useUser, useUserTimeZone } from '../../../app/session';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../i18n';
 import '../../requests/i18n';
 
@@ -71,9 +74,21 @@ function openDeadline(
   return null;
 }
 
-/** due_soon or overdue at this moment, whatever the node said when it sent the view. */
-function liveState(deadline: Deadline, now: Date): 'pending' | 'due_soon' | 'overdue' {
+/**
+ * due_soon or overdue at this moment, whatever the node said when it sent the view (on an
+ * exercise clock that stands, what the node said).
+ */
+function liveState(
+  deadline: Deadline,
+  now: Date,
+  stands = false,
+): 'pending' | 'due_soon' | 'overdue' {
   const time = now.getTime();
+  if (stands) {
+    return deadline.state === 'due_soon' || deadline.state === 'overdue'
+      ? deadline.state
+      : 'pending';
+  }
   if (time >= Date.parse(deadline.dueAt)) return 'overdue';
   if (time >= Date.parse(deadline.dueSoonAt)) return 'due_soon';
   return deadline.state === 'due_soon' || deadline.state === 'overdue' ? deadline.state : 'pending';
@@ -103,7 +118,8 @@ function DeadlinesPanel({ now }: { now: Date }) {
       (
         item,
       ): item is { request: RequestView; open: NonNullable<ReturnType<typeof openDeadline>> } =>
-        item.open !== null && liveState(item.open.deadline, now) !== 'pending',
+        item.open !== null &&
+        liveState(item.open.deadline, now, exerciseClockStands(item.request)) !== 'pending',
     )
     .sort((a, b) => a.open.deadline.dueAt.localeCompare(b.open.deadline.dueAt));
 
@@ -120,10 +136,14 @@ function DeadlinesPanel({ now }: { now: Date }) {
       ) : (
         <ul className="deadline-list">
           {due.map(({ request, open }) => (
-            <li key={request.id} className={`deadline-${liveState(open.deadline, now)}`}>
+            <li
+              key={request.id}
+              className={`deadline-${liveState(open.deadline, now, exerciseClockStands(request))}`}
+            >
               <Link to={`/requests/${request.id}`}>
                 {request.reference} · {request.title}
-              </Link>
+              </Link>{' '}
+              <ExerciseBadge exerciseId={request.exerciseId} />
               <p className="small">
                 <span className="muted">
                   {t(request.direction === 'in' ? 'home.deadlineIn' : 'home.deadlineOut', {
@@ -131,10 +151,14 @@ function DeadlinesPanel({ now }: { now: Date }) {
                   })}{' '}
                   · {t(`requests.deadline.${open.which}`)}:{' '}
                 </span>
-                <Countdown deadline={open.deadline} />
+                <Countdown deadline={open.deadline} stands={exerciseClockStands(request)} />
               </p>
               <p className="small">
-                <BothZones iso={open.deadline.dueAt} peerZone={peerTimeZone(request)} />
+                {request.exerciseDeadlines ? (
+                  <ExerciseDeadlineTime request={request} which={open.which} />
+                ) : (
+                  <BothZones iso={open.deadline.dueAt} peerZone={peerTimeZone(request)} />
+                )}
               </p>
             </li>
           ))}
@@ -172,7 +196,8 @@ function IncomingPanel() {
                 <Link to={incomingPath(item)}>
                   {item.reference ? `${item.reference} · ` : ''}
                   {item.title}
-                </Link>
+                </Link>{' '}
+                {item.exerciseId ? <ExerciseBadge exerciseId={item.exerciseId} /> : null}
               </p>
               <p className="small muted">
                 {t('home.incomingFrom', {

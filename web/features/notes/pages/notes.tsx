@@ -13,6 +13,7 @@ import { useSubmit } from '../../../ui/submit';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 
 export const MAX_NOTE_LENGTH = 2000;
 const NOTES_SHOWN = 100;
@@ -238,6 +239,7 @@ function NoteItem({
           <h3 id={headingId} className="note-peer">
             {outgoing ? t('notes.toPeer', { peer }) : t('notes.fromPeer', { peer })}
           </h3>
+          <ExerciseBadge exerciseId={note.exerciseId} />
         </header>
         <p className="note-text">{note.text}</p>
         <p className="note-meta small muted">

@@ -9,6 +9,7 @@ import { formatDateTime } from '../../../ui/format';
 import { useLiveEvent } from '../../../app/live-events';
 import { useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 
 export function isPingEvent(data: unknown): data is { ping: PingView } {
   if (typeof data !== 'object' || data === null) return false;
@@ -104,6 +105,7 @@ export function IncomingPingsBanner() {
           <li key={ping.id}>
             <span>
               {t('pings.banner.item', { peer: ping.peer, contact: ping.contactName })}{' '}
+              <ExerciseBadge exerciseId={ping.exerciseId} />{' '}
               <time className="muted small" dateTime={ping.sentAt}>
                 {formatDateTime(ping.sentAt, i18n.language, zone)}
               </time>

@@ -17,6 +17,7 @@ import { PeriodFields, lastDays, periodQuery, usePeers } from '../../../ui/perio
 import { isPingEvent, upsertPing } from '../components/pings';
 import { useUser, useUserTimeZone } from '../../../app/session';
 import '../i18n';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 
 /** Ping tests of the peers' points of contact: send, schedule, follow, report. */
 export function PingsPage() {
@@ -212,7 +213,8 @@ function SentPings({ peer }: { peer: string }) {
             cell: (ping) => (
               <>
                 {ping.contactName}
-                {ping.scheduled ? <span className="tag">{t('pings.scheduled')}</span> : null}
+                {ping.scheduled ? <span className="tag">{t('pings.scheduled')}</span> : null}{' '}
+                <ExerciseBadge exerciseId={ping.exerciseId} />
               </>
             ),
           },

@@ -5,6 +5,7 @@ import { useAttention, type IncomingItem } from '../../../app/attention';
 import { useUserTimeZone } from '../../../app/session';
 import { formatDateTime, formatDuration, zoneOffset } from '../../../ui/format';
 import { useNow } from '../../../ui/hooks';
+import { ExerciseBadge } from '../../exercises/components/exercise-badge';
 import '../i18n';
 
 // What peers sent that waits for acknowledgement: the level badge, the due time, and the
@@ -67,7 +68,8 @@ export function IncomingRequestsBanner() {
               <Link to={`/requests/${encodeURIComponent(item.id)}`} className="request-banner-link">
                 {item.reference ? `${item.reference} · ` : ''}
                 {item.title}
-              </Link>
+              </Link>{' '}
+              {item.exerciseId ? <ExerciseBadge exerciseId={item.exerciseId} /> : null}
             </span>
             {item.dueAt ? (
               <span className="small">

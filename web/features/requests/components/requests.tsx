@@ -8,6 +8,7 @@ import {
   type RequestFields,
   type Urgency,
 } from '../../../../src/core/requests';
+import { formatScenarioTime } from '../../../../src/core/exercises/clock';
 import { formatDateTime, formatDuration, zoneOffset } from '../../../ui/format';
 import { useNow } from '../../../ui/hooks';
 import { ChoiceField } from '../../../ui/choice-field';
@@ -42,10 +43,28 @@ export function BothZones({ iso, peerZone }: { iso: string; peerZone: string }) 
   );
 }
 
-/** What is left, or how late: counts every second while the deadline is open. */
-export function Countdown({ deadline }: { deadline: Deadline }) {
+/** Whether a request's deadlines run on an exercise clock that stands (paused, or ended). */
+export function exerciseClockStands(request: Pick<RequestView, 'exerciseDeadlines'>): boolean {
+  return request.exerciseDeadlines !== null && !request.exerciseDeadlines.running;
+}
+
+/**
+ * What is left, or how late: counts every second while the deadline is open; on an
+ * exercise clock that stands (`stands`), the state the node gave and that the clock stands.
+ */
+export function Countdown({ deadline, stands = false }: { deadline: Deadline; stands?: boolean }) {
   const { t, i18n } = useTranslation();
   const now = useNow();
+  if (stands && deadline.state !== 'met' && deadline.state !== 'missed') {
+    return (
+      <span className={`deadline-state deadline-${deadline.state}`}>
+        {deadline.state === 'pending' ? null : (
+          <strong>{t(`requests.deadlineStates.${deadline.state}`)} · </strong>
+        )}
+        {t('requests.deadline.clockStands')}
+      </span>
+    );
+  }
   if (deadline.state === 'met' || deadline.state === 'missed') {
     return (
       <span className={`deadline-state deadline-${deadline.state}`}>
@@ -69,7 +88,39 @@ export function Countdown({ deadline }: { deadline: Deadline }) {
   );
 }
 
-/** One deadline of a request: its countdown and due time in both zones. */
+/**
+ * An exercise request's deadline in exercise time ("T+02:10 exercise time"), and the wall
+ * instant the running clock now maps it to (none while the clock stands).
+ */
+export function ExerciseDeadlineTime({
+  request,
+  which,
+}: {
+  request: RequestView;
+  which: 'acknowledge' | 'respond';
+}) {
+  const { t } = useTranslation();
+  const deadline = request[which];
+  const onClock = request.exerciseDeadlines;
+  if (!onClock || !deadline) return null;
+  const ms = which === 'acknowledge' ? onClock.acknowledgeMs : onClock.respondMs;
+  return (
+    <span className="exercise-deadline" data-testid="exercise-deadline">
+      <strong>{t('requests.deadline.exerciseTime', { time: formatScenarioTime(ms) })}</strong>
+      <br />
+      {onClock.running ? (
+        <>
+          <span className="muted small">{t('requests.deadline.mapsTo')} </span>
+          <BothZones iso={deadline.dueAt} peerZone={peerTimeZone(request)} />
+        </>
+      ) : (
+        <span className="muted small">{t('requests.deadline.wallWhenRunning')}</span>
+      )}
+    </span>
+  );
+}
+
+/** One deadline of a request: its countdown and due time in both zones (or exercise time). */
 export function DeadlineFact({
   request,
   which,
@@ -85,9 +136,13 @@ export function DeadlineFact({
       <dd>
         {deadline ? (
           <>
-            <Countdown deadline={deadline} />
+            <Countdown deadline={deadline} stands={exerciseClockStands(request)} />
             <br />
-            <BothZones iso={deadline.dueAt} peerZone={peerTimeZone(request)} />
+            {request.exerciseDeadlines ? (
+              <ExerciseDeadlineTime request={request} which={which} />
+            ) : (
+              <BothZones iso={deadline.dueAt} peerZone={peerTimeZone(request)} />
+            )}
           </>
         ) : (
           <span className="muted">{t('requests.deadline.none')}</span>

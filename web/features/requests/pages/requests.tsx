@@ -11,6 +11,8 @@ import { useLiveEvent } from '../../../app/live-events';
 import {
   Countdown,
   DueTime,
+  ExerciseDeadlineTime,
+  exerciseClockStands,
   FieldsForm,
   StatusText,
   UrgencyBadge,
@@ -159,9 +161,16 @@ function OpenDeadline({ request }: { request: RequestView }) {
         )}
         :{' '}
       </span>
-      <Countdown deadline={open} />
+      <Countdown deadline={open} stands={exerciseClockStands(request)} />
       <br />
-      <DueTime iso={open.dueAt} />
+      {request.exerciseDeadlines ? (
+        <ExerciseDeadlineTime
+          request={request}
+          which={request.status === 'sent' ? 'acknowledge' : 'respond'}
+        />
+      ) : (
+        <DueTime iso={open.dueAt} />
+      )}
     </>
   );
 }
