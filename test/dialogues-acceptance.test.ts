@@ -110,7 +110,7 @@ describe('the agreed record of a meeting between two nodes', () => {
     });
     meetingId = meeting.id;
     expect(meeting.record.status).toBe('draft');
-    const there = await until(async () => {
+    const there = await until(async (): Promise<any> => {
       const r = await cn.api('GET', `/api/dialogues/${dialogueId}/meetings/${meetingId}`);
       return r.status === 200 ? r.body : null;
     }, 'cn-mps to hold the meeting');
@@ -158,7 +158,7 @@ describe('the agreed record of a meeting between two nodes', () => {
     const accepted = await api(us, 'POST', `${path}/record/2/accept`);
     expect(accepted.status).toBe('accepted');
 
-    const sealed = async (node: NodeProcess) => {
+    const sealed = async (node: NodeProcess): Promise<any> => {
       const m = await api(node, 'GET', path);
       return m.record.agreed?.signatures.length === 2 ? m : null;
     };
@@ -180,7 +180,10 @@ describe('the agreed record of a meeting between two nodes', () => {
     expect(agreed.content.outcomes[1].text.zh).toBe('双方同意建立热线。');
     const keys = { 'us-doj': await signingKey(us), 'cn-mps': await signingKey(cn) };
     for (const m of [mUs, mCn]) {
-      expect(m.record.agreed.signatures.map((s: any) => s.node)).toEqual(['cn-mps', 'us-doj']);
+      expect(m.record.agreed.signatures.map((s: any) => s.node as string)).toEqual([
+        'cn-mps',
+        'us-doj',
+      ]);
       for (const s of m.record.agreed.signatures) {
         expect(s.verified).toBe(true);
         const { payload } = await compactVerify(s.jws, keys[s.node as 'us-doj' | 'cn-mps']);
@@ -189,11 +192,13 @@ describe('the agreed record of a meeting between two nodes', () => {
     }
 
     // The same history on both: who proposed, amended, accepted, when, the hashes.
-    const history = async (node: NodeProcess) =>
-      (await api(node, 'GET', `${path}/versions`)).versions;
+    const history = async (node: NodeProcess): Promise<any[]> =>
+      (await api(node, 'GET', `${path}/versions`)).versions as any[];
     const hUs = await history(us);
     expect(hUs).toEqual(await history(cn));
-    expect(hUs.map((v: any) => [v.version, v.kind, v.status, v.proposedBy, v.answeredBy])).toEqual([
+    expect(
+      hUs.map((v: any) => [v.version, v.kind, v.status, v.proposedBy, v.answeredBy] as unknown[]),
+    ).toEqual([
       [1, 'proposal', 'amended', 'us-doj', 'cn-mps'],
       [2, 'amendment', 'accepted', 'cn-mps', 'us-doj'],
     ]);
@@ -216,7 +221,7 @@ describe('the agreed record of a meeting between two nodes', () => {
       note: 'Hotline numbers exchanged.',
     });
     await api(cn, 'PUT', `${url}/attestation`, { status: 'in_progress', note: '正在测试。' });
-    const diverging = async (node: NodeProcess) => {
+    const diverging = async (node: NodeProcess): Promise<any> => {
       const c = await api(node, 'GET', url);
       return c.state === 'diverging' && c.ours && c.theirs ? c : null;
     };
@@ -232,7 +237,7 @@ describe('the agreed record of a meeting between two nodes', () => {
     });
 
     const list = await api(us, 'GET', `/api/dialogues/${dialogueId}/commitments?state=diverging`);
-    expect(list.commitments.map((c: any) => c.id)).toEqual([HOTLINE]);
+    expect(list.commitments.map((c: any) => c.id as string)).toEqual([HOTLINE]);
 
     await api(cn, 'PUT', `${url}/attestation`, { status: 'done', note: '已完成。' });
     await until(async () => (await state(us)) === 'done', 'done at us');
