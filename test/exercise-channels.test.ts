@@ -238,7 +238,7 @@ async function ringsLandsIsObservedAndNeverCounted(): Promise<void> {
       'the skip on us-doj',
     );
     expect((await observations(us, id)).get('a-acknowledges-flash')).toEqual(
-      expect.objectContaining({ observed: false, state: 'pending' }),
+      expect.objectContaining({ observed: false, state: 'skipped' }),
     );
     await api(us, 'POST', `/api/exercises/${id}/injects/closing-ping/send`);
     const ping = await until(async () => {
@@ -295,6 +295,24 @@ async function ringsLandsIsObservedAndNeverCounted(): Promise<void> {
       await api(us, 'GET', `/api/exercises/${id}/feed`),
     ]);
     expect(usText).not.toContain('b-acknowledges');
+
+    // The end: what is still pending is missed, but the skipped inject's action is not
+    // applicable (skipped), in the console and in the AAR's expected vs actual; and the
+    // AAR starts when the clock did, the same instant on both nodes.
+    await clock(id, { kind: 'end' });
+    const ended = await observations(us, id);
+    expect(ended.get('a-acknowledges-flash')?.state).toBe('skipped');
+    expect([...ended.values()].filter((o) => o.state === 'pending')).toEqual([]);
+    const aar = await api(us, 'GET', `/api/exercises/${id}/aar`);
+    const outcomes = aar.expected.ours as { expectedId: string; state: string }[];
+    expect(outcomes.find((o) => o.expectedId === 'a-acknowledges-flash')?.state).toBe('skipped');
+    await until(
+      async () => (await api(cn, 'GET', `/api/exercises/${id}`)).clock.state === 'ended',
+      'the end on cn-mps',
+    );
+    const cnAar = await api(cn, 'GET', `/api/exercises/${id}/aar`);
+    expect(aar.overview.startedAt).toEqual(expect.any(String));
+    expect(cnAar.overview.startedAt).toBe(aar.overview.startedAt);
   }
 }
 

@@ -248,7 +248,12 @@ export const ExerciseFeed = z.object({
 });
 export type ExerciseFeed = z.infer<typeof ExerciseFeed>;
 
-export const OBSERVATION_STATES = ['pending', 'met', 'late', 'missed'] as const;
+/**
+ * What became of an expected action: `skipped` when its inject was skipped (not applicable:
+ * nothing reached the players to answer, so it is neither missed nor pending, and never
+ * stored: it follows from the inject's state).
+ */
+export const OBSERVATION_STATES = ['pending', 'met', 'late', 'missed', 'skipped'] as const;
 export type ObservationState = (typeof OBSERVATION_STATES)[number];
 
 /** An expected action of this node's side and what the node observed (controllers only). */

@@ -35,6 +35,7 @@ export function mergeTimeline(...parts: readonly (readonly TimelineEntry[])[]): 
 export function expectedOutcomes(
   row: ExerciseRow,
   seen: ExerciseObservationRow[],
+  skipped: ReadonlySet<string>,
 ): ExpectedOutcome[] {
   const bySeen = new Map(seen.map((o) => [o.expected_id, o]));
   const injects = new Map(mselOf(row).injects.map((i) => [i.id, i]));
@@ -48,7 +49,7 @@ export function expectedOutcomes(
       objective: expected.objective,
       text: expected.text,
       dueMinutes: at + expected.within,
-      state: o?.state ?? 'pending',
+      state: o?.state ?? (skipped.has(expected.injectId) ? 'skipped' : 'pending'),
       at: o?.at == null ? null : iso(o.at),
       scenarioMinutes: o?.scenario_ms == null ? null : minutes(o.scenario_ms),
     };
@@ -92,7 +93,7 @@ export function sideTimeline(
     });
   }
   for (const outcome of expected) {
-    if (outcome.at === null || outcome.state === 'pending') continue;
+    if (outcome.at === null || outcome.state === 'pending' || outcome.state === 'skipped') continue;
     entries.push({
       key: `${side}:expected:${outcome.expectedId}`,
       side,

@@ -29,7 +29,6 @@ import {
   listNotes,
   ratingsOf,
   saveAarPart,
-  startedAt,
   updateCorrective,
 } from './evaluation.repository.js';
 import type { ExerciseCorrectiveActionRow } from './evaluation.table.js';
@@ -73,7 +72,7 @@ export class ExerciseAar {
     return presentAar(
       {
         row,
-        startedAt: await startedAt(db, id),
+        startedAt: row.started_at === null ? null : Number(row.started_at),
         endedAt: clock.state === 'ended' ? clock.anchorWall : null,
         sharedAt: oursRow ? ours.sharedAt : null,
       },
@@ -269,7 +268,10 @@ export class ExerciseAar {
 
   /** This side's part of the AAR as it stands now. */
   private async buildPart(db: Db, row: ExerciseRow, now: number): Promise<AarPart> {
-    const expected = expectedOutcomes(row, await observationsOf(db, row.id));
+    const skipped = new Set(
+      (await injectsOf(db, row.id)).filter((s) => s.state === 'skipped').map((s) => s.inject_id),
+    );
+    const expected = expectedOutcomes(row, await observationsOf(db, row.id), skipped);
     const shared = (await listNotes(db, row.id)).filter((n) => n.share === 1).reverse();
     const hotwash = (await listHotwash(db, row.id, {})).reverse();
     const part: AarPart = {

@@ -298,20 +298,3 @@ export function arrivalsOf(db: Db, exerciseId: string): Promise<ExerciseFeedRow[
     .where('kind', '!=', 'narrative')
     .execute();
 }
-
-/** The wall time the exercise clock was started at (its audited `start` move), if it was. */
-export async function startedAt(db: Db, exerciseId: string): Promise<number | null> {
-  const rows = await db
-    .selectFrom('audit_log')
-    .select(['details'])
-    .where('entity_type', '=', 'exercise')
-    .where('entity_id', '=', exerciseId)
-    .where('action', '=', 'exercise.clock')
-    .orderBy('seq')
-    .execute();
-  for (const row of rows) {
-    const move = (JSON.parse(row.details) as { move?: { kind?: string; at?: number } }).move;
-    if (move?.kind === 'start' && typeof move.at === 'number') return move.at;
-  }
-  return null;
-}

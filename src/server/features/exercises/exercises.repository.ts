@@ -18,7 +18,9 @@ export async function insertExercise(db: Db, row: ExerciseRow): Promise<void> {
 export async function updateExercise(
   db: Db,
   id: string,
-  change: Partial<Pick<ExerciseRow, 'status' | 'clock' | 'msel' | 'expectations' | 'updated_at'>>,
+  change: Partial<
+    Pick<ExerciseRow, 'status' | 'clock' | 'started_at' | 'msel' | 'expectations' | 'updated_at'>
+  >,
 ): Promise<void> {
   await db.updateTable('exercises').set(change).where('id', '=', id).execute();
 }

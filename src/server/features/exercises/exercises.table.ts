@@ -36,6 +36,8 @@ export interface ExercisesTable {
   status: 'proposed' | 'accepted' | 'declined';
   /** The ExerciseClock (core/exercises/clock.ts) as JSON. */
   clock: string;
+  /** Wall time of the clock's `start` move (the AAR's start); null until started. */
+  started_at: number | null;
   /** The ScenarioView both sides may see (no expected actions), as JSON. */
   msel: string;
   /** This side's expected actions with their inject, as JSON; never sent to the peer. */

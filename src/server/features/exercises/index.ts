@@ -9,6 +9,7 @@ import * as runsTables from './migrations/2026_12_03_1600_exercises.js';
 import * as channelsTables from './migrations/2026_12_10_1002_exercise_channels.js';
 import * as evaluationTables from './migrations/2026_12_10_1100_exercise_evaluation.js';
 import * as deadlinesTable from './migrations/2026_12_10_1200_exercise_deadlines.js';
+import * as startedAtColumn from './migrations/2026_12_10_1301_exercise_started_at.js';
 import { ExerciseParticipants } from './participants.service.js';
 import { ExerciseObservations } from './observations.service.js';
 import { ExerciseRunsService } from './runs.service.js';
@@ -56,6 +57,7 @@ export const exercisesModule: FeatureFactory = (ctx) => {
       '2026_12_10_1002_exercise_channels': channelsTables,
       '2026_12_10_1100_exercise_evaluation': evaluationTables,
       '2026_12_10_1200_exercise_deadlines': deadlinesTable,
+      '2026_12_10_1301_exercise_started_at': startedAtColumn,
     },
     services: { scenarios, exercises: runs },
     kinds: [...exerciseMessages(runs), ...exerciseAarMessages(aar)],

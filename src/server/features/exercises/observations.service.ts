@@ -63,6 +63,11 @@ function watched(states: States, expected: Expectation): boolean {
   );
 }
 
+/** Its inject was skipped: not applicable (shown `skipped`, never missed). */
+function skippedInject(states: States, expected: Expectation): boolean {
+  return states.get(expected.injectId)?.state === 'skipped';
+}
+
 async function statesOf(db: Db, exerciseId: string): Promise<States> {
   return new Map((await injectsOf(db, exerciseId)).map((s) => [s.inject_id, s]));
 }
@@ -101,7 +106,7 @@ export class ExerciseObservations {
           text: expected.text,
           dueMinutes: Math.round((dueMs(row, states, expected) ?? 0) / MINUTE),
           observed: watched(states, expected),
-          state: o?.state ?? 'pending',
+          state: o?.state ?? (skippedInject(states, expected) ? 'skipped' : 'pending'),
           at: o?.at == null ? null : new Date(Number(o.at)).toISOString(),
           scenarioMinutes:
             o?.scenario_ms == null ? null : Math.floor(Number(o.scenario_ms) / 6_000) / 10,
@@ -260,7 +265,7 @@ export class ExerciseObservations {
     hooks: TxHooks,
     row: ExerciseRow,
     expectedId: string,
-    state: Exclude<ObservationState, 'pending'>,
+    state: Exclude<ObservationState, 'pending' | 'skipped'>,
     at: number,
     scenarioMs: number,
   ): Promise<void> {

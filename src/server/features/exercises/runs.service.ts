@@ -126,6 +126,7 @@ export class ExerciseRunsService {
         proposed_by: proposedBy,
         status: 'proposed',
         clock: JSON.stringify(READY_CLOCK),
+        started_at: null,
         msel: JSON.stringify(presentScenario(scenarioRow, false)),
         expectations: JSON.stringify(expectationsOf(scenario, body.side)),
         created_at: now,
@@ -234,6 +235,7 @@ export class ExerciseRunsService {
       proposed_by: body.proposedBy,
       status: 'proposed',
       clock: JSON.stringify(READY_CLOCK),
+      started_at: null,
       msel: JSON.stringify(scenario),
       expectations: JSON.stringify(expectations),
       created_at: now,
@@ -312,7 +314,13 @@ export class ExerciseRunsService {
     clock: ExerciseClock,
     now: number,
   ): Promise<void> {
-    await updateExercise(trx, row.id, { clock: JSON.stringify(clock), updated_at: now });
+    // The start (from ready) is kept for the AAR: the wall time of the move, on both nodes.
+    const started = clockOf(row).state === 'ready' && clock.state === 'running';
+    await updateExercise(trx, row.id, {
+      clock: JSON.stringify(clock),
+      ...(started ? { started_at: clock.anchorWall } : {}),
+      updated_at: now,
+    });
     const states = new Map((await injectsOf(trx, row.id)).map((s) => [s.inject_id, s]));
     for (const inject of mselOf(row).injects) {
       const state = states.get(inject.id);
