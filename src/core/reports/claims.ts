@@ -87,17 +87,24 @@ const TARGET_BEFORE =
 const TARGET_AFTER =
   /^(?:['’]s)?\s*(?:data\s+|computer\s+|network\s+)?(?:breach|hack|hacking|intrusion|networks?|systems?|computers?|servers?|records|data|databases?)\b|^\s+(?:was|were|had been|has been|is being)\s+(?:hacked|breached|attacked|compromised|penetrated|targeted)|^(?:的)?(?:数据|系统|网络|计算机|电脑|服务器)?(?:遭|被|遭到|受到|泄露|入侵)/i;
 
+const SEGMENTERS = {
+  en: new Intl.Segmenter('en', { granularity: 'sentence' }),
+  zh: new Intl.Segmenter('zh', { granularity: 'sentence' }),
+};
+
+/**
+ * Sentences, line by line: a title or a line without final punctuation is a sentence of its
+ * own, and segmenting short lines keeps the cost linear (the segmenter slows down badly on one
+ * long string).
+ */
 function sentences(text: string): Span[] {
-  const seg = new Intl.Segmenter(/[\u3400-\u9fff]/.test(text) ? 'zh' : 'en', {
-    granularity: 'sentence',
-  });
   const out: Span[] = [];
-  for (const s of seg.segment(text)) {
-    // A title or a line without final punctuation is a sentence of its own.
-    let start = s.index;
-    for (const line of s.segment.split(/(?<=\n)/)) {
-      if (line.trim()) out.push({ start, end: start + line.length });
-      start += line.length;
+  const lines = /[^\n]+/g;
+  for (let m = lines.exec(text); m; m = lines.exec(text)) {
+    const seg = SEGMENTERS[/[\u3400-\u9fff]/.test(m[0]) ? 'zh' : 'en'];
+    for (const s of seg.segment(m[0])) {
+      if (s.segment.trim())
+        out.push({ start: m.index + s.index, end: m.index + s.index + s.segment.length });
     }
   }
   return out;

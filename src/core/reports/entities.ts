@@ -206,20 +206,38 @@ function dates(text: string): Entity[] {
 const TITLES =
   /^(?:(?:U\.S\.|US|Chinese|Australian|Prime|Foreign|Attorney|Vice|Deputy|Acting|Former|Director|General|President|Minister|Secretary|Spokesman|Spokeswoman|Spokesperson|Senator|Sen\.|Rep\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Chief|Commissioner|Ambassador|Premier|Chairman)\s+)+/;
 
+/**
+ * compromise over chunks of whole lines of about 4,000 characters: one long document costs
+ * more than its parts, and one call per short line costs more in overhead.
+ */
 function nlpEntities(text: string, taken: Span[]): Entity[] {
-  const doc = nlp(text);
+  const out: Entity[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start + 4000);
+    end = end < 0 ? text.length : end + 1;
+    const chunk = text.slice(start, end);
+    if (/[A-Za-z]{3}/.test(chunk)) out.push(...nlpParagraph(text, start, chunk, taken));
+    start = end;
+  }
+  return out;
+}
+
+function nlpParagraph(text: string, offset: number, paragraph: string, taken: Span[]): Entity[] {
+  const doc = nlp(paragraph);
   const out: Entity[] = [];
   const add = (
     kind: 'person' | 'organisation',
     items: Array<{ text: string; offset: { start: number; length: number } }>,
   ) => {
     for (const item of items) {
-      const raw = text.slice(item.offset.start, item.offset.start + item.offset.length);
+      const at = offset + item.offset.start;
+      const raw = text.slice(at, at + item.offset.length);
       const stripped = raw
         .replace(TITLES, '')
         .replace(/['’]s$/, '')
         .replace(/[.,;:]+$/, '');
-      const start = item.offset.start + raw.indexOf(stripped);
+      const start = at + raw.indexOf(stripped);
       const end = start + stripped.length;
       if (stripped.length < 3 || taken.some((t) => start < t.end && end > t.start)) continue;
       if (kind === 'person' && !/^[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+$/.test(stripped)) continue;
@@ -259,7 +277,7 @@ export function extractEntities(text: string): Entity[] {
   taken.push(...d);
   const q = quantities(text).filter((e) => !d.some((t) => e.start < t.end && e.end > t.start));
   taken.push(...q);
-  if (/[A-Za-z]{3}/.test(text)) out.push(...nlpEntities(text, taken));
+  out.push(...nlpEntities(text, taken));
   out.push(...d, ...q);
   return out.sort((a, b) => a.start - b.start || b.end - a.end);
 }

@@ -78,12 +78,13 @@ export function extractIndicators(
   options: ExtractIndicatorOptions = {},
 ): IndicatorResult {
   const r = refang(input);
-  const taken: Array<[number, number]> = [];
+  // One byte per character of the refanged text: taken by an earlier, stronger match.
+  const taken = new Uint8Array(r.text.length);
   const found: Candidate[] = [];
-  const free = (s: number, e: number) => taken.every(([a, b]) => e <= a || s >= b);
+  const free = (s: number, e: number) => taken.subarray(s, e).every((b) => b === 0);
   const take = (c: Candidate) => {
     found.push(c);
-    taken.push([c.start, c.end]);
+    taken.fill(1, c.start, c.end);
   };
   for (const c of urls(r.text)) if (free(c.start, c.end)) take(c);
   for (const c of emails(r.text)) if (free(c.start, c.end)) take(c);
