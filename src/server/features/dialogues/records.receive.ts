@@ -28,7 +28,7 @@ import {
   withSignature,
 } from './dialogues.signatures.js';
 import { auditDialogue, dialogueChanged } from './dialogues.support.js';
-import { makeCommitments, MOVE_MESSAGES, moverOf, ofPeer } from './records.support.js';
+import { makeCommitments, moverOf, ofPeer, refusal } from './records.support.js';
 
 const peerActor = (nodeId: string): Actor => ({ kind: 'peer', nodeId });
 
@@ -63,7 +63,7 @@ export class RecordsInbox {
     const mover: RecordMover =
       latest && latest.status === 'open' ? moverOf(latest, peer) : 'author';
     const move = nextRecordState(meeting.record_status, event, mover);
-    if (!move.ok) throw conflict(move.code, MOVE_MESSAGES[move.code]);
+    if (!move.ok) throw refusal(move.code);
     const at = Date.parse(body.at);
     if (event === 'amend' && latest) {
       await answerVersion(trx, meeting.id, Number(latest.version), {
@@ -115,7 +115,7 @@ export class RecordsInbox {
     }
     const event = body.answer === 'accepted' ? 'accept' : 'decline';
     const move = nextRecordState(meeting.record_status, event, moverOf(open, peer));
-    if (!move.ok) throw conflict(move.code, MOVE_MESSAGES[move.code]);
+    if (!move.ok) throw refusal(move.code);
     const now = this.deps.clock.now();
     if (body.answer === 'accepted') {
       const peerRow = await findPeer(trx, peer);

@@ -18,6 +18,20 @@ export const MOVE_MESSAGES = {
   not_your_move: 'This node wrote the open version; the peer answers it.',
 } as const;
 
+/** The 409 of a refused move (each code written out, so the error kit can list them). */
+export function refusal(code: keyof typeof MOVE_MESSAGES) {
+  switch (code) {
+    case 'record_open':
+      return conflict('record_open', MOVE_MESSAGES.record_open);
+    case 'record_not_open':
+      return conflict('record_not_open', MOVE_MESSAGES.record_not_open);
+    case 'record_agreed':
+      return conflict('record_agreed', MOVE_MESSAGES.record_agreed);
+    case 'not_your_move':
+      return conflict('not_your_move', MOVE_MESSAGES.not_your_move);
+  }
+}
+
 /** Who makes a move on the open version: the node that wrote it, or the other. */
 export function moverOf(open: DialogueRecordVersionRow, node: string): RecordMover {
   return open.proposed_by === node ? 'author' : 'answerer';
@@ -30,7 +44,7 @@ export function moveOrRefuse(
   by: RecordMover,
 ): RecordStatus {
   const move = nextRecordState(status, event, by);
-  if (!move.ok) throw conflict(move.code, MOVE_MESSAGES[move.code]);
+  if (!move.ok) throw refusal(move.code);
   return move.status;
 }
 
