@@ -135,13 +135,14 @@ export function observationsOf(db: Db, exerciseId: string): Promise<ExerciseObse
  * the states `over`: checked on the row as it is when this transaction gets to write it, so
  * a clock move, a deadline and a player's action racing on PostgreSQL cannot undo each other.
  */
+/** Writes an observation over one of the states `over`; false when the row was in another. */
 export async function saveObservation(
   db: Db,
   row: ExerciseObservationRow,
   over: readonly ExerciseObservationRow['state'][],
-): Promise<void> {
+): Promise<boolean> {
   const { exercise_id: _e, expected_id: _x, ...change } = row;
-  await db
+  const result = await db
     .insertInto('exercise_observations')
     .values(row)
     .onConflict((oc) =>
@@ -150,7 +151,20 @@ export async function saveObservation(
         .doUpdateSet(change)
         .where('exercise_observations.state', 'in', [...over]),
     )
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Waits for the audit chain's head row (PostgreSQL), which appendAudit locks first: taken
+ * before an observation row is written, so every transaction that writes observations
+ * locks the audit head, then the observation (never an observation, then the audit head,
+ * while another holds the head and waits for that observation: the deadlock seen when a
+ * player acted as the peer's `end` was applied). SQLite serialises writers anyway.
+ */
+export async function waitForAuditHead(db: Db, dialect: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await db.selectFrom('audit_head').select('id').where('id', '=', 1).forUpdate().execute();
 }
 
 // ---- the timers at the deadlines of this side's expected actions -------------------------

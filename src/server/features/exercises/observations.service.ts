@@ -16,6 +16,7 @@ import {
   observationsOf,
   saveDeadline,
   saveObservation,
+  waitForAuditHead,
 } from './exercises.repository.js';
 import type { ExerciseInjectRow, ExerciseObservationRow, ExerciseRow } from './exercises.table.js';
 
@@ -272,7 +273,9 @@ export class ExerciseObservations {
     // An action counts over a deadline that passed (late); a deadline only over nothing yet.
     const over: ExerciseObservationRow['state'][] =
       state === 'missed' ? ['pending'] : ['pending', 'missed'];
-    await saveObservation(
+    // One lock order: the audit head, then the observation (see waitForAuditHead).
+    await waitForAuditHead(trx, this.deps.store.dialect);
+    const written = await saveObservation(
       trx,
       {
         exercise_id: row.id,
@@ -284,6 +287,8 @@ export class ExerciseObservations {
       },
       over,
     );
+    // Decided meanwhile by another transaction (its state is not one this may replace).
+    if (!written) return;
     await appendAudit(trx, {
       actor: { kind: 'system', reason: 'exercise' },
       at,
