@@ -1,5 +1,6 @@
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgendaEntry } from '../src/core/schemas/status-report.js';
 import { median } from '../src/core/stats.js';
 import { REPORT_LABELS } from '../src/server/features/dialogues/report.docx.js';
 import {
@@ -193,6 +194,68 @@ describe('the status report for the next meeting', () => {
       100,
     );
 
+    // A dialogue whose first meeting's record cn-mps accepts: three commitments, one done by
+    // both, one done on one side and in progress on the other, one overdue.
+    const dialogue = await ok(us, 'POST', '/api/dialogues', {
+      peer: 'cn-mps',
+      title: { en: 'High-Level Joint Dialogue', zh: '高级别联合对话' },
+    });
+    const dialogueId = dialogue.id as string;
+    const meeting = await ok(us, 'POST', `/api/dialogues/${dialogueId}/meetings`, {
+      number: 1,
+      startDate: '2015-12-01',
+      endDate: '2015-12-02',
+      place: 'Washington',
+      timeZone: 'America/New_York',
+      delegations: [],
+    });
+    const path = `/api/dialogues/${dialogueId}/meetings/${meeting.id as string}`;
+    await seen(cn, path, () => true, 'the meeting on cn-mps');
+    const commitment = (id: string, en: string, zh: string, dueDate: string) => ({
+      id,
+      what: { en, zh },
+      ownerSides: ['us-doj', 'cn-mps'],
+      owner: 'Central authorities',
+      dueDate,
+      paragraph: 1,
+    });
+    const [hotline, guidelines, exercise] = [
+      '3f0c4f4e-7a58-4a53-9b0a-0c5b5b0e4a11',
+      '3f0c4f4e-7a58-4a53-9b0a-0c5b5b0e4a12',
+      '3f0c4f4e-7a58-4a53-9b0a-0c5b5b0e4a13',
+    ];
+    await ok(us, 'POST', `${path}/record`, {
+      content: {
+        outcomes: [{ paragraph: 1, kind: 'agreement', text: { en: 'The sides agreed.' } }],
+        commitments: [
+          commitment(hotline, 'Establish the hotline', '建立热线', '2016-03-01'),
+          commitment(guidelines, 'Write the guidelines', '制定指南', '2099-06-01'),
+          commitment(exercise, 'Hold a tabletop exercise', '举行桌面演练', '2016-06-01'),
+        ],
+      },
+    });
+    await seen(cn, path, (b) => b.record.latest?.version === 1, 'the proposal on cn-mps');
+    await ok(cn, 'POST', `${path}/record/1/accept`);
+    const statement = `/api/dialogues/${dialogueId}/commitments`;
+    await seen(us, `${statement}/${hotline}`, () => true, 'the commitments on us-doj');
+    await seen(cn, `${statement}/${hotline}`, () => true, 'the commitments on cn-mps');
+    await ok(us, 'PUT', `${statement}/${hotline}/attestation`, { status: 'done', note: '' });
+    await ok(cn, 'PUT', `${statement}/${hotline}/attestation`, { status: 'done', note: '' });
+    await ok(us, 'PUT', `${statement}/${guidelines}/attestation`, { status: 'done', note: '' });
+    await ok(cn, 'PUT', `${statement}/${guidelines}/attestation`, {
+      status: 'in_progress',
+      note: '',
+    });
+    for (const node of [us, cn]) {
+      await seen(node, `${statement}/${hotline}`, (b) => b.state === 'done', 'done on both');
+      await seen(
+        node,
+        `${statement}/${guidelines}`,
+        (b) => Boolean(b.theirs && b.ours),
+        'both statements',
+      );
+    }
+
     // The figures by hand, from the records.
     const t1 = await answerTime(us, r1, 'fulfil');
     const t3 = await answerTime(us, r3, 'fulfil');
@@ -220,7 +283,7 @@ describe('the status report for the next meeting', () => {
       pings: { sent: 1, answered: 1, answeredShare: 1, medianMs: median([pingTime]) },
       sharing: { objectsShared: 2, feedbackGiven: 0 },
       exercises: { aarShared: 0, ratings: { P: 0, S: 0, M: 0, U: 0 }, openCorrectiveActions: 0 },
-      commitments: { saysDone: 0 },
+      commitments: { saysDone: 2 },
     };
     const cnSide = {
       node: 'cn-mps',
@@ -235,27 +298,35 @@ describe('the status report for the next meeting', () => {
       pings: { sent: 1, answered: 0, answeredShare: 0, medianMs: null },
       sharing: { objectsShared: 0, feedbackGiven: 1 },
       exercises: { aarShared: 0, ratings: { P: 0, S: 0, M: 0, U: 0 }, openCorrectiveActions: 0 },
-      commitments: { saysDone: 0 },
+      commitments: { saysDone: 1 },
     };
-    const onUs = await ok(us, 'GET', `/api/status-report?peer=cn-mps&from=${from}&to=${to}`);
-    const onCn = await ok(cn, 'GET', `/api/status-report?peer=us-doj&from=${from}&to=${to}`);
+    const query = `dialogue=${dialogueId}&from=${from}&to=${to}`;
+    const onUs = await ok(us, 'GET', `/api/status-report?peer=cn-mps&${query}`);
+    const onCn = await ok(cn, 'GET', `/api/status-report?${query}`);
     expect(onUs.here).toEqual(usSide);
     expect(onUs.there).toEqual(cnSide);
     // The same figures on cn-mps, its sides swapped.
     expect(onCn.here).toEqual(onUs.there);
     expect(onCn.there).toEqual(onUs.here);
-    for (const key of ['from', 'to', 'exercisesRun', 'commitments', 'agenda']) {
+    for (const key of ['from', 'to', 'exercisesRun', 'commitments']) {
       expect(onCn[key], key).toEqual(onUs[key]);
     }
-    expect(onUs.commitments).toEqual({ total: 0, doneByBoth: 0, diverging: 0, overdue: 0 });
+    expect(onUs.commitments).toEqual({ total: 3, doneByBoth: 1, diverging: 1, overdue: 1 });
+    expect(onUs.agenda.map((a: AgendaEntry) => [a.reason, a.what.zh, a.here, a.peer])).toEqual([
+      ['overdue', '举行桌面演练', null, null],
+      ['diverging', '制定指南', 'done', 'in_progress'],
+    ]);
+    expect(onCn.agenda.map((a: AgendaEntry) => [a.commitmentId, a.here, a.peer])).toEqual([
+      [exercise, null, null],
+      [guidelines, 'in_progress', 'done'],
+    ]);
 
     // The DOCX, in both languages, parses back with its sections and both sides' columns.
     for (const lang of ['en', 'zh-CN'] as const) {
       const { cookie } = await us.session();
-      const response = await fetch(
-        `${us.url}/api/status-report.docx?peer=cn-mps&from=${from}&to=${to}&lang=${lang}`,
-        { headers: { cookie } },
-      );
+      const response = await fetch(`${us.url}/api/status-report.docx?${query}&lang=${lang}`, {
+        headers: { cookie },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('wordprocessingml');
       const zip = await JSZip.loadAsync(Buffer.from(await response.arrayBuffer()));
@@ -276,6 +347,7 @@ describe('the status report for the next meeting', () => {
       expect(xml).toContain('us-doj');
       expect(xml).toContain('cn-mps');
       expect(xml).toContain('emergency_disclosure');
+      expect(xml).toContain(lang === 'en' ? 'Hold a tabletop exercise' : '举行桌面演练');
     }
   }, 240_000);
 });
