@@ -261,6 +261,90 @@ describe('a joint exercise in Chromium', () => {
   );
 });
 
+describe('the EXERCISE marker and exercise deadlines in Chromium', () => {
+  it(
+    "marks EXERCISE on the requests banner, home's deadlines, cases, a case and notes; an exercise request's deadlines show in exercise time and stand with the clock",
+    async () => {
+      const id = await acceptedExercise();
+      // The emergency request goes at T+01:11 with 1 hour to acknowledge; at T+01:58, paused,
+      // it is due soon on the exercise clock; the indicator opened the exercise case; B's note
+      // (T+01:40) went.
+      const move = async (body: Record<string, unknown>) =>
+        expect((await pair.us.api('POST', `/api/exercises/${id}/clock`, body)).status).toBe(200);
+      await move({ kind: 'start', speed: 60 });
+      await move({ kind: 'jump', toMinutes: 71 });
+      await until(async () => {
+        const list = (await pair.cn.api('GET', '/api/requests?direction=in')).body.requests as {
+          exerciseId: string | null;
+        }[];
+        return list.some((x) => x.exerciseId === id);
+      }, 'the exercise request on cn-mps');
+      await move({ kind: 'jump', toMinutes: 118 });
+      await move({ kind: 'pause' });
+      const request = await until(async () => {
+        const list = (await pair.cn.api('GET', '/api/requests?direction=in')).body.requests as {
+          id: string;
+          exerciseId: string | null;
+          acknowledge: { state: string } | null;
+          exerciseDeadlines: { running: boolean } | null;
+        }[];
+        const r = list.find((x) => x.exerciseId === id);
+        return r?.exerciseDeadlines?.running === false ? r : undefined;
+      }, 'the exercise request on cn-mps, its clock paused');
+      expect(request.acknowledge?.state).toBe('due_soon');
+      const exerciseCase = await until(async () => {
+        const cases = (await pair.cn.api('GET', '/api/cases')).body.cases as {
+          id: string;
+          exerciseId: string | null;
+        }[];
+        return cases.find((c) => c.exerciseId === id);
+      }, 'the exercise case on cn-mps');
+      await until(async () => {
+        const notes = (await pair.cn.api('GET', '/api/notes?peer=us-doj')).body.notes as {
+          exerciseId: string | null;
+        }[];
+        return notes.some((n) => n.exerciseId === id);
+      }, "B's exercise note on cn-mps");
+
+      const { context, page } = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai');
+      try {
+        await screenshotOnFailure({ 'exercise-marker': page }, async () => {
+          const badge = (scope: ReturnType<Page['locator']>) =>
+            scope.getByTestId('exercise-badge').first().waitFor();
+          await page.goto(`${pair.cn.url}/`);
+          await badge(page.locator('.request-banner'));
+          const deadlines = page.locator('section.deadlines');
+          await badge(deadlines);
+          await deadlines.getByText('exercise clock stands').first().waitFor();
+
+          await page.goto(`${pair.cn.url}/requests/${request.id}`);
+          await page.getByRole('heading', { level: 1 }).getByText('EXERCISE').waitFor();
+          await page
+            .getByText(/T\+02:1\d exercise time/)
+            .first()
+            .waitFor();
+          await page.getByText('exercise clock stands').first().waitFor();
+
+          await page.goto(`${pair.cn.url}/cases`);
+          await badge(page.getByTestId('case-row').filter({ hasText: 'EXERCISE' }));
+          await page.goto(`${pair.cn.url}/cases/${exerciseCase.id}`);
+          await page.getByRole('heading', { level: 1 }).getByText('EXERCISE').waitFor();
+
+          await page.goto(`${pair.cn.url}/notes`);
+          await badge(page.locator('article.note'));
+
+          await page.getByRole('button', { name: '简体中文' }).click();
+          await page.locator('article.note').getByText('演习').first().waitFor();
+          expect((await pair.cn.api('PATCH', '/api/me', { language: null })).status).toBe(200);
+        });
+      } finally {
+        await context.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
 describe('the scenario editor in Chromium', () => {
   it(
     'a bad scenario file is refused with each mistake named by line and field beside the text; nothing is stored',
@@ -316,6 +400,15 @@ describe('the scenario editor in Chromium', () => {
 
 /** A run of personnel-breach, us-doj with cn-mps, accepted, started and ended. */
 async function endedExercise(): Promise<string> {
+  const id = await acceptedExercise();
+  for (const move of [{ kind: 'start', speed: 60 }, { kind: 'end' }]) {
+    expect((await pair.us.api('POST', `/api/exercises/${id}/clock`, move)).status).toBe(200);
+  }
+  return id;
+}
+
+/** us-doj proposes personnel-breach to cn-mps as side A; cn-mps accepts. */
+async function acceptedExercise(): Promise<string> {
   const proposed = await pair.us.api('POST', '/api/exercises', {
     scenarioId: 'personnel-breach',
     peer: 'cn-mps',
@@ -332,9 +425,6 @@ async function endedExercise(): Promise<string> {
     async () => (await pair.us.api('GET', `/api/exercises/${id}`)).body.status === 'accepted',
     'the acceptance on us-doj',
   );
-  for (const move of [{ kind: 'start', speed: 60 }, { kind: 'end' }]) {
-    expect((await pair.us.api('POST', `/api/exercises/${id}/clock`, move)).status).toBe(200);
-  }
   return id;
 }
 
