@@ -22,8 +22,10 @@ import {
   openAndSettle,
   seed,
   startPeeredPair,
+  type MainPage,
   type Size,
 } from '../test/harness/seed.js';
+import type { NodeProcess } from '../test/harness/cluster.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -53,6 +55,139 @@ function build(): void {
   if (!existsSync(DIST_INDEX)) {
     throw new Error(`dist/web is missing (${DIST_INDEX}): run npm run build:web first.`);
   }
+}
+
+async function call(node: NodeProcess, method: string, url: string, body?: unknown) {
+  const r = await node.api(method, url, body);
+  if (r.status >= 300) {
+    throw new Error(`${node.nodeId} ${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return r.body as { id: string };
+}
+
+/** The part of a meeting's view the seeding waits on. */
+interface RecordState {
+  record: { latest: { version: number } | null; agreed: { signatures: unknown[] } | null };
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The dialogue pages (issue 18): a dialogue with the first meeting's record agreed by both
+ * nodes, a second meeting still open, and a commitment the two sides state differently.
+ */
+async function seedDialogue(us: NodeProcess, cn: NodeProcess): Promise<MainPage[]> {
+  const dialogue = await call(us, 'POST', '/api/dialogues', {
+    peer: 'cn-mps',
+    title: {
+      en: 'High-Level Joint Dialogue on Cybercrime and Related Issues',
+      zh: '打击网络犯罪及相关事项高级别联合对话',
+    },
+  });
+  const base = `/api/dialogues/${dialogue.id}`;
+  const meeting = await call(us, 'POST', `${base}/meetings`, {
+    number: 1,
+    startDate: '2015-12-01',
+    endDate: '2015-12-02',
+    place: 'Washington',
+    timeZone: 'America/New_York',
+    delegations: [
+      {
+        side: 'us-doj',
+        delegates: [
+          { name: 'Loretta Lynch', title: 'Attorney General', role: 'head' },
+          { name: 'Jeh Johnson', title: 'Secretary of Homeland Security', role: 'head' },
+        ],
+      },
+      { side: 'cn-mps', delegates: [{ name: '郭声琨', title: '国务委员', role: 'head' }] },
+    ],
+    agenda: [
+      { item: 1, title: { en: 'Requests for assistance', zh: '协助请求' } },
+      { item: 2, title: { en: 'A hotline', zh: '热线机制' } },
+    ],
+  });
+  const path = `${base}/meetings/${meeting.id}`;
+  await call(us, 'POST', `${base}/meetings`, {
+    number: 2,
+    when: 'June 2016',
+    place: 'Beijing',
+    timeZone: 'Asia/Shanghai',
+  });
+  await waitFor('the meeting at cn-mps', async () => (await cn.api('GET', path)).status === 200);
+  const commitment = '6c1f0a5e-2b7d-4c3e-8f9a-1d2e3f4a5b60';
+  await call(us, 'POST', `${path}/record`, {
+    content: {
+      outcomes: [
+        {
+          paragraph: 1,
+          kind: 'agreement',
+          text: {
+            en: 'Both sides agreed on guidelines for requests for assistance on cybercrime.',
+            zh: '双方就打击网络犯罪协助请求的指导原则达成一致。',
+          },
+        },
+        {
+          paragraph: 2,
+          kind: 'agreement',
+          text: {
+            en: 'Both sides agreed to establish a hotline and to test it regularly.',
+            zh: '双方同意建立热线并定期测试。',
+          },
+        },
+      ],
+      commitments: [
+        {
+          what: { en: 'Write the guidelines for requests', zh: '制定协助请求指导原则' },
+          ownerSides: ['us-doj', 'cn-mps'],
+          owner: 'Central authorities',
+          dueDate: '2016-06-01',
+          paragraph: 1,
+        },
+        {
+          id: commitment,
+          what: { en: 'Establish the hotline', zh: '建立热线' },
+          ownerSides: ['us-doj', 'cn-mps'],
+          owner: 'Duty desks',
+          dueDate: '2016-03-01',
+          paragraph: 2,
+          measure: { key: 'pings.answered_share', comparator: 'gte', threshold: 0.9 },
+        },
+      ],
+    },
+  });
+  await waitFor('the record at cn-mps', async () => {
+    const r = await cn.api('GET', path);
+    return r.status === 200 && (r.body as RecordState).record.latest?.version === 1;
+  });
+  await call(cn, 'POST', `${path}/record/1/accept`);
+  await waitFor('both signatures at us-doj', async () => {
+    const r = await us.api('GET', path);
+    return (r.body as RecordState).record.agreed?.signatures.length === 2;
+  });
+  const attestation = `${base}/commitments/${commitment}/attestation`;
+  await call(us, 'PUT', attestation, {
+    status: 'done',
+    note: 'Hotline numbers exchanged; tested weekly.',
+    evidence: [{ kind: 'url', url: 'https://example.org/hotline-test', label: 'Test log' }],
+  });
+  await call(cn, 'PUT', attestation, { status: 'in_progress', note: '正在测试值班电话。' });
+  const today = new Date().toISOString().slice(0, 10);
+  return [
+    { name: 'dialogues', path: '/dialogues' },
+    { name: 'dialogue', path: `/dialogues/${dialogue.id}` },
+    {
+      name: 'meeting',
+      path: `/dialogues/${dialogue.id}/meetings/${meeting.id}`,
+    },
+    { name: 'commitment', path: `/dialogues/${dialogue.id}/commitments/${commitment}` },
+    { name: 'status-report', path: `/dialogues/report?peer=cn-mps&from=2015-11-01&to=${today}` },
+  ];
 }
 
 function escapeHtml(text: string): string {
@@ -136,7 +271,11 @@ async function main(): Promise<void> {
   try {
     say('Seeding requests, a case, a call, a note and a ping…');
     const seeded = await seed(pair.us, pair.cn);
-    const pages = mainPages(seeded).filter((p) => !ONLY || ONLY.includes(p.name));
+    say('Seeding a dialogue: an agreed record, a commitment the sides state differently…');
+    const dialoguePages = await seedDialogue(pair.us, pair.cn);
+    const pages = [...mainPages(seeded), ...dialoguePages].filter(
+      (p) => !ONLY || ONLY.includes(p.name),
+    );
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     for (const language of LANGUAGES) {

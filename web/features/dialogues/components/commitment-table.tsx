@@ -1,11 +1,8 @@
 import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import {
-  COMMITMENT_STATES,
-  type CommitmentState,
-  type CommitmentView,
-} from '../../../../src/core/schemas/dialogues';
+import type { CommitmentState, CommitmentView } from '../../../../src/core/schemas/dialogues';
+import { COMMITMENT_STATES } from './choices';
 import * as api from '../api';
 import { useLiveEvent } from '../../../app/live-events';
 import { AsyncTable } from '../../../ui/async-table';

@@ -1,16 +1,13 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  DELEGATION_ROLES,
-  type MeetingBody,
-  type MeetingView,
-} from '../../../../src/core/schemas/dialogues';
+import type { MeetingBody, MeetingView } from '../../../../src/core/schemas/dialogues';
+import { DELEGATION_ROLE_LIST, type DelegationRole } from './choices';
 import { ProblemAlert } from '../../../ui/errors';
 import { Field } from '../../../ui/field';
 import { timeZones } from '../../../ui/format';
 import type { Submit } from '../../../ui/submit';
 
-type Role = (typeof DELEGATION_ROLES)[number];
+type Role = DelegationRole;
 interface DelegateRow {
   name: string;
   title: string;
@@ -180,7 +177,7 @@ export function MeetingForm({
                   value={delegate.role}
                   onChange={(e) => setDelegate(side, index, { role: e.target.value as Role })}
                 >
-                  {DELEGATION_ROLES.map((role) => (
+                  {DELEGATION_ROLE_LIST.map((role) => (
                     <option key={role} value={role}>
                       {t(`dialogues.roles.${role}`)}
                     </option>

@@ -1,13 +1,12 @@
 import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  MEASURE_COMPARATORS,
-  OUTCOME_KINDS,
-  type MeasureComparator,
-  type OutcomeKind,
-  type RecordContent,
-  type RecordContentBody,
+import type {
+  MeasureComparator,
+  OutcomeKind,
+  RecordContent,
+  RecordContentBody,
 } from '../../../../src/core/schemas/dialogues';
+import { MEASURE_COMPARATORS, OUTCOME_KINDS } from './choices';
 import * as api from '../api';
 import { ProblemAlert, type Problem } from '../../../ui/errors';
 import { Field } from '../../../ui/field';

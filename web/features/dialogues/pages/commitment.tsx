@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import {
-  ATTESTATION_STATUSES,
-  type AttestationStatus,
-  type AttestationView,
-  type CommitmentView,
-  type Evidence,
+import type {
+  AttestationStatus,
+  AttestationView,
+  CommitmentView,
+  Evidence,
 } from '../../../../src/core/schemas/dialogues';
+import { ATTESTATION_STATUSES } from '../components/choices';
 import * as api from '../api';
 import { rolesAllow } from '../../../app/types';
 import { useLiveEvent } from '../../../app/live-events';

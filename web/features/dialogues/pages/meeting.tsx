@@ -30,6 +30,7 @@ import {
   useNodeId,
   usePaged,
 } from '../components/parts';
+import { formatMeasure } from '../components/measure';
 import { RecordEditor } from '../components/record-editor';
 import '../i18n';
 import '../dialogues.css';
@@ -313,8 +314,8 @@ function Record({
         <RecordContentView
           content={shown.content}
           dialogueId={dialogue.id}
+          peer={dialogue.peer}
           linked={record.status === 'agreed'}
-          zone={m.timeZone}
         />
       ) : null}
       {!shown && !canWrite ? <p className="muted">{t('dialogues.record.none')}</p> : null}
@@ -352,14 +353,25 @@ function Record({
 function RecordContentView({
   content,
   dialogueId,
+  peer,
   linked,
 }: {
   content: RecordContent;
   dialogueId: string;
+  peer: string;
   linked: boolean;
-  zone: string;
 }) {
   const { t, i18n } = useTranslation();
+  // The measures' names in the reader's language (the key when they cannot be loaded).
+  const measures = useLoader(useCallback(() => api.listMeasures(peer), [peer]));
+  const measureRule = (measure: NonNullable<RecordContent['commitments'][number]['measure']>) => {
+    const found = measures.data?.measures.find((m) => m.key === measure.key);
+    return t('dialogues.measure.rule', {
+      key: found ? pick(found.title, i18n.language) : measure.key,
+      comparator: t(`dialogues.measure.comparators.${measure.comparator}`),
+      threshold: formatMeasure(measure.threshold, found?.unit, i18n.language, t),
+    });
+  };
   return (
     <>
       <h3>{t('dialogues.record.outcomes')}</h3>
@@ -415,6 +427,7 @@ function RecordContentView({
                     ) : (
                       pick(c.what, i18n.language)
                     )}
+                    <OtherLanguage text={c.what} />
                   </th>
                   <td data-label={t('dialogues.commitments.ownerSides')}>
                     {formatList(c.ownerSides, i18n.language)}
@@ -429,13 +442,7 @@ function RecordContentView({
                     </a>
                   </td>
                   <td data-label={t('dialogues.measure.title')}>
-                    {c.measure
-                      ? t('dialogues.measure.rule', {
-                          key: c.measure.key,
-                          comparator: t(`dialogues.measure.comparators.${c.measure.comparator}`),
-                          threshold: c.measure.threshold,
-                        })
-                      : '—'}
+                    {c.measure ? measureRule(c.measure) : '—'}
                   </td>
                 </tr>
               ))}
@@ -495,5 +502,19 @@ function VersionItem({ version: v, zone }: { version: RecordVersionView; zone: s
         </ul>
       ) : null}
     </li>
+  );
+}
+
+/** Beneath a text in the reader's language, the same in the other language (the record is bilingual). */
+function OtherLanguage({ text }: { text: { en: string; zh: string } }) {
+  const { i18n } = useTranslation();
+  const zh = i18n.language.startsWith('zh');
+  const other = zh ? text.en : text.zh;
+  const shown = pick(text, i18n.language);
+  if (!other || other === shown) return null;
+  return (
+    <span className="other-language muted small" lang={zh ? 'en' : 'zh-CN'}>
+      {other}
+    </span>
   );
 }

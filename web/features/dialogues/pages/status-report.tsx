@@ -99,12 +99,18 @@ export function StatusReportPage() {
       {query && !report.data && !report.error ? (
         <p role="status">{t('dialogues.loading')}</p>
       ) : null}
-      {report.data ? <ReportBody report={report.data} /> : null}
+      {report.data ? <ReportBody report={report.data} days={{ from, to }} /> : null}
     </section>
   );
 }
 
-function ReportBody({ report: r }: { report: StatusReport }) {
+function ReportBody({
+  report: r,
+  days,
+}: {
+  report: StatusReport;
+  days: { from: string; to: string };
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const share = (n: number | null) => formatShare(n, lang);
@@ -116,8 +122,8 @@ function ReportBody({ report: r }: { report: StatusReport }) {
       <p className="report-summary">
         {t('dialogues.report.between', { node: r.node, peer: r.peer })}{' '}
         {t('dialogues.report.period', {
-          from: formatDay(r.from.slice(0, 10), lang),
-          to: formatDay(r.to.slice(0, 10), lang),
+          from: formatDay(days.from, lang),
+          to: formatDay(days.to, lang),
         })}{' '}
         <span className="muted small">
           {t('dialogues.report.asOf')} <When at={r.asOf} />
