@@ -18,6 +18,8 @@ export interface GazetteerEntry {
   country?: string;
   /** A threat actor (group) rather than a victim or an authority. */
   actor?: boolean;
+  /** A news outlet: it reports many stories, so it says little about which story a report tells. */
+  press?: boolean;
 }
 
 export const GAZETTEER: readonly GazetteerEntry[] = [
@@ -156,6 +158,7 @@ export const GAZETTEER: readonly GazetteerEntry[] = [
   {
     id: 'org:cn-xinhua',
     kind: 'organisation',
+    press: true,
     country: 'country:cn',
     en: ['Xinhua', 'Xinhua News Agency'],
     zh: ['新华社', '新华通讯社', '新华网'],
@@ -192,6 +195,7 @@ export const GAZETTEER: readonly GazetteerEntry[] = [
   {
     id: 'org:au-abc',
     kind: 'organisation',
+    press: true,
     country: 'country:au',
     en: ['Australian Broadcasting Corporation', 'ABC'],
     zh: ['澳大利亚广播公司', '澳广'],
@@ -211,10 +215,11 @@ export const GAZETTEER: readonly GazetteerEntry[] = [
     zh: ['澳大利亚国防部'],
   },
   // Press and vendors
-  { id: 'org:reuters', kind: 'organisation', en: ['Reuters'], zh: ['路透社'] },
+  { id: 'org:reuters', kind: 'organisation', press: true, en: ['Reuters'], zh: ['路透社'] },
   {
     id: 'org:wapo',
     kind: 'organisation',
+    press: true,
     en: ['Washington Post', 'The Washington Post'],
     zh: ['华盛顿邮报'],
   },

@@ -46,3 +46,11 @@ export function analyseReport(
     claims: extractClaims(text, entities),
   };
 }
+
+export {
+  clusteringScores,
+  StoryClusterer,
+  type ClusterInput,
+  type ClusterOptions,
+  type Story,
+} from './cluster.js';

@@ -4,53 +4,18 @@
  * and asserts the targets: indicators ≥ 0.95 per type, every listed claim found, no claim on a
  * text without claims, every dropped value reported with its reason.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   analyseReport,
   DEFAULT_ALLOW_LIST,
   INDICATOR_TYPES,
   type Claim,
-  type IndicatorType,
   type ReportExtraction,
 } from '../../../src/core/reports/index.js';
+import { loadCorpus, type CorpusReport, type ExpectedClaim } from './corpus.js';
 
-interface ExpectedClaim {
-  source: string;
-  actor: string | null;
-  target: string | null;
-  stance: string;
-}
-interface Expected {
-  story: string;
-  language: 'en' | 'zh';
-  indicators: Partial<Record<IndicatorType, string[]>>;
-  dropped: string[];
-  entities: string[];
-  claims: ExpectedClaim[];
-}
-interface Report {
-  name: string;
-  text: string;
-  expected: Expected;
+interface Report extends CorpusReport {
   got: ReportExtraction;
-}
-
-const DIR = import.meta.dirname;
-
-export function loadCorpus(): Array<{ name: string; text: string; expected: Expected }> {
-  return readdirSync(DIR)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()
-    .map((f) => {
-      const name = f.replace(/\.txt$/, '');
-      return {
-        name,
-        text: readFileSync(join(DIR, f), 'utf8'),
-        expected: JSON.parse(readFileSync(join(DIR, `${name}.expected.json`), 'utf8')) as Expected,
-      };
-    });
 }
 
 const reports: Report[] = loadCorpus().map((r) => ({

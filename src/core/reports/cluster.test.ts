@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { clusteringScores, StoryClusterer } from './cluster.js';
+import { analyseReport } from './index.js';
+
+const input = (id: string, text: string) => ({ id, text, extraction: analyseReport(text) });
+
+describe('StoryClusterer', () => {
+  it('joins reports that share two indicators, whatever their language', () => {
+    const c = new StoryClusterer();
+    c.add(input('b', 'The loader beacons to evil-c2[.]top and 203.0.113[.]9 every minute.'));
+    c.add(input('a', '样本连接evil-c2[.]top和203.0.113.9。'));
+    c.add(input('c', 'An unrelated note about the weather in Canberra on 3 March 2026.'));
+    expect(c.stories()).toEqual([
+      { id: 'a', reportIds: ['a', 'b'] },
+      { id: 'c', reportIds: ['c'] },
+    ]);
+    expect(c.storyOf('b')).toBe('a');
+    expect(c.storyOf('nope')).toBeUndefined();
+  });
+
+  it('keeps apart reports whose dates are far apart, even with the same people', () => {
+    const c = new StoryClusterer();
+    c.add(
+      input(
+        'x',
+        'Loretta Lynch, Jeh Johnson and Guo Shengkun met in Washington on December 1, 2015.',
+      ),
+    );
+    c.add(
+      input('y', 'Loretta Lynch, Jeh Johnson and Guo Shengkun met in Beijing on June 14, 2016.'),
+    );
+    expect(c.stories().length).toBe(2);
+  });
+
+  it('refuses a report id it already holds', () => {
+    const c = new StoryClusterer();
+    c.add(input('a', 'text'));
+    expect(() => c.add(input('a', 'text'))).toThrow(/already/);
+  });
+});
+
+describe('clusteringScores', () => {
+  it('scores a perfect and a lumped clustering', () => {
+    const gold = new Map([
+      ['1', 'A'],
+      ['2', 'A'],
+      ['3', 'B'],
+    ]);
+    expect(clusteringScores(gold, gold).bcubed.f1).toBe(1);
+    const lumped = clusteringScores(
+      new Map([
+        ['1', 'X'],
+        ['2', 'X'],
+        ['3', 'X'],
+      ]),
+      gold,
+    );
+    expect(lumped.bcubed.recall).toBe(1);
+    expect(lumped.bcubed.precision).toBeCloseTo((2 / 3 + 2 / 3 + 1 / 3) / 3);
+    expect(lumped.pairwise).toMatchObject({ precision: 1 / 3, recall: 1 });
+  });
+});
