@@ -1,80 +1,74 @@
-import { sql } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../../store/database.js';
 import type { Db } from '../../store/database.js';
 
+/** The object `o` is not in an exercise's case (exercise objects never count in real figures). */
+function notExercise(eb: ExpressionBuilder<Database & { o: Database['stix_objects'] }, 'o'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('cases as xc')
+        .select('xc.id')
+        .whereRef('xc.id', '=', 'o.case_id')
+        .where('xc.exercise_id', 'is not', null),
+    ),
+  );
+}
+
 /**
- * When each object shared between this node and `peer` was last sent, by origin: `here`,
- * this node's objects it sent to the peer (stix_shares.shared_at: the latest version sent);
- * `peer`, the peer's objects held here (when this node recorded the latest version). Deleted
- * objects and exercise cases' objects are left out. For the dialogue's report and measures.
+ * How many objects were shared between this node and `peer` in [from, to), by origin:
+ * `here`, this node's objects whose latest version it sent to the peer in the period
+ * (stix_shares.shared_at); `peer`, the peer's objects held here whose latest version this
+ * node recorded in the period. Deleted objects and exercise cases' objects are left out.
+ * For the dialogue's status report and measures.
  */
-export async function sharedObjectTimes(
+export async function sharedObjectCounts(
   db: Db,
   nodeId: string,
   peer: string,
-): Promise<{ here: number[]; peer: number[] }> {
+  period: { from: number; to: number },
+): Promise<{ here: number; peer: number }> {
   const mine = await db
     .selectFrom('stix_shares as s')
     .innerJoin('stix_objects as o', 'o.id', 's.object_id')
-    .select('s.shared_at as at')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('s.peer_id', '=', peer)
     .where('o.origin_node', '=', nodeId)
     .where('o.deleted', '=', 0)
-    // Objects of an exercise's case never count in real figures.
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('cases as xc')
-            .select('xc.id')
-            .whereRef('xc.id', '=', 'o.case_id')
-            .where('xc.exercise_id', 'is not', null),
-        ),
-      ),
-    )
-    .execute();
+    .where('s.shared_at', '>=', period.from)
+    .where('s.shared_at', '<', period.to)
+    .where(notExercise)
+    .executeTakeFirst();
   const theirs = await db
     .selectFrom('stix_objects as o')
     .innerJoin('stix_versions as v', 'v.id', 'o.id')
-    .select(sql<number>`max(v.recorded_at)`.as('at'))
+    .select('o.id')
     .where('o.origin_node', '=', peer)
     .where('o.deleted', '=', 0)
-    // Objects of an exercise's case never count in real figures.
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('cases as xc')
-            .select('xc.id')
-            .whereRef('xc.id', '=', 'o.case_id')
-            .where('xc.exercise_id', 'is not', null),
-        ),
-      ),
-    )
+    .where(notExercise)
     .groupBy('o.id')
+    .having((eb) => eb.fn.max('v.recorded_at'), '>=', period.from)
+    .having((eb) => eb.fn.max('v.recorded_at'), '<', period.to)
     .execute();
-  return { here: mine.map((r) => Number(r.at)), peer: theirs.map((r) => Number(r.at)) };
+  return { here: Number(mine?.n ?? 0), peer: theirs.length };
 }
 
-/** When `giver` gave feedback on objects `origin` shared (exercise objects left out). */
-export async function feedbackTimes(db: Db, giver: string, origin: string): Promise<number[]> {
-  const rows = await db
+/** How much feedback `giver` gave in [from, to) on objects `origin` shared (exercise objects left out). */
+export async function feedbackCount(
+  db: Db,
+  giver: string,
+  origin: string,
+  period: { from: number; to: number },
+): Promise<number> {
+  const row = await db
     .selectFrom('stix_feedback as f')
     .innerJoin('stix_objects as o', 'o.id', 'f.object_id')
-    .select('f.at')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('f.node_id', '=', giver)
     .where('o.origin_node', '=', origin)
-    // Objects of an exercise's case never count in real figures.
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('cases as xc')
-            .select('xc.id')
-            .whereRef('xc.id', '=', 'o.case_id')
-            .where('xc.exercise_id', 'is not', null),
-        ),
-      ),
-    )
-    .execute();
-  return rows.map((r) => Number(r.at));
+    .where('f.at', '>=', period.from)
+    .where('f.at', '<', period.to)
+    .where(notExercise)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

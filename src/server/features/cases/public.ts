@@ -4,4 +4,4 @@ export type { CasesService } from './cases.service.js';
 export type { ObjectsService } from './objects.service.js';
 export type { ImportService, ImportSource } from './import.service.js';
 export type { ExerciseCases, ExerciseObject, ExerciseObjectEvent } from './cases.exercise.js';
-export { feedbackTimes, sharedObjectTimes } from './cases.figures.js';
+export { feedbackCount, sharedObjectCounts } from './cases.figures.js';

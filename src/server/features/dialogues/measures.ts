@@ -84,10 +84,7 @@ export const MEASURES: readonly Measure[] = [
     title: { en: 'Objects shared per month', zh: '每月共享的对象' },
     definition:
       'STIX objects shared either way whose latest version was sent (received) in the last 90 days, divided by 3.',
-    compute: (r, now) => {
-      const inWindow = (ms: number) => ms >= now - WINDOW && ms <= now;
-      return both(r, (s) => s.objectsShared).filter(inWindow).length / 3;
-    },
+    compute: (r) => (r.here.objectsShared + r.there.objectsShared) / 3,
   },
   {
     key: 'sharing.feedback_given',
@@ -95,10 +92,7 @@ export const MEASURES: readonly Measure[] = [
     title: { en: 'Feedback given', zh: '已提供的反馈' },
     definition:
       'Feedback given in the last 90 days by either side on objects the other side shared (the current answer of each side on each object).',
-    compute: (r, now) => {
-      const inWindow = (ms: number) => ms >= now - WINDOW && ms <= now;
-      return both(r, (s) => s.feedbackGiven).filter(inWindow).length;
-    },
+    compute: (r) => r.here.feedbackGiven + r.there.feedbackGiven,
   },
   {
     key: 'exercises.finished_with_aar',

@@ -1,6 +1,6 @@
 import { iso } from '../../clock.js';
 import type { Db } from '../../store/database.js';
-import { feedbackTimes, sharedObjectTimes } from '../cases/public.js';
+import { feedbackCount, sharedObjectCounts } from '../cases/public.js';
 import { exercisesWith, type ExerciseFigureRow } from '../exercises/public.js';
 import { callsCreatedBetween, type CallRow } from '../hotline/public.js';
 import { pingsBetween, type PingRow } from '../pings/public.js';
@@ -12,10 +12,10 @@ export interface SideRecords {
   requests: RequestRow[];
   calls: CallRow[];
   pings: PingRow[];
-  /** When each object this side shared with the other was last sent / recorded. */
-  objectsShared: number[];
-  /** When this side gave feedback on the other side's objects. */
-  feedbackGiven: number[];
+  /** Objects of this side's whose latest version reached the other side in the period. */
+  objectsShared: number;
+  /** Feedback this side gave in the period on the other side's objects. */
+  feedbackGiven: number;
   /** The exercises with the other side, with this side's part of each AAR. */
   exercises: { id: string; endedAt: number | null; part: ExerciseFigureRow['ours'] }[];
 }
@@ -29,8 +29,8 @@ export interface SharedRecords {
  * The real (never exercise) records between this node and `peer` that both hold, split by
  * the side that started them: requests by who sent them, calls by who placed them, pings by
  * who sent them, objects by who shared them, feedback by who gave it, each exercise's AAR
- * part by who wrote it. Requests, calls and pings in [from, to) by their send time; objects
- * and feedback are returned with their times (the callers filter). Exercises: all.
+ * part by who wrote it; all in [from, to) (requests, calls and pings by their send time),
+ * but exercises: all of them, with their end.
  */
 export async function sharedRecords(
   db: Db,
@@ -42,9 +42,9 @@ export async function sharedRecords(
     requestsSentIn(db, { peer, from: iso(period.from), to: iso(period.to) }),
     callsCreatedBetween(db, { peer, from: period.from, to: period.to }),
     pingsBetween(db, peer, period.from, period.to),
-    sharedObjectTimes(db, nodeId, peer),
-    feedbackTimes(db, nodeId, peer),
-    feedbackTimes(db, peer, nodeId),
+    sharedObjectCounts(db, nodeId, peer, period),
+    feedbackCount(db, nodeId, peer, period),
+    feedbackCount(db, peer, nodeId, period),
     exercisesWith(db, peer),
   ]);
   const out = <T extends { direction: 'out' | 'in' }>(rows: T[], d: 'out' | 'in') =>

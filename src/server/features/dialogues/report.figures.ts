@@ -108,10 +108,7 @@ export function sideFigures(side: SideRecords, period: ReportPeriod, saysDone: n
     requests: requestRows(side.requests, period.asOf),
     hotline: hotlineFigures(side.calls, period.asOf),
     pings: pingFigures(side.pings),
-    sharing: {
-      objectsShared: side.objectsShared.filter(inPeriod).length,
-      feedbackGiven: side.feedbackGiven.filter(inPeriod).length,
-    },
+    sharing: { objectsShared: side.objectsShared, feedbackGiven: side.feedbackGiven },
     exercises: {
       aarShared: ended.filter((e) => e.part !== null).length,
       ratings,
