@@ -13,7 +13,8 @@ import { peerUp } from './harness/peers.js';
  * from rows written as the record, the exercises and the pings features write them: done
  * only when both sides say so, diverging where they differ, overdue past the due date; the
  * agenda lists overdue, then diverging commitments; exercise pings never count; a ping's
- * time is the answering officer's; each side's ratings and open corrective actions come
+ * time is the answering officer's; objects and feedback in an exercise's case never count
+ * either; each side's ratings and open corrective actions come
  * from its own part of the AAR. The DOCX carries the agenda in the language asked for.
  */
 const at = (text: string) => Date.parse(text);
@@ -160,6 +161,101 @@ async function seedPingsAndExercise(db: Db): Promise<void> {
   }
 }
 
+/**
+ * Objects each way: us-doj's o1 shared in June (counted), o3 in May (not in the period), o2
+ * in an exercise's case (never counted); cn-mps's o4 recorded here in June. Feedback: cn-mps
+ * on o1, us-doj on o4 (each counted), cn-mps on the exercise's o2 (not counted).
+ */
+async function seedSharing(db: Db): Promise<void> {
+  const kase = (id: string, exercise: string | null) => ({
+    id,
+    owner_node: 'us-doj',
+    title: id,
+    summary: '',
+    kind: 'hacking',
+    priority: 'high',
+    status: 'open',
+    priority_case: 0,
+    auto_share: 0,
+    created_at: NOW,
+    updated_at: NOW,
+    exercise_id: exercise,
+  });
+  await db
+    .insertInto('cases')
+    .values([kase('k1', null), kase('k2', 'x1')])
+    .execute();
+  const objects: [string, string, string, string][] = [
+    ['indicator--o1', 'k1', 'us-doj', '2026-06-05T00:00:00Z'],
+    ['indicator--o2', 'k2', 'us-doj', '2026-06-05T00:00:00Z'],
+    ['indicator--o3', 'k1', 'us-doj', '2026-05-05T00:00:00Z'],
+    ['indicator--o4', 'k1', 'cn-mps', '2026-06-06T00:00:00Z'],
+  ];
+  let seq = 0;
+  for (const [id, caseId, origin, when] of objects) {
+    seq += 1;
+    const body = JSON.stringify({ type: 'indicator', id });
+    await db
+      .insertInto('stix_objects')
+      .values({
+        id,
+        case_id: caseId,
+        type: 'indicator',
+        origin_node: origin,
+        tlp: 'green',
+        red_recipients: '[]',
+        revoked: 0,
+        deleted: 0,
+        modified: when,
+        label: id,
+        search: id,
+        body,
+        updated_at: at(when),
+      })
+      .execute();
+    await db
+      .insertInto('stix_versions')
+      .values({
+        id,
+        n: 1,
+        seq,
+        added_us: at(when) * 1000,
+        case_id: caseId,
+        type: 'indicator',
+        current: 1,
+        earliest: 1,
+        modified: when,
+        tlp: 'green',
+        red_recipients: '[]',
+        body,
+        recorded_at: at(when),
+      })
+      .execute();
+    if (origin === 'us-doj') {
+      await db
+        .insertInto('stix_shares')
+        .values({ object_id: id, peer_id: 'cn-mps', shared_at: at(when) })
+        .execute();
+    }
+  }
+  const feedback = (objectId: string, node: string) => ({
+    object_id: objectId,
+    node_id: node,
+    use: 'blocked',
+    note: '',
+    actor: node,
+    at: at('2026-06-07T00:00:00Z'),
+  });
+  await db
+    .insertInto('stix_feedback')
+    .values([
+      feedback('indicator--o1', 'cn-mps'),
+      feedback('indicator--o4', 'us-doj'),
+      feedback('indicator--o2', 'cn-mps'),
+    ])
+    .execute();
+}
+
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`the status report on ${dialect}`, () => {
     const handles: NodeHandle[] = [];
@@ -178,6 +274,7 @@ for (const dialect of DIALECTS) {
       const db = us.node.store.db;
       await seedRecord(db);
       await seedPingsAndExercise(db);
+      await seedSharing(db);
 
       const r = await call(us.app, admin, 'GET', `/api/status-report?dialogue=d1&${PERIOD}`);
       expect(r.statusCode, r.body).toBe(200);
@@ -196,6 +293,8 @@ for (const dialect of DIALECTS) {
         ['overdue', 'Guidelines for requests', '2026-05-01', 'done', 'in_progress'],
         ['diverging', 'A tabletop exercise', '2026-12-01', 'in_progress', null],
       ]);
+      expect(report.here.sharing).toEqual({ objectsShared: 1, feedbackGiven: 1 });
+      expect(report.there.sharing).toEqual({ objectsShared: 1, feedbackGiven: 1 });
       // One real ping (the exercise's is left out), timed to the officer's answer: 30 s.
       expect(report.here.pings).toEqual({
         sent: 1,
@@ -232,6 +331,21 @@ for (const dialect of DIALECTS) {
         '/api/measures/exercises.finished_with_aar?peer=cn-mps',
       );
       expect(measure.json().value).toBe(1);
+      // In the 90 days to 20 June: o1, o3 and o4 (3 objects ÷ 3 months), two feedbacks.
+      const all = await call(us.app, admin, 'GET', '/api/measures?peer=cn-mps');
+      const values = Object.fromEntries(
+        all
+          .json<{ measures: { key: string; value: number | null }[] }>()
+          .measures.map((m) => [m.key, m.value]),
+      );
+      expect(values).toMatchObject({
+        'sharing.objects_per_month': 1,
+        'sharing.feedback_given': 2,
+        'pings.answered_share': 1,
+        'arrangement.in_force': 0,
+        'requests.on_time_share': null,
+        'exercises.finished_with_aar': 1,
+      });
 
       // The DOCX in Chinese: the agenda's commitments in Chinese.
       const docx = await us.app.inject({
