@@ -7,6 +7,7 @@ import type {
   CreateDialogueBody,
   DialogueList,
   DialogueView,
+  FromCorrectiveBody,
   MeetingBody,
   MeetingList,
   MeetingPatch,
@@ -175,4 +176,13 @@ export function measureHistory(
 
 export function listMeasures(peer: string): Promise<{ peer: string; measures: MeasureCurrent[] }> {
   return request('GET', `/api/measures?peer=${enc(peer)}`);
+}
+
+/** An exercise's corrective action becomes a commitment of the meeting's draft record. */
+export function draftFromCorrective(
+  id: string,
+  meetingId: string,
+  body: FromCorrectiveBody,
+): Promise<MeetingView> {
+  return request('POST', `${meeting(id, meetingId)}/draft/corrective-actions`, body);
 }

@@ -10,9 +10,13 @@ import { useSession, useUserTimeZone } from '../../../app/session';
 import { formatDateTime } from '../../../ui/format';
 
 /** The text in the reader's language, else in the other one. */
-export function pick(text: { en: string; zh: string }, language: string): string {
+export function pick(
+  text: { en: string; zh: string } | { en: string; 'zh-CN': string },
+  language: string,
+): string {
+  const chinese = 'zh' in text ? text.zh : text['zh-CN'];
   const zh = language.toLowerCase().startsWith('zh');
-  return (zh ? text.zh || text.en : text.en || text.zh) || '';
+  return (zh ? chinese || text.en : text.en || chinese) || '';
 }
 
 /** This node's id ('' until the node has said who it is). */

@@ -30,6 +30,7 @@ import {
   useNodeId,
   usePaged,
 } from '../components/parts';
+import { FromImprovementPlan } from '../components/corrective';
 import { formatMeasure } from '../components/measure';
 import { RecordEditor } from '../components/record-editor';
 import '../i18n';
@@ -324,7 +325,7 @@ function Record({
           <h3 id="draft-title">{t('dialogues.record.draft')}</h3>
           <p className="muted">{t('dialogues.record.draftIntro', { peer: dialogue.peer })}</p>
           <RecordEditor
-            key={record.latest?.version ?? 0}
+            key={`${record.latest?.version ?? 0}:${record.draft?.commitments.length ?? 0}`}
             label={t('dialogues.record.draft')}
             parties={dialogue.parties}
             peer={dialogue.peer}
@@ -342,6 +343,13 @@ function Record({
                 run: (content) => void move.submit('propose', content),
               },
             ]}
+          />
+          <FromImprovementPlan
+            dialogueId={dialogue.id}
+            meetingId={m.id}
+            peer={dialogue.peer}
+            draft={record.draft}
+            onAdded={onMoved}
           />
         </section>
       ) : null}
