@@ -90,7 +90,13 @@ async function alike(
   }, `${what}, alike on both nodes`);
 }
 
-async function deadlinesFollowTheExerciseClock(restartCn?: () => Promise<void>): Promise<void> {
+/** Holds the request's row locked on cn-mps, as a player's change does, until released. */
+type HoldRequest = (requestId: string) => Promise<() => Promise<void>>;
+
+async function deadlinesFollowTheExerciseClock(
+  restartCn?: () => Promise<void>,
+  holdOnCn?: HoldRequest,
+): Promise<void> {
   const id = (
     await api(us, 'POST', '/api/exercises', {
       scenarioId: 'personnel-breach',
@@ -154,6 +160,17 @@ async function deadlinesFollowTheExerciseClock(restartCn?: () => Promise<void>):
   expect(Date.parse(resumed.respond.dueAt) - Date.parse(resumed.acknowledge.dueAt)).toBe(
     23 * 60_000,
   );
+
+  if (holdOnCn) {
+    // A move while someone on cn-mps changes the request (its row locked): cn-mps applies it
+    // without waiting for that change, and tells the request the clock once it is done.
+    const release = await holdOnCn(fired);
+    await clock(id, { kind: 'pause' });
+    await until(async () => (await clockState(cn, id)).state === 'paused', 'the pause, not held');
+    await release();
+    await alike(id, fired, (r) => r.exerciseDeadlines?.running === false, 'told once released');
+    await clock(id, { kind: 'resume' });
+  }
 
   // At 30× the rest of the 24 hours take twice as long in wall time.
   await clock(id, { kind: 'speed', speed: 30 });
@@ -262,7 +279,28 @@ for (const dialect of DIALECTS) {
     }, 120_000);
 
     it('counts the terms in exercise time, freezes, moves, and alerts once', async () => {
-      await deadlinesFollowTheExerciseClock();
+      const hold: HoldRequest = async (requestId) => {
+        let release!: () => void;
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const done = handles[1]!.node.store.db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('requests')
+            .set({ updated_at: Date.now() })
+            .where('id', '=', requestId)
+            .execute();
+          locked();
+          await held;
+        });
+        await isLocked;
+        return async () => {
+          release();
+          await done;
+        };
+      };
+      // On SQLite a writer holds the whole store: only PostgreSQL has rows to hold.
+      await deadlinesFollowTheExerciseClock(undefined, dialect === 'postgres' ? hold : undefined);
     }, 120_000);
   });
 }

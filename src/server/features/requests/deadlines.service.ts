@@ -16,6 +16,7 @@ import {
   exerciseTimedRequests,
   findRequest,
   saveDeadlineTimer,
+  unlockedRequests,
   updateRequest,
 } from './requests.repository.js';
 import type { RequestRow } from './requests.table.js';
@@ -23,6 +24,8 @@ import type { RequestsDeps, RequestTimeline } from './timeline.service.js';
 
 export const DEADLINE_TIMER = 'requests.deadline';
 export const PRESERVATION_TIMER = 'requests.preservation';
+/** An exercise request a clock move found locked is told the clock again by this timer. */
+export const EXERCISE_CLOCK_TIMER = 'requests.exercise_clock';
 
 export const DeadlinePayload = z.object({
   requestId: z.string(),
@@ -33,6 +36,7 @@ export const DeadlinePayload = z.object({
 });
 export type DeadlinePayload = z.infer<typeof DeadlinePayload>;
 export const PreservationPayload = z.object({ requestId: z.string() });
+export const ExerciseClockPayload = z.object({ requestId: z.string() });
 
 /** Runs in the timer's transaction when a deadline of our request passes and the terms say `hotline`. */
 export type OverdueHook = (
@@ -98,21 +102,55 @@ export class RequestDeadlines {
     exerciseId: string,
     time: ExerciseTime,
   ): Promise<void> {
-    for (const row of await exerciseTimedRequests(trx, exerciseId)) {
-      const deadlines = JSON.parse(row.exercise_deadlines ?? '{}') as ExerciseDeadlines;
-      const told = JSON.parse(row.exercise_time ?? 'null') as ExerciseTime | null;
-      // A deadline the clock had passed keeps the instant it passed at.
-      const passed = (ms: number) => told !== null && exerciseMsAt(told, time.anchorWall) >= ms;
-      const wallOf = (ms: number, stored: number | null) =>
-        passed(ms) ? stored : (wallAtExerciseMs(time, ms) ?? stored);
-      const changes: Partial<RequestRow> = {
-        exercise_time: JSON.stringify(time),
-        due_ack_at: wallOf(deadlines.acknowledgeMs, num(row.due_ack_at)),
-        due_respond_at: wallOf(deadlines.respondMs, num(row.due_respond_at)),
-      };
-      await updateRequest(trx, row.id, changes);
-      await this.scheduleOnExerciseClock(trx, hooks, { ...row, ...changes });
+    const rows = await exerciseTimedRequests(trx, exerciseId);
+    // A request someone is changing right now (its row locked, PostgreSQL) is not waited
+    // for: that change may be waiting for the audit log's head, which a peer's batch
+    // applying this move may hold. A timer tells it the clock once that change is done.
+    const free =
+      this.deps.store.dialect === 'postgres'
+        ? new Set(
+            await unlockedRequests(
+              trx,
+              rows.map((r) => r.id),
+            ),
+          )
+        : null;
+    for (const row of rows) {
+      if (free && !free.has(row.id)) {
+        await this.deps.timers.schedule(trx, hooks, {
+          kind: EXERCISE_CLOCK_TIMER,
+          dueAt: this.deps.clock.now(),
+          payload: { requestId: row.id },
+        });
+        continue;
+      }
+      await this.retell(trx, hooks, row, time);
     }
+  }
+
+  /** The retry of a request a clock move found locked: told the exercise clock as it is now. */
+  async exerciseClockRetold(trx: Db, hooks: TxHooks, requestId: string): Promise<void> {
+    const row = await findRequest(trx, requestId);
+    if (!row?.exercise_id || !row.exercise_deadlines) return;
+    const time = await this.deps.exercise.time(trx, row.exercise_id);
+    if (time) await this.retell(trx, hooks, row, time);
+  }
+
+  /** An exercise request told a new exercise clock: its wall instants and timers. */
+  private async retell(trx: Db, hooks: TxHooks, row: RequestRow, time: ExerciseTime) {
+    const deadlines = JSON.parse(row.exercise_deadlines ?? '{}') as ExerciseDeadlines;
+    const told = JSON.parse(row.exercise_time ?? 'null') as ExerciseTime | null;
+    // A deadline the clock had passed keeps the instant it passed at.
+    const passed = (ms: number) => told !== null && exerciseMsAt(told, time.anchorWall) >= ms;
+    const wallOf = (ms: number, stored: number | null) =>
+      passed(ms) ? stored : (wallAtExerciseMs(time, ms) ?? stored);
+    const changes: Partial<RequestRow> = {
+      exercise_time: JSON.stringify(time),
+      due_ack_at: wallOf(deadlines.acknowledgeMs, num(row.due_ack_at)),
+      due_respond_at: wallOf(deadlines.respondMs, num(row.due_respond_at)),
+    };
+    await updateRequest(trx, row.id, changes);
+    await this.scheduleOnExerciseClock(trx, hooks, { ...row, ...changes });
   }
 
   /**

@@ -8,6 +8,8 @@ import type { FeatureFactory } from '../module.js';
 import {
   DEADLINE_TIMER,
   DeadlinePayload,
+  EXERCISE_CLOCK_TIMER,
+  ExerciseClockPayload,
   PRESERVATION_TIMER,
   PreservationPayload,
   RequestDeadlines,
@@ -59,6 +61,9 @@ export const requestsModule: FeatureFactory = (ctx) => {
       ),
       timerKind(PRESERVATION_TIMER, PreservationPayload, (trx, payload, _timer, hooks) =>
         deadlines.preservationFired(trx, hooks, payload.requestId),
+      ),
+      timerKind(EXERCISE_CLOCK_TIMER, ExerciseClockPayload, (trx, payload, _timer, hooks) =>
+        deadlines.exerciseClockRetold(trx, hooks, payload.requestId),
       ),
     ],
     routes: (app) => registerRequestRoutes(app, requests),

@@ -35,6 +35,20 @@ export function exerciseTimedRequests(db: Db, exerciseId: string): Promise<Reque
     .execute();
 }
 
+/** Which of these requests no transaction holds (locked now for this one; PostgreSQL). */
+export async function unlockedRequests(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('requests')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export function deadlineTimersOf(db: Db, requestId: string): Promise<RequestDeadlineTimersTable[]> {
   return db
     .selectFrom('request_deadline_timers')
