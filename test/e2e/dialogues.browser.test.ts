@@ -326,4 +326,102 @@ describe('the dialogue record in Chromium', () => {
     },
     TIMEOUT,
   );
+  it(
+    "a meeting added from the dialogue's page; its record drafted and proposed by us-doj, amended by cn-mps and accepted by us-doj, all from the pages",
+    async () => {
+      expect(dialogueId).not.toBe('');
+      const usOfficer = await loggedIn(pair.browser, pair.us, 'America/New_York', OFFICERS.us);
+      const cnOfficer = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai', OFFICERS.cn);
+      const a = usOfficer.page;
+      const b = cnOfficer.page;
+      try {
+        await screenshotOnFailure({ 'us-writer': a, 'cn-writer': b }, async () => {
+          // us-doj adds meeting 2, dates still open, in Beijing's time zone.
+          await a.goto(`${pair.us.url}/dialogues/${dialogueId}`);
+          await a.getByRole('button', { name: 'Add a meeting' }).click();
+          const add = a.getByRole('form', { name: 'Add the meeting' });
+          expect(await add.getByLabel('Number').inputValue()).toBe('2');
+          await add.getByLabel('Place').fill('Beijing');
+          await add.getByLabel('Time zone').selectOption('Asia/Shanghai');
+          await add.getByLabel('When (while the dates are open)').fill('June 2016');
+          await add
+            .getByRole('button', { name: 'Add a member to the delegation of cn-mps' })
+            .click();
+          await add.getByLabel('Name').fill('孟建柱');
+          await add.getByLabel('Role').selectOption('head');
+          await add.getByRole('button', { name: 'Add an agenda item' }).click();
+          await add.getByLabel('Item 1 (English)').fill('Review of the commitments');
+          await add.getByLabel('Item 1 (Chinese)').fill('审议承诺事项落实情况');
+          await add.getByRole('button', { name: 'Add the meeting' }).click();
+          await a.getByRole('heading', { level: 1, name: 'Meeting 2 — Beijing' }).waitFor();
+          await a.getByText('June 2016', { exact: true }).waitFor();
+          await a.getByText('审议承诺事项落实情况').waitFor();
+          const meetingPath = new URL(a.url()).pathname;
+
+          // us-doj writes the record: one outcome, one commitment, and proposes it.
+          const draft = a.getByRole('form', { name: 'Our draft of the record' });
+          await draft.getByRole('button', { name: 'Add an outcome' }).click();
+          await draft.getByLabel('Kind').selectOption('statement');
+          await draft
+            .getByLabel('Paragraph 1 (English)')
+            .fill('The sides reviewed the hotline and the guidelines.');
+          await draft
+            .getByLabel('Paragraph 1 (Chinese)')
+            .fill('双方审议了热线和指导原则的落实情况。');
+          await draft.getByRole('button', { name: 'Add a commitment' }).click();
+          await draft
+            .getByLabel('Commitment 1 (English)')
+            .fill('Exchange contact lists every quarter');
+          await draft.getByLabel('Owner', { exact: true }).fill('Liaison offices');
+          await draft.getByLabel('Due').fill('2016-09-30');
+          await draft.getByRole('button', { name: 'Propose to cn-mps' }).click();
+          await a.getByText('Waiting for cn-mps to answer.').waitFor();
+          await markNotReloaded(a);
+
+          // cn-mps amends it: the Chinese text of the commitment.
+          await b.goto(`${pair.cn.url}${meetingPath}`);
+          await b.getByRole('heading', { level: 1, name: 'Meeting 2 — Beijing' }).waitFor();
+          await b
+            .getByText('Version 1 awaits our answer: accept it, amend it or decline it.')
+            .waitFor({ timeout: LIVE });
+          await b.getByRole('button', { name: 'Amend' }).click();
+          const amend = b.getByRole('form', { name: 'Amendment of the record' });
+          expect(await amend.getByLabel('Commitment 1 (English)').inputValue()).toBe(
+            'Exchange contact lists every quarter',
+          );
+          await amend.getByLabel('Commitment 1 (Chinese)').fill('每季度交换联系人名单');
+          await amend.getByRole('button', { name: 'Send the amendment' }).click();
+          await b.getByText('Waiting for us-doj to answer.').waitFor();
+
+          // us-doj sees version 2 live and accepts it: agreed on both, with its history.
+          await a.getByRole('button', { name: 'Accept version 2' }).click({ timeout: LIVE });
+          for (const page of [a, b]) {
+            await page
+              .getByTestId('record-status')
+              .getByText('Agreed and signed')
+              .waitFor({ timeout: LIVE });
+            await page.getByText('每季度交换联系人名单').waitFor({ timeout: LIVE });
+            const versions = page.getByTestId('version');
+            await expect.poll(() => versions.count(), { timeout: LIVE }).toBe(2);
+            await versions
+              .filter({ hasText: 'Version 1, proposal' })
+              .getByText('Amended')
+              .waitFor();
+            await versions
+              .filter({ hasText: 'Version 2, amendment' })
+              .getByText('Accepted', { exact: true })
+              .waitFor();
+          }
+          // The same hash on both pages.
+          const hashAt = (page: Page) => page.getByTestId('version-hash').last().textContent();
+          expect(await hashAt(a)).toBe(await hashAt(b));
+          expect(await notReloaded(a)).toBe(true);
+        });
+      } finally {
+        await usOfficer.context.close();
+        await cnOfficer.context.close();
+      }
+    },
+    TIMEOUT,
+  );
 });
