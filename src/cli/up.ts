@@ -161,6 +161,232 @@ async function seedDutyDesk(local: Node): Promise<void> {
   }
 }
 
+// ---- the example dialogue ----------------------------------------------------------------------
+
+/** The sandbox's example dialogue: how the issue's mechanism was itself agreed (issue 18). */
+const DIALOGUE_TITLE = {
+  en: 'U.S.–China High-Level Joint Dialogue on Cybercrime and Related Issues',
+  zh: '中美打击网络犯罪及相关事项高级别联合对话',
+};
+
+const FIRST_MEETING = {
+  number: 1,
+  when: '1–2 December 2015',
+  startDate: '2015-12-01',
+  endDate: '2015-12-02',
+  place: 'Washington',
+  timeZone: 'America/New_York',
+  delegations: [
+    {
+      side: 'us-doj',
+      delegates: [
+        { name: 'Loretta E. Lynch', title: 'Attorney General', role: 'head' as const },
+        { name: 'Jeh C. Johnson', title: 'Secretary of Homeland Security', role: 'head' as const },
+      ],
+    },
+    {
+      side: 'cn-mps',
+      delegates: [
+        {
+          name: 'Guo Shengkun 郭声琨',
+          title: 'State Councilor, Minister of Public Security',
+          role: 'head' as const,
+        },
+      ],
+    },
+  ],
+  agenda: [
+    { item: 1, title: { en: 'Requests for assistance', zh: '协助请求' } },
+    { item: 2, title: { en: 'Hotline', zh: '热线' } },
+    { item: 3, title: { en: 'Tabletop exercise', zh: '桌面推演' } },
+    {
+      item: 4,
+      title: { en: 'Network protection and information sharing', zh: '网络保护与信息共享' },
+    },
+  ],
+};
+
+const NEXT_MEETING = {
+  number: 2,
+  when: 'June 2016',
+  startDate: null,
+  endDate: null,
+  place: 'Beijing',
+  timeZone: 'Asia/Shanghai',
+  delegations: [],
+  agenda: [],
+};
+
+const BOTH = ['cn-mps', 'us-doj'];
+
+/** The record of the first meeting, as us-doj proposes it and cn-mps accepts it. */
+const FIRST_RECORD = {
+  outcomes: [
+    {
+      paragraph: 1,
+      kind: 'agreement' as const,
+      text: {
+        en: 'The two sides agreed on guidelines for requesting assistance on cybercrime or other malicious cyber activities and related requests.',
+        zh: '双方就请求协助打击网络犯罪或其他恶意网络活动及相关请求的指导原则达成一致。',
+      },
+    },
+    {
+      paragraph: 2,
+      kind: 'agreement' as const,
+      text: {
+        en: 'The two sides agreed to establish a hotline for escalating matters that arise in responding to such requests.',
+        zh: '双方同意建立热线联系机制，用于处理在答复上述请求过程中出现的需升级事项。',
+      },
+    },
+    {
+      paragraph: 3,
+      kind: 'agreement' as const,
+      text: {
+        en: 'The two sides agreed to hold a tabletop exercise in the spring of 2016.',
+        zh: '双方同意于2016年春季举行桌面推演。',
+      },
+    },
+    {
+      paragraph: 4,
+      kind: 'agreement' as const,
+      text: {
+        en: 'The two sides agreed to share information on cyber threats, including indicators, and to give feedback on what is shared.',
+        zh: '双方同意分享网络威胁信息（包括威胁指标），并对所分享的信息予以反馈。',
+      },
+    },
+    {
+      paragraph: 5,
+      kind: 'agreement' as const,
+      text: {
+        en: 'The two sides agreed to hold the next dialogue in Beijing in June 2016.',
+        zh: '双方同意于2016年6月在北京举行下一次对话。',
+      },
+    },
+  ],
+  commitments: [
+    {
+      what: {
+        en: 'Use the guidelines for every request for assistance between the two sides',
+        zh: '双方之间的所有协助请求均按指导原则办理',
+      },
+      ownerSides: BOTH,
+      owner: 'Central authorities (DOJ Office of International Affairs; MPS)',
+      dueDate: '2016-06-01',
+      paragraph: 1,
+      measure: { key: 'requests.on_time_share', comparator: 'gte' as const, threshold: 0.8 },
+    },
+    {
+      what: { en: 'Establish the hotline and test it regularly', zh: '建立热线并定期测试' },
+      ownerSides: BOTH,
+      owner: 'Duty desks',
+      dueDate: '2016-03-31',
+      paragraph: 2,
+      measure: { key: 'pings.answered_share', comparator: 'gte' as const, threshold: 0.9 },
+    },
+    {
+      what: {
+        en: 'Hold the tabletop exercise and share its after-action report',
+        zh: '举行桌面推演并交换演练后报告',
+      },
+      ownerSides: BOTH,
+      owner: 'Exercise planners',
+      dueDate: '2016-05-31',
+      paragraph: 3,
+      measure: { key: 'exercises.finished_with_aar', comparator: 'gte' as const, threshold: 1 },
+    },
+    {
+      what: {
+        en: 'Share cyber threat indicators every month and give feedback on those received',
+        zh: '每月分享网络威胁指标，并对收到的指标予以反馈',
+      },
+      ownerSides: BOTH,
+      owner: 'Network security teams',
+      dueDate: '2016-06-13',
+      paragraph: 4,
+      measure: { key: 'sharing.objects_per_month', comparator: 'gte' as const, threshold: 1 },
+    },
+    {
+      what: { en: 'Host the second dialogue in Beijing', zh: '在北京主办第二次对话' },
+      ownerSides: ['cn-mps'],
+      owner: 'Ministry of Public Security',
+      dueDate: '2016-06-30',
+      paragraph: 5,
+    },
+  ],
+};
+
+async function withLocal<T>(node: SandboxNode, use: (local: Node) => Promise<T>): Promise<T> {
+  const local = await createNode({
+    config: loadConfig(node.dataDir),
+    log: createLogger({ level: 'warn' }),
+    dispatch: false,
+  });
+  try {
+    return await use(local);
+  } finally {
+    await local.close();
+  }
+}
+
+/** The example dialogue on us-doj, its two meetings, and the first meeting's record proposed. */
+async function proposeExample(local: Node): Promise<{ id: string; meetingId: string }> {
+  const actor = cliActor();
+  const dialogues = (await local.dialogues.list(actor, { limit: 200 })).dialogues;
+  const dialogue =
+    dialogues.find((d) => d.peer === 'cn-mps' && d.title.en === DIALOGUE_TITLE.en) ??
+    (await local.dialogues.create(actor, { peer: 'cn-mps', title: DIALOGUE_TITLE }));
+  let meetings = (await local.dialogues.meetings(actor, dialogue.id, { limit: 200 })).meetings;
+  for (const meeting of [FIRST_MEETING, NEXT_MEETING]) {
+    if (!meetings.some((m) => m.number === meeting.number)) {
+      await local.dialogues.addMeeting(actor, dialogue.id, meeting);
+    }
+  }
+  meetings = (await local.dialogues.meetings(actor, dialogue.id, { limit: 200 })).meetings;
+  const first = meetings.find((m) => m.number === 1);
+  if (!first) throw new Error('the first meeting of the example dialogue is missing');
+  if (first.record.status === 'draft' || first.record.status === 'declined') {
+    await local.dialogueRecords.propose(actor, dialogue.id, first.id, {
+      outcomes: FIRST_RECORD.outcomes,
+      commitments: FIRST_RECORD.commitments.map((c) => ({
+        ...c,
+        evidence: [],
+        measure: c.measure ?? null,
+        source: null,
+      })),
+    });
+  }
+  return { id: dialogue.id, meetingId: first.id };
+}
+
+/**
+ * The sandbox's example dialogue (issue 18), on the running nodes: us-doj proposes the
+ * record of the first meeting and cn-mps accepts it, so both sign it. Each step is skipped
+ * when it was done on an earlier run; the messages travel through the running servers.
+ */
+async function seedExampleDialogue(nodes: SandboxNode[]): Promise<string> {
+  const [us, cn] = nodes;
+  if (!us || !cn) return 'no example dialogue (the sandbox has fewer than two nodes)';
+  const { id, meetingId } = await withLocal(us, proposeExample);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const done = await withLocal(cn, async (local) => {
+      const meeting = await local.dialogues.meeting(cliActor(), id, meetingId).catch(() => null);
+      if (!meeting) return false;
+      if (meeting.record.status === 'agreed') return true;
+      const open = meeting.record.latest;
+      if (meeting.record.awaiting !== 'cn-mps' || !open) return false;
+      await local.dialogueRecords.answer(cliActor(), id, meetingId, open.version, 'accepted');
+      return true;
+    });
+    if (done)
+      return 'The example dialogue (Washington, 1–2 December 2015) is agreed by both nodes.';
+    if (Date.now() > deadline) {
+      return 'The example dialogue is proposed; cn-mps has not received it yet (accept it there).';
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -255,8 +481,16 @@ export function registerUp(program: Command): void {
         return;
       }
 
+      let example: string;
+      try {
+        example = await seedExampleDialogue(nodes);
+      } catch (error) {
+        example = `The example dialogue could not be loaded: ${(error as Error).message}`;
+      }
+
       const out = process.stdout;
       out.write('\nLiaison sandbox is running (Ctrl-C stops it).\n');
+      out.write(`${example}\n`);
       out.write(
         peered.length > 0
           ? `Peered now: ${peered.join(', ')} (fingerprints compared from the nodes' own keys).\n\n`
