@@ -45,7 +45,7 @@ export function BothZones({ iso, peerZone }: { iso: string; peerZone: string }) 
 
 /** Whether a request's deadlines run on an exercise clock that stands (paused, or ended). */
 export function exerciseClockStands(request: Pick<RequestView, 'exerciseDeadlines'>): boolean {
-  return request.exerciseDeadlines !== null && !request.exerciseDeadlines.running;
+  return Boolean(request.exerciseDeadlines) && !request.exerciseDeadlines?.running;
 }
 
 /**
