@@ -65,6 +65,15 @@ describe('extractIndicators', () => {
       ['ipv4 45.77.12.9', 'md5 d41d8cd98f00b204e9800998ecf8427e'],
     ],
     ['U.S. officials, e.g. Mr. Smith, i.e. node.js', []],
+    ['See section 3.2.1.4, 第1.2.3.4条, Python 3.11.4 and invoice.pdf.exe', []],
+    [
+      'MAC 00:1a:2b:3c:4d:5e, uuid 123e4567-e89b-12d3-a456-426614174000, 0xd41d8cd98f00b204e9800998ecf8427e',
+      [],
+    ],
+    [
+      'mapped ::FFFF:192.0.2.1 and 2001:0db8:0000:0000:0000:0000:0000:0001',
+      ['ipv6 ::ffff:192.0.2.1', 'ipv6 2001:db8::1'],
+    ],
   ])('%s', (text, expected) => {
     expect(values(text)).toEqual(expected);
   });

@@ -50,7 +50,7 @@ const DOMAIN_RE = new RegExp(`(?<![a-z0-9_@.-])${DOMAIN_BODY}(?![a-z0-9_@-]|\\.[
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4_RE = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
 const IPV6_RE =
-  /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/gi;
+  /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]{1,4})?(?![\w:]|\.\d)/gi;
 const CVE_RE = /\bCVE[-‐‑–—]\d{4}[-‐‑–—]\d{4,7}\b/gi;
 const HEX_RE = /(?<![0-9a-z_])[0-9a-f]{32,128}(?![0-9a-z_])/gi;
 const HASH_BY_LENGTH: Record<number, IndicatorType> = {
@@ -59,8 +59,9 @@ const HASH_BY_LENGTH: Record<number, IndicatorType> = {
   64: 'sha256',
   128: 'sha512',
 };
-/** "version 1.2.3.4", "v1.2.3.4", "版本 1.2.3.4": a version number, not an address. */
-const VERSION_BEFORE = /(?:\bv|\bver\.?|\bversion|\brelease|\bbuild|版本|版本号)\s*$/i;
+/** "version 1.2.3.4", "v1.2.3.4", "section 3.2.1.4", "版本 1.2.3.4": a number, not an address. */
+const VERSION_BEFORE =
+  /(?:\bv|\bver\.?|\bversion|\brelease|\bbuild|\bsection|\bclause|\barticle|\bchapter|\bparagraph|\bstep|§|版本|版本号|第|条款|章节)\s*$/i;
 
 interface Candidate {
   type: IndicatorType;
@@ -191,6 +192,14 @@ function* ipv4s(text: string): Generator<Candidate> {
   }
 }
 
+/** RFC 5952 text, with an IPv4-mapped address kept in its dotted form (::ffff:192.0.2.1). */
+function ipv6Value(raw: string): string {
+  const ip = ipaddr.IPv6.parse(raw);
+  return ip.isIPv4MappedAddress()
+    ? `::ffff:${ip.toIPv4Address().toString()}`
+    : ip.toRFC5952String();
+}
+
 function* ipv6s(text: string): Generator<Candidate> {
   IPV6_RE.lastIndex = 0;
   for (let m = IPV6_RE.exec(text); m; m = IPV6_RE.exec(text)) {
@@ -201,7 +210,7 @@ function* ipv6s(text: string): Generator<Candidate> {
       type: 'ipv6',
       start: m.index,
       end: m.index + raw.length,
-      value: ipaddr.IPv6.parse(raw).toString(),
+      value: ipv6Value(raw),
     };
   }
 }
