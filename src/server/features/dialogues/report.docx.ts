@@ -28,6 +28,7 @@ export const REPORT_LABELS = {
       'Each column counts what that side started in the period (requests sent, calls placed, pings sent, objects shared, feedback given) and how the other side answered.',
     requests: 'Requests for assistance',
     type: 'Type',
+    sentBy: 'Sent by',
     all: 'all types',
     sent: 'Sent',
     answered: 'Answered',
@@ -77,6 +78,7 @@ export const REPORT_LABELS = {
       '每一列统计该方在报告期内发起的事项（发出的请求、拨出的呼叫、发出的联络测试、共享的对象、提供的反馈）以及对方的答复情况。',
     requests: '协助请求',
     type: '类型',
+    sentBy: '发出方：',
     all: '全部类型',
     sent: '已发出',
     answered: '已答复',
@@ -168,28 +170,29 @@ function bySide(
   );
 }
 
-function requestTable(l: Labels, report: StatusReport, language: ReportLanguage): Table {
-  const types = [
-    ...new Set([...report.here.requests, ...report.there.requests].map((r) => r.type)),
+/** Each side's requests: one table per side, a row per type it sent (all types first). */
+function requestTables(
+  l: Labels,
+  report: StatusReport,
+  language: ReportLanguage,
+  sub: (text: string) => Paragraph,
+): (Paragraph | Table)[] {
+  const row = (r: ReportRequestRow) => [
+    r.type === 'all' ? l.all : r.type,
+    String(r.sent),
+    String(r.answered),
+    `${r.onTime} / ${r.decided} (${pct(r.onTimeShare)})`,
+    duration(r.respondMedianMs),
+    duration(r.respondP90Ms),
   ];
-  const of = (side: ReportSide, type: string) => side.requests.find((r) => r.type === type);
-  const show = (r: ReportRequestRow | undefined) =>
-    r
-      ? `${r.sent} / ${r.answered} / ${r.onTime}/${r.decided} (${pct(r.onTimeShare)}) / ${duration(r.respondMedianMs)} / ${duration(r.respondP90Ms)}`
-      : '—';
-  return table(
-    language,
-    [
-      `${l.type}: ${l.sent} / ${l.answered} / ${l.onTime} / ${l.median} / ${l.p90}`,
-      report.here.node,
-      report.there.node,
-    ],
-    types.map((type) => [
-      type === 'all' ? l.all : type,
-      show(of(report.here, type)),
-      show(of(report.there, type)),
-    ]),
-  );
+  return [report.here, report.there].flatMap((side) => [
+    sub(`${l.sentBy}${language === 'en' ? ' ' : ''}${side.node}`),
+    table(
+      language,
+      [l.type, l.sent, l.answered, l.onTime, l.median, l.p90],
+      side.requests.map(row),
+    ),
+  ]);
 }
 
 type Block = Paragraph | Table;
@@ -202,10 +205,15 @@ function figureSections(
   p: (text: string) => Paragraph,
   heading: (text: string) => Paragraph,
 ): Block[] {
+  const sub = (text: string) =>
+    new Paragraph({
+      heading: HeadingLevel.HEADING_2,
+      children: [new TextRun({ text, language: { value: language } })],
+    });
   const side = (rows: [string, (s: ReportSide) => string][]) => bySide(l, report, rows, language);
   return [
     heading(l.requests),
-    requestTable(l, report, language),
+    ...requestTables(l, report, language, sub),
     heading(l.hotline),
     side([
       [l.placed, (s) => String(s.hotline.placed)],
