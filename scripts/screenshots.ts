@@ -113,7 +113,7 @@ async function seedDialogue(us: NodeProcess, cn: NodeProcess): Promise<MainPage[
     ],
   });
   const path = `${base}/meetings/${meeting.id}`;
-  await call(us, 'POST', `${base}/meetings`, {
+  const second = await call(us, 'POST', `${base}/meetings`, {
     number: 2,
     when: 'June 2016',
     place: 'Beijing',
@@ -185,6 +185,7 @@ async function seedDialogue(us: NodeProcess, cn: NodeProcess): Promise<MainPage[
       name: 'meeting',
       path: `/dialogues/${dialogue.id}/meetings/${meeting.id}`,
     },
+    { name: 'meeting-draft', path: `/dialogues/${dialogue.id}/meetings/${second.id}` },
     { name: 'commitment', path: `/dialogues/${dialogue.id}/commitments/${commitment}` },
     { name: 'status-report', path: `/dialogues/report?peer=cn-mps&from=2015-11-01&to=${today}` },
   ];

@@ -224,45 +224,48 @@ function RequestsTable({ side, other }: { side: ReportSide; other: string }) {
   const lang = i18n.language;
   const caption = t('dialogues.report.requestsSentBy', { side: side.node, other });
   return (
-    <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-      <table className="async-table report-table">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('dialogues.report.type')}</th>
-            <th scope="col">{t('dialogues.report.sent')}</th>
-            <th scope="col">{t('dialogues.report.answered')}</th>
-            <th scope="col">{t('dialogues.report.onTime')}</th>
-            <th scope="col">{t('dialogues.report.median')}</th>
-            <th scope="col">{t('dialogues.report.p90')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {side.requests.map((q) => (
-            <tr key={q.type} data-testid="report-request-row">
-              <th scope="row" data-label={t('dialogues.report.type')}>
-                {t(`dialogues.report.types.${q.type as 'all'}`, { defaultValue: q.type })}
-              </th>
-              <td data-label={t('dialogues.report.sent')}>{q.sent}</td>
-              <td data-label={t('dialogues.report.answered')}>{q.answered}</td>
-              <td data-label={t('dialogues.report.onTime')}>
-                {t('dialogues.report.ofDecided', {
-                  onTime: q.onTime,
-                  decided: q.decided,
-                  share: formatShare(q.onTimeShare, lang),
-                })}
-              </td>
-              <td data-label={t('dialogues.report.median')}>
-                {formatMaybeDuration(q.respondMedianMs, lang)}
-              </td>
-              <td data-label={t('dialogues.report.p90')}>
-                {formatMaybeDuration(q.respondP90Ms, lang)}
-              </td>
+    <>
+      <h3 className="report-table-title">{caption}</h3>
+      <div className="table-wrap" role="region" aria-label={caption} tabIndex={0}>
+        <table className="async-table report-table">
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('dialogues.report.type')}</th>
+              <th scope="col">{t('dialogues.report.sent')}</th>
+              <th scope="col">{t('dialogues.report.answered')}</th>
+              <th scope="col">{t('dialogues.report.onTime')}</th>
+              <th scope="col">{t('dialogues.report.median')}</th>
+              <th scope="col">{t('dialogues.report.p90')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {side.requests.map((q) => (
+              <tr key={q.type} data-testid="report-request-row">
+                <th scope="row" data-label={t('dialogues.report.type')}>
+                  {t(`dialogues.report.types.${q.type as 'all'}`, { defaultValue: q.type })}
+                </th>
+                <td data-label={t('dialogues.report.sent')}>{q.sent}</td>
+                <td data-label={t('dialogues.report.answered')}>{q.answered}</td>
+                <td data-label={t('dialogues.report.onTime')}>
+                  {t('dialogues.report.ofDecided', {
+                    onTime: q.onTime,
+                    decided: q.decided,
+                    share: formatShare(q.onTimeShare, lang),
+                  })}
+                </td>
+                <td data-label={t('dialogues.report.median')}>
+                  {formatMaybeDuration(q.respondMedianMs, lang)}
+                </td>
+                <td data-label={t('dialogues.report.p90')}>
+                  {formatMaybeDuration(q.respondP90Ms, lang)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
