@@ -57,7 +57,7 @@ export const REPORT_LABELS = {
     doneByBoth: 'Done (both sides say so)',
     diverging: 'Diverging statements',
     overdue: 'Overdue',
-    saysDone: 'This side says done',
+    saysDone: 'Says done',
     agenda: 'Draft agenda for the next meeting',
     reason: 'Why',
     what: 'Commitment',
@@ -67,6 +67,12 @@ export const REPORT_LABELS = {
     reasons: { overdue: 'overdue', diverging: 'diverging' },
     none: 'None.',
     noStatus: 'no statement',
+    statuses: {
+      not_started: 'not started',
+      in_progress: 'in progress',
+      done: 'done',
+      blocked: 'blocked',
+    },
   },
   'zh-CN': {
     title: '下次会议情况报告',
@@ -107,7 +113,7 @@ export const REPORT_LABELS = {
     doneByBoth: '已完成（双方均确认）',
     diverging: '双方陈述不一致',
     overdue: '已逾期',
-    saysDone: '本方称已完成',
+    saysDone: '称已完成',
     agenda: '下次会议议程草案',
     reason: '原因',
     what: '承诺',
@@ -117,6 +123,7 @@ export const REPORT_LABELS = {
     reasons: { overdue: '已逾期', diverging: '陈述不一致' },
     none: '无。',
     noStatus: '未陈述',
+    statuses: { not_started: '未开始', in_progress: '进行中', done: '已完成', blocked: '受阻' },
   },
 } as const;
 
@@ -126,6 +133,7 @@ const day = (text: string) => text.slice(0, 10);
 const pct = (value: number | null) => (value === null ? '—' : `${Math.round(value * 1000) / 10}%`);
 const duration = (ms: number | null): string => {
   if (ms === null) return '—';
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 120) return `${minutes} min`;
   const hours = Math.round(minutes / 6) / 10;
@@ -309,8 +317,8 @@ export async function reportDocx(report: StatusReport, language: ReportLanguage)
             text(a.what),
             String(a.meetingNumber),
             a.dueDate,
-            a.here ?? l.noStatus,
-            a.peer ?? l.noStatus,
+            a.here ? l.statuses[a.here] : l.noStatus,
+            a.peer ? l.statuses[a.peer] : l.noStatus,
           ]),
         ),
   ];
