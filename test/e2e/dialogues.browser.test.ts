@@ -1,9 +1,10 @@
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loggedIn, markNotReloaded, notReloaded, screenshotsFor } from '../harness/browser.js';
 import type { NodeProcess } from '../harness/cluster.js';
 import { usePeeredPair } from '../harness/pair.js';
-import { languageContext } from '../harness/seed.js';
+import { LANGUAGES, languageContext, openAndSettle } from '../harness/seed.js';
 import { until } from '../harness/wait.js';
 
 // Issue 18 in Chromium, on two real node processes, peered. Acceptance 4: a policy officer
@@ -73,6 +74,18 @@ const RECORD = {
   ],
 };
 
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.addScriptTag({ path: AXE });
+  // Runs in the page; the tests' TypeScript has no DOM library, hence a string.
+  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`);
+}
+
 async function api(node: NodeProcess, method: string, url: string, body?: unknown): Promise<any> {
   const r = await node.api(method, url, body);
   expect(r.status, `${node.nodeId} ${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
@@ -126,6 +139,7 @@ const stateOf = (page: Page) => page.getByRole('main').getByTestId('commitment-s
 
 describe('the dialogue record in Chromium', () => {
   let dialogueId = '';
+  let meetingId = '';
 
   it(
     "a policy officer on each side records a status of a commitment; the other side's page shows it live",
@@ -135,6 +149,7 @@ describe('the dialogue record in Chromium', () => {
       }
       const ids = await proposedMeeting();
       dialogueId = ids.dialogueId;
+      meetingId = ids.meetingId;
       const usOfficer = await loggedIn(pair.browser, pair.us, 'America/New_York', OFFICERS.us);
       const cnOfficer = await loggedIn(pair.browser, pair.cn, 'Asia/Shanghai', OFFICERS.cn);
       const a = usOfficer.page;
@@ -420,6 +435,38 @@ describe('the dialogue record in Chromium', () => {
       } finally {
         await usOfficer.context.close();
         await cnOfficer.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+  it(
+    'the dialogue pages have no serious or critical accessibility violation (axe-core), in English and Chinese',
+    async () => {
+      expect(meetingId).not.toBe('');
+      const base = `/dialogues/${dialogueId}`;
+      const pages = [
+        '/dialogues',
+        base,
+        `${base}/meetings/${meetingId}`,
+        `${base}/commitments/${HOTLINE}`,
+        `${base}/commitments/${GUIDELINES}`,
+        '/dialogues/report?peer=cn-mps&from=2015-11-01&to=2030-01-01',
+      ];
+      for (const language of LANGUAGES) {
+        const context = await languageContext(pair.browser, pair.us, language, 'desktop', {
+          bypassCSP: true,
+        });
+        const page = await context.newPage();
+        try {
+          const found: string[] = [];
+          for (const path of pages) {
+            await openAndSettle(page, `${pair.us.url}${path}`);
+            found.push(...(await seriousViolations(page)).map((v) => `${path} [${language}] ${v}`));
+          }
+          expect(found).toEqual([]);
+        } finally {
+          await context.close();
+        }
       }
     },
     TIMEOUT,
