@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clusteringScores, StoryClusterer } from './cluster.js';
+import {
+  bucketKeys,
+  clusterFeatures,
+  clusteringScores,
+  linked,
+  StoryClusterer,
+  WORDS_KEPT,
+} from './cluster.js';
 import { analyseReport } from './index.js';
 
 const input = (id: string, text: string) => ({ id, text, extraction: analyseReport(text) });
@@ -36,6 +43,34 @@ describe('StoryClusterer', () => {
     const c = new StoryClusterer();
     c.add(input('a', 'text'));
     expect(() => c.add(input('a', 'text'))).toThrow(/already/);
+  });
+});
+
+describe('cluster features', () => {
+  it('survive a JSON round trip with the same keys and links', () => {
+    const a = clusterFeatures(
+      input('a', 'The loader beacons to evil-c2[.]top and 203.0.113[.]9 on 2 May 2024.'),
+    );
+    const b = clusterFeatures(input('b', '样本连接evil-c2[.]top和203.0.113.9。'));
+    const a2 = JSON.parse(JSON.stringify(a)) as typeof a;
+    expect(a2).toEqual(a);
+    expect(bucketKeys(a2)).toEqual(bucketKeys(a));
+    expect(bucketKeys(a).every((k) => k.startsWith('1'))).toBe(true);
+    expect(linked(a2, b)).toBe(true);
+    expect(a.months).toEqual([2024 * 12 + 4]);
+  });
+
+  it('keep at most WORDS_KEPT words, the same ones whatever the order of the text', () => {
+    const many = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `word${String.fromCharCode(97 + (i % 26))}${i.toString(36).replace(/\d/g, (d) => 'abcdefghij'[+d]!)}`,
+    );
+    const f = clusterFeatures(input('x', many.join(' ')));
+    const g = clusterFeatures(input('y', [...many].reverse().join(' ')));
+    expect(f.words.length).toBe(WORDS_KEPT);
+    expect(g.words).toEqual(f.words);
+    expect(linked(f, g)).toBe(true);
   });
 });
 

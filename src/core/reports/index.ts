@@ -48,8 +48,14 @@ export function analyseReport(
 }
 
 export {
+  bucketKeys,
+  clusterFeatures,
   clusteringScores,
+  KEYS_VERSION,
+  linked,
+  MAX_BUCKET,
   StoryClusterer,
+  type ClusterFeatures,
   type ClusterInput,
   type ClusterOptions,
   type Story,
