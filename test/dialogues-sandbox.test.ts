@@ -38,9 +38,8 @@ async function up(dir: string, port: number) {
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await until(
-    () =>
-      /Login:[\s\S]*Login:[^\n]*\n[\s\S]*Data:[^\n]*\n\n/.test(stdout) || child.exitCode !== null,
-    'the sandbox banner',
+    () => /Data:[\s\S]*Data:[\s\S]*example dialogue/.test(stdout) || child.exitCode !== null,
+    'the sandbox banner and the example dialogue',
     120_000,
     100,
   );

@@ -363,28 +363,28 @@ async function proposeExample(local: Node): Promise<{ id: string; meetingId: str
  * record of the first meeting and cn-mps accepts it, so both sign it. Each step is skipped
  * when it was done on an earlier run; the messages travel through the running servers.
  */
-async function seedExampleDialogue(nodes: SandboxNode[]): Promise<string> {
+async function seedExampleDialogue(nodes: SandboxNode[], stopped: () => boolean): Promise<string> {
   const [us, cn] = nodes;
   if (!us || !cn) return 'no example dialogue (the sandbox has fewer than two nodes)';
   const { id, meetingId } = await withLocal(us, proposeExample);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const done = await withLocal(cn, async (local) => {
+  // One local node of cn-mps, asked four times a second until the proposal has arrived.
+  return withLocal(cn, async (local) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
       const meeting = await local.dialogues.meeting(cliActor(), id, meetingId).catch(() => null);
-      if (!meeting) return false;
-      if (meeting.record.status === 'agreed') return true;
-      const open = meeting.record.latest;
-      if (meeting.record.awaiting !== 'cn-mps' || !open) return false;
-      await local.dialogueRecords.answer(cliActor(), id, meetingId, open.version, 'accepted');
-      return true;
-    });
-    if (done)
-      return 'The example dialogue (Washington, 1–2 December 2015) is agreed by both nodes.';
-    if (Date.now() > deadline) {
-      return 'The example dialogue is proposed; cn-mps has not received it yet (accept it there).';
+      if (meeting?.record.status === 'agreed') break;
+      const open = meeting?.record.latest;
+      if (meeting?.record.awaiting === 'cn-mps' && open) {
+        await local.dialogueRecords.answer(cliActor(), id, meetingId, open.version, 'accepted');
+        break;
+      }
+      if (Date.now() > deadline || stopped()) {
+        return 'The example dialogue is proposed; cn-mps has not received it yet (accept it there).';
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+    return 'The example dialogue (Washington, 1–2 December 2015) is agreed by both nodes.';
+  });
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -481,16 +481,8 @@ export function registerUp(program: Command): void {
         return;
       }
 
-      let example: string;
-      try {
-        example = await seedExampleDialogue(nodes);
-      } catch (error) {
-        example = `The example dialogue could not be loaded: ${(error as Error).message}`;
-      }
-
       const out = process.stdout;
       out.write('\nLiaison sandbox is running (Ctrl-C stops it).\n');
-      out.write(`${example}\n`);
       out.write(
         peered.length > 0
           ? `Peered now: ${peered.join(', ')} (fingerprints compared from the nodes' own keys).\n\n`
@@ -501,6 +493,14 @@ export function registerUp(program: Command): void {
         out.write(`    URL:      ${node.url}\n`);
         out.write(`    Login:    ${node.username} / ${node.password}\n`);
         out.write(`    Data:     ${node.dataDir} (log: node.log)\n\n`);
+      }
+      // The example dialogue travels between the running nodes: told when it is there.
+      try {
+        out.write(`${await seedExampleDialogue(nodes, () => stopping)}\n`);
+      } catch (error) {
+        if (!stopping) {
+          out.write(`The example dialogue could not be loaded: ${(error as Error).message}\n`);
+        }
       }
     });
 }
