@@ -276,6 +276,7 @@ describe('the dialogue record in Chromium', () => {
           ],
           overdue: 'Write the guidelines for requests',
           reason: 'Overdue',
+          docx: ['Word document (English)', 'Word document (Chinese)'],
         },
         {
           language: 'zh-CN' as const,
@@ -291,6 +292,7 @@ describe('the dialogue record in Chromium', () => {
           ],
           overdue: '制定协助请求指导原则',
           reason: '已逾期',
+          docx: ['Word 文档（英文）', 'Word 文档（中文）'],
         },
       ];
       for (const c of cases) {
@@ -333,6 +335,15 @@ describe('the dialogue record in Chromium', () => {
             const pdf = await page.pdf({ format: 'A4' });
             expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
             expect(pdf.length).toBeGreaterThan(10_000);
+            // The Word document's links (hidden on paper) fetch a DOCX in each language.
+            await page.emulateMedia({ media: 'screen' });
+            for (const name of c.docx) {
+              const href = await page.getByRole('link', { name }).getAttribute('href');
+              const docx = await page.request.get(`${pair.us.url}${href ?? ''}`);
+              expect(docx.status(), name).toBe(200);
+              expect(docx.headers()['content-type']).toContain('wordprocessingml');
+              expect((await docx.body()).subarray(0, 2).toString()).toBe('PK');
+            }
           });
         } finally {
           await context.close();
