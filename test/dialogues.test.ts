@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../src/server/events.js';
+import { findPeer } from '../src/server/federation/peers.js';
+import {
+  recordHash,
+  signRecord,
+  verifyOwnSignature,
+  verifyPeerSignature,
+} from '../src/server/features/dialogues/dialogues.signatures.js';
 import { DIALECTS, dialectAvailable } from './harness/databases.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
 import { until } from './harness/wait.js';
@@ -414,6 +421,31 @@ for (const dialect of DIALECTS) {
         async () => (await ok(cn, 'GET', `${list}/${id}`)).theirs?.status === 'done',
         'at cn',
       );
+    });
+
+    it("a record's signature verifies only with the signer's pinned key and for its hash", async () => {
+      const hash = recordHash(dialogueId, meetingId, 9, {
+        outcomes: OUTCOMES as never,
+        commitments: [],
+      });
+      const db = us.handle.node.store.db;
+      const signature = await signRecord(us.handle.node.federation, db, hash);
+      expect(await verifyOwnSignature(us.handle.node.federation, signature, hash)).toBe(true);
+      const usAtCn = await findPeer(cn.handle.node.store.db, 'us-doj');
+      const cnAtUs = await findPeer(db, 'cn-mps');
+      const federation = cn.handle.node.federation;
+      expect(await verifyPeerSignature(federation, usAtCn!, signature, hash)).toBe(true);
+      // Another hash, another signer's key, a tampered signature: refused.
+      const other = recordHash(dialogueId, meetingId, 10, {
+        outcomes: OUTCOMES as never,
+        commitments: [],
+      });
+      expect(await verifyPeerSignature(federation, usAtCn!, signature, other)).toBe(false);
+      expect(await verifyPeerSignature(us.handle.node.federation, cnAtUs!, signature, hash)).toBe(
+        false,
+      );
+      const tampered = { ...signature, jws: `${signature.jws.slice(0, -4)}AAAA` };
+      expect(await verifyPeerSignature(federation, usAtCn!, tampered, hash)).toBe(false);
     });
 
     it('every change was told to every role that reads dialogues, on both nodes', () => {
