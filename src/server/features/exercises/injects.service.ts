@@ -63,7 +63,9 @@ export class ExerciseInjects {
     if (!inject) return;
     const now = this.deps.clock.now();
     const clock = clockOf(row);
-    if (clock.state !== 'running' || scenarioTimeAt(clock, now) < inject.atMinutes * MINUTE) return;
+    // Running, or paused once the clock had reached it (a jump past it, then a pause).
+    const standsOrRuns = clock.state === 'running' || clock.state === 'paused';
+    if (!standsOrRuns || scenarioTimeAt(clock, now) < inject.atMinutes * MINUTE) return;
     await this.fire(trx, hooks, row, inject, now, inject.atMinutes * MINUTE, CONTROL);
   }
 

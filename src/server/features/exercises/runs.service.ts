@@ -326,7 +326,10 @@ export class ExerciseRunsService {
       const state = states.get(inject.id);
       if (!state || state.state !== 'pending' || !firedHere(inject, row.side)) continue;
       if (state.timer_id) await cancelTimer(trx, state.timer_id);
-      const due = wallTimeOf(clock, inject.atMinutes * MINUTE);
+      // An inject the clock has reached fires even if it stands now (a jump past it, then a
+      // pause before its timer fired): what the clock passed has come.
+      const reached = clock.state === 'paused' && inject.atMinutes * MINUTE <= clock.anchorScenario;
+      const due = reached ? now : wallTimeOf(clock, inject.atMinutes * MINUTE);
       const timerId =
         due === null
           ? null
