@@ -49,6 +49,12 @@ export const PERMISSIONS = {
   'dialogues.manage': ['admin', 'officer'],
   /** State this side's status of a commitment (with its note and evidence). */
   'dialogues.attest': ['admin', 'officer'],
+  /** Reports (issue 19): news and analytic texts, their extractions and stories. */
+  'reports.read': ['admin', 'officer', 'analyst', 'controller', 'observer'],
+  /** Ingest reports, review their extractions, commit them to a case. */
+  'reports.write': ['admin', 'officer', 'analyst'],
+  /** The node's allow-list of values dropped from extractions. */
+  'reports.allowlist': ['admin', 'officer', 'analyst'],
   /** TAXII collections and who may read or write them; subscriptions to remote collections. */
   'taxii.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

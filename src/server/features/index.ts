@@ -9,6 +9,7 @@ import { hotlineModule } from './hotline/index.js';
 import type { FeatureFactory } from './module.js';
 import { notesModule } from './notes/index.js';
 import { pingsModule } from './pings/index.js';
+import { reportsModule } from './reports/index.js';
 import { requestsModule } from './requests/index.js';
 import { searchModule } from './search/index.js';
 import { taxiiModule } from './taxii/index.js';
@@ -31,4 +32,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   taxiiModule,
   exercisesModule,
   dialoguesModule,
+  reportsModule,
 ];

@@ -1,0 +1,31 @@
+import type { FeatureFactory } from '../module.js';
+import { CommitService } from './commit.service.js';
+import { IngestService } from './ingest.service.js';
+import * as reportsTables from './migrations/2026_12_21_1000_reports.js';
+import { registerReportsRoutes } from './reports.routes.js';
+import { ReportsService } from './reports.service.js';
+
+declare module '../module.js' {
+  interface FeatureServices {
+    reports: ReportsService;
+    reportCommits: CommitService;
+  }
+}
+
+/**
+ * Reports (issue 19): news and analytic texts ingested (paste, upload, URL), their
+ * indicators, entities and attribution claims extracted with the node's allow-list, their
+ * stories kept in SQL, each extraction reviewed, the accepted ones committed to a case as
+ * STIX 2.1 (the case's sharing takes them to its peers).
+ */
+export const reportsModule: FeatureFactory = (ctx) => {
+  const reports = new ReportsService(ctx);
+  const ingest = new IngestService({ reports, outbound: ctx.outbound });
+  const commits = new CommitService({ ...ctx, reports, objects: ctx.use('caseObjects') });
+  return {
+    name: 'reports',
+    migrations: { '2026_12_21_1000_reports': reportsTables },
+    services: { reports, reportCommits: commits },
+    routes: (app) => registerReportsRoutes(app, { reports, ingest, commits }),
+  };
+};
