@@ -17,6 +17,16 @@ interface Reply {
   status: number;
   body: any;
 }
+/** What the tests read of an extraction or a case object. */
+type Item = {
+  [key: string]: any;
+  value: string;
+  index: number;
+  kind: string;
+  state: string;
+  id: string;
+  type: string;
+};
 
 const corpus = loadCorpus();
 
@@ -59,7 +69,6 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
 for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`reports on ${dialect}`, () => {
     let node: NodeHandle;
-    let admin: Session;
     let analyst: Session;
     let observer: Session;
 
@@ -92,7 +101,6 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       node = await makeNode({ dialect, nodeId: 'us-doj' });
-      admin = await login(node.app, 'admin', node.admin.password);
       const a = await node.createUser('reports.analyst', ['analyst']);
       analyst = await login(node.app, a.username, a.password);
       const o = await node.createUser('reports.observer', ['observer']);
@@ -115,7 +123,7 @@ for (const dialect of DIALECTS) {
       expect(created.id).toBeTruthy();
       expect(created.clusterId).toBe(created.id);
       const report = await ok('GET', `/api/reports/${created.id}`, undefined, observer);
-      const values = report.indicators.map((i: any) => `${i.type} ${i.value}`);
+      const values = report.indicators.map((i: Item) => `${i.type} ${i.value}`);
       expect(values).toEqual(
         expect.arrayContaining([
           'domain update-check.top',
@@ -158,7 +166,7 @@ for (const dialect of DIALECTS) {
         expect.objectContaining({ value: 'update-check.top', reason: 'Our own sinkhole' }),
       ]);
       const list = await ok('GET', '/api/reports/allow-list?limit=100', undefined, observer);
-      expect(list.items.map((e: any) => e.value)).toEqual(
+      expect(list.items.map((e: Item) => e.value)).toEqual(
         expect.arrayContaining(['8.8.8.8', 'update-check.top']),
       );
       expect(
@@ -176,7 +184,7 @@ for (const dialect of DIALECTS) {
       const r2 = await ok('POST', '/api/reports', {
         text: 'Traffic to update-check[.]top on 3 March 2026.',
       });
-      expect(r2.indicators.map((i: any) => i.value)).toEqual(['update-check.top']);
+      expect(r2.indicators.map((i: Item) => i.value)).toEqual(['update-check.top']);
     });
 
     it('reads uploads: plain text, HTML (its article), DOCX', async () => {
@@ -187,7 +195,7 @@ for (const dialect of DIALECTS) {
       );
       expect(txt.status, JSON.stringify(txt.body)).toBe(201);
       expect(txt.body.title).toBe('note.txt');
-      expect(txt.body.indicators.map((i: any) => i.value)).toEqual(['198.51.100.23']);
+      expect(txt.body.indicators.map((i: Item) => i.value)).toEqual(['198.51.100.23']);
       const html = `<html><head><title>Breach note</title></head><body><nav>Home | About</nav><article><h1>Breach note</h1>
         <p>The attackers used bad-domain[.]xyz to stage data stolen from the agency's servers over many weeks of activity.</p>
         <p>Investigators found the hash d41d8cd98f00b204e9800998ecf8427e on the servers as well, and more.</p></article>
@@ -195,7 +203,7 @@ for (const dialect of DIALECTS) {
       const h = await upload(html, 'text/html');
       expect(h.status, JSON.stringify(h.body)).toBe(201);
       expect(h.body.text).not.toContain('198.51.100.99');
-      expect(h.body.indicators.map((i: any) => i.value).sort()).toEqual([
+      expect(h.body.indicators.map((i: Item) => i.value).sort()).toEqual([
         'bad-domain.xyz',
         'd41d8cd98f00b204e9800998ecf8427e',
       ]);
@@ -208,7 +216,7 @@ for (const dialect of DIALECTS) {
         'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       );
       expect(d.status, JSON.stringify(d.body)).toBe(201);
-      expect(d.body.indicators.map((i: any) => i.value)).toEqual(['evil-docx.top']);
+      expect(d.body.indicators.map((i: Item) => i.value)).toEqual(['evil-docx.top']);
     });
 
     it('refuses bad input with a clear 4xx and stores nothing', async () => {
@@ -270,21 +278,21 @@ for (const dialect of DIALECTS) {
       expect(bad.status).toBe(422);
       expect(bad.body.error.message).toContain('items.0.index');
       const items = [
-        ...report.indicators.map((i: any) => ({
+        ...report.indicators.map((i: Item) => ({
           kind: 'indicator',
           index: i.index,
           state: 'accepted',
         })),
-        ...report.entities.map((e: any) => ({
+        ...report.entities.map((e: Item) => ({
           kind: 'entity',
           index: e.index,
           state: e.kind === 'country' ? 'rejected' : 'accepted',
         })),
-        ...report.claims.map((c: any) => ({ kind: 'claim', index: c.index, state: 'accepted' })),
+        ...report.claims.map((c: Item) => ({ kind: 'claim', index: c.index, state: 'accepted' })),
       ];
       expect(report.claims.length).toBe(1);
       const reviewed = await ok('POST', `/api/reports/${report.id}/review`, { items });
-      expect(reviewed.indicators.every((i: any) => i.state === 'accepted')).toBe(true);
+      expect(reviewed.indicators.every((i: Item) => i.state === 'accepted')).toBe(true);
       expect(
         (await api('POST', `/api/reports/${report.id}/review`, { items }, observer)).status,
       ).toBe(403);
@@ -294,12 +302,12 @@ for (const dialect of DIALECTS) {
       });
       expect(committed.stixId).toMatch(/^report--/);
       const objects = await ok('GET', `/api/cases/${caseView.id}/objects?limit=100`);
-      const byId = new Map(objects.objects.map((o: any) => [o.id, o]));
+      const byId = new Map<string, Item>(objects.objects.map((o: Item) => [o.id, o]));
       const stixReport: any = byId.get(committed.stixId);
       expect(stixReport.tlp).toBe('green');
       expect(stixReport.object.object_refs).toEqual(committed.objectIds);
       for (const ref of committed.objectIds) expect(byId.has(ref), ref).toBe(true);
-      const types = [...byId.values()].map((o: any) => o.type);
+      const types = [...byId.values()].map((o: Item) => o.type);
       expect(types).toEqual(
         expect.arrayContaining([
           'indicator',
@@ -310,7 +318,7 @@ for (const dialect of DIALECTS) {
           'report',
         ]),
       );
-      const opinion: any = [...byId.values()].find((o: any) => o.type === 'opinion');
+      const opinion: any = [...byId.values()].find((o: Item) => o.type === 'opinion');
       expect(opinion.object.x_liaison_claim.stance).toBe('asserts');
       expect(opinion.object.opinion).toBe('agree');
       const again = await api('POST', `/api/reports/${report.id}/commit`, { caseId: caseView.id });
