@@ -67,6 +67,7 @@ const OUTCOMES = [
   { paragraph: 1, kind: 'agreement', text: { en: 'Guidelines for requests for assistance.' } },
   { paragraph: 2, kind: 'statement', text: { zh: '双方介绍了各自的法律框架。' } },
 ];
+const MEETING_TWO = { number: 2, place: 'Beijing', timeZone: 'Asia/Shanghai' };
 const COMMITMENT = {
   what: { en: 'Write the guidelines' },
   ownerSides: ['us-doj'],
@@ -421,6 +422,49 @@ for (const dialect of DIALECTS) {
         async () => (await ok(cn, 'GET', `${list}/${id}`)).theirs?.status === 'done',
         'at cn',
       );
+    });
+
+    it('two first proposals sent at once end as one and the same open version on both', async () => {
+      const meetings = `/api/dialogues/${dialogueId}/meetings`;
+      const id = (await ok(us, 'POST', meetings, { ...MEETING_TWO })).id as string;
+      await until(async () => (await api(cn, 'GET', `${meetings}/${id}`)).status === 200, 'at cn');
+      const content = (en: string) => ({
+        outcomes: [{ paragraph: 1, kind: 'agreement', text: { en } }],
+        commitments: [],
+      });
+      // Both propose before either has the other's: usually they cross on the way.
+      const [fromUs, fromCn] = await Promise.all([
+        api(us, 'POST', `${meetings}/${id}/record`, { content: content('As us-doj wrote it.') }),
+        api(cn, 'POST', `${meetings}/${id}/record`, { content: content('As cn-mps wrote it.') }),
+      ]);
+      // One may be refused outright if the other's arrived first; never both.
+      expect([fromUs.status, fromCn.status]).toContain(201);
+      const latest = async (s: Side) =>
+        (await ok(s, 'GET', `${meetings}/${id}`)).record.latest as {
+          hash: string;
+          proposedBy: string;
+        } | null;
+      await until(async () => {
+        const [a, b] = await Promise.all([latest(us), latest(cn)]);
+        return a !== null && b !== null && a.hash === b.hash;
+      }, 'one open version on both');
+      const [a, b] = await Promise.all([latest(us), latest(cn)]);
+      const same = (v: any) => ({ v: v.version, by: v.proposedBy, c: v.content, s: v.status });
+      expect(same(a)).toEqual(same(b));
+      if (fromUs.status === 201 && fromCn.status === 201) {
+        // They crossed: the proposal of the node whose id sorts first stands.
+        expect(a?.proposedBy).toBe('cn-mps');
+      }
+      // And the record moves on: the other side can answer it.
+      const answerer = a?.proposedBy === 'cn-mps' ? us : cn;
+      await ok(answerer, 'POST', `${meetings}/${id}/record/1/accept`);
+      for (const s of [us, cn]) {
+        await until(
+          async () =>
+            (await ok(s, 'GET', `${meetings}/${id}`)).record.agreed?.signatures.length === 2,
+          'sealed on both',
+        );
+      }
     });
 
     it("a record's signature verifies only with the signer's pinned key and for its hash", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  crossedProposal,
   foldCommitment,
   measureMet,
   nextRecordState,
@@ -113,6 +114,17 @@ describe('foldCommitment: every pair of statements (none = not stated)', () => {
   it('a third node cannot state anything', () => {
     const fold = foldCommitment([fact('xx-other', 'done'), fact('us-doj', 'done')], sides, DUE, 0);
     expect(fold.state).toBe('diverging');
+  });
+});
+
+describe('crossedProposal: two first proposals that cross converge on one', () => {
+  it.each([
+    ['us-doj', 'cn-mps', 'give_way'],
+    ['cn-mps', 'us-doj', 'stand'],
+  ] as const)('this node %s, peer %s: %s', (self, peer, expected) => {
+    expect(crossedProposal(self, peer)).toBe(expected);
+    // Exactly one of the two gives way.
+    expect(crossedProposal(peer, self)).not.toBe(expected);
   });
 });
 

@@ -62,6 +62,16 @@ export function versionStatusAfter(
   return event === 'amend' ? 'amended' : event === 'accept' ? 'accepted' : 'declined';
 }
 
+/**
+ * Two first proposals that cross (each node proposed the same version number before the
+ * other's arrived): the proposal of the node whose id sorts first stands, on both nodes, so
+ * they converge without anyone withdrawing. The node whose id sorts after gives way: it drops
+ * its own open proposal and takes the peer's; the other refuses the peer's.
+ */
+export function crossedProposal(thisNode: string, peerNode: string): 'give_way' | 'stand' {
+  return peerNode < thisNode ? 'give_way' : 'stand';
+}
+
 // ---- attestations ------------------------------------------------------------------------
 
 /** One side's statement of a commitment at a time (epoch ms). */

@@ -126,6 +126,16 @@ export function latestVersion(
     .executeTakeFirst();
 }
 
+/** Drops this node's open proposal that crossed the peer's and gives way to it. */
+export async function deleteOpenVersion(db: Db, meetingId: string, version: number): Promise<void> {
+  await db
+    .deleteFrom('dialogue_record_versions')
+    .where('meeting_id', '=', meetingId)
+    .where('version', '=', version)
+    .where('status', '=', 'open')
+    .execute();
+}
+
 export function acceptedVersion(
   db: Db,
   meetingId: string,

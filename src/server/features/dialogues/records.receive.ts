@@ -1,10 +1,11 @@
 import type { RecordEvent, RecordMover } from '../../../core/dialogues.js';
-import { nextRecordState, versionStatusAfter } from '../../../core/dialogues.js';
+import { crossedProposal, nextRecordState, versionStatusAfter } from '../../../core/dialogues.js';
 import {
   DIALOGUE_SEAL_KIND,
   type DialogueAnswerMessage,
   type DialogueRecordMessage,
   type DialogueSealMessage,
+  type RecordStatus,
 } from '../../../core/schemas/dialogues.js';
 import type { Actor } from '../../actor.js';
 import { conflict } from '../../errors.js';
@@ -13,6 +14,7 @@ import type { Trx, TxHooks } from '../../store/database.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import {
   answerVersion,
+  deleteOpenVersion,
   findVersion,
   insertVersion,
   latestVersion,
@@ -28,6 +30,7 @@ import {
   withSignature,
 } from './dialogues.signatures.js';
 import { auditDialogue, dialogueChanged } from './dialogues.support.js';
+import type { DialogueMeetingRow, DialogueRecordVersionRow } from './dialogues.table.js';
 import { makeCommitments, moverOf, ofPeer, refusal } from './records.support.js';
 
 const peerActor = (nodeId: string): Actor => ({ kind: 'peer', nodeId });
@@ -52,7 +55,7 @@ export class RecordsInbox {
     if (recordHash(dialogue.id, meeting.id, body.version, body.content) !== body.hash) {
       throw conflict('record_hash_mismatch', 'The version does not hash to the hash it carries.');
     }
-    const latest = await latestVersion(trx, meeting.id);
+    const { latest, status } = await this.giveWayIfCrossed(trx, meeting, peer, body);
     if (body.version !== Number(latest?.version ?? 0) + 1) {
       throw conflict(
         'record_version_taken',
@@ -62,7 +65,7 @@ export class RecordsInbox {
     const event: RecordEvent = body.kind === 'proposal' ? 'propose' : 'amend';
     const mover: RecordMover =
       latest && latest.status === 'open' ? moverOf(latest, peer) : 'author';
-    const move = nextRecordState(meeting.record_status, event, mover);
+    const move = nextRecordState(status, event, mover);
     if (!move.ok) throw refusal(move.code);
     const at = Date.parse(body.at);
     if (event === 'amend' && latest) {
@@ -99,6 +102,46 @@ export class RecordsInbox {
       { meeting: meeting.id, version: body.version, hash: body.hash },
     );
     dialogueChanged(this.deps.bus, hooks, dialogue.id, meeting.id);
+  }
+
+  /**
+   * Two first proposals crossed (core's `crossedProposal`): the node whose id sorts after
+   * drops its own open proposal, and the peer's is taken in its place; the other refuses the
+   * peer's (`record_crossed`), and the peer, receiving this node's, gives way in turn.
+   */
+  private async giveWayIfCrossed(
+    trx: Trx,
+    meeting: DialogueMeetingRow,
+    peer: string,
+    body: DialogueRecordMessage,
+  ): Promise<{ latest: DialogueRecordVersionRow | undefined; status: RecordStatus }> {
+    const latest = await latestVersion(trx, meeting.id);
+    const crossed =
+      body.kind === 'proposal' &&
+      latest !== undefined &&
+      latest.status === 'open' &&
+      latest.kind === 'proposal' &&
+      latest.proposed_by === this.deps.nodeId &&
+      Number(latest.version) === body.version;
+    if (!crossed) return { latest, status: meeting.record_status };
+    if (crossedProposal(this.deps.nodeId, peer) === 'stand') {
+      throw conflict(
+        'record_crossed',
+        `Version ${body.version} crossed this node's own proposal of it; this node's stands (the proposal of the node whose id sorts first does) and ${peer} takes it.`,
+      );
+    }
+    await deleteOpenVersion(trx, meeting.id, body.version);
+    await auditDialogue(
+      trx,
+      peerActor(peer),
+      this.deps.clock.now(),
+      'dialogue.record_proposal_gave_way',
+      meeting.dialogue_id,
+      { meeting: meeting.id, version: body.version, hash: latest.hash },
+    );
+    const before = await latestVersion(trx, meeting.id);
+    // Only a draft or a declined record can be proposed: what it was before this node's.
+    return { latest: before, status: before ? 'declined' : 'draft' };
   }
 
   /** The peer answered this node's version; an acceptance is countersigned and sealed. */
