@@ -10,6 +10,7 @@ import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerPeer } from './peer.js';
+import { registerReports } from './reports.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 import { registerUp } from './up.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerFingerprint(program);
   registerKeys(program);
   registerImport(program);
+  registerReports(program);
   const override = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(override);

@@ -403,7 +403,7 @@ export const MATRIX: Row[] = [
   row('POST', '/api/reports/upload',                     'reports.write',        'ok  ok  ok  403 403 401',
       { raw: { contentType: 'text/plain', payload: 'Matrix upload: 198.51.100.8 was seen.' } }),
   row('POST', '/api/reports/url',                        'reports.write',        'ok  ok  ok  403 403 401',
-      { body: { url: 'http://127.0.0.1/report.html' }, refusedBy: 'outbound_refused' }),
+      { body: { url: 'http://10.255.255.1/report.html' }, refusedBy: 'outbound_refused' }),
   row('GET', '/api/reports',                             'reports.read',         USERS),
   row('GET', '/api/reports/clusters',                    'reports.read',         USERS),
   row('GET', '/api/reports/clusters/{id}',               'reports.read',         USERS),
