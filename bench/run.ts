@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   federation: () => import('./federation.js'),
   hotline: () => import('./hotline.js'),
   stix: () => import('./stix.js'),
+  reports: () => import('./reports.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -3,7 +3,10 @@ import {
   bucketKeys,
   clusterFeatures,
   clusteringScores,
+  KEYS_VERSION,
   linked,
+  MAX_BUCKET,
+  type ClusterFeatures,
   StoryClusterer,
   WORDS_KEPT,
 } from './cluster.js';
@@ -55,7 +58,8 @@ describe('cluster features', () => {
     const a2 = JSON.parse(JSON.stringify(a)) as typeof a;
     expect(a2).toEqual(a);
     expect(bucketKeys(a2)).toEqual(bucketKeys(a));
-    expect(bucketKeys(a).every((k) => k.startsWith('1'))).toBe(true);
+    expect(bucketKeys(a).every((k) => k.startsWith(String(KEYS_VERSION)))).toBe(true);
+    expect(bucketKeys(a)).toContain(`${KEYS_VERSION}a:i:evil-c2.top`);
     expect(linked(a2, b)).toBe(true);
     expect(a.months).toEqual([2024 * 12 + 4]);
   });
@@ -71,6 +75,28 @@ describe('cluster features', () => {
     expect(f.words.length).toBe(WORDS_KEPT);
     expect(g.words).toEqual(f.words);
     expect(linked(f, g)).toBe(true);
+  });
+});
+
+describe('MAX_BUCKET', () => {
+  const features = (indicators: string[]): ClusterFeatures => ({
+    v: KEYS_VERSION,
+    language: 'en',
+    anchors: Object.fromEntries(indicators.map((i) => [`i:${i}`, 3])),
+    indicators,
+    words: [],
+    months: [],
+  });
+
+  it('stops a bucket from finding candidates once it holds more than MAX_BUCKET reports', () => {
+    const c = new StoryClusterer();
+    const shared = features(['evil.top', '203.0.113.9']);
+    for (let i = 0; i <= MAX_BUCKET; i++) c.addFeatures(`r${String(i).padStart(3, '0')}`, shared);
+    expect(c.stories()).toHaveLength(1);
+    // Every key of the next report names a bucket over the cap: it starts a story of its own,
+    // though it is linked to all of them (the cost of the cap, and where order can show).
+    expect(c.addFeatures('s', shared)).toBe('s');
+    expect(c.stories()).toHaveLength(2);
   });
 });
 

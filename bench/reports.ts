@@ -1,0 +1,220 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  analyseReport,
+  clusterFeatures,
+  clusteringScores,
+  DEFAULT_ALLOW_LIST,
+  StoryClusterer,
+  type ClusterFeatures,
+  INDICATOR_TYPES,
+} from '../src/core/reports/index.js';
+import { syntheticReports, type SyntheticReport } from './reports.data.js';
+import { machine, printTable } from './report.js';
+import { loadCorpus } from '../test/corpus/reports/corpus.js';
+import { words } from '../src/core/reports/cluster.js';
+
+/**
+ * bench/reports (../shared/BENCH.md), in process, the pure pipeline (no node, no database):
+ * - ingest: COUNT synthetic reports (bench/reports.data.ts: stories in English and Chinese with
+ *   shared entities and indicators, many told once) written to files, then each read,
+ *   analysed (analyseReport), reduced to its cluster features and added to an in-memory
+ *   bucket index (StoryClusterer): reports/s;
+ * - growth: PROBES more reports added to a clusterer holding 1,000 reports and to one holding
+ *   COUNT (10,000): the time per report (the whole pipeline, and the clustering part alone:
+ *   features, keys, candidates, links) and the candidates compared per report, at each size;
+ * - order: the COUNT reports clustered again in the reverse order; how many change story
+ *   (only buckets past MAX_BUCKET can make any: cluster-features.ts);
+ * - quality: the corpus (test/corpus/reports): B-cubed and pairwise precision/recall/F1 of the
+ *   stories, micro precision/recall of the indicators; the synthetic stories' B-cubed too;
+ * baseline, same run: reading and tokenizing the same texts only (the clustering's tokenizer).
+ * BENCH_REPORTS_COUNT changes COUNT (default 10,000).
+ */
+const COUNT = Number(process.env['BENCH_REPORTS_COUNT'] ?? 10_000);
+const SMALL = Math.min(1_000, Math.round(COUNT / 10));
+const PROBES = 300;
+
+const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
+
+function corpusQuality() {
+  const corpus = loadCorpus();
+  const c = new StoryClusterer();
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const r of corpus) {
+    const x = analyseReport(r.text, { allowList: DEFAULT_ALLOW_LIST });
+    c.add({ id: r.name, text: r.text, extraction: x });
+    for (const type of INDICATOR_TYPES) {
+      const want = new Set(r.expected.indicators[type] ?? []);
+      const got = new Set(x.indicators.filter((i) => i.type === type).map((i) => i.value));
+      for (const v of got)
+        if (want.has(v)) tp++;
+        else fp++;
+      for (const v of want) if (!got.has(v)) fn++;
+    }
+  }
+  const gold = new Map(corpus.map((r) => [r.name, r.expected.story]));
+  const s = clusteringScores(new Map(corpus.map((r) => [r.name, c.storyOf(r.name)!])), gold);
+  return { s, ioc: { precision: tp / (tp + fp), recall: tp / (tp + fn) }, reports: corpus.length };
+}
+
+function ingest(files: string[], reports: SyntheticReport[]) {
+  const c = new StoryClusterer();
+  const features: ClusterFeatures[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < files.length; i++) {
+    const text = readFileSync(files[i]!, 'utf8');
+    const extraction = analyseReport(text, { allowList: DEFAULT_ALLOW_LIST });
+    const f = clusterFeatures({ id: reports[i]!.id, text, extraction });
+    c.addFeatures(reports[i]!.id, f);
+    features.push(f);
+    if ((i + 1) % 2_000 === 0) console.log(`  ingested ${i + 1}/${files.length}`);
+  }
+  return { c, features, seconds: (performance.now() - t0) / 1000 };
+}
+
+function tokenizeOnly(files: string[]): number {
+  const t0 = performance.now();
+  let n = 0;
+  for (const f of files) n += words(readFileSync(f, 'utf8')).size;
+  if (n === 0) throw new Error('baseline: no words read');
+  return (performance.now() - t0) / 1000;
+}
+
+/** Probes added to a clusterer holding `held` reports: ms per report (all, cluster part) and candidates. */
+function probe(
+  held: number,
+  ids: string[],
+  features: ClusterFeatures[],
+  probes: SyntheticReport[],
+) {
+  const c = new StoryClusterer();
+  for (let i = 0; i < held; i++) c.addFeatures(ids[i]!, features[i]!);
+  const before = c.comparisons;
+  let all = 0;
+  let clustering = 0;
+  for (const p of probes) {
+    const t0 = performance.now();
+    const extraction = analyseReport(p.text, { allowList: DEFAULT_ALLOW_LIST });
+    const t1 = performance.now();
+    c.addFeatures(`${p.id}-probe`, clusterFeatures({ id: p.id, text: p.text, extraction }));
+    const t2 = performance.now();
+    all += t2 - t0;
+    clustering += t2 - t1;
+  }
+  return {
+    ms: all / probes.length,
+    clusterMs: clustering / probes.length,
+    candidates: (c.comparisons - before) / probes.length,
+  };
+}
+
+export function run(): Promise<void> {
+  runSync();
+  return Promise.resolve();
+}
+
+function runSync(): void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'liaison-bench-reports-'));
+  try {
+    const generated = syntheticReports(COUNT + PROBES);
+    const reports = generated.slice(0, COUNT);
+    const probes = generated.slice(COUNT);
+    const files = reports.map((r, i) => {
+      const f = path.join(dir, `${i}.txt`);
+      writeFileSync(f, r.text);
+      return f;
+    });
+    console.log(`reports bench: ${COUNT} synthetic reports written to ${dir}`);
+    const baseline = tokenizeOnly(files);
+    const { c, features, seconds } = ingest(files, reports);
+    const ids = reports.map((r) => r.id);
+    console.log('  probing growth');
+    // Alternate the sizes so a burst of load on the shared machine does not fall on one only.
+    const halves = [probes.slice(0, PROBES / 2), probes.slice(PROBES / 2)];
+    const small = [
+      probe(SMALL, ids, features, halves[0]!),
+      probe(SMALL, ids, features, halves[1]!),
+    ];
+    const large = [
+      probe(COUNT, ids, features, halves[0]!),
+      probe(COUNT, ids, features, halves[1]!),
+    ];
+    const mean = (xs: ReturnType<typeof probe>[], k: 'ms' | 'clusterMs' | 'candidates') =>
+      xs.reduce((s, x) => s + x[k], 0) / xs.length;
+    const reverse = new StoryClusterer();
+    for (let i = COUNT - 1; i >= 0; i--) reverse.addFeatures(ids[i]!, features[i]!);
+    let changed = 0;
+    for (const id of ids) if (reverse.storyOf(id) !== c.storyOf(id)) changed++;
+    const synthetic = clusteringScores(
+      new Map(ids.map((id) => [id, c.storyOf(id)!])),
+      new Map(reports.map((r) => [r.id, r.story])),
+    );
+    const q = corpusQuality();
+
+    const results = {
+      ingest_per_s: round(COUNT / seconds, 1),
+      ms_per_report_1k: round(mean(small, 'ms')),
+      ms_per_report_10k: round(mean(large, 'ms')),
+      growth_1k_10k: round(mean(large, 'ms') / mean(small, 'ms')),
+      cluster_ms_per_report_1k: round(mean(small, 'clusterMs')),
+      cluster_ms_per_report_10k: round(mean(large, 'clusterMs')),
+      cluster_growth_1k_10k: round(mean(large, 'clusterMs') / mean(small, 'clusterMs')),
+      candidates_per_report_1k: round(mean(small, 'candidates'), 1),
+      candidates_per_report_10k: round(mean(large, 'candidates'), 1),
+      order_changed_reports: changed,
+      stories: c.stories().length,
+      synthetic_bcubed_f1: round(synthetic.bcubed.f1),
+      bcubed_f1: round(q.s.bcubed.f1),
+      bcubed_precision: round(q.s.bcubed.precision),
+      bcubed_recall: round(q.s.bcubed.recall),
+      pairwise_precision: round(q.s.pairwise.precision),
+      pairwise_recall: round(q.s.pairwise.recall),
+      ioc_precision: round(q.ioc.precision),
+      ioc_recall: round(q.ioc.recall),
+    };
+    const base = { tokenize_only_per_s: round(COUNT / baseline, 1) };
+    printTable(
+      `reports: ${COUNT} synthetic reports (${SMALL} / ${COUNT} held), corpus of ${q.reports}`,
+      [
+        ['ingest (read, analyse, cluster)', `${results.ingest_per_s} reports/s`],
+        ['baseline: read + tokenize only', `${base.tokenize_only_per_s} reports/s`],
+        [
+          `ms per report at ${SMALL} held`,
+          `${results.ms_per_report_1k} (clustering ${results.cluster_ms_per_report_1k})`,
+        ],
+        [
+          `ms per report at ${COUNT} held`,
+          `${results.ms_per_report_10k} (clustering ${results.cluster_ms_per_report_10k})`,
+        ],
+        [
+          'growth (target ≤ 1.5×)',
+          `${results.growth_1k_10k}× (clustering alone ${results.cluster_growth_1k_10k}×)`,
+        ],
+        [
+          'candidates compared per report',
+          `${results.candidates_per_report_1k} → ${results.candidates_per_report_10k}`,
+        ],
+        ['reports changing story, reverse order', `${changed} of ${COUNT}`],
+        [
+          'stories found (synthetic)',
+          `${results.stories}, B-cubed F1 ${results.synthetic_bcubed_f1}`,
+        ],
+        [
+          'corpus B-cubed P / R / F1',
+          `${results.bcubed_precision} / ${results.bcubed_recall} / ${results.bcubed_f1} (target F1 ≥ 0.9)`,
+        ],
+        ['corpus pairwise P / R', `${results.pairwise_precision} / ${results.pairwise_recall}`],
+        [
+          'corpus indicators P / R',
+          `${results.ioc_precision} / ${results.ioc_recall} (target ≥ 0.95)`,
+        ],
+      ],
+    );
+    console.log(JSON.stringify({ bench: 'reports', results, baseline: base, machine: machine() }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
