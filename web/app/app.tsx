@@ -84,6 +84,18 @@ const StatusReportPage = lazy(() =>
     default: m.StatusReportPage,
   })),
 );
+const ReportsPage = lazy(() =>
+  import('../features/reports/pages/reports').then((m) => ({ default: m.ReportsPage })),
+);
+const ReportPage = lazy(() =>
+  import('../features/reports/pages/report').then((m) => ({ default: m.ReportPage })),
+);
+const StoryPage = lazy(() =>
+  import('../features/reports/pages/story').then((m) => ({ default: m.StoryPage })),
+);
+const AllowListPage = lazy(() =>
+  import('../features/reports/pages/allow-list').then((m) => ({ default: m.AllowListPage })),
+);
 const FiguresPage = lazy(() =>
   import('../features/figures/pages/figures').then((m) => ({ default: m.FiguresPage })),
 );
@@ -261,6 +273,10 @@ function AuthenticatedApp() {
             <Route path="dialogues/:id" element={<DialoguePage />} />
             <Route path="dialogues/:id/meetings/:meetingId" element={<MeetingPage />} />
             <Route path="dialogues/:id/commitments/:commitmentId" element={<CommitmentPage />} />
+            <Route path="reports" element={<ReportsPage />} />
+            <Route path="reports/allow-list" element={<AllowListPage />} />
+            <Route path="reports/stories/:id" element={<StoryPage />} />
+            <Route path="reports/:id" element={<ReportPage />} />
             {FEATURES.map((feature) => (
               <Route key={feature} path={feature} element={<FeaturePage feature={feature} />} />
             ))}

@@ -63,13 +63,12 @@ export function request<T>(method: Method, path: string, body?: unknown): Promis
  * POSTs a file as the request body, as it is (not JSON): a bulk import of any size, which
  * the node streams to disk. The answer is JSON, handled as `request`'s.
  */
-export function upload<T>(path: string, file: Blob): Promise<T> {
-  return send<T>(
-    'POST',
-    path,
-    { Accept: 'application/json', 'Content-Type': 'application/octet-stream' },
-    file,
-  );
+export function upload<T>(
+  path: string,
+  file: Blob,
+  contentType = 'application/octet-stream',
+): Promise<T> {
+  return send<T>('POST', path, { Accept: 'application/json', 'Content-Type': contentType }, file);
 }
 
 async function send<T>(

@@ -191,6 +191,9 @@ function MainNav({ open }: { open: boolean }) {
         <li>
           <NavLink to="/dialogues">{t('nav.dialogues')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/reports">{t('nav.reports')}</NavLink>
+        </li>
         {FEATURES.map((feature) => (
           <li key={feature}>
             <NavLink to={`/${feature}`}>{t(`nav.${feature}`)}</NavLink>

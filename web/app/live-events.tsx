@@ -31,7 +31,8 @@ export type EventName =
   | 'case.object'
   | 'import.progress'
   | 'exercise.changed'
-  | 'dialogue.changed';
+  | 'dialogue.changed'
+  | 'report.changed';
 export type EventHandler = (data: unknown) => void;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -64,6 +65,7 @@ const EVENT_NAMES: readonly EventName[] = [
   'import.progress',
   'exercise.changed',
   'dialogue.changed',
+  'report.changed',
 ];
 /** After the node refused the stream (e.g. a restart), wait this long before trying again. */
 const RETRY_MS = 5000;

@@ -11,6 +11,7 @@ import type hotline from '../../features/hotline/i18n/en.json';
 import type notes from '../../features/notes/i18n/en.json';
 import type peers from '../../features/peers/i18n/en.json';
 import type pings from '../../features/pings/i18n/en.json';
+import type reports from '../../features/reports/i18n/en.json';
 import type requests from '../../features/requests/i18n/en.json';
 import type search from '../../features/search/i18n/en.json';
 import type taxii from '../../features/taxii/i18n/en.json';
@@ -36,6 +37,7 @@ declare module 'i18next' {
         typeof notes &
         typeof peers &
         typeof pings &
+        typeof reports &
         typeof requests &
         typeof search &
         typeof taxii;
