@@ -25,6 +25,12 @@ export class CommitService {
     authorize(actor, 'cases.write');
     const db = this.deps.store.db;
     const row = await this.deps.reports.load(db, id);
+    if (row.origin === 'peer') {
+      throw conflict(
+        'report_from_peer',
+        `The report came from ${row.origin_node} in case ${row.case_id}; its objects are there already.`,
+      );
+    }
     if (row.committed_at !== null) {
       throw conflict(
         'report_committed',

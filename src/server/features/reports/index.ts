@@ -1,6 +1,7 @@
 import type { FeatureFactory } from '../module.js';
 import { CommitService } from './commit.service.js';
 import { IngestService } from './ingest.service.js';
+import { PeerReports } from './peer-reports.js';
 import * as reportsTables from './migrations/2026_12_21_1000_reports.js';
 import { registerReportsRoutes } from './reports.routes.js';
 import { ReportsService } from './reports.service.js';
@@ -21,11 +22,24 @@ declare module '../module.js' {
 export const reportsModule: FeatureFactory = (ctx) => {
   const reports = new ReportsService(ctx);
   const ingest = new IngestService({ reports, outbound: ctx.outbound });
-  const commits = new CommitService({ ...ctx, reports, objects: ctx.use('caseObjects') });
+  const objects = ctx.use('caseObjects');
+  const commits = new CommitService({ ...ctx, reports, objects });
+  const peers = new PeerReports({
+    ...ctx,
+    db: ctx.store.db,
+    log: ctx.log.child({ component: 'reports' }),
+    reports,
+    objects,
+  });
   return {
     name: 'reports',
     migrations: { '2026_12_21_1000_reports': reportsTables },
     services: { reports, reportCommits: commits },
     routes: (app) => registerReportsRoutes(app, { reports, ingest, commits }),
+    start: () => {
+      peers.start();
+      return Promise.resolve();
+    },
+    stop: () => peers.stop(),
   };
 };
