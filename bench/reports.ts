@@ -12,6 +12,7 @@ import {
 } from '../src/core/reports/index.js';
 import { syntheticReports, type SyntheticReport } from './reports.data.js';
 import { machine, printTable } from './report.js';
+import { serverIngest } from './reports.server.js';
 import { loadCorpus } from '../test/corpus/reports/corpus.js';
 import { words } from '../src/core/reports/cluster.js';
 
@@ -29,11 +30,16 @@ import { words } from '../src/core/reports/cluster.js';
  * - quality: the corpus (test/corpus/reports): B-cubed and pairwise precision/recall/F1 of the
  *   stories, micro precision/recall of the indicators; the synthetic stories' B-cubed too;
  * baseline, same run: reading and tokenizing the same texts only (the clustering's tokenizer).
- * BENCH_REPORTS_COUNT changes COUNT (default 10,000).
+ * - through the node: SERVER_COUNT of the same reports POSTed to an in-process node on SQLite
+ *   (reports.server.ts): reports/s, ms per report at 1,000 held and at the end.
+ * BENCH_REPORTS_COUNT changes COUNT (default 10,000), BENCH_REPORTS_SERVER SERVER_COUNT
+ * (default 3,000; 0 skips it).
  */
 const COUNT = Number(process.env['BENCH_REPORTS_COUNT'] ?? 10_000);
 const SMALL = Math.min(1_000, Math.round(COUNT / 10));
 const PROBES = 300;
+/** Reports POSTed through an in-process node on SQLite (0: skip). */
+const SERVER_COUNT = Number(process.env['BENCH_REPORTS_SERVER'] ?? 3_000);
 
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -111,12 +117,7 @@ function probe(
   };
 }
 
-export function run(): Promise<void> {
-  runSync();
-  return Promise.resolve();
-}
-
-function runSync(): void {
+export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'liaison-bench-reports-'));
   try {
     const generated = syntheticReports(COUNT + PROBES);
@@ -153,6 +154,11 @@ function runSync(): void {
       new Map(reports.map((r) => [r.id, r.story])),
     );
     const q = corpusQuality();
+    let server: Awaited<ReturnType<typeof serverIngest>> | undefined;
+    if (SERVER_COUNT > 0 && SERVER_COUNT <= COUNT) {
+      console.log(`  through the node (SQLite): ${SERVER_COUNT} reports`);
+      server = await serverIngest(reports.slice(0, SERVER_COUNT));
+    }
 
     const results = {
       ingest_per_s: round(COUNT / seconds, 1),
@@ -174,6 +180,14 @@ function runSync(): void {
       pairwise_recall: round(q.s.pairwise.recall),
       ioc_precision: round(q.ioc.precision),
       ioc_recall: round(q.ioc.recall),
+      ...(server
+        ? {
+            server_ingest_per_s: round(server.perSecond, 1),
+            server_ms_per_report_1k: round(server.msAtMark),
+            server_ms_per_report_end: round(server.msAtEnd),
+            server_growth: round(server.msAtEnd / server.msAtMark),
+          }
+        : {}),
     };
     const base = { tokenize_only_per_s: round(COUNT / baseline, 1) };
     printTable(
