@@ -1,0 +1,239 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  loggedIn,
+  markNotReloaded,
+  notReloaded,
+  screenshotsFor,
+} from '../harness/browser.js';
+import {
+  clusterRoot,
+  createNodeProcess,
+  removeClusterRoots,
+  type NodeProcess,
+} from '../harness/cluster.js';
+import { createCase, languageContext, openAndSettle } from '../harness/seed.js';
+
+// Issue 19 in Chromium, on one real node process: an analyst adds a value to the node's
+// allow-list, pastes a report with defanged indicators and attribution claims, sees every
+// extraction highlighted (and the dropped values with their reasons), rejects one indicator,
+// accepts the rest and commits them to a case under a TLP marking; the story's page shows
+// the claims of its reports side by side; the pages render in Chinese.
+
+const TIMEOUT = 240_000;
+const LIVE = 30_000;
+
+let node: NodeProcess;
+let browser: Browser;
+const screenshotOnFailure = screenshotsFor('reports');
+
+beforeAll(async () => {
+  node = await createNodeProcess(clusterRoot(), 'us-doj', { timeZone: 'America/New_York' });
+  await node.start();
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.kill();
+  removeClusterRoots();
+}, 60_000);
+
+const TITLE = 'China calls OPM hack a criminal case';
+// A line of markup: the page must show it as text, never as an element.
+const MARKUP = '<img src=x onerror="document.title=1">';
+const TEXT = [
+  'Xinhua said on Wednesday that the hacking of the Office of Personnel Management, which exposed 20 million records, was a criminal case rather than a state-sponsored attack.',
+  'Investigators found that the intruders used the server hxxp://update-check[.]net/login and the address 198.51.100[.]23, as first reported by xinhuanet.com.',
+  "China's foreign ministry denied any role, calling the accusations unfounded.",
+  'The attackers also used 8.8.8.8 for lookups.',
+  MARKUP,
+].join('\n\n');
+
+const OTHER = {
+  title: 'OPM breach: investigators name the servers used',
+  source: 'Wire service',
+  publishedAt: '2015-12-03',
+  language: 'en',
+  text: [
+    'Officials said on Thursday that the intruders who stole 20 million records from the Office of Personnel Management used the server at 198.51.100[.]23 and the site update-check[.]net.',
+    "China's foreign ministry denied the accusations, calling them unfounded.",
+  ].join('\n\n'),
+};
+
+async function api(method: string, url: string, body?: unknown): Promise<any> {
+  const r = await node.api(method, url, body);
+  expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
+  return r.body as unknown;
+}
+
+const textBox = (page: Page) => page.getByTestId('report-text');
+const indicator = (page: Page, value: string) =>
+  page.getByTestId('indicator-item').filter({ hasText: value });
+
+describe('reports in Chromium', () => {
+  it(
+    'an analyst reviews a pasted report and commits it to a case; the story shows its claims',
+    async () => {
+      const caseId = await createCase(node, 'OPM breach follow-up');
+      const { context, page } = await loggedIn(browser, node, 'America/New_York');
+      await screenshotOnFailure({ page }, async () => {
+        // The node's allow-list: the outlet's own site, added with a reason.
+        await page
+          .getByRole('navigation', { name: 'Main navigation' })
+          .getByRole('link', { name: 'Reports', exact: true })
+          .click();
+        await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
+        await page.getByRole('link', { name: 'Allow-list' }).click();
+        await page.getByRole('heading', { level: 1, name: "The node's allow-list" }).waitFor();
+        const add = page.getByRole('form', { name: 'Add a value' });
+        await add.getByLabel('Type').selectOption({ label: 'Domain' });
+        await add.getByLabel('Value').fill('xinhuanet.com');
+        await add.getByLabel('Also every subdomain').check();
+        await add.getByLabel('Reason', { exact: true }).fill("The outlet's own site");
+        await add.getByRole('button', { name: 'Add to the allow-list' }).click();
+        await page
+          .getByTestId('allow-row')
+          .filter({ hasText: 'xinhuanet.com' })
+          .filter({ hasText: "The outlet's own site" })
+          .waitFor();
+
+        // The list updates live when a report arrives (another analyst, through the API).
+        await page.getByRole('link', { name: 'Reports', exact: true }).first().click();
+        await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
+        await page.getByText('No report yet.').waitFor();
+        await markNotReloaded(page);
+        const other = await api('POST', '/api/reports', OTHER);
+        await page
+          .getByTestId('report-row')
+          .filter({ hasText: OTHER.title })
+          .waitFor({ timeout: LIVE });
+        expect(await notReloaded(page)).toBe(true);
+
+        // Paste the report.
+        const form = page.getByRole('form', { name: 'Add a report' });
+        await form.getByLabel('Text', { exact: true }).fill(TEXT);
+        await form.getByLabel('Title').fill(TITLE);
+        await form.getByLabel('Source').fill('Xinhua');
+        await form.getByLabel('Published').fill('2015-12-02');
+        await form.getByLabel('Language').selectOption({ label: 'English' });
+        await form.getByRole('button', { name: 'Add and extract' }).click();
+        await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+        const reportId = new URL(page.url()).pathname.split('/').pop()!;
+
+        // Every extraction highlighted in the text, by its span; markup shown as text.
+        const box = textBox(page);
+        await expect
+          .poll(() => box.locator('mark[data-kind=indicator]').allTextContents())
+          .toEqual(['hxxp://update-check[.]net/login', '198.51.100[.]23']);
+        expect(await box.locator('mark[data-kind=dropped]').allTextContents()).toEqual([
+          'xinhuanet.com',
+          '8.8.8.8',
+        ]);
+        expect(await box.locator('mark[data-kind=entity]').allTextContents()).toEqual(
+          expect.arrayContaining(['Office of Personnel Management', '20 million records']),
+        );
+        expect(await box.locator('mark[data-kind=claim]').count()).toBeGreaterThan(0);
+        expect(await box.textContent()).toBe(TEXT);
+        expect(await box.locator('img').count()).toBe(0);
+        expect(await page.title()).not.toBe('1');
+
+        // The side panel: refanged values, dropped values with their reasons, the claims.
+        await indicator(page, 'http://update-check.net/login')
+          .getByText('Written defanged as')
+          .waitFor();
+        const dropped = page.getByTestId('dropped-item');
+        await dropped
+          .filter({ hasText: 'xinhuanet.com' })
+          .getByText("The outlet's own site")
+          .waitFor();
+        await dropped
+          .filter({ hasText: '8.8.8.8' })
+          .getByText(/Google Public DNS resolver/)
+          .waitFor();
+        const claims = page.getByTestId('claim-item');
+        await claims.filter({ hasText: 'Xinhua' }).getByText('Asserts').waitFor();
+        await claims.filter({ hasText: "China's foreign ministry" }).getByText('Denies').waitFor();
+
+        // Reject one indicator, accept the rest.
+        await page.getByRole('button', { name: 'Reject 198.51.100.23' }).click();
+        await indicator(page, '198.51.100.23').getByText('Rejected').waitFor();
+        await expect
+          .poll(() =>
+            box.locator('mark[data-kind=indicator][data-state=rejected]').allTextContents(),
+          )
+          .toEqual(['198.51.100[.]23']);
+        await page.getByRole('button', { name: /^Accept the \d+ left to review$/ }).click();
+        await page.getByRole('button', { name: /^Accept the \d+ left to review$/ }).waitFor({
+          state: 'detached',
+        });
+        await indicator(page, 'http://update-check.net/login').getByText('Accepted').waitFor();
+
+        // Commit the accepted items to the case, TLP:GREEN.
+        const commit = page.getByRole('form', { name: 'Commit to a case' });
+        await commit.getByLabel('Case').selectOption({ label: 'OPM breach follow-up' });
+        await commit.getByLabel('TLP marking').selectOption({ label: 'TLP:GREEN' });
+        await commit.getByRole('button', { name: 'Commit accepted items' }).click();
+        await page.getByTestId('committed').getByRole('link', { name: caseId }).waitFor();
+
+        const stored = await api('GET', `/api/reports/${reportId}`);
+        expect(stored.caseId).toBe(caseId);
+        const objects = (await api('GET', `/api/cases/${caseId}/objects?limit=200`)).objects as {
+          type: string;
+          tlp: string;
+          label: string;
+          object: Record<string, unknown>;
+        }[];
+        const json = JSON.stringify(objects.map((o) => o.object));
+        expect(objects.map((o) => o.type)).toContain('report');
+        expect(new Set(objects.map((o) => o.tlp))).toEqual(new Set(['green']));
+        expect(json).toContain('update-check.net');
+        expect(json).not.toContain('198.51.100.23');
+
+        // The story: its reports and their claims side by side.
+        await page.getByTestId('story-link').click();
+        await page.getByRole('heading', { level: 1, name: /^Story: / }).waitFor();
+        await page.getByTestId('story-report').filter({ hasText: TITLE }).waitFor();
+        const rows = page.getByTestId('story-claim');
+        await rows.filter({ hasText: 'Xinhua' }).filter({ hasText: 'Asserts' }).waitFor();
+        await rows
+          .filter({ hasText: "China's foreign ministry" })
+          .filter({ hasText: 'Denies' })
+          .filter({ hasText: TITLE })
+          .waitFor();
+        const mine = await api('GET', `/api/reports/${reportId}`);
+        if (mine.clusterId === other.clusterId) {
+          // The wire story tells the same story: its claims stand beside the first report's.
+          await rows.filter({ hasText: OTHER.title }).first().waitFor();
+        }
+      });
+      await context.close();
+
+      // The Chinese pages.
+      const zh = await languageContext(browser, node, 'zh-CN');
+      const zhPage = await zh.newPage();
+      await screenshotOnFailure({ zhPage }, async () => {
+        await openAndSettle(zhPage, `${node.url}/reports`);
+        await zhPage.getByRole('heading', { level: 1, name: '报告' }).waitFor();
+        await zhPage.getByRole('heading', { name: '添加报告' }).waitFor();
+        await zhPage
+          .getByTestId('report-row')
+          .filter({ hasText: TITLE })
+          .getByRole('link', { name: TITLE })
+          .click();
+        await zhPage.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+        await zhPage.getByRole('heading', { name: '归因声明 (2)' }).waitFor();
+        await zhPage.getByTestId('claim-item').getByText('否认').waitFor();
+        await zhPage.getByTestId('dropped-item').first().getByText('原因：').waitFor();
+        await zhPage.getByRole('heading', { name: '提交到案件' }).waitFor();
+        await zhPage.getByTestId('story-link').click();
+        await zhPage.getByRole('heading', { level: 1, name: /^同一事件的报道：/ }).waitFor();
+        await zhPage.getByRole('heading', { name: '各报告的归因声明对照' }).waitFor();
+        await zhPage.getByTestId('story-claim').getByText('声称').first().waitFor();
+      });
+      await zh.close();
+    },
+    TIMEOUT,
+  );
+});
