@@ -202,11 +202,12 @@ describe('reports in Chromium', () => {
           .filter({ hasText: 'Denies' })
           .filter({ hasText: TITLE })
           .waitFor();
+        // The wire story tells the same story (shared indicators, entities and claims): its
+        // report and its claims stand beside the first report's.
         const mine = await api('GET', `/api/reports/${reportId}`);
-        if (mine.clusterId === other.clusterId) {
-          // The wire story tells the same story: its claims stand beside the first report's.
-          await rows.filter({ hasText: OTHER.title }).first().waitFor();
-        }
+        expect(mine.clusterId).toBe(other.clusterId);
+        await page.getByTestId('story-report').filter({ hasText: OTHER.title }).waitFor();
+        await rows.filter({ hasText: OTHER.title }).filter({ hasText: 'Denies' }).waitFor();
       });
       await context.close();
 
