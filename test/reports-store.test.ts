@@ -50,6 +50,29 @@ function expectedStories(): string[] {
   return partition(c.stories(), (id) => id);
 }
 
+/** A one-page PDF with one line of text (Helvetica), written by hand. */
+function makePdf(text: string): Buffer {
+  const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/([()\\])/g, '\\$1')}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
   let a = seed;
   const rand = () => {
@@ -187,7 +210,7 @@ for (const dialect of DIALECTS) {
       expect(r2.indicators.map((i: Item) => i.value)).toEqual(['update-check.top']);
     });
 
-    it('reads uploads: plain text, HTML (its article), DOCX', async () => {
+    it('reads uploads: plain text, HTML (its article), DOCX, PDF', async () => {
       const txt = await upload(
         'Seen: 198.51.100.23 on 2 May 2026.',
         'text/plain; charset=utf-8',
@@ -217,6 +240,15 @@ for (const dialect of DIALECTS) {
       );
       expect(d.status, JSON.stringify(d.body)).toBe(201);
       expect(d.body.indicators.map((i: Item) => i.value)).toEqual(['evil-docx.top']);
+      const pdf = await upload(
+        makePdf('The PDF names evil-pdf[.]top and 198.51.100.41.'),
+        'application/pdf',
+      );
+      expect(pdf.status, JSON.stringify(pdf.body)).toBe(201);
+      expect(pdf.body.indicators.map((i: Item) => i.value)).toEqual([
+        'evil-pdf.top',
+        '198.51.100.41',
+      ]);
     });
 
     it('refuses bad input with a clear 4xx and stores nothing', async () => {
