@@ -14,7 +14,7 @@ export const REVIEW_STATES = ['pending', 'accepted', 'rejected'] as const;
 export const EXTRACTION_KINDS = ['indicator', 'entity', 'claim'] as const;
 /** Bytes a report's upload may have (raw body); its text is cut to MAX_REPORT_CHARS. */
 export const MAX_REPORT_BYTES = 10 * 1024 * 1024;
-export const MAX_REPORT_CHARS = 500_000;
+export const MAX_REPORT_CHARS = 200_000;
 
 export const IndicatorType = z.enum(INDICATOR_TYPES);
 export const ReviewState = z.enum(REVIEW_STATES);
