@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Document, Packer, Paragraph } from 'docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoryClusterer } from '../src/core/reports/cluster.js';
@@ -249,6 +251,43 @@ for (const dialect of DIALECTS) {
         'evil-pdf.top',
         '198.51.100.41',
       ]);
+    });
+
+    it('reads a URL through the outbound guard: the page, a 404, a refused address', async () => {
+      const server: Server = createServer((req, res) => {
+        if (req.url === '/story.html') {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(
+            '<html><head><title>Wire story</title></head><body><article><p>' +
+              'Investigators traced the intrusion to c2-wire[.]top, which they said the group used for months of activity against the ministry.' +
+              '</p></article></body></html>',
+          );
+        } else {
+          res.writeHead(404).end();
+        }
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        const page = await api('POST', '/api/reports/url', { url: `${base}/story.html` });
+        expect(page.status, JSON.stringify(page.body)).toBe(201);
+        expect(page.body.title).toBe('Wire story');
+        expect(page.body.source).toBe('127.0.0.1');
+        expect(page.body.origin).toBe('url');
+        expect(page.body.indicators.map((i: Item) => i.value)).toEqual(['c2-wire.top']);
+        const before = await count();
+        const missing = await api('POST', '/api/reports/url', { url: `${base}/nope.html` });
+        expect(missing.status).toBe(502);
+        expect(missing.body.error.code).toBe('report_fetch_failed');
+        const refused = await api('POST', '/api/reports/url', {
+          url: 'http://10.255.255.1/x.html',
+        });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('outbound_refused');
+        expect(await count()).toBe(before);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('refuses bad input with a clear 4xx and stores nothing', async () => {
