@@ -135,14 +135,12 @@ export async function run(): Promise<void> {
     console.log('  probing growth');
     // Alternate the sizes so a burst of load on the shared machine does not fall on one only.
     const halves = [probes.slice(0, PROBES / 2), probes.slice(PROBES / 2)];
-    const small = [
-      probe(SMALL, ids, features, halves[0]!),
-      probe(SMALL, ids, features, halves[1]!),
-    ];
-    const large = [
-      probe(COUNT, ids, features, halves[0]!),
-      probe(COUNT, ids, features, halves[1]!),
-    ];
+    const small: ReturnType<typeof probe>[] = [];
+    const large: ReturnType<typeof probe>[] = [];
+    for (const half of halves) {
+      small.push(probe(SMALL, ids, features, half));
+      large.push(probe(COUNT, ids, features, half));
+    }
     const mean = (xs: ReturnType<typeof probe>[], k: 'ms' | 'clusterMs' | 'candidates') =>
       xs.reduce((s, x) => s + x[k], 0) / xs.length;
     const reverse = new StoryClusterer();
