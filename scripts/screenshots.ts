@@ -191,6 +191,50 @@ async function seedDialogue(us: NodeProcess, cn: NodeProcess): Promise<MainPage[
   ];
 }
 
+/** The report pages (issue 19): a story told by two English reports and a Chinese one. */
+async function seedReports(us: NodeProcess): Promise<MainPage[]> {
+  const first = await call(us, 'POST', '/api/reports', {
+    title: 'China calls OPM hack a criminal case',
+    source: 'Xinhua',
+    publishedAt: '2015-12-02',
+    text: [
+      'Xinhua said on Wednesday that the hacking of the Office of Personnel Management, which exposed 20 million records, was a criminal case rather than a state-sponsored attack.',
+      'Investigators found that the intruders used the server hxxp://update-check[.]net/login and the address 198.51.100[.]23; lookups went to 8.8.8.8.',
+      "China's foreign ministry denied any role, calling the accusations unfounded.",
+    ].join('\n\n'),
+  });
+  await call(us, 'POST', '/api/reports', {
+    title: 'OPM breach: investigators name the servers used',
+    source: 'Wire service',
+    publishedAt: '2015-12-03',
+    text: [
+      'Officials said on Thursday that the intruders who stole 20 million records from the Office of Personnel Management used the server at 198.51.100[.]23 and the site update-check[.]net.',
+      "China's foreign ministry denied the accusations, calling them unfounded.",
+    ].join('\n\n'),
+  });
+  await call(us, 'POST', '/api/reports', {
+    title: '美国人事管理局数据泄露案',
+    source: '新华社',
+    publishedAt: '2015-12-02',
+    language: 'zh',
+    text: '新华社报道，美国人事管理局数据泄露案是一起刑事案件，而非国家支持的攻击。调查人员发现入侵者使用了服务器 198.51.100[.]23。',
+  });
+  await call(us, 'POST', `/api/reports/${first.id}/review`, {
+    items: [
+      { kind: 'indicator', index: 0, state: 'accepted' },
+      { kind: 'indicator', index: 1, state: 'rejected' },
+      { kind: 'claim', index: 0, state: 'accepted' },
+    ],
+  });
+  const view = (await call(us, 'GET', `/api/reports/${first.id}`)) as { clusterId?: string };
+  return [
+    { name: 'reports', path: '/reports' },
+    { name: 'report', path: `/reports/${first.id}` },
+    { name: 'story', path: `/reports/stories/${view.clusterId ?? first.id}` },
+    { name: 'reports-allow-list', path: '/reports/allow-list' },
+  ];
+}
+
 function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"]/g,
@@ -274,7 +318,9 @@ async function main(): Promise<void> {
     const seeded = await seed(pair.us, pair.cn);
     say('Seeding a dialogue: an agreed record, a commitment the sides state differently…');
     const dialoguePages = await seedDialogue(pair.us, pair.cn);
-    const pages = [...mainPages(seeded), ...dialoguePages].filter(
+    say('Seeding reports: a story told by two English reports and a Chinese one…');
+    const reportPages = await seedReports(pair.us);
+    const pages = [...mainPages(seeded), ...dialoguePages, ...reportPages].filter(
       (p) => !ONLY || ONLY.includes(p.name),
     );
     rmSync(OUT, { recursive: true, force: true });

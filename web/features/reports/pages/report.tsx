@@ -80,7 +80,7 @@ export function ReportPage() {
         <dt>{t('reports.fields.story')}</dt>
         <dd>
           <Link to={storyPath(report.clusterId)} data-testid="story-link">
-            {report.clusterId === report.id ? t('reports.story.startsIt') : t('reports.story.open')}
+            {t('reports.story.open')}
           </Link>
         </dd>
       </dl>

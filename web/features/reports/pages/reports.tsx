@@ -88,9 +88,7 @@ export function ReportsTable({
                 {
                   header: t('reports.fields.story'),
                   cell: (r: ReportSummary) => (
-                    <Link to={storyPath(r.clusterId)}>
-                      {r.clusterId === r.id ? t('reports.story.own') : t('reports.story.open')}
-                    </Link>
+                    <Link to={storyPath(r.clusterId)}>{t('reports.story.open')}</Link>
                   ),
                 },
               ]

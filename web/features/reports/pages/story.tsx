@@ -50,7 +50,7 @@ export function StoryPage() {
     report.claims.map((claim) => ({ report, claim })),
   );
   return (
-    <section className="page reports-page">
+    <section className="page reports-page story-page">
       <p className="breadcrumb">
         <Link to="/reports">{t('reports.title')}</Link>
       </p>
