@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -234,6 +236,90 @@ describe('reports in Chromium', () => {
         await zhPage.getByTestId('story-claim').getByText('声称').first().waitFor();
       });
       await zh.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a report is uploaded as a file or fetched by URL; a binary file is refused with a clear message',
+    async () => {
+      // A vendor's page on this machine (the harness lets the node's outbound guard reach it).
+      const html = `<!doctype html><html><head><title>Vendor advisory: Lotus loader</title></head>
+<body><nav>Home | Products</nav><article><h1>Vendor advisory: Lotus loader</h1>
+<p>The loader beacons to hxxps://lotus-cdn[.]org/gate.php and drops a file with the SHA-256
+${'a'.repeat(64)}.</p><p>Operators mailed ops[@]lotus-cdn[.]org from 203.0.113[.]44.</p>
+<p>The campaign used CVE-2015-1701 to gain privileges on the hosts it reached.</p></article>
+<footer>Copyright</footer></body></html>`;
+      const server: Server = createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(html);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/advisory`;
+      const { context, page } = await loggedIn(browser, node, 'America/New_York');
+      try {
+        await screenshotOnFailure({ page }, async () => {
+          await page.goto(`${node.url}/reports`);
+          const form = page.getByRole('form', { name: 'Add a report' });
+
+          // A binary file: the node's message, the page still there, nothing stored.
+          const before = (await api('GET', '/api/reports?limit=200')).items.length as number;
+          await form.getByLabel('Upload a file').check();
+          await form.getByLabel('File', { exact: true }).setInputFiles({
+            name: 'dump.txt',
+            mimeType: 'text/plain',
+            buffer: Buffer.from([0x4d, 0x5a, 0x00, 0x01, 0x00, 0xff]),
+          });
+          await form.getByRole('button', { name: 'Add and extract' }).click();
+          await page
+            .getByRole('alert')
+            .filter({ hasText: 'The file is binary, not text.' })
+            .waitFor();
+          await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
+          expect((await api('GET', '/api/reports?limit=200')).items.length).toBe(before);
+
+          // The same page uploaded as an HTML file: its article text, its indicators.
+          await form.getByLabel('File', { exact: true }).setInputFiles({
+            name: 'advisory.html',
+            mimeType: 'text/html',
+            buffer: Buffer.from(html),
+          });
+          await form.getByLabel('Source').fill('Vendor blog');
+          await form.getByRole('button', { name: 'Add and extract' }).click();
+          await page
+            .getByRole('heading', { level: 1, name: 'Vendor advisory: Lotus loader' })
+            .waitFor();
+          const box = textBox(page);
+          await expect
+            .poll(() => box.locator('mark[data-kind=indicator]').allTextContents())
+            .toEqual(
+              expect.arrayContaining([
+                'hxxps://lotus-cdn[.]org/gate.php',
+                'ops[@]lotus-cdn[.]org',
+                '203.0.113[.]44',
+                'CVE-2015-1701',
+              ]),
+            );
+          expect(await box.textContent()).not.toContain('Copyright');
+          await indicator(page, 'ops@lotus-cdn.org').waitFor();
+
+          // By URL, through the node's outbound guard.
+          await page.getByRole('link', { name: 'Reports', exact: true }).first().click();
+          await form.getByLabel('From a web address').check();
+          await form.getByLabel('Web address', { exact: true }).fill(url);
+          await form.getByRole('button', { name: 'Add and extract' }).click();
+          await page
+            .getByRole('heading', { level: 1, name: 'Vendor advisory: Lotus loader' })
+            .waitFor();
+          await indicator(page, 'https://lotus-cdn.org/gate.php').waitFor();
+          // Two copies of one advisory tell one story.
+          await page.getByTestId('story-link').click();
+          await expect.poll(() => page.getByTestId('story-report').count()).toBe(2);
+        });
+      } finally {
+        await context.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
     },
     TIMEOUT,
   );
