@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import {
   removeClusterRoots,
   type NodeProcess,
 } from '../harness/cluster.js';
-import { createCase, languageContext, openAndSettle } from '../harness/seed.js';
+import { createCase, LANGUAGES, languageContext, openAndSettle } from '../harness/seed.js';
 
 // Issue 19 in Chromium, on one real node process: an analyst adds a value to the node's
 // allow-list, pastes a report with defanged indicators and attribution claims, sees every
@@ -63,6 +64,18 @@ const OTHER = {
     "China's foreign ministry denied the accusations, calling them unfounded.",
   ].join('\n\n'),
 };
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.addScriptTag({ path: AXE });
+  // Runs in the page; the tests' TypeScript has no DOM library, hence a string.
+  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.help + ' ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`);
+}
 
 async function api(method: string, url: string, body?: unknown): Promise<any> {
   const r = await node.api(method, url, body);
@@ -319,6 +332,36 @@ ${'a'.repeat(64)}.</p><p>Operators mailed ops[@]lotus-cdn[.]org from 203.0.113[.
       } finally {
         await context.close();
         await new Promise((resolve) => server.close(resolve));
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the report pages have no serious or critical axe-core violation, in English and Chinese',
+    async () => {
+      const list = (await api('GET', '/api/reports?limit=200')).items as {
+        id: string;
+        title: string | null;
+        clusterId: string;
+      }[];
+      const first = list.find((r) => r.title === TITLE)!;
+      const paths = [
+        '/reports',
+        `/reports/${first.id}`,
+        `/reports/stories/${first.clusterId}`,
+        '/reports/allow-list',
+      ];
+      for (const language of LANGUAGES) {
+        const context = await languageContext(browser, node, language, 'desktop', {
+          bypassCSP: true,
+        });
+        const page = await context.newPage();
+        for (const path of paths) {
+          await openAndSettle(page, `${node.url}${path}`);
+          expect(await seriousViolations(page), `${language} ${path}`).toEqual([]);
+        }
+        await context.close();
       }
     },
     TIMEOUT,
