@@ -22,9 +22,10 @@ import { words } from '../src/core/reports/cluster.js';
  *   shared entities and indicators, many told once) written to files, then each read,
  *   analysed (analyseReport), reduced to its cluster features and added to an in-memory
  *   bucket index (StoryClusterer): reports/s;
- * - growth: PROBES more reports added to a clusterer holding 1,000 reports and to one holding
- *   COUNT (10,000): the time per report (the whole pipeline, and the clustering part alone:
- *   features, keys, candidates, links) and the candidates compared per report, at each size;
+ * - growth: PROBES more reports each added to a clusterer holding 1,000 reports and, right
+ *   after, to one holding COUNT (10,000): the median time per report (the whole pipeline, and
+ *   the clustering part alone: features, keys, candidates, links) and the candidates compared
+ *   per report, at each size;
  * - order: the COUNT reports clustered again in the reverse order; how many change story
  *   (only buckets past MAX_BUCKET can make any: cluster-features.ts);
  * - quality: the corpus (test/corpus/reports): B-cubed and pairwise precision/recall/F1 of the
@@ -89,32 +90,42 @@ function tokenizeOnly(files: string[]): number {
   return (performance.now() - t0) / 1000;
 }
 
-/** Probes added to a clusterer holding `held` reports: ms per report (all, cluster part) and candidates. */
-function probe(
-  held: number,
+type Probe = { ms: number; clusterMs: number; candidates: number };
+
+/**
+ * Each probe added to a clusterer holding SMALL reports and, right after, to one holding all
+ * (the same moment of the shared machine's load for both); per size, the median ms per report
+ * (the whole pipeline, and the clustering part: features, keys, candidates, links) and the
+ * mean candidates compared.
+ */
+function probeGrowth(
   ids: string[],
   features: ClusterFeatures[],
   probes: SyntheticReport[],
-) {
-  const c = new StoryClusterer();
-  for (let i = 0; i < held; i++) c.addFeatures(ids[i]!, features[i]!);
-  const before = c.comparisons;
-  let all = 0;
-  let clustering = 0;
+): { small: Probe; large: Probe } {
+  const sizes = [SMALL, ids.length].map((held) => {
+    const c = new StoryClusterer();
+    for (let i = 0; i < held; i++) c.addFeatures(ids[i]!, features[i]!);
+    return { c, before: c.comparisons, all: [] as number[], clustering: [] as number[] };
+  });
   for (const p of probes) {
-    const t0 = performance.now();
-    const extraction = analyseReport(p.text, { allowList: DEFAULT_ALLOW_LIST });
-    const t1 = performance.now();
-    c.addFeatures(`${p.id}-probe`, clusterFeatures({ id: p.id, text: p.text, extraction }));
-    const t2 = performance.now();
-    all += t2 - t0;
-    clustering += t2 - t1;
+    for (const size of sizes) {
+      const t0 = performance.now();
+      const extraction = analyseReport(p.text, { allowList: DEFAULT_ALLOW_LIST });
+      const t1 = performance.now();
+      size.c.addFeatures(`${p.id}-probe`, clusterFeatures({ id: p.id, text: p.text, extraction }));
+      const t2 = performance.now();
+      size.all.push(t2 - t0);
+      size.clustering.push(t2 - t1);
+    }
   }
-  return {
-    ms: all / probes.length,
-    clusterMs: clustering / probes.length,
-    candidates: (c.comparisons - before) / probes.length,
-  };
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const [small, large] = sizes.map((size) => ({
+    ms: median(size.all),
+    clusterMs: median(size.clustering),
+    candidates: (size.c.comparisons - size.before) / probes.length,
+  }));
+  return { small: small!, large: large! };
 }
 
 export async function run(): Promise<void> {
@@ -133,16 +144,7 @@ export async function run(): Promise<void> {
     const { c, features, seconds } = ingest(files, reports);
     const ids = reports.map((r) => r.id);
     console.log('  probing growth');
-    // Alternate the sizes so a burst of load on the shared machine does not fall on one only.
-    const halves = [probes.slice(0, PROBES / 2), probes.slice(PROBES / 2)];
-    const small: ReturnType<typeof probe>[] = [];
-    const large: ReturnType<typeof probe>[] = [];
-    for (const half of halves) {
-      small.push(probe(SMALL, ids, features, half));
-      large.push(probe(COUNT, ids, features, half));
-    }
-    const mean = (xs: ReturnType<typeof probe>[], k: 'ms' | 'clusterMs' | 'candidates') =>
-      xs.reduce((s, x) => s + x[k], 0) / xs.length;
+    const { small, large } = probeGrowth(ids, features, probes);
     const reverse = new StoryClusterer();
     for (let i = COUNT - 1; i >= 0; i--) reverse.addFeatures(ids[i]!, features[i]!);
     let changed = 0;
@@ -160,14 +162,14 @@ export async function run(): Promise<void> {
 
     const results = {
       ingest_per_s: round(COUNT / seconds, 1),
-      ms_per_report_1k: round(mean(small, 'ms')),
-      ms_per_report_10k: round(mean(large, 'ms')),
-      growth_1k_10k: round(mean(large, 'ms') / mean(small, 'ms')),
-      cluster_ms_per_report_1k: round(mean(small, 'clusterMs')),
-      cluster_ms_per_report_10k: round(mean(large, 'clusterMs')),
-      cluster_growth_1k_10k: round(mean(large, 'clusterMs') / mean(small, 'clusterMs')),
-      candidates_per_report_1k: round(mean(small, 'candidates'), 1),
-      candidates_per_report_10k: round(mean(large, 'candidates'), 1),
+      ms_per_report_1k: round(small.ms),
+      ms_per_report_10k: round(large.ms),
+      growth_1k_10k: round(large.ms / small.ms),
+      cluster_ms_per_report_1k: round(small.clusterMs),
+      cluster_ms_per_report_10k: round(large.clusterMs),
+      cluster_growth_1k_10k: round(large.clusterMs / small.clusterMs),
+      candidates_per_report_1k: round(small.candidates, 1),
+      candidates_per_report_10k: round(large.candidates, 1),
       order_changed_reports: changed,
       stories: c.stories().length,
       synthetic_bcubed_f1: round(synthetic.bcubed.f1),
