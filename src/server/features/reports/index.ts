@@ -1,5 +1,6 @@
 import type { FeatureFactory } from '../module.js';
 import { CommitService } from './commit.service.js';
+import { ExtractPool } from './extract.pool.js';
 import { IngestService } from './ingest.service.js';
 import { PeerReports } from './peer-reports.js';
 import * as reportsTables from './migrations/2026_12_21_1000_reports.js';
@@ -10,6 +11,7 @@ declare module '../module.js' {
   interface FeatureServices {
     reports: ReportsService;
     reportCommits: CommitService;
+    reportExtractor: ExtractPool;
   }
 }
 
@@ -20,7 +22,8 @@ declare module '../module.js' {
  * STIX 2.1 (the case's sharing takes them to its peers).
  */
 export const reportsModule: FeatureFactory = (ctx) => {
-  const reports = new ReportsService(ctx);
+  const extractor = new ExtractPool(ctx.log.child({ component: 'reports.extract' }));
+  const reports = new ReportsService({ ...ctx, extractor });
   const ingest = new IngestService({ reports, outbound: ctx.outbound });
   const objects = ctx.use('caseObjects');
   const commits = new CommitService({ ...ctx, reports, objects });
@@ -34,12 +37,15 @@ export const reportsModule: FeatureFactory = (ctx) => {
   return {
     name: 'reports',
     migrations: { '2026_12_21_1000_reports': reportsTables },
-    services: { reports, reportCommits: commits },
+    services: { reports, reportCommits: commits, reportExtractor: extractor },
     routes: (app) => registerReportsRoutes(app, { reports, ingest, commits }),
     start: () => {
       peers.start();
       return Promise.resolve();
     },
-    stop: () => peers.stop(),
+    stop: async () => {
+      await peers.stop();
+      await extractor.close();
+    },
   };
 };

@@ -7,7 +7,6 @@ import {
 import { authorize, type Actor } from '../../actor.js';
 import { AppError, badGateway } from '../../errors.js';
 import type { OutboundGuard } from '../../outbound.js';
-import { readReportFile } from './reports.read.js';
 import type { ReportsService } from './reports.service.js';
 
 /** Ingest of files (an upload's bytes) and of URLs (fetched through the outbound guard). */
@@ -21,15 +20,12 @@ export class IngestService {
     contentType: string,
     query: UploadReportQuery,
   ): Promise<ReportView> {
-    authorize(actor, 'reports.write');
-    const read = await readReportFile(bytes, contentType);
     const { filename, ...meta } = query;
-    return this.deps.reports.ingest(actor, {
-      ...meta,
-      title: meta.title ?? read.title ?? filename,
-      text: read.text,
-      origin: 'upload',
-    });
+    return this.deps.reports.ingestFile(
+      actor,
+      { bytes, contentType },
+      { ...meta, fallbackTitle: filename, origin: 'upload' },
+    );
   }
 
   /** A URL's page or file, fetched through the node's outbound guard (its size capped). */
@@ -55,13 +51,10 @@ export class IngestService {
     if (!response.ok) {
       throw badGateway('report_fetch_failed', `${url} answered ${response.status}.`);
     }
-    const read = await readReportFile(bytes, response.headers.get('content-type') ?? '');
-    return this.deps.reports.ingest(actor, {
-      ...meta,
-      title: meta.title ?? read.title ?? url,
-      source: meta.source ?? new URL(url).hostname,
-      text: read.text,
-      origin: 'url',
-    });
+    return this.deps.reports.ingestFile(
+      actor,
+      { bytes, contentType: response.headers.get('content-type') ?? '' },
+      { ...meta, fallbackTitle: url, source: meta.source ?? new URL(url).hostname, origin: 'url' },
+    );
   }
 }

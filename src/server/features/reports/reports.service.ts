@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { analyseReport, type AllowListEntry } from '../../../core/reports/index.js';
-import { clusterFeatures } from '../../../core/reports/cluster-features.js';
+import type { AllowListEntry } from '../../../core/reports/index.js';
 import type {
   AllowList,
   AllowListEntryBody,
@@ -22,6 +21,8 @@ import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../store/cursors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import type { FeatureDeps } from '../feature-deps.js';
+import type { Extracted } from './extract.job.js';
+import type { ExtractPool } from './extract.pool.js';
 import {
   allAllowList,
   deleteAllowEntry,
@@ -74,7 +75,7 @@ export class ReportsService {
   /** Story updates of this process, one after another (with the store's lock, across processes). */
   private storyQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: FeatureDeps) {}
+  constructor(private readonly deps: FeatureDeps & { extractor: ExtractPool }) {}
 
   announce(hooks: TxHooks, row: Pick<ReportRow, 'id' | 'cluster_id'>, change: ReportChange): void {
     hooks.afterCommit(() =>
@@ -86,14 +87,50 @@ export class ReportsService {
     );
   }
 
+  /** A text (a paste, a peer's report): extracted on the extraction thread, then stored. */
   async ingest(actor: Actor, body: Ingest): Promise<ReportView> {
     authorize(actor, 'reports.write');
     if (body.text.trim() === '') throw badRequest('report_empty', 'text: required, not empty.');
-    const allowList = await this.allowEntries();
-    const x = analyseReport(body.text, { allowList });
-    const language = body.language ?? x.language;
     const id = uuidv7();
-    const features = clusterFeatures({ id, text: body.text, extraction: { ...x, language } });
+    const done = await this.deps.extractor.run({
+      reportId: id,
+      allowList: await this.allowEntries(),
+      language: body.language,
+      input: { text: body.text },
+    });
+    return this.store(actor, id, body, done);
+  }
+
+  /**
+   * A file's bytes: read (text, HTML's article, PDF, DOCX) and extracted on the extraction
+   * thread, then stored; the file's own title when the caller gave none, else `fallbackTitle`.
+   */
+  async ingestFile(
+    actor: Actor,
+    file: { bytes: Buffer; contentType: string },
+    body: Omit<Ingest, 'text'> & { fallbackTitle?: string | undefined },
+  ): Promise<ReportView> {
+    authorize(actor, 'reports.write');
+    const id = uuidv7();
+    const done = await this.deps.extractor.run({
+      reportId: id,
+      allowList: await this.allowEntries(),
+      language: body.language,
+      input: { bytes: file.bytes, contentType: file.contentType },
+    });
+    const { fallbackTitle, ...rest } = body;
+    const title = body.title ?? done.title ?? fallbackTitle;
+    return this.store(actor, id, { ...rest, ...(title ? { title } : {}), text: done.text }, done);
+  }
+
+  /** Stores an extracted report and places it in its story (stories one at a time). */
+  private async store(
+    actor: Actor,
+    id: string,
+    body: Ingest,
+    done: Extracted,
+  ): Promise<ReportView> {
+    const { extraction: x, features, language } = done;
     const now = this.deps.clock.now();
     const run = async () =>
       this.deps.store.transaction(async (trx, hooks) => {
@@ -107,12 +144,7 @@ export class ReportsService {
           origin: body.origin,
           origin_node: body.originNode ?? null,
           text: body.text,
-          extraction: JSON.stringify({
-            indicators: x.indicators,
-            dropped: x.dropped,
-            entities: x.entities,
-            claims: x.claims,
-          }),
+          extraction: JSON.stringify(x),
           features: JSON.stringify(features),
           cluster_id: id,
           created_at: now,

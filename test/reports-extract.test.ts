@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../src/server/errors.js';
+import { createLogger } from '../src/server/log.js';
+import { ExtractPool } from '../src/server/features/reports/extract.pool.js';
+import type { ExtractJob } from '../src/server/features/reports/extract.job.js';
+import { DIALECTS, dialectAvailable } from './harness/databases.js';
+import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
+
+/**
+ * Issue 19, the extraction off the request thread: a long report is read and extracted on
+ * the extraction pool's thread while the node answers other requests; the pool's queue is
+ * bounded (503 with Retry-After), a document that overruns is stopped (422) and the thread
+ * replaced, and a thread that dies is replaced.
+ */
+const PARAGRAPH =
+  'Investigators said the group staged data on update-check[.]top and 203.0.113.9 for weeks. ' +
+  'Xinhua said the OPM breach was a criminal case, not state-sponsored, on 2 December 2015. ' +
+  'The ministry declined to comment on the 20 million records named in the report of CVE-2021-44228.\n';
+
+function longText(chars: number): string {
+  return PARAGRAPH.repeat(Math.ceil(chars / PARAGRAPH.length)).slice(0, chars);
+}
+
+const job = (text: string): ExtractJob => ({
+  reportId: '0190a000-0000-7000-8000-000000000001',
+  allowList: [],
+  input: { text },
+});
+
+async function until(test: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('the extraction pool', () => {
+  const log = createLogger({ level: 'silent', name: 'test' });
+
+  it('refuses beyond its queue with 503 and Retry-After, then works through what it took', async () => {
+    const pool = new ExtractPool(log, { threads: 1, queue: 1 });
+    try {
+      const first = pool.run(job(longText(30_000)));
+      const second = pool.run(job('Seen: 198.51.100.23 on 2 May 2026.'));
+      const third = await pool.run(job('one too many')).catch((e: unknown) => e);
+      expect(third).toBeInstanceOf(AppError);
+      expect((third as AppError).status).toBe(503);
+      expect((third as AppError).code).toBe('reports_busy');
+      expect(Number((third as AppError).headers['Retry-After'])).toBeGreaterThan(0);
+      expect((await first).extraction.indicators.map((i) => i.value)).toContain('update-check.top');
+      expect((await second).extraction.indicators.map((i) => i.value)).toEqual(['198.51.100.23']);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('stops a document past its time with 422 report_timeout, and the next one is read', async () => {
+    const pool = new ExtractPool(log, { timeoutMs: 300 });
+    try {
+      const slow = await pool.run(job(longText(150_000))).catch((e: unknown) => e);
+      expect(slow).toBeInstanceOf(AppError);
+      expect((slow as AppError).status).toBe(422);
+      expect((slow as AppError).code).toBe('report_timeout');
+      const next = await pool.run(job('Seen: 198.51.100.23 on 2 May 2026.'));
+      expect(next.extraction.indicators.map((i) => i.value)).toEqual(['198.51.100.23']);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('keeps an AppError of the reading (a PDF that fails to parse) with its code', async () => {
+    const pool = new ExtractPool(log);
+    try {
+      const bad = await pool
+        .run({
+          ...job(''),
+          input: { bytes: Buffer.from('%PDF-1.7\n garbage'), contentType: 'application/pdf' },
+        })
+        .catch((e: unknown) => e);
+      expect((bad as AppError).code).toBe('report_unreadable');
+      expect((bad as AppError).status).toBe(422);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`reports' extraction on ${dialect}`, () => {
+    let node: NodeHandle;
+    let analyst: Session;
+
+    beforeAll(async () => {
+      node = await makeNode({ dialect, nodeId: 'us-doj' });
+      const a = await node.createUser('extract.analyst', ['analyst']);
+      analyst = await login(node.app, a.username, a.password);
+    });
+    afterAll(async () => {
+      await node?.destroy();
+    });
+
+    it('answers a cheap request while a long report is extracted', async () => {
+      const order: string[] = [];
+      const posted = call(node.app, analyst, 'POST', '/api/reports', {
+        text: longText(150_000),
+      }).then((r) => {
+        order.push('report');
+        return r;
+      });
+      // The extraction is under way on its thread.
+      await until(() => node.node.reportExtractor.running > 0 || order.length > 0);
+      const health = await node.app.inject('/healthz');
+      expect(health.statusCode).toBe(200);
+      order.push('health');
+      const report = await posted;
+      expect(report.statusCode, report.body).toBe(201);
+      expect(order).toEqual(['health', 'report']);
+      expect(report.json<{ indicators: { value: string }[] }>().indicators.length).toBeGreaterThan(
+        0,
+      );
+    }, 120_000);
+  });
+}
