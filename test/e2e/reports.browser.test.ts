@@ -192,6 +192,9 @@ describe('reports in Chromium', () => {
         await commit.getByRole('button', { name: 'Commit accepted items' }).click();
         await page.getByTestId('committed').getByRole('link', { name: caseId }).waitFor();
 
+        // Committed: the review is closed, the form gone.
+        await expect.poll(() => page.getByRole('button', { name: /^Reject / }).count()).toBe(0);
+        expect(await commit.count()).toBe(0);
         const stored = await api('GET', `/api/reports/${reportId}`);
         expect(stored.caseId).toBe(caseId);
         const objects = (await api('GET', `/api/cases/${caseId}/objects?limit=200`)).objects as {

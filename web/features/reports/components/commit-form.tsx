@@ -13,33 +13,34 @@ import { When } from './parts';
 const TLPS = ['clear', 'green', 'amber', 'amber_strict', 'red'] as const;
 type TlpChoice = (typeof TLPS)[number];
 
-/** "Commit to a case": the accepted extractions, as STIX 2.1, under a TLP marking. */
+function useCases() {
+  return useLoader(useCallback(() => api.openCases(), []));
+}
+
+function useCommit(report: ReportView, onDone: (view: CommitView) => void) {
+  return useSubmit(
+    (body: { caseId: string; tlp: TlpChoice }) => api.commit(report.id, body),
+    onDone,
+  );
+}
+
+/**
+ * "Commit to a case": the accepted extractions, as STIX 2.1, under a TLP marking; once
+ * committed (or for a peer's report), where they went instead of the form.
+ */
 export function CommitForm({ report, onDone }: { report: ReportView; onDone: () => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const cases = useLoader(useCallback(() => api.openCases(), []));
-  const [caseId, setCaseId] = useState('');
-  const [tlp, setTlp] = useState<TlpChoice>('amber');
+  const cases = useCases();
   const [done, setDone] = useState<CommitView | null>(null);
-  const commit = useSubmit(
-    (body: { caseId: string; tlp: TlpChoice }) => api.commit(report.id, body),
-    (view) => {
-      setDone(view);
-      onDone();
-    },
-  );
+  const commit = useCommit(report, (view) => {
+    setDone(view);
+    onDone();
+  });
   const accepted =
     report.indicators.filter((x) => x.state === 'accepted').length +
     report.entities.filter((x) => x.state === 'accepted').length +
     report.claims.filter((x) => x.state === 'accepted').length;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!caseId) {
-      commit.fail({ message: t('reports.commit.chooseCase'), field: 'caseId' });
-      return;
-    }
-    void commit.submit({ caseId, tlp });
-  };
   return (
     <section className="card reports-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('reports.commit.title')}</h2>
@@ -60,7 +61,44 @@ export function CommitForm({ report, onDone }: { report: ReportView; onDone: () 
           {t('reports.commit.objects', { count: done.objectIds.length, stixId: done.stixId })}
         </p>
       ) : null}
-      <p className="muted">{t('reports.commit.intro', { count: accepted })}</p>
+      {report.origin === 'peer' ? (
+        <p className="muted" data-testid="from-peer">
+          {t('reports.commit.fromPeer', { node: report.originNode ?? '' })}
+        </p>
+      ) : null}
+      {report.caseId || report.origin === 'peer' ? null : (
+        <OpenCommit accepted={accepted} commit={commit} cases={cases} />
+      )}
+    </section>
+  );
+}
+
+function OpenCommit({
+  accepted,
+  commit,
+  cases,
+}: {
+  accepted: number;
+  commit: ReturnType<typeof useCommit>;
+  cases: ReturnType<typeof useCases>;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [caseId, setCaseId] = useState('');
+  const [tlp, setTlp] = useState<TlpChoice>('amber');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!caseId) {
+      commit.fail({ message: t('reports.commit.chooseCase'), field: 'caseId' });
+      return;
+    }
+    void commit.submit({ caseId, tlp });
+  };
+  return (
+    <>
+      <p className="muted" id={`${id}-intro`}>
+        {t('reports.commit.intro', { count: accepted })}
+      </p>
       <ProblemAlert
         problem={commit.problem}
         fields={{ caseId: t('reports.commit.case'), tlp: t('reports.commit.tlp') }}
@@ -72,7 +110,13 @@ export function CommitForm({ report, onDone }: { report: ReportView; onDone: () 
         empty={<p>{t('reports.commit.noCases')}</p>}
       >
         {(rows) => (
-          <form className="form" noValidate onSubmit={submit} aria-labelledby={`${id}-title`}>
+          <form
+            className="form"
+            noValidate
+            onSubmit={submit}
+            aria-label={t('reports.commit.title')}
+            aria-describedby={`${id}-intro`}
+          >
             <div className="field-row">
               <Field label={t('reports.commit.case')} invalid={commit.problem?.field === 'caseId'}>
                 <select value={caseId} onChange={(e) => setCaseId(e.target.value)}>
@@ -106,6 +150,6 @@ export function CommitForm({ report, onDone }: { report: ReportView; onDone: () 
           </form>
         )}
       </AsyncList>
-    </section>
+    </>
   );
 }

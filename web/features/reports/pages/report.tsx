@@ -23,6 +23,8 @@ export function ReportPage() {
   const mayWrite = rolesAllow(user.roles, 'reports.write');
   const loaded = useLoader(useCallback(() => api.getReport(id), [id]));
   const report = loaded.data;
+  // A committed report's review is closed; a peer's report is reviewed on the node that sent it.
+  const reviewOpen = mayWrite && report?.committedAt === null && report.origin !== 'peer';
   const [focus, setFocus] = useState<string | null>(null);
   usePageTitle(report ? reportName(report) : t('reports.report.title'));
   useLiveEvent('resync', () => void loaded.reload());
@@ -96,7 +98,7 @@ export function ReportPage() {
           <ProblemAlert problem={review.problem} />
           <Extractions
             report={report}
-            onReview={mayWrite ? (items) => void review.submit(items) : undefined}
+            onReview={reviewOpen ? (items) => void review.submit(items) : undefined}
             busy={review.busy}
             onFocus={setFocus}
           />
