@@ -1,4 +1,6 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REPORT_BYTES } from '../src/core/schemas/reports.js';
 import { AppError } from '../src/server/errors.js';
 import { createLogger } from '../src/server/log.js';
 import { ExtractPool } from '../src/server/features/reports/extract.pool.js';
@@ -26,6 +28,47 @@ const job = (text: string): ExtractJob => ({
   allowList: [],
   input: { text },
 });
+
+/**
+ * A POST that announces a full-size body and sends only its first kilobyte: the answer,
+ * which can only come before the body is read. Rejects if none comes in 15 s.
+ */
+function answerBeforeBody(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, base);
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        ...headers,
+        'content-type': 'text/plain',
+        'content-length': String(MAX_REPORT_BYTES),
+      },
+    });
+    const guard = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`${path}: no answer before the body was sent`));
+    }, 15_000);
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        clearTimeout(guard);
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection });
+      });
+    });
+    req.on('error', (error) => {
+      clearTimeout(guard);
+      reject(error);
+    });
+    req.write(Buffer.alloc(1024, 0x61));
+  });
+}
 
 async function until(test: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -90,11 +133,14 @@ for (const dialect of DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`reports' extraction on ${dialect}`, () => {
     let node: NodeHandle;
     let analyst: Session;
+    let observer: Session;
 
     beforeAll(async () => {
       node = await makeNode({ dialect, nodeId: 'us-doj' });
       const a = await node.createUser('extract.analyst', ['analyst']);
       analyst = await login(node.app, a.username, a.password);
+      const o = await node.createUser('extract.observer', ['observer']);
+      observer = await login(node.app, o.username, o.password);
     });
     afterAll(async () => {
       await node?.destroy();
@@ -120,5 +166,26 @@ for (const dialect of DIALECTS) {
         0,
       );
     }, 120_000);
+
+    it('refuses a role without reports.write before reading the body (upload, URL, paste)', async () => {
+      const base = await node.node.listen();
+      const before = await node.node.store.db.selectFrom('reports').select('id').execute();
+      const as = { cookie: observer.cookie, 'x-csrf-token': observer.csrf };
+      for (const path of ['/api/reports/upload', '/api/reports/url', '/api/reports']) {
+        const refused = await answerBeforeBody(base, path, as);
+        expect(refused.status, `${path}: ${refused.body}`).toBe(403);
+        expect(JSON.parse(refused.body).error.code).toBe('forbidden');
+        expect(refused.connection).toBe('close');
+      }
+      const nobody = await answerBeforeBody(base, '/api/reports/upload', {});
+      expect(nobody.status).toBe(401);
+      const badToken = await answerBeforeBody(base, '/api/reports/upload', {
+        authorization: 'Bearer nope',
+      });
+      expect(badToken.status).toBe(401);
+      expect(JSON.parse(badToken.body).error.code).toBe('invalid_token');
+      const after = await node.node.store.db.selectFrom('reports').select('id').execute();
+      expect(after.length).toBe(before.length);
+    }, 60_000);
   });
 }

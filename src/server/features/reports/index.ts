@@ -38,7 +38,8 @@ export const reportsModule: FeatureFactory = (ctx) => {
     name: 'reports',
     migrations: { '2026_12_21_1000_reports': reportsTables },
     services: { reports, reportCommits: commits, reportExtractor: extractor },
-    routes: (app) => registerReportsRoutes(app, { reports, ingest, commits }),
+    routes: (app) =>
+      registerReportsRoutes(app, { accounts: ctx.use('accounts'), reports, ingest, commits }),
     start: () => {
       peers.start();
       return Promise.resolve();

@@ -23,7 +23,9 @@ import {
 } from '../../../core/schemas/reports.js';
 import { badRequest } from '../../errors.js';
 import { requireActor } from '../../http/auth.js';
+import type { AccountsService } from '../accounts/public.js';
 import type { CommitService } from './commit.service.js';
+import { authorizeBeforeBody } from './ingest.auth.js';
 import type { IngestService } from './ingest.service.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -33,6 +35,7 @@ const tags = ['reports'];
 const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 interface Services {
+  accounts: AccountsService;
   reports: ReportsService;
   ingest: IngestService;
   commits: CommitService;
@@ -41,10 +44,12 @@ interface Services {
 export function registerReportsRoutes(parent: FastifyInstance, services: Services): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { reports, commits } = services;
+  const onRequest = authorizeBeforeBody(services.accounts);
   app.post(
     '/api/reports',
     {
       bodyLimit: JSON_BODY_LIMIT,
+      onRequest,
       config: { permission: 'reports.write' },
       schema: {
         tags,
@@ -58,10 +63,11 @@ export function registerReportsRoutes(parent: FastifyInstance, services: Service
         .status(201)
         .send(await reports.ingest(requireActor(request), { ...request.body, origin: 'text' })),
   );
-  registerUpload(app, services.ingest);
+  registerUpload(app, services.ingest, onRequest);
   app.post(
     '/api/reports/url',
     {
+      onRequest,
       config: { permission: 'reports.write' },
       schema: {
         tags,
@@ -165,7 +171,11 @@ export function registerReportsRoutes(parent: FastifyInstance, services: Service
 }
 
 /** The upload: the file is the raw body, capped before it is read whole (413 beyond). */
-function registerUpload(parent: FastifyInstance, ingest: IngestService): void {
+function registerUpload(
+  parent: FastifyInstance,
+  ingest: IngestService,
+  onRequest: ReturnType<typeof authorizeBeforeBody>,
+): void {
   void parent.register((scope, _options, registered) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -177,6 +187,7 @@ function registerUpload(parent: FastifyInstance, ingest: IngestService): void {
       '/api/reports/upload',
       {
         bodyLimit: MAX_REPORT_BYTES,
+        onRequest,
         config: { permission: 'reports.write' },
         schema: {
           tags,
