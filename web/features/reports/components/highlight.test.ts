@@ -33,3 +33,17 @@ describe('cutText', () => {
     expect(cutText('', [])).toEqual([]);
   });
 });
+
+describe('cutText on a long report', () => {
+  it('covers each piece with exactly the marks around it', () => {
+    const text = 'word '.repeat(2000);
+    const marks: Mark[] = [];
+    for (let i = 0; i < 2000; i += 1) marks.push(mark('entity', i * 5, i * 5 + 4, i));
+    marks.push(mark('claim', 0, 50, 0));
+    const pieces = cutText(text, marks);
+    expect(pieces.map((p) => p.text).join('')).toBe(text);
+    expect(pieces[0]!.marks.map((m) => m.kind)).toEqual(['claim', 'entity']);
+    expect(pieces.at(-2)!.marks.map((m) => m.index)).toEqual([1999]);
+    expect(pieces.at(-1)!.marks).toEqual([]);
+  });
+});

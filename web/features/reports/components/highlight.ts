@@ -32,13 +32,18 @@ export function cutText(text: string, marks: readonly Mark[]): Piece[] {
     cuts.add(m.end);
   }
   const points = [...cuts].sort((a, b) => a - b);
+  // One sweep: the marks open at each piece, added at their start and dropped at their end,
+  // so a long report with thousands of extractions stays linear-ish, not pieces × marks.
+  const byStart = [...valid].sort((a, b) => a.start - b.start);
+  let next = 0;
+  let active: Mark[] = [];
   const pieces: Piece[] = [];
   for (let i = 0; i + 1 < points.length; i += 1) {
     const start = points[i]!;
     const end = points[i + 1]!;
-    const covering = valid
-      .filter((m) => m.start <= start && m.end >= end)
-      .sort((a, b) => b.end - b.start - (a.end - a.start));
+    active = active.filter((m) => m.end > start);
+    while (next < byStart.length && byStart[next]!.start <= start) active.push(byStart[next++]!);
+    const covering = [...active].sort((a, b) => b.end - b.start - (a.end - a.start));
     pieces.push({ text: text.slice(start, end), start, marks: covering });
   }
   return pieces;
