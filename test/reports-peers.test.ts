@@ -154,5 +154,47 @@ for (const dialect of DIALECTS) {
       );
       expect(again.statusCode).toBe(409);
     }, 120_000);
+
+    it('a received report the node missed (it stopped before the ingest) is ingested at its next start', async () => {
+      const db = () => cn.handle.node.store.db;
+      const peer = await db()
+        .selectFrom('reports')
+        .select(['id', 'stix_id', 'case_id'])
+        .where('origin', '=', 'peer')
+        .executeTakeFirstOrThrow();
+      // What a stop between storing the object and its ingest leaves: the object, no report.
+      await db().deleteFrom('report_buckets').where('report_id', '=', peer.id).execute();
+      await db().deleteFrom('reports').where('id', '=', peer.id).execute();
+      await cn.handle.stop();
+      const handle = await makeNode({
+        dialect,
+        nodeId: 'cn-mps',
+        database: cn.handle.database,
+        keys: cn.handle.node.keys,
+        noAdmin: true,
+      });
+      cn = { ...cn, handle, admin: await login(handle.app, 'admin', handle.admin.password) };
+      let again: { id: string; stix_id: string | null; case_id: string | null } | undefined;
+      await until(async () => {
+        again = await db()
+          .selectFrom('reports')
+          .select(['id', 'stix_id', 'case_id'])
+          .where('origin', '=', 'peer')
+          .executeTakeFirst();
+        return again !== undefined;
+      }, 'cn-mps to ingest the missed report at its start');
+      expect(again!.stix_id).toBe(peer.stix_id);
+      expect(again!.case_id).toBe(peer.case_id);
+      // Once, as a peer's report again, its text the STIX report's description.
+      const view = await ok(cn, 'GET', `/api/reports/${again!.id}`);
+      expect(view.originNode).toBe('us-doj');
+      expect(view.text.length).toBeGreaterThan(100);
+      const peers = await db()
+        .selectFrom('reports')
+        .select('id')
+        .where('origin', '=', 'peer')
+        .execute();
+      expect(peers.length).toBe(1);
+    }, 120_000);
   });
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ObjectsService } from '../cases/public.js';
 import type { EventBus } from '../../events.js';
-import { findReportByStix } from './reports.repository.js';
+import { findReportByStix, missedPeerReports } from './reports.repository.js';
 import type { ReportsService } from './reports.service.js';
 import type { Db } from '../../store/database.js';
 
@@ -12,11 +12,15 @@ const SYSTEM = { kind: 'system', reason: 'reports.peer' } as const;
  * report's description), title, source and date are ingested like a paste, with this node's
  * own allow-list and its own stories, so it joins this node's copy of the story. The report
  * keeps the case and the STIX id it came with (origin `peer`), and is ingested once.
- * Driven by the live `case.object` events, one at a time, after the object is stored.
+ * Driven by the live `case.object` events, one at a time, after the object is stored; and,
+ * at each start, by a scan of the received STIX reports not yet among the reports, so one
+ * missed while the node stopped (between storing the object and its event) or whose ingest
+ * failed (the extraction busy, say) is ingested then.
  */
 export class PeerReports {
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
+  private stopping = false;
 
   constructor(
     private readonly deps: {
@@ -30,21 +34,49 @@ export class PeerReports {
   ) {}
 
   start(): void {
+    this.stopping = false;
     this.unsubscribe = this.deps.bus.subscribe((event) => {
       if (event.type !== 'case.object') return;
       const { caseId, objectId } = event.data as { caseId: string; objectId: string };
-      if (!objectId.startsWith('report--')) return;
-      this.queue = this.queue
-        .then(() => this.take(caseId, objectId))
-        .catch((error: unknown) =>
-          this.deps.log.warn({ err: error, objectId }, 'a peer report could not be ingested'),
-        );
+      if (objectId.startsWith('report--')) this.enqueue(caseId, objectId);
     });
+    this.queue = this.queue.then(() => this.catchUp());
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.unsubscribe?.();
     await this.queue;
+  }
+
+  private enqueue(caseId: string, objectId: string): void {
+    this.queue = this.queue.then(() => this.takeLogged(caseId, objectId));
+  }
+
+  private async takeLogged(caseId: string, objectId: string): Promise<void> {
+    try {
+      await this.take(caseId, objectId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, objectId }, 'a peer report could not be ingested');
+    }
+  }
+
+  /** The received reports not ingested yet, a page at a time (each checked again by take). */
+  private async catchUp(): Promise<void> {
+    let after = '';
+    try {
+      while (!this.stopping) {
+        const page = await missedPeerReports(this.deps.db, this.deps.nodeId, after, 100);
+        for (const row of page) {
+          if (this.stopping) return;
+          await this.takeLogged(row.case_id, row.id);
+        }
+        if (page.length < 100) return;
+        after = page[page.length - 1]!.id;
+      }
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'the scan for missed peer reports failed');
+    }
   }
 
   private async take(caseId: string, objectId: string): Promise<void> {
