@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ERROR_RESPONSES, IdParams } from '../../../core/schemas/common.js';
+import { ERROR_RESPONSES, ErrorBody, IdParams } from '../../../core/schemas/common.js';
 import {
   AllowList,
   AllowListEntryBody,
@@ -30,6 +30,8 @@ import type { IngestService } from './ingest.service.js';
 import type { ReportsService } from './reports.service.js';
 
 const errors = ERROR_RESPONSES;
+/** An ingest may also find the extraction's queue full: 503 reports_busy with Retry-After. */
+const ingestErrors = { ...ERROR_RESPONSES, 503: ErrorBody } as const;
 const tags = ['reports'];
 /** A pasted text as JSON: its characters' UTF-8 bytes, with room for JSON escapes. */
 const JSON_BODY_LIMIT = 4 * 1024 * 1024;
@@ -55,7 +57,7 @@ export function registerReportsRoutes(parent: FastifyInstance, services: Service
         tags,
         summary: 'Ingest a pasted text: extraction with the node allow-list, then its story',
         body: CreateReportBody,
-        response: { 201: ReportView, ...errors },
+        response: { 201: ReportView, ...ingestErrors },
       },
     },
     async (request, reply) =>
@@ -74,7 +76,7 @@ export function registerReportsRoutes(parent: FastifyInstance, services: Service
         summary:
           'Ingest a web page (its article text), a PDF, DOCX or text file by URL, fetched through the outbound guard',
         body: UrlReportBody,
-        response: { 201: ReportView, ...errors },
+        response: { 201: ReportView, ...ingestErrors },
       },
     },
     async (request, reply) =>
@@ -193,7 +195,7 @@ function registerUpload(
           tags,
           summary: `Ingest a file, the request body: plain text, HTML (its article text), PDF or DOCX, at most ${MAX_REPORT_BYTES} bytes`,
           querystring: UploadReportQuery,
-          response: { 201: ReportView, ...errors },
+          response: { 201: ReportView, ...ingestErrors },
         },
       },
       async (request, reply) => {
