@@ -199,7 +199,7 @@ function CaseTable({ cases }: { cases: readonly CaseView[] }) {
           header: t('cases.columns.title'),
           cell: (c) => (
             <>
-              <Link to={`/cases/${c.id}`}>{c.title}</Link>{' '}
+              <Link to={`/cases/${c.id}`}>{c.title}</Link>
               <ExerciseBadge exerciseId={c.exerciseId} />
               {c.priorityCase ? (
                 <span className="badge priority-case">{t('cases.priorityCase')}</span>
