@@ -112,6 +112,20 @@ describe('the extraction pool', () => {
     }
   }, 60_000);
 
+  it('fails a document whose thread dies with 422 report_extraction_failed, and does not retry for ever', async () => {
+    // A heap too small for the thread: it dies (at its start or on the document).
+    const pool = new ExtractPool(log, { heapMb: 2 });
+    try {
+      const died = await pool.run(job(longText(1_000))).catch((e: unknown) => e);
+      expect(died).toBeInstanceOf(AppError);
+      expect((died as AppError).status).toBe(422);
+      expect((died as AppError).code).toBe('report_extraction_failed');
+      expect(pool.running).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('keeps an AppError of the reading (a PDF that fails to parse) with its code', async () => {
     const pool = new ExtractPool(log);
     try {

@@ -108,9 +108,12 @@ class ExtractThread {
   private died(worker: Worker, code: number): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    const booted = this.ready;
     this.ready = false;
     const timedOut = this.current?.timedOut === true;
-    const done = this.finish();
+    // A thread that dies before it is ready fails the next document, so a thread that
+    // cannot start does not restart for ever: each try costs one waiting document.
+    const done = booted ? this.finish() : this.pool.next();
     if (done) {
       const seconds = Math.round(this.options.timeoutMs / 1000);
       done.reject(
@@ -121,7 +124,9 @@ class ExtractThread {
             )
           : unprocessable(
               'report_extraction_failed',
-              `The extraction stopped while reading this document (thread exit ${code}; too large or malformed).`,
+              booted
+                ? `The extraction stopped while reading this document (thread exit ${code}; too large or malformed).`
+                : `The extraction thread could not start (exit ${code}); see the node's log.`,
             ),
       );
       this.log.warn({ code, timedOut }, 'report extraction thread stopped; restarting');
