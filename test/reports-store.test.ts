@@ -277,7 +277,7 @@ for (const dialect of DIALECTS) {
         expect(page.body.indicators.map((i: Item) => i.value)).toEqual(['c2-wire.top']);
         const before = await count();
         const missing = await api('POST', '/api/reports/url', { url: `${base}/nope.html` });
-        expect(missing.status).toBe(502);
+        expect(missing.status).toBe(422);
         expect(missing.body.error.code).toBe('report_fetch_failed');
         const refused = await api('POST', '/api/reports/url', {
           url: 'http://10.255.255.1/x.html',
@@ -326,6 +326,9 @@ for (const dialect of DIALECTS) {
       const date = await api('POST', '/api/reports', { text: 'x', publishedAt: 'yesterday' });
       expect(date.status).toBe(400);
       expect(date.body.error.message).toContain('publishedAt');
+      const noSuchDay = await api('POST', '/api/reports', { text: 'x', publishedAt: '5644-19-72' });
+      expect(noSuchDay.status).toBe(400);
+      expect(noSuchDay.body.error.message).toContain('publishedAt');
       expect(
         (await api('POST', '/api/reports', { text: 'An observer may not.' }, observer)).status,
       ).toBe(403);

@@ -20,10 +20,19 @@ export const IndicatorType = z.enum(INDICATOR_TYPES);
 export const ReviewState = z.enum(REVIEW_STATES);
 export const ExtractionKind = z.enum(EXTRACTION_KINDS);
 
+/** Whether the YYYY-MM-DD a text starts with is a day of the calendar (not 2015-19-72). */
+function realDay(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 const isoDate = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'an ISO date like 2015-12-01');
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'an ISO date like 2015-12-01')
+  .refine(realDay, 'a date that exists, like 2015-12-01')
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO date like 2015-12-01');
 const shortText = (max: number) => z.string().trim().min(1, 'required').max(max);
 
 /** `POST /api/reports`: a pasted text. */

@@ -5,7 +5,7 @@ import {
   type UrlReportBody,
 } from '../../../core/schemas/reports.js';
 import { authorize, type Actor } from '../../actor.js';
-import { AppError, badGateway } from '../../errors.js';
+import { AppError, unprocessable } from '../../errors.js';
 import type { OutboundGuard } from '../../outbound.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -43,13 +43,13 @@ export class IngestService {
       bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw badGateway(
+      throw unprocessable(
         'report_fetch_failed',
         `${url} could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     if (!response.ok) {
-      throw badGateway('report_fetch_failed', `${url} answered ${response.status}.`);
+      throw unprocessable('report_fetch_failed', `${url} answered ${response.status}.`);
     }
     return this.deps.reports.ingestFile(
       actor,
