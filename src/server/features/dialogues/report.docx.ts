@@ -1,20 +1,11 @@
-import {
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from 'docx';
 import type {
   ReportLanguage,
   ReportRequestRow,
   ReportSide,
   StatusReport,
 } from '../../../core/schemas/status-report.js';
+import { docxTable } from '../../docx.js';
 
 /** The words of the document, in each language. */
 export const REPORT_LABELS = {
@@ -140,30 +131,6 @@ const duration = (ms: number | null): string => {
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 2.4) / 10} d`;
 };
 
-function table(
-  language: ReportLanguage,
-  head: readonly string[],
-  rows: readonly string[][],
-): Table {
-  const cell = (value: string, bold: boolean) =>
-    new TableCell({
-      children: [
-        new Paragraph({
-          children: [new TextRun({ text: value, bold, language: { value: language } })],
-        }),
-      ],
-    });
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [
-      new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }),
-      ...rows.map(
-        (row) => new TableRow({ cantSplit: true, children: row.map((v) => cell(v, false)) }),
-      ),
-    ],
-  });
-}
-
 /** Rows of figures, one value per side: [label, here, there]. */
 function bySide(
   l: Labels,
@@ -171,7 +138,7 @@ function bySide(
   rows: [string, (side: ReportSide) => string][],
   language: ReportLanguage,
 ): Table {
-  return table(
+  return docxTable(
     language,
     [l.figure, report.here.node, report.there.node],
     rows.map(([label, value]) => [label, value(report.here), value(report.there)]),
@@ -195,7 +162,7 @@ function requestTables(
   ];
   return [report.here, report.there].flatMap((side) => [
     sub(`${l.sentBy}${language === 'en' ? ' ' : ''}${side.node}`),
-    table(
+    docxTable(
       language,
       [l.type, l.sent, l.answered, l.onTime, l.median, l.p90],
       side.requests.map(row),
@@ -287,7 +254,7 @@ export async function reportDocx(report: StatusReport, language: ReportLanguage)
     p(l.sideNote),
     ...figureSections(report, l, language, p, heading),
     heading(l.commitments),
-    table(
+    docxTable(
       language,
       [l.figure, ''],
       [
@@ -302,7 +269,7 @@ export async function reportDocx(report: StatusReport, language: ReportLanguage)
     heading(l.agenda),
     report.agenda.length === 0
       ? p(l.none)
-      : table(
+      : docxTable(
           language,
           [
             l.reason,

@@ -1,17 +1,8 @@
-import {
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { Document, HeadingLevel, Packer, Paragraph, type Table, TextRun } from 'docx';
 import { formatScenarioTime } from '../../../core/exercises/clock.js';
 import type { BilingualText } from '../../../core/exercises/scenario.js';
 import type { AarView } from '../../../core/schemas/exercise-evaluation.js';
+import { docxTable } from '../../docx.js';
 
 export type AarLanguage = 'en' | 'zh-CN';
 
@@ -118,26 +109,6 @@ type Block = Paragraph | Table;
 const wall = (at: string | null) => (at ? at.replace('T', ' ').slice(0, 19) : '—');
 const minutes = (m: number | null) => (m === null ? '—' : formatScenarioTime(m * 60_000));
 
-function table(language: AarLanguage, head: readonly string[], rows: readonly string[][]): Table {
-  const cell = (value: string, bold: boolean) =>
-    new TableCell({
-      children: [
-        new Paragraph({
-          children: [new TextRun({ text: value, bold, language: { value: language } })],
-        }),
-      ],
-    });
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [
-      new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }),
-      ...rows.map(
-        (row) => new TableRow({ cantSplit: true, children: row.map((v) => cell(v, false)) }),
-      ),
-    ],
-  });
-}
-
 /**
  * The AAR/IP as a Word document in HSEEP's layout (Exercise Overview, Analysis of
  * Capabilities, Merged Timeline, Expected vs Actual, Strengths and Areas for Improvement,
@@ -167,7 +138,7 @@ export async function aarDocx(view: AarView, language: AarLanguage): Promise<Buf
     heading(l.timeline),
     view.timeline.length === 0
       ? p(l.none)
-      : table(
+      : docxTable(
           language,
           [l.wall, l.scenarioTime, l.side, l.what, l.detail],
           view.timeline.map((e) => [
@@ -188,7 +159,7 @@ export async function aarDocx(view: AarView, language: AarLanguage): Promise<Buf
     heading(l.plan),
     view.correctiveActions.length === 0
       ? p(l.none)
-      : table(
+      : docxTable(
           language,
           [
             l.capability,
@@ -230,7 +201,7 @@ function overview(
   const count = (c: { controllers: number; evaluators: number; players: number } | null) =>
     c ? `${c.controllers} / ${c.evaluators} / ${c.players}` : l.notShared;
   return [
-    table(
+    docxTable(
       language,
       ['', ''],
       [
@@ -259,7 +230,7 @@ function capabilities(
 ): Block[] {
   return view.objectives.flatMap((objective) => [
     heading(`${l.objective} ${objective.id}: ${t(objective.text)}`, 2),
-    table(
+    docxTable(
       language,
       [
         l.capability,
@@ -299,13 +270,13 @@ function expected(
   const head = [l.expectedAction, l.objective, l.due, l.state, l.when];
   return [
     heading(`${l.ours} (${view.overview.side})`, 2),
-    table(language, head, rows(view.expected.ours)),
+    docxTable(language, head, rows(view.expected.ours)),
     heading(l.theirs, 2),
     view.expected.theirs.length === 0
       ? new Paragraph({
           children: [new TextRun({ text: view.sharedAt.theirs ? l.none : l.notShared })],
         })
-      : table(language, head, rows(view.expected.theirs)),
+      : docxTable(language, head, rows(view.expected.theirs)),
   ];
 }
 
