@@ -53,6 +53,9 @@ const FROM_VARIABLES: Record<string, () => string[]> = {
     ).map((kind) => `${kind}_not_found`),
   // A peer's refusal passed on as the peer sent it: one of the codes scanned here.
   'src/server/federation/opener.ts reply.code': () => [],
+  // The extraction thread's refusal (an AppError of reports.read.ts or core's checks run
+  // on it) passed on as the thread sent it: one of the codes scanned here.
+  'src/server/features/reports/extract.pool.ts reply.code': () => [],
   // exercises: moveClock's refusal, a ClockRefusal of core/exercises/clock.ts.
   'src/server/features/exercises/runs.service.ts result.refusal.code': () =>
     literals(
