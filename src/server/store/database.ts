@@ -137,9 +137,12 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     dialect,
     insertMany,
     async transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T> {
-      const callbacks: (() => void)[] = [];
+      let callbacks: (() => void)[] = [];
       const hooks: TxHooks = { afterCommit: (callback) => callbacks.push(callback) };
-      const result = await db.transaction().execute((trx) => fn(trx, hooks));
+      const result = await retryOnDeadlock(log, () => {
+        callbacks = [];
+        return db.transaction().execute((trx) => fn(trx, hooks));
+      });
       for (const callback of callbacks) {
         try {
           callback();
@@ -179,6 +182,29 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
       await db.destroy();
     },
   };
+}
+
+/** Attempts at a transaction PostgreSQL aborted to break a deadlock or a serialization conflict. */
+const TRANSACTION_ATTEMPTS = 4;
+
+/**
+ * Runs a transaction again when PostgreSQL aborted it to break a deadlock (40P01) or a
+ * serialization conflict (40001): the whole attempt was rolled back, so running it again
+ * from the start is safe, and the other transaction has gone through. Several processes
+ * (and one process's pool) take row locks in orders no single rule can fix everywhere
+ * (a feature's row, then the audit head; a peer's message, then the same row).
+ */
+async function retryOnDeadlock<T>(log: Logger | undefined, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if ((code !== '40P01' && code !== '40001') || n >= TRANSACTION_ATTEMPTS) throw error;
+      log?.warn({ code, attempt: n }, 'transaction aborted by PostgreSQL; running it again');
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * n));
+    }
+  }
 }
 
 /** How a store reaches its database: the Kysely instance, its dialect and its bulk insert. */
