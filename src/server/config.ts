@@ -194,6 +194,8 @@ export const ENV_OVERRIDES: Record<string, { key: string[]; kind: ValueKind }> =
   LIAISON_HTTP_HOST: { key: ['http', 'host'], kind: 'string' },
   LIAISON_HTTP_PORT: { key: ['http', 'port'], kind: 'integer' },
   LIAISON_PUBLIC_URL: { key: ['http', 'publicUrl'], kind: 'string' },
+  /** true behind a reverse proxy (deploy/nginx): client addresses from X-Forwarded-For. */
+  LIAISON_TRUST_PROXY: { key: ['http', 'trustProxy'], kind: 'boolean' },
   LIAISON_DATABASE_URL: { key: ['store', 'url'], kind: 'string' },
   LIAISON_LOG_LEVEL: { key: ['log', 'level'], kind: 'string' },
   LIAISON_SMTP_HOST: { key: ['hotline', 'smtp', 'host'], kind: 'string' },
