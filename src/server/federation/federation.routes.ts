@@ -17,6 +17,7 @@ import { requireActor } from '../http/auth.js';
 import { BATCH_PATH, DESCRIPTOR_PATH } from './descriptor.js';
 import type { Federation } from './federation.js';
 import { receiveBatch } from './inbox.js';
+import { receiveResume, RESUME_PATH, ResumeBody } from './resume.js';
 import { LIMITS } from '../http/rate-limits.js';
 import { KeyRotationView, RotateKeysBody } from './keys.service.js';
 
@@ -51,6 +52,20 @@ export function registerFederationRoutes(parent: FastifyInstance, federation: Fe
       },
     },
     (request) => receiveBatch(federation.ctx, request.body.envelopes),
+  );
+
+  app.post(
+    RESUME_PATH,
+    {
+      config: { auth: 'public', rateLimit: LIMITS.descriptor },
+      schema: {
+        tags: ['federation'],
+        summary: 'A peer restored from a backup resumes its streams (docs/federation.md)',
+        body: ResumeBody,
+        response: { 200: ResumeBody, ...errors },
+      },
+    },
+    (request) => receiveResume(federation.ctx, request.body.token),
   );
 
   const tags = ['peers'];

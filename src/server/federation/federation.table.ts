@@ -41,6 +41,12 @@ export interface StreamOutTable {
   lease_until: number | null;
   /** The key id that signs the next message (null: the node's one key, before any rotation). */
   signing_kid: Generated<string | null>;
+  /**
+   * After a restore (until the peer agreed): the stream ended at resume_after in the backup
+   * and continues at resume_at; null otherwise.
+   */
+  resume_after: Generated<number | null>;
+  resume_at: Generated<number | null>;
 }
 export type StreamOutRow = Selectable<StreamOutTable>;
 
@@ -56,6 +62,23 @@ export interface OutboxTable {
   created_at: number;
 }
 export type OutboxRow = Selectable<OutboxTable>;
+
+/** Messages the peer acknowledged, kept a while to send again to a peer restored from a backup. */
+export type OutboxSentTable = OutboxTable;
+
+/** Each restore of this node from a backup, with the head of the audit chain in the backup. */
+export interface NodeRestoresTable {
+  id: string;
+  restored_at: number;
+  backup_created_at: number;
+  audit_seq: number;
+  audit_hash: string;
+}
+
+/** A peer's checkpoints beyond the head its restore went back to: the history it lost. */
+export interface AuditCheckpointsSupersededTable extends AuditCheckpointsReceivedTable {
+  superseded_at: number;
+}
 
 /** The receiving side: the watermark. */
 export interface StreamInTable {
@@ -121,6 +144,9 @@ export interface FederationTables {
   peers: PeersTable;
   stream_out: StreamOutTable;
   outbox: OutboxTable;
+  outbox_sent: OutboxSentTable;
+  node_restores: NodeRestoresTable;
+  audit_checkpoints_superseded: AuditCheckpointsSupersededTable;
   stream_in: StreamInTable;
   message_rejections: MessageRejectionsTable;
   audit_checkpoints_sent: AuditCheckpointsSentTable;

@@ -13,6 +13,7 @@ import { AppliedSignal } from './inbox.js';
 import { KeyAnnouncement, KEYS_KIND, pinAnnouncedKeys } from './key-rotation.js';
 import { KeysService } from './keys.service.js';
 import * as keyRotationMigration from './migrations/2026_12_10_0900_key_rotation.js';
+import * as streamResumeMigration from './migrations/2026_12_20_0900_stream_resume.js';
 import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
@@ -137,7 +138,10 @@ export class Federation {
       Object.assign(options.keys, { ...keys, dataDir: options.keys.dataDir });
       this.descriptor = undefined;
     });
-    options.store.addMigrations({ '2026_12_10_0900_key_rotation': keyRotationMigration });
+    options.store.addMigrations({
+      '2026_12_10_0900_key_rotation': keyRotationMigration,
+      '2026_12_20_0900_stream_resume': streamResumeMigration,
+    });
     this.registerKind({
       kind: DIAGNOSTIC_KIND,
       schema: DiagnosticMessage,

@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION, sealEnvelope } from './envelope.js';
 import type { OutboxRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
+import { RESEND_RETENTION_MS, resumeStream } from './resume.js';
 import {
   acknowledgeStream,
   findStreamOut,
@@ -20,6 +21,7 @@ import {
   nextOutgoingSeq,
   outboxEnvelopes,
   outboxSizesAfter,
+  pruneSent,
   recordStreamFailure,
   releaseStreamLease,
   takeStreamLease,
@@ -137,6 +139,7 @@ export class StreamDispatcher {
   private readonly wake: { resolve?: () => void } = {};
   private pending = false;
   private leaseUntil = 0;
+  private prunedAt = 0;
 
   constructor(
     private readonly ctx: FederationContext,
@@ -283,8 +286,19 @@ export class StreamDispatcher {
     const db = this.ctx.store.db;
     const peer = await findPeer(db, this.peerId);
     if (!peer || peer.status !== 'active') return { kind: 'idle' };
-    const stream = await findStreamOut(db, this.peerId);
+    let stream = await findStreamOut(db, this.peerId);
     if (!stream) return { kind: 'idle' };
+    if (stream.resume_at !== null) {
+      // Restored from a backup: the peer agrees on where the stream resumes first (resume.ts).
+      if (!(await this.takeLease(db, Date.now()))) return { kind: 'not_leaseholder' };
+      const resumed = await resumeStream(this.ctx, peer, stream);
+      if (!resumed.ok) {
+        await this.recordFailure(resumed.code, resumed.message, resumed.peerUp, Date.now());
+        return { kind: resumed.peerUp ? 'refused' : 'down' };
+      }
+      stream = await findStreamOut(db, this.peerId);
+      if (!stream) return { kind: 'idle' };
+    }
     let acked = Number(stream.acked_seq);
     if (Number(stream.last_seq) <= acked) return { kind: 'idle' };
 
@@ -421,6 +435,10 @@ export class StreamDispatcher {
       }
       hooks.afterCommit(() => this.ctx.onLedgerChanged(this.peerId));
     });
+    if (now - this.prunedAt > 60_000) {
+      this.prunedAt = now;
+      await pruneSent(this.ctx.store.db, this.peerId, now - RESEND_RETENTION_MS);
+    }
     if (rejected.length > 0) {
       this.ctx.log.warn({ peer: this.peerId, rejected }, 'peer refused messages');
     }

@@ -131,10 +131,31 @@ export async function acknowledgeStream(
     .where('peer_id', '=', peerId)
     .where('acked_seq', '<=', applied)
     .execute();
+  // Kept RESEND_RETENTION_MS: a peer restored from an older backup is sent them again.
+  await trx
+    .insertInto('outbox_sent')
+    .columns(['peer_id', 'seq', 'message_id', 'kind', 'envelope', 'size', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('outbox')
+        .select(['peer_id', 'seq', 'message_id', 'kind', 'envelope', 'size', 'created_at'])
+        .where('peer_id', '=', peerId)
+        .where('seq', '<=', applied),
+    )
+    .execute();
   await trx
     .deleteFrom('outbox')
     .where('peer_id', '=', peerId)
     .where('seq', '<=', applied)
+    .execute();
+}
+
+/** Forgets the acknowledged messages older than `before` (their retention ended). */
+export async function pruneSent(db: Db, peerId: string, before: number): Promise<void> {
+  await db
+    .deleteFrom('outbox_sent')
+    .where('peer_id', '=', peerId)
+    .where('created_at', '<', before)
     .execute();
 }
 
