@@ -397,6 +397,10 @@ export const MATRIX: Row[] = [
   row('GET', '/api/dialogues/{id}/commitments/{commitmentId}', 'dialogues.read', USERS),
   row('PUT', '/api/dialogues/{id}/commitments/{commitmentId}/attestation', 'dialogues.attest', 'ok  ok  403 403 403 401',
       { body: { status: 'done', note: 'Matrix' } }),
+  row('GET', '/api/dialogues/{id}/commitments/{commitmentId}/evidence', 'dialogues.read', USERS),
+  row('POST', '/api/dialogues/{id}/commitments/{commitmentId}/evidence', 'dialogues.attest', 'ok  ok  403 403 403 401',
+      { body: { reportId: 'none', claimIndex: 0, bearing: 'kept' } }),
+  row('DELETE', '/api/dialogues/{id}/commitments/{commitmentId}/evidence/{evidenceId}', 'dialogues.attest', 'ok  ok  403 403 403 401'),
   // ---- reports: ingest, extractions, stories, review, commit, the allow-list -------------
   row('POST', '/api/reports',                            'reports.write',        'ok  ok  ok  403 403 401',
       { body: { text: 'Matrix report: 198.51.100.7 was seen.' } }),
