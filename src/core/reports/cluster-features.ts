@@ -8,31 +8,29 @@
  *   so the same in every process and on every node; each key starts with `KEYS_VERSION`, so keys
  *   written by another version of the rules never meet the current ones.
  * - `linked(a, b)`: dates compatible and similarity ≥ threshold. Depends on the pair only.
- * - `MAX_BUCKET`: a bucket already holding more reports than this is not used to find
- *   candidates (it names something too common to tell stories apart).
+ * - `MAX_BUCKET`: a key held by more reports than this is closed: it links no pair (it names
+ *   something too common to tell stories apart), whenever the pair arrived.
  *
- * How a store must use them so its stories equal StoryClusterer's (same reports, any order):
- * 1. On a new report R: F = clusterFeatures(R), K = bucketKeys(F). Candidates = the reports
- *    held under any key of K whose bucket holds at most MAX_BUCKET reports *before R is
- *    added* (count the rows of that key, R's own rows not yet written). Then write R's rows
- *    (R, key) for every key of K, including keys of over-full buckets (the count must keep
- *    growing the same way in every store), and R's features JSON.
- * 2. For each candidate C: if linked(F, features(C)), R and C are in one story.
- * 3. Story id = the smallest report id (string order, as JavaScript's `<`) of the connected
- *    component: R's story is min(R.id, the story ids of every linked candidate), and every
- *    report of those stories takes it (one UPDATE … WHERE story_id IN (…)). Do 1–3 in one
- *    transaction, serialised per node, so two concurrent reports see each other.
- * 4. Nothing else: a link is never undone, a story never split.
- *
- * Order independence: `linked` depends only on the pair, and a story is a connected component
- * named by its smallest id, so the stories do not depend on the order of arrival as long as the
- * candidate search finds the same pairs. It does while no bucket passes MAX_BUCKET. Past it,
- * a pair that meets *only* in an over-full bucket is compared if the later of the two came
- * before the bucket filled and not after: that is the one place where order shows. The keys
- * are built so such buckets are few (see the banding below), and the bench (`npm run bench --
- * reports`) counts how many reports change story between two orders of arrival: on 10,000
- * synthetic reports, with popular entities in hundreds of them, 579 (5.8%) do; on the corpus
- * (no bucket near the cap) none, in any order.
+ * The stories, by definition (a function of the set of reports held, not of their order):
+ * two reports are linked when they share a key held by at most MAX_BUCKET of the reports and
+ * `linked(a, b)`; a story is a connected component of the links, named by its smallest report
+ * id (string order, as JavaScript's `<`). A key's count only grows, so a key, once closed,
+ * stays closed. How a store keeps them incrementally (StoryClusterer in memory, the reports
+ * feature's SQL tables), for a new report R, in one transaction serialised per node:
+ * 1. F = clusterFeatures(R), K = bucketKeys(F). Keys already closed are skipped (no row). R
+ *    joins the bucket of every other key; a bucket that then holds more than MAX_BUCKET
+ *    reports closes: the key is recorded as closed and its rows are deleted.
+ * 2. For each key closed now: each link between two of its reports that share no other open
+ *    key is removed, and each story that lost a link is split into the connected components of
+ *    its remaining links (each named by its smallest id).
+ * 3. Candidates = the reports in R's open buckets; for each C with linked(F, features(C)),
+ *    store the link R–C. R's story = min(R.id, the story ids of its linked candidates), and
+ *    every report of those stories takes it.
+ * So the stories equal the definition's whatever the order of arrival: each step keeps "every
+ * stored link is `linked` and goes through an open key, and every such pair is stored", and
+ * the stories are the components of the stored links. Cost per report: its keys, the reports
+ * of its open buckets (at most MAX_BUCKET each), and, when it closes a key, the links among
+ * that bucket's reports and the stories they were in (a story's reports are read to split it).
  */
 import { GAZETTEER_BY_ID } from './gazetteer.js';
 import type { ReportExtraction } from './index.js';
@@ -68,10 +66,11 @@ export interface ClusterFeatures {
 /** Prefix of every key and `v` of the features: bump when the rules change (stored rows then need recomputing). */
 export const KEYS_VERSION = 2;
 /**
- * A bucket holding more reports than this is not used to find candidates. On 10,000 synthetic
- * reports (bench/reports.ts) 50 keeps the candidates per report from about 34 at 1,000 held to
- * 66 at 10,000 (without a cap: 73 to 700) and raises the synthetic stories' B-cubed F1 from
- * 0.86 to 0.94 (fewer chance links through popular entities); its cost is order: see above.
+ * A key held by more reports than this is closed: it links no pair (see above). On 10,000
+ * synthetic reports (bench/reports.ts) 219 keys close; the cap keeps the candidates per report
+ * bounded (without it: 73 at 1,000 held, 700 at 10,000) and the synthetic stories' B-cubed F1
+ * at 0.95 (0.86 without: chance links through popular entities). Its price: a story told by
+ * more than MAX_BUCKET near-identical reports, whose every shared key closes, falls apart.
  */
 export const MAX_BUCKET = 50;
 /** Words kept per report: a bottom-k sketch; the Jaccard of two sketches estimates that of the texts. */

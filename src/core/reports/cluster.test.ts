@@ -79,24 +79,127 @@ describe('cluster features', () => {
 });
 
 describe('MAX_BUCKET', () => {
-  const features = (indicators: string[]): ClusterFeatures => ({
+  const features = (indicators: string[], words: string[] = []): ClusterFeatures => ({
     v: KEYS_VERSION,
     language: 'en',
     anchors: Object.fromEntries(indicators.map((i) => [`i:${i}`, 3])),
-    indicators,
-    words: [],
+    indicators: [...indicators].sort(),
+    words: [...words].sort(),
     months: [],
   });
+  const id = (i: number) => `r${String(i).padStart(4, '0')}`;
 
-  it('stops a bucket from finding candidates once it holds more than MAX_BUCKET reports', () => {
+  it('closes a key for every report once its bucket holds more than MAX_BUCKET', () => {
     const c = new StoryClusterer();
     const shared = features(['evil.top', '203.0.113.9']);
-    for (let i = 0; i <= MAX_BUCKET; i++) c.addFeatures(`r${String(i).padStart(3, '0')}`, shared);
+    for (let i = 0; i < MAX_BUCKET; i++) c.addFeatures(id(i), shared);
     expect(c.stories()).toHaveLength(1);
-    // Every key of the next report names a bucket over the cap: it starts a story of its own,
-    // though it is linked to all of them (the cost of the cap, and where order can show).
+    // The next report closes every key they share: the links made through them go too, so the
+    // result is the one of any order (each report alone, as if the keys had always been closed).
     expect(c.addFeatures('s', shared)).toBe('s');
-    expect(c.stories()).toHaveLength(2);
+    expect(c.stories()).toHaveLength(MAX_BUCKET + 1);
+    expect(c.closedBuckets).toBeGreaterThan(0);
+  });
+
+  it('keeps a link that another open key still carries, and splits a story where none does', () => {
+    const c = new StoryClusterer();
+    // a–b share a rare indicator besides the popular one; b–x only the popular one.
+    c.addFeatures('a', features(['popular.top', 'rare-ab.top']));
+    c.addFeatures('b', features(['popular.top', 'rare-ab.top', 'rare-bx.top']));
+    c.addFeatures('x', features(['popular.top', 'rare-bx.top']));
+    expect(c.stories()).toEqual([{ id: 'a', reportIds: ['a', 'b', 'x'] }]);
+    for (let i = 0; i < MAX_BUCKET; i++)
+      c.addFeatures(id(i), features(['popular.top', `own${i}.top`]));
+    // popular.top closed: a–b and b–x still share a rare indicator, the others no open key.
+    expect(c.storyOf('x')).toBe('a');
+    expect(c.storyOf(id(0))).toBe(id(0));
+  });
+
+  /**
+   * A feed past MAX_BUCKET: 600 reports in stories of 1–6, each story with its own indicators
+   * and words, every report with one to three of a few popular indicators (Zipf-drawn) and
+   * popular words, so that many buckets pass the cap.
+   */
+  function feed(): { id: string; f: ClusterFeatures }[] {
+    let seed = 5;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const zipf = (n: number) => Math.floor(n ** rand()) - 1;
+    const out: { id: string; f: ClusterFeatures }[] = [];
+    for (let story = 0; out.length < 600; story++) {
+      const size = 1 + Math.floor(rand() * 6);
+      const own = Array.from({ length: 3 }, (_, k) => `s${story}-${k}.top`);
+      const ownWords = Array.from({ length: 40 }, (_, k) => `story${story}word${k}`);
+      for (let r = 0; r < size; r++) {
+        const popular = Array.from(
+          { length: 1 + Math.floor(rand() * 3) },
+          () => `p${zipf(20)}.top`,
+        );
+        const mine = own.filter(() => rand() < 0.5);
+        const words = [
+          ...ownWords.filter(() => rand() < 0.6),
+          ...Array.from({ length: 30 }, () => `common${zipf(60)}`),
+        ];
+        out.push({
+          id: id(out.length),
+          f: features([...new Set([...popular, ...mine])], [...new Set(words)]),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The stories by their definition: links between reports sharing a key held by at most MAX_BUCKET reports. */
+  function byDefinition(all: { id: string; f: ClusterFeatures }[]): string[][] {
+    const buckets = new Map<string, string[]>();
+    for (const r of all)
+      for (const k of bucketKeys(r.f)) buckets.set(k, [...(buckets.get(k) ?? []), r.id]);
+    const parent = new Map(all.map((r) => [r.id, r.id]));
+    const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
+    const f = new Map(all.map((r) => [r.id, r.f]));
+    for (const ids of buckets.values()) {
+      if (ids.length > MAX_BUCKET) continue;
+      for (const a of ids)
+        for (const b of ids) {
+          if (a < b && linked(f.get(a)!, f.get(b)!)) {
+            const [ra, rb] = [find(a), find(b)];
+            if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+          }
+        }
+    }
+    const groups = new Map<string, string[]>();
+    for (const r of all) groups.set(find(r.id), [...(groups.get(find(r.id)) ?? []), r.id]);
+    return [...groups.values()].map((g) => g.sort()).sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
+  }
+
+  it('gives the same stories in any order of arrival on a feed past the cap, those of the definition', () => {
+    const all = feed();
+    const run = (order: typeof all) => {
+      const c = new StoryClusterer();
+      for (const r of order) c.addFeatures(r.id, r.f);
+      return c;
+    };
+    const reference = run(all);
+    expect(reference.closedBuckets).toBeGreaterThanOrEqual(5);
+    const stories = reference.stories();
+    expect(stories.length).toBeGreaterThan(50);
+    expect(stories.length).toBeLessThan(all.length);
+    expect(stories.map((s) => s.reportIds)).toEqual(byDefinition(all));
+    for (const seed of [1, 2, 3]) {
+      const order = [...all];
+      let a = seed;
+      for (let i = order.length - 1; i > 0; i--) {
+        a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+        const j = a % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      expect(run(order).stories()).toEqual(stories);
+    }
+    expect(run([...all].reverse()).stories()).toEqual(stories);
   });
 });
 

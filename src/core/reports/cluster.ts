@@ -40,14 +40,20 @@ export interface Story {
 
 /**
  * The in-memory store of ./cluster-features.ts's rules (its header says how a store uses
- * them): features per report, buckets of report ids per band key, union-find for stories.
+ * them): features per report, the open buckets (key → report ids) and the closed keys, each
+ * report's open keys, the links (both ways), and each report's story with each story's reports.
  */
 export class StoryClusterer {
   private readonly held = new Map<string, ClusterFeatures>();
-  private readonly buckets = new Map<string, string[]>();
-  private readonly parent = new Map<string, string>();
+  private readonly buckets = new Map<string, Set<string>>();
+  private readonly closed = new Set<string>();
+  private readonly keysOf = new Map<string, Set<string>>();
+  private readonly links = new Map<string, Set<string>>();
+  private readonly label = new Map<string, string>();
+  private readonly members = new Map<string, Set<string>>();
   private readonly options: ClusterOptions;
   private compared = 0;
+  private closings = 0;
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
@@ -61,39 +67,53 @@ export class StoryClusterer {
   /** Adds a report by its features (from clusterFeatures) and returns the id of its story. */
   addFeatures(id: string, features: ClusterFeatures): string {
     if (this.held.has(id)) throw new Error(`report ${id} is already clustered`);
-    const candidates = new Set<string>();
+    const open = new Set<string>();
+    const closing: string[] = [];
     for (const key of bucketKeys(features)) {
+      if (this.closed.has(key)) continue;
       let bucket = this.buckets.get(key);
-      if (!bucket) this.buckets.set(key, (bucket = []));
-      else if (bucket.length <= MAX_BUCKET) for (const other of bucket) candidates.add(other);
-      bucket.push(id);
+      if (!bucket) this.buckets.set(key, (bucket = new Set()));
+      bucket.add(id);
+      if (bucket.size > MAX_BUCKET) closing.push(key);
+      else open.add(key);
     }
     this.held.set(id, features);
-    this.parent.set(id, id);
+    this.keysOf.set(id, open);
+    this.links.set(id, new Set());
+    this.label.set(id, id);
+    this.members.set(id, new Set([id]));
+    // 1. Keys closing now: the links that went only through them go, their stories may split.
+    const touched = new Set<string>();
+    for (const key of closing) this.close(key, touched);
+    for (const story of touched) this.split(story);
+    // 2. The newcomer's links, through its open keys.
+    const candidates = new Set<string>();
+    for (const key of open) for (const other of this.buckets.get(key)!) candidates.add(other);
+    candidates.delete(id);
     this.compared += candidates.size;
+    const stories = new Set<string>();
     for (const other of candidates) {
-      if (linked(features, this.held.get(other)!, this.options)) this.union(id, other);
+      if (!linked(features, this.held.get(other)!, this.options)) continue;
+      this.links.get(id)!.add(other);
+      this.links.get(other)!.add(id);
+      stories.add(this.label.get(other)!);
     }
-    return this.find(id);
+    // 3. Its story: the smallest id of its own and of the stories it links.
+    let target = id;
+    for (const s of stories) if (s < target) target = s;
+    for (const s of [...stories, id]) if (s !== target) this.relabel(s, target);
+    return target;
   }
 
   /** The story id of a report (the smallest report id of its story), or undefined. */
   storyOf(id: string): string | undefined {
-    if (!this.parent.has(id)) return undefined;
-    return this.find(id);
+    return this.label.get(id);
   }
 
   /** All stories, each with its report ids sorted; stories sorted by id. */
   stories(): Story[] {
-    const by = new Map<string, string[]>();
-    for (const id of this.held.keys()) {
-      const root = this.find(id);
-      const list = by.get(root) ?? [];
-      list.push(id);
-      by.set(root, list);
-    }
-    return [...by.entries()]
-      .map(([id, reportIds]) => ({ id, reportIds: reportIds.sort() }))
+    return [...this.members.entries()]
+      .map(([id, reportIds]) => ({ id, reportIds: [...reportIds].sort() }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
@@ -106,25 +126,73 @@ export class StoryClusterer {
     return this.compared;
   }
 
-  private find(id: string): string {
-    let root = id;
-    while (this.parent.get(root) !== root) root = this.parent.get(root)!;
-    let at = id;
-    while (at !== root) {
-      const next = this.parent.get(at)!;
-      this.parent.set(at, root);
-      at = next;
-    }
-    return root;
+  /** How many buckets have closed (passed MAX_BUCKET), in all (for benches). */
+  get closedBuckets(): number {
+    return this.closings;
   }
 
-  /** The smaller id becomes the root, so a story's id does not depend on arrival order. */
-  private union(a: string, b: string): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb) return;
-    if (ra < rb) this.parent.set(rb, ra);
-    else this.parent.set(ra, rb);
+  /**
+   * A bucket passes MAX_BUCKET: its key is closed for every report, those already held too.
+   * Each link between two of its reports that no other open key shares goes; the stories of
+   * the links gone are to be split.
+   */
+  private close(key: string, touched: Set<string>): void {
+    const bucket = this.buckets.get(key)!;
+    this.buckets.delete(key);
+    this.closed.add(key);
+    this.closings++;
+    for (const id of bucket) this.keysOf.get(id)!.delete(key);
+    for (const a of bucket) {
+      for (const b of this.links.get(a)!) {
+        if (!(a < b && bucket.has(b)) || this.shareOpenKey(a, b)) continue;
+        this.links.get(a)!.delete(b);
+        this.links.get(b)!.delete(a);
+        touched.add(this.label.get(a)!);
+      }
+    }
+  }
+
+  private shareOpenKey(a: string, b: string): boolean {
+    const ka = this.keysOf.get(a)!;
+    const kb = this.keysOf.get(b)!;
+    const [small, large] = ka.size <= kb.size ? [ka, kb] : [kb, ka];
+    for (const k of small) if (large.has(k)) return true;
+    return false;
+  }
+
+  /** The connected components of a story's links, each named by its smallest id. */
+  private split(story: string): void {
+    const left = new Set(this.members.get(story));
+    const parts: string[][] = [];
+    while (left.size > 0) {
+      const start = left.values().next().value!;
+      left.delete(start);
+      const component = [start];
+      for (let i = 0; i < component.length; i++) {
+        for (const next of this.links.get(component[i]!)!) {
+          if (left.delete(next)) component.push(next);
+        }
+      }
+      parts.push(component);
+    }
+    if (parts.length === 1) return;
+    this.members.delete(story);
+    for (const component of parts) {
+      let name = component[0]!;
+      for (const id of component) if (id < name) name = id;
+      for (const id of component) this.label.set(id, name);
+      this.members.set(name, new Set(component));
+    }
+  }
+
+  private relabel(from: string, to: string): void {
+    const moving = this.members.get(from)!;
+    const into = this.members.get(to)!;
+    for (const id of moving) {
+      this.label.set(id, to);
+      into.add(id);
+    }
+    this.members.delete(from);
   }
 }
 
