@@ -194,7 +194,29 @@ export const ClusterSummary = z.object({
   /** The story's first report ids (at most CLUSTER_IDS_SHOWN), smallest first. */
   reportIds: z.array(z.string()),
   latestAt: z.string(),
+  /** The story's lead report (the one whose id names it), for its title. */
+  lead: z.object({ id: z.string(), title: z.string().nullable(), source: z.string().nullable() }),
+  /** The earliest and latest publication dates of its reports (null: none gave one). */
+  firstPublished: z.string().nullable(),
+  lastPublished: z.string().nullable(),
+  languages: z.array(z.enum(REPORT_LANGUAGES)),
+  /**
+   * The countries, organisations and people most of its reports name (at most
+   * STORY_TOP_ENTITIES, counted over its latest STORY_ENTITY_SAMPLE reports).
+   */
+  topEntities: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['country', 'organisation', 'person']),
+      /** The gazetteer's English name, else the text as a report wrote it; and the Chinese name. */
+      text: z.string(),
+      zh: z.string().nullable(),
+      reports: z.number().int(),
+    }),
+  ),
 });
+export const STORY_TOP_ENTITIES = 5;
+export const STORY_ENTITY_SAMPLE = 25;
 export type ClusterSummary = z.infer<typeof ClusterSummary>;
 
 export const ClusterList = z.object({
