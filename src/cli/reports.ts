@@ -6,6 +6,13 @@ import { MAX_REPORT_BYTES } from '../core/schemas/reports.js';
 import { loadConfig, publicUrlOf } from '../server/config.js';
 import { AppError, badRequest } from '../server/errors.js';
 import { dataDirOf, printJson, printTable, wantsJson } from './common.js';
+import {
+  archiveKindOf,
+  entryFilename,
+  entryLabel,
+  readArchive,
+  type ArchiveEntry,
+} from './report-archives.js';
 
 /** The files a folder gives, by extension, with the content type they are sent as. */
 const TYPES: Readonly<Record<string, string>> = {
@@ -23,6 +30,8 @@ interface Target {
   label: string;
   url?: string;
   file?: string;
+  /** An archive's entry: its name inside the archive, and its bytes or why it is refused. */
+  entry?: ArchiveEntry;
 }
 
 interface Outcome {
@@ -40,7 +49,11 @@ interface Client {
   token: string;
 }
 
-/** Files of a folder, recursively, sorted; only the types a report may have. */
+function isReport(name: string): boolean {
+  return TYPES[path.extname(name).toLowerCase()] !== undefined;
+}
+
+/** Files of a folder, recursively, sorted; only the types a report may have, and archives. */
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
@@ -48,7 +61,7 @@ async function walk(dir: string): Promise<string[]> {
   )) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await walk(full)));
-    else if (entry.isFile() && TYPES[path.extname(entry.name).toLowerCase()]) out.push(full);
+    else if (entry.isFile() && (isReport(entry.name) || archiveKindOf(entry.name))) out.push(full);
   }
   return out;
 }
@@ -63,14 +76,48 @@ async function targetsOf(sources: readonly string[]): Promise<Target[]> {
     const full = path.resolve(source);
     const info = await stat(full).catch(() => null);
     if (!info) throw badRequest('no_such_file', `${source}: no such file or folder.`);
-    if (info.isDirectory()) {
-      for (const file of await walk(full))
-        targets.push({ label: path.relative(process.cwd(), file), file });
-    } else {
-      targets.push({ label: source, file: full });
+    const files = info.isDirectory()
+      ? (await walk(full)).map((file) => ({ label: path.relative(process.cwd(), file), file }))
+      : [{ label: source, file: full }];
+    for (const { label, file } of files) {
+      if (archiveKindOf(file)) targets.push(...(await archiveTargets(file, label)));
+      else targets.push({ label, file });
     }
   }
   return targets;
+}
+
+/** The report entries of an archive; an archive refused whole is one refused target. */
+async function archiveTargets(file: string, label: string): Promise<Target[]> {
+  try {
+    const entries = await readArchive(file, label, isReport);
+    return entries.map((entry) => ({ label: entryLabel(label, entry.name), file, entry }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [{ label, file, entry: { name: '', bytes: null, error: message } }];
+  }
+}
+
+/** What a file or an archive's entry sends: its content type, name and bytes. */
+async function uploadOf(target: Target): Promise<{ type: string; name: string; bytes: Buffer }> {
+  const { entry } = target;
+  if (entry) {
+    if (entry.error !== null || entry.bytes === null) {
+      throw badRequest('archive_entry_refused', entry.error ?? `${target.label}: unreadable.`);
+    }
+    const type = TYPES[path.extname(entry.name).toLowerCase()] ?? 'text/plain; charset=utf-8';
+    return { type, name: entryFilename(entry.name), bytes: entry.bytes };
+  }
+  const file = target.file!;
+  const type = TYPES[path.extname(file).toLowerCase()] ?? 'text/plain; charset=utf-8';
+  const size = (await stat(file)).size;
+  if (size > MAX_REPORT_BYTES) {
+    throw badRequest(
+      'report_too_long',
+      `${target.label}: ${size} bytes; a report file has at most ${MAX_REPORT_BYTES}.`,
+    );
+  }
+  return { type, name: path.basename(file), bytes: await readFile(file) };
 }
 
 async function request(
@@ -115,19 +162,11 @@ async function addOne(
   if (target.url) {
     report = await request(client, 'POST', '/api/reports/url', { url: target.url });
   } else {
-    const file = target.file!;
-    const type = TYPES[path.extname(file).toLowerCase()] ?? 'text/plain; charset=utf-8';
-    const size = (await stat(file)).size;
-    if (size > MAX_REPORT_BYTES) {
-      throw badRequest(
-        'report_too_long',
-        `${target.label}: ${size} bytes; a report file has at most ${MAX_REPORT_BYTES}.`,
-      );
-    }
-    const query = new URLSearchParams({ filename: path.basename(file) });
+    const upload = await uploadOf(target);
+    const query = new URLSearchParams({ filename: upload.name });
     report = await request(client, 'POST', `/api/reports/upload?${query.toString()}`, undefined, {
-      type,
-      bytes: await readFile(file),
+      type: upload.type,
+      bytes: upload.bytes,
     });
   }
   let committed: string | null = null;
@@ -182,8 +221,11 @@ function clientOf(command: Command, opts: { url?: string; token?: string }): Cli
 
 /**
  * `liaison reports add PATH|URL… [--case ID]`: files, folders (recursively: .txt .md .html
- * .pdf .docx) and URLs ingested through the node's HTTP API, one line of progress each.
- * With --case, every extraction is accepted and committed to the case under --tlp.
+ * .pdf .docx), archives (.zip .tar .tar.gz .tgz: their entries of those types, read in
+ * memory, named `archive.zip!dir/file.txt`; report-archives.ts) and URLs ingested through
+ * the node's HTTP API, one line of progress each. A file or entry refused is named in the
+ * results and the others still go. With --case, every extraction is accepted and committed
+ * to the case under --tlp.
  */
 export function registerReports(program: Command): void {
   const command = program
@@ -192,7 +234,7 @@ export function registerReports(program: Command): void {
   command
     .command('add <sources...>')
     .description(
-      'ingest files, folders and URLs through the node HTTP API (a token: --token or $LIAISON_TOKEN)',
+      'ingest files, folders, archives (.zip .tar .tar.gz .tgz) and URLs through the node HTTP API (a token: --token or $LIAISON_TOKEN)',
     )
     .option('--case <id>', 'accept every extraction and commit each report to this case')
     .option('--tlp <level>', 'the marking of what is committed', 'amber')
