@@ -9,10 +9,11 @@ import type { PingView } from '../core/schemas/pings.js';
 import type { RequestView } from '../core/schemas/requests.js';
 
 /**
- * The in-process event bus that feeds the live stream (/api/events). Features publish
- * typed events after their transaction commits; each event says who may see it.
- * A bounded log of recent events lets a client that reconnects with Last-Event-ID catch
- * up on what it missed.
+ * The event bus that feeds the live stream (/api/events). Features publish typed events
+ * after their transaction commits; each event says who may see it, and each process
+ * filters at delivery for its own clients. A bounded log of recent events lets a client
+ * that reconnects with Last-Event-ID catch up on what it missed. On PostgreSQL the log is
+ * a table and events reach every process of the node (live/pg-bus.ts).
  */
 export interface EventMap {
   'user.changed': { user: UserView };
@@ -56,7 +57,10 @@ export interface Audience {
 }
 
 export interface BusEvent<K extends EventType = EventType> {
-  /** `<boot>-<seq>`: unique per process lifetime, ordered within it. */
+  /**
+   * `<boot>-<seq>`: on SQLite unique per process lifetime and ordered within it; on
+   * PostgreSQL `boot` names the database's event log and `seq` is global to the node.
+   */
   id: string;
   seq: number;
   type: K;
@@ -79,33 +83,42 @@ export function visibleTo(event: BusEvent, viewer: Viewer): boolean {
 
 type Listener = (event: BusEvent) => void;
 
+/**
+ * The live events of one process: on SQLite (one serving process per file) the whole bus;
+ * on PostgreSQL the base of live/pg-bus.ts, which shares the events of every process of
+ * the node through the database and calls `deliver` as they arrive.
+ */
 export class EventBus {
   /** Distinguishes this process's ids from a previous run's. */
-  readonly boot = randomBytes(4).toString('hex');
+  boot = randomBytes(4).toString('hex');
   private seq = 0;
-  private readonly recent: BusEvent[] = [];
+  protected readonly recent: BusEvent[] = [];
   private readonly listeners = new Set<Listener>();
 
   constructor(
-    private readonly capacity: number,
-    private readonly now: () => number,
+    protected readonly capacity: number,
+    protected readonly now: () => number,
   ) {}
 
-  publish<K extends EventType>(type: K, data: EventMap[K], audience: Audience): BusEvent<K> {
+  /** Tells every subscriber (of every process, on PostgreSQL); call after the commit. */
+  publish<K extends EventType>(type: K, data: EventMap[K], audience: Audience): void {
     this.seq += 1;
-    const event: BusEvent<K> = {
+    this.deliver({
       id: `${this.boot}-${this.seq}`,
       seq: this.seq,
       type,
       data,
       audience,
       at: this.now(),
-    };
+    });
+  }
+
+  /** Keeps the event in the recent log and hands it to every listener, in order. */
+  protected deliver(event: BusEvent): void {
     this.recent.push(event);
     if (this.recent.length > this.capacity)
       this.recent.splice(0, this.recent.length - this.capacity);
     for (const listener of this.listeners) listener(event);
-    return event;
   }
 
   subscribe(listener: Listener): () => void {
@@ -115,16 +128,31 @@ export class EventBus {
 
   /**
    * The events after `lastEventId`, or 'gap' when they can no longer be replayed (another
-   * process lifetime, or older than the recent log holds).
+   * process lifetime or database, or older than the recent log holds). Events delivered
+   * while it runs may be in its answer too: compare `seq`.
    */
-  since(lastEventId: string): BusEvent[] | 'gap' {
-    const match = /^([0-9a-f]{8})-(\d+)$/.exec(lastEventId);
-    if (!match || match[1] !== this.boot) return 'gap';
-    const seq = Number(match[2]);
-    if (seq > this.seq) return 'gap';
+  since(lastEventId: string): Promise<BusEvent[] | 'gap'> {
+    const seq = this.seqOf(lastEventId);
+    if (seq === undefined || seq > this.seq) return Promise.resolve('gap');
     const oldest = this.recent[0]?.seq ?? this.seq + 1;
-    if (seq < oldest - 1) return 'gap';
-    return this.recent.filter((event) => event.seq > seq);
+    if (seq < oldest - 1) return Promise.resolve('gap');
+    return Promise.resolve(this.recent.filter((event) => event.seq > seq));
+  }
+
+  /** The sequence number of one of this bus's ids; undefined for another's. */
+  protected seqOf(lastEventId: string): number | undefined {
+    const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
+    if (!match || match[1] !== this.boot) return undefined;
+    return Number(match[2]);
+  }
+
+  /** Starts sharing events with the node's other processes (PostgreSQL); nothing here. */
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
   }
 
   get listenerCount(): number {

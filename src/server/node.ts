@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { publicUrlOf, usesTls, type Config } from './config.js';
 import { EventBus } from './events.js';
+import { PgEventBus } from './live/pg-bus.js';
 import { createMetrics } from './http/metrics.js';
 import { loadNodeKeys, type NodeKeys } from './identity/keys.js';
 import { createLogger } from './log.js';
@@ -91,7 +92,15 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       : { driver: 'postgres', url: config.store.url, poolSize: config.store.poolSize },
     log,
   );
-  const bus = new EventBus(config.events.recentLogSize, () => clock.now());
+  // On PostgreSQL every process of the node shares the live events (live/pg-bus.ts).
+  const bus =
+    config.store.driver === 'postgres'
+      ? new PgEventBus(config.events.recentLogSize, () => clock.now(), {
+          store,
+          url: config.store.url,
+          log: log.child({ component: 'events' }),
+        })
+      : new EventBus(config.events.recentLogSize, () => clock.now());
   const timers = new TimerWorker(store, clock, log.child({ component: 'timers' }), {
     ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
   });
@@ -182,6 +191,7 @@ function assembleNode(parts: NodeParts, services: FeatureServices, dispatch: boo
     start() {
       started ??= (async () => {
         await store.migrate();
+        await parts.bus.start();
         const app = await buildApp(node);
         await app.ready();
         node.app = app;
@@ -208,6 +218,7 @@ function assembleNode(parts: NodeParts, services: FeatureServices, dispatch: boo
       await federation.stop();
       await timers.stop();
       if (node.app) await node.app.close();
+      await parts.bus.stop();
       await store.close();
     },
   };

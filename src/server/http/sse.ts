@@ -64,9 +64,39 @@ function credentialCheck(
 }
 
 /**
+ * Subscribes `deliver` to the bus after replaying what followed `lastEventId` (or calling
+ * `resync` when that cannot be done). Live events are held while the missed ones are read:
+ * none can fall in between, and one both replayed and held is delivered once (by its seq).
+ * Returns the unsubscribe.
+ */
+async function follow(
+  bus: EventBus,
+  lastEventId: string | string[] | undefined,
+  deliver: (event: BusEvent) => void,
+  resync: () => void,
+): Promise<() => void> {
+  let held: BusEvent[] | undefined = [];
+  const unsubscribe = bus.subscribe((event) => (held ? held.push(event) : deliver(event)));
+  let last = 0;
+  if (typeof lastEventId === 'string' && lastEventId.length > 0) {
+    const missed = await bus.since(lastEventId).catch(() => 'gap' as const);
+    if (missed === 'gap') resync();
+    else {
+      for (const event of missed) deliver(event);
+      last = missed[missed.length - 1]?.seq ?? 0;
+    }
+  }
+  const pending = held;
+  held = undefined;
+  for (const event of pending) if (event.seq > last) deliver(event);
+  return unsubscribe;
+}
+
+/**
  * GET /api/events: Server-Sent Events for the logged-in user. Each event carries its id;
  * a client that reconnects with Last-Event-ID gets what it missed from the bus's recent
- * log, or one `resync` event when that is no longer possible.
+ * log (on PostgreSQL, whichever process it reached), or one `resync` event when that is no
+ * longer possible.
  */
 export function registerEventStream(
   app: FastifyInstance,
@@ -92,7 +122,7 @@ export function registerEventStream(
         tags: ['events'],
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const actor: Actor = requireActor(request);
       authorize(actor, 'events.read');
       if (actor.kind !== 'user' && actor.kind !== 'token') return;
@@ -123,20 +153,16 @@ export function registerEventStream(
           close();
       };
 
-      // Replay and subscribe in one synchronous step: no event can fall in between.
-      if (typeof lastEventId === 'string' && lastEventId.length > 0) {
-        const missed = bus.since(lastEventId);
-        if (missed === 'gap') raw.write('event: resync\ndata: {}\n\n');
-        else for (const event of missed) deliver(event);
-      }
-      if (closed) return;
-      unsubscribe = bus.subscribe(deliver);
+      request.raw.on('close', close);
+      unsubscribe = await follow(bus, lastEventId, deliver, () => {
+        raw.write('event: resync\ndata: {}\n\n');
+      });
+      if (closed) return unsubscribe();
       raw.write(': connected\n\n');
 
       heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs);
       open.add(close);
       checks.set(close, credentialCheck(request, viewer, options.recheck, close));
-      request.raw.on('close', close);
     },
   );
 }

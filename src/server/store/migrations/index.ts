@@ -4,6 +4,7 @@ import * as federation from './2026_11_24_1200_federation.js';
 import * as requests from './2026_11_24_1500_requests.js';
 import * as outboxSize from './2026_11_24_1700_outbox_size.js';
 import * as bulkStix from './2026_11_25_0900_bulk_stix.js';
+import * as liveProcesses from './2026_12_23_0900_live_processes.js';
 
 /**
  * The migrations of the infrastructure and of the features that shipped before features
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_1500_requests': requests,
   '2026_11_24_1700_outbox_size': outboxSize,
   '2026_11_25_0900_bulk_stix': bulkStix,
+  '2026_12_23_0900_live_processes': liveProcesses,
 };
