@@ -93,6 +93,9 @@ const ReportPage = lazy(() =>
 const StoryPage = lazy(() =>
   import('../features/reports/pages/story').then((m) => ({ default: m.StoryPage })),
 );
+const StoriesPage = lazy(() =>
+  import('../features/reports/pages/stories').then((m) => ({ default: m.StoriesPage })),
+);
 const AllowListPage = lazy(() =>
   import('../features/reports/pages/allow-list').then((m) => ({ default: m.AllowListPage })),
 );
@@ -275,6 +278,7 @@ function AuthenticatedApp() {
             <Route path="dialogues/:id/commitments/:commitmentId" element={<CommitmentPage />} />
             <Route path="reports" element={<ReportsPage />} />
             <Route path="reports/allow-list" element={<AllowListPage />} />
+            <Route path="reports/stories" element={<StoriesPage />} />
             <Route path="reports/stories/:id" element={<StoryPage />} />
             <Route path="reports/:id" element={<ReportPage />} />
             {FEATURES.map((feature) => (

@@ -17,6 +17,12 @@ import type {
   VersionList,
 } from '../../../src/core/schemas/dialogues';
 import type {
+  EvidenceBearing,
+  EvidenceBody,
+  EvidenceList,
+  EvidenceView,
+} from '../../../src/core/schemas/dialogue-evidence';
+import type {
   MeasureCurrent,
   MeasureHistory,
   StatusReport,
@@ -185,4 +191,36 @@ export function draftFromCorrective(
   body: FromCorrectiveBody,
 ): Promise<MeetingView> {
   return request('POST', `${meeting(id, meetingId)}/draft/corrective-actions`, body);
+}
+
+/** Reports' claims this node holds as evidence of a commitment (never sent to the peer). */
+export function listClaimEvidence(
+  id: string,
+  commitmentId: string,
+  bearing: EvidenceBearing,
+  cursor?: string | null,
+): Promise<EvidenceList> {
+  return request(
+    'GET',
+    `${dialogue(id)}/commitments/${enc(commitmentId)}/evidence${paged(20, cursor, { bearing })}`,
+  );
+}
+
+export function attachClaim(
+  id: string,
+  commitmentId: string,
+  body: EvidenceBody,
+): Promise<EvidenceView> {
+  return request('POST', `${dialogue(id)}/commitments/${enc(commitmentId)}/evidence`, body);
+}
+
+export function removeClaimEvidence(
+  id: string,
+  commitmentId: string,
+  evidenceId: string,
+): Promise<void> {
+  return request(
+    'DELETE',
+    `${dialogue(id)}/commitments/${enc(commitmentId)}/evidence/${enc(evidenceId)}`,
+  );
 }

@@ -1,5 +1,7 @@
 import { request, upload } from '../../app/client';
 import type { CaseList } from '../../app/types';
+import type { EvidenceBody, EvidenceView } from '../../../src/core/schemas/dialogue-evidence';
+import type { CommitmentList, DialogueList } from '../../../src/core/schemas/dialogues';
 import type {
   AllowList,
   AllowListEntryBody,
@@ -106,4 +108,33 @@ export function disallow(id: string): Promise<void> {
 export async function openCases(): Promise<CaseList['cases']> {
   const list = await request<CaseList>('GET', '/api/cases?limit=200');
   return list.cases.filter((c) => c.status !== 'closed');
+}
+
+/** The dialogues a claim may be attached to as evidence (the latest 200). */
+export async function dialoguesForEvidence(): Promise<DialogueList['dialogues']> {
+  return (await request<DialogueList>('GET', '/api/dialogues?limit=200')).dialogues;
+}
+
+/** A dialogue's commitments (the first 200, by meeting and record order). */
+export async function commitmentsForEvidence(
+  dialogueId: string,
+): Promise<CommitmentList['commitments']> {
+  const list = await request<CommitmentList>(
+    'GET',
+    `/api/dialogues/${enc(dialogueId)}/commitments?limit=200`,
+  );
+  return list.commitments;
+}
+
+/** A claim of a report attached as evidence to a commitment (kept on this node). */
+export function attachClaim(
+  dialogueId: string,
+  commitmentId: string,
+  body: EvidenceBody,
+): Promise<EvidenceView> {
+  return request(
+    'POST',
+    `/api/dialogues/${enc(dialogueId)}/commitments/${enc(commitmentId)}/evidence`,
+    body,
+  );
 }

@@ -17,6 +17,7 @@ import { Field } from '../../../ui/field';
 import { formatList } from '../../../ui/format';
 import { useLoader, usePageTitle } from '../../../ui/hooks';
 import { useSubmit } from '../../../ui/submit';
+import { ClaimEvidence } from '../components/claim-evidence';
 import { EvidenceEditor, EvidenceList } from '../components/evidence';
 import { MeasurePanel } from '../components/measure';
 import {
@@ -34,7 +35,8 @@ import '../dialogues.css';
 
 /**
  * A commitment: both sides' statements side by side, the state they make together, this
- * side's statement to set, the evidence, and the tied measure with its history. Live.
+ * side's statement to set, the evidence (the record's, and reports' claims this node holds as
+ * evidence), and the tied measure with its history. Live.
  */
 export function CommitmentPage() {
   const { t, i18n } = useTranslation();
@@ -155,6 +157,7 @@ export function CommitmentPage() {
         <h2 id="evidence-title">{t('dialogues.evidence.ofRecord')}</h2>
         <EvidenceList evidence={c.evidence} />
       </section>
+      <ClaimEvidence dialogueId={id} commitmentId={commitmentId} />
       {c.measure ? (
         <MeasurePanel measure={c.measure} peer={d.peer} zone={zone ?? 'UTC'} />
       ) : (

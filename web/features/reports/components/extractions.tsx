@@ -135,7 +135,11 @@ function EntityItem({ item, ...props }: { item: EntityView } & ReviewProps) {
   );
 }
 
-function ClaimItem({ item, ...props }: { item: ClaimView } & ReviewProps) {
+function ClaimItem({
+  item,
+  action,
+  ...props
+}: { item: ClaimView; action?: ((claim: ClaimView) => ReactNode) | undefined } & ReviewProps) {
   const { t } = useTranslation();
   return (
     <li className={`extraction extraction-${item.state}`} data-testid="claim-item">
@@ -167,6 +171,7 @@ function ClaimItem({ item, ...props }: { item: ClaimView } & ReviewProps) {
         name={item.statement.slice(0, 60)}
         {...props}
       />
+      {action ? action(item) : null}
     </li>
   );
 }
@@ -213,7 +218,15 @@ function Group({ title, count, children }: { title: string; count: number; child
 }
 
 /** The side panel: every extraction with its review, and the values the allow-list dropped. */
-export function Extractions({ report, ...props }: { report: ReportView } & ReviewProps) {
+export function Extractions({
+  report,
+  claimAction,
+  ...props
+}: {
+  report: ReportView;
+  /** What a reader may do with a claim besides its review (attach it to a commitment). */
+  claimAction?: ((claim: ClaimView) => ReactNode) | undefined;
+} & ReviewProps) {
   const { t } = useTranslation();
   const pending: ReviewItem[] = [
     ...report.indicators
@@ -245,7 +258,7 @@ export function Extractions({ report, ...props }: { report: ReportView } & Revie
       </Group>
       <Group title={t('reports.claims.title')} count={report.claims.length}>
         {report.claims.map((item) => (
-          <ClaimItem key={item.index} item={item} {...props} />
+          <ClaimItem key={item.index} item={item} action={claimAction} {...props} />
         ))}
       </Group>
       <Group title={t('reports.entities.title')} count={report.entities.length}>

@@ -9,6 +9,7 @@ import { useLoader, usePageTitle } from '../../../ui/hooks';
 import { useSubmit } from '../../../ui/submit';
 import * as api from '../api';
 import { CommitForm } from '../components/commit-form';
+import { AttachClaim } from '../components/attach-claim';
 import { Extractions } from '../components/extractions';
 import { LanguageName, Published, reportName, storyPath, When } from '../components/parts';
 import { Legend, ReportText } from '../components/report-text';
@@ -21,6 +22,7 @@ export function ReportPage() {
   const { id = '' } = useParams();
   const user = useUser();
   const mayWrite = rolesAllow(user.roles, 'reports.write');
+  const mayAttach = rolesAllow(user.roles, 'dialogues.attest');
   const loaded = useLoader(useCallback(() => api.getReport(id), [id]));
   const report = loaded.data;
   // A committed report's review is closed; a peer's report is reviewed on the node that sent it.
@@ -101,6 +103,11 @@ export function ReportPage() {
             onReview={reviewOpen ? (items) => void review.submit(items) : undefined}
             busy={review.busy}
             onFocus={setFocus}
+            claimAction={
+              mayAttach
+                ? (claim) => <AttachClaim key={claim.index} reportId={report.id} claim={claim} />
+                : undefined
+            }
           />
         </aside>
       </div>

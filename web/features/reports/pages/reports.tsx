@@ -38,9 +38,14 @@ export function ReportsPage() {
     <section className="page reports-page">
       <div className="section-head">
         <h1>{t('reports.title')}</h1>
-        <Link className="button-link" to="/reports/allow-list">
-          {t('reports.allowList.open')}
-        </Link>
+        <span className="section-actions">
+          <Link className="button-link" to="/reports/stories">
+            {t('reports.stories.open')}
+          </Link>{' '}
+          <Link className="button-link" to="/reports/allow-list">
+            {t('reports.allowList.open')}
+          </Link>
+        </span>
       </div>
       <p className="lead">{t('reports.intro')}</p>
       <ReportsTable list={list} />

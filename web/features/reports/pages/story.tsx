@@ -52,7 +52,8 @@ export function StoryPage() {
   return (
     <section className="page reports-page story-page">
       <p className="breadcrumb">
-        <Link to="/reports">{t('reports.title')}</Link>
+        <Link to="/reports">{t('reports.title')}</Link> ›{' '}
+        <Link to="/reports/stories">{t('reports.stories.title')}</Link>
       </p>
       <h1>{title}</h1>
       {size !== null ? <p className="lead">{t('reports.story.size', { count: size })}</p> : null}
