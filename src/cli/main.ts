@@ -5,12 +5,14 @@ import { AppError } from '../server/errors.js';
 import { KeyError } from '../server/identity/keys.js';
 import { VERSION } from '../server/version.js';
 import { registerAudit } from './audit.js';
+import { registerBackup } from './backup.js';
 import { registerFingerprint } from './fingerprint.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerPeer } from './peer.js';
 import { registerReports } from './reports.js';
+import { registerRestore } from './restore.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 import { registerUp } from './up.js';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerImport(program);
   registerReports(program);
+  registerBackup(program);
+  registerRestore(program);
   const override = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(override);
