@@ -11,6 +11,7 @@ import {
   WORDS_KEPT,
 } from './cluster.js';
 import { analyseReport } from './index.js';
+import { storiesByDefinition, storyFeed } from '../../../test/harness/story-feed.js';
 
 const input = (id: string, text: string) => ({ id, text, extraction: analyseReport(text) });
 
@@ -115,69 +116,8 @@ describe('MAX_BUCKET', () => {
     expect(c.storyOf(id(0))).toBe(id(0));
   });
 
-  /**
-   * A feed past MAX_BUCKET: 600 reports in stories of 1–6, each story with its own indicators
-   * and words, every report with one to three of a few popular indicators (Zipf-drawn) and
-   * popular words, so that many buckets pass the cap.
-   */
-  function feed(): { id: string; f: ClusterFeatures }[] {
-    let seed = 5;
-    const rand = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const zipf = (n: number) => Math.floor(n ** rand()) - 1;
-    const out: { id: string; f: ClusterFeatures }[] = [];
-    for (let story = 0; out.length < 600; story++) {
-      const size = 1 + Math.floor(rand() * 6);
-      const own = Array.from({ length: 3 }, (_, k) => `s${story}-${k}.top`);
-      const ownWords = Array.from({ length: 40 }, (_, k) => `story${story}word${k}`);
-      for (let r = 0; r < size; r++) {
-        const popular = Array.from(
-          { length: 1 + Math.floor(rand() * 3) },
-          () => `p${zipf(20)}.top`,
-        );
-        const mine = own.filter(() => rand() < 0.5);
-        const words = [
-          ...ownWords.filter(() => rand() < 0.6),
-          ...Array.from({ length: 30 }, () => `common${zipf(60)}`),
-        ];
-        out.push({
-          id: id(out.length),
-          f: features([...new Set([...popular, ...mine])], [...new Set(words)]),
-        });
-      }
-    }
-    return out;
-  }
-
-  /** The stories by their definition: links between reports sharing a key held by at most MAX_BUCKET reports. */
-  function byDefinition(all: { id: string; f: ClusterFeatures }[]): string[][] {
-    const buckets = new Map<string, string[]>();
-    for (const r of all)
-      for (const k of bucketKeys(r.f)) buckets.set(k, [...(buckets.get(k) ?? []), r.id]);
-    const parent = new Map(all.map((r) => [r.id, r.id]));
-    const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
-    const f = new Map(all.map((r) => [r.id, r.f]));
-    for (const ids of buckets.values()) {
-      if (ids.length > MAX_BUCKET) continue;
-      for (const a of ids)
-        for (const b of ids) {
-          if (a < b && linked(f.get(a)!, f.get(b)!)) {
-            const [ra, rb] = [find(a), find(b)];
-            if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
-          }
-        }
-    }
-    const groups = new Map<string, string[]>();
-    for (const r of all) groups.set(find(r.id), [...(groups.get(find(r.id)) ?? []), r.id]);
-    return [...groups.values()].map((g) => g.sort()).sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
-  }
-
   it('gives the same stories in any order of arrival on a feed past the cap, those of the definition', () => {
-    const all = feed();
+    const all = storyFeed();
     const run = (order: typeof all) => {
       const c = new StoryClusterer();
       for (const r of order) c.addFeatures(r.id, r.f);
@@ -188,7 +128,7 @@ describe('MAX_BUCKET', () => {
     const stories = reference.stories();
     expect(stories.length).toBeGreaterThan(50);
     expect(stories.length).toBeLessThan(all.length);
-    expect(stories.map((s) => s.reportIds)).toEqual(byDefinition(all));
+    expect(stories.map((s) => s.reportIds)).toEqual(storiesByDefinition(all));
     for (const seed of [1, 2, 3]) {
       const order = [...all];
       let a = seed;

@@ -4,6 +4,7 @@ import { ExtractPool } from './extract.pool.js';
 import { IngestService } from './ingest.service.js';
 import { PeerReports } from './peer-reports.js';
 import * as reportsTables from './migrations/2026_12_21_1000_reports.js';
+import * as storyLinks from './migrations/2026_12_21_1100_story_links.js';
 import { registerReportsRoutes } from './reports.routes.js';
 import { ReportsService } from './reports.service.js';
 
@@ -36,7 +37,10 @@ export const reportsModule: FeatureFactory = (ctx) => {
   });
   return {
     name: 'reports',
-    migrations: { '2026_12_21_1000_reports': reportsTables },
+    migrations: {
+      '2026_12_21_1000_reports': reportsTables,
+      '2026_12_21_1100_story_links': storyLinks,
+    },
     services: { reports, reportCommits: commits, reportExtractor: extractor },
     routes: (app) =>
       registerReportsRoutes(app, { accounts: ctx.use('accounts'), reports, ingest, commits }),
