@@ -231,7 +231,39 @@ async function seedReports(us: NodeProcess): Promise<MainPage[]> {
     { name: 'reports', path: '/reports' },
     { name: 'report', path: `/reports/${first.id}` },
     { name: 'story', path: `/reports/stories/${view.clusterId ?? first.id}` },
+    { name: 'stories', path: '/reports/stories' },
     { name: 'reports-allow-list', path: '/reports/allow-list' },
+    ...(await seedClaimEvidence(us, first.id)),
+  ];
+}
+
+/** The first report's claims held as evidence of the dialogue's first commitment (issue 19). */
+async function seedClaimEvidence(us: NodeProcess, reportId: string): Promise<MainPage[]> {
+  const dialogues = (await call(us, 'GET', '/api/dialogues?limit=1')) as {
+    dialogues: { id: string }[];
+  };
+  const dialogue = dialogues.dialogues[0];
+  if (!dialogue) return [];
+  const base = `/api/dialogues/${dialogue.id}/commitments`;
+  const list = (await call(us, 'GET', `${base}?limit=1`)) as { commitments: { id: string }[] };
+  const commitment = list.commitments[0];
+  if (!commitment) return [];
+  const report = (await call(us, 'GET', `/api/reports/${reportId}`)) as {
+    claims: { index: number; stance: string }[];
+  };
+  for (const claim of report.claims) {
+    await call(us, 'POST', `${base}/${commitment.id}/evidence`, {
+      reportId,
+      claimIndex: claim.index,
+      bearing: claim.stance === 'denies' ? 'kept' : 'context',
+      note: claim.stance === 'denies' ? 'The ministry denies any state role.' : '',
+    });
+  }
+  return [
+    {
+      name: 'commitment-evidence',
+      path: `/dialogues/${dialogue.id}/commitments/${commitment.id}`,
+    },
   ];
 }
 

@@ -13,6 +13,7 @@ import {
 import {
   clusterRoot,
   createNodeProcess,
+  openLocal,
   removeClusterRoots,
   type NodeProcess,
 } from '../harness/cluster.js';
@@ -22,7 +23,9 @@ import { createCase, LANGUAGES, languageContext, openAndSettle } from '../harnes
 // allow-list, pastes a report with defanged indicators and attribution claims, sees every
 // extraction highlighted (and the dropped values with their reasons), rejects one indicator,
 // accepts the rest and commits them to a case under a TLP marking; the story's page shows
-// the claims of its reports side by side; the pages render in Chinese.
+// the claims of its reports side by side; the pages render in Chinese. Then the page of all
+// stories leads to the story and its claims side by side, and a claim of a report is
+// attached as evidence to a dialogue commitment, which its page shows under its bearing.
 
 const TIMEOUT = 240_000;
 const LIVE = 30_000;
@@ -64,6 +67,63 @@ const OTHER = {
     "China's foreign ministry denied the accusations, calling them unfounded.",
   ].join('\n\n'),
 };
+
+const DIALOGUE = 'd-trade-secrets';
+const COMMITMENT = '5b3a1d2e-8c4f-4e1a-9d7b-2f6e8a0c1bee';
+const COMMITMENT_WHAT = 'Neither side conducts cyber-enabled theft of trade secrets';
+const commitmentPath = `/dialogues/${DIALOGUE}/commitments/${COMMITMENT}`;
+
+/**
+ * A dialogue with one agreed commitment, written into the node's store from this process (an
+ * agreed record needs a peer; the dialogues' browser test goes that way).
+ */
+async function seedCommitment(dataDir: string): Promise<void> {
+  const local = await openLocal(dataDir);
+  try {
+    const db = local.store.db;
+    const now = Date.now();
+    await db
+      .insertInto('dialogues')
+      .values({
+        id: DIALOGUE,
+        title: JSON.stringify({ en: 'Cybercrime dialogue', zh: '打击网络犯罪对话' }),
+        peer_id: 'cn-mps',
+        parties: JSON.stringify(['cn-mps', 'us-doj']),
+        created_by: 'us-doj',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const what = { en: COMMITMENT_WHAT, zh: '双方均不从事网络窃取商业秘密' };
+    await db
+      .insertInto('dialogue_commitments')
+      .values({
+        id: COMMITMENT,
+        dialogue_id: DIALOGUE,
+        meeting_id: 'm-trade-secrets',
+        meeting_number: 1,
+        version: 1,
+        position: 1,
+        content: JSON.stringify({
+          id: COMMITMENT,
+          what,
+          ownerSides: ['us-doj', 'cn-mps'],
+          owner: 'Both governments',
+          dueDate: '2016-06-01',
+          paragraph: 1,
+          evidence: [],
+          source: null,
+        }),
+        due_date: '2016-06-01',
+        state: 'not_started',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  } finally {
+    await local.close();
+  }
+}
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -341,6 +401,98 @@ ${'a'.repeat(64)}.</p><p>Operators mailed ops[@]lotus-cdn[.]org from 203.0.113[.
   );
 
   it(
+    'all stories → a story with its claims side by side; a claim attached as evidence to a commitment',
+    async () => {
+      await seedCommitment(node.dataDir);
+      const { context, page } = await loggedIn(browser, node, 'America/New_York');
+      await screenshotOnFailure({ page }, async () => {
+        // The list of all stories, from the reports page.
+        await page.goto(`${node.url}/reports`);
+        await page.getByRole('link', { name: 'All stories' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Stories' }).waitFor();
+        // The story is named by its lead report: the wire story, added first.
+        const story = page.getByTestId('story-row').filter({ hasText: OTHER.title });
+        await story.waitFor();
+        const cells = await story.getByRole('cell').allTextContents();
+        expect(cells[0]).toBe('2');
+        expect(cells[1]).toBe('2015-12-02 – 2015-12-03');
+        expect(cells[2]).toBe('English');
+        expect(cells[3]).toContain('Office of Personnel Management');
+        await page
+          .getByTestId('story-row')
+          .filter({ hasText: 'Vendor advisory: Lotus loader' })
+          .waitFor();
+
+        // The story: both reports' claims side by side.
+        await story.getByRole('link', { name: OTHER.title }).click();
+        await page.getByRole('heading', { level: 1, name: /^Story: / }).waitFor();
+        const rows = page.getByTestId('story-claim');
+        await rows.filter({ hasText: TITLE }).filter({ hasText: 'Denies' }).waitFor();
+        await rows.filter({ hasText: OTHER.title }).filter({ hasText: 'Denies' }).waitFor();
+
+        // A claim of the first report attached to the commitment as evidence it is kept.
+        await page.getByTestId('story-report').getByRole('link', { name: TITLE }).click();
+        await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+        const denial = page
+          .getByTestId('claim-item')
+          .filter({ hasText: "China's foreign ministry" });
+        await denial.getByRole('button', { name: 'Attach to a commitment' }).click();
+        const form = denial.getByRole('form', { name: 'Attach to a commitment' });
+        await form.getByLabel('Dialogue').selectOption({ label: 'Cybercrime dialogue' });
+        await form
+          .getByLabel('Commitment')
+          .selectOption({ label: `Meeting 1: ${COMMITMENT_WHAT}` });
+        await form.getByLabel('What the claim says of it').selectOption({ label: 'It is kept' });
+        await form.getByLabel('Note').fill('The ministry denies any state role.');
+        await form.getByRole('button', { name: 'Attach' }).click();
+        await denial.getByTestId('claim-attached').waitFor();
+        // A second attach of the same claim: the node's refusal, in words.
+        await denial.getByRole('button', { name: 'Attach to a commitment' }).click();
+        await form.getByLabel('Dialogue').selectOption({ label: 'Cybercrime dialogue' });
+        await form
+          .getByLabel('Commitment')
+          .selectOption({ label: `Meeting 1: ${COMMITMENT_WHAT}` });
+        await form.getByRole('button', { name: 'Attach' }).click();
+        await form
+          .getByRole('alert')
+          .filter({ hasText: 'This claim is already evidence of this commitment.' })
+          .waitFor();
+        await form.getByRole('button', { name: 'Cancel' }).click();
+
+        // The commitment's page: the claim under "Says it is kept", with its report.
+        await denial.getByRole('link', { name: 'See the commitment' }).click();
+        await page.getByRole('heading', { level: 1, name: COMMITMENT_WHAT }).waitFor();
+        await page.getByRole('heading', { name: 'Evidence from reports' }).waitFor();
+        const kept = page.getByTestId('claim-evidence-kept').getByTestId('claim-evidence');
+        await kept.filter({ hasText: "China's foreign ministry" }).waitFor();
+        const text = await kept.textContent();
+        expect(text).toContain('Denies');
+        expect(text).toContain('denied any role');
+        expect(text).toContain('The ministry denies any state role.');
+        expect(await page.getByTestId('claim-evidence-broken').textContent()).toContain(
+          'No claim.',
+        );
+        await kept.getByRole('link', { name: TITLE }).waitFor();
+      });
+      await context.close();
+
+      // In Chinese: the stories' list and the evidence's heading.
+      const zh = await languageContext(browser, node, 'zh-CN');
+      const zhPage = await zh.newPage();
+      await screenshotOnFailure({ zhPage }, async () => {
+        await openAndSettle(zhPage, `${node.url}/reports/stories`);
+        await zhPage.getByRole('heading', { level: 1, name: '事件' }).waitFor();
+        await zhPage.getByTestId('story-row').filter({ hasText: '美国人事管理局' }).waitFor();
+        await openAndSettle(zhPage, `${node.url}${commitmentPath}`);
+        await zhPage.getByRole('heading', { name: '来自报告的证据' }).waitFor();
+        await zhPage.getByTestId('claim-evidence-kept').getByText('否认').waitFor();
+      });
+      await zh.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
     'the report pages have no serious or critical axe-core violation, in English and Chinese',
     async () => {
       const list = (await api('GET', '/api/reports?limit=200')).items as {
@@ -353,7 +505,9 @@ ${'a'.repeat(64)}.</p><p>Operators mailed ops[@]lotus-cdn[.]org from 203.0.113[.
         '/reports',
         `/reports/${first.id}`,
         `/reports/stories/${first.clusterId}`,
+        '/reports/stories',
         '/reports/allow-list',
+        commitmentPath,
       ];
       for (const language of LANGUAGES) {
         const context = await languageContext(browser, node, language, 'desktop', {
