@@ -402,6 +402,58 @@ for (const dialect of DIALECTS) {
       expect(shown.stixId).toBe(committed.stixId);
     });
 
+    it('commits all or nothing: one object refused leaves the case unchanged and the report uncommitted', async () => {
+      async function acceptAll(id: string) {
+        const r = await ok('GET', `/api/reports/${id}`);
+        const items = [
+          ...r.indicators.map((i: Item) => ({
+            kind: 'indicator',
+            index: i.index,
+            state: 'accepted',
+          })),
+          ...r.entities.map((e: Item) => ({ kind: 'entity', index: e.index, state: 'accepted' })),
+        ];
+        await ok('POST', `/api/reports/${id}/review`, { items });
+      }
+      const first = await ok('POST', '/api/reports', {
+        text: 'The Office of Personnel Management saw beacons to 198.51.100.201.',
+      });
+      const caseA = await ok('POST', '/api/cases', { title: 'Atomic A', kind: 'hacking' });
+      await acceptAll(first.id);
+      await ok('POST', `/api/reports/${first.id}/commit`, { caseId: caseA.id });
+      // The second report's domain and indicators come before the address case A holds: the
+      // node refuses to put an observable of another case in this one (object_exists).
+      const second = await ok('POST', '/api/reports', {
+        text: 'The Bureau of Meteorology found atomic-c2[.]top, then 198.51.100.201 again.',
+      });
+      await acceptAll(second.id);
+      const caseB = await ok('POST', '/api/cases', { title: 'Atomic B', kind: 'hacking' });
+      const refused = await api('POST', `/api/reports/${second.id}/commit`, { caseId: caseB.id });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('object_exists');
+      expect(refused.body.error.message).toMatch(/^objects\[\d+\] ipv4-addr--/);
+      const inB = await ok('GET', `/api/cases/${caseB.id}/objects?limit=100`);
+      expect(inB.objects).toEqual([]);
+      const stixOfB = await node.node.store.db
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('action', '=', 'stix.create')
+        .where('details', 'like', `%${caseB.id}%`)
+        .execute();
+      expect(stixOfB).toEqual([]);
+      const uncommitted = await ok('GET', `/api/reports/${second.id}`);
+      expect(uncommitted.caseId).toBeNull();
+      expect(uncommitted.stixId).toBeNull();
+      // To the case that holds the address, the same commit goes through, keeping what it holds.
+      const before = (await ok('GET', `/api/cases/${caseA.id}/objects?limit=100`)).objects.length;
+      const committed = await ok('POST', `/api/reports/${second.id}/commit`, { caseId: caseA.id });
+      const inA = await ok('GET', `/api/cases/${caseA.id}/objects?limit=100`);
+      const ids = new Set(inA.objects.map((o: Item) => o.id));
+      for (const ref of committed.objectIds) expect(ids.has(ref), ref).toBe(true);
+      expect(inA.objects.length).toBeGreaterThan(before);
+      expect(inA.objects.filter((o: Item) => o.type === 'ipv4-addr')).toHaveLength(1);
+    });
+
     it('keeps the stories StoryClusterer finds on the corpus, in two orders of arrival', async () => {
       const expected = expectedStories();
       for (const [n, order] of [corpus, shuffled(corpus, 7)].entries()) {

@@ -7,7 +7,7 @@ import { nextModified } from '../../../core/stix/version.js';
 import type { TlpLevel } from '../../../core/tlp-rules.js';
 import { authorize, type Actor } from '../../actor.js';
 import { appendAudit } from '../../audit/audit.js';
-import { badRequest, conflict, notFound, unprocessable } from '../../errors.js';
+import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.js';
 import type { Db, TxHooks } from '../../store/database.js';
 import { sendable } from './cases.gate.js';
 import { presentVersion } from './cases.present.js';
@@ -22,14 +22,14 @@ import { objectRowOf, SDO_SRO_TYPES, valuesOf } from './cases.stix.js';
 import type { CaseSupport } from './cases.support.js';
 import type { CaseFlow } from './flow.service.js';
 import type { ExerciseCases } from './cases.exercise.js';
-import type { StixObjectRow } from './cases.table.js';
+import type { CaseRow, StixObjectRow } from './cases.table.js';
 import {
   assertAuthoredValues,
   assertValidStix,
   invalidStix,
   mayHaveNewVersion,
 } from './objects.checks.js';
-import { casesOf, leaveCase } from './members.repository.js';
+import { casesOf, inCase, leaveCase } from './members.repository.js';
 import { removeVersions, replaceCurrent } from './versions.repository.js';
 import { describeMarking, markingChange } from './markings.rules.js';
 
@@ -63,36 +63,99 @@ export class ObjectsService {
     const now = this.deps.clock.now();
     const row = await this.deps.store.transaction(async (trx, hooks) => {
       const caseRow = await this.support.loadCase(trx, caseId);
-      const { object, tlp } = this.complete(body, now);
-      const held = await findObject(trx, String(object['id']));
-      if (held) {
-        throw conflict(
-          'object_exists',
-          held.deleted === 1
-            ? `${held.id} was deleted here; a deleted object is not brought back.`
-            : `This node holds ${held.id} already; an import adds it to this case.`,
-        );
-      }
-      await this.support.checkReferences(trx, caseId, object);
-      const redRecipients = tlp === 'red' ? [...new Set(body.redRecipients)] : [];
-      const row = objectRowOf(caseId, object, tlp, this.deps.nodeId, redRecipients, now);
-      await this.support.record(trx, caseId, [{ row, values: valuesOf(object) }], now);
-      await this.flow.objects(trx, hooks, caseId, [row], now);
-      await updateCaseRow(trx, caseId, { updated_at: now });
-      await appendAudit(trx, {
-        actor,
-        at: now,
-        action: 'stix.create',
-        entityType: 'stix',
-        entityId: row.id,
-        details: { case: caseId, type: row.type, tlp },
-      });
-      // An object added to an exercise's case: its exercise observes it, in this transaction.
-      await this.exercise?.emit(trx, hooks, caseRow, row, 'added', now);
-      this.support.objectChanged(hooks, caseRow.id, row);
-      return row;
+      return this.insertOne(trx, hooks, actor, caseRow, body, now, false);
     });
     return this.support.objectView(this.deps.store.db, row);
+  }
+
+  /**
+   * Adds many objects to a case in one transaction, all or nothing: each checked, marked,
+   * audited and shared exactly as `addObject` does, in order (an object may refer to one
+   * before it); the first refused undoes them all, its error naming it (`objects[i]`).
+   * With `keepHeld`, an object the case holds already (same id) is taken as it is, as is
+   * a repeat within the batch. `before` runs first and `after` last in the same transaction
+   * (a caller's own state that must change with the objects, or not at all).
+   */
+  async addObjects(
+    actor: Actor,
+    caseId: string,
+    bodies: readonly AddObjectBody[],
+    options: {
+      keepHeld?: boolean;
+      before?: (trx: Db, hooks: TxHooks) => Promise<void>;
+      after?: (trx: Db, hooks: TxHooks, views: readonly ObjectView[]) => Promise<void>;
+    } = {},
+  ): Promise<ObjectView[]> {
+    authorize(actor, 'cases.write');
+    const now = this.deps.clock.now();
+    return this.deps.store.transaction(async (trx, hooks) => {
+      await options.before?.(trx, hooks);
+      const caseRow = await this.support.loadCase(trx, caseId);
+      const rows: StixObjectRow[] = [];
+      for (const [i, body] of bodies.entries()) {
+        try {
+          const keep = options.keepHeld === true;
+          rows.push(await this.insertOne(trx, hooks, actor, caseRow, body, now, keep));
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          const id = typeof body.object['id'] === 'string' ? ` ${body.object['id']}` : '';
+          throw new AppError(
+            error.code,
+            error.status,
+            `objects[${i}]${id}: ${error.message}`,
+            error.headers,
+            { ...error.extra, index: i },
+          );
+        }
+      }
+      const views = await this.support.objectViews(trx, rows);
+      await options.after?.(trx, hooks, views);
+      return views;
+    });
+  }
+
+  /** One new object in the case, in `trx`: checked, recorded, shared, audited, announced. */
+  private async insertOne(
+    trx: Db,
+    hooks: TxHooks,
+    actor: Actor,
+    caseRow: CaseRow,
+    body: AddObjectBody,
+    now: number,
+    keepHeld: boolean,
+  ): Promise<StixObjectRow> {
+    const caseId = caseRow.id;
+    const { object, tlp } = this.complete(body, now);
+    const held = await findObject(trx, String(object['id']));
+    if (held) {
+      if (keepHeld && held.deleted !== 1 && (await inCase(trx, caseId, held.id))) {
+        if (this.support.readable(actor, held)) return held;
+      }
+      throw conflict(
+        'object_exists',
+        held.deleted === 1
+          ? `${held.id} was deleted here; a deleted object is not brought back.`
+          : `This node holds ${held.id} already; an import adds it to this case.`,
+      );
+    }
+    await this.support.checkReferences(trx, caseId, object);
+    const redRecipients = tlp === 'red' ? [...new Set(body.redRecipients)] : [];
+    const row = objectRowOf(caseId, object, tlp, this.deps.nodeId, redRecipients, now);
+    await this.support.record(trx, caseId, [{ row, values: valuesOf(object) }], now);
+    await this.flow.objects(trx, hooks, caseId, [row], now);
+    await updateCaseRow(trx, caseId, { updated_at: now });
+    await appendAudit(trx, {
+      actor,
+      at: now,
+      action: 'stix.create',
+      entityType: 'stix',
+      entityId: row.id,
+      details: { case: caseId, type: row.type, tlp },
+    });
+    // An object added to an exercise's case: its exercise observes it, in this transaction.
+    await this.exercise?.emit(trx, hooks, caseRow, row, 'added', now);
+    this.support.objectChanged(hooks, caseRow.id, row);
+    return row;
   }
 
   /**

@@ -1,10 +1,10 @@
 import type { CommitBody, CommitView } from '../../../core/schemas/reports.js';
 import { authorize, type Actor } from '../../actor.js';
-import { AppError, conflict, unprocessable } from '../../errors.js';
+import { conflict, unprocessable } from '../../errors.js';
 import type { ObjectsService } from '../cases/public.js';
 import type { FeatureDeps } from '../feature-deps.js';
 import { extractionOf, statesOf } from './reports.present.js';
-import { findReport, reviewsOf, setCommitted } from './reports.repository.js';
+import { findReport, lockReport, reviewsOf, setCommitted } from './reports.repository.js';
 import type { ReportsService } from './reports.service.js';
 import { claimObjects, identityOf, indicatorObjects, reportObject } from './reports.stix.js';
 
@@ -13,7 +13,8 @@ type Stix = Record<string, unknown>;
 /**
  * Commit: the accepted extractions of a report, added to a case as STIX 2.1 objects under
  * one TLP marking (through the cases feature, so they are checked like any case object and
- * shared by the case's sharing), then the `report` SDO that refers to them.
+ * shared by the case's sharing), then the `report` SDO that refers to them — all in one
+ * transaction with the report's committed state: one object refused, nothing is written.
  */
 export class CommitService {
   constructor(
@@ -38,19 +39,39 @@ export class CommitService {
       );
     }
     const objects = this.objectsOf(row, body.caseId, await reviewsOf(db, [id]));
-    const refs: string[] = [];
-    for (const object of objects) {
-      const added = await this.add(actor, body, object);
-      if (!refs.includes(added)) refs.push(added);
-    }
+    const refs = [...new Set(objects.map((o) => String(o['id'])))];
     const now = this.deps.clock.now();
     const report = reportObject(body.caseId, row, refs, now);
-    const stixId = await this.add(actor, body, report);
-    await this.deps.store.transaction(async (trx, hooks) => {
-      await setCommitted(trx, id, { case_id: body.caseId, stix_id: stixId, committed_at: now });
-      const after = await findReport(trx, id);
-      this.deps.reports.announce(hooks, after ?? row, 'committed');
-    });
+    const stixId = String(report['id']);
+    // One transaction: every object and the report's committed state, or nothing at all.
+    await this.deps.objects.addObjects(
+      actor,
+      body.caseId,
+      [...objects, report].map((object) => ({
+        object,
+        tlp: body.tlp,
+        redRecipients: body.redRecipients,
+      })),
+      {
+        // An identity shared with an earlier report's commit to the case is taken as it is.
+        keepHeld: true,
+        before: async (trx) => {
+          await lockReport(trx, this.deps.store.dialect, id);
+          const current = await findReport(trx, id);
+          if (current?.committed_at !== null) {
+            throw conflict(
+              'report_committed',
+              `The report was committed to case ${current?.case_id ?? ''} already.`,
+            );
+          }
+        },
+        after: async (trx, hooks) => {
+          await setCommitted(trx, id, { case_id: body.caseId, stix_id: stixId, committed_at: now });
+          const after = await findReport(trx, id);
+          this.deps.reports.announce(hooks, after ?? row, 'committed');
+        },
+      },
+    );
     return { reportId: id, caseId: body.caseId, stixId, objectIds: refs };
   }
 
@@ -82,37 +103,5 @@ export class CommitService {
       );
     }
     return objects;
-  }
-
-  /** Adds one object to the case; one the case holds already (an earlier try) is taken as it is. */
-  private async add(actor: Actor, body: CommitBody, object: Stix): Promise<string> {
-    try {
-      const view = await this.deps.objects.addObject(actor, body.caseId, {
-        object,
-        tlp: body.tlp,
-        redRecipients: body.redRecipients,
-      });
-      return view.id;
-    } catch (error) {
-      if (
-        !(error instanceof AppError) ||
-        error.code !== 'object_exists' ||
-        typeof object['id'] !== 'string'
-      ) {
-        throw error;
-      }
-      const id = await this.heldId(actor, body.caseId, object);
-      if (id) return id;
-      throw error;
-    }
-  }
-
-  private async heldId(actor: Actor, caseId: string, object: Stix): Promise<string | null> {
-    try {
-      const held = await this.deps.objects.getObject(actor, caseId, String(object['id']));
-      return held.id;
-    } catch {
-      return null;
-    }
   }
 }

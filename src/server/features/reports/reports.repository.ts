@@ -46,6 +46,12 @@ export function missedPeerReports(
     .execute();
 }
 
+/** Holds the report's row until the transaction ends (PostgreSQL; SQLite's writer lock does). */
+export async function lockReport(db: Db, dialect: Dialect, id: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await db.selectFrom('reports').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 export async function setCommitted(
   db: Db,
   id: string,
