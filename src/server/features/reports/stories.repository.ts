@@ -151,6 +151,8 @@ async function linkNewcomer(
   features: ClusterFeatures,
   keys: readonly string[],
 ): Promise<string> {
+  // A candidate under several keys comes once per key (no DISTINCT: it would compare the
+  // features' text); the Map keeps one.
   const seen = new Map<string, { id: string; cluster_id: string; features: string }>();
   for (const part of chunks(keys)) {
     const rows = await db
@@ -159,7 +161,6 @@ async function linkNewcomer(
       .select(['r.id', 'r.cluster_id', 'r.features'])
       .where('b.key', 'in', part)
       .where('r.id', '!=', reportId)
-      .distinct()
       .execute();
     for (const row of rows) seen.set(row.id, row);
   }

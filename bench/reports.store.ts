@@ -1,0 +1,146 @@
+import { sql } from 'kysely';
+import type { ClusterFeatures } from '../src/core/reports/index.js';
+import { placeInStory } from '../src/server/features/reports/stories.repository.js';
+import type { Db, Dialect } from '../src/server/store/database.js';
+import { makeNode, type NodeHandle } from '../test/harness/node.js';
+
+/**
+ * bench/reports, the stories kept in SQL (src/server/features/reports/stories.repository.ts)
+ * without HTTP or extraction: two stores of one dialect holding SMALL and all the reports
+ * (their rows and stories written by placeInStory), then each probe report placed in both,
+ * alternately, each inside a transaction rolled back (so the stores keep holding exactly SMALL
+ * and all), with a same-moment baseline: a primary-key read of one report row. Also the query
+ * plans (EXPLAIN) of the story queries on the large store.
+ */
+export interface Held {
+  id: string;
+  f: ClusterFeatures;
+}
+
+const ROLLBACK = new Error('rollback');
+
+function row(id: string, f: ClusterFeatures) {
+  return {
+    id,
+    title: null,
+    source: null,
+    published_at: null,
+    language: 'en' as const,
+    origin: 'text' as const,
+    origin_node: null,
+    text: id,
+    extraction: '{}',
+    features: JSON.stringify(f),
+    cluster_id: id,
+    created_at: 0,
+    created_by: null,
+    case_id: null,
+    stix_id: null,
+    committed_at: null,
+  };
+}
+
+async function fill(node: NodeHandle, held: readonly Held[]): Promise<void> {
+  // In transactions of BATCH reports (placeInStory's steps are the same; fewer commits).
+  const BATCH = 250;
+  for (let i = 0; i < held.length; i += BATCH) {
+    await node.node.store.transaction(async (trx) => {
+      for (const r of held.slice(i, i + BATCH)) {
+        await trx.insertInto('reports').values(row(r.id, r.f)).execute();
+        await placeInStory(trx, r.id, r.f);
+      }
+    });
+    if ((i + BATCH) % 2_500 === 0) console.log(`  store filled ${i + BATCH}/${held.length}`);
+  }
+}
+
+/** ms of placing one probe (row written, story placed), rolled back. */
+async function probe(node: NodeHandle, p: Held): Promise<number> {
+  let ms = 0;
+  try {
+    await node.node.store.transaction(async (trx) => {
+      const t = performance.now();
+      await trx.insertInto('reports').values(row(p.id, p.f)).execute();
+      await placeInStory(trx, p.id, p.f);
+      ms = performance.now() - t;
+      throw ROLLBACK;
+    });
+  } catch (e) {
+    if (e !== ROLLBACK) throw e;
+  }
+  return ms;
+}
+
+async function baseline(db: Db, id: string): Promise<number> {
+  const t = performance.now();
+  await db.selectFrom('reports').select(['id', 'features']).where('id', '=', id).execute();
+  return performance.now() - t;
+}
+
+async function plans(db: Db, dialect: Dialect, key: string, ids: string[]): Promise<string[]> {
+  const list = (xs: string[]) => sql.join(xs.map((x) => sql.lit(x)));
+  const queries = {
+    count: sql`select key from report_buckets where key in (${sql.lit(key)}) group by key having count(*) > 50`,
+    candidates: sql`select distinct r.id, r.cluster_id, r.features from report_buckets b join reports r on r.id = b.report_id where b.key in (${sql.lit(key)}) and r.id <> ${sql.lit(ids[0]!)}`,
+    links: sql`select a, b from report_links where a in (${list(ids)}) and b in (${list(ids)})`,
+    shared: sql`select distinct x.report_id, y.report_id from report_buckets x join report_buckets y on y.key = x.key where x.report_id in (${list(ids)}) and y.report_id in (${list(ids)}) and x.report_id < y.report_id`,
+    story: sql`select id from reports where cluster_id = ${sql.lit(ids[0]!)}`,
+  };
+  const out: string[] = [];
+  for (const [name, q] of Object.entries(queries)) {
+    const explain = dialect === 'sqlite' ? sql`explain query plan ${q}` : sql`explain ${q}`;
+    const rows = (await explain.execute(db)).rows as Record<string, unknown>[];
+    const text = rows.map((r) => {
+      const line = r['detail'] ?? r['QUERY PLAN'];
+      return typeof line === 'string' ? line : JSON.stringify(r);
+    });
+    out.push(`${name}: ${text.map((t) => t.trim()).join(' | ')}`);
+  }
+  return out;
+}
+
+export async function storeGrowth(
+  dialect: Dialect,
+  held: readonly Held[],
+  small: number,
+  probes: readonly Held[],
+) {
+  const nodes = [await makeNode({ dialect }), await makeNode({ dialect })];
+  try {
+    const [a, b] = nodes as [NodeHandle, NodeHandle];
+    const t0 = performance.now();
+    await fill(b, held);
+    const fillPerS = held.length / ((performance.now() - t0) / 1000);
+    await fill(a, held.slice(0, small));
+    const ms = { small: [] as number[], large: [] as number[], base: [] as number[] };
+    for (const [i, p] of probes.entries()) {
+      // Alternate which size goes first, so neither always follows the other.
+      const first = i % 2 === 0 ? 'small' : 'large';
+      ms.base.push(await baseline(b.node.store.db, held[i % held.length]!.id));
+      ms[first].push(await probe(first === 'small' ? a : b, p));
+      const second = first === 'small' ? 'large' : 'small';
+      ms[second].push(await probe(second === 'small' ? a : b, p));
+    }
+    const top = await b.node.store.db
+      .selectFrom('report_buckets')
+      .select(['key', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('key')
+      .orderBy('n', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const members = await b.node.store.db
+      .selectFrom('report_buckets')
+      .select('report_id')
+      .where('key', '=', top.key)
+      .execute();
+    const explain = await plans(
+      b.node.store.db,
+      dialect,
+      top.key,
+      members.map((m) => m.report_id),
+    );
+    return { fillPerS, ms, explain };
+  } finally {
+    for (const n of nodes) await n.destroy();
+  }
+}
