@@ -108,7 +108,12 @@ export async function ledgerOf(db: Db, nodeId: string, now: number): Promise<Led
   return {
     lastSent: lastSeq,
     lastAcknowledged: acked,
-    backlog: lastSeq - acked,
+    // Restored, not yet resumed: the numbers between the backup's last and resume_at are
+    // skipped, not owed.
+    backlog:
+      out?.resume_at == null || out.resume_after == null
+        ? lastSeq - acked
+        : Math.max(0, Number(out.resume_after) - acked) + lastSeq - Number(out.resume_at) + 1,
     oldestUndeliveredAgeMs: oldestAt === null ? null : Math.max(0, now - oldestAt),
     peerUp: (out?.peer_up ?? 1) === 1,
     lastAttemptAt: isoOrNull(out?.last_attempt_at == null ? null : Number(out.last_attempt_at)),
