@@ -104,7 +104,7 @@ export async function initServedNode(
       started.stdout.on('data', keep);
       started.stderr.on('data', keep);
       child = started;
-      const deadline = Date.now() + 90_000;
+      const deadline = Date.now() + 180_000;
       for (;;) {
         if (started.exitCode !== null) throw new Error(`${nodeId} exited:\n${handle.log}`);
         if (Date.now() > deadline) throw new Error(`${nodeId} not ready:\n${handle.log}`);

@@ -137,6 +137,8 @@ export const MATRIX: Row[] = [
   row('GET', '/.well-known/liaison',                     'public',               ALL),
   row('POST', '/federation/v1/batch',                    { why: 'peers, by signed envelopes, not users' },
                                                                                  ALL, { body: { envelopes: ['not.a.jwe'] }, refusedBy: 'invalid_envelope' }),
+  row('POST', '/federation/v1/resume',                   { why: 'a restored peer, by a signed resume, not users' },
+                                                                                 ALL, { body: { token: 'not.a.jws' }, refusedBy: 'invalid_request' }),
   row('GET', '/api/federation/peers',                    'peers.read',           USERS),
   row('POST', '/api/federation/peers',                   'peers.manage',         'ok  403 403 403 403 401',
       { body: (c: Ctx) => ({ url: c.world.cnUrl, fingerprint: c.world.cnFingerprint }) }),
