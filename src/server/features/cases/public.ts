@@ -5,3 +5,4 @@ export type { ObjectsService } from './objects.service.js';
 export type { ImportService, ImportSource } from './import.service.js';
 export type { ExerciseCases, ExerciseObject, ExerciseObjectEvent } from './cases.exercise.js';
 export { feedbackCount, sharedObjectCounts } from './cases.figures.js';
+export { caseIdsAfter, caseObjectsOfType, type CaseObjectItem } from './cases.listing.js';

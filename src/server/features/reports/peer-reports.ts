@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
-import type { ObjectsService } from '../cases/public.js';
+import { caseIdsAfter, caseObjectsOfType, type ObjectsService } from '../cases/public.js';
 import type { EventBus } from '../../events.js';
-import { findReportByStix, missedPeerReports } from './reports.repository.js';
+import { findReportByStix, ingestedStixIds } from './reports.repository.js';
 import type { ReportsService } from './reports.service.js';
 import type { Db } from '../../store/database.js';
 
 const SYSTEM = { kind: 'system', reason: 'reports.peer' } as const;
+
+/** Cases, and objects of a case, read per page by the scan at start. */
+const PAGE = 100;
 
 /**
  * A STIX `report` a peer shares in a case becomes a report of this node too: its text (the
@@ -13,7 +16,8 @@ const SYSTEM = { kind: 'system', reason: 'reports.peer' } as const;
  * own allow-list and its own stories, so it joins this node's copy of the story. The report
  * keeps the case and the STIX id it came with (origin `peer`), and is ingested once.
  * Driven by the live `case.object` events, one at a time, after the object is stored; and,
- * at each start, by a scan of the received STIX reports not yet among the reports, so one
+ * at each start, by a scan of the received STIX reports not yet among the reports (every
+ * case's reports, listed through the cases feature's public API), so one
  * missed while the node stopped (between storing the object and its event) or whose ingest
  * failed (the extraction busy, say) is ingested then.
  */
@@ -36,7 +40,8 @@ export class PeerReports {
   start(): void {
     this.stopping = false;
     this.unsubscribe = this.deps.bus.subscribe((event) => {
-      if (event.type !== 'case.object') return;
+      // Another process of the node (PostgreSQL) ingests what it published itself.
+      if (event.type !== 'case.object' || !event.local) return;
       const { caseId, objectId } = event.data as { caseId: string; objectId: string };
       if (objectId.startsWith('report--')) this.enqueue(caseId, objectId);
     });
@@ -61,21 +66,42 @@ export class PeerReports {
     }
   }
 
-  /** The received reports not ingested yet, a page at a time (each checked again by take). */
+  /**
+   * The received reports not ingested yet: every case, a page at a time, its STIX reports
+   * through the cases feature's listing (each checked again by take).
+   */
   private async catchUp(): Promise<void> {
     let after = '';
     try {
       while (!this.stopping) {
-        const page = await missedPeerReports(this.deps.db, this.deps.nodeId, after, 100);
-        for (const row of page) {
+        const cases = await caseIdsAfter(this.deps.db, after, PAGE);
+        for (const caseId of cases) {
           if (this.stopping) return;
-          await this.takeLogged(row.case_id, row.id);
+          await this.catchUpCase(caseId);
         }
-        if (page.length < 100) return;
-        after = page[page.length - 1]!.id;
+        if (cases.length < PAGE) return;
+        after = cases[cases.length - 1]!;
       }
     } catch (error) {
       this.deps.log.warn({ err: error }, 'the scan for missed peer reports failed');
+    }
+  }
+
+  private async catchUpCase(caseId: string): Promise<void> {
+    let after = '';
+    while (!this.stopping) {
+      const page = await caseObjectsOfType(this.deps.db, caseId, 'report', after, PAGE);
+      const received = page.filter((o) => o.origin !== this.deps.nodeId && !o.revoked);
+      const known = await ingestedStixIds(
+        this.deps.db,
+        received.map((o) => o.id),
+      );
+      for (const object of received) {
+        if (this.stopping) return;
+        if (!known.has(object.id)) await this.takeLogged(caseId, object.id);
+      }
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.id;
     }
   }
 

@@ -17,33 +17,15 @@ export function findReportByStix(db: Db, stixId: string): Promise<ReportRow | un
   return db.selectFrom('reports').selectAll().where('stix_id', '=', stixId).executeTakeFirst();
 }
 
-/**
- * STIX reports peers sent that are not among the reports yet (a node that stopped between
- * storing the object and ingesting it), by id after `after`. It reads the cases feature's
- * `stix_objects` table, read-only: its public API lists no objects across cases by type.
- */
-export function missedPeerReports(
-  db: Db,
-  nodeId: string,
-  after: string,
-  limit: number,
-): Promise<{ id: string; case_id: string }[]> {
-  return db
-    .selectFrom('stix_objects as o')
-    .select(['o.id', 'o.case_id'])
-    .where('o.type', '=', 'report')
-    .where('o.origin_node', '<>', nodeId)
-    .where('o.deleted', '=', 0)
-    .where('o.revoked', '=', 0)
-    .where('o.id', '>', after)
-    .where((eb) =>
-      eb.not(
-        eb.exists(eb.selectFrom('reports as r').select('r.id').whereRef('r.stix_id', '=', 'o.id')),
-      ),
-    )
-    .orderBy('o.id')
-    .limit(limit)
+/** Which of these STIX report ids are among the reports already (ingested from a peer). */
+export async function ingestedStixIds(db: Db, stixIds: readonly string[]): Promise<Set<string>> {
+  if (stixIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('reports')
+    .select('stix_id')
+    .where('stix_id', 'in', [...stixIds])
     .execute();
+  return new Set(rows.flatMap((row) => (row.stix_id ? [row.stix_id] : [])));
 }
 
 /** Holds the report's row until the transaction ends (PostgreSQL; SQLite's writer lock does). */
