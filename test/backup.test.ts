@@ -72,7 +72,7 @@ for (const dialect of DIALECTS) {
       const database = async () => {
         if (dialect === 'sqlite') return undefined;
         const db = await createPgDatabase();
-        drops.push(db.drop);
+        drops.push(() => db.drop());
         return db.url;
       };
       const a = await initServedNode(root, 'us-doj', await database());
