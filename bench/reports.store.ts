@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { StoryClusterer } from '../src/core/reports/cluster.js';
 import type { ClusterFeatures } from '../src/core/reports/index.js';
 import { placeInStory } from '../src/server/features/reports/stories.repository.js';
 import type { Db, Dialect } from '../src/server/store/database.js';
@@ -7,7 +8,7 @@ import { makeNode, type NodeHandle } from '../test/harness/node.js';
 /**
  * bench/reports, the stories kept in SQL (src/server/features/reports/stories.repository.ts)
  * without HTTP or extraction: two stores of one dialect holding SMALL and all the reports
- * (their rows and stories written by placeInStory), then each probe report placed in both,
+ * (their rows and the buckets, links and stories of their definition, written at once), then each probe report placed in both,
  * alternately, each inside a transaction rolled back (so the stores keep holding exactly SMALL
  * and all), with a same-moment baseline: a primary-key read of one report row. Also the query
  * plans (EXPLAIN) of the story queries on the large store.
@@ -40,17 +41,39 @@ function row(id: string, f: ClusterFeatures) {
   };
 }
 
+/**
+ * Writes what a store holds for these reports at once: their rows, and the buckets, closed
+ * keys, links and stories StoryClusterer finds (the same as placeInStory's one by one, in any
+ * order: test/reports-stories-store.test.ts), in transactions of BATCH rows.
+ */
 async function fill(node: NodeHandle, held: readonly Held[]): Promise<void> {
-  // In transactions of BATCH reports (placeInStory's steps are the same; fewer commits).
-  const BATCH = 250;
-  for (let i = 0; i < held.length; i += BATCH) {
-    await node.node.store.transaction(async (trx) => {
-      for (const r of held.slice(i, i + BATCH)) {
-        await trx.insertInto('reports').values(row(r.id, r.f)).execute();
-        await placeInStory(trx, r.id, r.f);
-      }
-    });
-    if ((i + BATCH) % 2_500 === 0) console.log(`  store filled ${i + BATCH}/${held.length}`);
+  const BATCH = 500;
+  const c = new StoryClusterer();
+  for (const r of held) c.addFeatures(r.id, r.f);
+  const story = new Map<string, string>();
+  const rows: Record<string, Record<string, unknown>[]> = {
+    report_buckets: [],
+    report_closed_keys: [],
+    report_links: [],
+  };
+  for (const x of c.state()) {
+    if (x.kind === 'bucket') rows['report_buckets']!.push({ key: x.key, report_id: x.reportId });
+    else if (x.kind === 'closed') rows['report_closed_keys']!.push({ key: x.key });
+    else if (x.kind === 'link') rows['report_links']!.push({ a: x.a, b: x.b });
+    else story.set(x.reportId, x.storyId);
+  }
+  rows['reports'] = held.map((r) => ({ ...row(r.id, r.f), cluster_id: story.get(r.id)! }));
+  const db = node.node.store.db as unknown as Kysely<any>;
+  for (const [table, list] of Object.entries(rows)) {
+    for (let i = 0; i < list.length; i += BATCH) {
+      await db.transaction().execute(async (trx) => {
+        for (let j = i; j < Math.min(list.length, i + BATCH); j += 50)
+          await trx
+            .insertInto(table)
+            .values(list.slice(j, Math.min(j + 50, i + BATCH)))
+            .execute();
+      });
+    }
   }
 }
 
@@ -108,9 +131,7 @@ export async function storeGrowth(
   const nodes = [await makeNode({ dialect }), await makeNode({ dialect })];
   try {
     const [a, b] = nodes as [NodeHandle, NodeHandle];
-    const t0 = performance.now();
     await fill(b, held);
-    const fillPerS = held.length / ((performance.now() - t0) / 1000);
     await fill(a, held.slice(0, small));
     const ms = { small: [] as number[], large: [] as number[], base: [] as number[] };
     for (const [i, p] of probes.entries()) {
@@ -139,7 +160,7 @@ export async function storeGrowth(
       top.key,
       members.map((m) => m.report_id),
     );
-    return { fillPerS, ms, explain };
+    return { ms, explain };
   } finally {
     for (const n of nodes) await n.destroy();
   }

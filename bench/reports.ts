@@ -42,7 +42,7 @@ import { words } from '../src/core/reports/cluster.js';
  * - through the node: SERVER_COUNT of the same reports POSTed to an in-process node on SQLite
  *   (reports.server.ts): reports/s.
  * BENCH_REPORTS_COUNT changes COUNT (default 10,000), BENCH_REPORTS_SERVER SERVER_COUNT
- * (default 1,000; 0 skips it), BENCH_REPORTS_STORE=0 skips the SQL growth,
+ * (default 500; 0 skips it), BENCH_REPORTS_STORE=0 skips the SQL growth,
  * BENCH_REPORTS_PG=N (with LIAISON_TEST_PG) runs the SQL growth on PostgreSQL too, N held.
  */
 const COUNT = Number(process.env['BENCH_REPORTS_COUNT'] ?? 10_000);
@@ -52,7 +52,7 @@ const PROBES = 600;
 const REBUILD = 50;
 const STORE_PROBES = 200;
 /** Reports POSTed through an in-process node on SQLite (0: skip). */
-const SERVER_COUNT = Number(process.env['BENCH_REPORTS_SERVER'] ?? 1_000);
+const SERVER_COUNT = Number(process.env['BENCH_REPORTS_SERVER'] ?? 500);
 const STORE = process.env['BENCH_REPORTS_STORE'] !== '0';
 const PG_COUNT = process.env['LIAISON_TEST_PG'] ? Number(process.env['BENCH_REPORTS_PG'] ?? 0) : 0;
 
@@ -193,7 +193,6 @@ function storeFigures(r: StoreResult) {
     large: median(r.ms.large),
     base,
     growth: median(r.ms.large) / median(r.ms.small),
-    fillPerS: r.fillPerS,
   };
 }
 
@@ -204,7 +203,7 @@ async function sqlGrowth(
   features: ClusterFeatures[],
   probes: SyntheticReport[],
 ) {
-  console.log(`  stories in SQL (${dialect}): filling stores of ${count / 10} and ${count}`);
+  console.log(`  stories in SQL (${dialect}): stores of ${count / 10} and ${count} reports`);
   const held = ids.slice(0, count).map((id, i) => ({ id, f: features[i]! }));
   const probeFeatures = probes.slice(0, STORE_PROBES).map((p) => ({
     id: `${p.id}-probe`,
@@ -284,7 +283,6 @@ export async function run(): Promise<void> {
             sqlite_story_ms_1k: round(sqlite.small),
             sqlite_story_ms_10k: round(sqlite.large),
             sqlite_story_growth_1k_10k: round(sqlite.growth),
-            sqlite_fill_per_s: round(sqlite.fillPerS, 1),
           }
         : {}),
       ...(pg
@@ -343,7 +341,7 @@ export async function run(): Promise<void> {
     if (sqlite)
       rows.push([
         `SQLite story step, ms at ${SMALL} / ${COUNT} held`,
-        `${results.sqlite_story_ms_1k} / ${results.sqlite_story_ms_10k} (${results.sqlite_story_growth_1k_10k}×; PK read ${base.sqlite_pk_read_ms} ms; filled at ${results.sqlite_fill_per_s}/s)`,
+        `${results.sqlite_story_ms_1k} / ${results.sqlite_story_ms_10k} (${results.sqlite_story_growth_1k_10k}×; PK read ${base.sqlite_pk_read_ms} ms)`,
       ]);
     if (pg)
       rows.push([

@@ -126,6 +126,24 @@ export class StoryClusterer {
     return this.compared;
   }
 
+  /**
+   * What a store holds for these reports (for benches that fill a SQL store at once): the open
+   * buckets' rows, the closed keys, the links (a < b) and each report's story.
+   */
+  *state(): Generator<
+    | { kind: 'bucket'; key: string; reportId: string }
+    | { kind: 'closed'; key: string }
+    | { kind: 'link'; a: string; b: string }
+    | { kind: 'story'; reportId: string; storyId: string }
+  > {
+    for (const [key, ids] of this.buckets)
+      for (const reportId of ids) yield { kind: 'bucket', key, reportId };
+    for (const key of this.closed) yield { kind: 'closed', key };
+    for (const [a, others] of this.links)
+      for (const b of others) if (a < b) yield { kind: 'link', a, b };
+    for (const [reportId, storyId] of this.label) yield { kind: 'story', reportId, storyId };
+  }
+
   /** How many buckets have closed (passed MAX_BUCKET), in all (for benches). */
   get closedBuckets(): number {
     return this.closings;
