@@ -45,8 +45,11 @@ async function serve(dataDir: string, port: number): Promise<Serve> {
       return (await fetch(`${handle.url}/readyz`).catch(() => undefined))?.ok;
     },
     `process on port ${port} ready`,
-    60_000,
-  );
+    120_000,
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n${handle.log}`);
+  });
   return handle;
 }
 
@@ -144,7 +147,7 @@ describe.skipIf(!dialectAvailable('postgres'))('several processes on one Postgre
     ]);
     admin1 = await session(one.url, 'admin', PASSWORD);
     admin2 = await session(two.url, 'admin', PASSWORD);
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const stream of streams) await stream.close();
@@ -214,6 +217,22 @@ describe.skipIf(!dialectAvailable('postgres'))('several processes on one Postgre
       expect(await logIn(url, 'erin', 'wrong password')).toBe(401);
     // Five failures spread over both: the sixth attempt is refused on either, right or not.
     expect(await logIn(two!.url, 'erin', 'erin password 123')).toBe(429);
+  });
+
+  it('shares the rate limits: the descriptor budget of an address is spent on both processes', async () => {
+    const fetchDescriptor = (url: string) =>
+      fetch(`${url}/.well-known/liaison`).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // 120 a minute per address: 60 through each process, twenty requests at a time.
+      const round = Array.from({ length: 20 }, (_, j) =>
+        fetchDescriptor(j % 2 ? one!.url : two!.url),
+      );
+      statuses.push(...(await Promise.all(round)));
+    }
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(await fetchDescriptor(one!.url)).toBe(429);
+    expect(await fetchDescriptor(two!.url)).toBe(429);
   });
 
   it('refuses a token revoked through one process at once on the other', async () => {

@@ -77,7 +77,7 @@ export async function buildApp(node: Node): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
-  await registerRateLimits(app, config.limits.rateExempt);
+  await registerRateLimits(app, config.limits.rateExempt, node.store);
   registerMetrics(app, node.metrics, config.metrics.token);
   registerAuth(app, node.accounts, {
     secureCookies: node.secureCookies,

@@ -67,6 +67,11 @@ export interface BusEvent<K extends EventType = EventType> {
   data: EventMap[K];
   audience: Audience;
   at: number;
+  /**
+   * Published by this process. A subscriber that acts on an event (rather than passing it
+   * to a client) skips the others' on PostgreSQL: their own process acts on them.
+   */
+  local: boolean;
 }
 
 export interface Viewer {
@@ -110,6 +115,7 @@ export class EventBus {
       data,
       audience,
       at: this.now(),
+      local: true,
     });
   }
 

@@ -2,13 +2,16 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import { tooManyRequests } from '../errors.js';
+import { databaseRateStore } from '../live/rate-store.js';
+import type { Store } from '../store/database.js';
 
 /**
  * Request rates at the doors an attacker can knock on without an account (issue 16): the
  * login, TAXII (Basic or bearer), the node's descriptor and the federation batch endpoint. Routes opt in with
  * `config.rateLimit` (see LIMITS); the rest of the API is behind authentication and the
  * login throttle. Behind a reverse proxy, set `http.trustProxy` so the address is the
- * client's, not the proxy's.
+ * client's, not the proxy's. On PostgreSQL the counts are in the database, one budget for
+ * all the node's processes (live/rate-store.ts); on SQLite (one process) in memory.
  */
 export const LIMITS = {
   /** Log-in attempts per address, on top of the per-account and per-address throttle. */
@@ -60,14 +63,19 @@ function claimedSender(request: FastifyRequest): string {
   }
 }
 
-/** `exempt`: addresses never limited (config limits.rateExempt: a monitoring host, a test). */
+/**
+ * `exempt`: addresses never limited (config limits.rateExempt: a monitoring host, a test).
+ * `store`: the node's, to count in the database on PostgreSQL.
+ */
 export async function registerRateLimits(
   app: FastifyInstance,
   exempt: readonly string[],
+  store?: Store,
 ): Promise<void> {
   const free = new Set(exempt);
   await app.register(rateLimit, {
     global: false,
+    ...(store?.dialect === 'postgres' ? { store: databaseRateStore(store.db) } : {}),
     allowList: (request) => free.has(request.ip),
     errorResponseBuilder: (_request, context) =>
       tooManyRequests(

@@ -5,7 +5,7 @@ export interface LiveEventsTable {
   /** Global: every process of the node numbers its events from this one sequence. */
   seq: Generated<number>;
   type: string;
-  /** JSON `{ data, audience }`. */
+  /** JSON `{ data, audience, process }` (process: the writer's random id). */
   body: string;
   at: number;
 }

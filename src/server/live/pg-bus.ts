@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import {
@@ -44,6 +45,8 @@ interface Notice {
  * SQLite. Ids are `<log>-<seq>`, the same in every process: a client may resume anywhere.
  */
 export class PgEventBus extends EventBus {
+  /** This process, in the events it writes (BusEvent.local). */
+  private readonly process = randomBytes(6).toString('hex');
   /** The highest sequence number delivered here. */
   private delivered = 0;
   private listening = false;
@@ -62,7 +65,11 @@ export class PgEventBus extends EventBus {
   }
 
   override publish<K extends EventType>(type: K, data: EventMap[K], audience: Audience): void {
-    this.pending.push({ type, body: JSON.stringify({ data, audience }), at: this.now() });
+    this.pending.push({
+      type,
+      body: JSON.stringify({ data, audience, process: this.process }),
+      at: this.now(),
+    });
     this.writing ??= this.write();
   }
 
@@ -228,8 +235,13 @@ export class PgEventBus extends EventBus {
   }
 
   private eventOf(seq: number, type: string, body: string, at: number): BusEvent {
-    const { data, audience } = JSON.parse(body) as { data: unknown; audience: Audience };
-    return { id: `${this.boot}-${seq}`, seq, type, data, audience, at } as BusEvent;
+    const { data, audience, process } = JSON.parse(body) as {
+      data: unknown;
+      audience: Audience;
+      process?: string;
+    };
+    const local = process === this.process;
+    return { id: `${this.boot}-${seq}`, seq, type, data, audience, at, local } as BusEvent;
   }
 
   /** Keeps the newest events the recent log's size allows (every process may do it). */

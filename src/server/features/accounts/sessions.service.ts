@@ -149,12 +149,13 @@ export class SessionsService {
   ): Promise<{ actor: Actor; csrfToken: string } | undefined> {
     if (secret.length < 20 || secret.length > 100) return undefined;
     const id = sha256Hex(secret);
+    const epoch = await this.deps.authCache.fresh(this.deps.store);
     const cached = this.deps.authCache.get(`session:${id}`);
     if (cached?.csrfToken !== undefined && (cached.expiresAt ?? 0) > this.now()) {
       return { actor: cached.actor, csrfToken: cached.csrfToken };
     }
     const found = await this.verifySession(id);
-    if (found) this.deps.authCache.set(`session:${id}`, found);
+    if (found) this.deps.authCache.set(`session:${id}`, found, epoch);
     return found && found.csrfToken !== undefined
       ? { actor: found.actor, csrfToken: found.csrfToken }
       : undefined;
@@ -243,10 +244,11 @@ export class SessionsService {
 
   /**
    * HTTP Basic for TAXII clients: the user's own password, throttled like a login. A good
-   * answer is remembered for a minute (by a hash of the pair), so a client paging a
-   * collection does not pay a password hash per page; a changed password takes effect
-   * within that minute. The actor itself is kept AUTH_CACHE_MS (auth-cache.ts): a user
-   * disabled through this process is refused at once, through another within those seconds.
+   * answer is remembered for a minute (by a hash of the pair, with the password hash it
+   * matched), so a client paging a collection does not pay a password hash per page; a
+   * changed password takes effect at once, since the user's row is read each time the
+   * actor is not cached. The actor itself is kept AUTH_CACHE_MS (auth-cache.ts), and
+   * forgotten as soon as the accounts change through any process.
    */
   async authenticateBasic(
     usernameInput: string,
@@ -255,12 +257,15 @@ export class SessionsService {
   ): Promise<Actor | undefined> {
     const username = normalizeUsername(usernameInput);
     const key = sha256Hex(`${username}\u0000${password}`);
+    const epoch = await this.deps.authCache.fresh(this.deps.store);
     const known = this.deps.authCache.get(`basic:${key}`);
     if (known) return known.actor;
     const now = this.now();
     const cached = this.basicCache.get(key);
-    let userId = cached && cached.until > now ? cached.userId : undefined;
-    if (userId === undefined) {
+    let user =
+      cached && cached.until > now ? await repo.findUser(this.db, cached.userId) : undefined;
+    if (user && user.password_hash !== cached?.passwordHash) user = undefined;
+    if (user === undefined) {
       const keys = throttleKeys(username, address);
       if ((await throttledSeconds(this.db, keys, now)) !== undefined) {
         // failure, not tooManyRequests: this answer has never carried a Retry-After header.
@@ -271,12 +276,15 @@ export class SessionsService {
         await repo.recordLoginFailure(this.db, keys, now);
         return undefined;
       }
-      userId = found.id;
+      user = found;
       if (this.basicCache.size > 1000) this.basicCache.clear();
-      this.basicCache.set(key, { userId, until: now + 60_000 });
+      this.basicCache.set(key, {
+        userId: user.id,
+        passwordHash: user.password_hash,
+        until: now + 60_000,
+      });
     }
-    const user = await repo.findUser(this.db, userId);
-    if (!user || user.disabled === 1 || user.must_change_password === 1) return undefined;
+    if (user.disabled === 1 || user.must_change_password === 1) return undefined;
     if (hasSecondFactor(user)) {
       // A password alone must not open an account that has a second factor.
       throw unauthorized(
@@ -285,11 +293,14 @@ export class SessionsService {
       );
     }
     const actor = userActor(user, 'basic', false);
-    this.deps.authCache.set(`basic:${key}`, { actor, expiresAt: null });
+    this.deps.authCache.set(`basic:${key}`, { actor, expiresAt: null }, epoch);
     return actor;
   }
 
-  private readonly basicCache = new Map<string, { userId: string; until: number }>();
+  private readonly basicCache = new Map<
+    string,
+    { userId: string; passwordHash: string; until: number }
+  >();
 }
 
 /** A session's public name: a hash of its id, which is itself a hash of the cookie's secret. */

@@ -34,17 +34,19 @@ export class TokensService {
 
   /**
    * The actor behind an API token (`lsn_<id>.<secret>`), or undefined. A token verified in
-   * the last AUTH_CACHE_MS is not looked up again (auth-cache.ts); its expiry still counts.
+   * the last AUTH_CACHE_MS is not looked up again (auth-cache.ts) unless the accounts changed
+   * meanwhile (through any process); its expiry still counts.
    */
   async authenticateToken(token: string): Promise<Actor | undefined> {
     const key = `token:${sha256Hex(token)}`;
+    const epoch = await this.deps.authCache.fresh(this.deps.store);
     const cached = this.deps.authCache.get(key);
     if (cached && (cached.expiresAt === null || cached.expiresAt > this.now())) {
       return cached.actor;
     }
     const actor = await this.verifyToken(token);
     if (actor) {
-      this.deps.authCache.set(key, { actor: actor.actor, expiresAt: actor.expiresAt });
+      this.deps.authCache.set(key, { actor: actor.actor, expiresAt: actor.expiresAt }, epoch);
     }
     return actor?.actor;
   }

@@ -23,6 +23,7 @@ import {
   listScenarios,
   updateScenario,
 } from './scenarios.repository.js';
+import { isUniqueViolation } from '../../store/errors.js';
 
 /** scenarios/ at the package's root, whether this file runs from src/ or from dist/. */
 export const BUNDLED_SCENARIOS = path.resolve(
@@ -203,35 +204,40 @@ export class ScenariosService {
 
   private async refreshBundled(source: string, scenario: Scenario): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.store.transaction(async (trx) => {
-      const held = await findScenario(trx, scenario.id);
-      if (held && (held.origin === 'written' || Number(held.version) >= scenario.version)) return;
-      const definition = JSON.stringify(scenario);
-      if (held) {
-        await updateScenario(trx, scenario.id, {
-          version: scenario.version,
-          origin: 'bundled',
-          source,
-          definition,
-          updated_at: now,
-        });
-      } else {
-        await insertScenario(trx, {
-          id: scenario.id,
-          version: scenario.version,
-          origin: 'bundled',
-          source,
-          definition,
-          created_at: now,
-          updated_at: now,
-        });
-      }
-      // Like a migration, part of the release rather than a user's change: logged, not audited.
-      this.deps.log.info(
-        { scenario: scenario.id, version: scenario.version },
-        held ? 'bundled scenario refreshed' : 'bundled scenario added',
-      );
-    });
+    await this.deps.store
+      .transaction(async (trx) => {
+        const held = await findScenario(trx, scenario.id);
+        if (held && (held.origin === 'written' || Number(held.version) >= scenario.version)) return;
+        const definition = JSON.stringify(scenario);
+        if (held) {
+          await updateScenario(trx, scenario.id, {
+            version: scenario.version,
+            origin: 'bundled',
+            source,
+            definition,
+            updated_at: now,
+          });
+        } else {
+          await insertScenario(trx, {
+            id: scenario.id,
+            version: scenario.version,
+            origin: 'bundled',
+            source,
+            definition,
+            created_at: now,
+            updated_at: now,
+          });
+        }
+        // Like a migration, part of the release rather than a user's change: logged, not audited.
+        this.deps.log.info(
+          { scenario: scenario.id, version: scenario.version },
+          held ? 'bundled scenario refreshed' : 'bundled scenario added',
+        );
+      })
+      .catch((error: unknown) => {
+        // Another process of the node (PostgreSQL) starting at the same moment added it.
+        if (!isUniqueViolation(error)) throw error;
+      });
   }
 
   private async find(id: string): Promise<ScenarioRow> {

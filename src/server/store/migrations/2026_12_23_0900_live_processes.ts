@@ -19,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey(),
     )
     .addColumn('type', 'text', (c) => c.notNull())
-    /** JSON: `{ data, audience }`. */
+    /** JSON: `{ data, audience, process }`. */
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
