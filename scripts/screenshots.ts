@@ -239,16 +239,18 @@ async function seedReports(us: NodeProcess): Promise<MainPage[]> {
 
 /** The first report's claims held as evidence of the dialogue's first commitment (issue 19). */
 async function seedClaimEvidence(us: NodeProcess, reportId: string): Promise<MainPage[]> {
-  const dialogues = (await call(us, 'GET', '/api/dialogues?limit=1')) as {
+  const dialogues = (await call(us, 'GET', '/api/dialogues?limit=1')) as unknown as {
     dialogues: { id: string }[];
   };
   const dialogue = dialogues.dialogues[0];
   if (!dialogue) return [];
   const base = `/api/dialogues/${dialogue.id}/commitments`;
-  const list = (await call(us, 'GET', `${base}?limit=1`)) as { commitments: { id: string }[] };
+  const list = (await call(us, 'GET', `${base}?limit=1`)) as unknown as {
+    commitments: { id: string }[];
+  };
   const commitment = list.commitments[0];
   if (!commitment) return [];
-  const report = (await call(us, 'GET', `/api/reports/${reportId}`)) as {
+  const report = (await call(us, 'GET', `/api/reports/${reportId}`)) as unknown as {
     claims: { index: number; stance: string }[];
   };
   for (const claim of report.claims) {
