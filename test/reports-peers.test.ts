@@ -175,14 +175,19 @@ for (const dialect of DIALECTS) {
       });
       cn = { ...cn, handle, admin: await login(handle.app, 'admin', handle.admin.password) };
       let again: { id: string; stix_id: string | null; case_id: string | null } | undefined;
-      await until(async () => {
-        again = await db()
-          .selectFrom('reports')
-          .select(['id', 'stix_id', 'case_id'])
-          .where('origin', '=', 'peer')
-          .executeTakeFirst();
-        return again !== undefined;
-      }, 'cn-mps to ingest the missed report at its start');
+      await until(
+        async () => {
+          again = await db()
+            .selectFrom('reports')
+            .select(['id', 'stix_id', 'case_id'])
+            .where('origin', '=', 'peer')
+            .executeTakeFirst();
+          return again !== undefined;
+          // A start and an extraction thread's first document: slow on a loaded machine.
+        },
+        'cn-mps to ingest the missed report at its start',
+        60_000,
+      );
       expect(again!.stix_id).toBe(peer.stix_id);
       expect(again!.case_id).toBe(peer.case_id);
       // Once, as a peer's report again, its text the STIX report's description.
