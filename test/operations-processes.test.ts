@@ -185,10 +185,19 @@ describe.skipIf(!PG_URL)('three processes of one node on PostgreSQL behind nginx
       config: { http: { trustProxy: true }, hotline: { deliveryTimeoutSeconds: 2 } },
       timeZone: 'America/New_York',
     });
-    c.cn = await createNodeProcess(root, 'cn-mps', { country: 'CN', timeZone: 'Asia/Shanghai' });
-    c.gb = await createNodeProcess(root, 'gb-nca', { country: 'GB', timeZone: 'Europe/London' });
-    // The peers first, then the three processes: five node processes starting at once on
-    // a loaded 2-core machine outlast the peers' 60 s start-up limit.
+    // Five node processes start here; on a busy 2-core machine that takes minutes.
+    const slow = { startTimeoutMs: 150_000 };
+    c.cn = await createNodeProcess(root, 'cn-mps', {
+      country: 'CN',
+      timeZone: 'Asia/Shanghai',
+      ...slow,
+    });
+    c.gb = await createNodeProcess(root, 'gb-nca', {
+      country: 'GB',
+      timeZone: 'Europe/London',
+      ...slow,
+    });
+    // The peers first, then the three processes.
     await Promise.all([c.cn.start(), c.gb.start()]);
     await Promise.all(c.a.processes.map((p) => p.start()));
     const [p1] = c.a.processes as [NodeProcess];

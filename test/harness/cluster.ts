@@ -78,6 +78,8 @@ export async function createNodeProcess(
     timeZone?: string;
     env?: NodeJS.ProcessEnv;
     nodeArgs?: string[];
+    /** How long `start()` waits for /readyz (60 s; longer for tests that start many). */
+    startTimeoutMs?: number;
   } = {},
 ): Promise<NodeProcess> {
   const port = await freePort();
@@ -145,7 +147,7 @@ export async function createNodeProcess(
         (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)),
       );
       handle.child = child;
-      await waitReady(url, child, () => handle.log);
+      await waitReady(url, child, () => handle.log, options.startTimeoutMs);
     },
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
