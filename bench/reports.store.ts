@@ -104,7 +104,7 @@ async function plans(db: Db, dialect: Dialect, key: string, ids: string[]): Prom
   const list = (xs: string[]) => sql.join(xs.map((x) => sql.lit(x)));
   const queries = {
     count: sql`select key from report_buckets where key in (${sql.lit(key)}) group by key having count(*) > 50`,
-    candidates: sql`select distinct r.id, r.cluster_id, r.features from report_buckets b join reports r on r.id = b.report_id where b.key in (${sql.lit(key)}) and r.id <> ${sql.lit(ids[0]!)}`,
+    candidates: sql`select r.id, r.cluster_id, r.features from report_buckets b join reports r on r.id = b.report_id where b.key in (${sql.lit(key)}) and r.id <> ${sql.lit(ids[0]!)}`,
     links: sql`select a, b from report_links where a in (${list(ids)}) and b in (${list(ids)})`,
     shared: sql`select distinct x.report_id, y.report_id from report_buckets x join report_buckets y on y.key = x.key where x.report_id in (${list(ids)}) and y.report_id in (${list(ids)}) and x.report_id < y.report_id`,
     story: sql`select id from reports where cluster_id = ${sql.lit(ids[0]!)}`,
