@@ -45,7 +45,7 @@ async function serve(dataDir: string, port: number): Promise<Serve> {
       return (await fetch(`${handle.url}/readyz`).catch(() => undefined))?.ok;
     },
     `process on port ${port} ready`,
-    120_000,
+    180_000,
   ).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw new Error(`${String(error)}\n${handle.log}`);
@@ -141,13 +141,11 @@ describe.skipIf(!dialectAvailable('postgres'))('several processes on one Postgre
       adminPassword: PASSWORD,
       osUser: 'test',
     });
-    [one, two] = await Promise.all([
-      serve(database.dataDir, port1),
-      serve(database.dataDir, port2),
-    ]);
+    one = await serve(database.dataDir, port1);
+    two = await serve(database.dataDir, port2);
     admin1 = await session(one.url, 'admin', PASSWORD);
     admin2 = await session(two.url, 'admin', PASSWORD);
-  }, 240_000);
+  }, 400_000);
 
   afterAll(async () => {
     for (const stream of streams) await stream.close();

@@ -146,7 +146,7 @@ export class EventBus {
   }
 
   /** The sequence number of one of this bus's ids; undefined for another's. */
-  protected seqOf(lastEventId: string): number | undefined {
+  seqOf(lastEventId: string): number | undefined {
     const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
     if (!match || match[1] !== this.boot) return undefined;
     return Number(match[2]);

@@ -83,7 +83,9 @@ async function follow(
     if (missed === 'gap') resync();
     else {
       for (const event of missed) deliver(event);
-      last = missed[missed.length - 1]?.seq ?? 0;
+      // The client may be ahead of this process (PostgreSQL: it heard of an event through
+      // another process before this one did).
+      last = Math.max(bus.seqOf(lastEventId) ?? 0, missed[missed.length - 1]?.seq ?? 0);
     }
   }
   const pending = held;
