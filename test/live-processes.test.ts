@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/server/config.js';
 import { createLogger } from '../src/server/log.js';
@@ -207,6 +208,27 @@ describe.skipIf(!dialectAvailable('postgres'))('several processes on one Postgre
       'the large event on process 2',
     );
     expect((JSON.parse(big.data!) as { big: string }).big).toBe(text);
+  });
+
+  it('listens again after its connection is cut, and delivers what was published meanwhile', async () => {
+    const stream = await events(two!.url, { cookie: admin2.cookie });
+    await until(() => stream.comments.includes('connected'), 'the stream');
+    if (database.store.driver !== 'postgres') throw new Error('not PostgreSQL');
+    const client = new pg.Client({ connectionString: database.store.url });
+    await client.connect();
+    try {
+      // Every process's LISTEN connection ends, as when the server restarts.
+      const cut = await client.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and query ilike 'LISTEN%' and pid <> pg_backend_pid()`,
+      );
+      expect(cut.rowCount).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.end();
+    }
+    expect((await createUser('fiona', ['observer'])).status).toBe(201);
+    await until(() => userChanged(stream, 'fiona'), 'the event after the reconnection');
+    expect(stream.events.some((e) => e.event === 'resync')).toBe(false);
   });
 
   it('counts failed logins across both processes', async () => {
