@@ -97,15 +97,12 @@ export class ObjectsService {
           const keep = options.keepHeld === true;
           rows.push(await this.insertOne(trx, hooks, actor, caseRow, body, now, keep));
         } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          const id = typeof body.object['id'] === 'string' ? ` ${body.object['id']}` : '';
-          throw new AppError(
-            error.code,
-            error.status,
-            `objects[${i}]${id}: ${error.message}`,
-            error.headers,
-            { ...error.extra, index: i },
-          );
+          // The same refusal (code, status), its message naming the object in the batch.
+          if (error instanceof AppError) {
+            const id = typeof body.object['id'] === 'string' ? ` ${body.object['id']}` : '';
+            error.message = `objects[${i}]${id}: ${error.message}`;
+          }
+          throw error;
         }
       }
       const views = await this.support.objectViews(trx, rows);
