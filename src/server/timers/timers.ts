@@ -166,19 +166,28 @@ export class TimerWorker {
     await this.loopDone;
   }
 
+  /** When the next pending timer is due, if any. */
+  private async nextDueAt(): Promise<number | undefined> {
+    const next = await this.store.db
+      .selectFrom('timers')
+      .select((eb) => eb.fn.min('due_at').as('next'))
+      .where('fired_at', 'is', null)
+      .executeTakeFirst();
+    return next?.next === null || next?.next === undefined ? undefined : Number(next.next);
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       let delay = this.pollMs;
       try {
-        const fired = await this.runDue();
-        if (fired > 0) continue;
-        const next = await this.store.db
-          .selectFrom('timers')
-          .select((eb) => eb.fn.min('due_at').as('next'))
-          .where('fired_at', 'is', null)
-          .executeTakeFirst();
-        if (next?.next !== null && next?.next !== undefined) {
-          delay = Math.max(0, Math.min(this.pollMs, Number(next.next) - this.clock.now()));
+        // A pass with nothing due is one read, not a transaction (the worker wakes often).
+        let next = await this.nextDueAt();
+        if (next !== undefined && next <= this.clock.now()) {
+          if ((await this.runDue()) > 0) continue;
+          next = await this.nextDueAt();
+        }
+        if (next !== undefined) {
+          delay = Math.max(0, Math.min(this.pollMs, next - this.clock.now()));
         }
       } catch (error) {
         if (!this.running) break;

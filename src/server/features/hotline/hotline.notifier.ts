@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
@@ -122,6 +122,9 @@ export class Notifier {
   /** Sends what is due; returns how many were handled. */
   async runDue(): Promise<number> {
     const now = this.deps.clock.now();
+    // Most passes find nothing: one read, not a write transaction.
+    const due = await dueNotifications(this.deps.store.db, now, now - STALE_CLAIM_MS, 1, false);
+    if (due.length === 0) return 0;
     const claimed = await this.deps.store.transaction(async (trx) => {
       const rows = await dueNotifications(
         trx,
@@ -200,6 +203,8 @@ export class Notifier {
   private async sendEmail(row: NotificationRow): Promise<void> {
     const smtp = this.deps.smtp;
     if (!smtp) throw new PermanentFailure('no SMTP server is configured (hotline.smtp)');
+    // Loaded on the first e-mail: most nodes send none, and it costs memory in each process.
+    const nodemailer = (await import('nodemailer')).default;
     this.transport ??= nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
