@@ -9,6 +9,7 @@ import {
   removeClusterRoots,
   type NodeProcess,
 } from '../test/harness/cluster.js';
+import { floorOf, floorRows, fsyncTimes } from './floor.js';
 import { machine, percentile, printTable } from './report.js';
 
 /**
@@ -19,7 +20,9 @@ import { machine, percentile, printTable } from './report.js';
  * - drain_stream_only: 50,000 diagnostic messages (verified, applied, not stored), likewise;
  * - drain_stix: 1,000 messages of 1,000 STIX-sized objects each, likewise.
  * Baselines, same run: a bare HTTP round trip (GET /healthz) on the same loopback; the
- * per-message public-key work of the protocol on one core.
+ * fsync time of the data directory's disk, and the floor of the latency they make (round
+ * trip + two commits, bench/floor.ts); the per-message public-key work of the protocol on
+ * one core.
  * The nodes run the built product (npm run bench builds it first).
  */
 const LATENCY_SAMPLES = Number(process.env['BENCH_LATENCY_SAMPLES'] ?? 500);
@@ -185,13 +188,15 @@ export async function run(): Promise<void> {
     // Baselines: bare HTTP round trips on loopback; and the floor any implementation of the
     // protocol pays per message received, one Ed25519 verification and one X25519
     // agreement, as messages per second on one core.
-    const floor = cryptoFloorPerSecond();
+    const cryptoFloor = cryptoFloorPerSecond();
     const rtt: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const t0 = performance.now();
       await (await fetch(`${b.url}/healthz`)).arrayBuffer();
       rtt.push(performance.now() - t0);
     }
+    // The floor of a message's latency: the round trip and two commits (two fsyncs).
+    const floor = floorOf(rtt, fsyncTimes(b.dataDir));
 
     // Latency of single messages.
     const cookieB = await login(b);
@@ -248,9 +253,8 @@ export async function run(): Promise<void> {
       drain_stix_objects_per_s: Math.round((STIX_MESSAGES * STIX_OBJECTS) / stixSeconds),
     };
     const baseline = {
-      http_rtt_p50_ms: percentile(rtt, 50),
-      http_rtt_p99_ms: percentile(rtt, 99),
-      envelope_crypto_floor_per_s_per_core: floor,
+      ...floor,
+      envelope_crypto_floor_per_s_per_core: cryptoFloor,
     };
     printTable('federation', [
       [
@@ -265,6 +269,7 @@ export async function run(): Promise<void> {
         `note commit on A → applied on B, p50 / p99 (${LATENCY_SAMPLES} notes)`,
         `${results.latency_p50_ms} / ${results.latency_p99_ms} ms`,
       ],
+      ...floorRows(floor, 'latency', results.latency_p50_ms, results.latency_p99_ms),
       [
         `${SMALL_MESSAGES} small messages: sealed and committed on A`,
         `${(enqueueMs / 1000).toFixed(1)} s`,

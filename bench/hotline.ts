@@ -6,6 +6,7 @@ import {
   removeClusterRoots,
   type NodeProcess,
 } from '../test/harness/cluster.js';
+import { floorOf, floorRows, fsyncTimes } from './floor.js';
 import { machine, percentile, printTable } from './report.js';
 
 /**
@@ -24,7 +25,9 @@ import { machine, percentile, printTable } from './report.js';
  * calls' own timestamps on A and B) and each stream's events per call, so that an event
  * that is missing, repeated or out of order shows. Calls are sequential; the first WARMUP
  * are not counted. The nodes' usage review of the same calls is printed for comparison.
- * Baseline, same run: a bare HTTP round trip (GET /healthz) on the same loopback.
+ * Baselines, same run: a bare HTTP round trip (GET /healthz) on the same loopback; the
+ * fsync time of the data directory's disk; the floor they make (round trip + two commits,
+ * bench/floor.ts).
  * The nodes run the built product (npm run bench builds it first).
  */
 const SAMPLES = Number(process.env['BENCH_HOTLINE_SAMPLES'] ?? 300);
@@ -199,6 +202,8 @@ export async function run(): Promise<void> {
       await (await fetch(`${b.url}/healthz`)).arrayBuffer();
       rtt.push(performance.now() - t0);
     }
+    // The floor of a call's delivery: the round trip and two commits (two fsyncs).
+    const floor = floorOf(rtt, fsyncTimes(b.dataDir));
 
     // Calls are found by subject: B's alert can arrive before A's 201 does.
     const samples = new Map<string, Sample>();
@@ -336,10 +341,7 @@ export async function run(): Promise<void> {
       ack_roundtrip_from_post_p50_ms: percentile(roundTripPost, 50),
       ack_roundtrip_from_post_p99_ms: percentile(roundTripPost, 99),
     };
-    const baseline = {
-      http_rtt_p50_ms: percentile(rtt, 50),
-      http_rtt_p99_ms: percentile(rtt, 99),
-    };
+    const baseline = floor;
     const seqB = sequences(measured, 'onB');
     const seqA = sequences(measured, 'onA');
     const seqRows = (side: string, counts: Map<string, number>): [string, string][] =>
@@ -350,6 +352,7 @@ export async function run(): Promise<void> {
         `call commit on A → alert on B's duty stream, p50 / p99 (${SAMPLES} calls; target p99 ≤ 15 ms)`,
         fmt(deliver),
       ],
+      ...floorRows(floor, 'deliver', results.deliver_p50_ms, results.deliver_p99_ms),
       [
         `call commit on A → acknowledged on A's stream, p50 / p99 (target p99 ≤ 30 ms)`,
         fmt(roundTrip),

@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   hotline: () => import('./hotline.js'),
   stix: () => import('./stix.js'),
   reports: () => import('./reports.js'),
+  network: () => import('./network.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
