@@ -74,7 +74,7 @@ describe('liaison reports add', () => {
     }>();
     // The English and the Chinese report share two indicators: one story.
     expect(list.items.map((s) => s.size)).toEqual([2]);
-  }, 60_000);
+  }, 120_000);
 
   it('commits to a case with --case', async () => {
     const created = await call(node.app, admin, 'POST', '/api/cases', {
@@ -107,7 +107,7 @@ describe('liaison reports add', () => {
       expect.arrayContaining(['report', 'indicator', 'ipv4-addr']),
     );
     expect(objects.objects.every((o) => o.tlp === 'green')).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('reads zip and tar.gz archives: report entries sorted by name, a bomb entry refused alone', async () => {
     const a = 'The dropper calls home to archive-c2[.]top at 198.51.100[.]23.';
@@ -210,7 +210,7 @@ describe('liaison reports add', () => {
     const r = await runCli(['reports', 'add', dir, '--url', url], { LIAISON_TOKEN: '' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('token');
-  }, 60_000);
+  }, 120_000);
 });
 
 function writeZip(file: string, entries: [string, Buffer][]): Promise<void> {
