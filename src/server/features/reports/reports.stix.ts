@@ -1,11 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
-import {
-  GAZETTEER_BY_ID,
-  type Claim,
-  type ClaimParty,
-  type Entity,
-  type Indicator,
-} from '../../../core/reports/index.js';
+// Not core/reports/index.js: that loads the NLP library, which only the extraction thread needs.
+import { GAZETTEER_BY_ID } from '../../../core/reports/gazetteer.js';
+import type { Claim, ClaimParty, Entity, Indicator } from '../../../core/reports/types.js';
 import { LIAISON_NAMESPACE, stixIdFor } from '../../../core/stix/ids.js';
 import { stixTimestamp } from '../../../core/stix/timestamps.js';
 import type { ReportRow } from './reports.table.js';

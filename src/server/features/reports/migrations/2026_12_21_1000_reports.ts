@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_ALLOW_LIST } from '../../../../core/reports/index.js';
+import { DEFAULT_ALLOW_LIST } from '../../../../core/reports/allow-list.js';
 
 /** When the starter allow-list was written (the entries a node starts with). */
 const SEEDED_AT = Date.UTC(2026, 11, 3);
