@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { readAuditHead } from '../audit/audit.js';
 import type { Clock } from '../clock.js';
@@ -58,8 +59,17 @@ export async function ensureCheckpointTimer(
   everyMinutes: number,
 ): Promise<void> {
   const { store, clock } = federation.ctx;
-  await scheduleNextCheckpoint(store.db, undefined, timers, clock.now(), everyMinutes);
+  // Processes starting together on one PostgreSQL database would each find no timer and
+  // each start a chain: the check and the insert hold one lock (SQLite's writer lock is one).
+  await store.transaction(async (trx, hooks) => {
+    if (store.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(${CHECKPOINT_TIMER_LOCK})`.execute(trx);
+    await scheduleNextCheckpoint(trx, hooks, timers, clock.now(), everyMinutes);
+  });
 }
+
+/** The advisory lock key of the check-then-schedule above (any constant of this node's). */
+const CHECKPOINT_TIMER_LOCK = 0x4c49_4331;
 
 /** Keeps a peer's checkpoint; the same sequence with another hash means its history changed. */
 async function receiveCheckpoint(
