@@ -92,15 +92,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
       : { driver: 'postgres', url: config.store.url, poolSize: config.store.poolSize },
     log,
   );
-  // On PostgreSQL every process of the node shares the live events (live/pg-bus.ts).
-  const bus =
-    config.store.driver === 'postgres'
-      ? new PgEventBus(config.events.recentLogSize, () => clock.now(), {
-          store,
-          url: config.store.url,
-          log: log.child({ component: 'events' }),
-        })
-      : new EventBus(config.events.recentLogSize, () => clock.now());
+  const bus = createBus(config, store, clock, log);
   const timers = new TimerWorker(store, clock, log.child({ component: 'timers' }), {
     ...(options.timerPollMs ? { pollMs: options.timerPollMs } : {}),
   });
@@ -165,6 +157,17 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     https: readTls(config),
   };
   return assembleNode(parts, services, options.dispatch !== false);
+}
+
+/** On PostgreSQL every process of the node shares the live events (live/pg-bus.ts). */
+function createBus(config: Config, store: Store, clock: Clock, log: Logger): EventBus {
+  return config.store.driver === 'postgres'
+    ? new PgEventBus(config.events.recentLogSize, () => clock.now(), {
+        store,
+        url: config.store.url,
+        log: log.child({ component: 'events' }),
+      })
+    : new EventBus(config.events.recentLogSize, () => clock.now());
 }
 
 /** The certificate and key to serve HTTPS with, when the config names them. */
