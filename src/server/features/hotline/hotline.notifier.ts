@@ -122,9 +122,6 @@ export class Notifier {
   /** Sends what is due; returns how many were handled. */
   async runDue(): Promise<number> {
     const now = this.deps.clock.now();
-    // Most passes find nothing: one read, not a write transaction.
-    const due = await dueNotifications(this.deps.store.db, now, now - STALE_CLAIM_MS, 1, false);
-    if (due.length === 0) return 0;
     const claimed = await this.deps.store.transaction(async (trx) => {
       const rows = await dueNotifications(
         trx,
