@@ -6,6 +6,7 @@ import {
   removeClusterRoots,
   type NodeProcess,
 } from '../test/harness/cluster.js';
+import { TEST_METRICS_TOKEN } from '../test/harness/node.js';
 import { machine, percentile, printTable } from './report.js';
 
 /**
@@ -21,13 +22,26 @@ import { machine, percentile, printTable } from './report.js';
  * - catch-up: the last node stops, the others send it MISSED notes, it starts again: the
  *   time until it applied them all (from its start, and from its readiness);
  * - at rest: each node's resident memory (/proc/<pid>/status VmRSS) and CPU used while idle
- *   (/proc/<pid>/stat, user + system, over IDLE_SECONDS).
+ *   (/proc/<pid>/stat, user + system, over IDLE_SECONDS), SETTLE_SECONDS after the last
+ *   stream emptied.
  * Baseline, same run: a bare HTTP round trip (GET /healthz) to one node, with all running.
  * The nodes run the built product (npm run bench builds it first).
  */
 const NODES = Number(process.env['BENCH_NETWORK_NODES'] ?? 50);
 const MISSED = Number(process.env['BENCH_NETWORK_MISSED'] ?? 1_000);
-const IDLE_SECONDS = Number(process.env['BENCH_NETWORK_IDLE_SECONDS'] ?? 10);
+const IDLE_SECONDS = Number(process.env['BENCH_NETWORK_IDLE_SECONDS'] ?? 30);
+/**
+ * How long the network is left quiet before the figures at rest: V8 gives back what the
+ * busy phases took (its memory reducer runs full collections for a while after the
+ * allocation rate drops), and that work is the end of the traffic, not the node at rest.
+ */
+const SETTLE_SECONDS = Number(process.env['BENCH_NETWORK_SETTLE_SECONDS'] ?? 75);
+/**
+ * The nodes send their audit checkpoint every minute, not every five: a node sends one only
+ * when its audit chain moved, so after the traffic each sends one round (49 messages) and
+ * then none, and the network is at rest once SETTLE_SECONDS (longer than a minute) passed.
+ */
+const NODE_ENV = { LIAISON_CHECKPOINT_MINUTES: '1' };
 /** Processes set up or started at once (2 cores: argon2 and start-up are CPU work). */
 const START_POOL = 2;
 /** Peerings (two API calls each) at once. */
@@ -225,7 +239,10 @@ async function startNetwork(root: string, nodes: NodeProcess[]): Promise<number>
       Array.from({ length: NODES }, (_, i) => i),
       START_POOL,
       async (i) => {
-        nodes[i] = await createNodeProcess(root, nodeId(i));
+        nodes[i] = await createNodeProcess(root, nodeId(i), {
+          env: { ...NODE_ENV },
+          nodeArgs: (process.env['BENCH_NETWORK_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+        });
       },
     ),
   );
@@ -433,8 +450,27 @@ async function catchUp(
   return { fromStartMs: done - t0, fromReadyMs: done - ready };
 }
 
+/** Where one node's memory goes, from its /metrics (MB): V8's heap used and held, outside it. */
+async function heapOf(
+  node: NodeProcess,
+): Promise<{ used: number; total: number; external: number }> {
+  const response = await fetch(`${node.url}/metrics`, {
+    headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  const metric = (name: string) =>
+    round1(Number(new RegExp(`^liaison_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+  return {
+    used: metric('nodejs_heap_size_used_bytes'),
+    total: metric('nodejs_heap_size_total_bytes'),
+    external: metric('nodejs_external_memory_bytes'),
+  };
+}
+
 /** Resident memory and CPU over IDLE_SECONDS of every node, the network quiet. */
-async function atRest(nodes: NodeProcess[]): Promise<{ rss: number[]; cpu: number[] }> {
+async function atRest(
+  nodes: NodeProcess[],
+): Promise<{ rss: number[]; cpu: number[]; heap: Awaited<ReturnType<typeof heapOf>> }> {
   const pids = nodes.map(pidOf);
   const before = pids.map(cpuTicks);
   const t0 = performance.now();
@@ -443,7 +479,7 @@ async function atRest(nodes: NodeProcess[]): Promise<{ rss: number[]; cpu: numbe
   const cpu = pids.map(
     (pid, i) => (((cpuTicks(pid) - before[i]!) / TICKS_PER_SECOND) * 100) / seconds,
   );
-  return { rss: pids.map(rssMb), cpu };
+  return { rss: pids.map(rssMb), cpu, heap: await heapOf(nodes[1]!) };
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -476,11 +512,11 @@ export async function run(): Promise<void> {
     handlers.clear();
     for (const c of closers.splice(0)) c.close();
 
-    // At rest: the streams closed, the network quiet for a few seconds first.
+    // At rest: the streams closed, the network quiet for SETTLE_SECONDS first.
     await step('waiting for the mesh to settle', () =>
       until('every stream to be empty', () => meshSettled(nodes), 1000),
     );
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
     const rest = await atRest(nodes);
 
     const caught = await catchUp(nodes);
@@ -533,12 +569,16 @@ export async function run(): Promise<void> {
       ],
       ['  from readiness', `${Math.round(caught.fromReadyMs)} ms`],
       [
-        `idle CPU per node over ${IDLE_SECONDS} s, median / max (target < 1%)`,
+        `idle CPU per node over ${IDLE_SECONDS} s, ${SETTLE_SECONDS} s after the traffic, median / max (target < 1%)`,
         `${results.idle_cpu_percent_per_node} / ${results.idle_cpu_percent_per_node_max} %`,
       ],
       [
         'resident memory per node at rest, median / max (target < 150 MB)',
         `${results.rss_mb_per_node} / ${results.rss_mb_per_node_max} MB`,
+      ],
+      [
+        `  of which ${nodes[1]!.nodeId}'s JS heap: used / held, and outside it (external)`,
+        `${rest.heap.used} / ${rest.heap.total} / ${rest.heap.external} MB`,
       ],
       [
         'machine load average (1 / 5 / 15 min) at the end',
@@ -548,7 +588,16 @@ export async function run(): Promise<void> {
     console.log(JSON.stringify({ bench: 'network', results, baseline, machine: machine() }));
   } finally {
     for (const c of closers) c.close();
-    await Promise.all(nodes.filter(Boolean).map((n) => n.kill()));
+    // SIGTERM first (a profiled node writes its profile), SIGKILL after 10 s.
+    await Promise.all(
+      nodes
+        .filter(Boolean)
+        .map((n) =>
+          Promise.race([n.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]).then(() =>
+            n.kill(),
+          ),
+        ),
+    );
     try {
       removeClusterRoots();
     } catch (error) {

@@ -80,6 +80,13 @@ export interface AuditCheckpointsSupersededTable extends AuditCheckpointsReceive
   superseded_at: number;
 }
 
+/** The nonces of the resumes peers sent, while such a resume could still be taken. */
+export interface ResumeNoncesTable {
+  peer_id: string;
+  nonce: string;
+  received_at: number;
+}
+
 /** The receiving side: the watermark. */
 export interface StreamInTable {
   peer_id: string;
@@ -148,6 +155,7 @@ export interface FederationTables {
   node_restores: NodeRestoresTable;
   audit_checkpoints_superseded: AuditCheckpointsSupersededTable;
   stream_in: StreamInTable;
+  resume_nonces: ResumeNoncesTable;
   message_rejections: MessageRejectionsTable;
   audit_checkpoints_sent: AuditCheckpointsSentTable;
   audit_checkpoints_received: AuditCheckpointsReceivedTable;

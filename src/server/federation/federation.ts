@@ -14,10 +14,19 @@ import { KeyAnnouncement, KEYS_KIND, pinAnnouncedKeys } from './key-rotation.js'
 import { KeysService } from './keys.service.js';
 import * as keyRotationMigration from './migrations/2026_12_10_0900_key_rotation.js';
 import * as streamResumeMigration from './migrations/2026_12_20_0900_stream_resume.js';
+import * as resumeNoncesMigration from './migrations/2026_12_24_0900_resume_nonces.js';
 import { EnvelopeOpener } from './opener.js';
 import { KindRegistry, type MessageKind } from './kinds.js';
 import { enqueue, StreamDispatcher } from './outbox.js';
-import { findPeer, ledgerOf, listPeerRows, PeerKeyCache, PeersService } from './peers.js';
+import { pendingStreams } from './streams.repository.js';
+import {
+  activePeerIds,
+  findPeer,
+  ledgerOf,
+  listPeerRows,
+  PeerKeyCache,
+  PeersService,
+} from './peers.js';
 import type { OutboundGuard } from '../outbound.js';
 
 /** How often peers' descriptors are fetched again (kinds accepted after an upgrade). */
@@ -100,6 +109,8 @@ export class Federation {
   private readonly owner = randomBytes(6).toString('hex');
   private running = false;
   private refresh: NodeJS.Timeout | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+  private sweeping = false;
   private readonly descriptorTimers: NodeJS.Timeout[] = [];
   private readonly ledgerTimers = new Map<string, NodeJS.Timeout>();
   private descriptor: { kid: string; signed: Promise<SignedDescriptor> } | undefined;
@@ -141,6 +152,7 @@ export class Federation {
     options.store.addMigrations({
       '2026_12_10_0900_key_rotation': keyRotationMigration,
       '2026_12_20_0900_stream_resume': streamResumeMigration,
+      '2026_12_24_0900_resume_nonces': resumeNoncesMigration,
     });
     this.registerKind({
       kind: DIAGNOSTIC_KIND,
@@ -237,6 +249,8 @@ export class Federation {
     await this.syncDispatchers();
     // Peers added or resumed by another process (CLI, a second API process) are picked up.
     this.refresh = setInterval(() => void this.syncDispatchers(), 2_000);
+    // Messages committed by another process wake their dispatcher: one read for all streams.
+    this.sweep = setInterval(() => void this.pokePending(), this.ctx.idlePollMs);
     // Peers' descriptors are fetched again soon after start and then every few minutes, so
     // a peer that was upgraded (new message kinds) is known as such without re-peering.
     const refreshDescriptors = () =>
@@ -257,6 +271,7 @@ export class Federation {
   async stop(): Promise<void> {
     this.running = false;
     if (this.refresh) clearInterval(this.refresh);
+    if (this.sweep) clearInterval(this.sweep);
     for (const timer of this.descriptorTimers.splice(0)) clearInterval(timer);
     for (const timer of this.ledgerTimers.values()) clearTimeout(timer);
     const all = [...this.dispatchers.values()];
@@ -266,17 +281,30 @@ export class Federation {
     await this.ctx.opener.close();
   }
 
+  private async pokePending(): Promise<void> {
+    if (!this.running || this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const peerId of await pendingStreams(this.ctx.store.db)) {
+        this.dispatchers.get(peerId)?.poke();
+      }
+    } catch (error) {
+      this.ctx.log.warn({ err: error }, 'cannot read the pending streams');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
   private async syncDispatchers(): Promise<void> {
     if (!this.running) return;
-    let rows;
+    let active;
     try {
-      rows = await listPeerRows(this.ctx.store.db);
+      active = new Set(await activePeerIds(this.ctx.store.db));
     } catch (error) {
       this.ctx.log.warn({ err: error }, 'cannot list peers');
       return;
     }
     if (!this.running) return;
-    const active = new Set(rows.filter((r) => r.status === 'active').map((r) => r.node_id));
     for (const [peerId, dispatcher] of this.dispatchers) {
       if (!active.has(peerId)) {
         this.dispatchers.delete(peerId);

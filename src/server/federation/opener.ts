@@ -79,9 +79,13 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** A thread with nothing to open for this long is stopped (its memory given back). */
+const THREAD_IDLE_MS = 30_000;
+
 class OpenerThread {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly log: Logger) {}
 
@@ -103,6 +107,7 @@ class OpenerThread {
       const pending = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       pending?.resolve(reply);
+      if (this.pending.size === 0) this.stopWhenIdle(worker);
     });
     const fail = (error: Error) => {
       this.log.error({ err: error }, 'envelope opener thread failed');
@@ -117,7 +122,19 @@ class OpenerThread {
     return worker;
   }
 
+  /** Stops `worker` after THREAD_IDLE_MS unless it is given more to open meanwhile. */
+  private stopWhenIdle(worker: Worker): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.pending.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, THREAD_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
   open(request: OpenRequest): Promise<OpenReply> {
+    clearTimeout(this.idleTimer);
     this.worker ??= this.start();
     const worker = this.worker;
     return new Promise((resolve, reject) => {
@@ -127,6 +144,7 @@ class OpenerThread {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();

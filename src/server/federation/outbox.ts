@@ -38,6 +38,11 @@ import {
  * peer confirms applied. Retries back off exponentially with jitter, capped at a few
  * seconds while the peer answers and at a minute while it is down; while it is down a cheap
  * probe of its /healthz every two seconds ends the wait as soon as it is back.
+ *
+ * An idle dispatcher asks nothing of the store: it waits for a nudge (a commit in this
+ * process) or a poke from the federation's sweep, one read for all streams that finds
+ * messages committed by another process (a CLI command, or another `serve` process on
+ * PostgreSQL). IDLE_WAIT_MS is only a safety net.
  */
 export const MAX_BATCH_BYTES_SENT = 4 * 1024 * 1024;
 const BACKOFF_BASE_MS = 100;
@@ -46,6 +51,7 @@ const BACKOFF_CAP_DOWN_MS = 60_000;
 const PROBE_INTERVAL_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const LEASE_MS = 15_000;
+const IDLE_WAIT_MS = 60_000;
 /** Batches in flight at once on a stream. */
 const PIPELINE_DEPTH = 2;
 
@@ -138,6 +144,7 @@ export class StreamDispatcher {
   private loop: Promise<void> | undefined;
   private readonly wake: { resolve?: () => void } = {};
   private pending = false;
+  private idle = false;
   private leaseUntil = 0;
   private prunedAt = 0;
 
@@ -165,11 +172,16 @@ export class StreamDispatcher {
     this.wake.resolve?.();
   }
 
+  /** The sweep saw something to send: wake the dispatcher if it is idle, not backing off. */
+  poke(): void {
+    if (this.idle) this.nudge();
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
       this.pending = false;
-      let delay = this.ctx.idlePollMs;
+      let delay = IDLE_WAIT_MS;
       try {
         const outcome = await this.sendOnce();
         if (outcome.kind === 'sent') {
@@ -196,8 +208,10 @@ export class StreamDispatcher {
         delay = Math.min(BACKOFF_CAP_UP_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 20));
       }
       if (!this.running) break;
-      if (this.pending && delay === this.ctx.idlePollMs) continue;
+      if (this.pending && delay === IDLE_WAIT_MS) continue;
+      this.idle = delay === IDLE_WAIT_MS;
       await sleep(delay, this.wake);
+      this.idle = false;
     }
   }
 
@@ -413,28 +427,37 @@ export class StreamDispatcher {
     };
   }
 
+  /**
+   * Records the peer's acknowledgement. It need not reach the disk before the next batch
+   * goes (durable: false): lost in a power cut, the messages are sent again and the peer
+   * answers replayed_sequence with its watermark, the same acknowledgement. Refusals are
+   * facts of their own and wait for the disk.
+   */
   private async acknowledge(
     applied: number,
     rejected: BatchResult['rejected'],
     now: number,
   ): Promise<void> {
-    await this.ctx.store.transaction(async (trx, hooks) => {
-      await acknowledgeStream(trx, this.peerId, applied, now);
-      for (const rejection of rejected) {
-        await insertRejection(trx, {
-          id: randomUUID(),
-          direction: 'out',
-          peer_id: this.peerId,
-          seq: rejection.seq,
-          message_id: rejection.id,
-          kind: rejection.kind,
-          code: rejection.code,
-          reason: rejection.reason,
-          at: now,
-        });
-      }
-      hooks.afterCommit(() => this.ctx.onLedgerChanged(this.peerId));
-    });
+    await this.ctx.store.transaction(
+      async (trx, hooks) => {
+        await acknowledgeStream(trx, this.peerId, applied, now);
+        for (const rejection of rejected) {
+          await insertRejection(trx, {
+            id: randomUUID(),
+            direction: 'out',
+            peer_id: this.peerId,
+            seq: rejection.seq,
+            message_id: rejection.id,
+            kind: rejection.kind,
+            code: rejection.code,
+            reason: rejection.reason,
+            at: now,
+          });
+        }
+        hooks.afterCommit(() => this.ctx.onLedgerChanged(this.peerId));
+      },
+      { durable: rejected.length > 0 },
+    );
     if (now - this.prunedAt > 60_000) {
       this.prunedAt = now;
       await pruneSent(this.ctx.store.db, this.peerId, now - RESEND_RETENTION_MS);

@@ -30,6 +30,17 @@ export function listPeerRows(
   return query.execute();
 }
 
+/** The ids of the active peers, and nothing else of them (read every few seconds). */
+export async function activePeerIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('peers')
+    .select('node_id')
+    .where('status', '=', 'active')
+    .orderBy('node_id')
+    .execute();
+  return rows.map((row) => row.node_id);
+}
+
 export async function setPeerStatus(
   db: Db,
   nodeId: string,

@@ -156,15 +156,12 @@ export async function markRestored(
   });
 }
 
-/**
- * The dispatcher's first step on a stream marked by a restore: asks the peer to resume.
- * Returns false when the peer could not be asked or refused (the dispatcher retries).
- */
-export async function resumeStream(
+/** The resume this node sends `peer` for `stream` (restored), signed with its current key. */
+export async function signedResumeRequest(
   ctx: FederationContext,
   peer: PeerRow,
   stream: StreamOutRow,
-): Promise<{ ok: true } | { ok: false; code: string; message: string; peerUp: boolean }> {
+): Promise<{ request: ResumeRequest; token: string }> {
   const db = ctx.store.db;
   const restore = await db
     .selectFrom('node_restores')
@@ -183,12 +180,25 @@ export async function resumeStream(
     outAt: Number(stream.resume_at),
     audit: { seq: Number(restore.audit_seq), hash: restore.audit_hash },
   };
+  return { request, token: await sign(ctx, db, request) };
+}
+
+/**
+ * The dispatcher's first step on a stream marked by a restore: asks the peer to resume.
+ * Returns false when the peer could not be asked or refused (the dispatcher retries).
+ */
+export async function resumeStream(
+  ctx: FederationContext,
+  peer: PeerRow,
+  stream: StreamOutRow,
+): Promise<{ ok: true } | { ok: false; code: string; message: string; peerUp: boolean }> {
+  const { request, token } = await signedResumeRequest(ctx, peer, stream);
   let response: Response;
   try {
     response = await fetch(`${peer.url}${RESUME_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: await sign(ctx, db, request) }),
+      body: JSON.stringify({ token }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
@@ -288,6 +298,7 @@ export async function receiveResume(
     throw badRequest('invalid_request', 'The resume is too old (or from the future): a replay?');
   }
   const answer = await ctx.store.transaction(async (trx, hooks) => {
+    await takeNonce(trx, peer.node_id, request.nonce, ctx.clock.now());
     const result = await resumeFor(ctx, trx, request);
     hooks.afterCommit(() => {
       ctx.nudge(peer.node_id);
@@ -297,6 +308,25 @@ export async function receiveResume(
   });
   ctx.log.warn({ peer: peer.node_id, answer }, 'peer restored from a backup: streams resumed');
   return { token: await sign(ctx, ctx.store.db, answer) };
+}
+
+/**
+ * Records the resume's nonce; the same nonce again is a replay, refused. Nonces older than
+ * twice the age a resume may have are forgotten (such a resume is refused by its date).
+ */
+async function takeNonce(trx: Trx, peerId: string, nonce: string, now: number): Promise<void> {
+  await trx
+    .deleteFrom('resume_nonces')
+    .where('received_at', '<', now - 2 * RESUME_MAX_AGE_MS)
+    .execute();
+  const inserted = await trx
+    .insertInto('resume_nonces')
+    .values({ peer_id: peerId, nonce, received_at: now })
+    .onConflict((oc) => oc.columns(['peer_id', 'nonce']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    throw conflict('resume_replayed', 'This resume was already answered: a replay?');
+  }
 }
 
 /** The peer's side, in one transaction: checkpoints, the inbound jump, the resend. */

@@ -40,6 +40,21 @@ export function findStreamOut(db: Db, peerId: string): Promise<StreamOutRow | un
   return db.selectFrom('stream_out').selectAll().where('peer_id', '=', peerId).executeTakeFirst();
 }
 
+/**
+ * The peers whose stream has messages not yet acknowledged or a resume pending: one read
+ * for every stream, so an idle node does not ask each stream in turn.
+ */
+export async function pendingStreams(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('stream_out')
+    .select('peer_id')
+    .where((eb) =>
+      eb.or([eb('last_seq', '>', eb.ref('acked_seq')), eb('resume_at', 'is not', null)]),
+    )
+    .execute();
+  return rows.map((row) => row.peer_id);
+}
+
 /** Takes or renews the lease on the stream for `owner` when it is free, its own or expired. */
 export async function takeStreamLease(
   db: Db,

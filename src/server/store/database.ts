@@ -105,8 +105,18 @@ export interface Store {
    * which skips building a query per batch; PostgreSQL: multi-row inserts.
    */
   insertMany(this: void, trx: Db, table: keyof Database, rows: BulkRows): Promise<void>;
-  /** Runs fn in one transaction; callbacks given to afterCommit run once it committed. */
-  transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; callbacks given to afterCommit run once it committed.
+   * `durable: false` lets the commit return before it reaches the disk (SQLite's
+   * synchronous = NORMAL, PostgreSQL's synchronous_commit = off, for this transaction only):
+   * a power cut may lose it whole, never half of it, and the next durable commit carries it
+   * to the disk. Only for what the node can learn again, never for what it acknowledges to
+   * anyone: a peer's acknowledgement, which the peer repeats if it is lost.
+   */
+  transaction<T>(
+    fn: (trx: Trx, tx: TxHooks) => Promise<T>,
+    options?: { durable?: boolean },
+  ): Promise<T>;
   ping(): Promise<void>;
   /**
    * Adds a feature's own migrations (features/<name>/migrations) to the store's, before
@@ -136,12 +146,32 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     db,
     dialect,
     insertMany,
-    async transaction<T>(fn: (trx: Trx, tx: TxHooks) => Promise<T>): Promise<T> {
+    async transaction<T>(
+      fn: (trx: Trx, tx: TxHooks) => Promise<T>,
+      options: { durable?: boolean } = {},
+    ): Promise<T> {
       let callbacks: (() => void)[] = [];
       const hooks: TxHooks = { afterCommit: (callback) => callbacks.push(callback) };
+      const durable = options.durable ?? true;
       const result = await retryOnDeadlock(log, () => {
         callbacks = [];
-        return db.transaction().execute((trx) => fn(trx, hooks));
+        if (durable) return db.transaction().execute((trx) => fn(trx, hooks));
+        if (dialect === 'postgres') {
+          return db.transaction().execute(async (trx) => {
+            await sql`set local synchronous_commit = off`.execute(trx);
+            return fn(trx, hooks);
+          });
+        }
+        // SQLite: the setting is the connection's; the node's one connection is held
+        // throughout, so no other transaction commits under it.
+        return db.connection().execute(async (connection) => {
+          await sql`pragma synchronous = NORMAL`.execute(connection);
+          try {
+            return await connection.transaction().execute((trx) => fn(trx, hooks));
+          } finally {
+            await sql`pragma synchronous = FULL`.execute(connection);
+          }
+        });
       });
       for (const callback of callbacks) {
         try {
