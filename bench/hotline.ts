@@ -378,7 +378,14 @@ export async function run(): Promise<void> {
     console.log(JSON.stringify({ bench: 'hotline', results, baseline, machine: machine() }));
   } finally {
     for (const stream of streams) stream.close();
-    await Promise.all([a.kill(), b.kill()]);
+    // SIGTERM (a profiled node writes its profile), SIGKILL if it did not stop within 10 s.
+    await Promise.all(
+      [a, b].map((n) =>
+        Promise.race([n.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]).then(() =>
+          n.kill(),
+        ),
+      ),
+    );
     removeClusterRoots();
   }
 }

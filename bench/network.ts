@@ -187,9 +187,9 @@ function rssMb(pid: number): number {
   return Math.round((Number(line?.split(/\s+/)[1] ?? 0) / 1024) * 10) / 10;
 }
 
-/** User + system CPU ticks of a process so far. */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU ticks so far of a process, or of one of its threads (`/proc/<pid>/task/<tid>`). */
+function cpuTicks(pid: number, tid?: number): number {
+  const stat = readFileSync(`/proc/${pid}${tid === undefined ? '' : `/task/${tid}`}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
 }
@@ -241,7 +241,6 @@ async function startNetwork(root: string, nodes: NodeProcess[]): Promise<number>
       async (i) => {
         nodes[i] = await createNodeProcess(root, nodeId(i), {
           env: { ...NODE_ENV },
-          nodeArgs: (process.env['BENCH_NETWORK_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
         });
       },
     ),
@@ -468,18 +467,22 @@ async function heapOf(
 }
 
 /** Resident memory and CPU over IDLE_SECONDS of every node, the network quiet. */
-async function atRest(
-  nodes: NodeProcess[],
-): Promise<{ rss: number[]; cpu: number[]; heap: Awaited<ReturnType<typeof heapOf>> }> {
+async function atRest(nodes: NodeProcess[]): Promise<{
+  rss: number[];
+  cpu: number[];
+  mainThread: number[];
+  heap: Awaited<ReturnType<typeof heapOf>>;
+}> {
   const pids = nodes.map(pidOf);
-  const before = pids.map(cpuTicks);
+  const before = pids.map((pid) => cpuTicks(pid));
+  const mainBefore = pids.map((pid) => cpuTicks(pid, pid));
   const t0 = performance.now();
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = pids.map(
-    (pid, i) => (((cpuTicks(pid) - before[i]!) / TICKS_PER_SECOND) * 100) / seconds,
-  );
-  return { rss: pids.map(rssMb), cpu, heap: await heapOf(nodes[1]!) };
+  const percent = (ticks: number) => ((ticks / TICKS_PER_SECOND) * 100) / seconds;
+  const cpu = pids.map((pid, i) => percent(cpuTicks(pid) - before[i]!));
+  const mainThread = pids.map((pid, i) => percent(cpuTicks(pid, pid) - mainBefore[i]!));
+  return { rss: pids.map(rssMb), cpu, mainThread, heap: await heapOf(nodes[1]!) };
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -571,6 +574,10 @@ export async function run(): Promise<void> {
       [
         `idle CPU per node over ${IDLE_SECONDS} s, ${SETTLE_SECONDS} s after the traffic, median / max (target < 1%)`,
         `${results.idle_cpu_percent_per_node} / ${results.idle_cpu_percent_per_node_max} %`,
+      ],
+      [
+        '  of which the main thread (the event loop), median / max',
+        `${round2(percentile(rest.mainThread, 50))} / ${round2(Math.max(...rest.mainThread))} %`,
       ],
       [
         'resident memory per node at rest, median / max (target < 150 MB)',

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
-import yauzl from 'yauzl';
+import type { Parser, ReadEntry } from 'tar';
+import type yauzl from 'yauzl';
 import { MAX_REPORT_BYTES } from '../core/schemas/reports.js';
 import { AppError, badRequest } from '../server/errors.js';
 
@@ -97,7 +97,9 @@ async function readZip(
   let zip: yauzl.ZipFile;
   try {
     // validateEntrySizes (the default): an entry whose data inflates past its declared size fails.
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
+    // Loaded when an archive is read: every command of the CLI (serve too) loads this file.
+    const { default: zipLib } = await import('yauzl');
+    zip = await zipLib.openPromise(file, { lazyEntries: true, autoClose: false });
   } catch (error) {
     throw badRequest('archive_unreadable', `${label}: not a readable zip (${messageOf(error)}).`);
   }
@@ -205,7 +207,8 @@ async function readTar(
   // Set inside the parser's callback: the archive is refused whole once it is.
   const refused: { error: Error | null } = { error: null };
   let last = '';
-  const parser = new Parser({
+  const { Parser: TarParser } = await import('tar');
+  const parser = new TarParser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {
       const name = entry.path;

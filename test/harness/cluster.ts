@@ -117,6 +117,8 @@ export async function createNodeProcess(
         process.execPath,
         [
           ...(options.nodeArgs ?? []),
+          // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench's nodes.
+          ...(process.env['LIAISON_CLUSTER_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
           ...(process.env['LIAISON_CLUSTER_BUILT'] === '1'
             ? [path.join(ROOT, 'bin', 'liaison.js')]
             : ['--import', 'tsx', CLI_MAIN]),

@@ -13,7 +13,6 @@ import {
   StatusReportQuery,
 } from '../../../core/schemas/status-report.js';
 import { requireActor } from '../../http/auth.js';
-import { reportDocx } from './report.docx.js';
 import type { StatusReportService } from './status-report.service.js';
 
 const errors = ERROR_RESPONSES;
@@ -53,6 +52,8 @@ export function registerStatusReportRoutes(
     async (request, reply) => {
       const { lang, ...query } = request.query;
       const report = await service.report(requireActor(request), query);
+      // The Word library (docx, a few MB of heap) is loaded on the first export, not at start.
+      const { reportDocx } = await import('./report.docx.js');
       const bytes = await reportDocx(report, lang);
       const day = (text: string) => text.slice(0, 10);
       return reply

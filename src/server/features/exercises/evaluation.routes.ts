@@ -27,7 +27,6 @@ import {
   RatingView,
 } from '../../../core/schemas/exercise-evaluation.js';
 import { requireActor } from '../../http/auth.js';
-import { aarDocx } from './aar.docx.js';
 import type { ExerciseAar } from './aar.service.js';
 import type { ExerciseEvaluation } from './evaluation.service.js';
 import type { ExerciseParticipants } from './participants.service.js';
@@ -240,6 +239,8 @@ function registerAarRoutes(parent: FastifyInstance, aar: ExerciseAar) {
     },
     async (request, reply) => {
       const view = await aar.get(requireActor(request), request.params.id);
+      // The Word library (docx, a few MB of heap) is loaded on the first export, not at start.
+      const { aarDocx } = await import('./aar.docx.js');
       const bytes = await aarDocx(view, request.query.lang);
       return reply
         .header(
