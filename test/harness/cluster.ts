@@ -18,16 +18,30 @@ import { TEST_METRICS_TOKEN } from './node.js';
  */
 export const ADMIN_PASSWORD = 'federation test password';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+/** Ports handed out by this process: the kernel may offer a closed one again. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free now, never one given before in this process: nodes are created (ports
+ * chosen) before they start, and two nodes given one port would have the second's
+ * readiness check answered by the first.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        const given = typeof address === 'object' && address ? address.port : 0;
+        server.close(() => resolve(given));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export interface NodeProcess {
