@@ -31,6 +31,8 @@ const ONLY = process.env['LIAISON_FUZZ_ROUTES'];
  */
 const BACKGROUND_TABLES = new Set<string>([
   'outbox',
+  // acknowledged messages move here from the outbox (kept for a restored peer's resend)
+  'outbox_sent',
   'stream_in',
   'stream_out',
   'timers',

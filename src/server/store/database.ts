@@ -152,26 +152,9 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
     ): Promise<T> {
       let callbacks: (() => void)[] = [];
       const hooks: TxHooks = { afterCommit: (callback) => callbacks.push(callback) };
-      const durable = options.durable ?? true;
       const result = await retryOnDeadlock(log, () => {
         callbacks = [];
-        if (durable) return db.transaction().execute((trx) => fn(trx, hooks));
-        if (dialect === 'postgres') {
-          return db.transaction().execute(async (trx) => {
-            await sql`set local synchronous_commit = off`.execute(trx);
-            return fn(trx, hooks);
-          });
-        }
-        // SQLite: the setting is the connection's; the node's one connection is held
-        // throughout, so no other transaction commits under it.
-        return db.connection().execute(async (connection) => {
-          await sql`pragma synchronous = NORMAL`.execute(connection);
-          try {
-            return await connection.transaction().execute((trx) => fn(trx, hooks));
-          } finally {
-            await sql`pragma synchronous = FULL`.execute(connection);
-          }
-        });
+        return runTransaction(db, dialect, options.durable ?? true, (trx) => fn(trx, hooks));
       });
       for (const callback of callbacks) {
         try {
@@ -212,6 +195,32 @@ export function openStore(config: StoreConfig, log?: Logger): Store {
       await db.destroy();
     },
   };
+}
+
+/** One attempt at a transaction, waiting for the disk at its commit or not (`durable`). */
+function runTransaction<T>(
+  db: Db,
+  dialect: Dialect,
+  durable: boolean,
+  fn: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  if (durable) return db.transaction().execute(fn);
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return fn(trx);
+    });
+  }
+  // SQLite: the setting is the connection's; the node's one connection is held throughout,
+  // so no other transaction commits under it.
+  return db.connection().execute(async (connection) => {
+    await sql`pragma synchronous = NORMAL`.execute(connection);
+    try {
+      return await connection.transaction().execute(fn);
+    } finally {
+      await sql`pragma synchronous = FULL`.execute(connection);
+    }
+  });
 }
 
 /** Attempts at a transaction PostgreSQL aborted to break a deadlock or a serialization conflict. */
