@@ -26,6 +26,21 @@ export async function updateUser(db: Db, id: string, changes: UserUpdate): Promi
     .executeTakeFirstOrThrow();
 }
 
+/** Replaces a password's hash by a stronger one, unless the password changed meanwhile. */
+export async function upgradePasswordHash(
+  db: Db,
+  id: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: to })
+    .where('id', '=', id)
+    .where('password_hash', '=', from)
+    .execute();
+}
+
 /** Enabled users holding the admin role. */
 export async function countActiveAdmins(db: Db): Promise<number> {
   const rows = await db.selectFrom('users').select(['roles']).where('disabled', '=', 0).execute();

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import argon2 from 'argon2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, dialectAvailable } from '../../../../test/harness/databases.js';
 import { call, login, makeNode, type NodeHandle } from '../../../../test/harness/node.js';
@@ -47,6 +48,43 @@ for (const dialect of DIALECTS) {
       });
       expect((await call(h.app, session, 'DELETE', '/api/session')).statusCode).toBe(204);
       expect((await call(h.app, session, 'GET', '/api/me')).statusCode).toBe(401);
+    });
+
+    it('hashes a password made with older settings again at its next login', async () => {
+      const db = h.node.store.db;
+      const older = await argon2.hash(h.admin.password, {
+        type: argon2.argon2id,
+        memoryCost: 19_456,
+        timeCost: 2,
+        parallelism: 1,
+      });
+      await db
+        .updateTable('users')
+        .set({ password_hash: older })
+        .where('username', '=', 'admin')
+        .execute();
+      const hashOf = async () =>
+        (
+          await db
+            .selectFrom('users')
+            .select('password_hash')
+            .where('username', '=', 'admin')
+            .executeTakeFirstOrThrow()
+        ).password_hash;
+      // A wrong password changes nothing.
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { username: 'admin', password: 'not-the-password' },
+      });
+      expect(await hashOf()).toBe(older);
+      await login(h.app, 'admin', h.admin.password);
+      const now = await hashOf();
+      expect(now).toMatch(/^\$argon2id\$v=19\$m=47104,t=1,p=1\$/);
+      expect(await argon2.verify(now, h.admin.password)).toBe(true);
+      // The next login checks the new hash and leaves it alone.
+      await login(h.app, 'admin', h.admin.password);
+      expect(await hashOf()).toBe(now);
     });
 
     it('answers 401 for a wrong password and 429 with Retry-After at the 6th failure in a minute', async () => {

@@ -1,7 +1,7 @@
 import type { Db } from '../../store/database.js';
 import * as repo from './accounts.repository.js';
 import type { UserRow } from './accounts.table.js';
-import { verifyDummy, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyDummy, verifyPassword } from './passwords.js';
 
 /**
  * A password offered at the login form or by HTTP Basic (TAXII clients). Both are throttled
@@ -42,7 +42,8 @@ export async function throttledSeconds(
 
 /**
  * The user whose username and password these are, or undefined. An unknown username costs
- * the time of a real check, so it cannot be told from a wrong password by timing.
+ * the time of a real check, so it cannot be told from a wrong password by timing. A right
+ * password whose hash has older settings is hashed again with today's.
  */
 export async function checkCredentials(
   db: Db,
@@ -53,5 +54,11 @@ export async function checkCredentials(
   const ok = user
     ? await verifyPassword(user.password_hash, password)
     : (await verifyDummy(password), false);
-  return ok ? user : undefined;
+  if (!ok || !user) return undefined;
+  if (needsRehash(user.password_hash)) {
+    const stronger = await hashPassword(password);
+    await repo.upgradePasswordHash(db, user.id, user.password_hash, stronger);
+    return { ...user, password_hash: stronger };
+  }
+  return user;
 }
