@@ -51,7 +51,8 @@ export interface FederationContext {
   peerActivated: PeerActivatedHook[];
   kinds: KindRegistry;
   outbound: OutboundGuard;
-  idlePollMs: number;
+  /** How often one read of all streams looks for messages other processes committed. */
+  sweepMs: number;
   nudge(peerId: string): void;
   onPeersChanged(peerId: string): void;
   onLedgerChanged(peerId: string): void;
@@ -80,8 +81,11 @@ export interface FederationOptions {
   metrics: Registry;
   /** A new peer's URL is fetched through it (src/server/outbound.ts). */
   outbound: OutboundGuard;
-  /** How often an idle dispatcher looks for messages other processes committed. */
-  idlePollMs?: number;
+  /**
+   * How often one read of all streams looks for messages committed by other processes (a
+   * dispatcher is woken at once by its own process's commits; idle, it reads nothing).
+   */
+  sweepMs?: number;
 }
 
 /**
@@ -129,7 +133,7 @@ export class Federation {
       opener: new EnvelopeOpener(options.log),
       kinds: new KindRegistry(),
       outbound: options.outbound,
-      idlePollMs: options.idlePollMs ?? 1_000,
+      sweepMs: options.sweepMs ?? 1_000,
       nudge: (peerId) => this.dispatchers.get(peerId)?.nudge(),
       onPeersChanged: (peerId) => {
         void this.syncDispatchers();
@@ -250,7 +254,7 @@ export class Federation {
     // Peers added or resumed by another process (CLI, a second API process) are picked up.
     this.refresh = setInterval(() => void this.syncDispatchers(), 2_000);
     // Messages committed by another process wake their dispatcher: one read for all streams.
-    this.sweep = setInterval(() => void this.pokePending(), this.ctx.idlePollMs);
+    this.sweep = setInterval(() => void this.pokePending(), this.ctx.sweepMs);
     // Peers' descriptors are fetched again soon after start and then every few minutes, so
     // a peer that was upgraded (new message kinds) is known as such without re-peering.
     const refreshDescriptors = () =>
