@@ -15,7 +15,8 @@ import { restoreBackup } from '../src/cli/restore.js';
 import { loadConfig } from '../src/server/config.js';
 import { runCli } from './harness/cli.js';
 import { dialectAvailable, DIALECTS } from './harness/databases.js';
-import { createPgDatabase, initServedNode, noteTexts, type ServedNode } from './harness/restore.js';
+import type { NodeProcess } from './harness/cluster.js';
+import { createPgDatabase, initServedNode, noteTexts } from './harness/restore.js';
 import { until } from './harness/wait.js';
 
 /**
@@ -39,7 +40,7 @@ function newRoot(): string {
 }
 
 /** Sends notes from `from` to `to` one after the other until stopped; keeps those sent (201). */
-function sender(from: ServedNode, to: string, label: string) {
+function sender(from: NodeProcess, to: string, label: string) {
   const sent: string[] = [];
   let running = true;
   const loop = (async () => {

@@ -141,7 +141,9 @@ for (const dialect of DIALECTS) {
       }, 'the daily reading');
       const all = await call(us.app, adminUs, 'GET', '/api/measures?peer=cn-mps');
       expect(all.statusCode, all.body).toBe(200);
-      const list = all.json<{ measures: { key: string; unit: string; definition: string }[] }>();
+      const list = all.json<{
+        measures: { key: string; unit: string; definition: { en: string; zh: string } }[];
+      }>();
       expect(list.measures.map((m) => m.key)).toEqual([
         'pings.answered_share',
         'hotline.acknowledged_in_time_share',
@@ -151,7 +153,9 @@ for (const dialect of DIALECTS) {
         'sharing.feedback_given',
         'exercises.finished_with_aar',
       ]);
-      expect(list.measures.every((m) => m.definition.length > 20)).toBe(true);
+      expect(
+        list.measures.every((m) => m.definition.en.length > 20 && m.definition.zh.length > 10),
+      ).toBe(true);
 
       // Bad input: a 4xx that names what is wrong.
       const bad = async (url: string, status: number, code: string) => {

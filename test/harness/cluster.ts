@@ -51,7 +51,8 @@ export interface NodeProcess {
   fingerprint: string;
   child: ChildProcess | undefined;
   log: string;
-  start(): Promise<void>;
+  /** Starts `liaison serve` on its data directory, or on another one (a restored backup). */
+  start(dataDir?: string): Promise<void>;
   /** SIGKILL: no chance to clean up, as in a crash. */
   kill(): Promise<void>;
   /** SIGTERM and wait. */
@@ -108,7 +109,30 @@ export async function createNodeProcess(
     adminPassword: ADMIN_PASSWORD,
     osUser: 'test',
   });
-  const url = `http://127.0.0.1:${port}`;
+  return servedProcess({
+    nodeId,
+    dataDir,
+    url: `http://127.0.0.1:${port}`,
+    fingerprint: init.fingerprint,
+    ...options,
+  });
+}
+
+/**
+ * A `liaison serve` process of the node in `dataDir` that answers at `url` (its config's
+ * port, or LIAISON_HTTP_PORT in `env`): not started yet. `start(other)` serves another
+ * data directory (a restored one) at the same URL.
+ */
+export function servedProcess(options: {
+  nodeId: string;
+  dataDir: string;
+  url: string;
+  fingerprint: string;
+  env?: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+  startTimeoutMs?: number;
+}): NodeProcess {
+  const { nodeId, url } = options;
   let session: { cookie: string; csrf: string } | undefined;
   /** Sends `signal` to the running process, if any, and waits for it to exit. */
   const end = async (signal: NodeJS.Signals): Promise<void> => {
@@ -121,12 +145,15 @@ export async function createNodeProcess(
   };
   const handle: NodeProcess = {
     nodeId,
-    dataDir,
+    dataDir: options.dataDir,
     url,
-    fingerprint: init.fingerprint,
+    fingerprint: options.fingerprint,
     child: undefined,
     log: '',
-    async start() {
+    async start(dataDir = handle.dataDir) {
+      // Another data directory (a restored backup) may not hold the session opened before.
+      if (dataDir !== handle.dataDir) session = undefined;
+      handle.dataDir = dataDir;
       const child = spawn(
         process.execPath,
         [
@@ -148,20 +175,16 @@ export async function createNodeProcess(
             LIAISON_LOG_LEVEL: 'warn',
             LIAISON_OUTBOUND_ALLOW: '127.0.0.0/8,::1',
             LIAISON_METRICS_TOKEN: TEST_METRICS_TOKEN,
+            // Not 127.0.0.2: the forwarded-address test logs in from there.
             LIAISON_RATE_EXEMPT: '127.0.0.1,::1,::ffff:127.0.0.1',
             ...options.env,
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
-      child.stdout.on(
-        'data',
-        (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)),
-      );
-      child.stderr.on(
-        'data',
-        (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000)),
-      );
+      const keep = (d: Buffer) => (handle.log = (handle.log + d.toString()).slice(-20_000));
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
       handle.child = child;
       await waitReady(url, child, () => handle.log, options.startTimeoutMs);
     },
@@ -180,9 +203,9 @@ export async function createNodeProcess(
       }
       return session;
     },
-    async api(method, path, body) {
+    async api(method, route, body) {
       const { cookie, csrf } = await handle.session();
-      const response = await fetch(`${url}${path}`, {
+      const response = await fetch(`${url}${route}`, {
         method,
         headers: {
           cookie,

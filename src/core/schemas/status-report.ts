@@ -123,7 +123,7 @@ export const MeasureDefinition = z.object({
   key: z.string(),
   unit: z.enum(MEASURE_UNITS),
   title: Text,
-  definition: z.string(),
+  definition: Text,
 });
 
 export const MeasureReading = z.object({

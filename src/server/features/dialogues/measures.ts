@@ -38,8 +38,10 @@ export const MEASURES: readonly Measure[] = [
     key: 'pings.answered_share',
     unit: 'share',
     title: { en: 'Ping tests answered', zh: '已应答的联络测试' },
-    definition:
-      'Ping tests sent either way in the last 90 days that were answered, divided by those sent; null if none were sent.',
+    definition: {
+      en: 'Ping tests sent either way in the last 90 days that were answered, divided by those sent; null if none were sent.',
+      zh: '过去 90 天内双向发送的联络测试中已获应答的数量，除以已发送的数量；若未发送则无数值。',
+    },
     compute: (r) => {
       const pings = both(r, (s) => s.pings);
       return share(pings.filter((p) => pingAnsweredAt(p) !== null).length, pings.length);
@@ -49,8 +51,10 @@ export const MEASURES: readonly Measure[] = [
     key: 'hotline.acknowledged_in_time_share',
     unit: 'share',
     title: { en: 'Hotline calls acknowledged within the deadline', zh: '在时限内确认的热线呼叫' },
-    definition:
-      'Hotline calls placed either way in the last 90 days and acknowledged within the first rung’s deadline (acknowledged − delivered ≤ the call’s time to acknowledge), divided by the delivered calls that were acknowledged or whose first deadline has passed; null if none.',
+    definition: {
+      en: 'Hotline calls placed either way in the last 90 days and acknowledged within the first rung’s deadline (acknowledged − delivered ≤ the call’s time to acknowledge), divided by the delivered calls that were acknowledged or whose first deadline has passed; null if none.',
+      zh: '过去 90 天内双向发起、并在第一级时限内确认的热线呼叫（确认时间 − 送达时间 ≤ 该呼叫的确认时限），除以已送达且已确认或第一级时限已过的呼叫数；若无则无数值。',
+    },
     compute: (r, now) => {
       const calls = both(r, (s) => s.calls);
       return share(calls.filter(acknowledgedInTime).length, callsDecided(calls, now).length);
@@ -60,16 +64,20 @@ export const MEASURES: readonly Measure[] = [
     key: 'arrangement.in_force',
     unit: 'flag',
     title: { en: 'An arrangement in force', zh: '已生效的安排' },
-    definition:
-      '1 when both sides have accepted a version of the arrangement with the peer (version 1 or later), 0 while only the built-in default applies.',
+    definition: {
+      en: '1 when both sides have accepted a version of the arrangement with the peer (version 1 or later), 0 while only the built-in default applies.',
+      zh: '双方均已接受与该对端的安排的某一版本（第 1 版或更高）时为 1；仅适用内置默认安排时为 0。',
+    },
     compute: (_r, _now, extra) => (extra.arrangementVersion > 0 ? 1 : 0),
   },
   {
     key: 'requests.on_time_share',
     unit: 'share',
     title: { en: 'Requests answered on time', zh: '按时答复的请求' },
-    definition:
-      'Requests sent either way in the last 90 days that were answered (fulfilled, partially fulfilled or declined) by their deadline to respond, divided by those answered or past that deadline (not withdrawn); null if none.',
+    definition: {
+      en: 'Requests sent either way in the last 90 days that were answered (fulfilled, partially fulfilled or declined) by their deadline to respond, divided by those answered or past that deadline (not withdrawn); null if none.',
+      zh: '过去 90 天内双向发送、并在答复时限前得到答复（完全满足、部分满足或拒绝）的请求，除以已答复或已过该时限的请求数（不含已撤回的）；若无则无数值。',
+    },
     compute: (r, now) => {
       const { decided, inTime } = timeliness(
         both(r, (s) => s.requests),
@@ -82,24 +90,30 @@ export const MEASURES: readonly Measure[] = [
     key: 'sharing.objects_per_month',
     unit: 'per_month',
     title: { en: 'Objects shared per month', zh: '每月共享的对象' },
-    definition:
-      'STIX objects shared either way whose latest version was sent (received) in the last 90 days, divided by 3.',
+    definition: {
+      en: 'STIX objects shared either way whose latest version was sent (received) in the last 90 days, divided by 3.',
+      zh: '过去 90 天内双向共享、其最新版本已发送（或已接收）的 STIX 对象数，除以 3。',
+    },
     compute: (r) => (r.here.objectsShared + r.there.objectsShared) / 3,
   },
   {
     key: 'sharing.feedback_given',
     unit: 'count',
     title: { en: 'Feedback given', zh: '已提供的反馈' },
-    definition:
-      'Feedback given in the last 90 days by either side on objects the other side shared (the current answer of each side on each object).',
+    definition: {
+      en: 'Feedback given in the last 90 days by either side on objects the other side shared (the current answer of each side on each object).',
+      zh: '过去 90 天内任一方对另一方共享的对象给出的反馈数（每一方对每个对象的当前答复）。',
+    },
     compute: (r) => r.here.feedbackGiven + r.there.feedbackGiven,
   },
   {
     key: 'exercises.finished_with_aar',
     unit: 'count',
     title: { en: 'Finished exercises with their AAR', zh: '已结束并有演练后报告的演练' },
-    definition:
-      'Exercises with the peer (ever) whose clock was ended and whose after-action report both sides have shared.',
+    definition: {
+      en: 'Exercises with the peer (ever) whose clock was ended and whose after-action report both sides have shared.',
+      zh: '与该对端进行的所有演练中，时钟已结束且双方均已共享演练后报告的演练数。',
+    },
     compute: (r) =>
       r.here.exercises.filter(
         (e, i) => e.endedAt !== null && e.part !== null && r.there.exercises[i]?.part != null,
