@@ -10,7 +10,7 @@ import {
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { floorOf, floorRows, fsyncTimes } from './floor.js';
-import { machine, percentile, printTable } from './report.js';
+import { cpuTicks, machine, percentile, printTable, TICKS_PER_SECOND } from './report.js';
 
 /**
  * bench/federation (../shared/BENCH.md): two real node processes on loopback, each with its
@@ -46,6 +46,12 @@ function cryptoFloorPerSecond(): number {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) round();
   return Math.round(n / ((performance.now() - t0) / 1000));
+}
+
+function pidOf(node: NodeProcess): number {
+  const pid = node.child?.pid;
+  if (pid === undefined) throw new Error(`${node.nodeId} is not running`);
+  return pid;
 }
 
 async function login(node: NodeProcess): Promise<string> {
@@ -203,7 +209,10 @@ export async function run(): Promise<void> {
     const stream = await watchNotes(b, cookieB);
     await a.api('GET', '/api/me');
     const latency: number[] = [];
+    // CPU each process spends per note (after the warm-up): the latency's cost is work.
+    let cpuBefore: [number, number] = [0, 0];
     for (let i = 0; i < LATENCY_SAMPLES + 20; i++) {
+      if (i === 20) cpuBefore = [cpuTicks(pidOf(a)), cpuTicks(pidOf(b))];
       const text = `latency ${i}`;
       const arrived = stream.wait(text);
       const t0 = performance.now();
@@ -213,6 +222,12 @@ export async function run(): Promise<void> {
       if (i >= 20) latency.push(at - t0); // the first 20 warm up
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    const cpuMsPerNote = (ticks: number) =>
+      Math.round(((ticks * 1000) / TICKS_PER_SECOND / LATENCY_SAMPLES) * 100) / 100;
+    const cpuPerNote = {
+      sender: cpuMsPerNote(cpuTicks(pidOf(a)) - cpuBefore[0]),
+      receiver: cpuMsPerNote(cpuTicks(pidOf(b)) - cpuBefore[1]),
+    };
     stream.close();
 
     // Backlog of small messages, drained when B returns.
@@ -248,6 +263,8 @@ export async function run(): Promise<void> {
     const results = {
       latency_p50_ms: percentile(latency, 50),
       latency_p99_ms: percentile(latency, 99),
+      latency_cpu_ms_sender: cpuPerNote.sender,
+      latency_cpu_ms_receiver: cpuPerNote.receiver,
       drain_small_per_s: Math.round(SMALL_MESSAGES / smallSeconds),
       drain_stream_only_per_s: Math.round(STREAM_MESSAGES / streamSeconds),
       drain_stix_objects_per_s: Math.round((STIX_MESSAGES * STIX_OBJECTS) / stixSeconds),
@@ -270,6 +287,10 @@ export async function run(): Promise<void> {
         `${results.latency_p50_ms} / ${results.latency_p99_ms} ms`,
       ],
       ...floorRows(floor, 'latency', results.latency_p50_ms, results.latency_p99_ms),
+      [
+        '  CPU per note (latency phase): sender A / receiver B',
+        `${results.latency_cpu_ms_sender} / ${results.latency_cpu_ms_receiver} ms`,
+      ],
       [
         `${SMALL_MESSAGES} small messages: sealed and committed on A`,
         `${(enqueueMs / 1000).toFixed(1)} s`,

@@ -7,7 +7,7 @@ import {
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { TEST_METRICS_TOKEN } from '../test/harness/node.js';
-import { machine, percentile, printTable } from './report.js';
+import { cpuTicks, machine, percentile, printTable, TICKS_PER_SECOND } from './report.js';
 
 /**
  * bench/network (../shared/BENCH.md): a multilateral network of NODES real node processes
@@ -50,7 +50,6 @@ const START_POOL = 2;
 const PEER_POOL = 6;
 /** Waiting longer than this for a phase fails the bench, naming the phase. */
 const PHASE_TIMEOUT_MS = Number(process.env['BENCH_NETWORK_PHASE_TIMEOUT_MS'] ?? 300_000);
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** Runs `work` over `items`, at most `size` at a time. */
 async function pool<T>(
@@ -187,13 +186,6 @@ function rssMb(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return Math.round((Number(line?.split(/\s+/)[1] ?? 0) / 1024) * 10) / 10;
-}
-
-/** User + system CPU ticks so far of a process, or of one of its threads (`/proc/<pid>/task/<tid>`). */
-function cpuTicks(pid: number, tid?: number): number {
-  const stat = readFileSync(`/proc/${pid}${tid === undefined ? '' : `/task/${tid}`}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
 }
 
 function pidOf(node: NodeProcess): number {
