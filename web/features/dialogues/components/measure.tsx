@@ -56,7 +56,9 @@ export function MeasurePanel({
     <section className="card dialogue-section measure" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('dialogues.measure.title')}</h2>
       <p className="lead">{definition ? pick(definition.title, i18n.language) : measure.key}</p>
-      {definition ? <p className="muted small">{pick(definition.definition, i18n.language)}</p> : null}
+      {definition ? (
+        <p className="muted small">{pick(definition.definition, i18n.language)}</p>
+      ) : null}
       <dl className="facts">
         <div>
           <dt>{t('dialogues.measure.value')}</dt>
