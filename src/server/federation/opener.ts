@@ -148,6 +148,11 @@ class OpenerThread {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
+    // Its exit no longer fails what it held (it is not the current thread): refuse them here,
+    // or a batch being opened while the node stops would wait for ever, and the stop with it.
+    for (const pending of this.pending.values())
+      pending.reject(new Error('envelope opener closed'));
+    this.pending.clear();
   }
 }
 
