@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { diffieHellman, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import { DIAGNOSTIC_KIND } from '../src/server/federation/federation.js';
 import {
@@ -10,6 +11,7 @@ import {
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { floorOf, floorRows, fsyncTimes } from './floor.js';
+import { pathFloor, pathFloorRows } from './floor.path.js';
 import { cpuTicks, machine, percentile, printTable, TICKS_PER_SECOND } from './report.js';
 
 /**
@@ -203,6 +205,8 @@ export async function run(): Promise<void> {
     }
     // The floor of a message's latency: the round trip and two commits (two fsyncs).
     const floor = floorOf(rtt, fsyncTimes(b.dataDir));
+    // And the floor of the note's whole path, by bare processes on the same disk.
+    const onPath = await pathFloor(path.join(root, 'floor-path'));
 
     // Latency of single messages.
     const cookieB = await login(b);
@@ -271,6 +275,7 @@ export async function run(): Promise<void> {
     };
     const baseline = {
       ...floor,
+      ...onPath,
       envelope_crypto_floor_per_s_per_core: cryptoFloor,
     };
     printTable('federation', [
@@ -287,6 +292,13 @@ export async function run(): Promise<void> {
         `${results.latency_p50_ms} / ${results.latency_p99_ms} ms`,
       ],
       ...floorRows(floor, 'latency', results.latency_p50_ms, results.latency_p99_ms),
+      ...pathFloorRows(
+        onPath,
+        'latency',
+        'request',
+        results.latency_p50_ms,
+        results.latency_p99_ms,
+      ),
       [
         '  CPU per note (latency phase): sender A / receiver B',
         `${results.latency_cpu_ms_sender} / ${results.latency_cpu_ms_receiver} ms`,

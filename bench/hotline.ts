@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   ADMIN_PASSWORD,
   clusterRoot,
@@ -7,6 +8,7 @@ import {
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { floorOf, floorRows, fsyncTimes } from './floor.js';
+import { pathFloor, pathFloorRows } from './floor.path.js';
 import { machine, percentile, printTable } from './report.js';
 
 /**
@@ -204,6 +206,8 @@ export async function run(): Promise<void> {
     }
     // The floor of a call's delivery: the round trip and two commits (two fsyncs).
     const floor = floorOf(rtt, fsyncTimes(b.dataDir));
+    // And the floor of the call's whole path, by bare processes on the same disk.
+    const onPath = await pathFloor(path.join(root, 'floor-path'));
 
     // Calls are found by subject: B's alert can arrive before A's 201 does.
     const samples = new Map<string, Sample>();
@@ -341,7 +345,7 @@ export async function run(): Promise<void> {
       ack_roundtrip_from_post_p50_ms: percentile(roundTripPost, 50),
       ack_roundtrip_from_post_p99_ms: percentile(roundTripPost, 99),
     };
-    const baseline = floor;
+    const baseline = { ...floor, ...onPath };
     const seqB = sequences(measured, 'onB');
     const seqA = sequences(measured, 'onA');
     const seqRows = (side: string, counts: Map<string, number>): [string, string][] =>
@@ -353,6 +357,7 @@ export async function run(): Promise<void> {
         fmt(deliver),
       ],
       ...floorRows(floor, 'deliver', results.deliver_p50_ms, results.deliver_p99_ms),
+      ...pathFloorRows(onPath, 'deliver', 'a', results.deliver_p50_ms, results.deliver_p99_ms),
       [
         `call commit on A → acknowledged on A's stream, p50 / p99 (target p99 ≤ 30 ms)`,
         fmt(roundTrip),
