@@ -147,6 +147,8 @@ export class StreamDispatcher {
   private idle = false;
   private leaseUntil = 0;
   private prunedAt = 0;
+  /** Aborted by stop(): a batch in flight does not hold the node's stop for its timeout. */
+  private halt = new AbortController();
 
   constructor(
     private readonly ctx: FederationContext,
@@ -157,11 +159,15 @@ export class StreamDispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.halt = new AbortController();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    // The peer may apply a batch whose answer is lost here: the next start sends it again
+    // and the peer answers with its watermark (replayed_sequence), as after a crash.
+    this.halt.abort();
     this.wake.resolve?.();
     await this.loop;
   }
@@ -272,7 +278,7 @@ export class StreamDispatcher {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: `{"envelopes":[${batch.map((row) => JSON.stringify(row.envelope)).join(',')}]}`,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.any([this.halt.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       });
       let body: unknown;
       try {
@@ -305,8 +311,9 @@ export class StreamDispatcher {
     if (stream.resume_at !== null) {
       // Restored from a backup: the peer agrees on where the stream resumes first (resume.ts).
       if (!(await this.takeLease(db, Date.now()))) return { kind: 'not_leaseholder' };
-      const resumed = await resumeStream(this.ctx, peer, stream);
+      const resumed = await resumeStream(this.ctx, peer, stream, this.halt.signal);
       if (!resumed.ok) {
+        if (this.halt.signal.aborted) return { kind: 'down' }; // stopping, as in settle
         await this.recordFailure(resumed.code, resumed.message, resumed.peerUp, Date.now());
         return { kind: resumed.peerUp ? 'refused' : 'down' };
       }
@@ -367,6 +374,8 @@ export class StreamDispatcher {
     stream: { last_seq: number | string },
   ): Promise<{ kind: 'sent' | 'down' | 'refused'; applied?: number }> {
     const now = this.ctx.clock.now();
+    // Stopping: the batch was abandoned here, which says nothing of the peer.
+    if (!answer.reached && this.halt.signal.aborted) return { kind: 'down' };
     if (!answer.reached) {
       await this.recordFailure(
         'peer_unreachable',

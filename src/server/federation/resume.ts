@@ -191,6 +191,8 @@ export async function resumeStream(
   ctx: FederationContext,
   peer: PeerRow,
   stream: StreamOutRow,
+  /** The dispatcher's stop: a request in flight does not hold the node's stop. */
+  halt?: AbortSignal,
 ): Promise<{ ok: true } | { ok: false; code: string; message: string; peerUp: boolean }> {
   const { request, token } = await signedResumeRequest(ctx, peer, stream);
   let response: Response;
@@ -199,7 +201,7 @@ export async function resumeStream(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token }),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.any([AbortSignal.timeout(30_000), ...(halt ? [halt] : [])]),
     });
   } catch (error) {
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
