@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ARRANGEMENT } from '../src/core/arrangements.js';
 import { REQUEST_ACTIONS, REQUEST_FIELDS, REQUEST_TYPES } from '../src/core/requests.js';
-import { generateNodeKeys } from '../src/server/identity/keys.js';
 import { call, login, makeNode, type NodeHandle, type Session } from './harness/node.js';
+import { insertPeerRow } from './harness/peers.js';
 
 /**
  * Whatever a user sends to the contacts, arrangements, requests, pings, hotline, cases, imports
@@ -23,30 +23,12 @@ let objectId = '';
 beforeAll(async () => {
   h = await makeNode({ nodeId: 'us-doj' });
   admin = await login(h.app, 'admin', h.admin.password);
-  const keys = await generateNodeKeys();
-  const now = Date.now();
+  await insertPeerRow(h, {
+    nodeId: 'cn-mps',
+    url: 'http://127.0.0.1:9',
+    name: 'China — Ministry of Public Security',
+  });
   const db = h.node.store.db;
-  await db
-    .insertInto('peers')
-    .values({
-      node_id: 'cn-mps',
-      url: 'http://127.0.0.1:9',
-      name: 'China — Ministry of Public Security',
-      country: 'CN',
-      time_zone: 'Asia/Shanghai',
-      signing_jwk: JSON.stringify(keys.signing.publicJwk),
-      encryption_jwk: JSON.stringify(keys.encryption.publicJwk),
-      fingerprint: keys.fingerprint,
-      message_kinds: JSON.stringify(h.node.federation.kinds.names()),
-      status: 'active',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await db
-    .insertInto('stream_out')
-    .values({ peer_id: 'cn-mps', last_seq: 0, acked_seq: 0, failures: 0, peer_up: 0 })
-    .execute();
   await db.insertInto('stream_in').values({ peer_id: 'cn-mps', applied_seq: 0 }).execute();
   const draft = await call(h.app, admin, 'POST', '/api/requests', {
     peer: 'cn-mps',

@@ -2,39 +2,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeNode, type NodeHandle } from '../../../test/harness/node.js';
-import { generateNodeKeys } from '../identity/keys.js';
+import { insertPeerRow } from '../../../test/harness/peers.js';
 import { openStore } from '../store/database.js';
 import { DIAGNOSTIC_KIND } from './federation.js';
 
 /** A message too large for any recipient is refused with the change, never queued. */
-/** A peer row for `nodeId` at `url`, with its stream, as peering leaves them. */
-async function insertPeer(h: NodeHandle, nodeId: string, url: string): Promise<void> {
-  const keys = await generateNodeKeys();
-  const db = h.node.store.db;
-  const now = Date.now();
-  await db
-    .insertInto('peers')
-    .values({
-      node_id: nodeId,
-      url,
-      name: 'peer',
-      country: 'CN',
-      time_zone: 'Asia/Shanghai',
-      signing_jwk: JSON.stringify(keys.signing.publicJwk),
-      encryption_jwk: JSON.stringify(keys.encryption.publicJwk),
-      fingerprint: keys.fingerprint,
-      message_kinds: JSON.stringify([DIAGNOSTIC_KIND]),
-      status: 'active',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await db
-    .insertInto('stream_out')
-    .values({ peer_id: nodeId, last_seq: 0, acked_seq: 0, failures: 0, peer_up: 0 })
-    .execute();
-}
-
 describe('the outbox', () => {
   let h: NodeHandle;
   afterAll(async () => {
@@ -44,7 +16,11 @@ describe('the outbox', () => {
   it('refuses a message whose envelope would exceed 4 MiB, and writes nothing', async () => {
     h = await makeNode({ nodeId: 'us-doj' });
     const db = h.node.store.db;
-    await insertPeer(h, 'cn-mps', 'http://127.0.0.1:9');
+    await insertPeerRow(h, {
+      nodeId: 'cn-mps',
+      url: 'http://127.0.0.1:9',
+      kinds: [DIAGNOSTIC_KIND],
+    });
     const objects = Array.from({ length: 2000 }, (_, i) => ({ i, text: 'x'.repeat(1200) }));
     await expect(
       h.node.store.transaction((trx) =>
@@ -77,7 +53,11 @@ describe('a stopping node', () => {
     const { port } = silent.address() as AddressInfo;
     const h = await makeNode({ nodeId: 'us-doj' });
     try {
-      await insertPeer(h, 'cn-mps', `http://127.0.0.1:${port}`);
+      await insertPeerRow(h, {
+        nodeId: 'cn-mps',
+        url: `http://127.0.0.1:${port}`,
+        kinds: [DIAGNOSTIC_KIND],
+      });
       await h.node.store.transaction((trx, hooks) =>
         h.node.federation.send(trx, hooks, 'cn-mps', DIAGNOSTIC_KIND, {
           label: 'held',
