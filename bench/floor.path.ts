@@ -203,7 +203,16 @@ export async function pathFloor(dir: string, samples = 500): Promise<PathFloor> 
         body: JSON.stringify({ text }),
       });
       await sent.arrayBuffer();
-      const arrival = await arrived;
+      // A bare process that died must fail the bench, naming the step, not hang it.
+      const arrival = await Promise.race([
+        arrived,
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`path floor: message ${i} never reached B's stream`)),
+            10_000,
+          ).unref(),
+        ),
+      ]);
       if (i >= 20) {
         whole.push(arrival.at - t0);
         fromA.push(arrival.fromA);
