@@ -297,15 +297,29 @@ for (const dialect of DIALECTS) {
         text: 'usmark-private: internal note',
         share: false,
       });
+      // The live update of a rating goes to the evaluators and controllers, not the players.
+      // On PostgreSQL the bus hands events back through the database, after the reply: the
+      // events between two marks published on this process's bus are the rating's alone.
+      const bus = us.handle.node.bus;
+      const marks: string[] = [];
       const events: BusEvent[] = [];
-      const unsubscribe = us.handle.node.bus.subscribe((event) => events.push(event));
+      const unsubscribe = bus.subscribe((event) => {
+        const mark = (event.data as { exerciseId?: string }).exerciseId;
+        if (mark?.startsWith('mark-')) marks.push(mark);
+        else if (marks.length === 1) events.push(event);
+      });
+      const passMark = async (mark: string) => {
+        bus.publish('exercise.changed', { exerciseId: mark }, { userIds: [] });
+        await until(() => marks.includes(mark), `${mark} through the bus`);
+      };
+      await passMark('mark-before');
       await ok(us.evaluator, 'PUT', `/api/exercises/${id}/evaluation/ratings`, {
         objective: 'hotline-response',
         rating: 'S',
         note: 'usmark-rating',
       });
+      await passMark('mark-after');
       unsubscribe();
-      // The live update of a rating goes to the evaluators and controllers, not the players.
       const rated = events.filter(
         (e) => e.type === 'exercise.changed' && e.audience.userIds?.includes(us.ids.evaluator),
       );

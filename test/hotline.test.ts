@@ -150,7 +150,10 @@ for (const dialect of DIALECTS) {
       }, 'us-doj to see the call delivered');
       expect(onA).toMatchObject({ rung: 1, rungs: 3 });
       expect(Date.parse(onA.rungDeadlineAt)).toBe(deliveredAt + 5 * MINUTE);
-      const rung1 = alerts.find((e) => (e.data as any).reason === 'incoming');
+      const rung1 = await until(
+        () => alerts.find((e) => (e.data as any).reason === 'incoming'),
+        'the incoming alert on cn-mps',
+      );
       expect(rung1?.audience.userIds).toEqual([duty.id]);
 
       // Nobody answers: at the deadline rung 2 (the supervisor) is alerted.
@@ -158,6 +161,7 @@ for (const dialect of DIALECTS) {
       clock.advance(5 * MINUTE);
       await until(async () => (await getCall(b, adminB, id))?.rung === 2, 'rung 2 on cn-mps');
       await until(async () => (await getCall(a, adminA, id))?.rung === 2, 'rung 2 on us-doj');
+      await until(() => alerts.length > 0, 'the rung 2 alert on cn-mps');
       expect(alerts.map((e) => e.audience.userIds)).toEqual([[supervisor.id]]);
 
       // cn-mps restarts between the steps; the durable timer still fires rung 3.
@@ -177,6 +181,7 @@ for (const dialect of DIALECTS) {
       clock.advance(5 * MINUTE);
       await until(async () => (await getCall(b, adminB, id))?.rung === 3, 'rung 3 on cn-mps');
       await until(async () => (await getCall(a, adminA, id))?.rung === 3, 'rung 3 on us-doj');
+      await until(() => alerts.length > 0, 'the rung 3 alert on cn-mps');
       expect(alerts.map((e) => e.audience.userIds)).toEqual([[senior.id]]);
 
       // Each step fired once: a little more time and a pass of the timers change nothing.

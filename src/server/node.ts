@@ -181,6 +181,22 @@ function readTls(config: Config): NodeBase['https'] {
     : undefined;
 }
 
+/**
+ * Closes the HTTP app: requests in flight are answered, and each connection is closed as
+ * soon as it is idle. Node closes the idle ones once, when the server closes; one busy at
+ * that moment would otherwise be kept alive for Fastify's keepAliveTimeout (72 s) after its
+ * answer, holding the stop past the service unit's TimeoutStopSec (a peer's, a proxy's
+ * kept-alive connection).
+ */
+async function closeApp(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
 /** What a node is made of, before it is given its life cycle. */
 type NodeParts = Omit<NodeBase, 'app' | 'start' | 'listen' | 'close'>;
 
@@ -220,7 +236,7 @@ function assembleNode(parts: NodeParts, services: FeatureServices, dispatch: boo
       for (const module of [...modules].reverse()) await module.stop?.();
       await federation.stop();
       await timers.stop();
-      if (node.app) await node.app.close();
+      if (node.app) await closeApp(node.app);
       await parts.bus.stop();
       await store.close();
     },
