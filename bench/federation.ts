@@ -12,7 +12,14 @@ import {
 } from '../test/harness/cluster.js';
 import { floorOf, floorRows, fsyncTimes } from './floor.js';
 import { pathFloor, pathFloorRows } from './floor.path.js';
-import { cpuTicks, machine, percentile, printTable, TICKS_PER_SECOND } from './report.js';
+import {
+  cpuTicks,
+  machine,
+  percentile,
+  printTable,
+  readEvents,
+  TICKS_PER_SECOND,
+} from './report.js';
 
 /**
  * bench/federation (../shared/BENCH.md): two real node processes on loopback, each with its
@@ -69,42 +76,16 @@ async function login(node: NodeProcess): Promise<string> {
 /** B's live stream: resolves waiters when a note with their text arrives. */
 async function watchNotes(node: NodeProcess, cookie: string) {
   const waiters = new Map<string, (at: number) => void>();
-  const controller = new AbortController();
-  const response = await fetch(`${node.url}/api/events`, {
-    headers: { cookie },
-    signal: controller.signal,
+  const stream = await readEvents(`${node.url}/api/events`, { cookie }, "B's stream", (e) => {
+    if (e.type !== 'note.created') return;
+    const note = (e.data as { note?: { text: string; direction: string } }).note;
+    if (note?.direction === 'in') waiters.get(note.text)?.(e.at);
   });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        const at = performance.now();
-        buffer += decoder.decode(value, { stream: true });
-        let index: number;
-        while ((index = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, index);
-          buffer = buffer.slice(index + 2);
-          if (!block.includes('event: note.created')) continue;
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          const note = (
-            JSON.parse(data?.slice(6) ?? '{}') as { note?: { text: string; direction: string } }
-          ).note;
-          if (note?.direction === 'in') waiters.get(note.text)?.(at);
-        }
-      }
-    } catch {
-      // closed
-    }
-  })();
   return {
     wait(text: string): Promise<number> {
       return new Promise((resolve) => waiters.set(text, resolve));
     },
-    close: () => controller.abort(),
+    close: stream.close,
   };
 }
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../test/harness/cli.js';
 import { freePort } from '../test/harness/cluster.js';
-import { percentile } from './report.js';
+import { percentile, readEvents } from './report.js';
 
 /**
  * The floor of a message's whole path through two nodes, measured in the same run: two bare
@@ -158,37 +158,13 @@ export async function pathFloor(dir: string, samples = 500): Promise<PathFloor> 
     peerAgreement: der(agreementB.publicKey, 'spki'),
     peerUrl: `http://127.0.0.1:${portB}`,
   });
-  const controller = new AbortController();
+  let stream: { close: () => void } | undefined;
   try {
     const waiters = new Map<string, (arrival: { at: number; fromA: number }) => void>();
-    const events = await fetch(`http://127.0.0.1:${portB}/events`, { signal: controller.signal });
-    const reader = events.body!.getReader();
-    const decoder = new TextDecoder();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          const at = performance.now();
-          const epoch = performance.timeOrigin + at;
-          buffer += decoder.decode(value, { stream: true });
-          let index: number;
-          while ((index = buffer.indexOf('\n\n')) >= 0) {
-            const data = buffer
-              .slice(0, index)
-              .split('\n')
-              .find((l) => l.startsWith('data: '));
-            buffer = buffer.slice(index + 2);
-            if (!data) continue;
-            const event = JSON.parse(data.slice(6)) as { text: string; takenAt: number };
-            waiters.get(event.text)?.({ at, fromA: epoch - event.takenAt });
-          }
-        }
-      } catch {
-        // closed
-      }
-    })();
+    stream = await readEvents(`http://127.0.0.1:${portB}/events`, {}, "B's stream", (e) => {
+      const event = e.data as { text: string; takenAt: number };
+      waiters.get(event.text)?.({ at: e.at, fromA: performance.timeOrigin + e.at - event.takenAt });
+    });
     const whole: number[] = [];
     const fromA: number[] = [];
     for (let i = 0; i < samples + 20; i++) {
@@ -226,7 +202,7 @@ export async function pathFloor(dir: string, samples = 500): Promise<PathFloor> 
       path_floor_from_a_p99_ms: percentile(fromA, 99),
     };
   } finally {
-    controller.abort();
+    stream?.close();
     for (const child of [a, b]) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -9,7 +9,7 @@ import {
 } from '../test/harness/cluster.js';
 import { floorOf, floorRows, fsyncTimes } from './floor.js';
 import { pathFloor, pathFloorRows } from './floor.path.js';
-import { machine, percentile, printTable } from './report.js';
+import { machine, percentile, printTable, readEvents, type StreamEvent } from './report.js';
 
 /**
  * bench/hotline (../shared/BENCH.md): two real node processes on loopback, each with its own
@@ -53,53 +53,18 @@ async function login(node: NodeProcess): Promise<Session> {
   return { cookie, csrf: csrfToken };
 }
 
-interface StreamEvent {
-  type: string;
-  data: any;
-  /** performance.now() and Date.now() when the chunk holding the event was read. */
-  at: number;
-  wall: number;
-}
-
 /** A node's live stream for a session: calls `onEvent` for each event, as it is read. */
-async function watchEvents(
+function watchEvents(
   node: NodeProcess,
   session: Session,
   onEvent: (event: StreamEvent) => void,
 ): Promise<{ close: () => void }> {
-  const controller = new AbortController();
-  const response = await fetch(`${node.url}/api/events`, {
-    headers: { cookie: session.cookie },
-    signal: controller.signal,
-  });
-  if (response.status !== 200)
-    throw new Error(`event stream of ${node.nodeId}: ${response.status}`);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        const at = performance.now();
-        const wall = Date.now();
-        buffer += decoder.decode(value, { stream: true });
-        let index: number;
-        while ((index = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, index);
-          buffer = buffer.slice(index + 2);
-          const lines = block.split('\n');
-          const type = lines.find((l) => l.startsWith('event: '))?.slice(7);
-          const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-          if (type && data) onEvent({ type, data: JSON.parse(data), at, wall });
-        }
-      }
-    } catch {
-      // closed
-    }
-  })();
-  return { close: () => controller.abort() };
+  return readEvents(
+    `${node.url}/api/events`,
+    { cookie: session.cookie },
+    `event stream of ${node.nodeId}`,
+    onEvent,
+  );
 }
 
 function deferred<T>(): {

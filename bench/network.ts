@@ -7,7 +7,15 @@ import {
   type NodeProcess,
 } from '../test/harness/cluster.js';
 import { TEST_METRICS_TOKEN } from '../test/harness/node.js';
-import { cpuTicks, machine, percentile, printTable, TICKS_PER_SECOND } from './report.js';
+import {
+  cpuTicks,
+  machine,
+  percentile,
+  printTable,
+  readEvents,
+  TICKS_PER_SECOND,
+  type StreamEvent,
+} from './report.js';
 
 /**
  * bench/network (../shared/BENCH.md): a multilateral network of NODES real node processes
@@ -108,49 +116,13 @@ async function expectApi(
   return r.body;
 }
 
-interface StreamEvent {
-  type: string;
-  data: any;
-  at: number;
-}
-
 /** A node's live stream for its admin: calls `onEvent` for each event as it is read. */
 async function watch(
   node: NodeProcess,
   onEvent: (event: StreamEvent) => void,
 ): Promise<{ close: () => void }> {
   const { cookie } = await node.session();
-  const controller = new AbortController();
-  const response = await fetch(`${node.url}/api/events`, {
-    headers: { cookie },
-    signal: controller.signal,
-  });
-  if (response.status !== 200) throw new Error(`stream of ${node.nodeId}: ${response.status}`);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        const at = performance.now();
-        buffer += decoder.decode(value, { stream: true });
-        let index: number;
-        while ((index = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, index);
-          buffer = buffer.slice(index + 2);
-          const lines = block.split('\n');
-          const type = lines.find((l) => l.startsWith('event: '))?.slice(7);
-          const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-          if (type && data) onEvent({ type, data: JSON.parse(data), at });
-        }
-      }
-    } catch {
-      // closed
-    }
-  })();
-  return { close: () => controller.abort() };
+  return readEvents(`${node.url}/api/events`, { cookie }, `stream of ${node.nodeId}`, onEvent);
 }
 
 /** Texts of the notes a node received, every page, keeping those starting with `prefix`. */

@@ -30,3 +30,56 @@ export function printTable(name: string, rows: [string, string][]): void {
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
   console.log('');
 }
+
+/** An event read from a Server-Sent Events stream. */
+export interface StreamEvent {
+  /** Its `event:` name; `message` when it has none. */
+  type: string;
+  data: any;
+  /** performance.now() and Date.now() when the chunk holding the event was read. */
+  at: number;
+  wall: number;
+}
+
+/**
+ * Opens a Server-Sent Events stream and calls `onEvent` for each event with data, as it is
+ * read (comments and heartbeats are skipped). Fails, naming `what`, unless it opens with 200.
+ */
+export async function readEvents(
+  url: string,
+  headers: Record<string, string>,
+  what: string,
+  onEvent: (event: StreamEvent) => void,
+): Promise<{ close: () => void }> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers, signal: controller.signal });
+  if (response.status !== 200) {
+    controller.abort();
+    throw new Error(`${what}: ${response.status}`);
+  }
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        const at = performance.now();
+        const wall = Date.now();
+        buffer += decoder.decode(value, { stream: true });
+        let index: number;
+        while ((index = buffer.indexOf('\n\n')) >= 0) {
+          const lines = buffer.slice(0, index).split('\n');
+          buffer = buffer.slice(index + 2);
+          const type = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
+          const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+          if (data !== undefined) onEvent({ type, data: JSON.parse(data), at, wall });
+        }
+      }
+    } catch {
+      // closed
+    }
+  })();
+  return { close: () => controller.abort() };
+}

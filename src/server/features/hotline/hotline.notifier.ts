@@ -122,13 +122,17 @@ export class Notifier {
   /** Sends what is due; returns how many were handled. */
   async runDue(): Promise<number> {
     const now = this.deps.clock.now();
-    const claimed = await this.deps.store.transaction(async (trx) => {
+    // A plain read first: an idle node opens no write transaction each second.
+    const store = this.deps.store;
+    if ((await dueNotifications(store.db, now, now - STALE_CLAIM_MS, 1, false)).length === 0)
+      return 0;
+    const claimed = await store.transaction(async (trx) => {
       const rows = await dueNotifications(
         trx,
         now,
         now - STALE_CLAIM_MS,
         BATCH,
-        this.deps.store.dialect === 'postgres',
+        store.dialect === 'postgres',
       );
       await claimNotifications(
         trx,
