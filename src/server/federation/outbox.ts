@@ -13,6 +13,7 @@ import type { OutboxRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
 import { RESEND_RETENTION_MS, resumeStream } from './resume.js';
+import { postJson } from './transport.js';
 import {
   acknowledgeStream,
   findStreamOut,
@@ -273,23 +274,12 @@ export class StreamDispatcher {
 
   /** Posts one batch; never throws. */
   private async post(url: string, batch: Pick<OutboxRow, 'seq' | 'envelope'>[]): Promise<Posted> {
+    const body = `{"envelopes":[${batch.map((row) => JSON.stringify(row.envelope)).join(',')}]}`;
+    const signal = AbortSignal.any([this.halt.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
     try {
-      const response = await fetch(`${url}${BATCH_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: `{"envelopes":[${batch.map((row) => JSON.stringify(row.envelope)).join(',')}]}`,
-        signal: AbortSignal.any([this.halt.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-      });
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch {
-        body = undefined;
-      }
-      return { reached: true, status: response.status, ok: response.ok, body };
+      return { reached: true, ...(await postJson(`${url}${BATCH_PATH}`, body, signal)) };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { reached: false, reason: cause ?? (error as Error).message };
+      return { reached: false, reason: (error as Error).message };
     }
   }
 

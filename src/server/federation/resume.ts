@@ -10,6 +10,7 @@ import type { PeerRow, StreamOutRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
 import { acknowledgeStream, readWatermark } from './streams.repository.js';
+import { postJson, type PeerAnswer } from './transport.js';
 
 /**
  * Resuming the streams after a restore (docs/federation.md, "Resuming after a restore").
@@ -195,19 +196,22 @@ export async function resumeStream(
   halt?: AbortSignal,
 ): Promise<{ ok: true } | { ok: false; code: string; message: string; peerUp: boolean }> {
   const { request, token } = await signedResumeRequest(ctx, peer, stream);
-  let response: Response;
+  let response: PeerAnswer;
   try {
-    response = await fetch(`${peer.url}${RESUME_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-      signal: AbortSignal.any([AbortSignal.timeout(30_000), ...(halt ? [halt] : [])]),
-    });
+    response = await postJson(
+      `${peer.url}${RESUME_PATH}`,
+      JSON.stringify({ token }),
+      AbortSignal.any([AbortSignal.timeout(30_000), ...(halt ? [halt] : [])]),
+    );
   } catch (error) {
-    const reason = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
-    return { ok: false, code: 'peer_unreachable', message: reason, peerUp: false };
+    return {
+      ok: false,
+      code: 'peer_unreachable',
+      message: (error as Error).message,
+      peerUp: false,
+    };
   }
-  const body = (await response.json().catch(() => undefined)) as
+  const body = response.body as
     { token?: unknown; error?: { code?: string; message?: string } } | undefined;
   if (!response.ok || typeof body?.token !== 'string') {
     return {
