@@ -40,6 +40,12 @@ describe('posting to a peer', () => {
       return void response.end(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
     }
     if (request.url === '/hold') return; // never answers
+    if (request.url === '/slow') {
+      return void setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"applied":1}');
+      }, 5_500);
+    }
     response.writeHead(request.url === '/refuse' ? 409 : 200, {
       'content-type': 'application/json',
     });
@@ -95,6 +101,14 @@ describe('posting to a peer', () => {
       status: 200,
       ok: true,
       body: undefined,
+    });
+  });
+
+  it('waits for a peer that takes longer than the idle connections are kept (5 s) to answer', async () => {
+    expect(await postJson(`${base}/slow`, '{}', AbortSignal.timeout(30_000))).toEqual({
+      status: 200,
+      ok: true,
+      body: { applied: 1 },
     });
   });
 
