@@ -13,7 +13,7 @@ import type { OutboxRow } from './federation.table.js';
 import type { FederationContext } from './federation.js';
 import { findPeer } from './peers.js';
 import { RESEND_RETENTION_MS, resumeStream } from './resume.js';
-import { postJson } from './transport.js';
+import { postJson, type PeerAnswer } from './transport.js';
 import {
   acknowledgeStream,
   findStreamOut,
@@ -56,9 +56,7 @@ const IDLE_WAIT_MS = 60_000;
 /** Batches in flight at once on a stream. */
 const PIPELINE_DEPTH = 2;
 
-type Posted =
-  | { reached: true; status: number; ok: boolean; body: unknown }
-  | { reached: false; reason: string };
+type Posted = ({ reached: true } & PeerAnswer) | { reached: false; reason: string };
 
 export async function enqueue(
   ctx: FederationContext,

@@ -32,11 +32,7 @@ export interface PeerAnswer {
 }
 
 /** Why a request did not reach the peer: the system's code (ECONNREFUSED…) or the abort's reason. */
-export class PeerUnreachable extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
+export class PeerUnreachable extends Error {}
 
 function unreachable(error: unknown, signal: AbortSignal): PeerUnreachable {
   if (signal.aborted) {
